@@ -1,0 +1,123 @@
+import type {DataSet} from './data-set.ts';
+import {parseDataValue} from './data-value.ts';
+import {obisKey, parseObisCode} from './obis-code.ts';
+import {MalformedDataSetError} from './protocol-errors.ts';
+
+/** A data block parsed into data sets; malformed lines are reported beside the good sets, not instead of them. */
+export interface ParsedDataBlock {
+	readonly dataSets: DataSet[];
+	readonly malformed: MalformedDataSetError[];
+	/** True when the block's end mark `!` was found. */
+	readonly complete: boolean;
+}
+
+const OPEN = 0x28;
+const CLOSE = 0x29;
+const BANG = 0x21;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Parses the text of a data block (what lies between STX and ETX, or after a push telegram's
+ * identification) into data sets. Line ends may be CR LF, LF LF, CR CR LF, bare LF or missing
+ * altogether; several sets may share a line; `!` may be glued to the last set; text without brackets
+ * before `!` (ACE3000 junk) is reported as malformed. A bracket group at the start of a line with no
+ * address continues the previous set (load-profile lines).
+ */
+export function parseDataBlock(text: string): ParsedDataBlock {
+	const dataSets: DataSet[] = [];
+	const malformed: MalformedDataSetError[] = [];
+	let line = 1;
+	let lineStart = 0;
+	let index = 0;
+	let complete = false;
+	const length = text.length;
+
+	const report = (at: number, reason: string, end: number) => {
+		const lineEnd = text.slice(lineStart).search(/[\r\n]/);
+		const shown = text.slice(lineStart, lineEnd < 0 ? Math.min(length, end) : lineStart + lineEnd);
+		malformed.push(new MalformedDataSetError(line, at - lineStart + 1, reason, shown));
+	};
+
+	while (index < length) {
+		let code = text.charCodeAt(index);
+		if (code === LF) {
+			line++;
+			lineStart = ++index;
+			continue;
+		}
+		if (code === CR || code === 0x20 || code === 0x09 || code === 0) {
+			index++;
+			continue;
+		}
+		if (code === BANG) {
+			complete = true;
+			break;
+		}
+		// Address: everything up to `(`. A line end or `!` first means the line is not a data set.
+		const addressStart = index;
+		while (index < length) {
+			code = text.charCodeAt(index);
+			if (code === OPEN || code === LF || code === CR || code === BANG || code === CLOSE) break;
+			index++;
+		}
+		if (index >= length || code !== OPEN) {
+			report(addressStart, code === CLOSE ? 'unexpected ")"' : 'no "(" after the address', index);
+			if (code === CLOSE) {
+				while (index < length && text.charCodeAt(index) !== LF) index++;
+			}
+			continue;
+		}
+		const address = text.slice(addressStart, index).trim();
+		const column = addressStart - lineStart + 1;
+		const values = [];
+		let broken = false;
+		while (index < length && text.charCodeAt(index) === OPEN) {
+			const valueStart = index + 1;
+			let end = valueStart;
+			while (end < length) {
+				code = text.charCodeAt(end);
+				if (code === CLOSE || code === LF || code === OPEN) break;
+				end++;
+			}
+			if (end >= length || code !== CLOSE) {
+				report(
+					index,
+					end >= length
+						? 'unterminated "("'
+						: code === OPEN
+							? '"(" inside a value'
+							: 'line ends inside "( )"',
+					end,
+				);
+				broken = true;
+				index = end;
+				// Skip the rest of the broken line; the next line starts a new set.
+				while (index < length && text.charCodeAt(index) !== LF) index++;
+				break;
+			}
+			values.push(parseDataValue(text.slice(valueStart, end)));
+			index = end + 1;
+		}
+		if (broken) continue;
+		if (address === '') {
+			const previous = dataSets.at(-1);
+			if (previous === undefined) {
+				report(addressStart, 'value without an address', index);
+				continue;
+			}
+			dataSets[dataSets.length - 1] = {...previous, values: [...previous.values, ...values]};
+			continue;
+		}
+		const obis = parseObisCode(address);
+		dataSets.push({
+			address,
+			...(obis === undefined ? {} : {obis}),
+			key: obis === undefined ? address.replace(/^\d{1,3}-\d{1,3}:/, '') : obisKey(obis),
+			values,
+			line,
+			column,
+		});
+	}
+	return {dataSets, malformed, complete};
+}

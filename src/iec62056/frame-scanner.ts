@@ -1,0 +1,429 @@
+import {ACK, BANG, CR, EOT, ETX, LF, NAK, SLASH, SOH, STX} from './control-characters.ts';
+import {crc16} from './crc16.ts';
+import type {BlockCheck, Frame} from './frame.ts';
+import {GrowableBytes} from './growable-bytes.ts';
+import {parseIdentification} from './identification.ts';
+import {parseOptionSelect} from './option-select.ts';
+import {FrameOverflowError, ProtocolError, TruncatedBlockError} from './protocol-errors.ts';
+import {parseRequest} from './request-message.ts';
+
+export interface FrameScannerOptions {
+	/**
+	 * Upper bound for one message (and for a run of noise), bytes. A message that grows past it is
+	 * dropped with a FrameOverflowError frame, so endless garbage cannot grow memory. Default 64 KiB;
+	 * the longest real readouts (300 Bd meters with 15 months of history) stay below 20 KiB.
+	 */
+	readonly maxMessageBytes?: number;
+	/**
+	 * `none` (default): bytes are taken as they come; bytes with bit 7 set are counted, since they
+	 * betray 7E1 data read on an 8N1 port. `strip-even`: the port delivers 8 bits of which the top one
+	 * is an even-parity bit: verify it, count errors, and keep the 7 data bits.
+	 */
+	readonly parity?: 'none' | 'strip-even';
+}
+
+export const DEFAULT_FRAME_SCANNER_OPTIONS: Required<FrameScannerOptions> = {
+	maxMessageBytes: 64 * 1024,
+	parity: 'none',
+};
+
+/** An identification line is at most ~40 characters in practice; beyond this a `/` was data, not a message. */
+const MAX_LINE_BYTES = 256;
+const HEX4 = /^[0-9A-Fa-f]{4}$/;
+
+type State = 'idle' | 'line' | 'block' | 'bcc' | 'command' | 'ack' | 'push' | 'push-trailer';
+
+/**
+ * Turns bytes, in any chunking, into protocol frames. Pure and synchronous: `push` returns the
+ * frames completed by a chunk, `end` those left when the input is over (an unfinished block becomes
+ * a TruncatedBlockError frame, never a data block). It resynchronises on `/`, STX, SOH, ACK and NAK,
+ * and reports everything between messages as noise.
+ */
+export class FrameScanner {
+	readonly #maxMessageBytes: number;
+	readonly #stripParity: boolean;
+	readonly #message = new GrowableBytes();
+	readonly #noise = new GrowableBytes(64);
+	#noiseHighBits = 0;
+	#state: State = 'idle';
+	#bcc = 0;
+	#terminator: 'etx' | 'eot' = 'etx';
+	#isCommand = false;
+	#highBitBytes = 0;
+	#parityErrors = 0;
+	/** Set while the bytes right after an identification may still turn into a push telegram. */
+	#identification: {frame: Extract<Frame, {kind: 'identification'}>; gap: number[]} | undefined;
+	/** Offset in #message where a push telegram's data starts (after its identification line). */
+	#pushTextStart = 0;
+	#pushBang = 0;
+	#inBracket = false;
+	#atLineStart = true;
+	#frames: Frame[] = [];
+
+	constructor(options: FrameScannerOptions = {}) {
+		const merged = {...DEFAULT_FRAME_SCANNER_OPTIONS, ...options};
+		if (!Number.isInteger(merged.maxMessageBytes) || merged.maxMessageBytes < 64) {
+			throw new TypeError(
+				`maxMessageBytes must be an integer of at least 64, received ${String(options.maxMessageBytes)}`,
+			);
+		}
+		if (merged.parity !== 'none' && merged.parity !== 'strip-even') {
+			throw new TypeError(
+				`parity must be "none" or "strip-even", received ${JSON.stringify(options.parity)}`,
+			);
+		}
+		this.#maxMessageBytes = merged.maxMessageBytes;
+		this.#stripParity = merged.parity === 'strip-even';
+	}
+
+	/** Feeds a chunk; returns the frames it completed, in order. */
+	push(chunk: Uint8Array): Frame[] {
+		for (let index = 0; index < chunk.length; index++) {
+			let byte = chunk[index] as number;
+			if (byte > 0x7f || this.#stripParity) {
+				byte = this.#checkHighBit(byte);
+			}
+			this.#feed(byte);
+		}
+		return this.#take();
+	}
+
+	/** The input is over: returns what the unfinished state amounts to. The scanner can be reused. */
+	end(): Frame[] {
+		switch (this.#state) {
+			case 'block':
+				this.#truncated('ETX');
+				break;
+			case 'bcc':
+				this.#truncated('BCC');
+				break;
+			case 'command':
+				this.#truncated('ETX');
+				break;
+			case 'push':
+				this.#truncated('"!"');
+				break;
+			case 'push-trailer':
+				this.#finishPush();
+				break;
+			case 'line':
+				this.#messageToNoise('line without CR LF');
+				break;
+			case 'ack':
+				this.#abandonAck();
+				break;
+			case 'idle':
+				break;
+		}
+		this.#flushNoise();
+		this.#identification = undefined;
+		return this.#take();
+	}
+
+	#take(): Frame[] {
+		const frames = this.#frames;
+		this.#frames = [];
+		return frames;
+	}
+
+	#checkHighBit(byte: number): number {
+		if (!this.#stripParity) {
+			this.#highBitBytes++;
+			return byte;
+		}
+		let ones = 0;
+		for (let bits = byte; bits; bits &= bits - 1) ones++;
+		if (ones % 2 !== 0) this.#parityErrors++;
+		return byte & 0x7f;
+	}
+
+	#feed(byte: number): void {
+		switch (this.#state) {
+			case 'idle':
+				this.#idle(byte);
+				return;
+			case 'line':
+				this.#line(byte);
+				return;
+			case 'block':
+			case 'command':
+				this.#block(byte);
+				return;
+			case 'bcc':
+				this.#message.push(byte);
+				this.#finishBlock(byte);
+				return;
+			case 'ack':
+				this.#ack(byte);
+				return;
+			case 'push':
+				this.#push(byte);
+				return;
+			case 'push-trailer':
+				this.#message.push(byte);
+				if (byte === LF) this.#finishPush();
+				else this.#guardLength();
+		}
+	}
+
+	#idle(byte: number): void {
+		switch (byte) {
+			case SLASH:
+				this.#start('line', byte);
+				return;
+			case STX:
+				this.#start('block', byte);
+				this.#isCommand = false;
+				return;
+			case SOH:
+				this.#start('command', byte);
+				this.#isCommand = true;
+				return;
+			case ACK:
+				this.#start('ack', byte);
+				return;
+			case NAK:
+				this.#flushNoise();
+				this.#identification = undefined;
+				this.#frames.push({kind: 'nak', bytes: Buffer.of(NAK)});
+				return;
+			case CR:
+			case LF:
+				// Blank lines between an identification and its push data (EMH, Easymeter) belong to the telegram.
+				if (this.#identification && this.#identification.gap.length < 8) this.#identification.gap.push(byte);
+				else if (this.#noise.length > 0) this.#addNoise(byte);
+				return;
+		}
+		if (this.#identification && byte >= 0x20 && byte < 0x7f) {
+			this.#startPush(byte);
+			return;
+		}
+		this.#addNoise(byte);
+	}
+
+	#start(state: State, byte: number): void {
+		this.#flushNoise();
+		if (state !== 'ack') this.#identification = undefined;
+		this.#state = state;
+		this.#message.clear();
+		this.#message.push(byte);
+		this.#bcc = 0;
+		this.#highBitBytes = 0;
+		this.#parityErrors = 0;
+	}
+
+	#line(byte: number): void {
+		if (byte === STX || byte === SOH) {
+			this.#messageToNoise('line cut short by a new message');
+			this.#idle(byte);
+			return;
+		}
+		this.#message.push(byte);
+		if (byte !== LF) {
+			if (this.#message.length > MAX_LINE_BYTES) this.#messageToNoise('"/" not followed by a line');
+			return;
+		}
+		let end = this.#message.length - 1;
+		while (end > 1 && this.#message.at(end - 1) === CR) end--;
+		const text = this.#message.text(0, end);
+		const bytes = this.#message.copy();
+		this.#state = 'idle';
+		try {
+			if (text.endsWith('!')) {
+				this.#frames.push({kind: 'request', request: parseRequest(text), bytes});
+				return;
+			}
+			const frame = {kind: 'identification', identification: parseIdentification(text), bytes} as const;
+			this.#frames.push(frame);
+			this.#identification = {frame, gap: []};
+		} catch (error) {
+			if (!(error instanceof ProtocolError)) throw error;
+			this.#frames.push({kind: 'noise', bytes, highBitBytes: this.#highBitBytes, reason: error.message});
+		}
+	}
+
+	#block(byte: number): void {
+		if (byte === STX && !this.#isCommand) {
+			// A new block while one is open: the first was cut off (meter restarted, lost bytes).
+			this.#truncated('ETX');
+			this.#start('block', byte);
+			return;
+		}
+		this.#message.push(byte);
+		this.#bcc ^= byte;
+		if (byte === ETX || byte === EOT) {
+			this.#terminator = byte === ETX ? 'etx' : 'eot';
+			this.#state = 'bcc';
+			return;
+		}
+		this.#guardLength();
+	}
+
+	#finishBlock(received: number): void {
+		const check: BlockCheck = {algorithm: 'bcc', ok: received === this.#bcc, expected: this.#bcc, received};
+		const bytes = this.#message.copy();
+		this.#state = 'idle';
+		if (this.#isCommand) {
+			const body = bytes.toString('latin1', 1, bytes.length - 2);
+			const stx = body.indexOf('\x02');
+			this.#frames.push({
+				kind: 'command',
+				command: (stx < 0 ? body : body.slice(0, stx)).slice(0, 2),
+				text: stx < 0 ? '' : body.slice(stx + 1),
+				check,
+				bytes,
+			});
+			return;
+		}
+		this.#frames.push({
+			kind: 'data-block',
+			framing: 'stx',
+			text: bytes.toString('latin1', 1, bytes.length - 2),
+			terminator: this.#terminator,
+			check,
+			highBitBytes: this.#highBitBytes,
+			parityErrors: this.#parityErrors,
+			bytes,
+		});
+	}
+
+	#ack(byte: number): void {
+		const length = this.#message.length;
+		const isOptionChar =
+			(byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
+		if (length < 4 && isOptionChar) {
+			this.#message.push(byte);
+			return;
+		}
+		if (length === 4 && byte === CR) {
+			this.#message.push(byte);
+			return;
+		}
+		if (length >= 4 && byte === LF) {
+			this.#message.push(byte);
+			const bytes = this.#message.copy();
+			this.#state = 'idle';
+			this.#frames.push({
+				kind: 'option-select',
+				optionSelect: parseOptionSelect(bytes.toString('latin1', 0, 4)),
+				bytes,
+			});
+			return;
+		}
+		this.#abandonAck();
+		this.#feed(byte);
+	}
+
+	/** A lone ACK (the meter's positive answer) followed by something that is not `V Z Y CR LF`. */
+	#abandonAck(): void {
+		const rest = this.#message.copy(1);
+		this.#state = 'idle';
+		this.#frames.push({kind: 'ack', bytes: Buffer.of(ACK)});
+		for (const byte of rest) this.#feed(byte);
+	}
+
+	#startPush(byte: number): void {
+		const identification = this.#identification;
+		if (!identification) return;
+		this.#state = 'push';
+		this.#message.clear();
+		this.#message.append(identification.frame.bytes);
+		this.#message.append(Uint8Array.from(identification.gap));
+		this.#pushTextStart = this.#message.length;
+		this.#identification = undefined;
+		this.#inBracket = false;
+		this.#atLineStart = true;
+		this.#push(byte);
+	}
+
+	#push(byte: number): void {
+		if (byte === STX || (byte === SLASH && this.#atLineStart && !this.#inBracket)) {
+			// Resynchronise: a new telegram (or a framed block) began before this one ended.
+			this.#truncated('"!"');
+			this.#idle(byte);
+			return;
+		}
+		this.#message.push(byte);
+		if (byte === LF || byte === CR) {
+			this.#atLineStart = true;
+			this.#inBracket = false;
+		} else {
+			this.#atLineStart = false;
+			if (byte === 0x28) this.#inBracket = true;
+			else if (byte === 0x29) this.#inBracket = false;
+			else if (byte === BANG && !this.#inBracket) {
+				this.#pushBang = this.#message.length;
+				this.#state = 'push-trailer';
+				return;
+			}
+		}
+		this.#guardLength();
+	}
+
+	#finishPush(): void {
+		let end = this.#message.length;
+		while (end > this.#pushBang && (this.#message.at(end - 1) === LF || this.#message.at(end - 1) === CR))
+			end--;
+		const trailer = this.#message.text(this.#pushBang, end);
+		const bytes = this.#message.copy();
+		let check: BlockCheck = {algorithm: 'none', ok: true};
+		if (HEX4.test(trailer)) {
+			const expected = crc16(bytes, 0, this.#pushBang);
+			const received = Number.parseInt(trailer, 16);
+			check = {algorithm: 'crc16', ok: expected === received, expected, received};
+		}
+		const identificationLine = bytes.toString('latin1', 0, this.#pushTextStart).replace(/[\r\n]+$/, '');
+		this.#state = 'idle';
+		this.#frames.push({
+			kind: 'data-block',
+			framing: 'push',
+			text: bytes.toString('latin1', this.#pushTextStart, this.#pushBang),
+			terminator: 'bang',
+			check,
+			identification: parseIdentification(identificationLine),
+			highBitBytes: this.#highBitBytes,
+			parityErrors: this.#parityErrors,
+			bytes,
+		});
+	}
+
+	#guardLength(): void {
+		if (this.#message.length <= this.#maxMessageBytes) return;
+		const bytes = this.#message.copy();
+		this.#state = 'idle';
+		this.#message.clear();
+		this.#frames.push({kind: 'error', error: new FrameOverflowError(this.#maxMessageBytes), bytes});
+	}
+
+	#truncated(missing: string): void {
+		const bytes = this.#message.copy();
+		this.#state = 'idle';
+		this.#frames.push({kind: 'error', error: new TruncatedBlockError(bytes.length, missing), bytes});
+	}
+
+	#messageToNoise(reason: string): void {
+		const bytes = this.#message.copy();
+		this.#state = 'idle';
+		this.#frames.push({kind: 'noise', bytes, highBitBytes: this.#highBitBytes, reason});
+	}
+
+	#addNoise(byte: number): void {
+		this.#identification = undefined;
+		if (byte > 0x7f) this.#noiseHighBits++;
+		this.#noise.push(byte);
+		if (this.#noise.length >= this.#maxMessageBytes) this.#flushNoise();
+	}
+
+	#flushNoise(): void {
+		if (this.#noise.length === 0) return;
+		this.#frames.push({kind: 'noise', bytes: this.#noise.copy(), highBitBytes: this.#noiseHighBits});
+		this.#noise.clear();
+		this.#noiseHighBits = 0;
+	}
+}
+
+/** Convenience for whole captures: every frame in `bytes`, input end included. */
+export function scanFrames(bytes: Uint8Array, options?: FrameScannerOptions): Frame[] {
+	const scanner = new FrameScanner(options);
+	return [...scanner.push(bytes), ...scanner.end()];
+}

@@ -1,0 +1,69 @@
+import type {Identification} from './identification.ts';
+import type {OptionSelect} from './option-select.ts';
+import type {FrameOverflowError, TruncatedBlockError} from './protocol-errors.ts';
+import type {RequestMessage} from './request-message.ts';
+
+/** The result of checking a block: BCC for STX…ETX blocks, CRC16 for DSMR, none for mode D push. */
+export type BlockCheck =
+	| {
+			readonly algorithm: 'bcc' | 'crc16';
+			readonly ok: boolean;
+			readonly expected: number;
+			readonly received: number;
+	  }
+	| {readonly algorithm: 'none'; readonly ok: true};
+
+/** What the framer recognised in the byte stream. `bytes` are the frame's raw bytes as received. */
+export type Frame =
+	| {readonly kind: 'identification'; readonly identification: Identification; readonly bytes: Buffer}
+	| {readonly kind: 'request'; readonly request: RequestMessage; readonly bytes: Buffer}
+	| {readonly kind: 'option-select'; readonly optionSelect: OptionSelect; readonly bytes: Buffer}
+	| {readonly kind: 'ack'; readonly bytes: Buffer}
+	| {readonly kind: 'nak'; readonly bytes: Buffer}
+	| DataBlockFrame
+	| CommandFrame
+	| NoiseFrame
+	| {
+			readonly kind: 'error';
+			readonly error: TruncatedBlockError | FrameOverflowError;
+			readonly bytes: Buffer;
+	  };
+
+export interface DataBlockFrame {
+	readonly kind: 'data-block';
+	/** `stx`: STX … ETX/EOT BCC (modes A, B, C); `push`: `/ident` … `!` CR LF without STX (mode D, DSMR). */
+	readonly framing: 'stx' | 'push';
+	/** Text between STX and ETX/EOT (or after the identification line of a push telegram), `!` included. */
+	readonly text: string;
+	/** ETX ends the readout; EOT ends a partial block to be acknowledged (programming mode). */
+	readonly terminator: 'etx' | 'eot' | 'bang';
+	readonly check: BlockCheck;
+	/** The identification a push telegram started with (push framing only). */
+	readonly identification?: Identification;
+	/** Bytes with bit 7 set: with a 7E1 meter on an 8N1 port every other character shows it. */
+	readonly highBitBytes: number;
+	/** Bytes whose even-parity bit was wrong when the framer strips parity in software. */
+	readonly parityErrors: number;
+	readonly bytes: Buffer;
+}
+
+/** `SOH cmd type STX data ETX BCC` programming-mode messages (P0 password challenge, R5 reads, B0 break). */
+export interface CommandFrame {
+	readonly kind: 'command';
+	/** Command and type, e.g. `P0`, `R5`, `B0`. */
+	readonly command: string;
+	/** Text between STX and ETX, empty when the message has no STX part. */
+	readonly text: string;
+	readonly check: BlockCheck;
+	readonly bytes: Buffer;
+}
+
+/** Bytes outside any message: idle DEL/NUL, echoes cut short, data of a push telegram joined mid-way. */
+export interface NoiseFrame {
+	readonly kind: 'noise';
+	readonly bytes: Buffer;
+	/** Bytes with bit 7 set among them (7E1 data on an 8N1 port shows `/` as 0xAF). */
+	readonly highBitBytes: number;
+	/** Why the bytes were not a message, when something started like one. */
+	readonly reason?: string;
+}
