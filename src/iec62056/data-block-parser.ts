@@ -22,7 +22,7 @@ const LF = 0x0a;
  * identification) into data sets. Line ends may be CR LF, LF LF, CR CR LF, bare LF or missing
  * altogether; several sets may share a line; `!` may be glued to the last set; text without brackets
  * before `!` (ACE3000 junk) is reported as malformed. A bracket group at the start of a line with no
- * address continues the previous set (load-profile lines).
+ * address continues the previous set (load-profile lines), or, at the very start, is a set with an empty key.
  */
 export function parseDataBlock(text: string): ParsedDataBlock {
 	const dataSets: DataSet[] = [];
@@ -102,14 +102,13 @@ export function parseDataBlock(text: string): ParsedDataBlock {
 		if (broken) continue;
 		if (address === '') {
 			const previous = dataSets.at(-1);
-			if (previous === undefined) {
-				report(addressStart, 'value without an address', index);
+			if (previous !== undefined) {
+				dataSets[dataSets.length - 1] = {...previous, values: [...previous.values, ...values]};
 				continue;
 			}
-			dataSets[dataSets.length - 1] = {...previous, values: [...previous.values, ...values]};
-			continue;
+			// A block that opens with a bare value (`(/SX330)` on the AUX SX330): kept with an empty key, not dropped.
 		}
-		const obis = parseObisCode(address);
+		const obis = address === '' ? undefined : parseObisCode(address);
 		dataSets.push({
 			address,
 			...(obis === undefined ? {} : {obis}),

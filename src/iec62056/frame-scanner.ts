@@ -210,6 +210,8 @@ export class FrameScanner {
 		this.#bcc = 0;
 		this.#highBitBytes = 0;
 		this.#parityErrors = 0;
+		this.#inBracket = false;
+		this.#atLineStart = true;
 	}
 
 	#line(byte: number): void {
@@ -243,14 +245,24 @@ export class FrameScanner {
 	}
 
 	#block(byte: number): void {
-		if (byte === STX && !this.#isCommand) {
-			// A new block while one is open: the first was cut off (meter restarted, lost bytes).
+		// STX inside an open block is data, not a restart: the Itron ACE3000 sends `Y STX STX SOH NUL` before
+		// its `!` and counts those bytes into its BCC. A new identification line (`/` at a line start,
+		// outside brackets) is what shows that the block was cut off and the meter started over.
+		if (byte === SLASH && this.#atLineStart && !this.#inBracket && !this.#isCommand) {
 			this.#truncated('ETX');
-			this.#start('block', byte);
+			this.#idle(byte);
 			return;
 		}
 		this.#message.push(byte);
 		this.#bcc ^= byte;
+		if (byte === LF || byte === CR) {
+			this.#atLineStart = true;
+			this.#inBracket = false;
+		} else {
+			this.#atLineStart = false;
+			if (byte === 0x28) this.#inBracket = true;
+			else if (byte === 0x29) this.#inBracket = false;
+		}
 		if (byte === ETX || byte === EOT) {
 			this.#terminator = byte === ETX ? 'etx' : 'eot';
 			this.#state = 'bcc';
