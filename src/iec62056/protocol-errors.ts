@@ -63,6 +63,8 @@ export class MalformedDataSetError extends ProtocolError {
 	readonly line: number;
 	/** 1-based column of the offending character. */
 	readonly column: number;
+	/** What is wrong, e.g. `no "(" after the address`. */
+	readonly reason: string;
 	readonly text: string;
 
 	constructor(line: number, column: number, reason: string, text: string) {
@@ -71,6 +73,7 @@ export class MalformedDataSetError extends ProtocolError {
 		});
 		this.line = line;
 		this.column = column;
+		this.reason = reason;
 		this.text = text;
 	}
 }

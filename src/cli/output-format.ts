@@ -1,0 +1,12 @@
+import {InvalidArgumentError} from 'commander';
+
+/** How a command prints data sets: a table for people, JSON for programs, line protocol for InfluxDB. */
+export type OutputFormat = 'table' | 'json' | 'line-protocol';
+
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'line-protocol'];
+
+/** commander argument parser for `--format`. */
+export function parseOutputFormat(value: string): OutputFormat {
+	if ((OUTPUT_FORMATS as readonly string[]).includes(value)) return value as OutputFormat;
+	throw new InvalidArgumentError(`choose one of ${OUTPUT_FORMATS.join(', ')}`);
+}

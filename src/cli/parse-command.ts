@@ -1,0 +1,179 @@
+import {readFile, stat} from 'node:fs/promises';
+import type {Readable, Writable} from 'node:stream';
+import {Command, InvalidArgumentError} from 'commander';
+import {type CaptureDecoding, decodeCapture} from '../iec62056/capture-decoder.ts';
+import {BlockCheckError} from '../iec62056/protocol-errors.ts';
+import {formatLineProtocolBatch} from '../output/line-protocol.ts';
+import {assertTimeZone} from '../readings/meter-clock.ts';
+import {mapReading} from '../readings/point-mapper.ts';
+import {CliError, EXIT_CODES} from './cli-error.ts';
+import {type OutputFormat, parseOutputFormat} from './output-format.ts';
+import {readoutToJson} from './readout-json.ts';
+import {readoutToTable} from './readout-table.ts';
+
+export interface ParseOptions {
+	readonly format: OutputFormat;
+	readonly verbose: boolean;
+	/** IANA zone of the meter's clock, for line protocol. Default: the host's zone. */
+	readonly timezone?: string;
+	readonly ignoreBcc: boolean;
+	/** Readout time for values without their own date. Default: the file's modification time, or now for stdin. */
+	readonly readAt?: Date;
+	readonly meter?: string;
+}
+
+export interface CommandIo {
+	readonly stdin: Readable & {isTTY?: boolean};
+	readonly stdout: Writable;
+	readonly stderr: Writable;
+}
+
+export function parseCommand(io: CommandIo): Command {
+	return new Command('parse')
+		.description('parse a captured readout (raw bytes or text) and print its identification and data sets')
+		.argument('[file]', 'capture to read; "-" or nothing reads stdin', '-')
+		.option(
+			'-f, --format <format>',
+			'table, json or line-protocol',
+			parseOutputFormat,
+			'table' as OutputFormat,
+		)
+		.option('-v, --verbose', "include the *NN / &NN billing history, as the seed's verbose mode", false)
+		.option('--timezone <zone>', "IANA time zone of the meter's clock (line protocol)")
+		.option('--ignore-bcc', 'accept blocks whose BCC/CRC is wrong (they must still be complete)', false)
+		.option('--read-at <time>', 'readout time (ISO 8601) for values without their own date', parseInstant)
+		.option('--meter <id>', 'meter tag for line protocol (default: the serial number it reports)')
+		.action(async (file: string, options: ParseOptions) => {
+			await runParse(file, options, io);
+		});
+}
+
+export async function runParse(file: string, options: ParseOptions, io: CommandIo): Promise<void> {
+	const place = file === '-' ? 'stdin' : file;
+	if (options.timezone !== undefined) {
+		try {
+			assertTimeZone(options.timezone);
+		} catch (error) {
+			throw new CliError(`--timezone: ${(error as Error).message}`, {
+				exitCode: EXIT_CODES.usage,
+				cause: error,
+			});
+		}
+	}
+	const {bytes, modifiedAt} = await readInput(file, place, io);
+	const decoding = decode(bytes, options, place, io);
+
+	const warn = (line: string) => io.stderr.write(`${line}\n`);
+	for (const telegram of decoding.telegrams) {
+		for (const error of telegram.malformed) warn(`${place}: ${error.message}`);
+	}
+
+	switch (options.format) {
+		case 'table':
+			io.stdout.write(readoutToTable(decoding.telegrams, options.verbose));
+			return;
+		case 'json':
+			io.stdout.write(`${JSON.stringify(readoutToJson(decoding.telegrams, options.verbose), null, 2)}\n`);
+			return;
+		case 'line-protocol': {
+			const readAt = options.readAt ?? modifiedAt ?? new Date();
+			const timeZone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+			for (const telegram of decoding.telegrams) {
+				const mapped = mapReading(
+					{
+						readAt,
+						dataSets: telegram.dataSets,
+						...(telegram.identification ? {identification: telegram.identification} : {}),
+					},
+					{timeZone, ...(options.meter === undefined ? {} : {meterId: options.meter})},
+				);
+				io.stdout.write(formatLineProtocolBatch(mapped.points));
+				if (mapped.skipped.length > 0) warn(`${place}: ${describeSkipped(mapped.skipped)}`);
+				if (mapped.unknownUnits.length > 0) {
+					warn(`${place}: units passed through unconverted: ${mapped.unknownUnits.join(', ')}`);
+				}
+			}
+		}
+	}
+}
+
+function decode(bytes: Buffer, options: ParseOptions, place: string, io: CommandIo): CaptureDecoding {
+	let decoding = decodeCapture(bytes, {ignoreBlockCheck: options.ignoreBcc});
+	if (decoding.telegrams.length === 0 && decoding.highBitBytes > 0) {
+		// 7E1 data captured on an 8N1 port: every byte with odd bits set carries the parity bit in bit 7.
+		const stripped = decodeCapture(bytes, {ignoreBlockCheck: options.ignoreBcc, parity: 'strip-even'});
+		if (stripped.telegrams.length > 0) {
+			io.stderr.write(
+				`${place}: ${decoding.highBitBytes} bytes had bit 7 set (7E1 data captured as 8N1); parity bits stripped\n`,
+			);
+			decoding = stripped;
+		}
+	}
+	const [first, ...others] = decoding.errors;
+	if (first !== undefined) {
+		const more = others.length > 0 ? ` (and ${others.length} more)` : '';
+		throw new CliError(`${place}: ${first.message}${more}; no values printed`, {
+			cause: first,
+			...(first instanceof BlockCheckError
+				? {hint: 'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc'}
+				: {}),
+		});
+	}
+	if (decoding.telegrams.length === 0) {
+		throw new CliError(`${place}: no telegram found (expected "/XXX5…" and data sets such as "1.8.0(…)")`, {
+			...(decoding.highBitBytes > 0
+				? {hint: `${decoding.highBitBytes} bytes have bit 7 set: was 7E1 data read as 8N1?`}
+				: {}),
+		});
+	}
+	return decoding;
+}
+
+async function readInput(
+	file: string,
+	place: string,
+	io: CommandIo,
+): Promise<{bytes: Buffer; modifiedAt?: Date}> {
+	if (file === '-') {
+		if (io.stdin.isTTY) {
+			throw new CliError(
+				'no input: give a capture FILE, or pipe one in (dlms-logger parse - < capture.bin)',
+				{
+					exitCode: EXIT_CODES.usage,
+				},
+			);
+		}
+		const chunks: Buffer[] = [];
+		for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+		return {bytes: Buffer.concat(chunks)};
+	}
+	try {
+		const [bytes, info] = await Promise.all([readFile(file), stat(file)]);
+		return {bytes, modifiedAt: info.mtime};
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		const cause =
+			code === 'ENOENT'
+				? 'no such file'
+				: code === 'EACCES'
+					? 'permission denied'
+					: code === 'EISDIR'
+						? 'is a directory'
+						: (error as Error).message;
+		throw new CliError(`${place}: cannot read: ${cause}`, {cause: error});
+	}
+}
+
+function describeSkipped(skipped: readonly {reason: string}[]): string {
+	const counts = new Map<string, number>();
+	for (const {reason} of skipped) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+	const parts = [...counts].map(([reason, count]) => `${count} ${reason}`);
+	return `${skipped.length} data sets not written as points: ${parts.join(', ')}`;
+}
+
+function parseInstant(value: string): Date {
+	const date = new Date(value);
+	if (Number.isNaN(date.getTime()))
+		throw new InvalidArgumentError('expected an ISO 8601 time such as 2026-01-31T12:00:00Z');
+	return date;
+}

@@ -1,0 +1,66 @@
+import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
+import type {DataSet} from '../iec62056/data-set.ts';
+import {formatMeterTime, NO_TIME} from '../iec62056/meter-time.ts';
+import {isHistory} from './readout-json.ts';
+import {valueTime} from './value-time.ts';
+
+/**
+ * What the seed's standalone mode prints, as an aligned table: the identification, then one row per
+ * code with value, unit and the date field. History (`*NN`, `&NN`) only with `verbose`, as in the seed.
+ * Malformed data sets are reported on stderr by the command, not here.
+ */
+export function readoutToTable(telegrams: readonly DecodedTelegram[], verbose: boolean): string {
+	const blocks = telegrams.map((telegram) => {
+		const header = describeTelegram(telegram);
+		const rows = telegram.dataSets.filter((set) => verbose || !isHistory(set)).map(dataSetRow);
+		return [header, ...alignRows([['code', 'value', 'unit', 'time'], ...rows])].join('\n');
+	});
+	return `${blocks.join('\n\n')}\n`;
+}
+
+function describeTelegram(telegram: DecodedTelegram): string {
+	const id = telegram.identification;
+	const check =
+		telegram.check.algorithm === 'none'
+			? 'no block check'
+			: `${telegram.check.algorithm.toUpperCase()} ${telegram.check.ok ? 'ok' : 'WRONG (ignored)'}`;
+	if (id === undefined) return `(no identification)  ${telegram.dataSets.length} data sets, ${check}`;
+	const enhanced = id.enhanced.map((char) => `\\${char}`).join('');
+	return (
+		`/${id.manufacturer}${id.baudChar}${enhanced}${id.ident}  manufacturer ${id.manufacturer}, ` +
+		`mode ${id.mode}, ${id.baudRate} Bd, ${telegram.dataSets.length} data sets, ${check}`
+	);
+}
+
+function dataSetRow(set: DataSet): string[] {
+	const [first, ...rest] = set.values;
+	let time = '';
+	const more: string[] = [];
+	const firstTime = valueTime(set, 0);
+	if (firstTime !== undefined) time = showTime(firstTime);
+	rest.forEach((value, offset) => {
+		const stamp = valueTime(set, offset + 1);
+		if (stamp !== undefined && time === '') time = showTime(stamp);
+		else more.push(`(${value.raw})`);
+	});
+	const value = first === undefined ? '' : first.text;
+	return [set.address, [value, ...more].join(' '), first?.unit ?? '', time];
+}
+
+function showTime(time: ReturnType<typeof valueTime>): string {
+	if (time === undefined) return '';
+	return time === NO_TIME ? '(no date)' : formatMeterTime(time);
+}
+
+function alignRows(rows: string[][]): string[] {
+	const widths: number[] = [];
+	for (const row of rows) {
+		for (const [index, cell] of row.entries()) widths[index] = Math.max(widths[index] ?? 0, cell.length);
+	}
+	return rows.map((row) =>
+		row
+			.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index] ?? 0)))
+			.join('  ')
+			.trimEnd(),
+	);
+}

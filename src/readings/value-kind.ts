@@ -1,0 +1,20 @@
+import {groupValue, type ObisCode} from '../iec62056/obis-code.ts';
+
+/**
+ * Whether a register holds a quantity (stored as the float field `value`) or words that only look like
+ * numbers (stored as the string field `text`): meter ids `0.0.0(50871031)`, error and status registers
+ * `F.F(00000000)`, `96.5.5(80)`, program versions, and the meter's own clock `0.9.1`/`0.9.2`. Storing
+ * `00000104` as 104 would lose what a status word says, and a serial number is not a quantity.
+ */
+export function isTextRegister(code: ObisCode | undefined): boolean {
+	if (code === undefined) return false;
+	const c = groupValue(code.c);
+	const d = code.d === undefined ? undefined : groupValue(code.d);
+	const e = code.e === undefined ? undefined : groupValue(code.e);
+	// 97 (F): error registers. 96.1 ids, 96.5 status words (96.7 power-failure counts stay numbers).
+	if (c === 97) return true;
+	if (c === 96) return d === 1 || d === 5;
+	if (c !== 0) return false;
+	// 0.0.x ids, 0.2.x program versions and checksums, 0.9.x clock and date, 0.1.2+ reset stamps.
+	return d === 0 || d === 2 || d === 9 || (d === 1 && e !== undefined && e >= 2) || d === undefined;
+}
