@@ -42,7 +42,7 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 	let highBitBytes = 0;
 
 	for (const frame of frames) {
-		highBitBytes += 'highBitBytes' in frame ? frame.highBitBytes : 0;
+		if (frame.kind === 'data-block' || frame.kind === 'noise') highBitBytes += frame.highBitBytes;
 		if (frame.kind === 'identification') identification = frame.identification;
 		if (frame.kind === 'error') errors.push(frame.error);
 		if (frame.kind !== 'data-block') continue;
@@ -56,13 +56,15 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 			continue;
 		}
 		const owner = frame.identification ?? identification;
-		telegrams.push({
-			...parsed,
-			...(owner === undefined ? {} : {identification: owner}),
+		const telegram: DecodedTelegram = {
+			dataSets: parsed.dataSets,
+			malformed: parsed.malformed,
+			complete: true,
 			framing: frame.framing,
 			check: frame.check,
 			bytes: frame.bytes,
-		});
+		};
+		telegrams.push(owner === undefined ? telegram : {...telegram, identification: owner});
 		identification = undefined;
 	}
 

@@ -1,6 +1,6 @@
 import type {DataSet} from './data-set.ts';
 import {parseDataValue} from './data-value.ts';
-import {obisKey, parseObisCode} from './obis-code.ts';
+import {type ObisCode, obisKey, parseObisCode} from './obis-code.ts';
 import {MalformedDataSetError} from './protocol-errors.ts';
 
 /** A data block parsed into data sets; malformed lines are reported beside the good sets, not instead of them. */
@@ -108,15 +108,31 @@ export function parseDataBlock(text: string): ParsedDataBlock {
 			}
 			// A block that opens with a bare value (`(/SX330)` on the AUX SX330): kept with an empty key, not dropped.
 		}
-		const obis = address === '' ? undefined : parseObisCode(address);
-		dataSets.push({
-			address,
-			...(obis === undefined ? {} : {obis}),
-			key: obis === undefined ? address.replace(/^\d{1,3}-\d{1,3}:/, '') : obisKey(obis),
-			values,
-			line,
-			column,
-		});
+		const {obis, key} = addressInfo(address);
+		dataSets.push(
+			obis === undefined ? {address, key, values, line, column} : {address, obis, key, values, line, column},
+		);
 	}
 	return {dataSets, malformed, complete};
+}
+
+interface AddressInfo {
+	readonly obis?: ObisCode;
+	readonly key: string;
+}
+
+// A meter sends the same addresses in every readout: remember what each one parses to. Bounded, so
+// a stream of garbage addresses cannot grow it (cleared when full; entries are cheap to rebuild).
+const ADDRESS_CACHE = new Map<string, AddressInfo>();
+const ADDRESS_CACHE_SIZE = 4096;
+
+function addressInfo(address: string): AddressInfo {
+	const cached = ADDRESS_CACHE.get(address);
+	if (cached !== undefined) return cached;
+	const obis = address === '' ? undefined : parseObisCode(address);
+	const info: AddressInfo =
+		obis === undefined ? {key: address.replace(/^\d{1,3}-\d{1,3}:/, '')} : {obis, key: obisKey(obis)};
+	if (ADDRESS_CACHE.size >= ADDRESS_CACHE_SIZE) ADDRESS_CACHE.clear();
+	ADDRESS_CACHE.set(address, info);
+	return info;
 }

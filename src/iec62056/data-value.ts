@@ -20,7 +20,6 @@ export interface DataValue extends ValuePart {
 
 // Unit words: letters, digits, `/`, `°`, `%` (`kWh`, `m3ph`, `Imp/kWh`, `°C`), starting with a non-digit.
 const UNIT_WORD = /^[A-Za-z°%][A-Za-z0-9°%/]*$/;
-const TRIM = /^[\s\0]+|[\s\0]+$/g;
 
 /** Interprets the content of one bracket. Never throws: anything that is not number+unit stays text. */
 export function parseDataValue(raw: string): DataValue {
@@ -28,28 +27,51 @@ export function parseDataValue(raw: string): DataValue {
 		const parts = raw.split('&').map(parseValuePart);
 		return {raw, ...(parts[0] as ValuePart), parts};
 	}
-	return {raw, ...parseValuePart(raw)};
+	const part = parseValuePart(raw);
+	if (part.unit === undefined) return part.trailer === undefined ? {raw, text: part.text} : {raw, ...part};
+	return part.trailer === undefined ? {raw, text: part.text, unit: part.unit} : {raw, ...part};
 }
 
 function parseValuePart(raw: string): ValuePart {
 	const star = raw.indexOf('*');
 	if (star >= 0) {
-		const text = raw.slice(0, star).replace(TRIM, '');
-		const afterStar = raw.slice(star + 1).replace(TRIM, '');
-		const space = afterStar.search(/\s/);
+		const text = trim(raw, 0, star);
+		const afterStar = trim(raw, star + 1, raw.length);
+		const space = firstSpace(afterStar);
 		if (space < 0) return {text, unit: afterStar};
-		const trailer = afterStar.slice(space).replace(TRIM, '');
-		return {text, unit: afterStar.slice(0, space), ...(trailer ? {trailer} : {})};
+		const trailer = trim(afterStar, space, afterStar.length);
+		const unit = afterStar.slice(0, space);
+		return trailer ? {text, unit, trailer} : {text, unit};
 	}
-	const text = raw.replace(TRIM, '');
+	const text = trim(raw, 0, raw.length);
 	// `(0000000 kWh)`: a number, spaces, a unit word (Iskra MT171).
-	const space = text.search(/\s/);
+	const space = firstSpace(text);
 	if (space > 0) {
 		const head = text.slice(0, space);
-		const tail = text.slice(space).replace(TRIM, '');
+		const tail = trim(text, space, text.length);
 		if (isDecimal(head) && UNIT_WORD.test(tail)) return {text: head, unit: tail};
 	}
 	return {text};
+}
+
+/** Whitespace as meters pad values: space, tab, CR, LF, NUL. */
+function isPadding(code: number): boolean {
+	return code === 0x20 || code === 0x09 || code === 0x00 || code === 0x0d || code === 0x0a;
+}
+
+/** `text[start, end)` without surrounding padding; returns `text` itself when there is nothing to cut. */
+function trim(text: string, start: number, end: number): string {
+	while (start < end && isPadding(text.charCodeAt(start))) start++;
+	while (end > start && isPadding(text.charCodeAt(end - 1))) end--;
+	return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+function firstSpace(text: string): number {
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code === 0x20 || code === 0x09) return index;
+	}
+	return -1;
 }
 
 /** Formats a value back to bracket content (used by the encoder and the simulator). */

@@ -79,6 +79,8 @@ export class FrameScanner {
 	/** Feeds a chunk; returns the frames it completed, in order. */
 	push(chunk: Uint8Array): Frame[] {
 		for (let index = 0; index < chunk.length; index++) {
+			if (this.#state === 'block' && !this.#stripParity) index = this.#blockRun(chunk, index);
+			if (index >= chunk.length) break;
 			let byte = chunk[index] as number;
 			if (byte > 0x7f || this.#stripParity) {
 				byte = this.#checkHighBit(byte);
@@ -245,30 +247,39 @@ export class FrameScanner {
 	}
 
 	#block(byte: number): void {
-		// STX inside an open block is data, not a restart: the Itron ACE3000 sends `Y STX STX SOH NUL` before
-		// its `!` and counts those bytes into its BCC. A new identification line (`/` at a line start,
-		// outside brackets) is what shows that the block was cut off and the meter started over.
-		if (byte === SLASH && this.#atLineStart && !this.#inBracket && !this.#isCommand) {
-			this.#truncated('ETX');
-			this.#idle(byte);
-			return;
-		}
+		// Only ETX (or EOT) ends an open block. STX inside is data: the Itron ACE3000 sends
+		// `Y STX STX SOH NUL` before its `!` and counts those bytes into its BCC. Nor does a `/` restart
+		// it: a unit such as `Imp/kWh` with one byte lost would otherwise turn the rest of a checked block
+		// into an unchecked push telegram. A block cut off for good ends at the session's timeout
+		// (end()), or at maxMessageBytes.
 		this.#message.push(byte);
 		this.#bcc ^= byte;
-		if (byte === LF || byte === CR) {
-			this.#atLineStart = true;
-			this.#inBracket = false;
-		} else {
-			this.#atLineStart = false;
-			if (byte === 0x28) this.#inBracket = true;
-			else if (byte === 0x29) this.#inBracket = false;
-		}
 		if (byte === ETX || byte === EOT) {
 			this.#terminator = byte === ETX ? 'etx' : 'eot';
 			this.#state = 'bcc';
 			return;
 		}
 		this.#guardLength();
+	}
+
+	/**
+	 * The body of an open block, a run at a time: the bytes up to the next ETX/EOT (or a byte with bit 7
+	 * set, which needs the per-byte path) are XOR'd and appended at once. Returns the index of the
+	 * first byte not consumed. Same result as feeding the bytes one by one, several times faster.
+	 */
+	#blockRun(chunk: Uint8Array, start: number): number {
+		const room = this.#maxMessageBytes - this.#message.length;
+		const limit = Math.min(chunk.length, start + Math.max(0, room));
+		let bcc = this.#bcc;
+		let index = start;
+		for (; index < limit; index++) {
+			const byte = chunk[index] as number;
+			if (byte === ETX || byte === EOT || byte > 0x7f) break;
+			bcc ^= byte;
+		}
+		this.#bcc = bcc;
+		this.#message.append(chunk, start, index);
+		return index;
 	}
 
 	#finishBlock(received: number): void {

@@ -3,7 +3,8 @@ import {parseDecimal} from '../iec62056/decimal-text.ts';
 import {type MeterTime, NO_TIME, parseMeterTime} from '../iec62056/meter-time.ts';
 
 /**
- * When each billing period of a readout ended, by its `*NN` suffix as written (`01`, `14`, `101`).
+ * When each billing period of a readout ended, keyed by its suffix as written, separator included
+ * (`*01`, `*14`, `&07`, `*101`): the two billing schemes `*` and `&` never share reset times.
  * Sources, in this order:
  * - `0.1.2*NN` with a full stamp (Iskra, AUX: `0.1.2*04(1130401000000)`);
  * - `0.1.3*NN` date plus `0.1.2*NN` time of day (the ZMD style split);
@@ -12,18 +13,14 @@ import {type MeterTime, NO_TIME, parseMeterTime} from '../iec62056/meter-time.ts
  */
 export function billingResetTimes(dataSets: readonly DataSet[]): Map<string, MeterTime> {
 	const stamps = new Map<string, {full?: MeterTime; date?: MeterTime; time?: MeterTime}>();
-	const entry = (period: string) => {
-		const found = stamps.get(period) ?? {};
-		stamps.set(period, found);
-		return found;
-	};
 	let counter: string | undefined;
 	for (const set of dataSets) {
 		const code = set.obis;
 		if (code === undefined || code.c !== '0' || code.d !== '1') continue;
 		const text = set.values[0]?.text ?? '';
-		const period = code.separator === '*' && code.f !== undefined && Number(code.f) !== 255 ? code.f : '';
-		if (code.e === '0' && period === '') {
+		const current = code.f === undefined || (code.separator === '*' && Number(code.f) === 255);
+		const period = current ? '' : `${code.separator}${code.f}`;
+		if (code.e === '0' && current) {
 			const value = parseDecimal(text);
 			if (value !== undefined && Number.isInteger(value)) counter = text;
 			continue;
@@ -31,25 +28,27 @@ export function billingResetTimes(dataSets: readonly DataSet[]): Map<string, Met
 		if (code.e !== '2' && code.e !== '3') continue;
 		const time = parseMeterTime(text, code.e === '2' && text.length <= 6 ? 'time' : 'date');
 		if (time === undefined || time === NO_TIME) continue;
-		const slot = entry(period);
+		const slot = stamps.get(period) ?? {};
+		stamps.set(period, slot);
 		if (time.year !== undefined && time.hour !== undefined) slot.full = time;
 		else if (time.year !== undefined) slot.date = time;
 		else slot.time = time;
 	}
 
 	const result = new Map<string, MeterTime>();
+	let last: MeterTime | undefined;
 	for (const [period, slot] of stamps) {
 		const time = slot.full ?? (slot.date ? {...slot.date, ...timeOfDay(slot.time)} : undefined);
 		if (time === undefined) continue;
-		if (period !== '') result.set(period, time);
-		else if (counter !== undefined) result.set(counter, time);
+		if (period === '') last = time;
+		else result.set(period, time);
 	}
-	// `*NN` is written with the width the meter uses (`*01`); match `0.1.0(1)` to `01` as well.
-	if (counter !== undefined && result.has(counter)) {
-		const time = result.get(counter) as MeterTime;
-		for (const width of [1, 2, 3]) {
-			const padded = String(Number(counter)).padStart(width, '0');
-			if (!result.has(padded)) result.set(padded, time);
+	// The last reset belongs to the period the counter names, unless that period has its own stamp.
+	// `*NN` is written with the width the meter uses (`*01`); match `0.1.0(1)` to `*01` as well.
+	if (counter !== undefined && last !== undefined) {
+		for (const width of [counter.length, 1, 2, 3]) {
+			const period = `*${String(Number(counter)).padStart(width, '0')}`;
+			if (!result.has(period)) result.set(period, last);
 		}
 	}
 	return result;

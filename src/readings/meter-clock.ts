@@ -12,9 +12,10 @@ export function assertTimeZone(zone: string): void {
 
 /**
  * Converts a meter's local time stamp to an instant. The meter's clock runs in `zone` (an IANA
- * name); a season flag, where sent, picks the offset in the repeated autumn hour. Without one, the
- * ambiguous hour resolves to its first occurrence (summer time), and a time inside the spring gap
- * moves forward by the gap, as luxon does. `utc` stamps are taken as UTC.
+ * name); a season flag, where sent, names the offset (the zone's standard or summer offset that year),
+ * which also settles the repeated autumn hour. Without one, the ambiguous hour resolves to its first
+ * occurrence (summer time), and a time inside the spring gap moves forward by the gap, as luxon does.
+ * `utc` stamps are taken as UTC.
  * Returns undefined for stamps without a date (time-only or day-month).
  */
 export function meterTimeToInstant(time: MeterTime, zone: string): Date | undefined {
@@ -31,18 +32,26 @@ export function meterTimeToInstant(time: MeterTime, zone: string): Date | undefi
 	const endOfDay = fields.hour === 24;
 	if (endOfDay) fields.hour = 0;
 	const shift = (date: DateTime) => (endOfDay ? date.plus({days: 1}) : date);
-	if (time.season === 'utc') return shift(DateTime.fromObject(fields, {zone: 'UTC'})).toJSDate();
+	if (time.season === 'utc') {
+		const utc = shift(DateTime.fromObject(fields, {zone: 'UTC'}));
+		return utc.isValid ? utc.toJSDate() : undefined;
+	}
 
 	const local = shift(DateTime.fromObject(fields, {zone}));
 	if (!local.isValid) return undefined;
-	if (time.season === undefined) return local.toJSDate();
-	// Both readings of an ambiguous local time: the same wall clock an hour apart.
-	const candidates = [local, local.plus({hours: 1}), local.minus({hours: 1})].filter(
-		(candidate) =>
-			candidate.hour === local.hour && candidate.minute === local.minute && candidate.day === local.day,
-	);
-	if (candidates.length < 2) return local.toJSDate();
-	const wantSummer = time.season === 'summer';
-	const chosen = candidates.find((candidate) => candidate.isInDST === wantSummer) ?? local;
-	return chosen.toJSDate();
+	if (time.season !== undefined) {
+		// The flag says which offset the meter's clock runs on: the zone's standard or summer offset
+		// of that year, whatever the date (a meter may keep standard time all year).
+		const january = DateTime.fromObject({year: fields.year, month: 1, day: 1}, {zone}).offset;
+		const july = DateTime.fromObject({year: fields.year, month: 7, day: 1}, {zone}).offset;
+		const offsetMinutes = time.season === 'summer' ? Math.max(january, july) : Math.min(january, july);
+		return shift(DateTime.fromObject(fields, {zone: 'UTC'}))
+			.minus({minutes: offsetMinutes})
+			.toJSDate();
+	}
+	// Without a flag the repeated autumn hour resolves to its first occurrence (still summer time).
+	const earlier = local.minus({hours: 1});
+	const repeated =
+		earlier.hour === local.hour && earlier.minute === local.minute && earlier.day === local.day;
+	return (repeated ? earlier : local).toJSDate();
 }

@@ -95,7 +95,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 			continue;
 		}
 		const picked = pickValue(set.values);
-		if (picked === undefined) {
+		if (picked === undefined || picked.value.text === '') {
 			skip('no-value');
 			continue;
 		}
@@ -107,7 +107,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 		if (picked.stamp !== undefined) {
 			time = meterTimeToInstant(picked.stamp, merged.timeZone);
 		} else if (history) {
-			const reset = code?.f === undefined ? undefined : resets.get(code.f);
+			const reset = code?.f === undefined ? undefined : resets.get(`${code.separator}${code.f}`);
 			time = reset === undefined ? undefined : meterTimeToInstant(reset, merged.timeZone);
 			if (time === undefined) {
 				skip('history-without-date');

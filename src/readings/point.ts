@@ -16,7 +16,6 @@ export interface Point {
 export function pointKey(point: Point): string {
 	const tags = Object.keys(point.tags)
 		.sort()
-		.map((key) => `${key}=${point.tags[key]}`)
-		.join(',');
-	return `${point.measurement},${tags}@${Math.floor(point.time.getTime() / 1000)}`;
+		.map((key) => [key, point.tags[key]]);
+	return JSON.stringify([point.measurement, tags, Math.floor(point.time.getTime() / 1000)]);
 }

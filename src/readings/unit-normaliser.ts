@@ -13,16 +13,12 @@ export interface NormalisedValue {
 const CONVERSIONS: Readonly<Record<string, readonly [unit: string, factor: number]>> = {
 	wh: ['kWh', 1e-3],
 	kwh: ['kWh', 1],
-	mwh: ['kWh', 1e3],
 	w: ['kW', 1e-3],
 	kw: ['kW', 1],
-	mw: ['kW', 1e3],
 	varh: ['kvarh', 1e-3],
 	kvarh: ['kvarh', 1],
-	mvarh: ['kvarh', 1e3],
 	var: ['kvar', 1e-3],
 	kvar: ['kvar', 1],
-	mvar: ['kvar', 1e3],
 	vah: ['kVAh', 1e-3],
 	kvah: ['kVAh', 1],
 	va: ['kVA', 1e-3],
@@ -30,7 +26,6 @@ const CONVERSIONS: Readonly<Record<string, readonly [unit: string, factor: numbe
 	v: ['V', 1],
 	kv: ['V', 1e3],
 	a: ['A', 1],
-	ma: ['A', 1e-3],
 	hz: ['Hz', 1],
 	m3: ['m3', 1],
 	m3ph: ['m3/h', 1],
@@ -51,7 +46,7 @@ const CONVERSIONS: Readonly<Record<string, readonly [unit: string, factor: numbe
 /** Energy, power and the like scaled to the canonical unit; the exact text stays with the data set. */
 export function normaliseUnit(value: number, unit: string | undefined): NormalisedValue {
 	if (unit === undefined || unit === '') return {value, unit: '', known: true};
-	const conversion = CONVERSIONS[unit.toLowerCase()];
+	const conversion = CONVERSIONS[unit.toLowerCase()] ?? prefixed(unit);
 	if (conversion === undefined) return {value, unit, known: false};
 	const [canonical, factor] = conversion;
 	// Scale through a decimal string so 1234 Wh gives exactly 1.234 kWh, not 1.2340000000000002.
@@ -60,4 +55,16 @@ export function normaliseUnit(value: number, unit: string | undefined): Normalis
 		unit: canonical,
 		known: true,
 	};
+}
+
+// Electrical units whose SI prefix is case-sensitive: `mW` is milliwatt, `MW` megawatt.
+const PREFIXABLE = new Set(['wh', 'w', 'varh', 'var', 'vah', 'va', 'a', 'v']);
+const PREFIXES: Readonly<Record<string, number>> = {m: 1e-3, M: 1e6};
+
+function prefixed(unit: string): readonly [unit: string, factor: number] | undefined {
+	const factor = PREFIXES[unit.charAt(0)];
+	const base = CONVERSIONS[unit.slice(1).toLowerCase()];
+	if (factor === undefined || base === undefined || !PREFIXABLE.has(unit.slice(1).toLowerCase()))
+		return undefined;
+	return [base[0], base[1] * factor];
 }

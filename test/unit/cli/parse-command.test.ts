@@ -1,0 +1,170 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {PassThrough, Readable} from 'node:stream';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
+import {type ParseOptions, runParse} from '../../../src/cli/parse-command.ts';
+import type {ReadoutJson} from '../../../src/cli/readout-json.ts';
+import {encodeTelegram} from '../../../src/iec62056/telegram-encoder.ts';
+
+const fixtures = new URL('../../fixtures/telegrams/', import.meta.url).pathname;
+const zmd120 = join(fixtures, 'landisgyr-zmd120-c/input.bin');
+const verbose = join(fixtures, 'landisgyr-zmd120-c-verbose/input.bin');
+const ace3000 = join(fixtures, 'itron-ace3000-c/input.bin');
+
+const defaults: ParseOptions = {format: 'table', verbose: false, ignoreBcc: false};
+
+async function run(file: string, options: Partial<ParseOptions> = {}, stdin: Uint8Array = new Uint8Array()) {
+	const stdout = new PassThrough();
+	const stderr = new PassThrough();
+	const out: Buffer[] = [];
+	const err: Buffer[] = [];
+	stdout.on('data', (chunk: Buffer) => out.push(chunk));
+	stderr.on('data', (chunk: Buffer) => err.push(chunk));
+	const input = Object.assign(Readable.from([Buffer.from(stdin)]), {isTTY: false});
+	let error: unknown;
+	try {
+		await runParse(file, {...defaults, ...options}, {stdin: input, stdout, stderr});
+	} catch (caught) {
+		error = caught;
+	}
+	return {stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), error};
+}
+
+let directory: string;
+beforeAll(async () => {
+	directory = await mkdtemp(join(tmpdir(), 'dlms-parse-'));
+});
+afterAll(async () => {
+	await rm(directory, {recursive: true, force: true});
+});
+
+describe('parse', () => {
+	it('lists every code of the seed ZMD120 sample with value, unit and date', async () => {
+		const {stdout, error} = await run(zmd120);
+		expect(error).toBeUndefined();
+		expect(stdout).toMatch(/^\/LGZ52ZMD120APt\.G03 .*mode C, 9600 Bd/);
+		expect(stdout).toMatch(/1-1:1\.6\.1 +24\.31 +kW +2016-05-04 13:45:00/);
+		expect(stdout).toMatch(/1-1:1\.8\.1 +00021271 +kWh/);
+		expect(stdout).toMatch(/1-1:C\.3\.4 +--__5_--/);
+		// 38 codes in the seed's list, one row each, plus the identification and the header.
+		expect(stdout.trimEnd().split('\n')).toHaveLength(38 + 2);
+	});
+
+	it('leaves the *NN history out unless verbose, as the seed does', async () => {
+		const short = await run(verbose);
+		const long = await run(verbose, {verbose: true});
+		expect(short.stdout).not.toContain('1.6.2*14');
+		expect(long.stdout).toMatch(/1-1:1\.6\.2\*14 +26\.60 +2016-09-05 14:15:00/);
+		expect(long.stdout).toMatch(/1-1:1\.6\.2\*01 +00\.00 +\(no date\)/);
+	});
+
+	it('prints JSON with numbers beside the exact text and the meter time of date fields', async () => {
+		const {stdout} = await run(zmd120, {format: 'json'});
+		const json = JSON.parse(stdout) as ReadoutJson;
+		const [telegram] = json.telegrams;
+		const demand = telegram?.dataSets.find((set) => set.key === '1.6.1');
+		expect(demand).toEqual({
+			address: '1-1:1.6.1',
+			key: '1.6.1',
+			obis: '1.6.1',
+			channel: '1-1',
+			history: false,
+			values: [
+				{text: '24.31', unit: 'kW', number: 24.31},
+				{text: '1605041345', time: '2016-05-04T13:45:00'},
+			],
+		});
+		expect(telegram?.check).toEqual({algorithm: 'bcc', ok: true});
+	});
+
+	it('prints line protocol stamped at the meter time in the given zone', async () => {
+		const {stdout} = await run(zmd120, {
+			format: 'line-protocol',
+			timezone: 'Europe/Berlin',
+			readAt: new Date('2016-05-11T14:03:53Z'),
+		});
+		const lines = stdout.trimEnd().split('\n');
+		// 13:45 CEST on 2016-05-04 is 11:45 UTC.
+		expect(lines).toContain(
+			`meter,channel=1-1,meter=50871031,obis=1.6.1,unit=kW value=24.31 ${Date.UTC(2016, 4, 4, 11, 45) / 1000}`,
+		);
+		expect(lines).toContain(
+			`meter,channel=1-1,meter=50871031,obis=1.8.1,unit=kWh value=21271 ${Date.UTC(2016, 4, 11, 14, 3, 53) / 1000}`,
+		);
+	});
+
+	it('refuses a block with a wrong BCC in one line naming the file, and prints no values', async () => {
+		const {stdout, error} = await run(ace3000);
+		expect(stdout).toBe('');
+		expect(error).toBeInstanceOf(CliError);
+		expect((error as CliError).message).toBe(
+			`${ace3000}: BCC mismatch: computed 0x4D, received 0x46; no values printed`,
+		);
+		expect((error as CliError).exitCode).toBe(EXIT_CODES.failed);
+		expect((error as CliError).hint).toContain('--ignore-bcc');
+	});
+
+	it('reads a block with a wrong BCC when told to, and reports the junk line on stderr', async () => {
+		const {stdout, stderr, error} = await run(ace3000, {ignoreBcc: true});
+		expect(error).toBeUndefined();
+		expect(stdout).toMatch(/1\.8\.0 +013925\.5/);
+		expect(stdout).toContain('BCC WRONG (ignored)');
+		expect(stderr).toContain('line 4');
+	});
+
+	it('refuses a truncated block even with --ignore-bcc', async () => {
+		const bytes = Buffer.from('/LGZ52ZMD120APt.G03\r\n\x021-1:1.8.1(00021271*kWh)\r\n1-1:1.8.2(000');
+		const file = join(directory, 'truncated.bin');
+		await writeFile(file, bytes);
+		const {stdout, error} = await run(file, {ignoreBcc: true});
+		expect(stdout).toBe('');
+		expect((error as CliError).message).toMatch(
+			/^.*truncated\.bin: truncated data block: .*; no values printed$/,
+		);
+	});
+
+	it('names a missing file and its cause', async () => {
+		const {error} = await run(join(directory, 'absent.bin'));
+		expect((error as CliError).message).toBe(`${join(directory, 'absent.bin')}: cannot read: no such file`);
+	});
+
+	it('says when the input holds no telegram', async () => {
+		const {error} = await run('-', {}, Buffer.from('hello world\n'));
+		expect((error as CliError).message).toMatch(/^stdin: no telegram found/);
+	});
+
+	it('reads stdin, including plain text as people paste it', async () => {
+		const {stdout, error} = await run(
+			'-',
+			{},
+			Buffer.from('1.8.1(00021271*kWh)\r\n2.8.1(00000552*kWh)\r\n!\r\n'),
+		);
+		expect(error).toBeUndefined();
+		expect(stdout).toMatch(/2\.8\.1 +00000552 +kWh/);
+	});
+
+	it('recovers 7E1 data captured as 8N1 and says so', async () => {
+		const telegram = encodeTelegram({
+			identification: {manufacturer: 'LGZ', baudChar: '5', enhanced: [], ident: 'ZMD120'},
+			lines: [[{address: '1.8.1', values: [{text: '00021271', unit: 'kWh'}]}]],
+		});
+		// Set bit 7 wherever even parity needs it, as a 7E1 meter sends the byte.
+		const withParity = telegram.map((byte) => {
+			let ones = 0;
+			for (let bit = byte; bit; bit >>= 1) ones += bit & 1;
+			return ones % 2 === 0 ? byte : byte | 0x80;
+		});
+		const {stdout, stderr, error} = await run('-', {}, withParity);
+		expect(error).toBeUndefined();
+		expect(stdout).toMatch(/1\.8\.1 +00021271 +kWh/);
+		expect(stderr).toContain('7E1 data captured as 8N1');
+	});
+
+	it('rejects an unknown time zone as a usage error', async () => {
+		const {error} = await run(zmd120, {format: 'line-protocol', timezone: 'Mars/Olympus'});
+		expect((error as CliError).exitCode).toBe(EXIT_CODES.usage);
+		expect((error as CliError).message).toContain('--timezone');
+	});
+});

@@ -1,0 +1,76 @@
+import {readFileSync} from 'node:fs';
+import {describe, expect, it} from 'vitest';
+import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
+import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
+import type {DataSet} from '../../../src/iec62056/data-set.ts';
+import {parseIdentification} from '../../../src/iec62056/identification.ts';
+import {meterIdentity} from '../../../src/readings/meter-identity.ts';
+
+function sets(...lines: string[]): DataSet[] {
+	return parseDataBlock(`${lines.join('\r\n')}\r\n!\r\n`).dataSets;
+}
+
+function fixture(name: string) {
+	const bytes = readFileSync(new URL(`../../fixtures/telegrams/${name}/input.bin`, import.meta.url));
+	const telegram = decodeCapture(bytes).telegrams[0];
+	if (telegram === undefined) throw new Error(`fixture ${name} holds no telegram`);
+	return telegram;
+}
+
+describe('meterIdentity', () => {
+	it('names the seed meter by the serial number it reports in 0.0.0', () => {
+		const telegram = fixture('landisgyr-zmd120-c');
+		expect(meterIdentity(telegram.dataSets, telegram.identification)).toBe('50871031');
+	});
+
+	it('reads 0.0.0 sent with a channel and *255', () => {
+		expect(meterIdentity(sets('1-0:0.0.0*255(63355730)'))).toBe('63355730');
+	});
+
+	it('prefers 0.0.0 to C.1.0 and 0.0.1', () => {
+		expect(meterIdentity(sets('0.0.1(33333333)', 'C.1.0(22222222)', '0.0.0(11111111)'))).toBe('11111111');
+	});
+
+	it('falls back to the serial number in C.1.0', () => {
+		expect(meterIdentity(sets('0-0:C.1.0*255(63355730)', '1.8.0(1*kWh)'))).toBe('63355730');
+	});
+
+	it('falls back to the serial number in C.1', () => {
+		expect(meterIdentity(sets('C.1(63355730)'))).toBe('63355730');
+	});
+
+	it('falls back to 0.0.1', () => {
+		expect(meterIdentity(sets('0.0.1(1ISK0063355730)'))).toBe('1ISK0063355730');
+	});
+
+	it('passes over an all-zero 0.0.0 to the next serial register', () => {
+		expect(meterIdentity(sets('0.0.0(00000000)', 'C.1.0(63355730)'))).toBe('63355730');
+	});
+
+	it('passes over a placeholder of Xs', () => {
+		expect(meterIdentity(sets('0.0.0(XXXXXXXX)', '0.0.1(63355730)'))).toBe('63355730');
+	});
+
+	it('passes over an empty serial', () => {
+		expect(meterIdentity(sets('0.0.0()', '0.0.1(63355730)'))).toBe('63355730');
+	});
+
+	it('falls back to manufacturer and identification when no serial is sent', () => {
+		const identification = parseIdentification('/LGZ52ZMD120APt.G03');
+		expect(meterIdentity(sets('1.8.0(1*kWh)'), identification)).toBe('LGZ-2ZMD120APt.G03');
+	});
+
+	it('names a DSMR meter without a serial register by its identification', () => {
+		const telegram = fixture('dsmr-kaifa-p1');
+		expect(meterIdentity(telegram.dataSets, telegram.identification)).toBe('KFM-KAIFA-METER');
+	});
+
+	it('drops the trailing space some identifications carry', () => {
+		const identification = parseIdentification('/ELS5\\@V9.30 ');
+		expect(meterIdentity([], identification)).toBe('ELS-V9.30');
+	});
+
+	it('names a meter that reports nothing about itself meter', () => {
+		expect(meterIdentity(sets('1.8.0(1*kWh)'))).toBe('meter');
+	});
+});
