@@ -79,7 +79,10 @@ export class FrameScanner {
 	/** Feeds a chunk; returns the frames it completed, in order. */
 	push(chunk: Uint8Array): Frame[] {
 		for (let index = 0; index < chunk.length; index++) {
-			if (this.#state === 'block' && !this.#stripParity) index = this.#blockRun(chunk, index);
+			if (!this.#stripParity) {
+				if (this.#state === 'block') index = this.#blockRun(chunk, index);
+				else if (this.#state === 'push') index = this.#pushRun(chunk, index);
+			}
 			if (index >= chunk.length) break;
 			let byte = chunk[index] as number;
 			if (byte > 0x7f || this.#stripParity) {
@@ -278,6 +281,35 @@ export class FrameScanner {
 			bcc ^= byte;
 		}
 		this.#bcc = bcc;
+		this.#message.append(chunk, start, index);
+		return index;
+	}
+
+	/**
+	 * The body of a push telegram, a run at a time: plain data bytes are appended at once while the
+	 * line-start and bracket flags are kept; anything that may end or restart the telegram (`!`, `/`,
+	 * STX, a byte with bit 7 set) is left to the per-byte path. Returns the first index not consumed.
+	 */
+	#pushRun(chunk: Uint8Array, start: number): number {
+		const room = this.#maxMessageBytes - this.#message.length;
+		const limit = Math.min(chunk.length, start + Math.max(0, room));
+		let atLineStart = this.#atLineStart;
+		let inBracket = this.#inBracket;
+		let index = start;
+		for (; index < limit; index++) {
+			const byte = chunk[index] as number;
+			if (byte === LF || byte === CR) {
+				atLineStart = true;
+				inBracket = false;
+				continue;
+			}
+			if (byte === BANG || byte === SLASH || byte === STX || byte > 0x7f) break;
+			atLineStart = false;
+			if (byte === 0x28) inBracket = true;
+			else if (byte === 0x29) inBracket = false;
+		}
+		this.#atLineStart = atLineStart;
+		this.#inBracket = inBracket;
 		this.#message.append(chunk, start, index);
 		return index;
 	}
