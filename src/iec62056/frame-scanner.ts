@@ -58,6 +58,8 @@ export class FrameScanner {
 	#pushBang = 0;
 	#inBracket = false;
 	#atLineStart = true;
+	/** The byte before the current one while idle; -1 right after a message (a `/` may follow at once). */
+	#lastIdleByte = -1;
 	#frames: Frame[] = [];
 
 	constructor(options: FrameScannerOptions = {}) {
@@ -172,8 +174,15 @@ export class FrameScanner {
 	}
 
 	#idle(byte: number): void {
+		const previous = this.#lastIdleByte;
+		this.#lastIdleByte = byte;
 		switch (byte) {
 			case SLASH:
+				// An identification starts a line: after a message, a line end, or idle noise (DEL, NUL, an
+				// echo's CR LF). A `/` right after text is data: `(/SX330)`, `Imp/kWh` in the remains of a
+				// block that failed its check. Taking it for an identification would turn those remains into
+				// an unchecked push telegram.
+				if (previous >= 0x20 && previous <= 0x7e) break;
 				this.#start('line', byte);
 				return;
 			case STX:
@@ -208,6 +217,7 @@ export class FrameScanner {
 
 	#start(state: State, byte: number): void {
 		this.#flushNoise();
+		this.#lastIdleByte = -1;
 		if (state !== 'ack') this.#identification = undefined;
 		this.#state = state;
 		this.#message.clear();
@@ -386,6 +396,7 @@ export class FrameScanner {
 		this.#message.append(Uint8Array.from(identification.gap));
 		this.#pushTextStart = this.#message.length;
 		this.#identification = undefined;
+		this.#lastIdleByte = -1;
 		this.#inBracket = false;
 		this.#atLineStart = true;
 		this.#push(byte);
@@ -453,6 +464,7 @@ export class FrameScanner {
 	#truncated(missing: string): void {
 		const bytes = this.#message.copy();
 		this.#state = 'idle';
+		this.#lastIdleByte = -1;
 		this.#frames.push({kind: 'error', error: new TruncatedBlockError(bytes.length, missing), bytes});
 	}
 

@@ -175,6 +175,21 @@ describe('FrameScanner messages', () => {
 });
 
 describe('FrameScanner noise and resynchronisation', () => {
+	it('takes a `/` right after text for data, not for an identification', () => {
+		// The remains of a block that failed its check: `Imp/kWh)` must not open a push telegram.
+		const frames = scan('x(6.00*Imp/kWh)\r\n1.8.0(1)\r\n!\r\n');
+		expect(kinds(frames)).toEqual(['noise']);
+	});
+
+	it('recognises an identification straight after the BCC of a previous telegram', () => {
+		const frames = scan(`${IDENT_ZMD}${stxBlock(ZMD_BLOCK)}${IDENT_ZMD}${stxBlock(ZMD_BLOCK)}`);
+		expect(kinds(frames)).toEqual(['identification', 'data-block', 'identification', 'data-block']);
+	});
+
+	it('recognises an identification after DEL noise', () => {
+		expect(kinds(scan(`\x7f\x7f${IDENT_ZMD}`))).toEqual(['noise', 'identification']);
+	});
+
 	it('reports DEL and NUL noise before the identification as one noise frame', () => {
 		const frames = scan(`\x7f\x7f\x00\x00\x7f${IDENT_ZMD}`);
 		expect(kinds(frames)).toEqual(['noise', 'identification']);

@@ -1,0 +1,129 @@
+import {HttpError, InfluxDB, type WriteApi} from '@influxdata/influxdb-client';
+import {describeTarget, type InfluxTarget, legacyWritePath} from './influx-target.ts';
+import {InfluxWriteError, parseRetryAfter} from './influx-write-error.ts';
+
+export interface InfluxLineWriterOptions {
+	/** Socket timeout per request, ms. Default 10 000. */
+	readonly timeoutMs?: number;
+	/** Bodies larger than this are sent gzip-compressed, bytes. Default 1000 (the client's default). */
+	readonly gzipThresholdBytes?: number;
+}
+
+export const DEFAULT_INFLUX_LINE_WRITER_OPTIONS = {timeoutMs: 10_000, gzipThresholdBytes: 1000} as const;
+
+/**
+ * Sends one batch of line-protocol lines and says, by throwing an InfluxWriteError, what went wrong.
+ * Mechanism only: it neither retries nor buffers. The client's own retry buffer lives in memory and
+ * dies with the process, so every failure is taken over (`writeFailed` returning a Promise) and handed
+ * to the durable spool, which owns the retry policy.
+ */
+export class InfluxLineWriter {
+	readonly #target: InfluxTarget;
+	readonly #client: InfluxDB;
+	readonly #gzipThresholdBytes: number;
+
+	constructor(target: InfluxTarget, options: InfluxLineWriterOptions = {}) {
+		const merged = {...DEFAULT_INFLUX_LINE_WRITER_OPTIONS, ...options};
+		if (!/^https?:\/\/[^/]+/.test(target.url)) {
+			throw new TypeError(
+				`InfluxDB url must start with http:// or https://, received ${JSON.stringify(target.url)}`,
+			);
+		}
+		this.#target = target;
+		this.#gzipThresholdBytes = merged.gzipThresholdBytes;
+		const token =
+			target.kind === 'v2'
+				? target.token
+				: target.kind === 'v1-compat' && target.username !== undefined
+					? `${target.username}:${target.password ?? ''}`
+					: undefined;
+		this.#client = new InfluxDB({
+			url: target.url,
+			timeout: merged.timeoutMs,
+			...(token === undefined ? {} : {token}),
+		});
+	}
+
+	/** Where lines go, for messages. */
+	get description(): string {
+		return describeTarget(this.#target);
+	}
+
+	/** Resolves when the server answered 2xx for every line; throws InfluxWriteError otherwise. */
+	async send(lines: readonly string[]): Promise<void> {
+		if (lines.length === 0) return;
+		let failure: Error | undefined;
+		const api = this.#writeApi(lines.length, (error) => {
+			failure = error;
+		});
+		try {
+			api.writeRecords([...lines]);
+			await api.flush();
+		} catch (error) {
+			failure ??= error as Error;
+		} finally {
+			api.dispose();
+		}
+		if (failure !== undefined) throw this.#classify(failure);
+	}
+
+	#writeApi(lineCount: number, onFailure: (error: Error) => void): WriteApi {
+		const target = this.#target;
+		const [org, bucket] =
+			target.kind === 'v2'
+				? [target.org, target.bucket]
+				: ['', target.retentionPolicy ? `${target.database}/${target.retentionPolicy}` : target.database];
+		const api = this.#client.getWriteApi(org, bucket, 's', {
+			batchSize: lineCount + 1,
+			flushInterval: 0,
+			maxRetries: 0,
+			maxBufferLines: lineCount + 1,
+			gzipThreshold: this.#gzipThresholdBytes,
+			writeFailed(error) {
+				onFailure(error);
+				// A Promise here takes the batch over: no in-memory retry, flush() settles at once.
+				return Promise.resolve();
+			},
+		});
+		if (target.kind === 'v1') api.path = legacyWritePath(target);
+		return api;
+	}
+
+	#classify(error: Error): InfluxWriteError {
+		const where = this.description;
+		if (error instanceof HttpError) {
+			const status = error.statusCode;
+			const body = (error.body ?? error.message).trim().replace(/\s+/g, ' ').slice(0, 300);
+			const retryAfterMs = parseRetryAfter(headerValue(error.headers?.['retry-after']));
+			const disposition =
+				status === 429 || status >= 500
+					? 'retry'
+					: status === 401 || status === 403 || status === 404
+						? 'hold'
+						: status === 413
+							? 'hold'
+							: 'dead-letter';
+			const advice =
+				status === 401 || status === 403
+					? ' (check the token or username/password)'
+					: status === 404
+						? ' (does the bucket/database exist?)'
+						: '';
+			return new InfluxWriteError(`${where}: HTTP ${status}: ${body}${advice}`, {
+				disposition,
+				status,
+				...(retryAfterMs === undefined ? {} : {retryAfterMs}),
+				cause: error,
+			});
+		}
+		const code = (error as NodeJS.ErrnoException).code;
+		return new InfluxWriteError(`${where}: ${code ? `${code} ` : ''}${error.message}`, {
+			disposition: 'retry',
+			cause: error,
+		});
+	}
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+	return Array.isArray(value) ? value[0] : value;
+}

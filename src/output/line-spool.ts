@@ -1,0 +1,358 @@
+import {type FileHandle, mkdir, open, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+
+export interface LineSpoolOptions {
+	/** Directory holding the spool files; created when missing. */
+	readonly directory: string;
+	/**
+	 * Upper bound of unsent data, bytes. Default 100 MB (about a year of one meter read every minute).
+	 * At the bound the oldest lines are dropped, counted in `dropped` and reported through onWarning.
+	 */
+	readonly maxBytes?: number;
+	/** Compact the data file once this many bytes at its head were sent. Default 1 MiB. */
+	readonly compactAfterBytes?: number;
+	/** Called for events a user must hear of: a torn last line skipped, lines dropped at the bound. */
+	readonly onWarning?: (message: string) => void;
+}
+
+export const DEFAULT_LINE_SPOOL_OPTIONS = {
+	maxBytes: 100 * 1024 * 1024,
+	compactAfterBytes: 1024 * 1024,
+} as const;
+
+/** A spool file operation failed (disk full, permissions): the caller must not assume the lines are safe. */
+export class SpoolError extends Error {
+	constructor(message: string, options?: {cause?: unknown}) {
+		super(message, options);
+		this.name = 'SpoolError';
+	}
+}
+
+/** Unsent lines from the head of the spool, and the position to acknowledge once they are stored. */
+export interface SpoolBatch {
+	readonly lines: string[];
+	/** Pass to ack() after a 2xx: everything before it leaves the spool. */
+	readonly end: number;
+}
+
+const DATA_FILE = /^spool-(\d+)\.lp$/;
+const STATE_FILE = 'spool.state';
+const DEAD_LETTER_FILE = 'dead-letter.lp';
+
+/**
+ * A durable FIFO of line-protocol lines: appended and fsync'd before a write is acknowledged to the
+ * caller, removed only when ack() says the server answered 2xx. Survives `kill -9` at any point:
+ * - data lives in `spool-<generation>.lp`; `spool.state` holds `<generation> <sent offset>` and is
+ *   replaced atomically (write, fsync, rename), so a crash leaves either the old or the new state;
+ * - compaction writes the unsent tail to the next generation, switches the state, then deletes the
+ *   old file: a crash in between replays some lines twice, which is harmless because points are
+ *   idempotent (same series and time), and never loses one;
+ * - a torn last line (the process died inside append) is cut off at open with a warning; its append
+ *   never resolved, so nothing acknowledged is lost.
+ * Operations are serialised; one process owns a spool directory.
+ */
+export class LineSpool {
+	readonly #directory: string;
+	readonly #maxBytes: number;
+	readonly #compactAfterBytes: number;
+	readonly #warn: (message: string) => void;
+	#generation = 0;
+	#sentOffset = 0;
+	#size = 0;
+	#appendHandle: FileHandle | undefined;
+	#queue: Promise<unknown> = Promise.resolve();
+	#dropped = 0;
+	#closed = false;
+
+	private constructor(options: LineSpoolOptions) {
+		const merged = {...DEFAULT_LINE_SPOOL_OPTIONS, ...options};
+		for (const key of ['maxBytes', 'compactAfterBytes'] as const) {
+			if (!Number.isInteger(merged[key]) || merged[key] < 1024) {
+				throw new TypeError(
+					`${key} must be an integer of at least 1024 bytes, received ${String(options[key])}`,
+				);
+			}
+		}
+		this.#directory = merged.directory;
+		this.#maxBytes = merged.maxBytes;
+		this.#compactAfterBytes = merged.compactAfterBytes;
+		this.#warn = merged.onWarning ?? (() => undefined);
+	}
+
+	/** Opens (or creates) the spool in `options.directory` and repairs what a crash left behind. */
+	static async open(options: LineSpoolOptions): Promise<LineSpool> {
+		const spool = new LineSpool(options);
+		try {
+			await spool.#recover();
+		} catch (error) {
+			throw new SpoolError(`spool ${options.directory}: cannot open: ${(error as Error).message}`, {
+				cause: error,
+			});
+		}
+		return spool;
+	}
+
+	/** Bytes appended but not yet acknowledged. */
+	get pendingBytes(): number {
+		return this.#size - this.#sentOffset;
+	}
+
+	/** Lines dropped at the size bound since open. */
+	get dropped(): number {
+		return this.#dropped;
+	}
+
+	/** Appends lines (without their `\n`) and fsyncs; resolves once they would survive a power cut. */
+	append(lines: readonly string[]): Promise<void> {
+		return this.#serialised(async () => {
+			if (lines.length === 0) return;
+			for (const line of lines) {
+				if (line.includes('\n')) throw new TypeError(`a spooled line must not contain a newline: ${line}`);
+			}
+			const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+			if (this.pendingBytes + bytes.length > this.#maxBytes) await this.#dropOldest(bytes.length);
+			const handle = await this.#handle();
+			try {
+				await handle.write(bytes);
+				await handle.datasync();
+			} catch (error) {
+				throw new SpoolError(`spool ${this.#directory}: append failed: ${(error as Error).message}`, {
+					cause: error,
+				});
+			}
+			this.#size += bytes.length;
+		});
+	}
+
+	/** The oldest unsent lines, up to `maxLines` and about `maxBytes` (whole lines only). */
+	peek(maxLines = 5000, maxBytes = 1024 * 1024): Promise<SpoolBatch> {
+		return this.#serialised(async () => {
+			const lines: string[] = [];
+			let offset = this.#sentOffset;
+			if (this.pendingBytes === 0) return {lines, end: offset};
+			const handle = await open(this.#dataPath(), 'r');
+			try {
+				let length = Math.min(this.pendingBytes, maxBytes);
+				for (;;) {
+					const buffer = Buffer.allocUnsafe(length);
+					const {bytesRead} = await handle.read(buffer, 0, length, offset);
+					let start = 0;
+					let newline = buffer.indexOf(0x0a, start);
+					while (newline >= 0 && newline < bytesRead && lines.length < maxLines) {
+						lines.push(buffer.toString('utf8', start, newline));
+						start = newline + 1;
+						newline = buffer.indexOf(0x0a, start);
+					}
+					offset += start;
+					// A single line longer than maxBytes: read on until its end.
+					if (lines.length > 0 || bytesRead < length || offset >= this.#size) break;
+					length = Math.min(this.pendingBytes, length * 2);
+				}
+			} finally {
+				await handle.close();
+			}
+			return {lines, end: offset};
+		});
+	}
+
+	/** Everything before `end` was stored by the server: it leaves the spool. */
+	ack(end: number): Promise<void> {
+		return this.#serialised(async () => {
+			if (end < this.#sentOffset || end > this.#size) {
+				throw new RangeError(`ack(${end}) outside the unsent range ${this.#sentOffset}..${this.#size}`);
+			}
+			this.#sentOffset = end;
+			if (this.#sentOffset === this.#size) await this.#empty();
+			else if (this.#sentOffset >= this.#compactAfterBytes) await this.#compact();
+			else await this.#saveState();
+		});
+	}
+
+	/** Keeps lines the server refused as bad data (4xx) beside the spool, with the reason, instead of retrying them forever. */
+	deadLetter(lines: readonly string[], reason: string): Promise<void> {
+		return this.#serialised(async () => {
+			const header = `# ${new Date().toISOString()} ${reason.replace(/\s+/g, ' ')}\n`;
+			const handle = await open(join(this.#directory, DEAD_LETTER_FILE), 'a');
+			try {
+				await handle.write(`${header}${lines.join('\n')}\n`);
+				await handle.datasync();
+			} finally {
+				await handle.close();
+			}
+		});
+	}
+
+	async close(): Promise<void> {
+		await this.#serialised(async () => {
+			this.#closed = true;
+			await this.#appendHandle?.close();
+			this.#appendHandle = undefined;
+		});
+	}
+
+	#serialised<T>(operation: () => Promise<T>): Promise<T> {
+		const run = this.#queue.then(() => {
+			if (this.#closed) throw new SpoolError(`spool ${this.#directory}: closed`);
+			return operation();
+		});
+		// Keep the chain alive after a failure; the caller still sees the rejection.
+		this.#queue = run.catch(() => undefined);
+		return run;
+	}
+
+	async #recover(): Promise<void> {
+		await mkdir(this.#directory, {recursive: true});
+		const state = await readFile(join(this.#directory, STATE_FILE), 'utf8').catch(
+			(error: NodeJS.ErrnoException) => {
+				if (error.code === 'ENOENT') return '0 0';
+				throw error;
+			},
+		);
+		const [generation, offset] = state.trim().split(/\s+/).map(Number);
+		this.#generation = Number.isInteger(generation) ? (generation as number) : 0;
+		this.#sentOffset = Number.isInteger(offset) ? (offset as number) : 0;
+
+		// Files of other generations are leftovers of an interrupted compaction (the state never
+		// switched to them) or of one that finished but had not deleted its predecessor yet.
+		for (const name of await readdir(this.#directory)) {
+			const match = DATA_FILE.exec(name);
+			if (match && Number(match[1]) !== this.#generation)
+				await rm(join(this.#directory, name), {force: true});
+		}
+
+		const handle = await open(this.#dataPath(), 'a+');
+		try {
+			const {size} = await handle.stat();
+			this.#size = size;
+			if (size > 0) {
+				const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+				await handle.read(tail, 0, tail.length, size - tail.length);
+				if (tail[tail.length - 1] !== 0x0a) {
+					const lastNewline = tail.lastIndexOf(0x0a);
+					const keep = lastNewline < 0 ? size - tail.length : size - tail.length + lastNewline + 1;
+					await handle.truncate(keep);
+					await handle.datasync();
+					this.#size = keep;
+					this.#warn(
+						`spool ${this.#directory}: skipped a torn last line (${size - keep} bytes) left by an interrupted write`,
+					);
+				}
+			}
+		} finally {
+			await handle.close();
+		}
+		if (this.#sentOffset > this.#size) this.#sentOffset = this.#size;
+	}
+
+	async #dropOldest(incomingBytes: number): Promise<void> {
+		const target = this.#size + incomingBytes - this.#maxBytes;
+		const handle = await open(this.#dataPath(), 'r');
+		let offset = this.#sentOffset;
+		let dropped = 0;
+		try {
+			const buffer = Buffer.allocUnsafe(64 * 1024);
+			while (offset < this.#size && offset < target) {
+				const {bytesRead} = await handle.read(buffer, 0, buffer.length, offset);
+				let start = 0;
+				let newline = buffer.indexOf(0x0a);
+				while (newline >= 0 && newline < bytesRead && offset + start < target) {
+					dropped++;
+					start = newline + 1;
+					newline = buffer.indexOf(0x0a, start);
+				}
+				if (start === 0) break;
+				offset += start;
+			}
+		} finally {
+			await handle.close();
+		}
+		this.#dropped += dropped;
+		this.#sentOffset = offset;
+		this.#warn(
+			`spool ${this.#directory}: full (${this.#maxBytes} bytes unsent); dropped the ${dropped} oldest lines (${this.#dropped} since start)`,
+		);
+		await this.#saveState();
+	}
+
+	/**
+	 * Everything was sent: truncate, then record offset 0. A crash between the two leaves an offset past
+	 * the end, which open() clamps to the (empty) file: nothing is lost and nothing replayed.
+	 */
+	async #empty(): Promise<void> {
+		const handle = await this.#handle();
+		await handle.truncate(0);
+		await handle.datasync();
+		this.#size = 0;
+		this.#sentOffset = 0;
+		await this.#saveState();
+	}
+
+	async #compact(): Promise<void> {
+		const next = this.#generation + 1;
+		const nextPath = join(this.#directory, `spool-${next}.lp`);
+		const remaining = this.#size - this.#sentOffset;
+		const target = await open(nextPath, 'w');
+		try {
+			if (remaining > 0) {
+				const source = await open(this.#dataPath(), 'r');
+				try {
+					const buffer = Buffer.allocUnsafe(Math.min(remaining, 1024 * 1024));
+					let position = this.#sentOffset;
+					while (position < this.#size) {
+						const {bytesRead} = await source.read(
+							buffer,
+							0,
+							Math.min(buffer.length, this.#size - position),
+							position,
+						);
+						if (bytesRead === 0) break;
+						await target.write(buffer.subarray(0, bytesRead));
+						position += bytesRead;
+					}
+				} finally {
+					await source.close();
+				}
+			}
+			await target.datasync();
+		} finally {
+			await target.close();
+		}
+		const previousPath = this.#dataPath();
+		await this.#appendHandle?.close();
+		this.#appendHandle = undefined;
+		this.#generation = next;
+		this.#sentOffset = 0;
+		this.#size = remaining;
+		await this.#saveState();
+		await rm(previousPath, {force: true});
+	}
+
+	async #saveState(): Promise<void> {
+		const path = join(this.#directory, STATE_FILE);
+		const temporary = `${path}.tmp`;
+		await writeFile(temporary, `${this.#generation} ${this.#sentOffset}\n`);
+		const handle = await open(temporary, 'r+');
+		try {
+			await handle.datasync();
+		} finally {
+			await handle.close();
+		}
+		await rename(temporary, path);
+		// The rename itself must reach the disk: fsync the directory.
+		const directory = await open(this.#directory, 'r');
+		try {
+			await directory.sync();
+		} finally {
+			await directory.close();
+		}
+	}
+
+	async #handle(): Promise<FileHandle> {
+		this.#appendHandle ??= await open(this.#dataPath(), 'a');
+		return this.#appendHandle;
+	}
+
+	#dataPath(): string {
+		return join(this.#directory, `spool-${this.#generation}.lp`);
+	}
+}

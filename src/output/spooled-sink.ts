@@ -1,0 +1,160 @@
+import type {Point} from '../readings/point.ts';
+import {InfluxWriteError} from './influx-write-error.ts';
+import {formatLineProtocol} from './line-protocol.ts';
+import type {LineSpool} from './line-spool.ts';
+import type {PointSink} from './point-sink.ts';
+import {RetryBackoff, type RetryBackoffOptions} from './retry-backoff.ts';
+
+/** The part of the InfluxDB writer the sink needs (a real server, or a stand-in in unit tests). */
+export interface LineSender {
+	readonly description: string;
+	/** Resolves on 2xx; rejects with InfluxWriteError (anything else counts as `retry`). */
+	send(lines: readonly string[]): Promise<void>;
+}
+
+/** What happened, for the logger and the self-metrics. Emitted on changes, not on every attempt. */
+export type SpoolEvent =
+	| {readonly kind: 'sent'; readonly lines: number}
+	| {readonly kind: 'unavailable'; readonly error: InfluxWriteError; readonly retryInMs: number}
+	| {readonly kind: 'recovered'; readonly afterAttempts: number}
+	| {readonly kind: 'dead-letter'; readonly lines: number; readonly error: InfluxWriteError};
+
+export interface SpooledSinkOptions {
+	readonly spool: LineSpool;
+	readonly sender: LineSender;
+	/** Lines per request. Default 5000 (InfluxDB recommends 5000 per batch). */
+	readonly batchLines?: number;
+	readonly backoff?: RetryBackoffOptions;
+	readonly onEvent?: (event: SpoolEvent) => void;
+}
+
+/**
+ * The durable write path: every point is appended to the spool (fsync'd) before write() resolves, and
+ * leaves it only after the server answered 2xx. Sending runs in the background, in order, one batch
+ * at a time; after a failure it waits (backoff, Retry-After) and resumes where it stopped. At start
+ * the spool left by the previous run is replayed first. Bad data (400) is set aside in the dead-letter
+ * file, line by line, so one bad point cannot block the rest.
+ */
+export class SpooledSink implements PointSink {
+	readonly #spool: LineSpool;
+	readonly #sender: LineSender;
+	readonly #batchLines: number;
+	readonly #backoff: RetryBackoff;
+	readonly #onEvent: (event: SpoolEvent) => void;
+	#pumping: Promise<void> | undefined;
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	#failedAttempts = 0;
+	#closed = false;
+
+	constructor(options: SpooledSinkOptions) {
+		const batchLines = options.batchLines ?? 5000;
+		if (!Number.isInteger(batchLines) || batchLines < 1) {
+			throw new TypeError(`batchLines must be a positive integer, received ${String(options.batchLines)}`);
+		}
+		this.#spool = options.spool;
+		this.#sender = options.sender;
+		this.#batchLines = batchLines;
+		this.#backoff = new RetryBackoff(options.backoff);
+		this.#onEvent = options.onEvent ?? (() => undefined);
+	}
+
+	/** Unsent bytes in the spool (a self-metric). */
+	get pendingBytes(): number {
+		return this.#spool.pendingBytes;
+	}
+
+	/** Replays what the previous run left in the spool. */
+	start(): void {
+		this.#kick();
+	}
+
+	async write(points: readonly Point[]): Promise<void> {
+		if (this.#closed) throw new Error('SpooledSink is closed');
+		if (points.length === 0) return;
+		await this.#spool.append(points.map(formatLineProtocol));
+		this.#kick();
+	}
+
+	/** Sends now, without waiting for a pending backoff; true when the spool is empty afterwards. */
+	async flush(): Promise<boolean> {
+		await this.#pumping;
+		this.#cancelTimer();
+		await this.#pump();
+		return this.#spool.pendingBytes === 0;
+	}
+
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		await this.flush();
+		this.#closed = true;
+		this.#cancelTimer();
+		await this.#spool.close();
+	}
+
+	#kick(): void {
+		if (this.#timer !== undefined || this.#closed) return;
+		void this.#pump();
+	}
+
+	#pump(): Promise<void> {
+		this.#pumping ??= this.#sendAll().finally(() => {
+			this.#pumping = undefined;
+		});
+		return this.#pumping;
+	}
+
+	async #sendAll(): Promise<void> {
+		for (;;) {
+			const batch = await this.#spool.peek(this.#batchLines);
+			if (batch.lines.length === 0) return;
+			try {
+				await this.#sendIsolating(batch.lines);
+			} catch (error) {
+				const failure =
+					error instanceof InfluxWriteError
+						? error
+						: new InfluxWriteError(`${this.#sender.description}: ${(error as Error).message}`, {
+								disposition: 'retry',
+								cause: error,
+							});
+				this.#failedAttempts++;
+				const retryInMs = this.#backoff.delayMs(this.#failedAttempts, failure.retryAfterMs);
+				if (this.#failedAttempts === 1) this.#onEvent({kind: 'unavailable', error: failure, retryInMs});
+				if (!this.#closed) {
+					this.#timer = setTimeout(() => {
+						this.#timer = undefined;
+						void this.#pump();
+					}, retryInMs);
+				}
+				return;
+			}
+			await this.#spool.ack(batch.end);
+			if (this.#failedAttempts > 0) this.#onEvent({kind: 'recovered', afterAttempts: this.#failedAttempts});
+			this.#failedAttempts = 0;
+			this.#onEvent({kind: 'sent', lines: batch.lines.length});
+		}
+	}
+
+	/** Sends lines; on a 400 splits them until the bad lines are found and dead-lettered one by one. */
+	async #sendIsolating(lines: readonly string[]): Promise<void> {
+		try {
+			await this.#sender.send(lines);
+		} catch (error) {
+			if (!(error instanceof InfluxWriteError) || error.disposition !== 'dead-letter') throw error;
+			if (lines.length === 1) {
+				await this.#spool.deadLetter(lines, error.message);
+				this.#onEvent({kind: 'dead-letter', lines: 1, error});
+				return;
+			}
+			const middle = Math.ceil(lines.length / 2);
+			await this.#sendIsolating(lines.slice(0, middle));
+			await this.#sendIsolating(lines.slice(middle));
+		}
+	}
+
+	#cancelTimer(): void {
+		if (this.#timer === undefined) return;
+		clearTimeout(this.#timer);
+		this.#timer = undefined;
+	}
+}

@@ -1,0 +1,183 @@
+import {appendFile, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {LineSpool} from '../../../src/output/line-spool.ts';
+
+let directory: string;
+const warnings: string[] = [];
+
+beforeEach(async () => {
+	directory = await mkdtemp(join(tmpdir(), 'dlms-spool-'));
+	warnings.length = 0;
+});
+afterEach(async () => {
+	await rm(directory, {recursive: true, force: true});
+});
+
+function openSpool(options: {maxBytes?: number; compactAfterBytes?: number} = {}) {
+	return LineSpool.open({directory, onWarning: (message) => warnings.push(message), ...options});
+}
+
+const lines = (from: number, count: number) =>
+	Array.from(
+		{length: count},
+		(_, index) =>
+			`meter,obis=1.8.1 value=${String(from + index).padStart(4, '0')} ${1_700_000_000 + from + index}`,
+	);
+
+describe('LineSpool', () => {
+	it('gives back appended lines in order', async () => {
+		const spool = await openSpool();
+		await spool.append(lines(0, 3));
+		await spool.append(lines(3, 2));
+		const batch = await spool.peek();
+		expect(batch.lines).toEqual(lines(0, 5));
+		await spool.close();
+	});
+
+	it('limits a batch to the requested number of lines', async () => {
+		const spool = await openSpool();
+		await spool.append(lines(0, 10));
+		const batch = await spool.peek(4);
+		expect(batch.lines).toEqual(lines(0, 4));
+		await spool.ack(batch.end);
+		expect((await spool.peek(100)).lines).toEqual(lines(4, 6));
+		await spool.close();
+	});
+
+	it('keeps lines until they are acknowledged', async () => {
+		const spool = await openSpool();
+		await spool.append(lines(0, 3));
+		await spool.peek();
+		expect((await spool.peek()).lines).toEqual(lines(0, 3));
+		expect(spool.pendingBytes).toBeGreaterThan(0);
+		await spool.close();
+	});
+
+	it('is empty once everything is acknowledged', async () => {
+		const spool = await openSpool();
+		await spool.append(lines(0, 3));
+		await spool.ack((await spool.peek()).end);
+		expect(spool.pendingBytes).toBe(0);
+		expect((await spool.peek()).lines).toEqual([]);
+		await spool.close();
+	});
+
+	it('replays unacknowledged lines after a reopen, and not the acknowledged ones', async () => {
+		const first = await openSpool();
+		await first.append(lines(0, 6));
+		const batch = await first.peek(2);
+		await first.ack(batch.end);
+		await first.close();
+		const second = await openSpool();
+		expect((await second.peek()).lines).toEqual(lines(2, 4));
+		await second.close();
+	});
+
+	it('skips a torn last line with a warning and keeps the complete ones', async () => {
+		const spool = await openSpool();
+		await spool.append(lines(0, 2));
+		await spool.close();
+		const [data] = (await readdir(directory)).filter((name) => name.endsWith('.lp'));
+		await appendFile(join(directory, data as string), 'meter,obis=1.8.1 value=9');
+		const reopened = await openSpool();
+		expect((await reopened.peek()).lines).toEqual(lines(0, 2));
+		expect(warnings).toEqual([expect.stringMatching(/torn last line \(24 bytes\)/)]);
+		await reopened.append(lines(2, 1));
+		expect((await reopened.peek()).lines).toEqual(lines(0, 3));
+		await reopened.close();
+	});
+
+	it('drops the oldest lines at the size bound, counts them and says so', async () => {
+		const spool = await openSpool({maxBytes: 1024});
+		const line = lines(0, 1)[0] as string;
+		const perLine = Buffer.byteLength(line) + 1;
+		const fit = Math.floor(1024 / perLine);
+		await spool.append(lines(0, fit));
+		await spool.append(lines(fit, 3));
+		expect(spool.dropped).toBe(3);
+		expect(spool.pendingBytes).toBeLessThanOrEqual(1024);
+		const kept = (await spool.peek(1000)).lines;
+		expect(kept[0]).toBe(lines(3, 1)[0]);
+		expect(kept.at(-1)).toBe(lines(fit + 2, 1)[0]);
+		expect(warnings.some((message) => message.includes('dropped the 3 oldest lines'))).toBe(true);
+		await spool.close();
+	});
+
+	it('compacts into a new generation once enough was sent, keeping the unsent tail', async () => {
+		const spool = await openSpool({compactAfterBytes: 1024});
+		await spool.append(lines(0, 40));
+		const batch = await spool.peek(30);
+		await spool.ack(batch.end);
+		const files = (await readdir(directory)).filter((name) => name.endsWith('.lp'));
+		expect(files).toEqual(['spool-1.lp']);
+		expect((await spool.peek()).lines).toEqual(lines(30, 10));
+		await spool.close();
+		const reopened = await openSpool();
+		expect((await reopened.peek()).lines).toEqual(lines(30, 10));
+		await reopened.close();
+	});
+
+	it('ignores the half-written next generation of an interrupted compaction', async () => {
+		const spool = await openSpool();
+		await spool.append(lines(0, 3));
+		await spool.close();
+		await writeFile(join(directory, 'spool-1.lp'), `${lines(1, 1)[0]}\n`);
+		const reopened = await openSpool();
+		expect((await reopened.peek()).lines).toEqual(lines(0, 3));
+		expect(await readdir(directory)).not.toContain('spool-1.lp');
+		await reopened.close();
+	});
+
+	it('clamps a recorded offset past the end of the data (crash after emptying)', async () => {
+		const spool = await openSpool();
+		await spool.close();
+		await writeFile(join(directory, 'spool.state'), '0 5000\n');
+		const reopened = await openSpool();
+		expect(reopened.pendingBytes).toBe(0);
+		await reopened.append(lines(0, 1));
+		expect((await reopened.peek()).lines).toEqual(lines(0, 1));
+		await reopened.close();
+	});
+
+	it('sets bad lines aside in the dead-letter file with the reason', async () => {
+		const spool = await openSpool();
+		await spool.deadLetter(['bad line'], 'HTTP 400: unable to parse');
+		const text = await readFile(join(directory, 'dead-letter.lp'), 'utf8');
+		expect(text).toMatch(/^# \d{4}-\d\d-\d\dT.* HTTP 400: unable to parse\nbad line\n$/);
+		await spool.close();
+	});
+
+	it('refuses a line with a newline inside', async () => {
+		const spool = await openSpool();
+		await expect(spool.append(['a\nb'])).rejects.toThrow(TypeError);
+		await spool.close();
+	});
+
+	it('refuses an acknowledgement outside the unsent range', async () => {
+		const spool = await openSpool();
+		await spool.append(lines(0, 1));
+		await expect(spool.ack(10_000)).rejects.toThrow(RangeError);
+		await spool.close();
+	});
+
+	it('serialises concurrent appends without losing or interleaving lines', async () => {
+		const spool = await openSpool();
+		await Promise.all(Array.from({length: 20}, (_, index) => spool.append(lines(index * 5, 5))));
+		const all = (await spool.peek(1000)).lines;
+		expect(all).toHaveLength(100);
+		expect(new Set(all).size).toBe(100);
+		await spool.close();
+	});
+
+	it('refuses work after close', async () => {
+		const spool = await openSpool();
+		await spool.close();
+		await expect(spool.append(lines(0, 1))).rejects.toThrow(/closed/);
+	});
+
+	it('refuses a bound below 1024 bytes at construction', async () => {
+		await expect(openSpool({maxBytes: 10})).rejects.toThrow(TypeError);
+	});
+});

@@ -1,0 +1,179 @@
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {InfluxWriteError, type WriteDisposition} from '../../../src/output/influx-write-error.ts';
+import {LineSpool} from '../../../src/output/line-spool.ts';
+import {type LineSender, type SpoolEvent, SpooledSink} from '../../../src/output/spooled-sink.ts';
+import type {Point} from '../../../src/readings/point.ts';
+
+/** A server stand-in: stores lines, or fails the way it is told to. */
+class FakeServer implements LineSender {
+	readonly description = 'fake://influx';
+	readonly stored: string[] = [];
+	requests = 0;
+	failWith: WriteDisposition | undefined;
+	retryAfterMs: number | undefined;
+	/** Lines the server refuses as bad data. */
+	readonly bad = new Set<string>();
+
+	async send(lines: readonly string[]): Promise<void> {
+		this.requests++;
+		if (this.failWith) {
+			throw new InfluxWriteError(`fake: ${this.failWith}`, {
+				disposition: this.failWith,
+				...(this.retryAfterMs === undefined ? {} : {retryAfterMs: this.retryAfterMs}),
+			});
+		}
+		if (lines.some((line) => this.bad.has(line))) {
+			throw new InfluxWriteError('fake: HTTP 400: field type conflict', {
+				disposition: 'dead-letter',
+				status: 400,
+			});
+		}
+		this.stored.push(...lines);
+	}
+}
+
+const point = (value: number): Point => ({
+	measurement: 'meter',
+	tags: {meter: 'm1', obis: '1.8.1'},
+	fields: {value},
+	time: new Date(Date.UTC(2026, 0, 1, 0, 0, value)),
+});
+
+let directory: string;
+let server: FakeServer;
+let events: SpoolEvent[];
+
+beforeEach(async () => {
+	directory = await mkdtemp(join(tmpdir(), 'dlms-sink-'));
+	server = new FakeServer();
+	events = [];
+});
+afterEach(async () => {
+	vi.useRealTimers();
+	await rm(directory, {recursive: true, force: true});
+});
+
+async function makeSink(batchLines?: number) {
+	const spool = await LineSpool.open({directory});
+	return new SpooledSink({
+		spool,
+		sender: server,
+		...(batchLines === undefined ? {} : {batchLines}),
+		backoff: {minDelayMs: 1000, maxDelayMs: 60_000, jitter: 0},
+		onEvent: (event) => events.push(event),
+	});
+}
+
+describe('SpooledSink', () => {
+	it('delivers written points in order and empties the spool', async () => {
+		const sink = await makeSink();
+		await sink.write([point(1), point(2)]);
+		await sink.write([point(3)]);
+		expect(await sink.flush()).toBe(true);
+		expect(server.stored.map((line) => line.match(/value=(\d+)/)?.[1])).toEqual(['1', '2', '3']);
+		expect(sink.pendingBytes).toBe(0);
+		await sink.close();
+	});
+
+	it('keeps points while the server is away and sends each exactly once when it returns', async () => {
+		vi.useFakeTimers();
+		const sink = await makeSink();
+		server.failWith = 'retry';
+		await sink.write([point(1)]);
+		await vi.waitFor(() => expect(events.some((event) => event.kind === 'unavailable')).toBe(true));
+		await sink.write([point(2)]);
+		expect(server.stored).toEqual([]);
+		server.failWith = undefined;
+		await vi.advanceTimersByTimeAsync(1000);
+		await vi.waitFor(() => expect(server.stored).toHaveLength(2));
+		expect(events.filter((event) => event.kind === 'unavailable')).toHaveLength(1);
+		expect(events.some((event) => event.kind === 'recovered')).toBe(true);
+		expect(await sink.flush()).toBe(true);
+		await sink.close();
+	});
+
+	it('backs off exponentially between attempts while the server stays away', async () => {
+		vi.useFakeTimers();
+		const sink = await makeSink();
+		server.failWith = 'retry';
+		await sink.write([point(1)]);
+		await vi.waitFor(() => expect(server.requests).toBe(1));
+		await vi.advanceTimersByTimeAsync(999);
+		expect(server.requests).toBe(1);
+		await vi.advanceTimersByTimeAsync(1);
+		await vi.waitFor(() => expect(server.requests).toBe(2));
+		await vi.advanceTimersByTimeAsync(1999);
+		expect(server.requests).toBe(2);
+		await vi.advanceTimersByTimeAsync(1);
+		await vi.waitFor(() => expect(server.requests).toBe(3));
+		server.failWith = undefined;
+		await sink.close();
+	});
+
+	it("waits at least the server's Retry-After", async () => {
+		vi.useFakeTimers();
+		const sink = await makeSink();
+		server.failWith = 'retry';
+		server.retryAfterMs = 30_000;
+		await sink.write([point(1)]);
+		await vi.waitFor(() => expect(server.requests).toBe(1));
+		await vi.advanceTimersByTimeAsync(29_999);
+		expect(server.requests).toBe(1);
+		server.failWith = undefined;
+		await vi.advanceTimersByTimeAsync(1);
+		await vi.waitFor(() => expect(server.stored).toHaveLength(1));
+		await sink.close();
+	});
+
+	it('sets only the bad lines of a refused batch aside and delivers the rest', async () => {
+		const sink = await makeSink();
+		const points = [1, 2, 3, 4, 5].map(point);
+		const badLine = (await import('../../../src/output/line-protocol.ts')).formatLineProtocol(point(4));
+		server.bad.add(badLine);
+		await sink.write(points);
+		expect(await sink.flush()).toBe(true);
+		expect(server.stored).toHaveLength(4);
+		expect(server.stored).not.toContain(badLine);
+		expect(events.filter((event) => event.kind === 'dead-letter')).toHaveLength(1);
+		await sink.close();
+	});
+
+	it('replays what a previous run left in the spool at start', async () => {
+		server.failWith = 'hold';
+		const first = await makeSink();
+		await first.write([point(1), point(2)]);
+		expect(await first.flush()).toBe(false);
+		await first.close();
+		server.failWith = undefined;
+		const second = await makeSink();
+		second.start();
+		await vi.waitFor(() => expect(server.stored).toHaveLength(2));
+		await second.close();
+	});
+
+	it('sends in batches of the configured size', async () => {
+		const sink = await makeSink(2);
+		await sink.write([1, 2, 3, 4, 5].map(point));
+		await sink.flush();
+		expect(server.stored).toHaveLength(5);
+		expect(
+			events.filter((event) => event.kind === 'sent').map((event) => (event as {lines: number}).lines),
+		).toEqual([2, 2, 1]);
+		await sink.close();
+	});
+
+	it('refuses writes after close', async () => {
+		const sink = await makeSink();
+		await sink.close();
+		await expect(sink.write([point(1)])).rejects.toThrow(/closed/);
+	});
+
+	it('refuses a batch size below one', async () => {
+		const spool = await LineSpool.open({directory});
+		expect(() => new SpooledSink({spool, sender: server, batchLines: 0})).toThrow(TypeError);
+		await spool.close();
+	});
+});
