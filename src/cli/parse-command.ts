@@ -5,6 +5,7 @@ import {type CaptureDecoding, decodeCapture} from '../iec62056/capture-decoder.t
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
 import {formatLineProtocolBatch} from '../output/line-protocol.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
+import {ObisSelection} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import {type OutputFormat, parseOutputFormat} from './output-format.ts';
@@ -20,6 +21,8 @@ export interface ParseOptions {
 	/** Readout time for values without their own date. Default: the file's modification time, or now for stdin. */
 	readonly readAt?: Date;
 	readonly meter?: string;
+	/** Codes to write as line protocol (the seed's dlms_obis_code forms), comma-separated. Default: every numeric value. */
+	readonly select?: string;
 }
 
 export interface CommandIo {
@@ -43,6 +46,7 @@ export function parseCommand(io: CommandIo): Command {
 		.option('--ignore-bcc', 'accept blocks whose BCC/CRC is wrong (they must still be complete)', false)
 		.option('--read-at <time>', 'readout time (ISO 8601) for values without their own date', parseInstant)
 		.option('--meter <id>', 'meter tag for line protocol (default: the serial number it reports)')
+		.option('--select <codes>', 'line protocol: only these codes, e.g. "1.8.1,1.6.2*01~1,2.8.*"')
 		.action(async (file: string, options: ParseOptions) => {
 			await runParse(file, options, io);
 		});
@@ -60,6 +64,7 @@ export async function runParse(file: string, options: ParseOptions, io: CommandI
 			});
 		}
 	}
+	const selection = options.select === undefined ? undefined : parseSelection(options.select);
 	const {bytes, modifiedAt} = await readInput(file, place, io);
 	const decoding = decode(bytes, options, place, io);
 
@@ -85,7 +90,11 @@ export async function runParse(file: string, options: ParseOptions, io: CommandI
 						dataSets: telegram.dataSets,
 						...(telegram.identification ? {identification: telegram.identification} : {}),
 					},
-					{timeZone, ...(options.meter === undefined ? {} : {meterId: options.meter})},
+					{
+						timeZone,
+						...(options.meter === undefined ? {} : {meterId: options.meter}),
+						...(selection === undefined ? {} : {selection}),
+					},
 				);
 				io.stdout.write(formatLineProtocolBatch(mapped.points));
 				if (mapped.skipped.length > 0) warn(`${place}: ${describeSkipped(mapped.skipped)}`);
@@ -169,6 +178,20 @@ function describeSkipped(skipped: readonly {reason: string}[]): string {
 	for (const {reason} of skipped) counts.set(reason, (counts.get(reason) ?? 0) + 1);
 	const parts = [...counts].map(([reason, count]) => `${count} ${reason}`);
 	return `${skipped.length} data sets not written as points: ${parts.join(', ')}`;
+}
+
+function parseSelection(codes: string): ObisSelection {
+	try {
+		return new ObisSelection(
+			codes
+				.split(',')
+				.map((code) => code.trim())
+				.filter(Boolean)
+				.map((code) => ({code})),
+		);
+	} catch (error) {
+		throw new CliError(`--select: ${(error as Error).message}`, {exitCode: EXIT_CODES.usage, cause: error});
+	}
 }
 
 function parseInstant(value: string): Date {

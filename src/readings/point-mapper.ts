@@ -6,6 +6,7 @@ import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from './billing-reset-times.ts';
 import {meterTimeToInstant} from './meter-clock.ts';
 import {meterIdentity} from './meter-identity.ts';
+import type {ObisSelection, SelectionMatch} from './obis-selection.ts';
 import type {Point} from './point.ts';
 import type {Reading} from './reading.ts';
 import {normaliseUnit} from './unit-normaliser.ts';
@@ -20,8 +21,14 @@ export interface PointMapperOptions {
 	readonly timeZone?: string;
 	/** Write `*NN`/`&NN` billing history at its own dates. Default true. */
 	readonly history?: boolean;
-	/** Write text registers (ids, status words) as `text` fields. Default true. */
+	/**
+	 * Without a selection, also write text registers (ids, status words) as `text` fields. Default false:
+	 * by default every numeric value is written (current values, maximum demand at its date, history
+	 * at its dates). A selection writes exactly what it names, text included.
+	 */
 	readonly text?: boolean;
+	/** The codes to write, as the seed's `dlms_obis_code` items (`1.8.1`, `1.6.2*01~1`, `1.8.*`). */
+	readonly selection?: ObisSelection;
 	/** Decides per data set whether it is written; default: every set. Selection plugs in here. */
 	readonly select?: (set: DataSet) => boolean;
 }
@@ -30,7 +37,7 @@ export const DEFAULT_POINT_MAPPER_OPTIONS = {
 	measurement: 'meter',
 	timeZone: 'UTC',
 	history: true,
-	text: true,
+	text: false,
 } as const;
 
 /** Why a data set produced no point. Counted and shown, never silent. */
@@ -88,6 +95,13 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 			skip('not-selected');
 			continue;
 		}
+		const requests: readonly SelectionMatch[] = merged.selection
+			? merged.selection.match(set)
+			: [{valueIndex: 0}];
+		if (requests.length === 0) {
+			skip('not-selected');
+			continue;
+		}
 		const code = set.obis;
 		const history = code !== undefined && !isCurrentValue(code);
 		if (history && !merged.history) {
@@ -121,36 +135,51 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 
 		const obis = code === undefined ? set.key : reducedCode(code);
 		const channel = code === undefined ? undefined : channelOf(code);
-		const number = isTextRegister(code) ? undefined : parseDecimal(picked.value.text);
-		let fields: Point['fields'];
-		let unit = '';
-		if (number === undefined) {
-			if (!merged.text) {
-				skip('text-disabled');
+		for (const request of requests) {
+			const value = request.valueIndex === 0 ? picked.value : set.values[request.valueIndex];
+			if (value === undefined || value.text === '') {
+				skip('no-value');
 				continue;
 			}
-			fields = {text: picked.value.text};
-		} else {
-			const normalised = normaliseUnit(number, picked.value.unit ?? units.get(obis));
-			if (!normalised.known) unknownUnits.add(normalised.unit);
-			else unit = normalised.unit;
-			fields = {value: normalised.value};
+			// Text even when it looks numeric: the first value of a text register (ids, status words), and a
+			// selected further value that is a time stamp (`1.6.2*01~1`, the seed's peak date).
+			const asText = request.valueIndex === 0 ? isTextRegister(code) : dated(value.text) !== undefined;
+			const number = asText ? undefined : parseDecimal(value.text);
+			let fields: Point['fields'];
+			let unit = '';
+			if (number === undefined) {
+				if (!merged.text && merged.selection === undefined) {
+					skip('text-disabled');
+					continue;
+				}
+				fields = {text: value.text};
+			} else {
+				const normalised = normaliseUnit(
+					number,
+					value.unit ?? (request.valueIndex === 0 ? units.get(obis) : undefined),
+				);
+				if (!normalised.known) unknownUnits.add(normalised.unit);
+				else unit = normalised.unit;
+				fields = {value: normalised.value};
+			}
+			const tags: Record<string, string> = {
+				meter,
+				obis,
+				...(channel === undefined ? {} : {channel}),
+				...(unit === '' ? {} : {unit}),
+				...(code?.separator === '&' ? {billing: '2'} : {}),
+				...(request.valueIndex === 0 ? {} : {index: String(request.valueIndex)}),
+				...(request.name === undefined ? {} : {name: request.name}),
+			};
+			const point: Point = {measurement: merged.measurement, tags, fields, time: wholeSeconds(time)};
+			const identity = `${JSON.stringify(tags)}@${point.time.getTime()}`;
+			if (seen.has(identity)) {
+				skip('duplicate');
+				continue;
+			}
+			seen.add(identity);
+			points.push(point);
 		}
-		const tags: Record<string, string> = {
-			meter,
-			obis,
-			...(channel === undefined ? {} : {channel}),
-			...(unit === '' ? {} : {unit}),
-			...(code?.separator === '&' ? {billing: '2'} : {}),
-		};
-		const point: Point = {measurement: merged.measurement, tags, fields, time: wholeSeconds(time)};
-		const identity = `${JSON.stringify(tags)}@${point.time.getTime()}`;
-		if (seen.has(identity)) {
-			skip('duplicate');
-			continue;
-		}
-		seen.add(identity);
-		points.push(point);
 	}
 	return {points, skipped, unknownUnits: [...unknownUnits]};
 }

@@ -162,6 +162,30 @@ describe('parse', () => {
 		expect(stderr).toContain('7E1 data captured as 8N1');
 	});
 
+	it('prints only the selected codes as line protocol, a date value as text', async () => {
+		const {stdout} = await run(verbose, {
+			format: 'line-protocol',
+			timezone: 'Europe/Berlin',
+			select: '1.6.2*14,1.6.2*14~1',
+		});
+		expect(stdout.trimEnd().split('\n')).toEqual([
+			'meter,channel=1-1,meter=50871031,obis=1.6.2 value=26.6 1473077700',
+			'meter,channel=1-1,index=1,meter=50871031,obis=1.6.2 text="1609051415" 1473077700',
+		]);
+	});
+
+	it('leaves text registers out of line protocol unless selected', async () => {
+		const {stdout} = await run(zmd120, {format: 'line-protocol', timezone: 'UTC', readAt: new Date(0)});
+		expect(stdout).not.toContain('obis=0.0.0');
+		expect(stdout).not.toContain('text=');
+	});
+
+	it('rejects a malformed selection as a usage error naming it', async () => {
+		const {error} = await run(zmd120, {format: 'line-protocol', select: '1.8.1,nonsense'});
+		expect((error as CliError).exitCode).toBe(EXIT_CODES.usage);
+		expect((error as CliError).message).toContain('"nonsense"');
+	});
+
 	it('rejects an unknown time zone as a usage error', async () => {
 		const {error} = await run(zmd120, {format: 'line-protocol', timezone: 'Mars/Olympus'});
 		expect((error as CliError).exitCode).toBe(EXIT_CODES.usage);

@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
+import {ObisSelection} from '../../../src/readings/obis-selection.ts';
 import {type Point, pointKey} from '../../../src/readings/point.ts';
 import {mapReading, type PointMapperOptions} from '../../../src/readings/point-mapper.ts';
 import type {Reading} from '../../../src/readings/reading.ts';
@@ -22,8 +23,9 @@ function reading(...lines: string[]): Reading {
 	return {readAt: READ_AT, dataSets: parseDataBlock(block(...lines)).dataSets};
 }
 
+/** Maps everything, text registers included (the default leaves them out; see 'defaults'). */
 function map(lines: string[], options: PointMapperOptions = {}) {
-	return mapReading(reading(...lines), {timeZone: BERLIN, ...options});
+	return mapReading(reading(...lines), {timeZone: BERLIN, text: true, ...options});
 }
 
 function fixture(name: string): Reading {
@@ -467,9 +469,55 @@ describe('mapReading', () => {
 
 		it('maps the seed meter short readout to one point per data set', () => {
 			const input = fixture('landisgyr-zmd120-c');
-			const {points, skipped} = mapReading(input, {timeZone: BERLIN});
+			const {points, skipped} = mapReading(input, {timeZone: BERLIN, text: true});
 			expect(skipped).toEqual([]);
 			expect(points).toHaveLength(input.dataSets.length);
 		});
+	});
+});
+
+describe('mapReading defaults and selection', () => {
+	const telegram = [
+		'1-1:0.0.0(50871031)',
+		'1-1:1.6.2(24.31*kW)(1605041345)',
+		'1-1:1.6.2*01(22.00*kW)(1604051200)',
+		'1-1:1.8.1(00021271*kWh)',
+		'1-1:C.5.0(0020E0F0)',
+	];
+	const input = reading(...telegram);
+
+	it('writes every numeric value by default, history included, and leaves text registers out', () => {
+		const {points, skipped} = mapReading(input, {timeZone: BERLIN});
+		expect(points.map((point) => tag(point, 'obis'))).toEqual(['1.6.2', '1.6.2', '1.8.1']);
+		expect(skipped.map((entry) => entry.reason)).toEqual(['text-disabled', 'text-disabled']);
+	});
+
+	it('writes exactly what a selection names, text and second values included', () => {
+		const selection = new ObisSelection([
+			{code: '0.0.0', name: 'serial'},
+			{code: '1.6.2*01~1'},
+			{code: '1.8.*'},
+		]);
+		const {points} = mapReading(input, {timeZone: BERLIN, selection});
+		expect(
+			points.map((point) => [tag(point, 'obis'), point.fields, tag(point, 'index'), tag(point, 'name')]),
+		).toEqual([
+			['0.0.0', {text: '50871031'}, undefined, 'serial'],
+			['1.6.2', {text: '1604051200'}, '1', undefined],
+			['1.8.1', {value: 21271}, undefined, undefined],
+		]);
+	});
+
+	it('stamps a selected second value at the time of its data set', () => {
+		const {points} = mapReading(input, {
+			timeZone: BERLIN,
+			selection: new ObisSelection([{code: '1.6.2*01~1'}]),
+		});
+		expect(points[0]?.time.toISOString()).toBe('2016-04-05T10:00:00.000Z');
+	});
+
+	it('reports unselected data sets as not-selected', () => {
+		const {skipped} = mapReading(input, {timeZone: BERLIN, selection: new ObisSelection([{code: '1.8.1'}])});
+		expect(skipped.filter((entry) => entry.reason === 'not-selected')).toHaveLength(4);
 	});
 });
