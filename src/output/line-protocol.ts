@@ -8,7 +8,10 @@ import type {Point} from '../readings/point.ts';
  */
 export function formatLineProtocol(point: Point): string {
 	let line = escapeName(point.measurement, MEASUREMENT);
-	for (const key of Object.keys(point.tags).sort()) {
+	const keys = Object.keys(point.tags);
+	// Tag sets are small (≤ 7) and usually built in order already; sort only when they are not.
+	if (!isSorted(keys)) keys.sort();
+	for (const key of keys) {
 		const value = point.tags[key];
 		if (value === undefined || value === '') continue;
 		line += `,${escapeName(key, TAG)}=${escapeName(value, TAG)}`;
@@ -33,11 +36,22 @@ const TAG = /[, =]/g;
 const STRING = /["\\]/g;
 const NEWLINE = /[\r\n]/g;
 
+// Anything that needs escaping or replacing anywhere; most names and tag values have none of it.
+const NEEDS_WORK = /[, =\r\n"\\]/;
+
 function escapeName(text: string, special: RegExp): string {
+	if (!NEEDS_WORK.test(text)) return text;
 	return text.replace(NEWLINE, ' ').replace(special, '\\$&');
 }
 
 function formatFloat(value: number): string {
 	if (!Number.isFinite(value)) throw new RangeError(`line protocol cannot carry the float ${value}`);
 	return String(value);
+}
+
+function isSorted(keys: readonly string[]): boolean {
+	for (let index = 1; index < keys.length; index++) {
+		if ((keys[index - 1] as string) > (keys[index] as string)) return false;
+	}
+	return true;
 }

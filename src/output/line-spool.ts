@@ -1,4 +1,4 @@
-import {type FileHandle, mkdir, open, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
+import {type FileHandle, mkdir, open, readdir, readFile, rm} from 'node:fs/promises';
 import {join} from 'node:path';
 
 export interface LineSpoolOptions {
@@ -42,8 +42,8 @@ const DEAD_LETTER_FILE = 'dead-letter.lp';
 /**
  * A durable FIFO of line-protocol lines: appended and fsync'd before a write is acknowledged to the
  * caller, removed only when ack() says the server answered 2xx. Survives `kill -9` at any point:
- * - data lives in `spool-<generation>.lp`; `spool.state` holds `<generation> <sent offset>` and is
- *   replaced atomically (write, fsync, rename), so a crash leaves either the old or the new state;
+ * - data lives in `spool-<generation>.lp`; `spool.state` holds `<generation> <sent offset>` with a
+ *   checksum, rewritten in place and fsync'd; a torn record replays from the start (duplicates only);
  * - compaction writes the unsent tail to the next generation, switches the state, then deletes the
  *   old file: a crash in between replays some lines twice, which is harmless because points are
  *   idempotent (same series and time), and never loses one;
@@ -60,6 +60,7 @@ export class LineSpool {
 	#sentOffset = 0;
 	#size = 0;
 	#appendHandle: FileHandle | undefined;
+	#stateHandle: FileHandle | undefined;
 	#queue: Promise<unknown> = Promise.resolve();
 	#dropped = 0;
 	#closed = false;
@@ -187,6 +188,8 @@ export class LineSpool {
 			this.#closed = true;
 			await this.#appendHandle?.close();
 			this.#appendHandle = undefined;
+			await this.#stateHandle?.close();
+			this.#stateHandle = undefined;
 		});
 	}
 
@@ -204,13 +207,27 @@ export class LineSpool {
 		await mkdir(this.#directory, {recursive: true});
 		const state = await readFile(join(this.#directory, STATE_FILE), 'utf8').catch(
 			(error: NodeJS.ErrnoException) => {
-				if (error.code === 'ENOENT') return '0 0';
+				if (error.code === 'ENOENT') return undefined;
 				throw error;
 			},
 		);
-		const [generation, offset] = state.trim().split(/\s+/).map(Number);
-		this.#generation = Number.isInteger(generation) ? (generation as number) : 0;
-		this.#sentOffset = Number.isInteger(offset) ? (offset as number) : 0;
+		const generations = (await readdir(this.#directory))
+			.map((name) => DATA_FILE.exec(name)?.[1])
+			.filter((generation) => generation !== undefined)
+			.map(Number)
+			.sort((a, b) => a - b);
+		const record = state === undefined ? undefined : parseStateRecord(state);
+		if (record) {
+			this.#generation = record.generation;
+			this.#sentOffset = record.offset;
+		} else {
+			// No state yet, or a torn one: start from the oldest data file's beginning. Replaying lines
+			// that were sent already is harmless (same points); skipping unsent ones would not be.
+			this.#generation = generations[0] ?? 0;
+			this.#sentOffset = 0;
+			if (state !== undefined)
+				this.#warn(`spool ${this.#directory}: unreadable state record; replaying from the start`);
+		}
 
 		// Files of other generations are leftovers of an interrupted compaction (the state never
 		// switched to them) or of one that finished but had not deleted its predecessor yet.
@@ -280,8 +297,8 @@ export class LineSpool {
 	 */
 	async #empty(): Promise<void> {
 		const handle = await this.#handle();
+		// No fsync here: if the truncation is lost in a crash, the old lines replay (harmless duplicates).
 		await handle.truncate(0);
-		await handle.datasync();
 		this.#size = 0;
 		this.#sentOffset = 0;
 		await this.#saveState();
@@ -327,24 +344,19 @@ export class LineSpool {
 		await rm(previousPath, {force: true});
 	}
 
+	/**
+	 * Records generation and sent offset: one 64-byte record rewritten in place and fsync'd, carrying a
+	 * checksum. A write torn by a power cut fails the checksum and open() replays from the start.
+	 */
 	async #saveState(): Promise<void> {
-		const path = join(this.#directory, STATE_FILE);
-		const temporary = `${path}.tmp`;
-		await writeFile(temporary, `${this.#generation} ${this.#sentOffset}\n`);
-		const handle = await open(temporary, 'r+');
-		try {
-			await handle.datasync();
-		} finally {
-			await handle.close();
-		}
-		await rename(temporary, path);
-		// The rename itself must reach the disk: fsync the directory.
-		const directory = await open(this.#directory, 'r');
-		try {
-			await directory.sync();
-		} finally {
-			await directory.close();
-		}
+		this.#stateHandle ??= await open(join(this.#directory, STATE_FILE), 'w');
+		await this.#stateHandle.write(
+			formatStateRecord(this.#generation, this.#sentOffset),
+			0,
+			STATE_RECORD_BYTES,
+			0,
+		);
+		await this.#stateHandle.datasync();
 	}
 
 	async #handle(): Promise<FileHandle> {
@@ -355,4 +367,28 @@ export class LineSpool {
 	#dataPath(): string {
 		return join(this.#directory, `spool-${this.#generation}.lp`);
 	}
+}
+
+const STATE_RECORD_BYTES = 64;
+
+function formatStateRecord(generation: number, offset: number): Buffer {
+	const body = `${generation} ${offset}`;
+	const record = `${body} ${checksum(body)}`.padEnd(STATE_RECORD_BYTES - 1, ' ');
+	return Buffer.from(`${record}\n`, 'latin1');
+}
+
+function parseStateRecord(text: string): {generation: number; offset: number} | undefined {
+	const match = /^(\d+) (\d+) ([0-9a-f]{8})\s*$/.exec(text);
+	if (!match || checksum(`${match[1]} ${match[2]}`) !== match[3]) return undefined;
+	return {generation: Number(match[1]), offset: Number(match[2])};
+}
+
+/** FNV-1a, 32 bits, as hex: enough to tell a torn record from a whole one. */
+function checksum(text: string): string {
+	let hash = 0x811c9dc5;
+	for (let index = 0; index < text.length; index++) {
+		hash ^= text.charCodeAt(index);
+		hash = Math.imul(hash, 0x01000193) >>> 0;
+	}
+	return hash.toString(16).padStart(8, '0');
 }

@@ -1,4 +1,4 @@
-import {appendFile, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
+import {appendFile, mkdtemp, readdir, readFile, rm, truncate, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -130,14 +130,29 @@ describe('LineSpool', () => {
 		await reopened.close();
 	});
 
-	it('clamps a recorded offset past the end of the data (crash after emptying)', async () => {
+	it('clamps a recorded offset past the end of the data (a crash right after truncating)', async () => {
 		const spool = await openSpool();
+		await spool.append(lines(0, 4));
+		await spool.ack((await spool.peek(2)).end);
 		await spool.close();
-		await writeFile(join(directory, 'spool.state'), '0 5000\n');
+		const [data] = (await readdir(directory)).filter((name) => name.endsWith('.lp'));
+		await truncate(join(directory, data as string), 0);
 		const reopened = await openSpool();
 		expect(reopened.pendingBytes).toBe(0);
-		await reopened.append(lines(0, 1));
-		expect((await reopened.peek()).lines).toEqual(lines(0, 1));
+		await reopened.append(lines(9, 1));
+		expect((await reopened.peek()).lines).toEqual(lines(9, 1));
+		await reopened.close();
+	});
+
+	it('replays from the start, with a warning, when the state record is torn', async () => {
+		const spool = await openSpool();
+		await spool.append(lines(0, 4));
+		await spool.ack((await spool.peek(2)).end);
+		await spool.close();
+		await writeFile(join(directory, 'spool.state'), '0 1');
+		const reopened = await openSpool();
+		expect((await reopened.peek()).lines).toEqual(lines(0, 4));
+		expect(warnings).toEqual([expect.stringMatching(/unreadable state record/)]);
 		await reopened.close();
 	});
 
