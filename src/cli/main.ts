@@ -3,10 +3,26 @@ import {readFileSync} from 'node:fs';
 import {Command, CommanderError} from 'commander';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import {parseCommand} from './parse-command.ts';
+import {portsCommand} from './ports-command.ts';
+import {readCommand} from './read-command.ts';
+import {simulateCommand} from './simulate-command.ts';
 
 /** The `dlms-logger` entry point: the only module that owns process (argv, exit code, signals). */
 async function main(argv: readonly string[]): Promise<number> {
-	const io = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr};
+	// SIGINT/SIGTERM end long-running commands cleanly through this signal; a second one exits at once.
+	const controller = new AbortController();
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (controller.signal.aborted) process.exit(130);
+		controller.abort(new Error(`received ${signal}`));
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	const io = {
+		stdin: process.stdin,
+		stdout: process.stdout,
+		stderr: process.stderr,
+		signal: controller.signal,
+	};
 	const program = new Command('dlms-logger')
 		.description(
 			'Reads electricity meters over the IEC 62056-21 optical interface and logs them to InfluxDB.',
@@ -15,7 +31,12 @@ async function main(argv: readonly string[]): Promise<number> {
 		.option('--debug', 'print the full cause chain of an error')
 		.exitOverride()
 		.showHelpAfterError('(add --help for usage)');
-	for (const command of [parseCommand(io)]) {
+	for (const command of [
+		parseCommand(io),
+		readCommand(io),
+		portsCommand(io),
+		simulateCommand(io, {signal: controller.signal}),
+	]) {
 		program.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
 	}
 

@@ -1,34 +1,16 @@
 import {readFile, stat} from 'node:fs/promises';
-import type {Readable, Writable} from 'node:stream';
 import {Command, InvalidArgumentError} from 'commander';
 import {type CaptureDecoding, decodeCapture} from '../iec62056/capture-decoder.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
-import {formatLineProtocolBatch} from '../output/line-protocol.ts';
-import {assertTimeZone} from '../readings/meter-clock.ts';
-import {ObisSelection} from '../readings/obis-selection.ts';
-import {mapReading} from '../readings/point-mapper.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
+import type {CommandIo} from './command-io.ts';
 import {type OutputFormat, parseOutputFormat} from './output-format.ts';
-import {readoutToJson} from './readout-json.ts';
-import {readoutToTable} from './readout-table.ts';
+import {checkTelegramOutputOptions, type TelegramOutputOptions, writeTelegrams} from './telegram-output.ts';
 
-export interface ParseOptions {
-	readonly format: OutputFormat;
-	readonly verbose: boolean;
-	/** IANA zone of the meter's clock, for line protocol. Default: the host's zone. */
-	readonly timezone?: string;
+export interface ParseOptions extends TelegramOutputOptions {
 	readonly ignoreBcc: boolean;
 	/** Readout time for values without their own date. Default: the file's modification time, or now for stdin. */
 	readonly readAt?: Date;
-	readonly meter?: string;
-	/** Codes to write as line protocol (the seed's dlms_obis_code forms), comma-separated. Default: every numeric value. */
-	readonly select?: string;
-}
-
-export interface CommandIo {
-	readonly stdin: Readable & {isTTY?: boolean};
-	readonly stdout: Writable;
-	readonly stderr: Writable;
 }
 
 export function parseCommand(io: CommandIo): Command {
@@ -54,56 +36,11 @@ export function parseCommand(io: CommandIo): Command {
 
 export async function runParse(file: string, options: ParseOptions, io: CommandIo): Promise<void> {
 	const place = file === '-' ? 'stdin' : file;
-	if (options.timezone !== undefined) {
-		try {
-			assertTimeZone(options.timezone);
-		} catch (error) {
-			throw new CliError(`--timezone: ${(error as Error).message}`, {
-				exitCode: EXIT_CODES.usage,
-				cause: error,
-			});
-		}
-	}
-	const selection = options.select === undefined ? undefined : parseSelection(options.select);
+	const selection = checkTelegramOutputOptions(options);
 	const {bytes, modifiedAt} = await readInput(file, place, io);
 	const decoding = decode(bytes, options, place, io);
-
-	const warn = (line: string) => io.stderr.write(`${line}\n`);
-	for (const telegram of decoding.telegrams) {
-		for (const error of telegram.malformed) warn(`${place}: ${error.message}`);
-	}
-
-	switch (options.format) {
-		case 'table':
-			io.stdout.write(readoutToTable(decoding.telegrams, options.verbose));
-			return;
-		case 'json':
-			io.stdout.write(`${JSON.stringify(readoutToJson(decoding.telegrams, options.verbose), null, 2)}\n`);
-			return;
-		case 'line-protocol': {
-			const readAt = options.readAt ?? modifiedAt ?? new Date();
-			const timeZone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-			for (const telegram of decoding.telegrams) {
-				const mapped = mapReading(
-					{
-						readAt,
-						dataSets: telegram.dataSets,
-						...(telegram.identification ? {identification: telegram.identification} : {}),
-					},
-					{
-						timeZone,
-						...(options.meter === undefined ? {} : {meterId: options.meter}),
-						...(selection === undefined ? {} : {selection}),
-					},
-				);
-				io.stdout.write(formatLineProtocolBatch(mapped.points));
-				if (mapped.skipped.length > 0) warn(`${place}: ${describeSkipped(mapped.skipped)}`);
-				if (mapped.unknownUnits.length > 0) {
-					warn(`${place}: units passed through unconverted: ${mapped.unknownUnits.join(', ')}`);
-				}
-			}
-		}
-	}
+	const readAt = options.readAt ?? modifiedAt ?? new Date();
+	writeTelegrams(decoding.telegrams, options, {place, readAt, selection}, io);
 }
 
 function decode(bytes: Buffer, options: ParseOptions, place: string, io: CommandIo): CaptureDecoding {
@@ -170,27 +107,6 @@ async function readInput(
 						? 'is a directory'
 						: (error as Error).message;
 		throw new CliError(`${place}: cannot read: ${cause}`, {cause: error});
-	}
-}
-
-function describeSkipped(skipped: readonly {reason: string}[]): string {
-	const counts = new Map<string, number>();
-	for (const {reason} of skipped) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-	const parts = [...counts].map(([reason, count]) => `${count} ${reason}`);
-	return `${skipped.length} data sets not written as points: ${parts.join(', ')}`;
-}
-
-function parseSelection(codes: string): ObisSelection {
-	try {
-		return new ObisSelection(
-			codes
-				.split(',')
-				.map((code) => code.trim())
-				.filter(Boolean)
-				.map((code) => ({code})),
-		);
-	} catch (error) {
-		throw new CliError(`--select: ${(error as Error).message}`, {exitCode: EXIT_CODES.usage, cause: error});
 	}
 }
 

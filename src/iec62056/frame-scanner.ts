@@ -218,7 +218,9 @@ export class FrameScanner {
 	#start(state: State, byte: number): void {
 		this.#flushNoise();
 		this.#lastIdleByte = -1;
-		if (state !== 'ack') this.#identification = undefined;
+		// Whatever starts now, a push telegram no longer follows the identification directly: an ACK
+		// (our own, echoed by the head) means a mode C exchange, whose data come in an STX block.
+		this.#identification = undefined;
 		this.#state = state;
 		this.#message.clear();
 		this.#message.push(byte);

@@ -40,27 +40,50 @@ export class LinkError extends Error {
 	}
 }
 
-/** Maps a Node system error (ENOENT, EACCES, EBUSY, ECONNREFUSED …) to a LinkError for `place`. */
+/**
+ * Maps a Node system error (ENOENT, EACCES, EBUSY, ECONNREFUSED …) or a serialport binding error to a
+ * LinkError for `place`. The native binding throws plain Errors without `code` whose text ends in
+ * "Cannot open <path>" whatever the reason, so the cause is matched before that generic phrase.
+ */
 export function linkErrorFrom(place: string, error: unknown): LinkError {
 	if (error instanceof LinkError) return error;
-	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	const failure = failureOf(error);
 	const message = error instanceof Error ? error.message : String(error);
-	const failure: LinkFailure =
-		code === 'ENOENT' || /no such file|cannot open|not found/i.test(message)
-			? 'not-found'
-			: code === 'EACCES' || code === 'EPERM' || /permission denied/i.test(message)
-				? 'permission'
-				: code === 'EBUSY' || /resource busy|cannot lock port|locked/i.test(message)
-					? 'busy'
-					: code === 'ECONNREFUSED'
-						? 'refused'
-						: code === 'ECONNRESET' || code === 'EPIPE' || code === 'EIO' || /disconnected/i.test(message)
-							? 'disconnected'
-							: code === 'ABORT_ERR'
-								? 'aborted'
-								: 'other';
 	return new LinkError(place, failure, {
 		cause: error,
 		...(failure === 'other' ? {detail: `link failure: ${message}`} : {}),
 	});
+}
+
+const FAILURE_BY_CODE: ReadonlyMap<string, LinkFailure> = new Map<string, LinkFailure>([
+	['ENOENT', 'not-found'],
+	['ENODEV', 'not-found'],
+	['EACCES', 'permission'],
+	['EPERM', 'permission'],
+	['EBUSY', 'busy'],
+	['ECONNREFUSED', 'refused'],
+	['ECONNRESET', 'disconnected'],
+	['EPIPE', 'disconnected'],
+	['EIO', 'disconnected'],
+	['ENXIO', 'disconnected'],
+	['ABORT_ERR', 'aborted'],
+]);
+
+/** Messages of the serialport bindings (no `code`), most specific first: each also says "Cannot open". */
+const FAILURE_BY_MESSAGE: readonly (readonly [RegExp, LinkFailure])[] = [
+	[/permission denied|operation not permitted/i, 'permission'],
+	[/resource busy|cannot lock port|locked/i, 'busy'],
+	[/connection refused/i, 'refused'],
+	[/no such file|no such device|does not exist|not found/i, 'not-found'],
+	[/disconnected|input\/output error/i, 'disconnected'],
+	[/port is not open/i, 'not-open'],
+];
+
+function failureOf(error: unknown): LinkFailure {
+	if (error instanceof Error && error.name === 'AbortError') return 'aborted';
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	const byCode = code === undefined ? undefined : FAILURE_BY_CODE.get(code);
+	if (byCode !== undefined) return byCode;
+	const message = error instanceof Error ? error.message : String(error);
+	return FAILURE_BY_MESSAGE.find(([pattern]) => pattern.test(message))?.[1] ?? 'other';
 }

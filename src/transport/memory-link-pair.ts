@@ -97,6 +97,21 @@ class MemoryLinkEnd implements Link {
 		const start = Math.max(now + (this.#options.latencyMs ?? 0), this.#lineFreeAt);
 		this.#lineFreeAt = start + wireMs;
 		const sentAtRate = settings.baudRate;
+		if (this.#options.paced && copy.length > 1) {
+			// Bytes reach the peer as they come off the wire, about 10 ms worth at a time, so a long
+			// telegram at 300 Bd trickles in (and re-arms inter-character timeouts) as on a real line.
+			const perSlice = Math.max(1, Math.floor(settings.baudRate / bitsPerCharacter(settings) / 100));
+			const characterMs = wireMs / copy.length;
+			for (let offset = 0; offset < copy.length; offset += perSlice) {
+				const slice = copy.subarray(offset, Math.min(copy.length, offset + perSlice));
+				const arrival = start + (offset + slice.length) * characterMs;
+				this.#later(arrival - now, () => this.peer?.receive(Buffer.from(slice), sentAtRate));
+			}
+			this.#later(this.#lineFreeAt - now, () => {
+				this.#events.push({timeMs: Date.now(), side: this.#side, kind: 'sent', bytes: copy});
+			});
+			return;
+		}
 		this.#later(this.#lineFreeAt - now, () => {
 			this.#events.push({timeMs: Date.now(), side: this.#side, kind: 'sent', bytes: copy});
 			this.peer?.receive(copy, sentAtRate);

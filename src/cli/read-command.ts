@@ -1,0 +1,183 @@
+import {writeFile} from 'node:fs/promises';
+import {Command, InvalidArgumentError, Option} from 'commander';
+import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
+import type {Link} from '../transport/link.ts';
+import {createLink} from '../transport/link-from-port.ts';
+import {ReadoutError} from '../transport/readout-errors.ts';
+import {type ReadoutOptions, type ReadoutResult, readMeter} from '../transport/readout-session.ts';
+import {CliError, EXIT_CODES} from './cli-error.ts';
+import type {CommandIo} from './command-io.ts';
+import {type OutputFormat, parseOutputFormat} from './output-format.ts';
+import {checkTelegramOutputOptions, type TelegramOutputOptions, writeTelegrams} from './telegram-output.ts';
+
+export interface ReadFlags extends TelegramOutputOptions {
+	readonly mode: 'auto' | 'A' | 'B' | 'C' | 'D';
+	readonly address?: string;
+	readonly baudMax?: number;
+	readonly saveRaw?: string;
+	readonly ignoreBcc: boolean;
+	readonly wakeUp: boolean;
+	readonly pushBaud?: number;
+	readonly dataBits?: 7 | 8;
+}
+
+export interface ReadCommandOptions {
+	/** Opens the link for a port argument; tests swap it. Default createLink. */
+	readonly openLink?: (port: string) => Link;
+}
+
+/** `dlms-logger read <port>`: the seed's standalone mode, one readout printed. */
+export function readCommand(io: CommandIo, options: ReadCommandOptions = {}): Command {
+	return new Command('read')
+		.description("read a meter once and print what it sends (the seed's standalone mode)")
+		.argument('<port>', 'serial port (/dev/ttyUSB0, /dev/serial/by-id/…) or tcp://host:port of an IR bridge')
+		.addOption(
+			new Option('--mode <mode>', 'protocol mode; auto takes it from the identification')
+				.choices(['auto', 'A', 'B', 'C', 'D'])
+				.default('auto'),
+		)
+		.option('--address <address>', 'device address sent in the sign-on /?address!')
+		.option('--baud-max <rate>', 'highest rate to ask for in mode C, Bd', positiveInteger)
+		.option(
+			'-f, --format <format>',
+			'table, json or line-protocol',
+			parseOutputFormat,
+			'table' as OutputFormat,
+		)
+		.option('-v, --verbose', "include the *NN / &NN billing history, as the seed's verbose mode", false)
+		.option('--save-raw <file>', 'write every byte received to this file (also when the readout fails)')
+		.option('--timezone <zone>', "IANA time zone of the meter's clock (line protocol)")
+		.option('--meter <id>', 'meter tag for line protocol (default: the serial number it reports)')
+		.option('--select <codes>', 'line protocol: only these codes, e.g. "1.8.1,1.6.2*01~1,2.8.*"')
+		.option('--ignore-bcc', 'accept blocks whose BCC is wrong (they must still be complete)', false)
+		.option('--wake-up', 'send the wake-up sequence (NULs, then a pause) before the sign-on', false)
+		.option('--push-baud <rate>', 'mode D: the rate the meter pushes at, Bd (default 9600)', positiveInteger)
+		.addOption(
+			new Option('--data-bits <bits>', 'mode D: 7 (7E1, default) or 8 (8N1)')
+				.choices(['7', '8'])
+				.argParser(Number),
+		)
+		.action(async (port: string, flags: ReadFlags) => {
+			await runRead(port, flags, io, options);
+		});
+}
+
+export async function runRead(
+	port: string,
+	flags: ReadFlags,
+	io: CommandIo,
+	options: ReadCommandOptions = {},
+) {
+	const selection = checkTelegramOutputOptions(flags);
+	let link: Link;
+	try {
+		link = (options.openLink ?? createLink)(port);
+	} catch (error) {
+		throw new CliError(`${port}: ${(error as Error).message}`, {exitCode: EXIT_CODES.usage, cause: error});
+	}
+	const readoutOptions: ReadoutOptions = {
+		mode: flags.mode,
+		ignoreBlockCheck: flags.ignoreBcc,
+		wakeUp: flags.wakeUp,
+		...(flags.address === undefined ? {} : {address: flags.address}),
+		...(flags.baudMax === undefined ? {} : {baudMax: flags.baudMax}),
+		...(flags.pushBaud === undefined && flags.dataBits === undefined
+			? {}
+			: {
+					pushSettings: {
+						baudRate: flags.pushBaud ?? 9600,
+						dataBits: flags.dataBits ?? 7,
+						parity: flags.dataBits === 8 ? 'none' : 'even',
+						stopBits: 1,
+					},
+				}),
+		...(io.signal === undefined ? {} : {signal: io.signal}),
+	};
+	let result: ReadoutResult;
+	try {
+		result = await readMeter(link, readoutOptions);
+	} catch (error) {
+		if (error instanceof ReadoutError) {
+			if (flags.saveRaw !== undefined) await saveRaw(flags.saveRaw, error.received, io);
+			throw new CliError(error.message, {
+				exitCode: EXIT_CODES.failed,
+				cause: error,
+				...hintFor(error),
+			});
+		}
+		throw error;
+	}
+	if (flags.saveRaw !== undefined) await saveRaw(flags.saveRaw, result.raw, io);
+
+	const summary = describeReadout(result);
+	if (flags.format === 'table') io.stdout.write(`${summary}\n`);
+	else io.stderr.write(`${summary}\n`);
+	if (result.fellBack) {
+		io.stderr.write(
+			`${port}: the meter did not answer as announced; it worked in mode ${result.plan.mode} at ${result.plan.baudRate} Bd (set "mode" and "baud_max" for it in config.yaml)\n`,
+		);
+	}
+	const telegram: DecodedTelegram = {
+		...result.parsed,
+		...(result.identification ? {identification: result.identification} : {}),
+		framing: result.block.framing,
+		check: result.check,
+		bytes: result.block.bytes,
+	};
+	writeTelegrams(
+		[telegram],
+		flags,
+		{
+			place: port,
+			readAt: result.readAt,
+			selection,
+			extra: {
+				readout: {
+					port,
+					mode: result.mode,
+					baudRate: result.baudRate,
+					timings: result.timings,
+					fellBack: result.fellBack,
+				},
+			},
+		},
+		io,
+	);
+}
+
+/** `mode C, 9600 Bd, 1.84 s (sign-on 0.17 s, identification 0.40 s, switch 0.20 s, data 1.07 s)`. */
+export function describeReadout(result: ReadoutResult): string {
+	const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+	const {timings} = result;
+	const phases =
+		result.mode === 'D'
+			? `waited ${seconds(timings.dataMs)}`
+			: `sign-on ${seconds(timings.signOnMs)}, identification ${seconds(timings.identificationMs)}, switch ${seconds(timings.switchMs)}, data ${seconds(timings.dataMs)}`;
+	return `${result.place}: mode ${result.mode}, ${result.baudRate} Bd, ${seconds(timings.totalMs)} (${phases})`;
+}
+
+function hintFor(error: ReadoutError): {hint?: string} {
+	if (error.failure === 'block-check')
+		return {hint: 'a meter known to send a wrong BCC can be read with --ignore-bcc'};
+	if (error.failure === 'garbage')
+		return {hint: 'try --mode A, a lower --baud-max, or check 7E1 vs 8N1 (--data-bits for mode D)'};
+	if (error.failure === 'no-answer')
+		return {hint: 'a battery meter may need --wake-up; an addressed meter needs --address'};
+	return {};
+}
+
+async function saveRaw(file: string, bytes: Buffer, io: CommandIo): Promise<void> {
+	try {
+		await writeFile(file, bytes);
+		io.stderr.write(`${file}: ${bytes.length} bytes saved\n`);
+	} catch (error) {
+		io.stderr.write(`${file}: cannot save the raw bytes: ${(error as Error).message}\n`);
+	}
+}
+
+function positiveInteger(value: string): number {
+	const number = Number(value);
+	if (!Number.isInteger(number) || number <= 0)
+		throw new InvalidArgumentError('expected a positive whole number');
+	return number;
+}

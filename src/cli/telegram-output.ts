@@ -1,0 +1,108 @@
+import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
+import {formatLineProtocolBatch} from '../output/line-protocol.ts';
+import {assertTimeZone} from '../readings/meter-clock.ts';
+import {ObisSelection} from '../readings/obis-selection.ts';
+import {mapReading} from '../readings/point-mapper.ts';
+import {CliError, EXIT_CODES} from './cli-error.ts';
+import type {CommandIo} from './command-io.ts';
+import type {OutputFormat} from './output-format.ts';
+import {readoutToJson} from './readout-json.ts';
+import {readoutToTable} from './readout-table.ts';
+
+/** The output options `parse` and `read` share. */
+export interface TelegramOutputOptions {
+	readonly format: OutputFormat;
+	readonly verbose: boolean;
+	/** IANA zone of the meter's clock, for line protocol. Default: the host's zone. */
+	readonly timezone?: string;
+	readonly meter?: string;
+	/** Codes to write as line protocol (the seed's dlms_obis_code forms), comma-separated. Default: every numeric value. */
+	readonly select?: string;
+}
+
+/** Checks the options a user typed before any work starts: a bad zone or selection is a usage error. */
+export function checkTelegramOutputOptions(options: TelegramOutputOptions): ObisSelection | undefined {
+	if (options.timezone !== undefined) {
+		try {
+			assertTimeZone(options.timezone);
+		} catch (error) {
+			throw new CliError(`--timezone: ${(error as Error).message}`, {
+				exitCode: EXIT_CODES.usage,
+				cause: error,
+			});
+		}
+	}
+	if (options.select === undefined) return undefined;
+	try {
+		return new ObisSelection(
+			options.select
+				.split(',')
+				.map((code) => code.trim())
+				.filter(Boolean)
+				.map((code) => ({code})),
+		);
+	} catch (error) {
+		throw new CliError(`--select: ${(error as Error).message}`, {exitCode: EXIT_CODES.usage, cause: error});
+	}
+}
+
+/**
+ * Prints telegrams as a table, JSON, or the line protocol the collector would write; malformed data
+ * sets and points not written go to stderr, so stdout stays clean for pipes. `extra` is merged into
+ * the JSON document (the readout's mode, rate and timings for `read`).
+ */
+export function writeTelegrams(
+	telegrams: readonly DecodedTelegram[],
+	options: TelegramOutputOptions,
+	context: {
+		place: string;
+		readAt: Date;
+		selection: ObisSelection | undefined;
+		extra?: Record<string, unknown>;
+	},
+	io: CommandIo,
+): void {
+	const warn = (line: string) => io.stderr.write(`${line}\n`);
+	for (const telegram of telegrams) {
+		for (const error of telegram.malformed) warn(`${context.place}: ${error.message}`);
+	}
+	switch (options.format) {
+		case 'table':
+			io.stdout.write(readoutToTable(telegrams, options.verbose));
+			return;
+		case 'json':
+			io.stdout.write(
+				`${JSON.stringify({...context.extra, ...readoutToJson(telegrams, options.verbose)}, null, 2)}\n`,
+			);
+			return;
+		case 'line-protocol': {
+			const timeZone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+			for (const telegram of telegrams) {
+				const mapped = mapReading(
+					{
+						readAt: context.readAt,
+						dataSets: telegram.dataSets,
+						...(telegram.identification ? {identification: telegram.identification} : {}),
+					},
+					{
+						timeZone,
+						...(options.meter === undefined ? {} : {meterId: options.meter}),
+						...(context.selection === undefined ? {} : {selection: context.selection}),
+					},
+				);
+				io.stdout.write(formatLineProtocolBatch(mapped.points));
+				if (mapped.skipped.length > 0) warn(`${context.place}: ${describeSkipped(mapped.skipped)}`);
+				if (mapped.unknownUnits.length > 0) {
+					warn(`${context.place}: units passed through unconverted: ${mapped.unknownUnits.join(', ')}`);
+				}
+			}
+		}
+	}
+}
+
+function describeSkipped(skipped: readonly {reason: string}[]): string {
+	const counts = new Map<string, number>();
+	for (const {reason} of skipped) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+	const parts = [...counts].map(([reason, count]) => `${count} ${reason}`);
+	return `${skipped.length} data sets not written as points: ${parts.join(', ')}`;
+}

@@ -1,0 +1,173 @@
+import {DateTime} from 'luxon';
+import {deterministicNoise} from './deterministic-noise.ts';
+import {hourDemand, hourFlows, hourIndex, hourStartMs, type LoadModel} from './load-curve.ts';
+
+/** A simulated meter: its site's load, when it was installed, and how its billing works. */
+export interface MeterModel extends LoadModel {
+	/** Installation: counters start at zero here; billing periods before it are "no data" (all zeros). */
+	readonly installedAt: Date;
+	/** IANA zone of the meter's clock; billing resets happen at its local midnight on the 1st. */
+	readonly timeZone: string;
+	/** The billing counter 0.1.0 at installation (meters leave the factory with test resets counted). */
+	readonly initialResetCount: number;
+	/** How many past billing periods the meter keeps (15 on ZMD and Iskra meters). */
+	readonly historyDepth: number;
+}
+
+export interface Tariffs {
+	readonly t1: number;
+	readonly t2: number;
+}
+
+/** A maximum demand and the instant its 15-minute period ended. */
+export interface DemandPeak {
+	readonly kw: number;
+	readonly atMs: number;
+}
+
+/** Registers of one billing period: counters as they stood at its end (or now), peaks within it. */
+export interface PeriodRegisters {
+	readonly importKwh: Tariffs;
+	readonly exportKwh: Tariffs;
+	/** Absent for a tariff that had no complete hour in the period yet. */
+	readonly importDemand: {readonly t1?: DemandPeak; readonly t2?: DemandPeak};
+	readonly exportDemand: {readonly t1?: DemandPeak; readonly t2?: DemandPeak};
+}
+
+export interface BillingPeriod extends PeriodRegisters {
+	/** The billing counter after the reset that ended this period (ZMD meters index history by it). */
+	readonly resetNumber: number;
+	readonly endedAtMs: number;
+}
+
+export interface MeterRegisters {
+	readonly atMs: number;
+	/** Counters now and the peaks of the running period. */
+	readonly current: PeriodRegisters;
+	/** The billing counter 0.1.0: resets so far, from initialResetCount. */
+	readonly resetCount: number;
+	/** When the last billing reset happened; absent before the first one. */
+	readonly lastResetAtMs?: number;
+	/** Cumulative maximum demand (x.2.y): the sum of the peaks of every closed period. */
+	readonly cumulativeDemandKw: {readonly import: Tariffs; readonly export: Tariffs};
+	/** Flows at this minute (the hour's average with a minute-to-minute wobble), kW. */
+	readonly power: {readonly importKw: number; readonly exportKw: number; readonly netKw: number};
+	/** Most recent period first, historyDepth entries; undefined for periods before installation. */
+	readonly history: readonly (BillingPeriod | undefined)[];
+}
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/**
+ * Every register of the meter at an instant: a pure function of the model and the instant, summed
+ * hour by hour from installation, so counters only rise and the same instant always gives the same values.
+ */
+export function meterRegisters(model: MeterModel, atMs: number): MeterRegisters {
+	const installedMs = model.installedAt.getTime();
+	const offsetMs = standardOffsetMs(model.timeZone);
+	const resets = billingResets(installedMs, atMs, model.timeZone);
+	const boundaries = [installedMs, ...resets, Math.max(installedMs, atMs)];
+
+	const closed: BillingPeriod[] = [];
+	const counters = {i1: 0, i2: 0, e1: 0, e2: 0};
+	let current: PeriodRegisters | undefined;
+	for (let index = 0; index + 1 < boundaries.length; index++) {
+		const start = boundaries[index] as number;
+		const end = boundaries[index + 1] as number;
+		const demand = {i1: undefined, i2: undefined, e1: undefined, e2: undefined} as Record<
+			'i1' | 'i2' | 'e1' | 'e2',
+			DemandPeak | undefined
+		>;
+		for (let hour = hourIndex(start, offsetMs); hourStartMs(hour, offsetMs) < end; hour++) {
+			const hourStart = hourStartMs(hour, offsetMs);
+			const overlap = Math.min(end, hourStart + HOUR_MS) - Math.max(start, hourStart);
+			if (overlap <= 0) continue;
+			const flows = hourFlows(model, hour);
+			const fraction = overlap / HOUR_MS;
+			const tariff = flows.tariff === 1 ? '1' : '2';
+			counters[`i${tariff}`] += flows.importKw * fraction;
+			counters[`e${tariff}`] += flows.exportKw * fraction;
+			// A demand period counts once it has ended inside this billing period.
+			if (overlap < HOUR_MS) continue;
+			const peak = hourDemand(model, hour, flows);
+			const stampMs = hourStart + peak.endMinute * MINUTE_MS;
+			demand[`i${tariff}`] = higher(demand[`i${tariff}`], peak.importKw, stampMs);
+			demand[`e${tariff}`] = higher(demand[`e${tariff}`], peak.exportKw, stampMs);
+		}
+		const registers: PeriodRegisters = {
+			importKwh: {t1: counters.i1, t2: counters.i2},
+			exportKwh: {t1: counters.e1, t2: counters.e2},
+			importDemand: withPeaks(demand.i1, demand.i2),
+			exportDemand: withPeaks(demand.e1, demand.e2),
+		};
+		if (index < resets.length) {
+			closed.push({...registers, resetNumber: model.initialResetCount + index + 1, endedAtMs: end});
+		} else current = registers;
+	}
+
+	const cumulative = {i1: 0, i2: 0, e1: 0, e2: 0};
+	for (const period of closed) {
+		cumulative.i1 += period.importDemand.t1?.kw ?? 0;
+		cumulative.i2 += period.importDemand.t2?.kw ?? 0;
+		cumulative.e1 += period.exportDemand.t1?.kw ?? 0;
+		cumulative.e2 += period.exportDemand.t2?.kw ?? 0;
+	}
+	const history: (BillingPeriod | undefined)[] = [];
+	for (let age = 0; age < model.historyDepth; age++) history.push(closed[closed.length - 1 - age]);
+	const lastReset = resets[resets.length - 1];
+	return {
+		atMs,
+		current: current ?? emptyPeriod(),
+		resetCount: model.initialResetCount + resets.length,
+		...(lastReset === undefined ? {} : {lastResetAtMs: lastReset}),
+		cumulativeDemandKw: {
+			import: {t1: cumulative.i1, t2: cumulative.i2},
+			export: {t1: cumulative.e1, t2: cumulative.e2},
+		},
+		power: powerAt(model, atMs, offsetMs, installedMs),
+		history,
+	};
+}
+
+/** Billing resets (local midnight on the 1st of each month) after installation, up to and including `atMs`. */
+export function billingResets(installedMs: number, atMs: number, timeZone: string): number[] {
+	const resets: number[] = [];
+	let reset = DateTime.fromMillis(installedMs, {zone: timeZone}).startOf('month').plus({months: 1});
+	while (reset.toMillis() <= atMs) {
+		resets.push(reset.toMillis());
+		reset = reset.plus({months: 1});
+	}
+	return resets;
+}
+
+/** The zone's winter (standard) offset, ms; see hourIndex for why the grid ignores DST. */
+export function standardOffsetMs(timeZone: string): number {
+	// Fixed per zone (taken from one reference year) rather than per year, so that a zone that changed
+	// its offset cannot make a counter move back when the year turns.
+	const january = DateTime.fromObject({year: 2000, month: 1, day: 1}, {zone: timeZone}).offset;
+	const july = DateTime.fromObject({year: 2000, month: 7, day: 1}, {zone: timeZone}).offset;
+	return Math.min(january, july) * MINUTE_MS;
+}
+
+function powerAt(model: MeterModel, atMs: number, offsetMs: number, installedMs: number) {
+	if (atMs < installedMs) return {importKw: 0, exportKw: 0, netKw: 0};
+	const flows = hourFlows(model, hourIndex(atMs, offsetMs));
+	const minute = Math.floor(atMs / MINUTE_MS);
+	const wobble = 0.8 + 0.4 * deterministicNoise(model.seed, minute, 13);
+	const netKw = flows.consumptionKw * wobble - flows.pvKw;
+	return {importKw: Math.max(0, netKw), exportKw: Math.max(0, -netKw), netKw};
+}
+
+function higher(peak: DemandPeak | undefined, kw: number, atMs: number): DemandPeak | undefined {
+	if (kw <= 0) return peak;
+	return peak === undefined || kw > peak.kw ? {kw, atMs} : peak;
+}
+
+function withPeaks(t1: DemandPeak | undefined, t2: DemandPeak | undefined): PeriodRegisters['importDemand'] {
+	return {...(t1 === undefined ? {} : {t1}), ...(t2 === undefined ? {} : {t2})};
+}
+
+function emptyPeriod(): PeriodRegisters {
+	return {importKwh: {t1: 0, t2: 0}, exportKwh: {t1: 0, t2: 0}, importDemand: {}, exportDemand: {}};
+}

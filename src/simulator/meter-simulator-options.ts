@@ -1,0 +1,108 @@
+import type {Identification} from '../iec62056/identification.ts';
+import {type SimulatorFault, validateFault} from './simulator-fault.ts';
+import type {SimulatorLogEntry} from './simulator-log.ts';
+import type {SimulatorProfile} from './simulator-profile.ts';
+
+export interface MeterSimulatorOptions {
+	/** What the meter is and says. Required. */
+	readonly profile: SimulatorProfile;
+	/** Faults on top of the profile's own (see SimulatorFault). Default none. */
+	readonly faults?: readonly SimulatorFault[];
+	/** The meter's clock for the values it reports, ms since the epoch. Default Date.now (fake timers move it). */
+	readonly clock?: () => number;
+	/** The device address the meter answers to; `''` answers every request. Default: the profile's, else `''`. */
+	readonly address?: string;
+	/** tr, from a request (or option select) to the answer, ms. Default: 20 for a lower-case third letter, else 200. */
+	readonly reactionTimeMs?: number;
+	/** tt, how long a mode C meter waits for the option select after its identification, ms. Default 2000 (1500 < tt ≤ 2200). */
+	readonly optionSelectTimeoutMs?: number;
+	/**
+	 * What a mode C meter does when tt passes without an option select: `give-up` (wait for the next
+	 * request) or `data-at-initial-rate` (send the data at 300 Bd anyway). Meters differ; default `give-up`.
+	 */
+	readonly withoutOptionSelect?: 'give-up' | 'data-at-initial-rate';
+	/**
+	 * After a data message the meter stays at the data rate this long and repeats the message once on
+	 * a NAK, ms; then it returns to 300 Bd. Default 1500. Bytes at another rate end the window at once
+	 * (the host signing on again at 300 Bd).
+	 */
+	readonly repeatWindowMs?: number;
+	/**
+	 * Opens the link again when the other side hangs up (a TCP bridge accepts its next client), instead
+	 * of stopping. Default false.
+	 */
+	readonly reopen?: boolean;
+	/**
+	 * How the `hang-up` fault ends the line. Default `link.close()`; over the in-memory pair pass
+	 * `() => pair.hangUp('meter')` so the host's onClose fires.
+	 */
+	readonly hangUp?: () => void | Promise<void>;
+	/** Called with every log entry as it is recorded (the CLI prints them). */
+	readonly onLog?: (entry: SimulatorLogEntry) => void;
+}
+
+export const DEFAULT_METER_SIMULATOR_OPTIONS = {
+	faults: [] as readonly SimulatorFault[],
+	clock: (): number => Date.now(),
+	optionSelectTimeoutMs: 2000,
+	withoutOptionSelect: 'give-up' as 'give-up' | 'data-at-initial-rate',
+	repeatWindowMs: 1500,
+	reopen: false,
+} as const;
+
+/** The options with every default filled in and checked. */
+export interface ResolvedMeterSimulatorOptions {
+	readonly faults: readonly SimulatorFault[];
+	readonly clock: () => number;
+	readonly address: string;
+	readonly reactionTimeMs: number;
+	readonly optionSelectTimeoutMs: number;
+	readonly withoutOptionSelect: 'give-up' | 'data-at-initial-rate';
+	readonly repeatWindowMs: number;
+	readonly reopen: boolean;
+	readonly hangUp: (() => void | Promise<void>) | undefined;
+	readonly onLog: ((entry: SimulatorLogEntry) => void) | undefined;
+}
+
+/**
+ * Merges the defaults once (the profile's faults first, then the options'; reaction time from the
+ * identification) and fails fast with a TypeError naming a bad option and its value.
+ */
+export function resolveMeterSimulatorOptions(
+	options: MeterSimulatorOptions,
+	identification: Pick<Identification, 'reactionTimeMs'>,
+): ResolvedMeterSimulatorOptions {
+	const merged = {...DEFAULT_METER_SIMULATOR_OPTIONS, ...options};
+	const resolved: ResolvedMeterSimulatorOptions = {
+		faults: [...(options.profile.faults ?? []), ...merged.faults].map(validateFault),
+		clock: merged.clock,
+		address: merged.address ?? options.profile.address ?? '',
+		reactionTimeMs: merged.reactionTimeMs ?? identification.reactionTimeMs,
+		optionSelectTimeoutMs: merged.optionSelectTimeoutMs,
+		withoutOptionSelect: merged.withoutOptionSelect,
+		repeatWindowMs: merged.repeatWindowMs,
+		reopen: merged.reopen,
+		hangUp: merged.hangUp,
+		onLog: merged.onLog,
+	};
+	for (const name of ['reactionTimeMs', 'optionSelectTimeoutMs', 'repeatWindowMs'] as const) {
+		const value = resolved[name];
+		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+			throw new TypeError(`${name} must be a number of ms ≥ 0, received ${String(value)}`);
+		}
+	}
+	if (resolved.withoutOptionSelect !== 'give-up' && resolved.withoutOptionSelect !== 'data-at-initial-rate') {
+		throw new TypeError(
+			`withoutOptionSelect must be "give-up" or "data-at-initial-rate", received ${JSON.stringify(options.withoutOptionSelect)}`,
+		);
+	}
+	if (typeof resolved.address !== 'string') {
+		throw new TypeError(`address must be a string, received ${String(options.address)}`);
+	}
+	if (typeof resolved.clock !== 'function') {
+		throw new TypeError(
+			`clock must be a function returning ms since the epoch, received ${String(options.clock)}`,
+		);
+	}
+	return resolved;
+}

@@ -1,0 +1,147 @@
+import type {Frame} from '../iec62056/frame.ts';
+import {FrameScanner, type FrameScannerOptions} from '../iec62056/frame-scanner.ts';
+import type {Link} from './link.ts';
+import type {LinkError} from './link-errors.ts';
+
+/** Why waiting for a frame ended without one. */
+export type InboxTimeout =
+	| {readonly kind: 'silence'; readonly bytesInPhase: number; readonly pending: Frame[]}
+	| {readonly kind: 'deadline'; readonly bytesInPhase: number; readonly pending: Frame[]}
+	| {readonly kind: 'closed'; readonly error: LinkError | undefined}
+	| {readonly kind: 'aborted'; readonly reason: unknown};
+
+export interface InboxWait {
+	/** How long to wait for the first byte, ms. */
+	readonly firstByteMs: number;
+	/** How long a pause between two bytes may be once bytes flow, ms; reset by every byte. */
+	readonly interCharacterMs: number;
+	/** Absolute time (Date.now() scale) after which waiting stops whatever flows. */
+	readonly deadline: number;
+}
+
+/**
+ * Bytes from a Link turned into frames, and a way to wait for the next frame with the protocol's
+ * timeouts: the inter-character timeout is re-armed by every byte, so a slow but steady 300 Bd
+ * telegram never times out while it flows (§8c 17). Also keeps every received byte (the raw capture).
+ */
+export class FrameInbox {
+	readonly #scanner: FrameScanner;
+	readonly #frames: Frame[] = [];
+	readonly #raw: Buffer[] = [];
+	readonly #maxRawBytes: number;
+	#rawBytes = 0;
+	#bytesSinceMark = 0;
+	#lastByteAt = 0;
+	#wake: (() => void) | undefined;
+	#watchingBlockStart = false;
+	#blockStarted = false;
+	#closed: {error: LinkError | undefined} | undefined;
+	readonly #unsubscribe: (() => void)[];
+
+	constructor(link: Link, options: FrameScannerOptions = {}) {
+		this.#scanner = new FrameScanner(options);
+		this.#maxRawBytes = options.maxMessageBytes ?? 64 * 1024;
+		this.#unsubscribe = [
+			link.onData((chunk) => this.#receive(chunk)),
+			link.onClose((error) => {
+				this.#closed = {error};
+				this.#wake?.();
+			}),
+		];
+	}
+
+	/** Every byte received so far (bounded by maxMessageBytes × 4). */
+	get raw(): Buffer {
+		return Buffer.concat(this.#raw);
+	}
+
+	/** Bytes received since the last mark(). */
+	get bytesSinceMark(): number {
+		return this.#bytesSinceMark;
+	}
+
+	/** Starts a new phase: counts bytes from here. */
+	mark(): void {
+		this.#bytesSinceMark = 0;
+	}
+
+	/** From now on, note whether an STX arrives (a data block starting). */
+	watchForBlockStart(): void {
+		this.#blockStarted = false;
+		this.#watchingBlockStart = true;
+	}
+
+	/** True when an STX arrived since watchForBlockStart(). */
+	get blockStarted(): boolean {
+		return this.#blockStarted;
+	}
+
+	/** Drops frames received so far (e.g. before a rate switch, when they can only be garbage). */
+	discard(): Frame[] {
+		return this.#frames.splice(0);
+	}
+
+	/** Waits for a frame for which `accept` is true; frames it rejects are passed to `skipped`. */
+	async next(
+		accept: (frame: Frame) => boolean,
+		wait: InboxWait,
+		signal: AbortSignal | undefined,
+		skipped: (frame: Frame) => void = () => undefined,
+	): Promise<Frame | InboxTimeout> {
+		const startedAt = Date.now();
+		for (;;) {
+			while (this.#frames.length > 0) {
+				const frame = this.#frames.shift() as Frame;
+				if (accept(frame)) return frame;
+				skipped(frame);
+			}
+			if (signal?.aborted) return {kind: 'aborted', reason: signal.reason};
+			if (this.#closed) return {kind: 'closed', error: this.#closed.error};
+			const now = Date.now();
+			if (now >= wait.deadline) return this.#timeout('deadline');
+			const quietSince = Math.max(this.#lastByteAt, startedAt);
+			const allowed = this.#lastByteAt > startedAt ? wait.interCharacterMs : wait.firstByteMs;
+			const remaining = Math.min(quietSince + allowed, wait.deadline) - now;
+			if (remaining <= 0) return this.#timeout(now >= wait.deadline ? 'deadline' : 'silence');
+			await this.#sleep(remaining, signal);
+		}
+	}
+
+	/** Stops listening to the link. */
+	dispose(): void {
+		for (const unsubscribe of this.#unsubscribe) unsubscribe();
+		this.#wake?.();
+	}
+
+	#timeout(kind: 'silence' | 'deadline'): InboxTimeout {
+		// What the scanner holds unfinished becomes frames now: a block cut off is a TruncatedBlockError.
+		const pending = [...this.#frames.splice(0), ...this.#scanner.end()];
+		return {kind, bytesInPhase: this.#bytesSinceMark, pending};
+	}
+
+	#receive(chunk: Buffer): void {
+		this.#lastByteAt = Date.now();
+		this.#bytesSinceMark += chunk.length;
+		if (this.#rawBytes < this.#maxRawBytes * 4) {
+			this.#raw.push(chunk);
+			this.#rawBytes += chunk.length;
+		}
+		if (this.#watchingBlockStart && chunk.includes(0x02)) this.#blockStarted = true;
+		this.#frames.push(...this.#scanner.push(chunk));
+		this.#wake?.();
+	}
+
+	#sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+		return new Promise<void>((resolve) => {
+			const done = () => {
+				clearTimeout(timer);
+				signal?.removeEventListener('abort', done);
+				this.#wake = undefined;
+				resolve();
+			};
+			const timer = setTimeout(done, ms);
+			signal?.addEventListener('abort', done, {once: true});
+			this.#wake = done;
+		});
+	}
+}

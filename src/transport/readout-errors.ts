@@ -1,0 +1,63 @@
+/** The phase of a readout in which something failed, for messages and per-phase metrics. */
+export type ReadoutPhase =
+	| 'open'
+	| 'wake-up'
+	| 'sign-on'
+	| 'identification'
+	| 'option-select'
+	| 'data'
+	| 'close';
+
+/**
+ * Why a readout produced no telegram, as far as the user (or the schedule) can act on it:
+ * - `no-answer`: nothing came back to the sign-on;
+ * - `timeout`: the meter stopped sending mid-way (inter-character or total timeout);
+ * - `block-check`: the block's BCC/CRC was wrong (after the NAK repetition, if any);
+ * - `truncated`: the block ended without ETX (or `!`);
+ * - `garbage`: bytes arrived but never a message (wrong rate, 7E1 read as 8N1, a noisy head);
+ * - `link`: the port or connection failed (unplugged, refused …);
+ * - `aborted`: the caller cancelled (shutdown).
+ */
+export type ReadoutFailure =
+	| 'no-answer'
+	| 'timeout'
+	| 'block-check'
+	| 'truncated'
+	| 'garbage'
+	| 'link'
+	| 'aborted';
+
+const ADVICE: Readonly<Partial<Record<ReadoutFailure, string>>> = {
+	'no-answer': 'is the head on the optical port, the right way round, and the meter address right?',
+	garbage: 'bytes arrived but no message: wrong baud rate, or 7E1 data read as 8N1 (check the port settings)',
+};
+
+/** A readout failed: where (place), in which phase, why, and whether the next cycle may succeed. */
+export class ReadoutError extends Error {
+	readonly place: string;
+	readonly phase: ReadoutPhase;
+	readonly failure: ReadoutFailure;
+	readonly retryable: boolean;
+	/** Bytes received before the failure (for `--save-raw` and bug reports). */
+	readonly received: Buffer;
+
+	constructor(
+		place: string,
+		phase: ReadoutPhase,
+		failure: ReadoutFailure,
+		detail: string,
+		options: {cause?: unknown; received?: Buffer} = {},
+	) {
+		const advice = ADVICE[failure];
+		super(
+			`${place}: ${phase}: ${detail}${advice ? `; ${advice}` : ''}`,
+			options.cause === undefined ? undefined : {cause: options.cause},
+		);
+		this.name = 'ReadoutError';
+		this.place = place;
+		this.phase = phase;
+		this.failure = failure;
+		this.retryable = failure !== 'aborted';
+		this.received = options.received ?? Buffer.alloc(0);
+	}
+}

@@ -1,0 +1,543 @@
+import {NAK, NUL} from '../iec62056/control-characters.ts';
+import {type ParsedDataBlock, parseDataBlock} from '../iec62056/data-block-parser.ts';
+import type {BlockCheck, DataBlockFrame, Frame} from '../iec62056/frame.ts';
+import type {Identification} from '../iec62056/identification.ts';
+import {encodeOptionSelect} from '../iec62056/option-select.ts';
+import {TruncatedBlockError} from '../iec62056/protocol-errors.ts';
+import {MODE_C_BAUD_RATES, modeCBaudCharacter, type ProtocolMode} from '../iec62056/protocol-mode.ts';
+import {encodeRequest} from '../iec62056/request-message.ts';
+import {FrameInbox, type InboxTimeout} from './frame-inbox.ts';
+import {type Link, type SerialSettings, SIGN_ON_SETTINGS} from './link.ts';
+import {LinkError} from './link-errors.ts';
+import {ReadoutError, type ReadoutPhase} from './readout-errors.ts';
+
+/** How a meter is read: what worked, so the next readout on that port starts with it. */
+export interface ReadoutPlan {
+	/** A: stay at the sign-on rate; B: switch without ACK; C: ACK then switch; D: listen to pushes. */
+	readonly mode: 'A' | 'B' | 'C' | 'D';
+	/** Rate of the data, Bd (for A the sign-on rate). */
+	readonly baudRate?: number;
+}
+
+export interface ReadoutOptions {
+	/** `auto` (default): from the identification. A fixed mode overrides what the meter announces. */
+	readonly mode?: 'auto' | 'A' | 'B' | 'C' | 'D';
+	/** Device address sent in the request `/?address!` (EMH ITZ needs its owner number). Default none. */
+	readonly address?: string;
+	/** Highest rate to ask for in mode C, Bd. Default none (the meter's announced rate). */
+	readonly baudMax?: number;
+	/** Send the wake-up sequence (NULs for 2.2 s, then 1.6 s quiet) before the sign-on. Default false. */
+	readonly wakeUp?: boolean;
+	/** Line format of the sign-on. Default 300 Bd 7E1. */
+	readonly signOnSettings?: SerialSettings;
+	/** Line format of a mode D push meter. Default 9600 Bd 7E1. */
+	readonly pushSettings?: SerialSettings;
+	/** How long the meter may take to send its identification after the request, ms. Default 2000 (the standard allows 1500). */
+	readonly identificationTimeoutMs?: number;
+	/** How long after the rate switch (or the identification, in mode A) the data may take to start, ms. Default 3000. */
+	readonly dataTimeoutMs?: number;
+	/** Longest pause between two bytes once they flow, ms; reset by every byte. Default 1500 (the standard's maximum). */
+	readonly interCharacterTimeoutMs?: number;
+	/** Longest readout from sign-on to ETX, ms. Default 300 000 (a 3-minute 300 Bd telegram fits). */
+	readonly totalTimeoutMs?: number;
+	/** Mode D: how long to wait for a complete pushed telegram, ms. Default 30 000. */
+	readonly pushTimeoutMs?: number;
+	/** Extra wait after the ACK left the host and before the switch, ms (USB adapters that buffer). Default 0. */
+	readonly settleMs?: number;
+	/** NAKs to send for a block with a wrong BCC before giving up (the meter repeats the block). Default 1. */
+	readonly nakRetries?: number;
+	/** Accept blocks with a wrong BCC (ACE3000); they must still be complete. Default false. */
+	readonly ignoreBlockCheck?: boolean;
+	/** `strip-even` for bridges that pass 7E1 characters as 8 bits. Default `none`. */
+	readonly parity?: 'none' | 'strip-even';
+	/** What worked on this port before (from a previous result's `learned`); tried first. */
+	readonly remembered?: ReadoutPlan;
+	/** Try other rates when the meter answers at a rate other than the one agreed. Default true. */
+	readonly fallback?: boolean;
+	readonly signal?: AbortSignal;
+}
+
+export const DEFAULT_READOUT_OPTIONS = {
+	mode: 'auto',
+	signOnSettings: SIGN_ON_SETTINGS,
+	pushSettings: {baudRate: 9600, dataBits: 7, parity: 'even', stopBits: 1},
+	identificationTimeoutMs: 2000,
+	dataTimeoutMs: 3000,
+	interCharacterTimeoutMs: 1500,
+	totalTimeoutMs: 300_000,
+	pushTimeoutMs: 30_000,
+	settleMs: 0,
+	nakRetries: 1,
+	ignoreBlockCheck: false,
+	parity: 'none',
+	fallback: true,
+	wakeUp: false,
+} as const satisfies Partial<ReadoutOptions>;
+
+type OptionalKeys = 'address' | 'baudMax' | 'remembered' | 'signal';
+type MergedOptions = Required<Omit<ReadoutOptions, OptionalKeys>> & Pick<ReadoutOptions, OptionalKeys>;
+
+/** Milliseconds per phase, for `read` output and the self-metrics. */
+export interface ReadoutTimings {
+	readonly signOnMs: number;
+	readonly identificationMs: number;
+	readonly switchMs: number;
+	readonly dataMs: number;
+	readonly totalMs: number;
+}
+
+export interface ReadoutResult {
+	readonly place: string;
+	/** When the data block was complete (host clock): the readout time of current values. */
+	readonly readAt: Date;
+	readonly identification?: Identification;
+	readonly mode: ProtocolMode;
+	/** Rate the data came at, Bd. */
+	readonly baudRate: number;
+	readonly timings: ReadoutTimings;
+	/** Every byte received, as received. */
+	readonly raw: Buffer;
+	readonly block: DataBlockFrame;
+	readonly check: BlockCheck;
+	readonly parsed: ParsedDataBlock;
+	/** The plan that worked: remember it for this port when it differs from what the meter announced. */
+	readonly plan: ReadoutPlan;
+	/** True when the announced rate failed and a fallback found the working one. */
+	readonly fellBack: boolean;
+}
+
+/** Thrown inside an attempt when the meter does not answer at the agreed rate; the session then falls back. */
+class RateMismatch extends Error {
+	readonly plan: ReadoutPlan;
+	readonly identification: Identification;
+	constructor(plan: ReadoutPlan, identification: Identification, detail: string) {
+		super(detail);
+		this.plan = plan;
+		this.identification = identification;
+	}
+}
+
+/**
+ * Reads one meter over a Link: open, (wake up), sign on, identification, mode A/B/C handshake or
+ * mode D listening, data block with its check, close. An explicit sequence of phases, each with its
+ * own timeout; the inter-character timeout is re-armed by every byte. A meter that ignores the rate it
+ * announced (Itron EM214 answers at 300 at once; AUX SX330 refuses a lower rate) is detected by
+ * garbage or silence after the switch, and read again with the rate that works; the result's `plan`
+ * says what to remember for that port. Throws ReadoutError; never parses a block that failed its
+ * check (unless told to) or was cut off.
+ */
+export async function readMeter(link: Link, options: ReadoutOptions = {}): Promise<ReadoutResult> {
+	const merged = validate({...DEFAULT_READOUT_OPTIONS, ...options});
+	const signal = merged.signal;
+	const startedAt = Date.now();
+	const forced = merged.mode === 'auto' ? merged.remembered : {mode: merged.mode};
+	const settings = forced?.mode === 'D' ? merged.pushSettings : merged.signOnSettings;
+	try {
+		await link.open(settings, signal);
+	} catch (error) {
+		throw asReadoutError(link, 'open', error);
+	}
+	const inbox = new FrameInbox(link, {parity: merged.parity});
+	try {
+		if (forced?.mode === 'D') return await listenForPush(link, inbox, merged, startedAt);
+		try {
+			return await attempt(link, inbox, merged, forced, startedAt, false);
+		} catch (error) {
+			if (!(error instanceof RateMismatch) || !merged.fallback) throw error;
+			// Let the meter give up on the failed exchange (it returns to idle after its own timeout),
+			// then sign on again with each plan that may work.
+			for (const plan of fallbackPlans(error.plan, error.identification, merged)) {
+				await link.setBaudRate(merged.signOnSettings.baudRate);
+				await waitForQuiet(inbox, merged, startedAt);
+				inbox.discard();
+				try {
+					return await attempt(link, inbox, merged, plan, startedAt, true);
+				} catch (retryError) {
+					if (!(retryError instanceof RateMismatch)) throw retryError;
+				}
+			}
+			throw new ReadoutError(link.place, 'data', 'garbage', `${error.message}; no rate worked`, {
+				received: inbox.raw,
+			});
+		}
+	} catch (error) {
+		throw asReadoutError(link, 'data', error, inbox.raw);
+	} finally {
+		inbox.dispose();
+		await link.close().catch(() => undefined);
+	}
+}
+
+async function attempt(
+	link: Link,
+	inbox: FrameInbox,
+	options: MergedOptions,
+	plan: ReadoutPlan | undefined,
+	startedAt: number,
+	isFallback: boolean,
+): Promise<ReadoutResult> {
+	const {signal} = options;
+	const signOnRate = options.signOnSettings.baudRate;
+	await link.setBaudRate(signOnRate);
+	if (options.wakeUp) await wakeUp(link, signOnRate, signal);
+
+	inbox.mark();
+	const signOnAt = Date.now();
+	await link.write(encodeRequest(options.address === undefined ? {} : {address: options.address}));
+	await link.drain();
+	const requestSentAt = Date.now();
+
+	const identificationFrame = await inbox.next(
+		(frame) => frame.kind === 'identification',
+		{
+			firstByteMs: options.identificationTimeoutMs,
+			interCharacterMs: options.interCharacterTimeoutMs,
+			// A slow meter's identification may take longer than the first-byte timeout; bytes flowing keep it alive.
+			deadline: startedAt + options.totalTimeoutMs,
+		},
+		signal,
+	);
+	if (!isFrame(identificationFrame)) {
+		throw timeoutError(
+			link,
+			'identification',
+			identificationFrame,
+			inbox,
+			'no identification after the sign-on',
+		);
+	}
+	const identification = (identificationFrame as Extract<Frame, {kind: 'identification'}>).identification;
+	const identifiedAt = Date.now();
+
+	let chosen = choosePlan(identification, plan, options);
+	let switched = false;
+	let learned = isFallback;
+	inbox.watchForBlockStart();
+	if (chosen.mode === 'C') {
+		const rateCharacter = modeCBaudCharacter(chosen.baudRate) ?? '0';
+		await link.write(encodeOptionSelect({protocolControl: '0', baudChar: rateCharacter, modeControl: '0'}));
+		await link.drain();
+		if (options.settleMs > 0) await pause(options.settleMs, signal);
+		if (inbox.blockStarted) {
+			// The data began at the sign-on rate before the switch (Itron EM214): stay and read it there.
+			chosen = {mode: 'A', baudRate: signOnRate};
+			learned = true;
+		} else {
+			switched = await switchRate(link, signOnRate, chosen.baudRate);
+		}
+	} else if (chosen.mode === 'B') {
+		switched = await switchRate(link, signOnRate, chosen.baudRate);
+	}
+	const switchedAt = Date.now();
+	if (switched) inbox.mark();
+
+	const result = await receiveBlock(link, inbox, options, {
+		firstByteMs: options.dataTimeoutMs,
+		deadline: startedAt + options.totalTimeoutMs,
+		onMismatch: switched
+			? (detail) => new RateMismatch({mode: chosen.mode, baudRate: chosen.baudRate}, identification, detail)
+			: undefined,
+	});
+	const doneAt = Date.now();
+	return {
+		place: link.place,
+		readAt: new Date(doneAt),
+		identification,
+		mode: chosen.mode,
+		baudRate: switched || chosen.mode === 'A' ? chosen.baudRate : signOnRate,
+		timings: {
+			signOnMs: requestSentAt - signOnAt,
+			identificationMs: identifiedAt - requestSentAt,
+			switchMs: switchedAt - identifiedAt,
+			dataMs: doneAt - switchedAt,
+			totalMs: doneAt - startedAt,
+		},
+		raw: inbox.raw,
+		...result,
+		plan: {mode: chosen.mode, baudRate: chosen.baudRate},
+		fellBack: learned,
+	};
+}
+
+/** After a failed exchange: wait until the meter stopped sending (no byte for a while), so the next sign-on is heard. */
+async function waitForQuiet(inbox: FrameInbox, options: MergedOptions, startedAt: number): Promise<void> {
+	const quietMs = options.interCharacterTimeoutMs + 500;
+	await inbox.next(
+		() => false,
+		{firstByteMs: quietMs, interCharacterMs: quietMs, deadline: startedAt + options.totalTimeoutMs},
+		options.signal,
+	);
+}
+
+async function listenForPush(
+	link: Link,
+	inbox: FrameInbox,
+	options: MergedOptions,
+	startedAt: number,
+): Promise<ReadoutResult> {
+	inbox.mark();
+	const result = await receiveBlock(link, inbox, options, {
+		firstByteMs: options.pushTimeoutMs,
+		deadline: startedAt + options.pushTimeoutMs + options.totalTimeoutMs,
+		onMismatch: undefined,
+		pushOnly: true,
+	});
+	const doneAt = Date.now();
+	return {
+		place: link.place,
+		readAt: new Date(doneAt),
+		...(result.block.identification ? {identification: result.block.identification} : {}),
+		mode: 'D',
+		baudRate: options.pushSettings.baudRate,
+		timings: {
+			signOnMs: 0,
+			identificationMs: 0,
+			switchMs: 0,
+			dataMs: doneAt - startedAt,
+			totalMs: doneAt - startedAt,
+		},
+		raw: inbox.raw,
+		...result,
+		plan: {mode: 'D', baudRate: options.pushSettings.baudRate},
+		fellBack: false,
+	};
+}
+
+interface ReceiveOptions {
+	readonly firstByteMs: number;
+	readonly deadline: number;
+	/** After a rate switch: how to report garbage or silence (the rate is wrong), instead of failing. */
+	readonly onMismatch: ((detail: string) => RateMismatch) | undefined;
+	/** Mode D: only push telegrams count; partial ones (joined mid-way) are skipped. */
+	readonly pushOnly?: boolean;
+}
+
+async function receiveBlock(
+	link: Link,
+	inbox: FrameInbox,
+	options: MergedOptions,
+	receive: ReceiveOptions,
+): Promise<Pick<ReadoutResult, 'block' | 'check' | 'parsed'>> {
+	let naks = 0;
+	let noiseHighBits = 0;
+	let firstByteMs = receive.firstByteMs;
+	for (;;) {
+		const frame = await inbox.next(
+			(candidate) =>
+				candidate.kind === 'data-block'
+					? !receive.pushOnly || candidate.framing === 'push'
+					: candidate.kind === 'error',
+			{firstByteMs, interCharacterMs: options.interCharacterTimeoutMs, deadline: receive.deadline},
+			options.signal,
+			(skipped) => {
+				if (skipped.kind === 'noise') noiseHighBits += skipped.highBitBytes;
+			},
+		);
+		if (!isFrame(frame)) {
+			const truncated =
+				frame.kind === 'silence' || frame.kind === 'deadline' ? truncatedIn(frame.pending) : undefined;
+			if (truncated) {
+				throw new ReadoutError(link.place, 'data', 'truncated', truncated.message, {
+					cause: truncated,
+					received: inbox.raw,
+				});
+			}
+			if (receive.onMismatch && (frame.kind === 'silence' || frame.kind === 'deadline')) {
+				throw receive.onMismatch(
+					frame.bytesInPhase === 0
+						? 'no data after the rate switch'
+						: `${frame.bytesInPhase} bytes after the rate switch but no data block`,
+				);
+			}
+			throw timeoutError(link, 'data', frame, inbox, 'no data block', noiseHighBits);
+		}
+		if (frame.kind === 'error') {
+			if (receive.onMismatch && noiseHighBits > 0) throw receive.onMismatch('garbage after the rate switch');
+			throw new ReadoutError(link.place, 'data', 'truncated', frame.error.message, {
+				cause: frame.error,
+				received: inbox.raw,
+			});
+		}
+		const block = frame as DataBlockFrame;
+		if (!block.check.ok && !options.ignoreBlockCheck) {
+			if (naks < options.nakRetries && block.framing === 'stx') {
+				naks++;
+				// The meter repeats the block after a NAK (§5.2); the repetition may take as long again.
+				await link.write(Buffer.of(NAK));
+				await link.drain();
+				firstByteMs = options.dataTimeoutMs;
+				continue;
+			}
+			const check = block.check as Extract<BlockCheck, {algorithm: 'bcc' | 'crc16'}>;
+			throw new ReadoutError(
+				link.place,
+				'data',
+				'block-check',
+				`${check.algorithm.toUpperCase()} mismatch: computed 0x${hex(check.expected)}, received 0x${hex(check.received)}${naks > 0 ? ` (also after ${naks} NAK)` : ''}`,
+				{received: inbox.raw},
+			);
+		}
+		const parsed = parseDataBlock(block.text);
+		if (!parsed.complete) {
+			const error = new TruncatedBlockError(block.bytes.length, '"!" end mark');
+			throw new ReadoutError(link.place, 'data', 'truncated', error.message, {
+				cause: error,
+				received: inbox.raw,
+			});
+		}
+		return {block, check: block.check, parsed};
+	}
+}
+
+/** Mode and rate from the identification, a forced plan, and the rate cap. */
+function choosePlan(
+	identification: Identification,
+	plan: ReadoutPlan | undefined,
+	options: MergedOptions,
+): {mode: 'A' | 'B' | 'C'; baudRate: number} {
+	const signOnRate = options.signOnSettings.baudRate;
+	// A `\2` (mode E capable) meter announces a mode C rate character and is read in mode C.
+	const announced = identification.mode;
+	const mode = plan?.mode === 'A' || plan?.mode === 'B' || plan?.mode === 'C' ? plan.mode : announced;
+	if (mode === 'A' || announced === 'A') return {mode: 'A', baudRate: signOnRate};
+	let baudRate = plan?.baudRate ?? identification.baudRate;
+	if (mode === 'C' && options.baudMax !== undefined && plan?.baudRate === undefined) {
+		const allowed = MODE_C_BAUD_RATES.filter((rate) => rate <= Math.min(options.baudMax as number, baudRate));
+		baudRate = allowed.at(-1) ?? signOnRate;
+	}
+	return {mode, baudRate};
+}
+
+/** What to try when the agreed rate failed: the rate the meter announced (if a cap lowered it), then mode A. */
+function fallbackPlans(
+	failed: ReadoutPlan,
+	identification: Identification,
+	options: MergedOptions,
+): ReadoutPlan[] {
+	const plans: ReadoutPlan[] = [];
+	if (failed.mode === 'C' && failed.baudRate !== identification.baudRate) {
+		plans.push({mode: 'C', baudRate: identification.baudRate});
+	}
+	plans.push({mode: 'A', baudRate: options.signOnSettings.baudRate});
+	return plans;
+}
+
+async function switchRate(link: Link, current: number, wanted: number): Promise<boolean> {
+	if (wanted === current || !link.canSetBaudRate) return false;
+	await link.setBaudRate(wanted);
+	return true;
+}
+
+/** 2.1–2.3 s of NULs, then 1.5–1.7 s of silence (the wake-up of battery meters, §5.3). */
+async function wakeUp(link: Link, baudRate: number, signal: AbortSignal | undefined): Promise<void> {
+	const count = Math.ceil((2200 * baudRate) / 10 / 1000);
+	await link.write(Buffer.alloc(count, NUL));
+	await link.drain();
+	await pause(1600, signal);
+}
+
+function truncatedIn(frames: readonly Frame[]): TruncatedBlockError | undefined {
+	for (const frame of frames) {
+		if (frame.kind === 'error' && frame.error instanceof TruncatedBlockError) return frame.error;
+	}
+	return undefined;
+}
+
+function timeoutError(
+	link: Link,
+	phase: ReadoutPhase,
+	timeout: InboxTimeout,
+	inbox: FrameInbox,
+	what: string,
+	highBits = 0,
+): ReadoutError {
+	const received = inbox.raw;
+	switch (timeout.kind) {
+		case 'aborted':
+			return new ReadoutError(link.place, phase, 'aborted', 'aborted', {cause: timeout.reason, received});
+		case 'closed':
+			return new ReadoutError(link.place, phase, 'link', timeout.error?.message ?? 'the link closed', {
+				cause: timeout.error,
+				received,
+			});
+		default: {
+			if (timeout.bytesInPhase === 0) {
+				const failure = phase === 'identification' ? 'no-answer' : 'timeout';
+				return new ReadoutError(link.place, phase, failure, `${what}: no answer`, {received});
+			}
+			const hint = highBits > 0 ? ` (${highBits} bytes with bit 7 set)` : '';
+			return new ReadoutError(
+				link.place,
+				phase,
+				'garbage',
+				`${what}: ${timeout.bytesInPhase} bytes received but no message${hint}`,
+				{received},
+			);
+		}
+	}
+}
+
+function asReadoutError(link: Link, phase: ReadoutPhase, error: unknown, received?: Buffer): ReadoutError {
+	if (error instanceof ReadoutError) return error;
+	if (error instanceof LinkError) {
+		// The LinkError's message starts with the place already; the ReadoutError adds it again.
+		const prefix = `${link.place}: `;
+		const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+		return new ReadoutError(link.place, phase, error.failure === 'aborted' ? 'aborted' : 'link', detail, {
+			cause: error,
+			...(received ? {received} : {}),
+		});
+	}
+	return new ReadoutError(link.place, phase, 'link', (error as Error).message ?? String(error), {
+		cause: error,
+		...(received ? {received} : {}),
+	});
+}
+
+const TIMEOUT_KINDS: ReadonlySet<string> = new Set(['silence', 'deadline', 'closed', 'aborted']);
+
+function isFrame(value: Frame | InboxTimeout): value is Frame {
+	return !TIMEOUT_KINDS.has(value.kind);
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	return new Promise((resolve) => {
+		const done = () => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		signal?.addEventListener('abort', done, {once: true});
+	});
+}
+
+function hex(value: number): string {
+	return value.toString(16).toUpperCase().padStart(2, '0');
+}
+
+function validate(options: MergedOptions): MergedOptions {
+	for (const key of [
+		'identificationTimeoutMs',
+		'dataTimeoutMs',
+		'interCharacterTimeoutMs',
+		'totalTimeoutMs',
+		'pushTimeoutMs',
+	] as const) {
+		if (!(Number.isFinite(options[key]) && options[key] > 0)) {
+			throw new TypeError(
+				`${key} must be a positive number of milliseconds, received ${String(options[key])}`,
+			);
+		}
+	}
+	if (!(Number.isInteger(options.nakRetries) && options.nakRetries >= 0)) {
+		throw new TypeError(`nakRetries must be a whole number >= 0, received ${String(options.nakRetries)}`);
+	}
+	if (options.baudMax !== undefined && !(options.baudMax >= 300)) {
+		throw new TypeError(`baudMax must be at least 300, received ${String(options.baudMax)}`);
+	}
+	if (!['auto', 'A', 'B', 'C', 'D'].includes(options.mode)) {
+		throw new TypeError(`mode must be auto, A, B, C or D, received ${JSON.stringify(options.mode)}`);
+	}
+	return options;
+}

@@ -1,0 +1,212 @@
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {SIGN_ON_SETTINGS} from '../../../src/transport/link.ts';
+import {LinkError} from '../../../src/transport/link-errors.ts';
+import {createMemoryLinkPair, type MemoryLinkPairOptions} from '../../../src/transport/memory-link-pair.ts';
+
+beforeEach(() => {
+	vi.useFakeTimers({now: 0});
+});
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+async function openPair(options: MemoryLinkPairOptions = {}) {
+	const pair = createMemoryLinkPair(options);
+	await pair.host.open(SIGN_ON_SETTINGS);
+	await pair.meter.open(SIGN_ON_SETTINGS);
+	const atHost: Buffer[] = [];
+	const atMeter: Buffer[] = [];
+	pair.host.onData((chunk) => atHost.push(chunk));
+	pair.meter.onData((chunk) => atMeter.push(chunk));
+	return {pair, atHost, atMeter};
+}
+
+const signOn = Buffer.from('/?!\r\n');
+
+describe('memory link pair', () => {
+	it('delivers bytes unchanged when both sides run at the same rate', async () => {
+		const {pair, atMeter} = await openPair();
+		await pair.host.write(signOn);
+		expect(atMeter).toEqual([]);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(Buffer.concat(atMeter)).toEqual(signOn);
+	});
+
+	it('carries bytes both ways', async () => {
+		const {pair, atHost} = await openPair();
+		await pair.meter.write(Buffer.from('/LGZ52ZMD120APt.G03\r\n'));
+		await vi.advanceTimersByTimeAsync(0);
+		expect(Buffer.concat(atHost).toString()).toBe('/LGZ52ZMD120APt.G03\r\n');
+	});
+
+	it('garbles bytes received at another rate than they were sent: bit 7 set, count scaled', async () => {
+		const {pair, atHost} = await openPair();
+		await pair.host.setBaudRate(9600);
+		await pair.meter.write(Buffer.from('1.8.1(00021271*kWh)\r\n'));
+		await vi.advanceTimersByTimeAsync(0);
+		const received = Buffer.concat(atHost);
+		// Read 32 times faster than sent: each character smears over 32.
+		expect(received).toHaveLength(21 * 32);
+		expect([...received].every((byte) => byte >= 0x80)).toBe(true);
+	});
+
+	it('collapses characters when the receiver is slower than the sender', async () => {
+		const {pair, atMeter} = await openPair();
+		await pair.host.setBaudRate(9600);
+		await pair.host.write(Buffer.alloc(64, 0x41));
+		await vi.advanceTimersByTimeAsync(0);
+		expect(Buffer.concat(atMeter)).toHaveLength(2);
+	});
+
+	it('delivers clean bytes again once both sides switched', async () => {
+		const {pair, atHost} = await openPair();
+		await pair.host.setBaudRate(9600);
+		await pair.meter.setBaudRate(9600);
+		await pair.meter.write(Buffer.from('ok'));
+		await vi.advanceTimersByTimeAsync(0);
+		expect(Buffer.concat(atHost).toString()).toBe('ok');
+	});
+
+	it('paces delivery by wire time: each character 10 bits at 300 Bd, arriving as it comes off the line', async () => {
+		const {pair, atMeter} = await openPair({paced: true});
+		await pair.host.write(Buffer.alloc(30, 0x30)); // 30 × 10 bits ÷ 300 Bd = 1000 ms
+		await vi.advanceTimersByTimeAsync(32);
+		expect(Buffer.concat(atMeter)).toHaveLength(0);
+		await vi.advanceTimersByTimeAsync(468);
+		expect(Buffer.concat(atMeter)).toHaveLength(15);
+		await vi.advanceTimersByTimeAsync(500);
+		expect(Buffer.concat(atMeter)).toHaveLength(30);
+	});
+
+	it('queues a second write behind the first on the line', async () => {
+		const {pair, atMeter} = await openPair({paced: true});
+		await pair.host.write(Buffer.alloc(3, 0x31)); // 100 ms
+		await pair.host.write(Buffer.alloc(3, 0x32)); // another 100 ms
+		await vi.advanceTimersByTimeAsync(100);
+		expect(Buffer.concat(atMeter).toString()).toBe('111');
+		await vi.advanceTimersByTimeAsync(100);
+		expect(Buffer.concat(atMeter).toString()).toBe('111222');
+	});
+
+	it('adds the adapter latency before bytes reach the line', async () => {
+		const {pair, atMeter} = await openPair({latencyMs: 16});
+		await pair.host.write(signOn);
+		await vi.advanceTimersByTimeAsync(15);
+		expect(atMeter).toEqual([]);
+		await vi.advanceTimersByTimeAsync(1);
+		expect(Buffer.concat(atMeter)).toEqual(signOn);
+	});
+
+	it('resolves drain only when the bytes have left the line', async () => {
+		const {pair} = await openPair({paced: true});
+		// An ACK with option select, 6 characters: 200 ms at 300 Bd.
+		await pair.host.write(Buffer.from('\x06050\r\n'));
+		let drained = false;
+		const draining = pair.host.drain().then(() => {
+			drained = true;
+		});
+		await vi.advanceTimersByTimeAsync(199);
+		expect(drained).toBe(false);
+		await vi.advanceTimersByTimeAsync(1);
+		await draining;
+		expect(drained).toBe(true);
+		expect(Date.now()).toBe(200);
+	});
+
+	it('resolves drain at once when nothing is queued', async () => {
+		const {pair} = await openPair({paced: true});
+		await pair.host.drain();
+		expect(Date.now()).toBe(0);
+	});
+
+	it('tells the other side of a hang-up with a disconnected LinkError', async () => {
+		const {pair} = await openPair();
+		const hostClosed = vi.fn();
+		const meterClosed = vi.fn();
+		pair.host.onClose(hostClosed);
+		pair.meter.onClose(meterClosed);
+		pair.hangUp('meter');
+		expect(meterClosed).toHaveBeenCalledExactlyOnceWith(undefined);
+		expect(hostClosed).toHaveBeenCalledOnce();
+		const error = hostClosed.mock.calls[0]?.[0] as LinkError;
+		expect(error).toBeInstanceOf(LinkError);
+		expect(error.failure).toBe('disconnected');
+		expect(error.place).toBe('memory:host');
+		expect(pair.host.isOpen).toBe(false);
+		expect(pair.meter.isOpen).toBe(false);
+	});
+
+	it('drops bytes still on the line when a side hangs up', async () => {
+		const {pair, atMeter} = await openPair({paced: true});
+		await pair.host.write(signOn);
+		pair.hangUp('host');
+		await vi.advanceTimersByTimeAsync(1000);
+		expect(atMeter).toEqual([]);
+	});
+
+	it('does not call onClose for a close() of its own, and close() is safe twice', async () => {
+		const {pair} = await openPair();
+		const closed = vi.fn();
+		pair.host.onClose(closed);
+		await pair.host.close();
+		await pair.host.close();
+		expect(closed).not.toHaveBeenCalled();
+		expect(pair.host.isOpen).toBe(false);
+	});
+
+	it('stops calling a listener after it unsubscribed', async () => {
+		const {pair} = await openPair();
+		const listener = vi.fn();
+		const stop = pair.meter.onData(listener);
+		stop();
+		await pair.host.write(signOn);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(listener).not.toHaveBeenCalled();
+	});
+
+	it('refuses to write, drain or switch rate when not open', async () => {
+		const pair = createMemoryLinkPair();
+		await expect(pair.host.write(signOn)).rejects.toMatchObject({failure: 'not-open'});
+		await expect(pair.host.drain()).rejects.toMatchObject({failure: 'not-open'});
+		await expect(pair.host.setBaudRate(9600)).rejects.toMatchObject({failure: 'not-open'});
+	});
+
+	it('honours an aborted signal in open', async () => {
+		const pair = createMemoryLinkPair();
+		const controller = new AbortController();
+		controller.abort();
+		await expect(pair.host.open(SIGN_ON_SETTINGS, controller.signal)).rejects.toMatchObject({
+			failure: 'aborted',
+		});
+		expect(pair.host.isOpen).toBe(false);
+	});
+
+	it('logs every event on the line in order, with times', async () => {
+		const pair = createMemoryLinkPair({paced: true});
+		await pair.host.open(SIGN_ON_SETTINGS);
+		await pair.meter.open(SIGN_ON_SETTINGS);
+		await pair.host.write(Buffer.from('\x06050\r\n'));
+		const draining = pair.host.drain();
+		await vi.advanceTimersByTimeAsync(200);
+		await draining;
+		await pair.host.setBaudRate(9600);
+		await pair.host.close();
+		expect(pair.events.map(({timeMs, side, kind}) => `${timeMs} ${side} ${kind}`)).toEqual([
+			'0 host open',
+			'0 meter open',
+			'0 host write',
+			'200 host sent',
+			'200 host baud',
+			'200 host close',
+		]);
+		expect(pair.events[4]).toMatchObject({kind: 'baud', baudRate: 9600});
+		expect(pair.events[3]).toMatchObject({kind: 'sent', bytes: Buffer.from('\x06050\r\n')});
+	});
+
+	it('uses the place names given', () => {
+		const pair = createMemoryLinkPair({hostPlace: '/dev/ttyUSB0', meterPlace: 'simulator'});
+		expect(pair.host.place).toBe('/dev/ttyUSB0');
+		expect(pair.meter.place).toBe('simulator');
+		expect(pair.host.canSetBaudRate).toBe(true);
+	});
+});

@@ -1,0 +1,213 @@
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
+import type {SimulatorFault} from '../../../src/simulator/simulator-fault.ts';
+import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
+import {createMemoryLinkPair, type MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
+import {ReadoutError} from '../../../src/transport/readout-errors.ts';
+import {type ReadoutOptions, type ReadoutResult, readMeter} from '../../../src/transport/readout-session.ts';
+
+let pair: MemoryLinkPair;
+let simulator: MeterSimulator | undefined;
+
+beforeEach(() => {
+	vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+});
+afterEach(async () => {
+	await simulator?.close();
+	simulator = undefined;
+	vi.useRealTimers();
+});
+
+async function startMeter(profile: string, faults: SimulatorFault[] = [], latencyMs = 0) {
+	pair = createMemoryLinkPair({paced: true, latencyMs});
+	simulator = new MeterSimulator(pair.meter, {
+		profile: createSimulatorProfile(profile),
+		faults,
+		hangUp: () => pair.hangUp('meter'),
+	});
+	await simulator.start();
+	return simulator;
+}
+
+/** Runs a readout to its end under fake timers; returns the result or the error. */
+async function read(options: ReadoutOptions = {}): Promise<ReadoutResult | ReadoutError> {
+	let outcome: ReadoutResult | ReadoutError | undefined;
+	const running = readMeter(pair.host, options).then(
+		(result) => {
+			outcome = result;
+		},
+		(error: unknown) => {
+			outcome = error as ReadoutError;
+		},
+	);
+	for (let step = 0; step < 10_000 && outcome === undefined; step++) await vi.advanceTimersByTimeAsync(100);
+	await running;
+	if (outcome === undefined) throw new Error('the readout never finished');
+	return outcome;
+}
+
+function expectResult(outcome: ReadoutResult | ReadoutError): ReadoutResult {
+	if (outcome instanceof Error) throw outcome;
+	return outcome;
+}
+
+describe('readMeter, mode C', () => {
+	it('reads the seed ZMD120: sign-on at 300, ACK at 300 before the switch, data at 9600 with a good BCC', async () => {
+		await startMeter('zmd120');
+		const result = expectResult(await read());
+		expect(result.mode).toBe('C');
+		expect(result.baudRate).toBe(9600);
+		expect(result.identification?.manufacturer).toBe('LGZ');
+		expect(result.check).toMatchObject({algorithm: 'bcc', ok: true});
+		expect(result.parsed.dataSets.map((set) => set.key)).toContain('1.8.1');
+		const hostEvents = pair.events.filter((event) => event.side === 'host');
+		const ackSent = hostEvents.find((event) => event.kind === 'sent' && event.bytes[0] === 0x06);
+		const switched = hostEvents.find((event) => event.kind === 'baud' && event.baudRate === 9600);
+		expect(ackSent).toBeDefined();
+		expect(switched).toBeDefined();
+		expect(ackSent?.timeMs).toBeLessThanOrEqual(switched?.timeMs ?? 0);
+		expect(simulator?.hostErrors).toEqual([]);
+	});
+
+	it('asks for a lower rate under a baud cap', async () => {
+		await startMeter('zmd120');
+		const result = expectResult(await read({baudMax: 4800}));
+		expect(result.baudRate).toBe(4800);
+		expect(
+			pair.events.some(
+				(event) =>
+					event.side === 'host' && event.kind === 'write' && event.bytes.toString('latin1') === '\x06040\r\n',
+			),
+		).toBe(true);
+	});
+
+	it('reports the time of each phase', async () => {
+		await startMeter('zmd120');
+		const result = expectResult(await read());
+		expect(result.timings.identificationMs).toBeGreaterThanOrEqual(200);
+		expect(result.timings.dataMs).toBeGreaterThan(0);
+		expect(result.timings.totalMs).toBeGreaterThanOrEqual(
+			result.timings.signOnMs +
+				result.timings.identificationMs +
+				result.timings.switchMs +
+				result.timings.dataMs,
+		);
+	});
+});
+
+describe('readMeter, faults', () => {
+	it('says no answer when the meter stays silent', async () => {
+		await startMeter('zmd120', [{kind: 'silence'}]);
+		const error = await read();
+		expect(error).toBeInstanceOf(ReadoutError);
+		expect((error as ReadoutError).failure).toBe('no-answer');
+		expect((error as ReadoutError).message).toContain('is the head on the optical port');
+	});
+
+	it('sends a NAK for a wrong BCC so the meter repeats the block, and reads again next time', async () => {
+		await startMeter('zmd120', [{kind: 'bad-bcc', times: 1}]);
+		const first = await read();
+		expect((first as ReadoutError).failure).toBe('block-check');
+		const naks = pair.events.filter(
+			(event) => event.side === 'host' && event.kind === 'write' && event.bytes[0] === 0x15,
+		);
+		expect(naks).toHaveLength(1);
+		// The next cycle, once the meter is back at 300 Bd and idle.
+		await vi.advanceTimersByTimeAsync(3000);
+		const second = expectResult(await read());
+		expect(second.check.ok).toBe(true);
+	});
+
+	it('fails with a block-check error when the repetition is wrong too', async () => {
+		await startMeter('zmd120', [{kind: 'bad-bcc'}]);
+		const error = await read();
+		expect((error as ReadoutError).failure).toBe('block-check');
+		expect((error as ReadoutError).message).toMatch(
+			/BCC mismatch: computed 0x[0-9A-F]{2}, received 0x[0-9A-F]{2} \(also after 1 NAK\)/,
+		);
+	});
+
+	it('never parses a block cut off mid-way', async () => {
+		await startMeter('zmd120', [{kind: 'truncate'}]);
+		const error = await read();
+		expect((error as ReadoutError).failure).toBe('truncated');
+	});
+
+	it('skips noise before the identification and the echo of its own request', async () => {
+		await startMeter('zmd120', [{kind: 'noise-prefix'}, {kind: 'echo'}]);
+		const result = expectResult(await read());
+		expect(result.check.ok).toBe(true);
+	});
+
+	it('keeps waiting while a slow meter keeps sending', async () => {
+		await startMeter('zmd120', [{kind: 'slow-bytes', delayMs: 200}]);
+		const result = expectResult(await read({interCharacterTimeoutMs: 1000}));
+		expect(result.check.ok).toBe(true);
+		expect(result.timings.dataMs).toBeGreaterThan(60_000);
+	});
+
+	it('falls back to 300 Bd for a meter that answers at once at the sign-on rate, and says what worked', async () => {
+		await startMeter('zmd120', [{kind: 'wrong-rate', answer: 'initial-rate'}]);
+		const result = expectResult(await read());
+		expect(result.fellBack).toBe(true);
+		expect(result.plan).toEqual({mode: 'A', baudRate: 300});
+		expect(result.check.ok).toBe(true);
+	});
+
+	it('uses the remembered plan straight away on the next readout', async () => {
+		await startMeter('zmd120', [{kind: 'wrong-rate', answer: 'initial-rate'}]);
+		const result = expectResult(await read({remembered: {mode: 'A', baudRate: 300}}));
+		expect(result.fellBack).toBe(false);
+		expect(result.check.ok).toBe(true);
+	});
+
+	it('falls back to the announced rate for a meter that refuses a lower one', async () => {
+		await startMeter('zmd120', [{kind: 'wrong-rate', answer: 'announced-rate'}]);
+		const result = expectResult(await read({baudMax: 4800}));
+		expect(result.fellBack).toBe(true);
+		expect(result.plan).toEqual({mode: 'C', baudRate: 9600});
+	});
+
+	it('reports the link going away mid-telegram', async () => {
+		await startMeter('zmd120', [{kind: 'hang-up'}]);
+		const error = await read();
+		expect((error as ReadoutError).failure).toBe('link');
+	});
+
+	it('stops when aborted', async () => {
+		await startMeter('zmd120', [{kind: 'silence'}]);
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(new Error('shutdown')), 500);
+		const error = await read({signal: controller.signal});
+		expect((error as ReadoutError).failure).toBe('aborted');
+		expect(pair.host.isOpen).toBe(false);
+	});
+});
+
+describe('readMeter, other modes', () => {
+	it('reads a mode A meter at 300 Bd without an ACK', async () => {
+		await startMeter('slow-300');
+		const result = expectResult(await read());
+		expect(result.mode).toBe('A');
+		expect(result.baudRate).toBe(300);
+		expect(
+			pair.events.some((event) => event.side === 'host' && event.kind === 'write' && event.bytes[0] === 0x06),
+		).toBe(false);
+	});
+
+	it('listens to a mode D push meter without a request', async () => {
+		await startMeter('push');
+		const result = expectResult(await read({mode: 'D'}));
+		expect(result.mode).toBe('D');
+		expect(result.check.algorithm).toBe('none');
+		expect(result.identification?.manufacturer).toBe('ESY');
+		expect(pair.events.some((event) => event.side === 'host' && event.kind === 'write')).toBe(false);
+	});
+});
+
+describe('readMeter options', () => {
+	it('refuses a non-positive timeout, naming it', async () => {
+		pair = createMemoryLinkPair();
+		await expect(readMeter(pair.host, {dataTimeoutMs: 0})).rejects.toThrow(/dataTimeoutMs/);
+	});
+});
