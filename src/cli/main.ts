@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import {readFileSync} from 'node:fs';
 import {Command, CommanderError} from 'commander';
+import {checkConfigCommand} from './check-config-command.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import {parseCommand} from './parse-command.ts';
 import {portsCommand} from './ports-command.ts';
 import {readCommand} from './read-command.ts';
+import {runCommand} from './run-command.ts';
 import {simulateCommand} from './simulate-command.ts';
 
 /** The `dlms-logger` entry point: the only module that owns process (argv, exit code, signals). */
@@ -17,6 +19,10 @@ async function main(argv: readonly string[]): Promise<number> {
 	};
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
+	// A reader that went away (`dlms-logger run | head`) ends the output, not with a crash.
+	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE') controller.abort(new Error('stdout closed'));
+	});
 	const io = {
 		stdin: process.stdin,
 		stdout: process.stdout,
@@ -31,7 +37,10 @@ async function main(argv: readonly string[]): Promise<number> {
 		.option('--debug', 'print the full cause chain of an error')
 		.exitOverride()
 		.showHelpAfterError('(add --help for usage)');
+	const context = {env: process.env, cwd: process.cwd()};
 	for (const command of [
+		runCommand(io, context),
+		checkConfigCommand(io, context),
 		parseCommand(io),
 		readCommand(io),
 		portsCommand(io),

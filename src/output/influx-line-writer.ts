@@ -64,6 +64,9 @@ export class InfluxLineWriter {
 		} finally {
 			api.dispose();
 		}
+		// The client takes only 204 and 201 as success and reports any other 2xx (a proxy's 200) as an
+		// HttpError; the server stored the lines all the same, so that must not become a dead letter.
+		if (failure instanceof HttpError && failure.statusCode >= 200 && failure.statusCode < 300) return;
 		if (failure !== undefined) throw this.#classify(failure);
 	}
 
@@ -94,21 +97,25 @@ export class InfluxLineWriter {
 		if (error instanceof HttpError) {
 			const status = error.statusCode;
 			const body = (error.body ?? error.message).trim().replace(/\s+/g, ' ').slice(0, 300);
-			const retryAfterMs = parseRetryAfter(headerValue(error.headers?.['retry-after']));
+			// Destructured: the strict tsconfig forbids `headers.location`, Biome forbids `headers['location']`.
+			const {'retry-after': retryAfter, location} = error.headers ?? {};
+			const retryAfterMs = parseRetryAfter(headerValue(retryAfter));
+			// A redirect (http → https, a moved proxy path) is not followed: it is a wrong url, not bad data.
+			const redirect = status >= 300 && status < 400;
 			const disposition =
 				status === 429 || status >= 500
 					? 'retry'
-					: status === 401 || status === 403 || status === 404
+					: redirect || status === 401 || status === 403 || status === 404 || status === 413
 						? 'hold'
-						: status === 413
-							? 'hold'
-							: 'dead-letter';
+						: 'dead-letter';
 			const advice =
 				status === 401 || status === 403
 					? ' (check the token or username/password)'
 					: status === 404
 						? ' (does the bucket/database exist?)'
-						: '';
+						: redirect
+							? ` (the server redirects to ${headerValue(location) ?? 'another url'}: configure that url)`
+							: '';
 			return new InfluxWriteError(`${where}: HTTP ${status}: ${body}${advice}`, {
 				disposition,
 				status,

@@ -24,10 +24,11 @@ export type InfluxTarget =
 			readonly password?: string;
 	  };
 
-/** `http://host:8086` for messages, without credentials. */
+/** `http://host:8086 (bucket meters)` for messages, without credentials (not even any in the url). */
 export function describeTarget(target: InfluxTarget): string {
 	const where = target.kind === 'v2' ? `bucket ${target.bucket}` : `database ${target.database}`;
-	return `${target.url} (${where})`;
+	// The config accepts `http://user:password@host`; messages end up in logs, so the userinfo is cut.
+	return `${target.url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1')} (${where})`;
 }
 
 /** The request path and query the legacy 1.x endpoint needs, seconds precision. */

@@ -3,8 +3,8 @@
  * - `retry`: the server or network is away (connection refused, timeout, 429, 5xx): keep it, back off;
  * - `dead-letter`: the server refused the data itself (400 parse error, field type conflict): set it
  *   aside with the reason, retrying it would loop forever;
- * - `hold`: the configuration is wrong (401, 403, 404 no such bucket/database): keep the data, retry
- *   slowly, and say loudly what to fix.
+ * - `hold`: the configuration is wrong (401, 403, 404 no such bucket/database, 413 body too large for
+ *   the server, a 3xx redirect to another url): keep the data, retry slowly, and say loudly what to fix.
  */
 export type WriteDisposition = 'retry' | 'dead-letter' | 'hold';
 

@@ -13,6 +13,7 @@ import {SpooledSink} from '../../src/output/spooled-sink.ts';
 import type {Point} from '../../src/readings/point.ts';
 import {mapReading} from '../../src/readings/point-mapper.ts';
 import {type InfluxdServer, startInfluxd} from '../helpers/influxd-server.ts';
+import {hasDockerEngine, type InfluxDb2Container, startInfluxDb2} from '../helpers/influxdb2-container.ts';
 import {startVictoriaMetrics, type VictoriaMetricsServer} from '../helpers/victoria-metrics-server.ts';
 
 const fixtures = new URL('../fixtures/telegrams/', import.meta.url).pathname;
@@ -41,6 +42,15 @@ async function countPoints(
 	const [values] = await server.query(`SELECT "value" FROM "meter" WHERE "meter" = '${meter}'`, db, 's');
 	const distinct = new Set((values?.values ?? []).map((row) => row[0])).size;
 	return {count, distinct};
+}
+
+// Docker is optional everywhere, CI included (it has no engine). The default reporter lists no skipped
+// suite by name, so the reason is also printed, to say why the influxdb:2 tests did not run.
+const dockerSkipReason = (await hasDockerEngine())
+	? undefined
+	: 'no Docker engine answers on DOCKER_HOST or /var/run/docker.sock';
+if (dockerSkipReason !== undefined) {
+	console.warn(`skipped "writing to InfluxDB 2 through /api/v2/write": ${dockerSkipReason}`);
 }
 
 let directory: string;
@@ -259,3 +269,80 @@ describe('writing to VictoriaMetrics through /api/v2/write', () => {
 		expect(series.flatMap((entry) => entry.values)).toContain(7);
 	});
 });
+
+describe.skipIf(dockerSkipReason !== undefined)(
+	`writing to InfluxDB 2 through /api/v2/write${dockerSkipReason === undefined ? '' : ` (skipped: ${dockerSkipReason})`}`,
+	() => {
+		let container: InfluxDb2Container;
+		const writerFor = (overrides: {bucket?: string; token?: string} = {}) =>
+			new InfluxLineWriter({
+				kind: 'v2',
+				url: container.url,
+				org: container.org,
+				bucket: overrides.bucket ?? container.bucket,
+				token: overrides.token ?? container.token,
+			});
+
+		beforeAll(async () => {
+			container = await startInfluxDb2();
+		}, 180_000);
+		afterAll(async () => {
+			await container?.stop();
+		});
+
+		it('stores the seed meter readout with its values and meter times, read back with InfluxQL', async () => {
+			await writerFor().send((await fixturePoints('landisgyr-zmd120-c')).map(formatLineProtocol));
+			const [peak] = await container.query(
+				`SELECT "value" FROM "meter" WHERE "obis" = '1.6.1' AND "meter" = '50871031'`,
+				's',
+			);
+			// 2016-05-04 13:45 CEST.
+			expect(peak?.values).toEqual([[Date.UTC(2016, 4, 4, 11, 45) / 1000, 24.31]]);
+			const [energy] = await container.query(
+				`SELECT "value" FROM "meter" WHERE "obis" = '1.8.1' AND "unit" = 'kWh'`,
+			);
+			expect(energy?.values[0]?.[1]).toBe(21271);
+		});
+
+		it('stores billing history dated years ago once, however often it is written', async () => {
+			const lines = (await fixturePoints('landisgyr-zmd120-c-verbose')).map(formatLineProtocol);
+			await writerFor().send(lines);
+			await writerFor().send(lines);
+			const [history] = await container.query(`SELECT count("value") FROM "meter" WHERE "obis" = '1.6.2'`);
+			expect(history?.values[0]?.[1]).toBe(13);
+		});
+
+		it('delivers what the spool holds and leaves it empty', async () => {
+			const spool = await LineSpool.open({directory});
+			const sink = new SpooledSink({spool, sender: writerFor()});
+			for (let index = 0; index < 20; index++) await sink.write([counterPoint(index)]);
+			expect(await sink.flush()).toBe(true);
+			await sink.close();
+			const [rows] = await container.query(`SELECT count("value") FROM "meter" WHERE "meter" = 'outage'`);
+			expect(rows?.values[0]?.[1]).toBe(20);
+		});
+
+		it('holds on a wrong token and says to check it', async () => {
+			const error = await writerFor({token: 'wrong'})
+				.send([formatLineProtocol(counterPoint(1))])
+				.catch((caught: unknown) => caught);
+			expect(error).toBeInstanceOf(InfluxWriteError);
+			expect([(error as InfluxWriteError).disposition, (error as InfluxWriteError).status]).toEqual([
+				'hold',
+				401,
+			]);
+			expect((error as InfluxWriteError).message).toContain('check the token');
+		});
+
+		it('holds on a bucket that does not exist', async () => {
+			const error = await writerFor({bucket: 'absent'})
+				.send([formatLineProtocol(counterPoint(1))])
+				.catch((caught: unknown) => caught);
+			expect(error).toBeInstanceOf(InfluxWriteError);
+			expect([(error as InfluxWriteError).disposition, (error as InfluxWriteError).status]).toEqual([
+				'hold',
+				404,
+			]);
+		});
+	},
+);

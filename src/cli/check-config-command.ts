@@ -1,0 +1,24 @@
+import {Command} from 'commander';
+import type {CommandIo} from './command-io.ts';
+import {loadConfiguration, type ProcessContext} from './config-source.ts';
+
+/** `dlms-logger check-config [FILE]`: validates a configuration and lists every problem at once. */
+export function checkConfigCommand(io: CommandIo, context: ProcessContext): Command {
+	return new Command('check-config')
+		.description('validate a configuration file and list every problem with its YAML path and line')
+		.argument('[file]', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.action(async (file: string | undefined) => {
+			const loaded = await loadConfiguration(file, context, {embeddedFallback: false});
+			const {config} = loaded;
+			const meters = config.meters.map((meter) => {
+				const when = meter.schedule ?? `every ${(meter.every ?? 60_000) / 1000} s`;
+				return `  ${meter.id}: ${meter.port}, mode ${meter.mode}, ${when}`;
+			});
+			const output = config.influxdb
+				? `${config.influxdb.url} (InfluxDB ${config.influxdb.version})`
+				: 'stdout';
+			io.stdout.write(
+				`${loaded.file}: ok, ${config.meters.length} meter(s), points to ${output}\n${meters.join('\n')}\n`,
+			);
+		});
+}

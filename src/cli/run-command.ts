@@ -1,0 +1,46 @@
+import {Command} from 'commander';
+import {startCollector} from '../daemon/collector.ts';
+import {createLogger} from '../observability/logger.ts';
+import type {CommandIo} from './command-io.ts';
+import {loadConfiguration, type ProcessContext} from './config-source.ts';
+
+/** `dlms-logger run`: the collector, until SIGINT/SIGTERM. */
+export function runCommand(io: CommandIo, context: ProcessContext): Command {
+	return new Command('run')
+		.description(
+			'run the collector: read every configured meter on its schedule and write the points ' +
+				'(without a configuration: the built-in simulated meter, printed as line protocol)',
+		)
+		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.action(async (flags: {config?: string}) => {
+			await runCollector(flags.config, io, context);
+		});
+}
+
+export async function runCollector(
+	file: string | undefined,
+	io: CommandIo,
+	context: ProcessContext,
+): Promise<void> {
+	const loaded = await loadConfiguration(file, context, {embeddedFallback: true});
+	const {log: logConfig} = loaded.config;
+	const stderrIsTty = Boolean((io.stderr as {isTTY?: boolean}).isTTY);
+	// Logs go to stderr: without InfluxDB, stdout carries the points (line protocol) for a pipe.
+	const log = createLogger({
+		level: logConfig.level,
+		pretty: logConfig.format === 'pretty' || (logConfig.format === 'auto' && stderrIsTty),
+		destination: io.stderr,
+	});
+	if (loaded.file === '') {
+		log.info(
+			'no configuration file: running the built-in simulated ZMD120 every 10 s (see config.yaml.example)',
+		);
+	}
+	const collector = await startCollector(loaded, {workingDirectory: context.cwd, stdout: io.stdout, log});
+	await new Promise<void>((resolve) => {
+		if (io.signal === undefined || io.signal.aborted) return resolve();
+		io.signal.addEventListener('abort', () => resolve(), {once: true});
+	});
+	log.info(`stopping (${String((io.signal?.reason as Error | undefined)?.message ?? 'signal')})`);
+	await collector.stop({flushTimeoutMs: 5000});
+}

@@ -1,0 +1,163 @@
+import {readFile} from 'node:fs/promises';
+import {isAbsolute, resolve} from 'node:path';
+import {LineCounter, parseDocument} from 'yaml';
+import type {z} from 'zod';
+import {ConfigError, type ConfigProblem} from './config-error.ts';
+import {type Config, configSchema} from './config-schema.ts';
+
+/** A configuration with its secrets read (from env or files). Secrets live here only, never in logs. */
+export interface LoadedConfig {
+	readonly file: string;
+	readonly config: Config;
+	readonly secrets: {readonly token?: string; readonly password?: string};
+}
+
+export interface ConfigSources {
+	readonly env?: NodeJS.ProcessEnv;
+	/** Reads secret files; tests swap it. Default fs.readFile. */
+	readonly readSecret?: (path: string) => Promise<string>;
+}
+
+/** Reads, parses and validates a config file; throws ConfigError listing every problem. */
+export async function loadConfigFile(file: string, sources: ConfigSources = {}): Promise<LoadedConfig> {
+	let text: string;
+	try {
+		text = await readFile(file, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		const reason =
+			code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+		throw new ConfigError(file, [{path: '', message: `cannot read: ${reason}`}], {cause: error});
+	}
+	return await parseConfig(text, file, sources);
+}
+
+/** Validates configuration text (YAML); `file` names it in messages and anchors relative secret paths. */
+export async function parseConfig(
+	text: string,
+	file: string,
+	sources: ConfigSources = {},
+): Promise<LoadedConfig> {
+	const lineCounter = new LineCounter();
+	const document = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true});
+	if (document.errors.length > 0) {
+		throw new ConfigError(
+			file,
+			document.errors.map((error) => ({
+				path: '',
+				line: lineCounter.linePos(error.pos[0]).line,
+				message: `YAML: ${error.message.split('\n')[0]}`,
+			})),
+		);
+	}
+	const raw: unknown = document.toJS() ?? {};
+	const parsed = configSchema.safeParse(raw);
+	if (!parsed.success) {
+		throw new ConfigError(
+			file,
+			parsed.error.issues.map((issue) => toProblem(issue, document, lineCounter)),
+		);
+	}
+	const config = parsed.data;
+	const secrets = await readSecrets(config, file, sources, (path) => lineOf(document, lineCounter, path));
+	return {file, config, secrets};
+}
+
+async function readSecrets(
+	config: Config,
+	file: string,
+	sources: ConfigSources,
+	lineAt: (path: readonly PropertyKey[]) => number | undefined,
+): Promise<LoadedConfig['secrets']> {
+	const influx = config.influxdb;
+	if (influx === undefined) return {};
+	const env = sources.env ?? {};
+	const readSecret = sources.readSecret ?? ((path: string) => readFile(path, 'utf8'));
+	const problems: ConfigProblem[] = [];
+	const secrets: {token?: string; password?: string} = {};
+	for (const name of ['token', 'password'] as const) {
+		const fields = influx as unknown as Record<string, string | undefined>;
+		const inline = fields[name];
+		const variable = fields[`${name}_env`];
+		const path = fields[`${name}_file`];
+		const line = (key: string) => lineAt(['influxdb', key]);
+		if (inline !== undefined) secrets[name] = inline;
+		if (variable !== undefined) {
+			const value = env[variable];
+			if (value === undefined || value === '') {
+				problems.push({
+					path: `influxdb.${name}_env`,
+					line: line(`${name}_env`),
+					message: `environment variable ${variable} is not set`,
+				});
+			} else {
+				secrets[name] = value;
+			}
+		}
+		if (path !== undefined) {
+			const absolute = isAbsolute(path) ? path : resolve(file, '..', path);
+			try {
+				// A trailing newline is an artefact of how secret files are written, not part of the secret.
+				secrets[name] = (await readSecret(absolute)).replace(/\r?\n$/, '');
+			} catch (error) {
+				problems.push({
+					path: `influxdb.${name}_file`,
+					line: line(`${name}_file`),
+					message: `cannot read ${absolute}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+				});
+			}
+		}
+	}
+	if (problems.length > 0) throw new ConfigError(file, problems);
+	return secrets;
+}
+
+function toProblem(
+	issue: z.core.$ZodIssue,
+	document: ReturnType<typeof parseDocument>,
+	lineCounter: LineCounter,
+): ConfigProblem {
+	const path = issue.path;
+	let message = issue.message;
+	if (issue.code === 'unrecognized_keys') {
+		message = `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
+		const line = lineOf(document, lineCounter, [...path, issue.keys[0] as string], true);
+		return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
+	}
+	if (issue.code === 'invalid_type' && issue.input === undefined) message = 'required';
+	const line = lineOf(document, lineCounter, path);
+	return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
+}
+
+/** `meters[0].schedule` from `['meters', 0, 'schedule']`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+	let text = '';
+	for (const part of path) {
+		text += typeof part === 'number' ? `[${part}]` : `${text === '' ? '' : '.'}${String(part)}`;
+	}
+	return text;
+}
+
+function lineOf(
+	document: ReturnType<typeof parseDocument>,
+	lineCounter: LineCounter,
+	path: readonly PropertyKey[],
+	isKey = false,
+): number | undefined {
+	// The closest node that exists: a missing key is reported at its parent.
+	for (let length = path.length; length >= 0; length--) {
+		const parts = path.slice(0, length) as (string | number)[];
+		if (isKey && length === path.length) {
+			const parent = parts.length === 1 ? document.contents : document.getIn(parts.slice(0, -1), true);
+			const pair = (
+				parent as {items?: {key?: {value?: unknown; range?: [number, number, number]}}[]} | null
+			)?.items?.find((item) => item.key?.value === parts.at(-1));
+			if (pair?.key?.range) return lineCounter.linePos(pair.key.range[0]).line;
+			continue;
+		}
+		const node = length === 0 ? document.contents : document.getIn(parts, true);
+		const range = (node as {range?: [number, number, number]} | null | undefined)?.range;
+		if (range) return lineCounter.linePos(range[0]).line;
+	}
+	return undefined;
+}

@@ -1,0 +1,210 @@
+import {Cron} from 'croner';
+import {IANAZone} from 'luxon';
+import {z} from 'zod';
+import {ObisSelection} from '../readings/obis-selection.ts';
+import {parseDuration, parseSize} from './duration.ts';
+
+const duration = (what: string) =>
+	z.union([z.string(), z.number()]).transform((value, context) => {
+		const ms = parseDuration(value);
+		if (ms === undefined) {
+			context.addIssue({
+				code: 'custom',
+				message: `${what}: expected a duration such as 10s, 5m or 500ms, got ${JSON.stringify(value)}`,
+			});
+			return z.NEVER;
+		}
+		return ms;
+	});
+
+const size = z.union([z.string(), z.number()]).transform((value, context) => {
+	const bytes = parseSize(value);
+	if (bytes === undefined) {
+		context.addIssue({
+			code: 'custom',
+			message: `expected a size such as 100MB or 512KiB, got ${JSON.stringify(value)}`,
+		});
+		return z.NEVER;
+	}
+	return bytes;
+});
+
+const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
+	message: 'expected an IANA time zone such as Europe/Berlin',
+});
+
+const cronPattern = z.string().refine(
+	(pattern) => {
+		try {
+			new Cron(pattern, {paused: true}).stop();
+			return true;
+		} catch {
+			return false;
+		}
+	},
+	{message: 'expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)'},
+);
+
+const selectionEntry = z.union([
+	z.string().transform((code) => ({code})),
+	z.strictObject({code: z.string(), name: z.string().min(1).optional()}),
+]);
+
+const selection = z.array(selectionEntry).superRefine((entries, context) => {
+	for (const [index, entry] of entries.entries()) {
+		try {
+			new ObisSelection([entry]);
+		} catch (error) {
+			context.addIssue({code: 'custom', path: [index], message: (error as Error).message});
+		}
+	}
+});
+
+const meter = z
+	.strictObject({
+		/** The `meter` tag; default: the serial number the meter reports. */
+		id: z
+			.string()
+			.min(1)
+			.regex(/^[^\n]+$/, 'must be one line'),
+		/** `/dev/ttyUSB0`, `/dev/serial/by-id/…`, `tcp://host:port`, or `simulator:<profile>` (the built-in meter). */
+		port: z.string().min(1),
+		mode: z.enum(['auto', 'A', 'B', 'C', 'D']).default('auto'),
+		address: z.string().max(32).optional(),
+		baud_max: z.number().int().min(300).optional(),
+		timezone: timeZone.optional(),
+		/** A cron expression, or `every: 60s`; default every 60 s (the seed's update_cycle). */
+		schedule: cronPattern.optional(),
+		every: duration('every').optional(),
+		select: selection.optional(),
+		measurement: z.string().min(1).optional(),
+		ignore_bcc: z.boolean().default(false),
+		wake_up: z.boolean().default(false),
+		push: z
+			.strictObject({
+				baud: z.number().int().min(300).default(9600),
+				data_bits: z.union([z.literal(7), z.literal(8)]).default(7),
+			})
+			.optional(),
+		/** The session's timeouts; defaults suit the standard. */
+		timeouts: z
+			.strictObject({
+				identification: duration('identification').optional(),
+				data: duration('data').optional(),
+				inter_character: duration('inter_character').optional(),
+				total: duration('total').optional(),
+			})
+			.optional(),
+	})
+	.superRefine((value, context) => {
+		if (value.schedule !== undefined && value.every !== undefined) {
+			context.addIssue({code: 'custom', path: ['every'], message: 'give either schedule or every, not both'});
+		}
+		if (value.every !== undefined && value.every < 1000) {
+			context.addIssue({code: 'custom', path: ['every'], message: 'must be at least 1s'});
+		}
+	});
+
+const influxdb = z
+	.strictObject({
+		url: z.url({protocol: /^https?$/, error: 'expected an http:// or https:// URL'}),
+		/** 2 (InfluxDB 2.x/3.x, VictoriaMetrics), 1.8 (1.8+ through /api/v2/write), 1 (before 1.8: /write). Default 2. */
+		version: z.enum(['2', '1.8', '1']).default('2'),
+		org: z.string().optional(),
+		bucket: z.string().min(1).optional(),
+		database: z.string().min(1).optional(),
+		retention_policy: z.string().min(1).optional(),
+		username: z.string().optional(),
+		// Secrets inline, through an environment variable, or in a file (Docker/systemd secrets).
+		token: z.string().optional(),
+		token_env: z.string().min(1).optional(),
+		token_file: z.string().min(1).optional(),
+		password: z.string().optional(),
+		password_env: z.string().min(1).optional(),
+		password_file: z.string().min(1).optional(),
+		timeout: duration('timeout').default(10_000),
+		batch_lines: z.number().int().min(1).default(5000),
+	})
+	.superRefine((value, context) => {
+		if (value.version === '2' && value.bucket === undefined) {
+			context.addIssue({code: 'custom', path: ['bucket'], message: 'required for version 2'});
+		}
+		if (value.version !== '2' && value.database === undefined) {
+			context.addIssue({
+				code: 'custom',
+				path: ['database'],
+				message: `required for version ${value.version}`,
+			});
+		}
+		for (const name of ['token', 'password'] as const) {
+			const given = [name, `${name}_env`, `${name}_file`].filter(
+				(key) => (value as Record<string, unknown>)[key] !== undefined,
+			);
+			if (given.length > 1) {
+				context.addIssue({
+					code: 'custom',
+					path: [given[1] as string],
+					message: `give only one of ${given.join(', ')}`,
+				});
+			}
+		}
+	});
+
+export const configSchema = z
+	.strictObject({
+		/** Default IANA zone of the meters' clocks. Default: the host's zone. */
+		timezone: timeZone.optional(),
+		measurement: z.string().min(1).default('meter'),
+		/** Where points go; without it they are printed to stdout as line protocol. */
+		influxdb: influxdb.optional(),
+		spool: z
+			.strictObject({
+				directory: z.string().min(1).default('./data/spool'),
+				max_size: size.default(100 * 1000 * 1000),
+			})
+			.prefault({}),
+		/** Every raw telegram, kept in daily compressed files (so points can be re-derived later). */
+		archive: z.strictObject({directory: z.string().min(1)}).optional(),
+		health: z
+			.strictObject({
+				listen: z
+					.string()
+					.regex(/^[^:]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464')
+					.default('127.0.0.1:9464'),
+				unhealthy_after_cycles: z.number().int().min(1).default(3),
+			})
+			.optional(),
+		self_metrics: z
+			.strictObject({
+				measurement: z.string().min(1).default('dlms_logger'),
+				every: duration('every').default(60_000),
+			})
+			.prefault({}),
+		log: z
+			.strictObject({
+				level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+				format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+			})
+			.prefault({}),
+		meters: z.array(meter).min(1, 'configure at least one meter'),
+	})
+	.superRefine((value, context) => {
+		const seen = new Map<string, number>();
+		for (const [index, entry] of value.meters.entries()) {
+			const first = seen.get(entry.id);
+			if (first !== undefined) {
+				context.addIssue({
+					code: 'custom',
+					path: ['meters', index, 'id'],
+					message: `duplicate id, also meters[${first}]`,
+				});
+			} else {
+				seen.set(entry.id, index);
+			}
+		}
+	});
+
+/** The validated configuration, durations in ms and sizes in bytes. Derived from the schema, never written by hand. */
+export type Config = z.output<typeof configSchema>;
+export type MeterConfig = Config['meters'][number];
+export type InfluxConfig = NonNullable<Config['influxdb']>;

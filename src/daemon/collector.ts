@@ -1,0 +1,297 @@
+import {dirname, isAbsolute, resolve} from 'node:path';
+import type {Writable} from 'node:stream';
+import type {LoadedConfig} from '../config/config-loader.ts';
+import {CycleHealthPolicy} from '../observability/health-policy.ts';
+import {type HealthServer, startHealthServer} from '../observability/health-server.ts';
+import {SelfMetrics} from '../observability/self-metrics.ts';
+import {InfluxLineWriter} from '../output/influx-line-writer.ts';
+import {LineProtocolStreamSink} from '../output/line-protocol-stream-sink.ts';
+import {LineSpool} from '../output/line-spool.ts';
+import type {PointSink} from '../output/point-sink.ts';
+import {RawArchive} from '../output/raw-archive.ts';
+import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
+import type {Link} from '../transport/link.ts';
+import {createLink} from '../transport/link-from-port.ts';
+import type {ReadoutPlan} from '../transport/readout-session.ts';
+import {influxTargetFromConfig} from './influx-target-from-config.ts';
+import {MeterJob, type MeterJobEvent} from './meter-job.ts';
+import {PortLock} from './port-lock.ts';
+import {openSimulatedPort, SIMULATOR_PORT_PREFIX} from './simulated-port.ts';
+
+/** What the collector says about itself; the CLI passes a real logger. */
+export interface CollectorLog {
+	info(message: string, fields?: Record<string, unknown>): void;
+	warn(message: string, fields?: Record<string, unknown>): void;
+	error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface CollectorDependencies {
+	/** The process's working directory (the embedded default's relative paths start there). */
+	readonly workingDirectory: string;
+	/** Where points go when no InfluxDB is configured (line protocol). */
+	readonly stdout: Writable;
+	readonly log: CollectorLog;
+	/** Job events, for self-metrics and tests. */
+	readonly onJobEvent?: (event: MeterJobEvent) => void;
+	/** Spool events, for self-metrics and tests. */
+	readonly onSpoolEvent?: (event: SpoolEvent) => void;
+	/** How links are made; tests swap it. Default: serial / tcp / `simulator:` ports. */
+	readonly openLink?: (port: string) => Link;
+}
+
+export interface Collector {
+	readonly jobs: readonly MeterJob[];
+	readonly sink: PointSink;
+	readonly metrics: SelfMetrics;
+	/** The health endpoint, when configured. */
+	readonly health: HealthServer | undefined;
+	/** Stops the jobs (aborting readouts, closing ports), flushes and closes the sink. Resolves true when nothing was left unsent. */
+	stop(options?: {flushTimeoutMs?: number}): Promise<boolean>;
+}
+
+/**
+ * The composition root: sinks first, then one job per meter; stopping goes the other way (jobs
+ * first, then flush and close the sink). One meter failing never stops another: each job reports
+ * its failures as events and keeps its schedule.
+ */
+export async function startCollector(loaded: LoadedConfig, deps: CollectorDependencies): Promise<Collector> {
+	const {config} = loaded;
+	const metrics = new SelfMetrics();
+	// Relative paths in a file are relative to that file; in the embedded default, to the working directory.
+	const base =
+		loaded.file === '' ? deps.workingDirectory : dirname(resolve(deps.workingDirectory, loaded.file));
+	const {sink, spool} = await openSink(loaded, base, deps, metrics);
+	if (spool) metrics.observeSpool(spool);
+	const archive =
+		config.archive === undefined
+			? undefined
+			: new RawArchive({
+					directory: isAbsolute(config.archive.directory)
+						? config.archive.directory
+						: resolve(base, config.archive.directory),
+					onWarning: (message) => deps.log.warn(message),
+				});
+	const simulated: {close(): Promise<void>}[] = [];
+	const links = new Map<string, Link>();
+	const portLock = new PortLock();
+	const plans = new Map<string, ReadoutPlan>();
+	const hostZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+	const jobs: MeterJob[] = [];
+	try {
+		for (const meter of config.meters) {
+			let link = links.get(meter.port);
+			if (link === undefined) {
+				if (meter.port.startsWith(SIMULATOR_PORT_PREFIX)) {
+					const port = await openSimulatedPort(meter.port, meter.timezone ?? config.timezone);
+					simulated.push(port);
+					link = port.link;
+				} else {
+					link = (deps.openLink ?? createLink)(meter.port);
+				}
+				links.set(meter.port, link);
+			}
+			const timeZone = meter.timezone ?? config.timezone ?? hostZone;
+			metrics.addMeter(meter.id, {timeZone});
+			jobs.push(
+				new MeterJob({
+					meter,
+					timeZone,
+					measurement: config.measurement,
+					link,
+					portLock,
+					sink,
+					plans,
+					onEvent: (event) => {
+						logJobEvent(deps.log, event);
+						recordJobEvent(metrics, event);
+						deps.onJobEvent?.(event);
+					},
+					...(archive === undefined
+						? {}
+						: {
+								onRaw: (meterId: string, readAt: Date, bytes: Buffer) =>
+									archive.append(meterId, readAt, bytes),
+							}),
+				}),
+			);
+		}
+	} catch (error) {
+		await sink.close();
+		for (const port of simulated) await port.close();
+		throw error;
+	}
+	let health: HealthServer | undefined;
+	if (config.health) {
+		const [host, port] = splitListen(config.health.listen);
+		const policy = new CycleHealthPolicy({
+			meters: jobs.map((job) => ({meterId: job.id, cycleMs: job.cycleMs})),
+			activity: metrics,
+			startedAt: new Date(),
+			missedCycles: config.health.unhealthy_after_cycles,
+		});
+		health = await startHealthServer({host, port, metrics, isHealthy: policy});
+		deps.log.info(`health endpoint on ${health.url} (/healthz, /metrics)`);
+	}
+	// The collector's own metrics, as points of their own measurement.
+	const writeSelfMetrics = () =>
+		sink.write(metrics.toPoints(config.self_metrics.measurement)).catch((error: unknown) => {
+			deps.log.warn(`self-metrics not stored: ${(error as Error).message}`);
+		});
+	const selfMetricsTimer = setInterval(writeSelfMetrics, config.self_metrics.every);
+	for (const job of jobs) job.start();
+	deps.log.info(`collector started: ${jobs.length} meter${jobs.length === 1 ? '' : 's'}`, {
+		meters: jobs.map((job) => job.id),
+		output: config.influxdb ? config.influxdb.url : 'stdout (line protocol)',
+	});
+
+	let stopping: Promise<boolean> | undefined;
+	return {
+		jobs,
+		sink,
+		metrics,
+		health,
+		stop(options = {}) {
+			stopping ??= (async () => {
+				clearInterval(selfMetricsTimer);
+				for (const job of jobs) job.pause();
+				await Promise.all(jobs.map((job) => job.stop()));
+				await health?.close();
+				const flushed = await withTimeout(sink.flush(), options.flushTimeoutMs ?? 5000, false);
+				await withTimeout(sink.close(), 2000, undefined);
+				for (const port of simulated) await port.close();
+				deps.log.info(
+					flushed
+						? 'collector stopped; nothing left unsent'
+						: 'collector stopped; unsent points stay in the spool',
+				);
+				return flushed;
+			})();
+			return stopping;
+		},
+	};
+}
+
+async function openSink(
+	loaded: LoadedConfig,
+	base: string,
+	deps: CollectorDependencies,
+	metrics: SelfMetrics,
+): Promise<{sink: PointSink; spool?: LineSpool}> {
+	const {config} = loaded;
+	if (config.influxdb === undefined) return {sink: new LineProtocolStreamSink(deps.stdout)};
+	const directory = isAbsolute(config.spool.directory)
+		? config.spool.directory
+		: resolve(base, config.spool.directory);
+	const spool = await LineSpool.open({
+		directory,
+		maxBytes: config.spool.max_size,
+		onWarning: (message) => deps.log.warn(message),
+	});
+	const writer = new InfluxLineWriter(influxTargetFromConfig(config.influxdb, loaded.secrets), {
+		timeoutMs: config.influxdb.timeout,
+	});
+	const sink = new SpooledSink({
+		spool,
+		sender: writer,
+		batchLines: config.influxdb.batch_lines,
+		onEvent: (event) => {
+			logSpoolEvent(deps.log, event, writer.description);
+			metrics.recordSpoolEvent(event);
+			deps.onSpoolEvent?.(event);
+		},
+	});
+	// Replay what the previous run left before new points arrive.
+	sink.start();
+	return {sink, spool};
+}
+
+function recordJobEvent(metrics: SelfMetrics, event: MeterJobEvent): void {
+	if (event.kind === 'read') {
+		metrics.recordReadout(event.meter, event.result);
+		metrics.recordPointsWritten(event.meter, event.points);
+	} else if (event.kind === 'failed') {
+		metrics.recordFailure(event.meter, event.error);
+	} else if (event.kind === 'overlap') {
+		metrics.recordSkipped(event.meter);
+	}
+}
+
+/** `127.0.0.1:9464` → host and port (validated by the schema). */
+function splitListen(listen: string): [string, number] {
+	const colon = listen.lastIndexOf(':');
+	return [listen.slice(0, colon), Number(listen.slice(colon + 1))];
+}
+
+function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
+	switch (event.kind) {
+		case 'read':
+			log.info(`${event.meter}: read ${event.points} points`, {
+				meter: event.meter,
+				mode: event.result.mode,
+				baudRate: event.result.baudRate,
+				durationMs: event.result.timings.totalMs,
+			});
+			return;
+		case 'failed':
+			// The first failure of a kind is a warning; repeats are counted, not repeated every tick.
+			if (event.repeated === 1)
+				log.warn(event.error.message, {meter: event.meter, failure: event.error.failure});
+			return;
+		case 'recovered':
+			log.info(`${event.meter}: reading again after ${event.afterFailures} failed readouts`, {
+				meter: event.meter,
+			});
+			return;
+		case 'overlap':
+			log.warn(
+				`${event.meter}: previous readout still running; tick skipped (${event.skippedTicks} so far)`,
+				{
+					meter: event.meter,
+				},
+			);
+			return;
+		case 'learned':
+			log.info(
+				`${event.meter}: the meter works in mode ${event.plan.mode} at ${event.plan.baudRate} Bd; using that from now on`,
+				{
+					meter: event.meter,
+				},
+			);
+			return;
+		case 'write-failed':
+			log.error(`${event.meter}: points could not be stored: ${event.error.message}`, {meter: event.meter});
+	}
+}
+
+function logSpoolEvent(log: CollectorLog, event: SpoolEvent, target: string): void {
+	switch (event.kind) {
+		case 'unavailable':
+			log.warn(
+				`${event.error.message}; points wait in the spool, retrying in ${Math.round(event.retryInMs / 1000)} s`,
+				{
+					target,
+				},
+			);
+			return;
+		case 'recovered':
+			log.info(`${target}: writing again after ${event.afterAttempts} failed attempts`);
+			return;
+		case 'dead-letter':
+			log.error(`${event.error.message}; the line was set aside in dead-letter.lp`, {target});
+			return;
+		case 'sent':
+			return;
+	}
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const timeout = new Promise<T>((resolve) => {
+		timer = setTimeout(() => resolve(fallback), ms);
+	});
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}

@@ -1,0 +1,231 @@
+import {Cron} from 'croner';
+import type {MeterConfig} from '../config/config-schema.ts';
+import type {PointSink} from '../output/point-sink.ts';
+import {ObisSelection} from '../readings/obis-selection.ts';
+import {mapReading} from '../readings/point-mapper.ts';
+import type {Link} from '../transport/link.ts';
+import {ReadoutError, type ReadoutFailure} from '../transport/readout-errors.ts';
+import {
+	type ReadoutOptions,
+	type ReadoutPlan,
+	type ReadoutResult,
+	readMeter,
+} from '../transport/readout-session.ts';
+import type {PortLock} from './port-lock.ts';
+
+/** What the job reports, for logs and self-metrics; the daemon decides what to do with it. */
+export type MeterJobEvent =
+	| {
+			readonly kind: 'read';
+			readonly meter: string;
+			readonly result: ReadoutResult;
+			readonly points: number;
+			readonly skipped: number;
+	  }
+	| {readonly kind: 'failed'; readonly meter: string; readonly error: ReadoutError; readonly repeated: number}
+	| {readonly kind: 'recovered'; readonly meter: string; readonly afterFailures: number}
+	| {readonly kind: 'overlap'; readonly meter: string; readonly skippedTicks: number}
+	| {readonly kind: 'learned'; readonly meter: string; readonly plan: ReadoutPlan}
+	| {readonly kind: 'write-failed'; readonly meter: string; readonly error: Error};
+
+export interface MeterJobOptions {
+	readonly meter: MeterConfig;
+	/** IANA zone of the meter's clock (the meter's own, else the configuration's, else the host's). */
+	readonly timeZone: string;
+	readonly measurement: string;
+	readonly link: Link;
+	readonly portLock: PortLock;
+	readonly sink: PointSink;
+	/** What worked per port (mode, rate), shared by the jobs so a learned fallback is used next time. */
+	readonly plans: Map<string, ReadoutPlan>;
+	readonly onEvent: (event: MeterJobEvent) => void;
+	/** Called with each raw telegram (the raw archive). */
+	readonly onRaw?: (meter: string, readAt: Date, bytes: Buffer) => Promise<void>;
+	/** Longest wait between attempts while the port is gone (reader unplugged), ms. Default 300 000. */
+	readonly maxLinkBackoffMs?: number;
+}
+
+/** The seed's update_cycle default: one readout a minute. */
+export const DEFAULT_CYCLE_MS = 60_000;
+
+/**
+ * One meter's schedule: a croner job with `protect`, so a readout still running when the next tick
+ * comes is skipped and counted (never two conversations on one meter). Each tick reads the meter
+ * (waiting for its port if another meter on the same bus is being read), maps the telegram to points
+ * and hands them to the sink. A port that is gone (unplugged reader) is retried with a growing pause,
+ * reported once, and picked up again by itself when it returns.
+ */
+export class MeterJob {
+	readonly #options: MeterJobOptions;
+	readonly #selection: ObisSelection | undefined;
+	readonly #cycleMs: number;
+	#cron: Cron | undefined;
+	#controller = new AbortController();
+	#running: Promise<void> | undefined;
+	#overlaps = 0;
+	#failures = 0;
+	#lastFailure: ReadoutFailure | undefined;
+	#retryAt = 0;
+	#linkBackoffMs = 0;
+
+	constructor(options: MeterJobOptions) {
+		this.#options = options;
+		this.#selection =
+			options.meter.select === undefined ? undefined : new ObisSelection(options.meter.select);
+		this.#cycleMs =
+			options.meter.every ??
+			(options.meter.schedule === undefined ? DEFAULT_CYCLE_MS : cronCycleMs(options.meter.schedule));
+	}
+
+	get id(): string {
+		return this.#options.meter.id;
+	}
+
+	/** Length of one cycle, ms (for health: "read within its last N cycles"). */
+	get cycleMs(): number {
+		return this.#cycleMs;
+	}
+
+	/** Starts the schedule; the first readout happens at the first tick. */
+	start(): void {
+		const {meter} = this.#options;
+		const every = meter.schedule === undefined ? (meter.every ?? DEFAULT_CYCLE_MS) : undefined;
+		const pattern = meter.schedule ?? '* * * * * *';
+		this.#cron = new Cron(
+			pattern,
+			{
+				name: `meter:${meter.id}`,
+				protect: () => {
+					this.#overlaps++;
+					this.#options.onEvent({kind: 'overlap', meter: meter.id, skippedTicks: this.#overlaps});
+				},
+				...(every === undefined ? {} : {interval: every / 1000}),
+			},
+			() => this.tick(),
+		);
+	}
+
+	/** Runs one readout now (also what each tick does). Resolves when it is over, whatever the outcome. */
+	async tick(): Promise<void> {
+		if (this.#running) {
+			this.#overlaps++;
+			this.#options.onEvent({kind: 'overlap', meter: this.id, skippedTicks: this.#overlaps});
+			return;
+		}
+		if (Date.now() < this.#retryAt) return;
+		this.#running = this.#readOnce().finally(() => {
+			this.#running = undefined;
+		});
+		await this.#running;
+	}
+
+	/** Stops ticking; a readout in progress goes on (pause before a flush). */
+	pause(): void {
+		this.#cron?.stop();
+	}
+
+	/** Stops ticking, aborts a readout in progress (closing its port), and waits for it to end. */
+	async stop(): Promise<void> {
+		this.pause();
+		this.#controller.abort(new Error('stopping'));
+		await this.#running;
+	}
+
+	async #readOnce(): Promise<void> {
+		const {meter, link, portLock, plans, onEvent} = this.#options;
+		const port = meter.port;
+		let result: ReadoutResult;
+		try {
+			result = await portLock.run(port, () => readMeter(link, this.#readoutOptions(plans.get(port))));
+		} catch (error) {
+			if (!(error instanceof ReadoutError)) throw error;
+			if (error.failure === 'aborted') return;
+			this.#failures++;
+			const repeated = error.failure === this.#lastFailure ? this.#failures : 1;
+			this.#lastFailure = error.failure;
+			if (error.failure === 'link') {
+				// The port is gone: wait longer each time (up to the cap) instead of failing every tick.
+				const cap = this.#options.maxLinkBackoffMs ?? 300_000;
+				this.#linkBackoffMs = Math.min(
+					cap,
+					this.#linkBackoffMs === 0 ? this.#cycleMs : this.#linkBackoffMs * 2,
+				);
+				this.#retryAt = Date.now() + this.#linkBackoffMs;
+			}
+			onEvent({kind: 'failed', meter: meter.id, error, repeated});
+			return;
+		}
+		if (this.#failures > 0) onEvent({kind: 'recovered', meter: meter.id, afterFailures: this.#failures});
+		this.#failures = 0;
+		this.#lastFailure = undefined;
+		this.#linkBackoffMs = 0;
+		this.#retryAt = 0;
+		if (result.fellBack) {
+			plans.set(port, result.plan);
+			onEvent({kind: 'learned', meter: meter.id, plan: result.plan});
+		}
+		const mapped = mapReading(
+			{
+				readAt: result.readAt,
+				dataSets: result.parsed.dataSets,
+				...(result.identification ? {identification: result.identification} : {}),
+			},
+			{
+				measurement: meter.measurement ?? this.#options.measurement,
+				meterId: meter.id,
+				timeZone: this.#options.timeZone,
+				...(this.#selection === undefined ? {} : {selection: this.#selection}),
+			},
+		);
+		try {
+			await this.#options.onRaw?.(meter.id, result.readAt, result.raw);
+			await this.#options.sink.write(mapped.points);
+		} catch (error) {
+			onEvent({kind: 'write-failed', meter: meter.id, error: error as Error});
+			return;
+		}
+		onEvent({
+			kind: 'read',
+			meter: meter.id,
+			result,
+			points: mapped.points.length,
+			skipped: mapped.skipped.length,
+		});
+	}
+
+	#readoutOptions(remembered: ReadoutPlan | undefined): ReadoutOptions {
+		const {meter} = this.#options;
+		const timeouts = meter.timeouts ?? {};
+		return {
+			mode: meter.mode,
+			ignoreBlockCheck: meter.ignore_bcc,
+			wakeUp: meter.wake_up,
+			signal: this.#controller.signal,
+			...(meter.address === undefined ? {} : {address: meter.address}),
+			...(meter.baud_max === undefined ? {} : {baudMax: meter.baud_max}),
+			...(remembered === undefined ? {} : {remembered}),
+			...(meter.push === undefined
+				? {}
+				: {
+						pushSettings: {
+							baudRate: meter.push.baud,
+							dataBits: meter.push.data_bits,
+							parity: meter.push.data_bits === 8 ? 'none' : 'even',
+							stopBits: 1,
+						},
+					}),
+			...(timeouts.identification === undefined ? {} : {identificationTimeoutMs: timeouts.identification}),
+			...(timeouts.data === undefined ? {} : {dataTimeoutMs: timeouts.data}),
+			...(timeouts.inter_character === undefined ? {} : {interCharacterTimeoutMs: timeouts.inter_character}),
+			...(timeouts.total === undefined ? {} : {totalTimeoutMs: timeouts.total}),
+		};
+	}
+}
+
+/** The time between two runs of a cron pattern (next two runs from now), ms. */
+function cronCycleMs(pattern: string): number {
+	const job = new Cron(pattern, {paused: true});
+	const [first, second] = job.nextRuns(2);
+	job.stop();
+	return first && second ? second.getTime() - first.getTime() : DEFAULT_CYCLE_MS;
+}

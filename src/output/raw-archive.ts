@@ -1,0 +1,262 @@
+import {mkdir, open, readdir} from 'node:fs/promises';
+import {isAbsolute, join} from 'node:path';
+import {gunzipSync, gzipSync} from 'node:zlib';
+
+export interface RawArchiveOptions {
+	/** Directory of the daily files; created on the first append. */
+	readonly directory: string;
+	/**
+	 * fsync every record before append() resolves. Default true: one fsync per readout is cheap at
+	 * meter rates, and the archive is what a parser fix re-derives points from.
+	 */
+	readonly fsync?: boolean;
+	/** Called for damaged data skipped while reading (a torn last record after a crash). */
+	readonly onWarning?: (message: string) => void;
+}
+
+export const DEFAULT_RAW_ARCHIVE_OPTIONS = {fsync: true} as const;
+
+/** One telegram as received: the meter, the host time of the readout, every byte. */
+export interface RawTelegram {
+	readonly meterId: string;
+	readonly readAt: Date;
+	readonly bytes: Buffer;
+}
+
+/** Appending to the archive failed (disk full, permissions); the telegram is not archived. */
+export class RawArchiveError extends Error {
+	constructor(message: string, options?: {cause?: unknown}) {
+		super(message, options);
+		this.name = 'RawArchiveError';
+	}
+}
+
+const FILE_NAME = /^raw-(\d{4}-\d{2}-\d{2})\.jsonl\.gz$/;
+
+// The member header: gzip magic, deflate, FLG = FEXTRA; then (after MTIME, XFL, OS) XLEN = 8 and one
+// extra subfield `DL`, length 4, holding the member's total size in bytes (uint32 LE).
+const GZIP_HEADER_BYTES = 10;
+const EXTRA_BYTES = 12;
+const SIZE_OFFSET = 16;
+const MIN_MEMBER_BYTES = GZIP_HEADER_BYTES + EXTRA_BYTES + 2 + 8;
+const READ_CHUNK_BYTES = 64 * 1024;
+// A telegram is a few kB; a size field beyond this is damage, not a reason to allocate gigabytes.
+const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Every raw telegram, appended to one file per UTC day of its readout time, so points can be derived
+ * again after a parser fix (replay enters at the framer).
+ *
+ * Format of `raw-YYYY-MM-DD.jsonl.gz`: a sequence of gzip members, one per telegram, each a complete
+ * gzip stream (RFC 1952) of one JSON line `{"meter":"house","readAt":"2024-05-04T13:45:00.123Z",
+ * "latin1":"/LGZ5…"}\n`, the bytes as a latin1 string (byte-exact, and readable in `zcat`, unlike
+ * base64). Each member's header carries an extra field (FEXTRA, subfield `DL`, 4 bytes) with the
+ * member's size, as BGZF does; gzip tools ignore it, so `zcat file | jq` reads the file as it is.
+ *
+ * Why this survives a crash mid-append: a member is written with one write() call; if the process
+ * dies inside it, the file ends in a torn member, and the next run appends after it. The reader knows
+ * where each member ends from its size field, verifies it by gunzipping it alone (CRC32 and length),
+ * and on a member that does not verify skips to the next member header with a warning. Nothing that
+ * append() confirmed is lost; at most the record whose append never resolved is.
+ *
+ * Appends are serialised (one write at a time, in call order); one process owns the directory.
+ */
+export class RawArchive {
+	readonly #directory: string;
+	readonly #fsync: boolean;
+	readonly #warn: (message: string) => void;
+	#queue: Promise<unknown> = Promise.resolve();
+	#directoryReady = false;
+
+	constructor(options: RawArchiveOptions) {
+		const merged = {...DEFAULT_RAW_ARCHIVE_OPTIONS, ...options};
+		if (typeof merged.directory !== 'string' || merged.directory === '') {
+			throw new TypeError(
+				`directory must be a non-empty path, received ${JSON.stringify(options.directory)}`,
+			);
+		}
+		if (typeof merged.fsync !== 'boolean') {
+			throw new TypeError(`fsync must be a boolean, received ${JSON.stringify(options.fsync)}`);
+		}
+		this.#directory = merged.directory;
+		this.#fsync = merged.fsync;
+		this.#warn = merged.onWarning ?? (() => undefined);
+	}
+
+	/** The daily file a telegram read at `readAt` goes to. */
+	fileFor(readAt: Date): string {
+		return join(this.#directory, `raw-${readAt.toISOString().slice(0, 10)}.jsonl.gz`);
+	}
+
+	/** Appends one telegram; resolves when it is written (and fsync'd, by default). */
+	append(meterId: string, readAt: Date, bytes: Buffer): Promise<void> {
+		if (typeof meterId !== 'string' || meterId === '') {
+			return Promise.reject(
+				new TypeError(`meterId must be a non-empty string, received ${JSON.stringify(meterId)}`),
+			);
+		}
+		if (!(readAt instanceof Date) || Number.isNaN(readAt.getTime())) {
+			return Promise.reject(new TypeError(`readAt must be a valid Date, received ${String(readAt)}`));
+		}
+		if (!Buffer.isBuffer(bytes)) return Promise.reject(new TypeError('bytes must be a Buffer'));
+		const member = encodeMember(meterId, readAt, bytes);
+		const file = this.fileFor(readAt);
+		const done = this.#queue.then(() => this.#write(file, member));
+		// The queue goes on after a failed append; the caller sees the failure through `done`.
+		this.#queue = done.catch(() => undefined);
+		return done;
+	}
+
+	/** The daily files present, oldest day first. */
+	async files(): Promise<string[]> {
+		let names: string[];
+		try {
+			names = await readdir(this.#directory);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+			throw error;
+		}
+		return names
+			.filter((name) => FILE_NAME.test(name))
+			.sort()
+			.map((name) => join(this.#directory, name));
+	}
+
+	/**
+	 * The telegrams of one file (a path, or a name inside the directory), in the order appended.
+	 * Damaged members (a torn tail after a crash) are skipped with a warning.
+	 */
+	async *read(file: string): AsyncGenerator<RawTelegram> {
+		const path = isAbsolute(file) || file.includes('/') ? file : join(this.#directory, file);
+		const handle = await open(path, 'r');
+		try {
+			let buffer = Buffer.alloc(0);
+			let position = 0; // file offset of buffer[0]
+			let eof = false;
+			const fill = async (bytes: number): Promise<boolean> => {
+				while (buffer.length < bytes && !eof) {
+					const chunk = Buffer.alloc(Math.max(READ_CHUNK_BYTES, bytes - buffer.length));
+					const {bytesRead} = await handle.read(chunk, 0, chunk.length, position + buffer.length);
+					if (bytesRead === 0) eof = true;
+					else buffer = Buffer.concat([buffer, chunk.subarray(0, bytesRead)]);
+				}
+				return buffer.length >= bytes;
+			};
+			const skip = (bytes: number) => {
+				buffer = buffer.subarray(bytes);
+				position += bytes;
+			};
+			for (;;) {
+				if (!(await fill(MIN_MEMBER_BYTES))) {
+					if (buffer.length > 0)
+						this.#warn(`${path}: torn last record (${buffer.length} bytes at offset ${position}) skipped`);
+					return;
+				}
+				const size = buffer.readUInt32LE(SIZE_OFFSET);
+				const complete =
+					isMemberHeader(buffer, 0) &&
+					size >= MIN_MEMBER_BYTES &&
+					size <= MAX_MEMBER_BYTES &&
+					(await fill(size));
+				const telegram = complete ? decodeMember(buffer.subarray(0, size)) : undefined;
+				if (telegram !== undefined) {
+					skip(size);
+					yield telegram;
+					continue;
+				}
+				// Damaged here: find the next member header (appends after a crash land behind the torn one).
+				const damagedAt = position;
+				let next = -1;
+				for (;;) {
+					next = findMemberHeader(buffer, 1);
+					if (next >= 0 || eof) break;
+					await fill(buffer.length + READ_CHUNK_BYTES);
+				}
+				if (next < 0) {
+					this.#warn(`${path}: torn last record (${buffer.length} bytes at offset ${damagedAt}) skipped`);
+					return;
+				}
+				this.#warn(`${path}: damaged record (${next} bytes at offset ${damagedAt}) skipped`);
+				skip(next);
+			}
+		} finally {
+			await handle.close();
+		}
+	}
+
+	async #write(file: string, member: Buffer): Promise<void> {
+		try {
+			if (!this.#directoryReady) {
+				await mkdir(this.#directory, {recursive: true});
+				this.#directoryReady = true;
+			}
+			const handle = await open(file, 'a');
+			try {
+				await handle.write(member);
+				if (this.#fsync) await handle.datasync();
+			} finally {
+				await handle.close();
+			}
+		} catch (error) {
+			throw new RawArchiveError(`raw archive ${file}: append failed: ${(error as Error).message}`, {
+				cause: error,
+			});
+		}
+	}
+}
+
+function encodeMember(meterId: string, readAt: Date, bytes: Buffer): Buffer {
+	const line = `${JSON.stringify({meter: meterId, readAt: readAt.toISOString(), latin1: bytes.toString('latin1')})}\n`;
+	const gzip = gzipSync(line);
+	const extra = Buffer.alloc(EXTRA_BYTES);
+	extra.writeUInt16LE(EXTRA_BYTES - 2, 0);
+	extra.write('DL', 2, 'latin1');
+	extra.writeUInt16LE(4, 4);
+	extra.writeUInt32LE(gzip.length + EXTRA_BYTES, 6);
+	const header = Buffer.from(gzip.subarray(0, GZIP_HEADER_BYTES));
+	header[3] = 0x04; // FLG: FEXTRA (zlib writes no other flag)
+	return Buffer.concat([header, extra, gzip.subarray(GZIP_HEADER_BYTES)]);
+}
+
+/** The telegram in a member, or undefined when the member does not verify (CRC, length, JSON). */
+function decodeMember(member: Buffer): RawTelegram | undefined {
+	try {
+		const record = JSON.parse(gunzipSync(member).toString('utf8')) as {
+			meter?: unknown;
+			readAt?: unknown;
+			latin1?: unknown;
+		};
+		const readAt = new Date(String(record.readAt));
+		if (
+			typeof record.meter !== 'string' ||
+			typeof record.latin1 !== 'string' ||
+			Number.isNaN(readAt.getTime())
+		) {
+			return undefined;
+		}
+		return {meterId: record.meter, readAt, bytes: Buffer.from(record.latin1, 'latin1')};
+	} catch {
+		return undefined;
+	}
+}
+
+function isMemberHeader(buffer: Buffer, at: number): boolean {
+	return (
+		buffer.length >= at + SIZE_OFFSET &&
+		buffer[at] === 0x1f &&
+		buffer[at + 1] === 0x8b &&
+		buffer[at + 2] === 0x08 &&
+		buffer[at + 3] === 0x04 &&
+		buffer.readUInt16LE(at + 10) === EXTRA_BYTES - 2 &&
+		buffer[at + 12] === 0x44 &&
+		buffer[at + 13] === 0x4c &&
+		buffer.readUInt16LE(at + 14) === 4
+	);
+}
+
+function findMemberHeader(buffer: Buffer, from: number): number {
+	for (let at = buffer.indexOf(0x1f, from); at >= 0; at = buffer.indexOf(0x1f, at + 1)) {
+		if (isMemberHeader(buffer, at)) return at;
+	}
+	return -1;
+}

@@ -1,0 +1,226 @@
+import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
+import {mkdtemp, readdir, rm, stat, symlink, unlink, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {MeterSimulator} from '../../src/simulator/meter-simulator.ts';
+import type {SimulatorFault} from '../../src/simulator/simulator-fault.ts';
+import {createSimulatorProfile} from '../../src/simulator/simulator-profiles.ts';
+import {SerialLink} from '../../src/transport/serial-link.ts';
+import {type InfluxdServer, startInfluxd} from '../helpers/influxd-server.ts';
+import {hasSocat, openPtyPair, type PtyPair} from '../helpers/pty-pair.ts';
+import {CLI_PATH} from '../helpers/run-cli.ts';
+
+/** The daemon as users run it: a child process with a config file, stopped with SIGTERM. */
+class Daemon {
+	readonly child: ChildProcessWithoutNullStreams;
+	stdout = '';
+	stderr = '';
+	readonly exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>;
+
+	constructor(config: string, cwd: string) {
+		this.child = spawn(process.execPath, [CLI_PATH, 'run', '--config', config], {
+			cwd,
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
+		this.child.stdout.on('data', (chunk: Buffer) => {
+			this.stdout += chunk.toString();
+		});
+		this.child.stderr.on('data', (chunk: Buffer) => {
+			this.stderr += chunk.toString();
+		});
+		this.exited = new Promise((resolve) =>
+			this.child.once('close', (code, signal) => resolve({code, signal})),
+		);
+	}
+
+	count(pattern: RegExp): number {
+		return this.stderr.split('\n').filter((line) => pattern.test(line)).length;
+	}
+
+	async waitFor(pattern: RegExp, times: number, timeoutMs = 30_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (this.count(pattern) < times) {
+			if (Date.now() > deadline) {
+				throw new Error(`waited for ${times} × ${pattern}; stderr:\n${this.stderr.slice(-3000)}`);
+			}
+			if (this.child.exitCode !== null) throw new Error(`daemon exited early:\n${this.stderr.slice(-3000)}`);
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	}
+
+	async stop(): Promise<{code: number | null; signal: NodeJS.Signals | null; ms: number}> {
+		const started = Date.now();
+		this.child.kill('SIGTERM');
+		const result = await this.exited;
+		return {...result, ms: Date.now() - started};
+	}
+}
+
+describe.skipIf(!hasSocat())('dlms-logger run (the collector daemon)', () => {
+	let directory: string;
+	let pty: PtyPair | undefined;
+	let simulator: MeterSimulator | undefined;
+	let daemon: Daemon | undefined;
+
+	beforeEach(async () => {
+		directory = await mkdtemp(join(tmpdir(), 'dlms-daemon-'));
+	});
+	afterEach(async () => {
+		if (daemon && daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
+		await daemon?.exited;
+		daemon = undefined;
+		await simulator?.close();
+		simulator = undefined;
+		await pty?.close();
+		pty = undefined;
+		await rm(directory, {recursive: true, force: true});
+	});
+
+	async function meterOnPty(faults: SimulatorFault[] = []): Promise<PtyPair> {
+		const pair = await openPtyPair();
+		simulator = new MeterSimulator(new SerialLink({path: pair.meterPath}), {
+			profile: createSimulatorProfile('zmd120'),
+			faults,
+		});
+		await simulator.start();
+		return pair;
+	}
+
+	it('reads three cycles into a real influxd, stops on SIGTERM with exit 0 and an empty spool', async () => {
+		const influxd: InfluxdServer = await startInfluxd();
+		try {
+			await influxd.createDatabase('meters');
+			pty = await meterOnPty();
+			const config = join(directory, 'config.yaml');
+			await writeFile(
+				config,
+				[
+					'timezone: Europe/Berlin',
+					'influxdb:',
+					`  url: ${influxd.url}`,
+					'  version: "1"',
+					'  database: meters',
+					'spool:',
+					'  directory: ./spool',
+					'log:',
+					'  format: json',
+					'meters:',
+					'  - id: house',
+					`    port: ${pty.hostPath}`,
+					'    every: 2s',
+				].join('\n'),
+			);
+			daemon = new Daemon(config, directory);
+			await daemon.waitFor(/"msg":"house: read \d+ points"/, 3);
+			const stopped = await daemon.stop();
+			expect(stopped.code).toBe(0);
+			expect(stopped.ms).toBeLessThan(10_000);
+			const [rows] = await influxd.query(
+				`SELECT "value" FROM "meter" WHERE "meter" = 'house' AND "obis" = '1.8.1'`,
+				'meters',
+			);
+			expect(rows?.values.length).toBeGreaterThanOrEqual(3);
+			const spoolFiles = (await readdir(join(directory, 'spool'))).filter((name) => name.endsWith('.lp'));
+			for (const name of spoolFiles) expect((await stat(join(directory, 'spool', name))).size).toBe(0);
+			expect(daemon.stdout).toBe('');
+		} finally {
+			await influxd.stop();
+		}
+	});
+
+	it('survives the reader being unplugged, says so once, and recovers when it is back', async () => {
+		pty = await meterOnPty();
+		// A stable name, as /dev/serial/by-id gives: it dangles while the reader is away.
+		const port = join(directory, 'ir-head');
+		await symlink(pty.hostPath, port);
+		const config = join(directory, 'config.yaml');
+		await writeFile(
+			config,
+			['log:', '  format: json', 'meters:', '  - id: house', `    port: ${port}`, '    every: 1s'].join('\n'),
+		);
+		daemon = new Daemon(config, directory);
+		await daemon.waitFor(/house: read \d+ points/, 2);
+
+		await simulator?.close();
+		simulator = undefined;
+		await pty.close();
+		await unlink(port);
+		await daemon.waitFor(/no such port/, 1);
+		await new Promise((resolve) => setTimeout(resolve, 4000));
+		expect(daemon.count(/no such port/)).toBe(1);
+		const readsBefore = daemon.count(/house: read \d+ points/);
+
+		pty = await meterOnPty();
+		await symlink(pty.hostPath, port);
+		await daemon.waitFor(/house: reading again after \d+ failed readouts/, 1, 40_000);
+		await daemon.waitFor(/house: read \d+ points/, readsBefore + 1);
+		const stopped = await daemon.stop();
+		expect(stopped.code).toBe(0);
+	});
+
+	it('skips and counts ticks while a slow readout is still running, never interleaving two', async () => {
+		// About 2.5 s per readout (3 ms a character) on a 1 s schedule.
+		pty = await meterOnPty([{kind: 'slow-bytes', delayMs: 3}]);
+		const config = join(directory, 'config.yaml');
+		await writeFile(
+			config,
+			[
+				'log:',
+				'  format: json',
+				'meters:',
+				'  - id: slow',
+				`    port: ${pty.hostPath}`,
+				'    every: 1s',
+			].join('\n'),
+		);
+		daemon = new Daemon(config, directory);
+		await daemon.waitFor(/slow: read \d+ points/, 2, 40_000);
+		const stopped = await daemon.stop();
+		expect(stopped.code).toBe(0);
+		expect(daemon.count(/tick skipped/)).toBeGreaterThan(0);
+		expect(simulator?.hostErrors).toEqual([]);
+		expect(daemon.count(/"level":"warn".*slow: .*(truncated|block-check|garbage)/)).toBe(0);
+	});
+
+	it('runs the embedded default with no configuration and prints line protocol', async () => {
+		daemon = new Daemon('', directory);
+		// `--config ''` is not a file: start without it instead.
+		daemon.child.kill('SIGKILL');
+		await daemon.exited;
+		const child = spawn(process.execPath, [CLI_PATH, 'run'], {
+			cwd: directory,
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk.toString();
+		});
+		child.stderr.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		const deadline = Date.now() + 20_000;
+		while (!/obis=1\.8\.1,unit=kWh value=\d+/.test(stdout) && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		child.kill('SIGTERM');
+		const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+		expect(stdout).toMatch(/^meter,channel=1-1,meter=demo-zmd120,obis=1\.8\.1,unit=kWh value=\d+ \d{10}$/m);
+		expect(stderr).toContain('built-in simulated ZMD120');
+		expect(code).toBe(0);
+	});
+
+	it('exits 78 listing every problem of an invalid configuration', async () => {
+		const config = join(directory, 'config.yaml');
+		await writeFile(config, 'meters:\n  - id: a\n    every: fast\n');
+		daemon = new Daemon(config, directory);
+		const {code} = await daemon.exited;
+		expect(code).toBe(78);
+		expect(daemon.stderr).toContain('2 problems');
+		expect(daemon.stderr).toContain('meters[0].port (line 2): required');
+		expect(daemon.stderr).toContain(
+			'meters[0].every (line 3): every: expected a duration such as 10s, 5m or 500ms, got "fast"',
+		);
+	});
+});

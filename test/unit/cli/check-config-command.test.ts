@@ -1,0 +1,51 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {PassThrough, Readable} from 'node:stream';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {checkConfigCommand} from '../../../src/cli/check-config-command.ts';
+import {CliError} from '../../../src/cli/cli-error.ts';
+
+let cwd: string;
+beforeEach(async () => {
+	cwd = await mkdtemp(join(tmpdir(), 'dlms-check-config-'));
+});
+afterEach(async () => {
+	await rm(cwd, {recursive: true, force: true});
+});
+
+async function check(args: string[]) {
+	const stdout = new PassThrough();
+	let out = '';
+	stdout.on('data', (chunk: Buffer) => {
+		out += chunk.toString();
+	});
+	const io = {stdin: Readable.from([]), stdout, stderr: new PassThrough()};
+	const command = checkConfigCommand(io, {env: {}, cwd}).exitOverride();
+	let error: unknown;
+	await command.parseAsync(args, {from: 'user'}).catch((caught: unknown) => {
+		error = caught;
+	});
+	return {out, error};
+}
+
+describe('check-config', () => {
+	it('summarises a valid file: meters, ports, schedules and where points go', async () => {
+		await writeFile(
+			join(cwd, 'config.yaml'),
+			'meters:\n  - id: house\n    port: /dev/ttyUSB0\n    every: 30s\n  - id: heat\n    port: tcp://h:1\n    schedule: "*/5 * * * *"\n',
+		);
+		const {out, error} = await check([]);
+		expect(error).toBeUndefined();
+		expect(out).toBe(
+			`${join(cwd, 'config.yaml')}: ok, 2 meter(s), points to stdout\n  house: /dev/ttyUSB0, mode auto, every 30 s\n  heat: tcp://h:1, mode auto, */5 * * * *\n`,
+		);
+	});
+
+	it('lists every problem of an invalid file', async () => {
+		await writeFile(join(cwd, 'bad.yaml'), 'meters:\n  - id: a\n    every: x\n');
+		const {error} = await check(['bad.yaml']);
+		expect(error).toBeInstanceOf(CliError);
+		expect((error as CliError).message).toContain('2 problems');
+	});
+});

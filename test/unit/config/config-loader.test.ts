@@ -1,0 +1,183 @@
+import {readFile} from 'node:fs/promises';
+import {describe, expect, it} from 'vitest';
+import {ConfigError} from '../../../src/config/config-error.ts';
+import {formatPath, loadConfigFile, parseConfig} from '../../../src/config/config-loader.ts';
+
+const example = new URL('../../../config.yaml.example', import.meta.url).pathname;
+
+async function problems(text: string, env: NodeJS.ProcessEnv = {}) {
+	try {
+		await parseConfig(text, '/etc/dlms/config.yaml', {
+			env,
+			readSecret: async (path) => {
+				if (path.endsWith('token.txt')) return 'from-file\n';
+				throw Object.assign(new Error('nope'), {code: 'ENOENT'});
+			},
+		});
+	} catch (error) {
+		if (error instanceof ConfigError)
+			return error.problems.map((problem) => `${problem.path}@${problem.line}: ${problem.message}`);
+		throw error;
+	}
+	return [];
+}
+
+const meter = 'meters:\n  - id: house\n    port: /dev/ttyUSB0\n';
+
+describe('parseConfig', () => {
+	it('accepts config.yaml.example, every option documented there', async () => {
+		const loaded = await parseConfig(await readFile(example, 'utf8'), example, {
+			env: {INFLUX_TOKEN: 'secret'},
+		});
+		expect(loaded.config.meters.map((entry) => entry.id)).toEqual(['house', 'heat-pump']);
+		expect(loaded.config.influxdb?.timeout).toBe(10_000);
+		expect(loaded.config.spool.max_size).toBe(100_000_000);
+		expect(loaded.secrets.token).toBe('secret');
+	});
+
+	it('fills the defaults: every 60 s is left to the job, mode auto, measurement meter', async () => {
+		const {config} = await parseConfig(meter, 'config.yaml');
+		expect(config.meters[0]).toMatchObject({mode: 'auto', ignore_bcc: false, wake_up: false});
+		expect(config.measurement).toBe('meter');
+		expect(config.log).toEqual({level: 'info', format: 'auto'});
+	});
+
+	it('converts durations and sizes', async () => {
+		const {config} = await parseConfig(`${meter}    every: 2m\nspool:\n  max_size: 512KiB\n`, 'config.yaml');
+		expect(config.meters[0]?.every).toBe(120_000);
+		expect(config.spool.max_size).toBe(524_288);
+	});
+
+	it('reads a secret from a file, without its trailing newline', async () => {
+		const loaded = await parseConfig(
+			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  token_file: token.txt\n`,
+			'/etc/dlms/config.yaml',
+			{readSecret: async () => 'from-file\n'},
+		);
+		expect(loaded.secrets.token).toBe('from-file');
+	});
+
+	it('never puts a secret into an error message', async () => {
+		const list = await problems(`${meter}influxdb:\n  url: nope\n  bucket: b\n  token: hunter2\n`);
+		expect(list.join('\n')).not.toContain('hunter2');
+	});
+});
+
+describe('invalid configurations: every problem, with its path and line, at once', () => {
+	const cases: [string, string, string[]][] = [
+		['an empty file', '', ['meters@undefined: required']],
+		['no meters', 'meters: []\n', ['meters@1: configure at least one meter']],
+		['a meter without a port', 'meters:\n  - id: a\n', ['meters[0].port@2: required']],
+		['an unknown key, with its line', `${meter}    colour: blue\n`, ['meters[0]@4: unknown key "colour"']],
+		[
+			'a bad cron expression',
+			`${meter}    schedule: "every minute"\n`,
+			[
+				'meters[0].schedule@4: expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)',
+			],
+		],
+		[
+			'both schedule and every',
+			`${meter}    schedule: "* * * * *"\n    every: 10s\n`,
+			['meters[0].every@5: give either schedule or every, not both'],
+		],
+		[
+			'a duration that is not one',
+			`${meter}    every: soon\n`,
+			['meters[0].every@4: every: expected a duration such as 10s, 5m or 500ms, got "soon"'],
+		],
+		['an interval under a second', `${meter}    every: 200ms\n`, ['meters[0].every@4: must be at least 1s']],
+		[
+			'an unknown time zone',
+			`timezone: Europe/Atlantis\n${meter}`,
+			['timezone@1: expected an IANA time zone such as Europe/Berlin'],
+		],
+		[
+			'a bad mode',
+			`${meter}    mode: E\n`,
+			['meters[0].mode@4: Invalid option: expected one of "auto"|"A"|"B"|"C"|"D"'],
+		],
+		[
+			'a baud cap below 300',
+			`${meter}    baud_max: 100\n`,
+			['meters[0].baud_max@4: Too small: expected number to be >=300'],
+		],
+		[
+			'a malformed selection',
+			`${meter}    select: [1.8.1, nonsense]\n`,
+			[
+				'meters[0].select[1]@4: selection "nonsense": expected an OBIS code such as 1.8.1, 1-1:1.6.2*01, 1.6.2*01~1 or 1.8.*',
+			],
+		],
+		[
+			'duplicate meter ids',
+			`${meter}  - id: house\n    port: /dev/ttyUSB1\n`,
+			['meters[1].id@4: duplicate id, also meters[0]'],
+		],
+		[
+			'an InfluxDB URL that is not http',
+			`${meter}influxdb:\n  url: ftp://db\n  bucket: b\n`,
+			['influxdb.url@5: expected an http:// or https:// URL'],
+		],
+		[
+			'InfluxDB 2 without a bucket',
+			`${meter}influxdb:\n  url: http://db:8086\n`,
+			['influxdb.bucket@5: required for version 2'],
+		],
+		[
+			'InfluxDB 1 without a database',
+			`${meter}influxdb:\n  url: http://db:8086\n  version: "1"\n`,
+			['influxdb.database@5: required for version 1'],
+		],
+		[
+			'two ways to give one secret',
+			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  token: x\n  token_env: T\n`,
+			['influxdb.token_env@8: give only one of token, token_env'],
+		],
+		[
+			'a secret from an unset variable',
+			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  token_env: NOT_SET\n`,
+			['influxdb.token_env@7: environment variable NOT_SET is not set'],
+		],
+		[
+			'a secret file that cannot be read',
+			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  password_file: missing.txt\n`,
+			['influxdb.password_file@7: cannot read /etc/dlms/missing.txt: ENOENT'],
+		],
+		[
+			'YAML that does not parse',
+			'meters: [\n  - a',
+			[
+				'@2: YAML: Block collections are not allowed within flow collections',
+				'@2: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+			],
+		],
+	];
+
+	for (const [name, text, expected] of cases) {
+		it(`reports ${name}`, async () => {
+			const list = await problems(text);
+			expect(list).toEqual(expected);
+		});
+	}
+
+	it('lists several problems of one file together', async () => {
+		const list = await problems('timezone: Nowhere\nmeters:\n  - id: a\n    every: x\n');
+		expect(list).toHaveLength(3);
+	});
+});
+
+describe('loadConfigFile', () => {
+	it('names a missing file', async () => {
+		await expect(loadConfigFile('/nonexistent/config.yaml')).rejects.toThrow(
+			'/nonexistent/config.yaml: 1 problem\n  (document): cannot read: no such file',
+		);
+	});
+});
+
+describe('formatPath', () => {
+	it('writes indices in brackets and keys with dots', () => {
+		expect(formatPath(['meters', 0, 'select', 2])).toBe('meters[0].select[2]');
+		expect(formatPath([])).toBe('');
+	});
+});

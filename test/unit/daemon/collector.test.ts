@@ -1,0 +1,102 @@
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {PassThrough} from 'node:stream';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {parseConfig} from '../../../src/config/config-loader.ts';
+import {type Collector, startCollector} from '../../../src/daemon/collector.ts';
+import type {MeterJobEvent} from '../../../src/daemon/meter-job.ts';
+
+let directory: string;
+let collector: Collector | undefined;
+const messages: string[] = [];
+const log = {
+	info: (message: string) => messages.push(`info ${message}`),
+	warn: (message: string) => messages.push(`warn ${message}`),
+	error: (message: string) => messages.push(`error ${message}`),
+};
+
+beforeEach(async () => {
+	directory = await mkdtemp(join(tmpdir(), 'dlms-collector-'));
+	messages.length = 0;
+});
+afterEach(async () => {
+	await collector?.stop();
+	collector = undefined;
+	await rm(directory, {recursive: true, force: true});
+});
+
+async function start(yaml: string) {
+	const stdout = new PassThrough();
+	let printed = '';
+	stdout.on('data', (chunk: Buffer) => {
+		printed += chunk.toString();
+	});
+	const events: MeterJobEvent[] = [];
+	const loaded = await parseConfig(yaml, join(directory, 'config.yaml'));
+	collector = await startCollector(loaded, {
+		workingDirectory: directory,
+		stdout,
+		log,
+		onJobEvent: (event) => events.push(event),
+	});
+	return {events, printed: () => printed};
+}
+
+async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out; log:\n${messages.join('\n')}`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+}
+
+describe('startCollector', () => {
+	it('reads a simulated meter on its schedule and prints its points as line protocol', async () => {
+		const {events, printed} = await start(
+			'meters:\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n',
+		);
+		await until(() => events.some((event) => event.kind === 'read'));
+		expect(printed()).toMatch(/^meter,channel=1-1,meter=sim,obis=1\.8\.1,unit=kWh value=\d+ \d+$/m);
+		expect(messages).toContain('info collector started: 1 meter');
+		expect(await collector?.stop()).toBe(true);
+		expect(messages.at(-1)).toBe('info collector stopped; nothing left unsent');
+	});
+
+	it('keeps reading one meter when another one fails', async () => {
+		const {events} = await start(
+			'meters:\n  - id: gone\n    port: /dev/does-not-exist\n    every: 1s\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n',
+		);
+		await until(() => events.some((event) => event.kind === 'read' && event.meter === 'sim'));
+		expect(events.some((event) => event.kind === 'failed' && event.meter === 'gone')).toBe(true);
+		expect(messages.filter((message) => message.includes('/dev/does-not-exist'))).toHaveLength(1);
+	});
+
+	it('serves /healthz and /metrics when health is configured', async () => {
+		const {events} = await start(
+			'health:\n  listen: 127.0.0.1:0\nmeters:\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n',
+		);
+		await until(() => events.some((event) => event.kind === 'read'));
+		const url = collector?.health?.url;
+		expect(url).toBeDefined();
+		const healthz = await fetch(`${url}/healthz`);
+		expect(healthz.status).toBe(200);
+		const metrics = await (await fetch(`${url}/metrics`)).text();
+		expect(metrics).toMatch(/dlms_logger_readouts_total\{meter="sim",result="ok"\} [1-9]/);
+	});
+
+	it('archives every raw telegram when an archive is configured', async () => {
+		const {events} = await start(
+			'archive:\n  directory: ./raw\nmeters:\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n',
+		);
+		await until(() => events.some((event) => event.kind === 'read'));
+		await collector?.stop();
+		const {RawArchive} = await import('../../../src/output/raw-archive.ts');
+		const archive = new RawArchive({directory: join(directory, 'raw')});
+		const [file] = await archive.files();
+		const telegrams = [];
+		for await (const telegram of archive.read(file as string)) telegrams.push(telegram);
+		expect(telegrams[0]?.meterId).toBe('sim');
+		expect(telegrams[0]?.bytes.toString('latin1')).toContain('/LGZ52ZMD120APt.G03');
+	});
+});

@@ -1,0 +1,170 @@
+import {afterEach, describe, expect, it, vi} from 'vitest';
+import {parseConfig} from '../../../src/config/config-loader.ts';
+import {MeterJob, type MeterJobEvent} from '../../../src/daemon/meter-job.ts';
+import {PortLock} from '../../../src/daemon/port-lock.ts';
+import type {PointSink} from '../../../src/output/point-sink.ts';
+import type {Point} from '../../../src/readings/point.ts';
+import {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
+import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
+import type {Link} from '../../../src/transport/link.ts';
+import {LinkError} from '../../../src/transport/link-errors.ts';
+import {createMemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
+
+class MemorySink implements PointSink {
+	readonly points: Point[] = [];
+	async write(points: readonly Point[]) {
+		this.points.push(...points);
+	}
+	async flush() {
+		return true;
+	}
+	async close() {}
+}
+
+async function meterConfig(extra = '') {
+	const {config} = await parseConfig(
+		`meters:\n  - id: m\n    port: /dev/ttyUSB0\n    every: 10s\n${extra}`,
+		'c.yaml',
+	);
+	return config.meters[0] as NonNullable<(typeof config.meters)[number]>;
+}
+
+function makeJob(link: Link, meter: Awaited<ReturnType<typeof meterConfig>>, sink = new MemorySink()) {
+	const events: MeterJobEvent[] = [];
+	const job = new MeterJob({
+		meter,
+		timeZone: 'Europe/Berlin',
+		measurement: 'meter',
+		link,
+		portLock: new PortLock(),
+		sink,
+		plans: new Map(),
+		onEvent: (event) => events.push(event),
+	});
+	return {job, events, sink};
+}
+
+/** A port that is not there: every open fails as an unplugged reader does. */
+const missingPort: Link = {
+	place: '/dev/ttyUSB0',
+	canSetBaudRate: true,
+	isOpen: false,
+	open: async () => {
+		throw new LinkError('/dev/ttyUSB0', 'not-found');
+	},
+	write: async () => undefined,
+	drain: async () => undefined,
+	setBaudRate: async () => undefined,
+	onData: () => () => undefined,
+	onClose: () => () => undefined,
+	close: async () => undefined,
+};
+
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+describe('MeterJob', () => {
+	it('reads the meter, tags the points with the configured id and hands them to the sink', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const simulator = new MeterSimulator(pair.meter, {profile: createSimulatorProfile('zmd120')});
+		await simulator.start();
+		const {job, events, sink} = makeJob(pair.host, await meterConfig());
+		const tick = job.tick();
+		await vi.advanceTimersByTimeAsync(5000);
+		await tick;
+		expect(events.map((event) => event.kind)).toEqual(['read']);
+		expect(sink.points.length).toBeGreaterThan(10);
+		expect(new Set(sink.points.map((point) => point.tags['meter']))).toEqual(new Set(['m']));
+		await simulator.close();
+	});
+
+	it('skips and counts a tick while the previous readout still runs', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const simulator = new MeterSimulator(pair.meter, {profile: createSimulatorProfile('zmd120')});
+		await simulator.start();
+		const {job, events} = makeJob(pair.host, await meterConfig());
+		const first = job.tick();
+		await job.tick();
+		await job.tick();
+		await vi.advanceTimersByTimeAsync(5000);
+		await first;
+		expect(events.map((event) => event.kind)).toEqual(['overlap', 'overlap', 'read']);
+		expect(events[1]).toMatchObject({skippedTicks: 2});
+		await simulator.close();
+	});
+
+	it('waits longer and longer while the port is gone, reporting the repeat count', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const {job, events} = makeJob(missingPort, await meterConfig());
+		await job.tick();
+		expect(events).toHaveLength(1);
+		expect(events[0]).toMatchObject({kind: 'failed', repeated: 1});
+		await job.tick();
+		expect(events).toHaveLength(1);
+		vi.setSystemTime(Date.now() + 10_000);
+		await job.tick();
+		expect(events[1]).toMatchObject({kind: 'failed', repeated: 2});
+		// The pause doubled: 10 s after the second failure is not enough.
+		vi.setSystemTime(Date.now() + 10_000);
+		await job.tick();
+		expect(events).toHaveLength(2);
+		vi.setSystemTime(Date.now() + 10_000);
+		await job.tick();
+		expect(events).toHaveLength(3);
+	});
+
+	it('says when the meter is read again after failures', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const simulator = new MeterSimulator(pair.meter, {
+			profile: createSimulatorProfile('zmd120'),
+			faults: [{kind: 'bad-bcc', times: 1}],
+		});
+		await simulator.start();
+		const {job, events} = makeJob(pair.host, await meterConfig());
+		let tick = job.tick();
+		await vi.advanceTimersByTimeAsync(8000);
+		await tick;
+		tick = job.tick();
+		await vi.advanceTimersByTimeAsync(8000);
+		await tick;
+		expect(events.map((event) => event.kind)).toEqual(['failed', 'recovered', 'read']);
+		await simulator.close();
+	});
+
+	it('writes only the selected codes', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const simulator = new MeterSimulator(pair.meter, {profile: createSimulatorProfile('zmd120')});
+		await simulator.start();
+		const {job, sink} = makeJob(
+			pair.host,
+			await meterConfig('    select: [1.8.1, {code: 2.8.1, name: export}]\n'),
+		);
+		const tick = job.tick();
+		await vi.advanceTimersByTimeAsync(5000);
+		await tick;
+		expect(sink.points.map((point) => [point.tags['obis'], point.tags['name']])).toEqual([
+			['1.8.1', undefined],
+			['2.8.1', 'export'],
+		]);
+		await simulator.close();
+	});
+
+	it('derives its cycle from a cron expression', async () => {
+		const {job} = makeJob(
+			missingPort,
+			await meterConfig().then(async () => {
+				const {config} = await parseConfig(
+					'meters:\n  - id: m\n    port: /dev/x\n    schedule: "*/15 * * * *"\n',
+					'c.yaml',
+				);
+				return config.meters[0] as NonNullable<(typeof config.meters)[number]>;
+			}),
+		);
+		expect(job.cycleMs).toBe(15 * 60_000);
+	});
+});

@@ -1,0 +1,178 @@
+import {appendFile, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {gunzipSync} from 'node:zlib';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {RawArchive, RawArchiveError, type RawTelegram} from '../../../src/output/raw-archive.ts';
+
+let directory: string;
+const warnings: string[] = [];
+
+beforeEach(async () => {
+	directory = await mkdtemp(join(tmpdir(), 'dlms-raw-'));
+	warnings.length = 0;
+});
+afterEach(async () => {
+	await rm(directory, {recursive: true, force: true});
+});
+
+const archive = () => new RawArchive({directory, onWarning: (message) => warnings.push(message)});
+
+// Every byte value, control characters (STX, ETX, NUL) and bit-7 noise included.
+const ALL_BYTES = Buffer.from(Array.from({length: 256}, (_, index) => index));
+const TELEGRAM = Buffer.from('/LGZ5ZMD120AP.G03\r\n\x021.8.1(021271.0*kWh)\r\n!\r\n\x03\x14', 'latin1');
+
+async function readAll(raw: RawArchive, file: string): Promise<RawTelegram[]> {
+	const telegrams: RawTelegram[] = [];
+	for await (const telegram of raw.read(file)) telegrams.push(telegram);
+	return telegrams;
+}
+
+describe('RawArchive', () => {
+	it('gives back appended telegrams byte-identical, in order, with meter and time', async () => {
+		const raw = archive();
+		const readAt = new Date('2024-05-04T11:45:00.123Z');
+		await raw.append('house', readAt, TELEGRAM);
+		await raw.append('garage', new Date('2024-05-04T11:46:00Z'), ALL_BYTES);
+		const telegrams = await readAll(raw, raw.fileFor(readAt));
+		expect(telegrams).toEqual([
+			{meterId: 'house', readAt, bytes: TELEGRAM},
+			{meterId: 'garage', readAt: new Date('2024-05-04T11:46:00Z'), bytes: ALL_BYTES},
+		]);
+		expect(Buffer.compare(telegrams[1]?.bytes ?? Buffer.alloc(0), ALL_BYTES)).toBe(0);
+		expect(warnings).toEqual([]);
+	});
+
+	it('writes one file per UTC day of the readout time', async () => {
+		const raw = archive();
+		// 23:59:59 UTC and 00:00:00 UTC: the same local evening in Berlin, two files.
+		await raw.append('house', new Date('2024-05-04T23:59:59Z'), TELEGRAM);
+		await raw.append('house', new Date('2024-05-05T00:00:00Z'), TELEGRAM);
+		expect((await raw.files()).map((file) => file.slice(directory.length + 1))).toEqual([
+			'raw-2024-05-04.jsonl.gz',
+			'raw-2024-05-05.jsonl.gz',
+		]);
+		expect(await readAll(raw, 'raw-2024-05-04.jsonl.gz')).toHaveLength(1);
+		expect((await readAll(raw, 'raw-2024-05-05.jsonl.gz'))[0]?.readAt).toEqual(
+			new Date('2024-05-05T00:00:00Z'),
+		);
+	});
+
+	it('writes files that plain gunzip reads as JSON lines', async () => {
+		const raw = archive();
+		const readAt = new Date('2024-05-04T11:45:00Z');
+		await raw.append('house', readAt, TELEGRAM);
+		await raw.append('house', readAt, TELEGRAM);
+		const lines = gunzipSync(await readFile(raw.fileFor(readAt)))
+			.toString('utf8')
+			.trimEnd()
+			.split('\n')
+			.map((line) => JSON.parse(line) as Record<string, unknown>);
+		expect(lines).toEqual([
+			{meter: 'house', readAt: '2024-05-04T11:45:00.000Z', latin1: TELEGRAM.toString('latin1')},
+			{meter: 'house', readAt: '2024-05-04T11:45:00.000Z', latin1: TELEGRAM.toString('latin1')},
+		]);
+	});
+
+	it('skips a torn last record with a warning', async () => {
+		const raw = archive();
+		const readAt = new Date('2024-05-04T11:45:00Z');
+		await raw.append('house', readAt, TELEGRAM);
+		const file = raw.fileFor(readAt);
+		const intact = (await stat(file)).size;
+		await raw.append('house', readAt, ALL_BYTES);
+		const whole = (await stat(file)).size;
+		// Every cut inside the second member: it is skipped, the first survives.
+		for (const cut of [intact + 1, intact + 15, intact + 30, whole - 4, whole - 1]) {
+			const copy = join(directory, `cut-${cut}.gz`);
+			await writeFile(copy, (await readFile(file)).subarray(0, cut));
+			warnings.length = 0;
+			expect(await readAll(raw, copy)).toEqual([{meterId: 'house', readAt, bytes: TELEGRAM}]);
+			expect(warnings).toEqual([
+				expect.stringMatching(/torn last record \(\d+ bytes at offset \d+\) skipped/),
+			]);
+		}
+	});
+
+	it('reads records appended after a torn one (the next run appends behind it)', async () => {
+		const raw = archive();
+		const readAt = new Date('2024-05-04T11:45:00Z');
+		const file = raw.fileFor(readAt);
+		await raw.append('house', readAt, TELEGRAM);
+		const intact = (await stat(file)).size;
+		await raw.append('house', readAt, ALL_BYTES);
+		await truncate(file, intact + 20);
+		await raw.append('garage', readAt, TELEGRAM);
+		expect((await readAll(raw, file)).map((telegram) => telegram.meterId)).toEqual(['house', 'garage']);
+		expect(warnings).toEqual([expect.stringMatching(/damaged record \(20 bytes at offset \d+\) skipped/)]);
+	});
+
+	it('skips a member whose content was damaged (CRC) and reads on', async () => {
+		const raw = archive();
+		const readAt = new Date('2024-05-04T11:45:00Z');
+		const file = raw.fileFor(readAt);
+		await raw.append('house', readAt, TELEGRAM);
+		await raw.append('attic', readAt, TELEGRAM);
+		const bytes = await readFile(file);
+		const firstSize = bytes.readUInt32LE(16);
+		bytes[firstSize - 9] = (bytes[firstSize - 9] ?? 0) ^ 0xff; // a byte of the first member's CRC32
+		await writeFile(file, bytes);
+		expect((await readAll(raw, file)).map((telegram) => telegram.meterId)).toEqual(['attic']);
+		expect(warnings).toHaveLength(1);
+	});
+
+	it('ignores trailing garbage shorter than a member with a warning', async () => {
+		const raw = archive();
+		const readAt = new Date('2024-05-04T11:45:00Z');
+		await raw.append('house', readAt, TELEGRAM);
+		await appendFile(raw.fileFor(readAt), Buffer.from([0x1f, 0x8b, 0x08]));
+		expect(await readAll(raw, raw.fileFor(readAt))).toHaveLength(1);
+		expect(warnings).toHaveLength(1);
+	});
+
+	it('serialises concurrent appends: every record whole, in call order', async () => {
+		const raw = archive();
+		const readAt = new Date('2024-05-04T11:45:00Z');
+		const payload = (index: number) =>
+			Buffer.concat([Buffer.from(`#${index}:`), ALL_BYTES, Buffer.alloc(index * 97, index)]);
+		await Promise.all(
+			Array.from({length: 50}, (_, index) => raw.append(`meter-${index}`, readAt, payload(index))),
+		);
+		const telegrams = await readAll(raw, raw.fileFor(readAt));
+		expect(telegrams.map((telegram) => telegram.meterId)).toEqual(
+			Array.from({length: 50}, (_, index) => `meter-${index}`),
+		);
+		telegrams.forEach((telegram, index) => {
+			expect(telegram.bytes.equals(payload(index))).toBe(true);
+		});
+		expect(warnings).toEqual([]);
+	});
+
+	it('lists no files before the first append, and creates the directory then', async () => {
+		const nested = new RawArchive({directory: join(directory, 'a', 'b')});
+		expect(await nested.files()).toEqual([]);
+		await nested.append('house', new Date('2024-05-04T11:45:00Z'), TELEGRAM);
+		expect(await readdir(join(directory, 'a', 'b'))).toEqual(['raw-2024-05-04.jsonl.gz']);
+	});
+
+	it('rejects a failed append with a RawArchiveError carrying the cause, and goes on after it', async () => {
+		const blocker = join(directory, 'file');
+		await writeFile(blocker, '');
+		const broken = new RawArchive({directory: join(blocker, 'sub')});
+		const failed = broken.append('house', new Date('2024-05-04T11:45:00Z'), TELEGRAM);
+		await expect(failed).rejects.toBeInstanceOf(RawArchiveError);
+		await expect(failed).rejects.toHaveProperty('cause.code', 'ENOTDIR');
+		await expect(broken.append('house', new Date('2024-05-04T11:45:00Z'), TELEGRAM)).rejects.toThrow(
+			/append failed/,
+		);
+	});
+
+	it('rejects bad arguments and options with a TypeError', async () => {
+		expect(() => new RawArchive({directory: ''})).toThrow(/directory must be a non-empty path/);
+		expect(() => new RawArchive({directory, fsync: 'no' as never})).toThrow(/fsync must be a boolean/);
+		const raw = archive();
+		await expect(raw.append('', new Date(), TELEGRAM)).rejects.toThrow(/meterId must be/);
+		await expect(raw.append('house', new Date('x'), TELEGRAM)).rejects.toThrow(/readAt must be a valid Date/);
+		await expect(raw.append('house', new Date(), 'text' as never)).rejects.toThrow(/bytes must be a Buffer/);
+	});
+});
