@@ -4,8 +4,12 @@ import {type CaptureDecoding, decodeCapture} from '../iec62056/capture-decoder.t
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
-import {type OutputFormat, parseOutputFormat} from './output-format.ts';
-import {checkTelegramOutputOptions, type TelegramOutputOptions, writeTelegrams} from './telegram-output.ts';
+import {
+	addTelegramOutputOptions,
+	checkTelegramOutputOptions,
+	type TelegramOutputOptions,
+	writeTelegrams,
+} from './telegram-output.ts';
 
 export interface ParseOptions extends TelegramOutputOptions {
 	readonly ignoreBcc: boolean;
@@ -14,21 +18,13 @@ export interface ParseOptions extends TelegramOutputOptions {
 }
 
 export function parseCommand(io: CommandIo): Command {
-	return new Command('parse')
-		.description('parse a captured readout (raw bytes or text) and print its identification and data sets')
-		.argument('[file]', 'capture to read; "-" or nothing reads stdin', '-')
-		.option(
-			'-f, --format <format>',
-			'table, json or line-protocol',
-			parseOutputFormat,
-			'table' as OutputFormat,
-		)
-		.option('-v, --verbose', "include the *NN / &NN billing history, as the seed's verbose mode", false)
-		.option('--timezone <zone>', "IANA time zone of the meter's clock (line protocol)")
+	return addTelegramOutputOptions(
+		new Command('parse')
+			.description('parse a captured readout (raw bytes or text) and print its identification and data sets')
+			.argument('[file]', 'capture to read; "-" or nothing reads stdin', '-'),
+	)
 		.option('--ignore-bcc', 'accept blocks whose BCC/CRC is wrong (they must still be complete)', false)
 		.option('--read-at <time>', 'readout time (ISO 8601) for values without their own date', parseInstant)
-		.option('--meter <id>', 'meter tag for line protocol (default: the serial number it reports)')
-		.option('--select <codes>', 'line protocol: only these codes, e.g. "1.8.1,1.6.2*01~1,2.8.*"')
 		.action(async (file: string, options: ParseOptions) => {
 			await runParse(file, options, io);
 		});

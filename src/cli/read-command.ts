@@ -7,8 +7,12 @@ import {ReadoutError} from '../transport/readout-errors.ts';
 import {type ReadoutOptions, type ReadoutResult, readMeter} from '../transport/readout-session.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
-import {type OutputFormat, parseOutputFormat} from './output-format.ts';
-import {checkTelegramOutputOptions, type TelegramOutputOptions, writeTelegrams} from './telegram-output.ts';
+import {
+	addTelegramOutputOptions,
+	checkTelegramOutputOptions,
+	type TelegramOutputOptions,
+	writeTelegrams,
+} from './telegram-output.ts';
 
 export interface ReadFlags extends TelegramOutputOptions {
 	readonly mode: 'auto' | 'A' | 'B' | 'C' | 'D';
@@ -28,27 +32,22 @@ export interface ReadCommandOptions {
 
 /** `dlms-logger read <port>`: the seed's standalone mode, one readout printed. */
 export function readCommand(io: CommandIo, options: ReadCommandOptions = {}): Command {
-	return new Command('read')
-		.description("read a meter once and print what it sends (the seed's standalone mode)")
-		.argument('<port>', 'serial port (/dev/ttyUSB0, /dev/serial/by-id/…) or tcp://host:port of an IR bridge')
-		.addOption(
-			new Option('--mode <mode>', 'protocol mode; auto takes it from the identification')
-				.choices(['auto', 'A', 'B', 'C', 'D'])
-				.default('auto'),
-		)
-		.option('--address <address>', 'device address sent in the sign-on /?address!')
-		.option('--baud-max <rate>', 'highest rate to ask for in mode C, Bd', positiveInteger)
-		.option(
-			'-f, --format <format>',
-			'table, json or line-protocol',
-			parseOutputFormat,
-			'table' as OutputFormat,
-		)
-		.option('-v, --verbose', "include the *NN / &NN billing history, as the seed's verbose mode", false)
+	return addTelegramOutputOptions(
+		new Command('read')
+			.description("read a meter once and print what it sends (the seed's standalone mode)")
+			.argument(
+				'<port>',
+				'serial port (/dev/ttyUSB0, /dev/serial/by-id/…) or tcp://host:port of an IR bridge',
+			)
+			.addOption(
+				new Option('--mode <mode>', 'protocol mode; auto takes it from the identification')
+					.choices(['auto', 'A', 'B', 'C', 'D'])
+					.default('auto'),
+			)
+			.option('--address <address>', 'device address sent in the sign-on /?address!')
+			.option('--baud-max <rate>', 'highest rate to ask for in mode C, Bd', positiveInteger),
+	)
 		.option('--save-raw <file>', 'write every byte received to this file (also when the readout fails)')
-		.option('--timezone <zone>', "IANA time zone of the meter's clock (line protocol)")
-		.option('--meter <id>', 'meter tag for line protocol (default: the serial number it reports)')
-		.option('--select <codes>', 'line protocol: only these codes, e.g. "1.8.1,1.6.2*01~1,2.8.*"')
 		.option('--ignore-bcc', 'accept blocks whose BCC is wrong (they must still be complete)', false)
 		.option('--wake-up', 'send the wake-up sequence (NULs, then a pause) before the sign-on', false)
 		.option('--push-baud <rate>', 'mode D: the rate the meter pushes at, Bd (default 9600)', positiveInteger)

@@ -1,3 +1,4 @@
+import type {Command} from 'commander';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import {formatLineProtocolBatch} from '../output/line-protocol.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
@@ -5,7 +6,7 @@ import {ObisSelection} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
-import type {OutputFormat} from './output-format.ts';
+import {type OutputFormat, parseOutputFormat} from './output-format.ts';
 import {readoutToJson} from './readout-json.ts';
 import {readoutToTable} from './readout-table.ts';
 
@@ -18,6 +19,21 @@ export interface TelegramOutputOptions {
 	readonly meter?: string;
 	/** Codes to write as line protocol (the seed's dlms_obis_code forms), comma-separated. Default: every numeric value. */
 	readonly select?: string;
+}
+
+/** Adds --format, --verbose, --timezone, --meter and --select to a command that prints telegrams. */
+export function addTelegramOutputOptions(command: Command): Command {
+	return command
+		.option(
+			'-f, --format <format>',
+			'table, json or line-protocol',
+			parseOutputFormat,
+			'table' as OutputFormat,
+		)
+		.option('-v, --verbose', "include the *NN / &NN billing history, as the seed's verbose mode", false)
+		.option('--timezone <zone>', "IANA time zone of the meter's clock (line protocol)")
+		.option('--meter <id>', 'meter tag for line protocol (default: the serial number it reports)')
+		.option('--select <codes>', 'line protocol: only these codes, e.g. "1.8.1,1.6.2*01~1,2.8.*"');
 }
 
 /** Checks the options a user typed before any work starts: a bad zone or selection is a usage error. */

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {BlockCheckError, ProtocolError, TruncatedBlockError} from '../../../src/iec62056/protocol-errors.ts';
+import {referenceCrc16Arc} from '../../helpers/reference-checks.ts';
 
 /** XOR of every byte after STX up to and including ETX. */
 function bcc(text: string): string {
@@ -17,15 +18,7 @@ function decode(text: string, options?: Parameters<typeof decodeCapture>[1]) {
 	return decodeCapture(Buffer.from(text, 'latin1'), options);
 }
 
-/** CRC-16/ARC bit by bit, independent of the code under test. */
-function crc16Arc(text: string): number {
-	let crc = 0;
-	for (const byte of Buffer.from(text, 'latin1')) {
-		crc ^= byte;
-		for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
-	}
-	return crc;
-}
+const crc16Arc = referenceCrc16Arc;
 
 const IDENT = '/ISk5MT174-0001\r\n';
 const BLOCK = '1-0:0.9.2*255(0170318)\r\n1-0:1.8.0*255(0008048.375*kWh)\r\n!\r\n';

@@ -3,6 +3,7 @@ import type {DataBlockFrame, Frame} from '../../../src/iec62056/frame.ts';
 import {FrameScanner, scanFrames} from '../../../src/iec62056/frame-scanner.ts';
 import {FrameOverflowError, TruncatedBlockError} from '../../../src/iec62056/protocol-errors.ts';
 import {everyChunking} from '../../helpers/chunkings.ts';
+import {referenceBcc, referenceCrc16Arc} from '../../helpers/reference-checks.ts';
 
 const STX = '\x02';
 const ETX = '\x03';
@@ -13,9 +14,7 @@ const NAK = '\x15';
 
 /** XOR of every byte after STX/SOH up to and including ETX/EOT (IEC 62056-21, §5.4 of the notes). */
 function bcc(text: string): string {
-	let value = 0;
-	for (const byte of Buffer.from(text, 'latin1')) value ^= byte;
-	return String.fromCharCode(value);
+	return String.fromCharCode(referenceBcc(text));
 }
 
 /** STX block ETX BCC around `block`, with a correct BCC unless `check` overrides it. */
@@ -23,15 +22,7 @@ function stxBlock(block: string, check?: string): string {
 	return `${STX}${block}${ETX}${check ?? bcc(`${block}${ETX}`)}`;
 }
 
-/** CRC-16/ARC written bit by bit, independent of the code under test (check value 0xBB3D for "123456789"). */
-function crc16Arc(text: string): number {
-	let crc = 0;
-	for (const byte of Buffer.from(text, 'latin1')) {
-		crc ^= byte;
-		for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
-	}
-	return crc;
-}
+const crc16Arc = referenceCrc16Arc;
 
 function bytes(text: string): Buffer {
 	return Buffer.from(text, 'latin1');

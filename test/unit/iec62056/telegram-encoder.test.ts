@@ -6,23 +6,11 @@ import {
 	encodeTelegram,
 	type TelegramContent,
 } from '../../../src/iec62056/telegram-encoder.ts';
+import {referenceBcc, referenceCrc16Arc} from '../../helpers/reference-checks.ts';
 
-/** XOR of every byte after STX up to and including ETX. */
-function bcc(text: string): number {
-	let value = 0;
-	for (const byte of Buffer.from(text, 'latin1')) value ^= byte;
-	return value;
-}
+const bcc = referenceBcc;
 
-/** CRC-16/ARC bit by bit, independent of the code under test (check value 0xBB3D for "123456789"). */
-function crc16Arc(text: string): number {
-	let crc = 0;
-	for (const byte of Buffer.from(text, 'latin1')) {
-		crc ^= byte;
-		for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
-	}
-	return crc;
-}
+const crc16Arc = referenceCrc16Arc;
 
 const CONTENT: TelegramContent = {
 	identification: {manufacturer: 'LGZ', baudChar: '5', enhanced: ['2'], ident: 'ZMD3104407.B32'},
