@@ -72,6 +72,26 @@ describe('startCollector', () => {
 		expect(messages.filter((message) => message.includes('/dev/does-not-exist'))).toHaveLength(1);
 	});
 
+	it('reads two meters on one port one after another, never interleaved', async () => {
+		const {events} = await start(
+			'meters:\n  - id: first\n    port: simulator:zmd120\n    every: 1s\n  - id: second\n    port: simulator:zmd120\n    every: 1s\n',
+		);
+		await until(() =>
+			['first', 'second'].every((id) => events.some((event) => event.kind === 'read' && event.meter === id)),
+		);
+		const reads = events.filter((event) => event.kind === 'read');
+		// Each readout's phases lie within its own window: one ends before the next starts.
+		const windows = reads.map((event) => {
+			const end = event.result.readAt.getTime();
+			return [end - event.result.timings.totalMs, end] as const;
+		});
+		windows.sort((a, b) => a[0] - b[0]);
+		for (let index = 1; index < windows.length; index++) {
+			expect(windows[index]?.[0]).toBeGreaterThanOrEqual((windows[index - 1]?.[1] ?? 0) - 5);
+		}
+		expect(events.some((event) => event.kind === 'failed')).toBe(false);
+	});
+
 	it('serves /healthz and /metrics when health is configured', async () => {
 		const {events} = await start(
 			'health:\n  listen: 127.0.0.1:0\nmeters:\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n',
