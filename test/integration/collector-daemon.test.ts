@@ -211,6 +211,80 @@ describe.skipIf(!hasSocat())('dlms-logger run (the collector daemon)', () => {
 		expect(code).toBe(0);
 	});
 
+	it('keeps the points in the spool when InfluxDB is away, and still exits 0 within 10 s', async () => {
+		pty = await meterOnPty();
+		const {freePort} = await import('../helpers/free-port.ts');
+		const config = join(directory, 'config.yaml');
+		await writeFile(
+			config,
+			[
+				'influxdb:',
+				`  url: http://127.0.0.1:${await freePort()}`,
+				'  version: "1"',
+				'  database: meters',
+				'log:',
+				'  format: json',
+				'meters:',
+				'  - id: house',
+				`    port: ${pty.hostPath}`,
+				'    every: 2s',
+			].join('\n'),
+		);
+		daemon = new Daemon(config, directory);
+		await daemon.waitFor(/"msg":"house: read \d+ points"/, 1);
+		await daemon.waitFor(/points wait in the spool/, 1);
+		const stopped = await daemon.stop();
+		expect(stopped.code).toBe(0);
+		expect(stopped.ms).toBeLessThan(10_000);
+		expect(daemon.stderr).toContain('unsent points stay in the spool');
+		const files = (await readdir(join(directory, 'data', 'spool'))).filter((name) => name.endsWith('.lp'));
+		const sizes = await Promise.all(
+			files.map(async (name) => (await stat(join(directory, 'data', 'spool', name))).size),
+		);
+		expect(sizes.reduce((sum, size) => sum + size, 0)).toBeGreaterThan(0);
+	});
+
+	it('exits at once on a second signal while the first one is still flushing', async () => {
+		// An InfluxDB that accepts connections and never answers: the flush on the first signal waits.
+		const {createServer} = await import('node:net');
+		const sockets: import('node:net').Socket[] = [];
+		const silent = createServer((socket) => sockets.push(socket));
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const {port} = silent.address() as import('node:net').AddressInfo;
+		try {
+			pty = await meterOnPty();
+			const config = join(directory, 'config.yaml');
+			await writeFile(
+				config,
+				[
+					'influxdb:',
+					`  url: http://127.0.0.1:${port}`,
+					'  version: "1"',
+					'  database: meters',
+					'  timeout: 30s',
+					'log:',
+					'  format: json',
+					'meters:',
+					'  - id: house',
+					`    port: ${pty.hostPath}`,
+					'    every: 2s',
+				].join('\n'),
+			);
+			daemon = new Daemon(config, directory);
+			await daemon.waitFor(/"msg":"house: read \d+ points"/, 1);
+			daemon.child.kill('SIGTERM');
+			await daemon.waitFor(/"msg":"stopping/, 1);
+			const secondAt = Date.now();
+			daemon.child.kill('SIGTERM');
+			const {code} = await daemon.exited;
+			expect(code).toBe(130);
+			expect(Date.now() - secondAt).toBeLessThan(2000);
+		} finally {
+			for (const socket of sockets) socket.destroy();
+			silent.close();
+		}
+	});
+
 	it('exits 78 listing every problem of an invalid configuration', async () => {
 		const config = join(directory, 'config.yaml');
 		await writeFile(config, 'meters:\n  - id: a\n    every: fast\n');
