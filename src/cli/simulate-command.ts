@@ -107,13 +107,22 @@ async function runSimulate(flags: SimulateFlags, io: SimulateCommandIo, options:
 		reopen: listener !== undefined,
 		onLog: (entry) => io.stdout.write(`${describeEntry(entry)}\n`),
 	});
-	io.stdout.write(
-		`simulating ${profile.name} (${profile.identification}, mode ${simulator.mode}) on ${link.place}` +
-			`${flags.fault.length > 0 ? ` with faults ${flags.fault.map((fault) => fault.kind).join(', ')}` : ''}` +
-			`${listener ? '; waiting for a client' : ''}; Ctrl-C stops\n`,
-	);
+	const announce = () =>
+		io.stdout.write(
+			`simulating ${profile.name} (${profile.identification}, mode ${simulator.mode}) on ${link.place}` +
+				`${flags.fault.length > 0 ? ` with faults ${flags.fault.map((fault) => fault.kind).join(', ')}` : ''}` +
+				`${listener ? '; waiting for a client' : ''}; Ctrl-C stops\n`,
+		);
 	try {
-		await simulator.start(options.signal);
+		// A listener is ready before a client connects; a serial port only once it is open, so whoever
+		// waits for this line (a script, a test) can sign on at once.
+		if (listener) announce();
+		const starting = simulator.start(options.signal);
+		if (!listener) {
+			await starting;
+			announce();
+		}
+		await starting;
 		const reason = await simulator.stopped;
 		const failure = simulator.log.find((entry) => entry.kind === 'stopped' && entry.error !== undefined);
 		if (reason === 'link-error' && failure?.kind === 'stopped') {

@@ -39,6 +39,12 @@ export interface MeterSimulatorOptions {
 	readonly hangUp?: () => void | Promise<void>;
 	/** Called with every log entry as it is recorded (the CLI prints them). */
 	readonly onLog?: (entry: SimulatorLogEntry) => void;
+	/**
+	 * Keep real line time over a link that delivers at once (a pty): every message goes out in slices
+	 * at 10 bits a character (7E1) at the meter's current rate, and a received message counts only once
+	 * its last character would have arrived at that rate. Default false (the in-memory pair paces itself).
+	 */
+	readonly paced?: boolean;
 }
 
 export const DEFAULT_METER_SIMULATOR_OPTIONS = {
@@ -48,6 +54,7 @@ export const DEFAULT_METER_SIMULATOR_OPTIONS = {
 	withoutOptionSelect: 'give-up' as 'give-up' | 'data-at-initial-rate',
 	repeatWindowMs: 1500,
 	reopen: false,
+	paced: false,
 } as const;
 
 /** The options with every default filled in and checked. */
@@ -60,6 +67,7 @@ export interface ResolvedMeterSimulatorOptions {
 	readonly withoutOptionSelect: 'give-up' | 'data-at-initial-rate';
 	readonly repeatWindowMs: number;
 	readonly reopen: boolean;
+	readonly paced: boolean;
 	readonly hangUp: (() => void | Promise<void>) | undefined;
 	readonly onLog: ((entry: SimulatorLogEntry) => void) | undefined;
 }
@@ -82,6 +90,7 @@ export function resolveMeterSimulatorOptions(
 		withoutOptionSelect: merged.withoutOptionSelect,
 		repeatWindowMs: merged.repeatWindowMs,
 		reopen: merged.reopen,
+		paced: merged.paced,
 		hangUp: merged.hangUp,
 		onLog: merged.onLog,
 	};
@@ -95,6 +104,9 @@ export function resolveMeterSimulatorOptions(
 		throw new TypeError(
 			`withoutOptionSelect must be "give-up" or "data-at-initial-rate", received ${JSON.stringify(options.withoutOptionSelect)}`,
 		);
+	}
+	if (typeof resolved.paced !== 'boolean') {
+		throw new TypeError(`paced must be true or false, received ${String(options.paced)}`);
 	}
 	if (typeof resolved.address !== 'string') {
 		throw new TypeError(`address must be a string, received ${String(options.address)}`);

@@ -4,7 +4,7 @@ import {FrameScanner} from '../iec62056/frame-scanner.ts';
 import {type Identification, parseIdentification} from '../iec62056/identification.ts';
 import type {OptionSelect} from '../iec62056/option-select.ts';
 import {baudCharacter, INITIAL_BAUD_RATE} from '../iec62056/protocol-mode.ts';
-import {type Link, SIGN_ON_SETTINGS} from '../transport/link.ts';
+import {bitsPerCharacter, type Link, SIGN_ON_SETTINGS} from '../transport/link.ts';
 import {CancellableTimers} from './cancellable-timers.ts';
 import {commandMessage} from './command-message.ts';
 import {type MeterSimulatorOptions, resolveMeterSimulatorOptions} from './meter-simulator-options.ts';
@@ -14,6 +14,8 @@ import type {SimulatorProfile} from './simulator-profile.ts';
 
 /** Pause between the last byte and a hang-up, ms: long enough for queued bytes to reach the other side. */
 const HANG_UP_PAUSE_MS = 20;
+/** With `paced`: a message goes out in slices of about this much line time, ms (as a UART's bytes trickle in). */
+const PACING_SLICE_MS = 10;
 
 /** A log entry before the engine stamps its time. */
 type Unstamped<Entry> = Entry extends unknown ? Omit<Entry, 'timeMs'> : never;
@@ -44,6 +46,7 @@ export class MeterSimulator {
 	readonly #withoutOptionSelect: 'give-up' | 'data-at-initial-rate';
 	readonly #repeatWindowMs: number;
 	readonly #reopen: boolean;
+	readonly #paced: boolean;
 	readonly #hangUp: () => void | Promise<void>;
 	readonly #onLog: ((entry: SimulatorLogEntry) => void) | undefined;
 	#resolveStopped: (reason: SimulatorStopReason) => void = () => undefined;
@@ -64,6 +67,11 @@ export class MeterSimulator {
 	readonly #timers = new CancellableTimers();
 	#pushTimer: ReturnType<typeof setTimeout> | undefined;
 	#unsubscribe: (() => void)[] = [];
+	/** With `paced`: chunks received but not yet off the (simulated) wire, and when each is complete. */
+	#inbound: {readonly chunk: Buffer; readonly dueAt: number}[] = [];
+	#inboundTimer: ReturnType<typeof setTimeout> | undefined;
+	/** With `paced`: when the line towards the meter is free again, ms (Date.now() scale). */
+	#inboundFreeAt = 0;
 	#signal: AbortSignal | undefined;
 	readonly #onAbort = () => void this.#stop('aborted');
 
@@ -88,6 +96,7 @@ export class MeterSimulator {
 		this.#withoutOptionSelect = resolved.withoutOptionSelect;
 		this.#repeatWindowMs = resolved.repeatWindowMs;
 		this.#reopen = resolved.reopen;
+		this.#paced = resolved.paced;
 		this.#hangUp = resolved.hangUp ?? (() => this.link.close());
 		this.#onLog = resolved.onLog;
 		this.stopped = new Promise((resolve) => {
@@ -121,7 +130,7 @@ export class MeterSimulator {
 		}
 		signal?.addEventListener('abort', this.#onAbort, {once: true});
 		this.#unsubscribe = [
-			this.link.onData((chunk) => this.#onData(chunk)),
+			this.link.onData((chunk) => this.#onLinkData(chunk)),
 			this.link.onClose((error) => this.#onLinkClosed(error)),
 		];
 		try {
@@ -156,6 +165,9 @@ export class MeterSimulator {
 		this.#cancelTimers();
 		if (this.#pushTimer !== undefined) clearTimeout(this.#pushTimer);
 		this.#pushTimer = undefined;
+		if (this.#inboundTimer !== undefined) clearTimeout(this.#inboundTimer);
+		this.#inboundTimer = undefined;
+		this.#inbound = [];
 		this.#signal?.removeEventListener('abort', this.#onAbort);
 		for (const unsubscribe of this.#unsubscribe) unsubscribe();
 		this.#unsubscribe = [];
@@ -193,12 +205,43 @@ export class MeterSimulator {
 
 	// ---- receiving ----
 
-	#onData(chunk: Buffer): void {
+	#onLinkData(chunk: Buffer): void {
 		if (this.#state === 'stopped') return;
+		// The IR head's echo is optical: it comes back while the bytes are still being sent, so never paced.
 		if (this.#fault('echo', this.#state === 'idle' ? this.#readouts + 1 : this.#readouts)) {
 			this.#record({kind: 'sent', message: 'echo', bytes: Buffer.from(chunk), baudRate: this.#baudRate});
 			this.link.write(chunk).catch((error: unknown) => this.#stop('link-error', error));
 		}
+		if (!this.#paced) {
+			this.#onData(chunk);
+			return;
+		}
+		// A pty delivers at once; a real line needs 10 bits a character: the meter hears the end of a message only then.
+		const startAt = Math.max(Date.now(), this.#inboundFreeAt);
+		this.#inboundFreeAt = startAt + chunk.length * this.#characterMs();
+		this.#inbound.push({chunk, dueAt: this.#inboundFreeAt});
+		this.#deliverInbound();
+	}
+
+	/** Hands paced chunks to #onData in order once their line time has passed; one timer at a time keeps the order. */
+	#deliverInbound(): void {
+		const head = this.#inbound[0];
+		if (this.#inboundTimer !== undefined || head === undefined) return;
+		this.#inboundTimer = setTimeout(
+			() => {
+				this.#inboundTimer = undefined;
+				const now = Date.now();
+				while (this.#inbound[0] !== undefined && this.#inbound[0].dueAt <= now + 1) {
+					this.#onData((this.#inbound.shift() as {chunk: Buffer}).chunk);
+				}
+				this.#deliverInbound();
+			},
+			Math.max(0, head.dueAt - Date.now()),
+		);
+	}
+
+	#onData(chunk: Buffer): void {
+		if (this.#state === 'stopped') return;
 		const highBitBytes = chunk.reduce((count, byte) => count + (byte > 0x7f ? 1 : 0), 0);
 		if (highBitBytes > 0) this.#garbled(chunk, highBitBytes);
 		for (const frame of this.#scanner.push(chunk)) this.#onFrame(frame);
@@ -518,6 +561,7 @@ export class MeterSimulator {
 		this.#record({kind: 'sent', message, bytes: Buffer.from(bytes), baudRate: this.#baudRate});
 		const slow = this.#fault('slow-bytes');
 		if (slow === undefined || slow.delayMs === 0 || bytes.length <= 1) {
+			if (this.#paced) return await this.#sendPaced(session, bytes);
 			await this.link.write(bytes);
 			return this.#isCurrent(session);
 		}
@@ -526,6 +570,28 @@ export class MeterSimulator {
 			await this.link.write(bytes.subarray(index, index + 1));
 		}
 		return this.#isCurrent(session);
+	}
+
+	/**
+	 * `paced`: writes each slice when its last character would leave a real UART at the current rate, and
+	 * resolves when the whole message is out. Due times are absolute, so timer lateness does not add up.
+	 */
+	async #sendPaced(session: number, bytes: Buffer): Promise<boolean> {
+		const characterMs = this.#characterMs();
+		const perSlice = Math.max(1, Math.floor(PACING_SLICE_MS / characterMs));
+		const startAt = Date.now();
+		for (let offset = 0; offset < bytes.length; offset += perSlice) {
+			const end = Math.min(bytes.length, offset + perSlice);
+			const wait = startAt + end * characterMs - Date.now();
+			if (wait > 0 && !(await this.#sleep(session, wait))) return false;
+			await this.link.write(bytes.subarray(offset, end));
+		}
+		return this.#isCurrent(session);
+	}
+
+	/** Line time of one character at the current rate, ms (10 bits for 7E1). */
+	#characterMs(): number {
+		return (bitsPerCharacter(SIGN_ON_SETTINGS) * 1000) / this.#baudRate;
 	}
 
 	/** Runs a conversation step; a failing link stops the simulator instead of raising an unhandled rejection. */

@@ -1,5 +1,6 @@
 import {bitsPerCharacter, type Link, type SerialSettings} from './link.ts';
 import {LinkError} from './link-errors.ts';
+import {LinkListeners} from './link-listeners.ts';
 
 export interface MemoryLinkPairOptions {
 	/**
@@ -63,8 +64,7 @@ class MemoryLinkEnd implements Link {
 	readonly #side: Side;
 	readonly #options: MemoryLinkPairOptions;
 	readonly #events: WireEvent[];
-	readonly #dataListeners = new Set<(chunk: Buffer) => void>();
-	readonly #closeListeners = new Set<(error: LinkError | undefined) => void>();
+	readonly #listeners = new LinkListeners();
 	/** When the line from this side is free again, ms (epoch, Date.now() so fake timers apply). */
 	#lineFreeAt = 0;
 	readonly #pending = new Set<ReturnType<typeof setTimeout>>();
@@ -131,13 +131,11 @@ class MemoryLinkEnd implements Link {
 	}
 
 	onData(listener: (chunk: Buffer) => void): () => void {
-		this.#dataListeners.add(listener);
-		return () => this.#dataListeners.delete(listener);
+		return this.#listeners.onData(listener);
 	}
 
 	onClose(listener: (error: LinkError | undefined) => void): () => void {
-		this.#closeListeners.add(listener);
-		return () => this.#closeListeners.delete(listener);
+		return this.#listeners.onClose(listener);
 	}
 
 	async close(): Promise<void> {
@@ -150,13 +148,13 @@ class MemoryLinkEnd implements Link {
 		if (!this.settings) return;
 		const chunk =
 			sentAtRate === this.settings.baudRate ? bytes : garble(bytes, sentAtRate, this.settings.baudRate);
-		for (const listener of this.#dataListeners) listener(chunk);
+		this.#listeners.emitData(chunk);
 	}
 
 	hangUp(): void {
 		if (!this.isOpen) return;
 		this.#shutDown();
-		for (const listener of this.#closeListeners) listener(undefined);
+		this.#listeners.emitClose(undefined);
 		this.peer?.peerHungUp();
 	}
 
@@ -164,7 +162,7 @@ class MemoryLinkEnd implements Link {
 		if (!this.isOpen) return;
 		this.#shutDown();
 		const error = new LinkError(this.place, 'disconnected');
-		for (const listener of this.#closeListeners) listener(error);
+		this.#listeners.emitClose(error);
 	}
 
 	#shutDown(): void {

@@ -7,7 +7,7 @@ import {TruncatedBlockError} from '../iec62056/protocol-errors.ts';
 import {MODE_C_BAUD_RATES, modeCBaudCharacter, type ProtocolMode} from '../iec62056/protocol-mode.ts';
 import {encodeRequest} from '../iec62056/request-message.ts';
 import {FrameInbox, type InboxTimeout} from './frame-inbox.ts';
-import {type Link, type SerialSettings, SIGN_ON_SETTINGS} from './link.ts';
+import {bitsPerCharacter, type Link, type SerialSettings, SIGN_ON_SETTINGS} from './link.ts';
 import {LinkError} from './link-errors.ts';
 import {ReadoutError, type ReadoutPhase} from './readout-errors.ts';
 
@@ -209,13 +209,15 @@ async function attempt(
 	const identification = (identificationFrame as Extract<Frame, {kind: 'identification'}>).identification;
 	const identifiedAt = Date.now();
 
-	let chosen = choosePlan(identification, plan, options);
+	let chosen = choosePlan(identification, plan, options, link.canSetBaudRate);
 	let switched = false;
 	let learned = isFallback;
 	inbox.watchForBlockStart();
 	if (chosen.mode === 'C') {
 		const rateCharacter = modeCBaudCharacter(chosen.baudRate) ?? '0';
-		await link.write(encodeOptionSelect({protocolControl: '0', baudChar: rateCharacter, modeControl: '0'}));
+		const ack = encodeOptionSelect({protocolControl: '0', baudChar: rateCharacter, modeControl: '0'});
+		const ackWrittenAt = Date.now();
+		await link.write(ack);
 		await link.drain();
 		if (options.settleMs > 0) await pause(options.settleMs, signal);
 		if (inbox.blockStarted) {
@@ -223,6 +225,10 @@ async function attempt(
 			chosen = {mode: 'A', baudRate: signOnRate};
 			learned = true;
 		} else {
+			// drain() returns early on some drivers (USB FIFOs, ptys): never switch before the ACK's own wire
+			// time at the old rate has passed (6 characters at 300 Bd: 200 ms), or its tail is cut off.
+			const onWireForMs = ackWrittenAt + wireTimeMs(ack.length, options.signOnSettings) - Date.now();
+			if (onWireForMs > 0) await pause(onWireForMs, signal);
 			switched = await switchRate(link, signOnRate, chosen.baudRate);
 		}
 	} else if (chosen.mode === 'B') {
@@ -389,17 +395,21 @@ async function receiveBlock(
 	}
 }
 
-/** Mode and rate from the identification, a forced plan, and the rate cap. */
+/** Mode and rate from the identification, a forced plan, the rate cap, and whether the link can switch at all. */
 function choosePlan(
 	identification: Identification,
 	plan: ReadoutPlan | undefined,
 	options: MergedOptions,
+	canSwitch: boolean,
 ): {mode: 'A' | 'B' | 'C'; baudRate: number} {
 	const signOnRate = options.signOnSettings.baudRate;
 	// A `\2` (mode E capable) meter announces a mode C rate character and is read in mode C.
 	const announced = identification.mode;
 	const mode = plan?.mode === 'A' || plan?.mode === 'B' || plan?.mode === 'C' ? plan.mode : announced;
 	if (mode === 'A' || announced === 'A') return {mode: 'A', baudRate: signOnRate};
+	// A raw TCP bridge keeps its configured rate: a mode C meter must be asked to stay at it too (ACK 0 0 0),
+	// or it alone would switch and the bridge would pass garbage.
+	if (mode === 'C' && !canSwitch) return {mode, baudRate: signOnRate};
 	let baudRate = plan?.baudRate ?? identification.baudRate;
 	if (mode === 'C' && options.baudMax !== undefined && plan?.baudRate === undefined) {
 		const allowed = MODE_C_BAUD_RATES.filter((rate) => rate <= Math.min(options.baudMax as number, baudRate));
@@ -434,6 +444,11 @@ async function wakeUp(link: Link, baudRate: number, signal: AbortSignal | undefi
 	await link.write(Buffer.alloc(count, NUL));
 	await link.drain();
 	await pause(1600, signal);
+}
+
+/** How long `characters` take on the line at these settings, ms (10 bits a character for 7E1). */
+function wireTimeMs(characters: number, settings: SerialSettings): number {
+	return (characters * bitsPerCharacter(settings) * 1000) / settings.baudRate;
 }
 
 function truncatedIn(frames: readonly Frame[]): TruncatedBlockError | undefined {

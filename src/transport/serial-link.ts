@@ -3,6 +3,7 @@ import {SerialPort} from 'serialport';
 import {hangUpSafeBinding} from './hang-up-safe-binding.ts';
 import type {Link, SerialSettings} from './link.ts';
 import {LinkError, linkErrorFrom} from './link-errors.ts';
+import {LinkListeners} from './link-listeners.ts';
 
 /** How serialport reaches the hardware: the operating system's binding, or MockBinding in unit tests. */
 export type SerialBinding = OpenOptions['binding'];
@@ -33,8 +34,7 @@ export class SerialLink implements Link {
 	readonly canSetBaudRate = true;
 	readonly #binding: SerialBinding;
 	readonly #lowLatency: boolean;
-	readonly #dataListeners = new Set<(chunk: Buffer) => void>();
-	readonly #closeListeners = new Set<(error: LinkError | undefined) => void>();
+	readonly #listeners = new LinkListeners();
 	#port: SerialPortStream | undefined;
 	#opening: Promise<void> | undefined;
 
@@ -98,13 +98,11 @@ export class SerialLink implements Link {
 	}
 
 	onData(listener: (chunk: Buffer) => void): () => void {
-		this.#dataListeners.add(listener);
-		return () => this.#dataListeners.delete(listener);
+		return this.#listeners.onData(listener);
 	}
 
 	onClose(listener: (error: LinkError | undefined) => void): () => void {
-		this.#closeListeners.add(listener);
-		return () => this.#closeListeners.delete(listener);
+		return this.#listeners.onClose(listener);
 	}
 
 	async close(): Promise<void> {
@@ -159,7 +157,7 @@ export class SerialLink implements Link {
 			}
 		}
 		port.on('data', (chunk: Buffer) => {
-			for (const listener of this.#dataListeners) listener(chunk);
+			this.#listeners.emitData(chunk);
 		});
 		port.once('close', (error: Error | null) => this.#closedByItself(port, error));
 		this.#port = port;
@@ -170,7 +168,7 @@ export class SerialLink implements Link {
 		if (this.#port !== port) return;
 		this.#port = undefined;
 		const linkError = new LinkError(this.place, 'disconnected', error === null ? {} : {cause: error});
-		for (const listener of this.#closeListeners) listener(linkError);
+		this.#listeners.emitClose(linkError);
 	}
 
 	#requireOpen(): SerialPortStream {

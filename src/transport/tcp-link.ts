@@ -1,6 +1,7 @@
 import {connect, type Socket} from 'node:net';
 import type {Link, SerialSettings} from './link.ts';
 import {LinkError, linkErrorFrom} from './link-errors.ts';
+import {LinkListeners} from './link-listeners.ts';
 import {SocketConnection} from './socket-connection.ts';
 
 export interface TcpLinkOptions {
@@ -33,8 +34,7 @@ export class TcpLink implements Link {
 	readonly #port: number;
 	readonly #connectTimeoutMs: number;
 	readonly #closeTimeoutMs: number;
-	readonly #dataListeners = new Set<(chunk: Buffer) => void>();
-	readonly #closeListeners = new Set<(error: LinkError | undefined) => void>();
+	readonly #listeners = new LinkListeners();
 	#connection: SocketConnection | undefined;
 	#connecting = false;
 	#requestedBaudRate: number | undefined;
@@ -84,11 +84,11 @@ export class TcpLink implements Link {
 			this.#requestedBaudRate = settings.baudRate;
 			this.#connection = new SocketConnection(socket, this.place, this.#closeTimeoutMs, {
 				onData: (chunk) => {
-					for (const listener of this.#dataListeners) listener(chunk);
+					this.#listeners.emitData(chunk);
 				},
 				onLost: (error) => {
 					this.#connection = undefined;
-					for (const listener of this.#closeListeners) listener(error);
+					this.#listeners.emitClose(error);
 				},
 			});
 		} finally {
@@ -114,13 +114,11 @@ export class TcpLink implements Link {
 	}
 
 	onData(listener: (chunk: Buffer) => void): () => void {
-		this.#dataListeners.add(listener);
-		return () => this.#dataListeners.delete(listener);
+		return this.#listeners.onData(listener);
 	}
 
 	onClose(listener: (error: LinkError | undefined) => void): () => void {
-		this.#closeListeners.add(listener);
-		return () => this.#closeListeners.delete(listener);
+		return this.#listeners.onClose(listener);
 	}
 
 	async close(): Promise<void> {

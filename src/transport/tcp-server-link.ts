@@ -1,6 +1,7 @@
 import {createServer, type Server, type Socket} from 'node:net';
 import type {Link, SerialSettings} from './link.ts';
 import {LinkError} from './link-errors.ts';
+import {LinkListeners} from './link-listeners.ts';
 import {SocketConnection} from './socket-connection.ts';
 
 export interface TcpLinkListenOptions {
@@ -83,8 +84,7 @@ class AcceptedTcpLink implements Link {
 	readonly canSetBaudRate = false;
 	baudRate: number | undefined;
 	readonly #closeTimeoutMs: number;
-	readonly #dataListeners = new Set<(chunk: Buffer) => void>();
-	readonly #closeListeners = new Set<(error: LinkError | undefined) => void>();
+	readonly #listeners = new LinkListeners();
 	/** A client that connected before open() asked for it; its bytes wait in the socket until then. */
 	#waiting: Socket | undefined;
 	/** A waiting open(): takes the next client, or fails when the listener closes first. */
@@ -114,11 +114,11 @@ class AcceptedTcpLink implements Link {
 		this.baudRate = settings.baudRate;
 		this.#connection = new SocketConnection(socket, this.place, this.#closeTimeoutMs, {
 			onData: (chunk) => {
-				for (const listener of this.#dataListeners) listener(chunk);
+				this.#listeners.emitData(chunk);
 			},
 			onLost: (error) => {
 				this.#connection = undefined;
-				for (const listener of this.#closeListeners) listener(error);
+				this.#listeners.emitClose(error);
 			},
 		});
 	}
@@ -137,13 +137,11 @@ class AcceptedTcpLink implements Link {
 	}
 
 	onData(listener: (chunk: Buffer) => void): () => void {
-		this.#dataListeners.add(listener);
-		return () => this.#dataListeners.delete(listener);
+		return this.#listeners.onData(listener);
 	}
 
 	onClose(listener: (error: LinkError | undefined) => void): () => void {
-		this.#closeListeners.add(listener);
-		return () => this.#closeListeners.delete(listener);
+		return this.#listeners.onClose(listener);
 	}
 
 	async close(): Promise<void> {

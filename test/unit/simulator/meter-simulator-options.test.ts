@@ -19,6 +19,7 @@ describe('resolveMeterSimulatorOptions', () => {
 			withoutOptionSelect: 'give-up',
 			repeatWindowMs: 1500,
 			reopen: false,
+			paced: false,
 		});
 		expect(resolveMeterSimulatorOptions({profile}, {reactionTimeMs: 20}).reactionTimeMs).toBe(20);
 	});
@@ -38,5 +39,6 @@ describe('resolveMeterSimulatorOptions', () => {
 		expect(() => resolve({repeatWindowMs: Number.NaN})).toThrow(/repeatWindowMs/);
 		expect(() => resolve({withoutOptionSelect: 'retry'})).toThrow(/withoutOptionSelect .*"retry"/);
 		expect(() => resolve({faults: [{kind: 'noise-prefix', bytes: 0}]})).toThrow(/noise-prefix\.bytes/);
+		expect(() => resolve({paced: 'yes'})).toThrow(/paced must be true or false, received yes/);
 	});
 });

@@ -509,3 +509,31 @@ describe('MeterSimulator, lifecycle', () => {
 		expect(date?.values[0]?.text).toBe('260701');
 	});
 });
+
+describe('MeterSimulator, paced (for ptys, which deliver at once)', () => {
+	it('hears a request only once its five characters would have arrived at 300 Bd', async () => {
+		const {pair} = await setUp({paced: true});
+		await pair.host.write(encodeRequest());
+		// 5 characters × 10 bits ÷ 300 Bd ≈ 167 ms on the wire, the 200 ms reaction time, then the
+		// identification's first character leaves after its own 33 ms.
+		await vi.advanceTimersByTimeAsync(390);
+		expect(meterWriteTime(pair.events, '/')).toBeUndefined();
+		await vi.advanceTimersByTimeAsync(20);
+		const firstCharacterMs = (meterWriteTime(pair.events, '/') ?? 0) - START.getTime();
+		expect(firstCharacterMs).toBeGreaterThanOrEqual(398);
+		expect(firstCharacterMs).toBeLessThanOrEqual(401);
+	});
+
+	it('sends its identification one character per 33 ms at 300 Bd', async () => {
+		const {pair} = await setUp({paced: true});
+		await pair.host.write(encodeRequest());
+		await vi.advanceTimersByTimeAsync(2000);
+		const writes = pair.events.filter((event) => event.side === 'meter' && event.kind === 'write');
+		const identification = writes.filter((event) => event.timeMs < START.getTime() + 1200);
+		// `/LGZ52ZMD120APt.G03` CR LF: 21 characters, each written when its last bit would leave.
+		expect(identification).toHaveLength(21);
+		const first = identification[0]?.timeMs ?? 0;
+		const last = identification.at(-1)?.timeMs ?? 0;
+		expect(last - first).toBeCloseTo((20 * 1000) / 30, 0);
+	});
+});

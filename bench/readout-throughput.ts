@@ -1,0 +1,106 @@
+import {parseIdentification} from '../src/iec62056/identification.ts';
+import {MeterSimulator} from '../src/simulator/meter-simulator.ts';
+import {createSimulatorProfile} from '../src/simulator/simulator-profiles.ts';
+import {bitsPerCharacter, SIGN_ON_SETTINGS} from '../src/transport/link.ts';
+import {readMeter} from '../src/transport/readout-session.ts';
+import {SerialLink} from '../src/transport/serial-link.ts';
+import {openPtyPair} from '../test/helpers/pty-pair.ts';
+import {readWithSmartmeterObis} from '../test/helpers/smartmeter-obis-reader.ts';
+
+/** Readouts per reader; the median is reported. About 2.5 s each, interleaved. */
+const RUNS = 7;
+/** The simulated instant, pinned so every run carries the same telegram. */
+const AT = Date.parse('2026-03-10T12:34:56Z');
+const DATA_RATE = 9600;
+/** Pause between two readouts so the meter is idle at 300 Bd again, ms (not timed). */
+const BETWEEN_RUNS_MS = 300;
+
+/**
+ * Wall time of one mode C readout of the seed's ZMD120 telegram at 9600 Bd over a socat pty, the
+ * simulator pacing its bytes (and its hearing) at the real line rate, since a pty passes bytes at
+ * once whatever rate is set. Compared with the wire-time floor (every character's 10 bits at its rate,
+ * plus the meter's two reaction times) and with smartmeter-obis 4.0.0 reading the same simulator.
+ */
+export async function runReadoutThroughput(): Promise<string> {
+	const profile = createSimulatorProfile('zmd120');
+	const identification = parseIdentification(profile.identification);
+	const pty = await openPtyPair();
+	const simulator = new MeterSimulator(new SerialLink({path: pty.meterPath}), {
+		profile,
+		clock: () => AT,
+		paced: true,
+		// Back to 300 Bd at once after the data: the next run's request is then heard at the sign-on rate.
+		repeatWindowMs: 0,
+	});
+	try {
+		await simulator.start();
+		const ours: number[] = [];
+		const theirs: number[] = [];
+		// One untimed readout each first: native bindings loaded, code warm.
+		await readOurs(pty.hostPath);
+		await pause(BETWEEN_RUNS_MS);
+		await readWithSmartmeterObis(pty.hostPath);
+		for (let run = 0; run < RUNS; run++) {
+			await pause(BETWEEN_RUNS_MS);
+			ours.push(await readOurs(pty.hostPath));
+			await pause(BETWEEN_RUNS_MS);
+			theirs.push((await readWithSmartmeterObis(pty.hostPath)).elapsedMs);
+		}
+		if (simulator.hostErrors.length > 0) {
+			throw new Error(
+				`the simulator saw host errors: ${simulator.hostErrors.map((entry) => entry.detail).join('; ')}`,
+			);
+		}
+
+		const characterMs = (rate: number) => (bitsPerCharacter(SIGN_ON_SETTINGS) * 1000) / rate;
+		const requestCharacters = '/?!\r\n'.length;
+		const identificationCharacters = profile.identification.length + 2;
+		const ackCharacters = 6;
+		const dataCharacters = profile.dataMessage(AT).length;
+		const signOnRate = SIGN_ON_SETTINGS.baudRate;
+		const floorMs =
+			(requestCharacters + identificationCharacters + ackCharacters) * characterMs(signOnRate) +
+			dataCharacters * characterMs(DATA_RATE) +
+			2 * identification.reactionTimeMs;
+		const oursMs = median(ours);
+		const theirsMs = median(theirs);
+		const ms = (value: number) => `${Math.round(value).toLocaleString('en').padStart(6)} ms`;
+		return [
+			`readout: mode C, ZMD120 telegram, over a socat pty with the simulator paced at the line rate; median of ${RUNS} runs`,
+			`  request ${requestCharacters} + identification ${identificationCharacters} + ACK ${ackCharacters} characters at ${signOnRate} Bd, ` +
+				`data ${dataCharacters} characters at ${DATA_RATE} Bd, 2 x ${identification.reactionTimeMs} ms reaction`,
+			`  wire-time floor              ${ms(floorMs)}`,
+			`  dlms-logger                  ${ms(oursMs)}  ${(oursMs / floorMs).toFixed(3)} x floor (target <= 1.05)  [${spread(ours)}]`,
+			`  smartmeter-obis 4.0.0        ${ms(theirsMs)}  ${(theirsMs / floorMs).toFixed(3)} x floor  [${spread(theirs)}]`,
+			`  dlms-logger / smartmeter-obis: ${(oursMs / theirsMs).toFixed(2)} x its time (${Math.round(theirsMs - oursMs)} ms less per readout)`,
+		].join('\n');
+	} finally {
+		await simulator.close();
+		await pty.close();
+	}
+}
+
+async function readOurs(path: string): Promise<number> {
+	const startedAt = performance.now();
+	const result = await readMeter(new SerialLink({path}));
+	const elapsedMs = performance.now() - startedAt;
+	if (result.mode !== 'C' || result.baudRate !== DATA_RATE || !result.check.ok) {
+		throw new Error(
+			`unexpected readout: mode ${result.mode} at ${result.baudRate} Bd, check ok ${result.check.ok}`,
+		);
+	}
+	return elapsedMs;
+}
+
+function median(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function spread(values: readonly number[]): string {
+	return `min ${Math.round(Math.min(...values))}, max ${Math.round(Math.max(...values))}`;
+}
+
+function pause(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
