@@ -4,7 +4,6 @@ import type {LoadedConfig} from '../config/config-loader.ts';
 import {CycleHealthPolicy} from '../observability/health-policy.ts';
 import {type HealthServer, startHealthServer} from '../observability/health-server.ts';
 import {SelfMetrics} from '../observability/self-metrics.ts';
-import {InfluxLineWriter} from '../output/influx-line-writer.ts';
 import {LineProtocolStreamSink} from '../output/line-protocol-stream-sink.ts';
 import {LineSpool} from '../output/line-spool.ts';
 import type {PointSink} from '../output/point-sink.ts';
@@ -16,7 +15,7 @@ import type {ReadoutPlan} from '../transport/readout-session.ts';
 import {influxTargetFromConfig} from './influx-target-from-config.ts';
 import {MeterJob, type MeterJobEvent} from './meter-job.ts';
 import {PortLock} from './port-lock.ts';
-import {openSimulatedPort, SIMULATOR_PORT_PREFIX} from './simulated-port.ts';
+import {isSimulatorPort} from './simulator-port-name.ts';
 
 /** What the collector says about itself; the CLI passes a real logger. */
 export interface CollectorLog {
@@ -81,7 +80,9 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 		for (const meter of config.meters) {
 			let link = links.get(meter.port);
 			if (link === undefined) {
-				if (meter.port.startsWith(SIMULATOR_PORT_PREFIX)) {
+				if (isSimulatorPort(meter.port)) {
+					// Loaded on demand: a collector of real meters does not carry the simulator.
+					const {openSimulatedPort} = await import('./simulated-port.ts');
 					const port = await openSimulatedPort(meter.port, meter.timezone ?? config.timezone);
 					simulated.push(port);
 					link = port.link;
@@ -187,6 +188,8 @@ async function openSink(
 		maxBytes: config.spool.max_size,
 		onWarning: (message) => deps.log.warn(message),
 	});
+	// Loaded on demand: printing to stdout (the demo) does not need the InfluxDB client (about 6 MB RSS).
+	const {InfluxLineWriter} = await import('../output/influx-line-writer.ts');
 	const writer = new InfluxLineWriter(influxTargetFromConfig(config.influxdb, loaded.secrets), {
 		timeoutMs: config.influxdb.timeout,
 	});

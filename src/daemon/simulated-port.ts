@@ -2,9 +2,7 @@ import {MeterSimulator} from '../simulator/meter-simulator.ts';
 import {createSimulatorProfile} from '../simulator/simulator-profiles.ts';
 import type {Link} from '../transport/link.ts';
 import {createMemoryLinkPair} from '../transport/memory-link-pair.ts';
-
-/** `simulator:zmd120`: the built-in meter, for the demo and for trying a configuration without hardware. */
-export const SIMULATOR_PORT_PREFIX = 'simulator:';
+import {SIMULATOR_PORT_PREFIX} from './simulator-port-name.ts';
 
 export interface SimulatedPort {
 	readonly link: Link;
