@@ -170,6 +170,10 @@ export const configSchema = z
 				listen: z
 					.string()
 					.regex(/^[^:]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464')
+					// The pattern reports a missing port; this only the range.
+					.refine((listen) => !/^[^:]+:\d{1,5}$/.test(listen) || Number(listen.split(':').at(-1)) <= 65_535, {
+						message: 'port must be 0 to 65535',
+					})
 					.default('127.0.0.1:9464'),
 				unhealthy_after_cycles: z.number().int().min(1).default(3),
 			})

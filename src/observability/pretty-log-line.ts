@@ -11,13 +11,15 @@ export function formatPrettyLogLine(json: string): string {
 	} catch {
 		return json.endsWith('\n') ? json : `${json}\n`;
 	}
+	// Valid JSON that is not an object (`null`, a number) is shown as it came.
+	if (entry === null || typeof entry !== 'object') return json.endsWith('\n') ? json : `${json}\n`;
 	const {time, level, msg, err, ...fields} = entry;
 	let line = `${clockTime(time)} ${String(level ?? '')
 		.toUpperCase()
 		.padEnd(5)} ${String(msg ?? '')}`;
 	for (const [key, value] of Object.entries(fields)) line += ` ${key}=${fieldText(value)}`;
-	const error = err as {message?: unknown; stack?: unknown} | undefined;
-	if (error !== undefined) {
+	const error = err as {message?: unknown; stack?: unknown} | null | undefined;
+	if (error !== undefined && error !== null) {
 		const detail =
 			typeof error.stack === 'string' ? error.stack : String(error.message ?? JSON.stringify(err));
 		line += `\n${detail.replace(/^/gm, '    ')}`;

@@ -30,6 +30,7 @@ export class FrameInbox {
 	readonly #raw: Buffer[] = [];
 	readonly #maxRawBytes: number;
 	#rawBytes = 0;
+	#receivedBytes = 0;
 	#bytesSinceMark = 0;
 	#lastByteAt = 0;
 	#wake: (() => void) | undefined;
@@ -89,6 +90,7 @@ export class FrameInbox {
 		skipped: (frame: Frame) => void = () => undefined,
 	): Promise<Frame | InboxTimeout> {
 		const startedAt = Date.now();
+		const bytesAtStart = this.#receivedBytes;
 		for (;;) {
 			while (this.#frames.length > 0) {
 				const frame = this.#frames.shift() as Frame;
@@ -100,7 +102,8 @@ export class FrameInbox {
 			const now = Date.now();
 			if (now >= wait.deadline) return this.#timeout('deadline');
 			const quietSince = Math.max(this.#lastByteAt, startedAt);
-			const allowed = this.#lastByteAt > startedAt ? wait.interCharacterMs : wait.firstByteMs;
+			// Bytes flowing since the wait began (counted, not timed: one may arrive in the same millisecond).
+			const allowed = this.#receivedBytes > bytesAtStart ? wait.interCharacterMs : wait.firstByteMs;
 			const remaining = Math.min(quietSince + allowed, wait.deadline) - now;
 			if (remaining <= 0) return this.#timeout(now >= wait.deadline ? 'deadline' : 'silence');
 			await this.#sleep(remaining, signal);
@@ -122,6 +125,7 @@ export class FrameInbox {
 	#receive(chunk: Buffer): void {
 		this.#lastByteAt = Date.now();
 		this.#bytesSinceMark += chunk.length;
+		this.#receivedBytes += chunk.length;
 		if (this.#rawBytes < this.#maxRawBytes * 4) {
 			this.#raw.push(chunk);
 			this.#rawBytes += chunk.length;

@@ -1,0 +1,284 @@
+import {describe, expect, it} from 'vitest';
+import {type Config, configSchema} from '../../../src/config/config-schema.ts';
+
+const meter = {id: 'house', port: '/dev/ttyUSB0'};
+
+function parse(input: Record<string, unknown>): Config {
+	const result = configSchema.safeParse(input);
+	if (!result.success) throw new Error(JSON.stringify(result.error.issues));
+	return result.data;
+}
+
+/** Every problem as `path: message`, paths joined with dots. */
+function problems(input: Record<string, unknown>): string[] {
+	const result = configSchema.safeParse(input);
+	if (result.success) return [];
+	return result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+function meterProblems(fields: Record<string, unknown>): string[] {
+	return problems({meters: [{...meter, ...fields}]});
+}
+
+function influxProblems(fields: Record<string, unknown>): string[] {
+	return problems({meters: [meter], influxdb: {url: 'http://localhost:8086', ...fields}});
+}
+
+describe('configSchema defaults', () => {
+	it('writes points to the measurement meter', () => {
+		expect(parse({meters: [meter]}).measurement).toBe('meter');
+	});
+
+	it('spools to ./data/spool, at most 100 MB', () => {
+		expect(parse({meters: [meter]}).spool).toEqual({directory: './data/spool', max_size: 100_000_000});
+	});
+
+	it('writes self-metrics to dlms_logger every 60 s', () => {
+		expect(parse({meters: [meter]}).self_metrics).toEqual({measurement: 'dlms_logger', every: 60_000});
+	});
+
+	it('logs at info in the automatic format', () => {
+		expect(parse({meters: [meter]}).log).toEqual({level: 'info', format: 'auto'});
+	});
+
+	it('leaves influxdb, archive, health and timezone out unless given', () => {
+		const config = parse({meters: [meter]});
+		expect(config.influxdb).toBeUndefined();
+		expect(config.archive).toBeUndefined();
+		expect(config.health).toBeUndefined();
+		expect(config.timezone).toBeUndefined();
+	});
+
+	it('reads a meter in mode auto, checking the BCC, without wake-up', () => {
+		expect(parse({meters: [meter]}).meters[0]).toEqual({
+			...meter,
+			mode: 'auto',
+			ignore_bcc: false,
+			wake_up: false,
+		});
+	});
+
+	it('fills a given push section with 9600 Bd 7 data bits', () => {
+		expect(parse({meters: [{...meter, mode: 'D', push: {}}]}).meters[0]?.push).toEqual({
+			baud: 9600,
+			data_bits: 7,
+		});
+	});
+
+	it('listens for health on 127.0.0.1:9464, unhealthy after 3 cycles', () => {
+		expect(parse({meters: [meter], health: {}}).health).toEqual({
+			listen: '127.0.0.1:9464',
+			unhealthy_after_cycles: 3,
+		});
+	});
+
+	it('talks to InfluxDB version 2 with a 10 s timeout and batches of 5000 lines', () => {
+		const config = parse({meters: [meter], influxdb: {url: 'http://localhost:8086', bucket: 'meters'}});
+		expect(config.influxdb).toMatchObject({version: '2', timeout: 10_000, batch_lines: 5000});
+	});
+});
+
+describe('configSchema meters', () => {
+	it('needs at least one meter', () => {
+		expect(problems({meters: []})).toEqual(['meters: configure at least one meter']);
+	});
+
+	it('needs the meters list', () => {
+		expect(problems({})).toHaveLength(1);
+		expect(problems({})[0]).toMatch(/^meters: /);
+	});
+
+	it('names a duplicate id and where it first appeared', () => {
+		expect(problems({meters: [meter, {...meter, port: '/dev/ttyUSB1'}]})).toEqual([
+			'meters.1.id: duplicate id, also meters[0]',
+		]);
+	});
+
+	it('refuses a meter id spanning lines', () => {
+		expect(meterProblems({id: 'a\nb'})).toEqual(['meters.0.id: must be one line']);
+	});
+
+	it('accepts a five-field cron schedule', () => {
+		expect(meterProblems({schedule: '*/1 * * * *'})).toEqual([]);
+	});
+
+	it('accepts a six-field cron schedule with seconds', () => {
+		expect(meterProblems({schedule: '*/10 * * * * *'})).toEqual([]);
+	});
+
+	it('refuses a schedule that is not a cron expression', () => {
+		expect(meterProblems({schedule: 'every minute'})).toEqual([
+			'meters.0.schedule: expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)',
+		]);
+	});
+
+	it('refuses a cron field out of range', () => {
+		expect(meterProblems({schedule: '61 * * * *'})).toHaveLength(1);
+	});
+
+	it('takes every as a duration in ms', () => {
+		expect(parse({meters: [{...meter, every: '5m'}]}).meters[0]?.every).toBe(300_000);
+	});
+
+	it('takes a plain number for every as seconds', () => {
+		expect(parse({meters: [{...meter, every: 30}]}).meters[0]?.every).toBe(30_000);
+	});
+
+	it('refuses every below 1 s', () => {
+		expect(meterProblems({every: '500ms'})).toEqual(['meters.0.every: must be at least 1s']);
+	});
+
+	it('refuses a duration it cannot read, quoting it', () => {
+		expect(meterProblems({every: 'soon'})).toEqual([
+			'meters.0.every: every: expected a duration such as 10s, 5m or 500ms, got "soon"',
+		]);
+	});
+
+	it('refuses schedule and every together', () => {
+		expect(meterProblems({schedule: '* * * * *', every: '60s'})).toEqual([
+			'meters.0.every: give either schedule or every, not both',
+		]);
+	});
+
+	it('turns the session timeouts into ms', () => {
+		const timeouts = {identification: '1500ms', data: '10s', inter_character: 1.5, total: '3m'};
+		expect(parse({meters: [{...meter, timeouts}]}).meters[0]?.timeouts).toEqual({
+			identification: 1500,
+			data: 10_000,
+			inter_character: 1500,
+			total: 180_000,
+		});
+	});
+
+	it('refuses a negative duration', () => {
+		expect(meterProblems({timeouts: {data: -1}})).toHaveLength(1);
+	});
+
+	it('refuses a mode outside auto and A–D', () => {
+		expect(meterProblems({mode: 'E'})).toHaveLength(1);
+		expect(meterProblems({mode: 'E'})[0]).toMatch(/^meters\.0\.mode: /);
+	});
+
+	it('refuses a baud cap below 300', () => {
+		expect(meterProblems({baud_max: 150})[0]).toMatch(/^meters\.0\.baud_max: /);
+	});
+
+	it('refuses a time zone that is not an IANA name', () => {
+		expect(meterProblems({timezone: 'Mars/Olympus'})).toEqual([
+			'meters.0.timezone: expected an IANA time zone such as Europe/Berlin',
+		]);
+	});
+
+	it('accepts selection entries as codes or objects with a name', () => {
+		const select = ['1.8.1', {code: '1.6.2*01~1', name: 'peak'}];
+		expect(parse({meters: [{...meter, select}]}).meters[0]?.select).toEqual([
+			{code: '1.8.1'},
+			{code: '1.6.2*01~1', name: 'peak'},
+		]);
+	});
+
+	it('points at the selection entry that is not a code', () => {
+		const issues = meterProblems({select: ['1.8.1', 'not a code']});
+		expect(issues).toHaveLength(1);
+		expect(issues[0]).toMatch(/^meters\.0\.select\.1: /);
+	});
+
+	it('refuses push data bits other than 7 or 8', () => {
+		expect(meterProblems({push: {data_bits: 6}})[0]).toMatch(/^meters\.0\.push\.data_bits: /);
+	});
+});
+
+describe('configSchema influxdb', () => {
+	it('needs a bucket for version 2', () => {
+		expect(influxProblems({})).toEqual(['influxdb.bucket: required for version 2']);
+	});
+
+	it('needs a database for version 1.8', () => {
+		expect(influxProblems({version: '1.8'})).toEqual(['influxdb.database: required for version 1.8']);
+	});
+
+	it('needs a database for version 1', () => {
+		expect(influxProblems({version: '1'})).toEqual(['influxdb.database: required for version 1']);
+	});
+
+	it('accepts version 1 with a database and no bucket', () => {
+		expect(influxProblems({version: '1', database: 'meters'})).toEqual([]);
+	});
+
+	it('refuses a version it does not know', () => {
+		expect(influxProblems({version: '3', bucket: 'meters'})[0]).toMatch(/^influxdb\.version: /);
+	});
+
+	it('refuses a URL that is not http or https', () => {
+		expect(influxProblems({url: 'ftp://influx', bucket: 'meters'})).toEqual([
+			'influxdb.url: expected an http:// or https:// URL',
+		]);
+	});
+
+	it('refuses a token given two ways, naming both', () => {
+		expect(influxProblems({bucket: 'meters', token: 't', token_env: 'INFLUX_TOKEN'})).toEqual([
+			'influxdb.token_env: give only one of token, token_env',
+		]);
+	});
+
+	it('refuses a password given two ways, naming both', () => {
+		expect(
+			influxProblems({version: '1', database: 'm', password_env: 'P', password_file: '/run/secrets/p'}),
+		).toEqual(['influxdb.password_file: give only one of password_env, password_file']);
+	});
+
+	it('takes the timeout as a duration', () => {
+		const config = parse({meters: [meter], influxdb: {url: 'https://influx', bucket: 'b', timeout: '30s'}});
+		expect(config.influxdb?.timeout).toBe(30_000);
+	});
+});
+
+describe('configSchema other sections', () => {
+	it('reads the spool size in bytes', () => {
+		expect(parse({meters: [meter], spool: {max_size: '512KiB'}}).spool.max_size).toBe(524_288);
+	});
+
+	it('refuses a size it cannot read', () => {
+		expect(problems({meters: [meter], spool: {max_size: 'big'}})).toEqual([
+			'spool.max_size: expected a size such as 100MB or 512KiB, got "big"',
+		]);
+	});
+
+	it('refuses a health address without a port', () => {
+		expect(problems({meters: [meter], health: {listen: 'localhost'}})).toEqual([
+			'health.listen: expected host:port, e.g. 127.0.0.1:9464',
+		]);
+	});
+
+	it('refuses a health port above 65535', () => {
+		expect(problems({meters: [meter], health: {listen: '127.0.0.1:99999'}})).toHaveLength(1);
+	});
+
+	it('refuses a top-level time zone that is not an IANA name', () => {
+		expect(problems({meters: [meter], timezone: 'CEST'})).toEqual([
+			'timezone: expected an IANA time zone such as Europe/Berlin',
+		]);
+	});
+
+	it('refuses a log level it does not know', () => {
+		expect(problems({meters: [meter], log: {level: 'trace'}})[0]).toMatch(/^log\.level: /);
+	});
+});
+
+describe('configSchema strict keys', () => {
+	it('refuses an unknown top-level key', () => {
+		const issues = configSchema.safeParse({meters: [meter], update_cycle: 60}).error?.issues ?? [];
+		expect(issues).toMatchObject([{code: 'unrecognized_keys', keys: ['update_cycle']}]);
+	});
+
+	it('refuses an unknown key in a meter', () => {
+		const issues = configSchema.safeParse({meters: [{...meter, baudrate: 9600}]}).error?.issues ?? [];
+		expect(issues).toMatchObject([{code: 'unrecognized_keys', keys: ['baudrate'], path: ['meters', 0]}]);
+	});
+
+	it('refuses an unknown key in the influxdb section', () => {
+		const influxdb = {url: 'http://localhost:8086', bucket: 'b', organisation: 'home'};
+		const issues = configSchema.safeParse({meters: [meter], influxdb}).error?.issues ?? [];
+		expect(issues).toMatchObject([{code: 'unrecognized_keys', keys: ['organisation'], path: ['influxdb']}]);
+	});
+});
