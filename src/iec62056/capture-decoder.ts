@@ -1,6 +1,6 @@
 import {type ParsedDataBlock, parseDataBlock} from './data-block-parser.ts';
 import type {BlockCheck, DataBlockFrame, Frame} from './frame.ts';
-import {FrameScanner, type FrameScannerOptions} from './frame-scanner.ts';
+import {type FrameScannerOptions, scanFrames} from './frame-scanner.ts';
 import type {Identification} from './identification.ts';
 import {BlockCheckError, type ProtocolError, TruncatedBlockError} from './protocol-errors.ts';
 
@@ -34,18 +34,18 @@ export interface CaptureDecoderOptions extends FrameScannerOptions {
  * or plain text lines as people paste them. Pure: bytes in, telegrams and typed errors out.
  */
 export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions = {}): CaptureDecoding {
-	const scanner = new FrameScanner(options);
-	const frames = [...scanner.push(bytes), ...scanner.end()];
+	const frames = scanFrames(bytes, options);
 	const telegrams: DecodedTelegram[] = [];
 	const errors: ProtocolError[] = [];
 	let identification: Identification | undefined;
 	let highBitBytes = 0;
 
 	for (const frame of frames) {
-		if (frame.kind === 'data-block' || frame.kind === 'noise') highBitBytes += frame.highBitBytes;
-		if (frame.kind === 'identification') identification = frame.identification;
-		if (frame.kind === 'error') errors.push(frame.error);
+		if (frame.kind === 'noise') highBitBytes += frame.highBitBytes;
+		else if (frame.kind === 'identification') identification = frame.identification;
+		else if (frame.kind === 'error') errors.push(frame.error);
 		if (frame.kind !== 'data-block') continue;
+		highBitBytes += frame.highBitBytes;
 		const parsed = parseDataBlock(frame.text);
 		if (!frame.check.ok && !options.ignoreBlockCheck) {
 			errors.push(new BlockCheckError(frame.check.algorithm, frame.check.expected, frame.check.received));
@@ -55,16 +55,7 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 			errors.push(new TruncatedBlockError(frame.bytes.length, '"!" end mark'));
 			continue;
 		}
-		const owner = frame.identification ?? identification;
-		const telegram: DecodedTelegram = {
-			dataSets: parsed.dataSets,
-			malformed: parsed.malformed,
-			complete: true,
-			framing: frame.framing,
-			check: frame.check,
-			bytes: frame.bytes,
-		};
-		telegrams.push(owner === undefined ? telegram : {...telegram, identification: owner});
+		telegrams.push(telegramOf(parsed, frame, frame.identification ?? identification));
 		identification = undefined;
 	}
 
@@ -73,17 +64,38 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 		if (text !== undefined) {
 			const parsed = parseDataBlock(text);
 			if (parsed.dataSets.length > 0) {
-				telegrams.push({
-					...parsed,
-					...(identification === undefined ? {} : {identification}),
-					framing: 'text',
-					check: {algorithm: 'none', ok: true},
-					bytes: Buffer.from(bytes),
-				});
+				const {dataSets, malformed, complete} = parsed;
+				const check: BlockCheck = {algorithm: 'none', ok: true};
+				telegrams.push(
+					identification === undefined
+						? {dataSets, malformed, complete, framing: 'text', check, bytes: Buffer.from(bytes)}
+						: {
+								dataSets,
+								malformed,
+								complete,
+								identification,
+								framing: 'text',
+								check,
+								bytes: Buffer.from(bytes),
+							},
+				);
 			}
 		}
 	}
 	return {telegrams, errors, highBitBytes};
+}
+
+/** A telegram built in one go, in one of two fixed shapes (identification last, when known). */
+function telegramOf(
+	parsed: ParsedDataBlock,
+	frame: DataBlockFrame,
+	identification: Identification | undefined,
+): DecodedTelegram {
+	const {dataSets, malformed} = parsed;
+	const {framing, check, bytes} = frame;
+	return identification === undefined
+		? {dataSets, malformed, complete: true, framing, check, bytes}
+		: {dataSets, malformed, complete: true, framing, check, bytes, identification};
 }
 
 /** The data lines of a capture that has no framing at all: the noise after an optional identification. */

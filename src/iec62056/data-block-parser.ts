@@ -1,6 +1,13 @@
+import {
+	ADDRESS_HASH_SEED,
+	type AddressEntry,
+	addressHash,
+	addressHashStep,
+	lookupAddress,
+} from './address-table.ts';
+import {charCodes, isLatin1} from './char-codes.ts';
 import type {DataSet} from './data-set.ts';
-import {parseDataValue} from './data-value.ts';
-import {type ObisCode, obisKey, parseObisCode} from './obis-code.ts';
+import {type DataValue, parseScannedValue} from './data-value.ts';
 import {MalformedDataSetError} from './protocol-errors.ts';
 
 /** A data block parsed into data sets; malformed lines are reported beside the good sets, not instead of them. */
@@ -13,6 +20,8 @@ export interface ParsedDataBlock {
 
 const OPEN = 0x28;
 const CLOSE = 0x29;
+const STAR = 0x2a;
+const AMPERSAND = 0x26;
 const BANG = 0x21;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -23,6 +32,10 @@ const LF = 0x0a;
  * altogether; several sets may share a line; `!` may be glued to the last set; text without brackets
  * before `!` (ACE3000 junk) is reported as malformed. A bracket group at the start of a line with no
  * address continues the previous set (load-profile lines), or, at the very start, is a set with an empty key.
+ *
+ * One pass over the text's character codes (see char-codes.ts): each address is hashed while it is
+ * scanned and looked up in place (see address-table.ts), and each value is classified while its `)` is
+ * sought, so the only strings made are the ones the result holds.
  */
 export function parseDataBlock(text: string): ParsedDataBlock {
 	const dataSets: DataSet[] = [];
@@ -32,15 +45,14 @@ export function parseDataBlock(text: string): ParsedDataBlock {
 	let index = 0;
 	let complete = false;
 	const length = text.length;
-
-	const report = (at: number, reason: string, end: number) => {
-		const lineEnd = text.slice(lineStart).search(/[\r\n]/);
-		const shown = text.slice(lineStart, lineEnd < 0 ? Math.min(length, end) : lineStart + lineEnd);
-		malformed.push(new MalformedDataSetError(line, at - lineStart + 1, reason, shown));
-	};
+	// Structure is found in the byte codes; content (slices, address compare, trimming) comes from the string.
+	const latin1 = isLatin1(text);
+	const codes = charCodes(text, latin1);
+	// Addresses are compared on the codes only when these are exact.
+	const exactCodes = latin1 ? codes : undefined;
 
 	while (index < length) {
-		let code = text.charCodeAt(index);
+		let code = codes[index] as number;
 		if (code === LF) {
 			line++;
 			lineStart = ++index;
@@ -54,61 +66,76 @@ export function parseDataBlock(text: string): ParsedDataBlock {
 			complete = true;
 			break;
 		}
-		// Address: everything up to `(`. A line end or `!` first means the line is not a data set.
+		// Address: everything up to `(`. A line end or `!` first means the line is not a data set. Every
+		// character that can end it is below `*`, so most take one comparison; the hash for the address
+		// table is built on the way.
 		const addressStart = index;
+		let hash = ADDRESS_HASH_SEED;
 		while (index < length) {
-			code = text.charCodeAt(index);
-			if (code === OPEN || code === LF || code === CR || code === BANG || code === CLOSE) break;
+			code = codes[index] as number;
+			if (code <= CLOSE && (code === OPEN || code === LF || code === CR || code === BANG || code === CLOSE))
+				break;
+			hash = addressHashStep(hash, code);
 			index++;
 		}
 		if (index >= length || code !== OPEN) {
-			report(addressStart, code === CLOSE ? 'unexpected ")"' : 'no "(" after the address', index);
-			if (code === CLOSE) {
-				while (index < length && text.charCodeAt(index) !== LF) index++;
-			}
+			const reason = code === CLOSE ? 'unexpected ")"' : 'no "(" after the address';
+			malformed.push(malformedSet(text, line, lineStart, addressStart, reason, index));
+			if (code === CLOSE) index = lineEndOf(text, index, false);
 			continue;
 		}
-		const address = text.slice(addressStart, index).trim();
+		const addressEnd = index;
 		const column = addressStart - lineStart + 1;
-		const values = [];
+		// Most sets hold one value: `[value]` sizes the array for it, where push() on `[]` would reserve 16.
+		let values: DataValue[] | undefined;
 		let broken = false;
-		while (index < length && text.charCodeAt(index) === OPEN) {
+		while (index < length && codes[index] === OPEN) {
 			const valueStart = index + 1;
 			let end = valueStart;
+			let star = -1;
+			// `&` or padding (space, tab, NUL, CR) anywhere: the value needs the general parse.
+			let special = false;
 			while (end < length) {
-				code = text.charCodeAt(end);
-				if (code === CLOSE || code === LF || code === OPEN) break;
+				code = codes[end] as number;
+				if (code <= STAR) {
+					if (code === CLOSE || code === LF || code === OPEN) break;
+					if (code === STAR) {
+						if (star < 0) star = end;
+					} else if (code === AMPERSAND || code === 0x20 || code === 0x09 || code === 0 || code === CR) {
+						special = true;
+					}
+				}
 				end++;
 			}
 			if (end >= length || code !== CLOSE) {
-				report(
-					index,
+				const reason =
 					end >= length
 						? 'unterminated "("'
 						: code === OPEN
 							? '"(" inside a value'
-							: 'line ends inside "( )"',
-					end,
-				);
+							: 'line ends inside "( )"';
+				malformed.push(malformedSet(text, line, lineStart, index, reason, end));
 				broken = true;
-				index = end;
 				// Skip the rest of the broken line; the next line starts a new set.
-				while (index < length && text.charCodeAt(index) !== LF) index++;
+				index = lineEndOf(text, end, false);
 				break;
 			}
-			values.push(parseDataValue(text.slice(valueStart, end)));
+			const value = parseScannedValue(text, valueStart, end, star, special);
+			if (values === undefined) values = [value];
+			else values.push(value);
 			index = end + 1;
 		}
-		if (broken) continue;
-		if (address === '') {
-			const previous = dataSets.at(-1);
+		if (broken || values === undefined) continue;
+		const entry = addressOf(text, codes, exactCodes, addressStart, addressEnd, hash);
+		if (entry.address === '') {
+			const previous = dataSets[dataSets.length - 1];
 			if (previous !== undefined) {
-				dataSets[dataSets.length - 1] = {...previous, values: [...previous.values, ...values]};
+				dataSets[dataSets.length - 1] = dataSet(previous, [...previous.values, ...values]);
 				continue;
 			}
 			// A block that opens with a bare value (`(/SX330)` on the AUX SX330): kept with an empty key, not dropped.
 		}
-		const {obis, key} = addressInfo(address);
+		const {address, obis, key} = entry;
 		dataSets.push(
 			obis === undefined ? {address, key, values, line, column} : {address, obis, key, values, line, column},
 		);
@@ -116,23 +143,72 @@ export function parseDataBlock(text: string): ParsedDataBlock {
 	return {dataSets, malformed, complete};
 }
 
-interface AddressInfo {
-	readonly obis?: ObisCode;
-	readonly key: string;
+/**
+ * The table entry for the address in `text[start, end)`, trimmed as String#trim would. `hash` covers
+ * the untrimmed range, which is what almost every meter sends; only padded addresses are hashed again.
+ * `codes` are the text's codes (a character beyond Latin-1 reads as 0xFF, never plain), `exactCodes`
+ * the same when they are exact.
+ */
+function addressOf(
+	text: string,
+	codes: Uint8Array,
+	exactCodes: Uint8Array | undefined,
+	start: number,
+	end: number,
+	hash: number,
+): AddressEntry {
+	if (start < end && isPlain(codes[start] as number) && isPlain(codes[end - 1] as number)) {
+		return lookupAddress(text, exactCodes, start, end, hash);
+	}
+	while (start < end && isTrimmed(text.charCodeAt(start))) start++;
+	while (end > start && isTrimmed(text.charCodeAt(end - 1))) end--;
+	if (start < end && (text.charCodeAt(start) > 0x7f || text.charCodeAt(end - 1) > 0x7f)) {
+		// Beyond ASCII, String#trim knows more white space (NBSP, U+2000…); let it decide.
+		const address = text.slice(start, end).trim();
+		return lookupAddress(address, undefined, 0, address.length, addressHash(address, 0, address.length));
+	}
+	return lookupAddress(text, exactCodes, start, end, addressHash(text, start, end));
 }
 
-// A meter sends the same addresses in every readout: remember what each one parses to. Bounded, so
-// a stream of garbage addresses cannot grow it (cleared when full; entries are cheap to rebuild).
-const ADDRESS_CACHE = new Map<string, AddressInfo>();
-const ADDRESS_CACHE_SIZE = 4096;
+/** An ASCII character String#trim keeps. */
+function isPlain(code: number): boolean {
+	return code > 0x20 && code <= 0x7f;
+}
 
-function addressInfo(address: string): AddressInfo {
-	const cached = ADDRESS_CACHE.get(address);
-	if (cached !== undefined) return cached;
-	const obis = address === '' ? undefined : parseObisCode(address);
-	const info: AddressInfo =
-		obis === undefined ? {key: address.replace(/^\d{1,3}-\d{1,3}:/, '')} : {obis, key: obisKey(obis)};
-	if (ADDRESS_CACHE.size >= ADDRESS_CACHE_SIZE) ADDRESS_CACHE.clear();
-	ADDRESS_CACHE.set(address, info);
-	return info;
+/** The ASCII white space String#trim removes (line ends cannot occur inside an address). */
+function isTrimmed(code: number): boolean {
+	return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+}
+
+/** A set continued by a bare bracket group on the next line: same set, more values. */
+function dataSet(previous: DataSet, values: DataValue[]): DataSet {
+	const {address, obis, key, line, column} = previous;
+	return obis === undefined
+		? {address, key, values, line, column}
+		: {address, obis, key, values, line, column};
+}
+
+/** Index of the next LF (or CR too, when `stopAtCr`) from `index`, or the text's length. */
+function lineEndOf(text: string, index: number, stopAtCr: boolean): number {
+	const length = text.length;
+	while (index < length) {
+		const code = text.charCodeAt(index);
+		if (code === LF || (stopAtCr && code === CR)) break;
+		index++;
+	}
+	return index;
+}
+
+/** The error for a bad set at `at`; it shows the line up to its end (or up to `end` on the last line). */
+function malformedSet(
+	text: string,
+	line: number,
+	lineStart: number,
+	at: number,
+	reason: string,
+	end: number,
+): MalformedDataSetError {
+	const lineEnd = lineEndOf(text, lineStart, true);
+	const shown = text.slice(lineStart, lineEnd < text.length ? lineEnd : Math.min(text.length, end));
+	return new MalformedDataSetError(line, at - lineStart + 1, reason, shown);
 }

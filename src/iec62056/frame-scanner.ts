@@ -1,8 +1,9 @@
+import {plainRun} from './byte-fold.ts';
 import {ACK, BANG, CR, EOT, ETX, LF, NAK, SLASH, SOH, STX} from './control-characters.ts';
 import {crc16} from './crc16.ts';
 import type {BlockCheck, Frame} from './frame.ts';
-import {GrowableBytes} from './growable-bytes.ts';
-import {parseIdentification} from './identification.ts';
+import {GrowableBytes, plainView} from './growable-bytes.ts';
+import {type Identification, parseIdentification} from './identification.ts';
 import {parseOptionSelect} from './option-select.ts';
 import {FrameOverflowError, ProtocolError, TruncatedBlockError} from './protocol-errors.ts';
 import {parseRequest} from './request-message.ts';
@@ -55,6 +56,8 @@ export class FrameScanner {
 	#identification: {frame: Extract<Frame, {kind: 'identification'}>; gap: number[]} | undefined;
 	/** Offset in #message where a push telegram's data starts (after its identification line). */
 	#pushTextStart = 0;
+	/** The parsed identification line a push telegram began with. */
+	#pushIdentification: Identification | undefined;
 	#pushBang = 0;
 	#inBracket = false;
 	#atLineStart = true;
@@ -78,12 +81,64 @@ export class FrameScanner {
 		this.#stripParity = merged.parity === 'strip-even';
 	}
 
+	/** Forgets all input so far, unfinished messages and noise included: as good as a new scanner. */
+	reset(): void {
+		this.#message.clear();
+		this.#noise.clear();
+		this.#noiseHighBits = 0;
+		this.#state = 'idle';
+		this.#bcc = 0;
+		this.#terminator = 'etx';
+		this.#isCommand = false;
+		this.#highBitBytes = 0;
+		this.#parityErrors = 0;
+		this.#identification = undefined;
+		this.#pushTextStart = 0;
+		this.#pushBang = 0;
+		this.#pushIdentification = undefined;
+		this.#inBracket = false;
+		this.#atLineStart = true;
+		this.#lastIdleByte = -1;
+		this.#frames = [];
+	}
+
+	/** True when this scanner was built with these options (after defaults), so it can serve them again. */
+	#serves(options: FrameScannerOptions): boolean {
+		return (
+			(options.maxMessageBytes ?? DEFAULT_FRAME_SCANNER_OPTIONS.maxMessageBytes) === this.#maxMessageBytes &&
+			((options.parity ?? DEFAULT_FRAME_SCANNER_OPTIONS.parity) === 'strip-even') === this.#stripParity
+		);
+	}
+
+	/**
+	 * Every frame of a whole capture, input end included, from a scanner kept for the purpose: a capture
+	 * decoder called once per telegram would otherwise spend more on building a scanner (and its
+	 * buffers) than on scanning. Synchronous, so one scanner per options suffices; it is reset first.
+	 */
+	static scanWhole(bytes: Uint8Array, options: FrameScannerOptions = {}): Frame[] {
+		let scanner = FrameScanner.#whole;
+		if (scanner === undefined || !scanner.#serves(options)) {
+			scanner = new FrameScanner(options);
+			FrameScanner.#whole = scanner;
+		}
+		scanner.reset();
+		const frames = scanner.push(bytes);
+		const rest = scanner.end();
+		for (const frame of rest) frames.push(frame);
+		return frames;
+	}
+
+	static #whole: FrameScanner | undefined;
+
 	/** Feeds a chunk; returns the frames it completed, in order. */
-	push(chunk: Uint8Array): Frame[] {
+	push(input: Uint8Array): Frame[] {
+		// Runs are appended as views of the chunk: views of a plain Uint8Array are the cheap kind.
+		const chunk = plainView(input);
 		for (let index = 0; index < chunk.length; index++) {
 			if (!this.#stripParity) {
 				if (this.#state === 'block') index = this.#blockRun(chunk, index);
 				else if (this.#state === 'push') index = this.#pushRun(chunk, index);
+				else if (this.#state === 'line') index = this.#lineRun(chunk, index);
 			}
 			if (index >= chunk.length) break;
 			let byte = chunk[index] as number;
@@ -285,16 +340,11 @@ export class FrameScanner {
 	#blockRun(chunk: Uint8Array, start: number): number {
 		const room = this.#maxMessageBytes - this.#message.length;
 		const limit = Math.min(chunk.length, start + Math.max(0, room));
-		let bcc = this.#bcc;
-		let index = start;
-		for (; index < limit; index++) {
-			const byte = chunk[index] as number;
-			if (byte === ETX || byte === EOT || byte > 0x7f) break;
-			bcc ^= byte;
-		}
-		this.#bcc = bcc;
-		this.#message.append(chunk, start, index);
-		return index;
+		const run = plainRun(chunk, start, limit);
+		const end = Math.floor(run / 256);
+		this.#bcc ^= run & 0xff;
+		this.#message.append(chunk, start, end);
+		return end;
 	}
 
 	/**
@@ -310,6 +360,13 @@ export class FrameScanner {
 		let index = start;
 		for (; index < limit; index++) {
 			const byte = chunk[index] as number;
+			// Digits, letters and the punctuation of numbers and codes (`*+,-.` and 0x30–0x7F) only clear
+			// the line start: one comparison, and one more to stop at `/`.
+			if ((byte - 0x2a) >>> 0 <= 0x55) {
+				if (byte === SLASH) break;
+				atLineStart = false;
+				continue;
+			}
 			if (byte === LF || byte === CR) {
 				atLineStart = true;
 				inBracket = false;
@@ -322,6 +379,22 @@ export class FrameScanner {
 		}
 		this.#atLineStart = atLineStart;
 		this.#inBracket = inBracket;
+		this.#message.append(chunk, start, index);
+		return index;
+	}
+
+	/**
+	 * The body of an identification (or request) line, a run at a time: bytes up to the LF, or up to
+	 * anything the per-byte path must judge (STX, SOH, a byte with bit 7 set, the line-length limit),
+	 * are appended at once. Returns the first index not consumed.
+	 */
+	#lineRun(chunk: Uint8Array, start: number): number {
+		const limit = Math.min(chunk.length, start + Math.max(0, MAX_LINE_BYTES - this.#message.length));
+		let index = start;
+		for (; index < limit; index++) {
+			const byte = chunk[index] as number;
+			if (byte === LF || byte === STX || byte === SOH || byte > 0x7f) break;
+		}
 		this.#message.append(chunk, start, index);
 		return index;
 	}
@@ -395,8 +468,9 @@ export class FrameScanner {
 		this.#state = 'push';
 		this.#message.clear();
 		this.#message.append(identification.frame.bytes);
-		this.#message.append(Uint8Array.from(identification.gap));
+		for (const byte of identification.gap) this.#message.push(byte);
 		this.#pushTextStart = this.#message.length;
+		this.#pushIdentification = identification.frame.identification;
 		this.#identification = undefined;
 		this.#lastIdleByte = -1;
 		this.#inBracket = false;
@@ -440,7 +514,6 @@ export class FrameScanner {
 			const received = Number.parseInt(trailer, 16);
 			check = {algorithm: 'crc16', ok: expected === received, expected, received};
 		}
-		const identificationLine = bytes.toString('latin1', 0, this.#pushTextStart).replace(/[\r\n]+$/, '');
 		this.#state = 'idle';
 		this.#frames.push({
 			kind: 'data-block',
@@ -448,7 +521,8 @@ export class FrameScanner {
 			text: bytes.toString('latin1', this.#pushTextStart, this.#pushBang),
 			terminator: 'bang',
 			check,
-			identification: parseIdentification(identificationLine),
+			// The line the telegram began with, parsed when it arrived (same text up to its line end).
+			identification: this.#pushIdentification as Identification,
 			highBitBytes: this.#highBitBytes,
 			parityErrors: this.#parityErrors,
 			bytes,
@@ -493,6 +567,5 @@ export class FrameScanner {
 
 /** Convenience for whole captures: every frame in `bytes`, input end included. */
 export function scanFrames(bytes: Uint8Array, options?: FrameScannerOptions): Frame[] {
-	const scanner = new FrameScanner(options);
-	return [...scanner.push(bytes), ...scanner.end()];
+	return FrameScanner.scanWhole(bytes, options);
 }

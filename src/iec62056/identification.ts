@@ -34,29 +34,41 @@ export function parseIdentification(line: string): Identification {
 		throw new MalformedMessageError('identification', 'shorter than "/XXXZ"', line);
 	}
 	const manufacturer = line.slice(1, 4);
-	if (!/^[A-Za-z]{3}$/.test(manufacturer)) {
+	if (!isLetter(line.charCodeAt(1)) || !isLetter(line.charCodeAt(2)) || !isLetter(line.charCodeAt(3))) {
 		throw new MalformedMessageError('identification', 'manufacturer is not three letters', line);
 	}
 	const baudChar = line.charAt(4);
 	const enhanced: string[] = [];
 	let position = 5;
 	// Any number of `\W` pairs may follow the baud character; a backslash elsewhere is part of the id.
-	while (line.charAt(position) === '\\' && position + 1 < line.length) {
+	while (line.charCodeAt(position) === BACKSLASH && position + 1 < line.length) {
 		enhanced.push(line.charAt(position + 1));
 		position += 2;
 	}
 	const ident = line.slice(position);
-	const third = manufacturer.charAt(2);
+	const {mode, baudRate} = baudCharacter(baudChar);
 	return {
 		manufacturer,
 		baudChar,
-		...baudCharacter(baudChar),
+		mode,
+		baudRate,
 		enhanced,
 		ident,
-		reactionTimeMs: third === third.toLowerCase() ? 20 : 200,
+		// A lower-case third letter announces the 20 ms reaction time.
+		reactionTimeMs: isLowerCase(line.charCodeAt(3)) ? 20 : 200,
 		binaryModeCapable: enhanced.includes('2'),
 		overlong: ident.length > MAX_IDENT_LENGTH,
 	};
+}
+
+const BACKSLASH = 0x5c;
+
+function isLetter(code: number): boolean {
+	return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
+function isLowerCase(code: number): boolean {
+	return code >= 0x61 && code <= 0x7a;
 }
 
 /** Formats an identification line (without CR LF); the inverse of parseIdentification. */

@@ -68,9 +68,19 @@ export class MalformedDataSetError extends ProtocolError {
 	readonly text: string;
 
 	constructor(line: number, column: number, reason: string, text: string) {
-		super(`data set at line ${line}, column ${column}: ${reason} in ${JSON.stringify(text)}`, {
-			retryable: false,
-		});
+		// A malformed set is a finding about the meter's data, returned beside the good sets and never
+		// thrown: where in the parser it was found tells nobody anything. So its stack holds only the
+		// message line; walking the stack is most of what an Error costs, and a meter that sends junk
+		// in every readout (ACE3000) would pay it every time.
+		const stackTraceLimit = Error.stackTraceLimit;
+		Error.stackTraceLimit = 0;
+		try {
+			super(`data set at line ${line}, column ${column}: ${reason} in ${JSON.stringify(text)}`, {
+				retryable: false,
+			});
+		} finally {
+			Error.stackTraceLimit = stackTraceLimit;
+		}
 		this.line = line;
 		this.column = column;
 		this.reason = reason;

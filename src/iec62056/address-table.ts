@@ -1,0 +1,97 @@
+import {isLatin1} from './char-codes.ts';
+import {type ObisCode, obisKey, parseObisCode} from './obis-code.ts';
+
+/** What a data set's address parses to: the address text itself, its OBIS code (if it is one) and key. */
+export interface AddressEntry {
+	readonly address: string;
+	readonly obis: ObisCode | undefined;
+	readonly key: string;
+	readonly hash: number;
+	/** The address as Latin-1 bytes, for comparing in place; undefined when it has wider characters. */
+	readonly codes: Uint8Array | undefined;
+}
+
+// A meter sends the same addresses in every readout, so each is parsed once and remembered. Looked up
+// straight from the block text (hash and compare in place), a known address costs no string at all.
+// Bounded: 4096 slots, a few probes each; a full neighbourhood evicts, so garbage cannot grow it.
+const SLOTS = 4096;
+const MASK = SLOTS - 1;
+const PROBES = 8;
+const table: (AddressEntry | undefined)[] = new Array<AddressEntry | undefined>(SLOTS).fill(undefined);
+
+/** The FNV-1a start value: hash an address with `hash = addressHashStep(hash, code)` per character. */
+export const ADDRESS_HASH_SEED = 0x811c9dc5;
+
+/** One FNV-1a step; exported so the block parser can hash an address while it scans for `(`. */
+export function addressHashStep(hash: number, code: number): number {
+	return Math.imul(hash ^ code, 0x01000193);
+}
+
+/** The hash of `source[start, end)` that lookupAddress expects. */
+export function addressHash(source: string, start: number, end: number): number {
+	let hash = ADDRESS_HASH_SEED;
+	for (let index = start; index < end; index++) hash = addressHashStep(hash, source.charCodeAt(index));
+	return hash;
+}
+
+/**
+ * The entry for the address `source[start, end)`, which the caller has already trimmed, given its
+ * addressHash. `codes`, when given, holds the same characters as bytes at the same indexes (see
+ * char-codes.ts) and makes the comparison cheaper. `address` equals the text exactly; `obis` and
+ * `key` are as parseObisCode and obisKey give them.
+ */
+export function lookupAddress(
+	source: string,
+	codes: Uint8Array | undefined,
+	start: number,
+	end: number,
+	hash: number,
+): AddressEntry {
+	const length = end - start;
+	// FNV-1a leaves the low bits of short, similar addresses (`1.8.0`, `1.8.1`) clustered: mix them.
+	let mixed = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d);
+	mixed ^= mixed >>> 12;
+	const home = mixed & MASK;
+	for (let probe = 0; probe < PROBES; probe++) {
+		const entry = table[(home + probe) & MASK];
+		if (entry === undefined) break;
+		if (entry.hash !== hash || entry.address.length !== length) continue;
+		if (codes === undefined ? sameText(entry.address, source, start) : sameBytes(entry.codes, codes, start)) {
+			return entry;
+		}
+	}
+	let slot = home;
+	for (let probe = 0; probe < PROBES; probe++) {
+		if (table[(home + probe) & MASK] === undefined) {
+			slot = (home + probe) & MASK;
+			break;
+		}
+	}
+	const entry = parseAddress(source.slice(start, end), hash);
+	table[slot] = entry;
+	return entry;
+}
+
+/** `address` occurs in `source` at `start` (the caller has checked the length). */
+function sameText(address: string, source: string, start: number): boolean {
+	for (let index = 0; index < address.length; index++) {
+		if (address.charCodeAt(index) !== source.charCodeAt(start + index)) return false;
+	}
+	return true;
+}
+
+/** Same as sameText on the byte codes; `own` is undefined for an address beyond Latin-1 (never equal). */
+function sameBytes(own: Uint8Array | undefined, codes: Uint8Array, start: number): boolean {
+	if (own === undefined) return false;
+	for (let index = 0; index < own.length; index++) {
+		if (own[index] !== codes[start + index]) return false;
+	}
+	return true;
+}
+
+function parseAddress(address: string, hash: number): AddressEntry {
+	const obis = address === '' ? undefined : parseObisCode(address);
+	// A non-OBIS address is known by itself without the `A-B:` channel prefix (`1-1:30D` → `30D`).
+	const key = obis === undefined ? address.replace(/^\d{1,3}-\d{1,3}:/, '') : obisKey(obis);
+	return {address, obis, key, hash, codes: isLatin1(address) ? Buffer.from(address, 'latin1') : undefined};
+}

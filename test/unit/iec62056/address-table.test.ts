@@ -1,0 +1,47 @@
+import {describe, expect, it} from 'vitest';
+import {addressHash, lookupAddress} from '../../../src/iec62056/address-table.ts';
+import {charCodes} from '../../../src/iec62056/char-codes.ts';
+
+function lookup(text: string, start = 0, end = text.length) {
+	return lookupAddress(text, undefined, start, end, addressHash(text, start, end));
+}
+
+describe('lookupAddress', () => {
+	it('parses an OBIS address into its code and key', () => {
+		const entry = lookup('1-0:1.8.0*255');
+		expect(entry.address).toBe('1-0:1.8.0*255');
+		expect(entry.key).toBe('1.8.0');
+		expect(entry.obis).toMatchObject({a: 1, b: 0, c: '1', d: '8', e: '0'});
+	});
+
+	it('keeps a non-OBIS address opaque, keyed without its channel', () => {
+		const entry = lookup('1-1:30D');
+		expect(entry.obis).toBeUndefined();
+		expect(entry.key).toBe('30D');
+	});
+
+	it('returns the same entry for the same address found anywhere in a text', () => {
+		const first = lookup('xx1.8.1(', 2, 7);
+		const second = lookup('1.8.1', 0, 5);
+		expect(second).toBe(first);
+	});
+
+	it('tells addresses apart that hash alike in their low bits', () => {
+		const keys = ['1.8.0', '1.8.1', '1.8.2', '2.8.0', '2.8.1', '2.8.2'].map((address) => lookup(address).key);
+		expect(keys).toEqual(['1.8.0', '1.8.1', '1.8.2', '2.8.0', '2.8.1', '2.8.2']);
+	});
+
+	it('compares in place through the byte codes when given', () => {
+		const text = '1-1:C.3.4(x)';
+		const codes = charCodes(text, true);
+		const entry = lookupAddress(text, codes, 0, 9, addressHash(text, 0, 9));
+		expect(entry.key).toBe('C.3.4');
+		expect(lookup('1-1:C.3.4')).toBe(entry);
+	});
+
+	it('stays correct when far more addresses than slots come by', () => {
+		for (let index = 0; index < 20_000; index++) lookup(`1.8.${index % 256}*${index % 100}`);
+		expect(lookup('1-1:1.6.2*01').key).toBe('1.6.2*01');
+		expect(lookup('F.F').key).toBe('F.F');
+	});
+});
