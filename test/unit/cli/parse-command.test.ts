@@ -1,12 +1,12 @@
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {PassThrough, Readable} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {type ParseOptions, runParse} from '../../../src/cli/parse-command.ts';
 import type {ReadoutJson} from '../../../src/cli/readout-json.ts';
 import {encodeTelegram} from '../../../src/iec62056/telegram-encoder.ts';
+import {capturedIo} from '../../helpers/captured-io.ts';
 
 const fixtures = new URL('../../fixtures/telegrams/', import.meta.url).pathname;
 const zmd120 = join(fixtures, 'landisgyr-zmd120-c/input.bin');
@@ -16,20 +16,14 @@ const ace3000 = join(fixtures, 'itron-ace3000-c/input.bin');
 const defaults: ParseOptions = {format: 'table', verbose: false, ignoreBcc: false};
 
 async function run(file: string, options: Partial<ParseOptions> = {}, stdin: Uint8Array = new Uint8Array()) {
-	const stdout = new PassThrough();
-	const stderr = new PassThrough();
-	const out: Buffer[] = [];
-	const err: Buffer[] = [];
-	stdout.on('data', (chunk: Buffer) => out.push(chunk));
-	stderr.on('data', (chunk: Buffer) => err.push(chunk));
-	const input = Object.assign(Readable.from([Buffer.from(stdin)]), {isTTY: false});
+	const io = capturedIo(stdin);
 	let error: unknown;
 	try {
-		await runParse(file, {...defaults, ...options}, {stdin: input, stdout, stderr});
+		await runParse(file, {...defaults, ...options}, io);
 	} catch (caught) {
 		error = caught;
 	}
-	return {stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), error};
+	return {stdout: io.out(), stderr: io.err(), error};
 }
 
 let directory: string;

@@ -6,12 +6,14 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} fr
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {describeReadout, type ReadFlags, runRead} from '../../../src/cli/read-command.ts';
 import type {ReadoutJson} from '../../../src/cli/readout-json.ts';
-import {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
+import type {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
 import type {SimulatorFault} from '../../../src/simulator/simulator-fault.ts';
 import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
-import {createMemoryLinkPair, type MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
+import type {MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
 import {ReadoutError} from '../../../src/transport/readout-errors.ts';
 import type {ReadoutResult} from '../../../src/transport/readout-session.ts';
+import {capturedIo} from '../../helpers/captured-io.ts';
+import {settleWithFakeTimers, startSimulatedLine} from '../../helpers/fake-timer-meter.ts';
 
 const IDENTIFICATION = '/LGZ52ZMD120APt.G03\r\n';
 const defaults: ReadFlags = {format: 'table', verbose: false, mode: 'auto', ignoreBcc: false, wakeUp: false};
@@ -36,47 +38,20 @@ afterEach(async () => {
 });
 
 async function startMeter(profile = 'zmd120', faults: SimulatorFault[] = []): Promise<void> {
-	pair = createMemoryLinkPair({paced: true});
-	simulator = new MeterSimulator(pair.meter, {
-		profile: createSimulatorProfile(profile),
-		faults,
-		hangUp: () => pair.hangUp('meter'),
-	});
-	await simulator.start();
+	({pair, simulator} = await startSimulatedLine(createSimulatorProfile(profile), {faults}));
 }
 
 /** Runs `read memory` to its end under fake timers, with the simulator on the other end of the line. */
 async function read(flags: Partial<ReadFlags> = {}) {
-	const stdout = new PassThrough();
-	const stderr = new PassThrough();
-	const out: Buffer[] = [];
-	const err: Buffer[] = [];
-	stdout.on('data', (chunk: Buffer) => out.push(chunk));
-	stderr.on('data', (chunk: Buffer) => err.push(chunk));
+	const io = capturedIo();
 	const opened: string[] = [];
 	const openLink = (port: string) => {
 		opened.push(port);
 		return pair.host;
 	};
-	let settled = false;
-	let error: unknown;
-	const running = runRead(
-		'memory',
-		{...defaults, ...flags},
-		{stdin: Readable.from([]), stdout, stderr},
-		{openLink},
-	).then(
-		() => {
-			settled = true;
-		},
-		(caught: unknown) => {
-			settled = true;
-			error = caught;
-		},
-	);
-	for (let step = 0; step < 10_000 && !settled; step++) await vi.advanceTimersByTimeAsync(100);
-	await running;
-	return {stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), error, opened};
+	const outcome = await settleWithFakeTimers(runRead('memory', {...defaults, ...flags}, io, {openLink}));
+	const error = outcome instanceof Error ? outcome : undefined;
+	return {stdout: io.out(), stderr: io.err(), error, opened};
 }
 
 describe('read, table output', () => {

@@ -1,17 +1,17 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
+import type {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
 import type {MeterSimulatorOptions} from '../../../src/simulator/meter-simulator-options.ts';
 import type {SimulatorProfile} from '../../../src/simulator/simulator-profile.ts';
 import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
 import type {Link} from '../../../src/transport/link.ts';
-import {
-	createMemoryLinkPair,
-	type MemoryLinkPair,
-	type MemoryLinkPairOptions,
-	type WireEvent,
+import type {
+	MemoryLinkPair,
+	MemoryLinkPairOptions,
+	WireEvent,
 } from '../../../src/transport/memory-link-pair.ts';
 import {ReadoutError} from '../../../src/transport/readout-errors.ts';
 import {type ReadoutOptions, type ReadoutResult, readMeter} from '../../../src/transport/readout-session.ts';
+import {settleWithFakeTimers, startSimulatedLine} from '../../helpers/fake-timer-meter.ts';
 
 // §8c of docs/iec62056-21.md, handshake and timing cases 7–11, 13 and 17, on the paced in-memory line:
 // every byte takes its 10 bits of line time at the sender's rate, so pair.events carries real line times.
@@ -36,9 +36,7 @@ async function startMeter(
 	options: Omit<MeterSimulatorOptions, 'profile'> = {},
 	line: MemoryLinkPairOptions = {},
 ): Promise<MeterSimulator> {
-	pair = createMemoryLinkPair({paced: true, ...line});
-	simulator = new MeterSimulator(pair.meter, {profile, hangUp: () => pair.hangUp('meter'), ...options});
-	await simulator.start();
+	({pair, simulator} = await startSimulatedLine(profile, options, line));
 	return simulator;
 }
 
@@ -47,19 +45,7 @@ async function read(
 	options: ReadoutOptions = {},
 	link: Link = pair.host,
 ): Promise<ReadoutResult | ReadoutError> {
-	let outcome: ReadoutResult | ReadoutError | undefined;
-	const running = readMeter(link, options).then(
-		(result) => {
-			outcome = result;
-		},
-		(error: unknown) => {
-			outcome = error as ReadoutError;
-		},
-	);
-	for (let step = 0; step < 10_000 && outcome === undefined; step++) await vi.advanceTimersByTimeAsync(100);
-	await running;
-	if (outcome === undefined) throw new Error('the readout never finished');
-	return outcome;
+	return (await settleWithFakeTimers(readMeter(link, options))) as ReadoutResult | ReadoutError;
 }
 
 function expectResult(outcome: ReadoutResult | ReadoutError): ReadoutResult {

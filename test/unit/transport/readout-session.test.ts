@@ -1,10 +1,11 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
+import type {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
 import type {SimulatorFault} from '../../../src/simulator/simulator-fault.ts';
 import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
 import {createMemoryLinkPair, type MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
 import {ReadoutError} from '../../../src/transport/readout-errors.ts';
 import {type ReadoutOptions, type ReadoutResult, readMeter} from '../../../src/transport/readout-session.ts';
+import {settleWithFakeTimers, startSimulatedLine} from '../../helpers/fake-timer-meter.ts';
 
 let pair: MemoryLinkPair;
 let simulator: MeterSimulator | undefined;
@@ -19,31 +20,13 @@ afterEach(async () => {
 });
 
 async function startMeter(profile: string, faults: SimulatorFault[] = [], latencyMs = 0) {
-	pair = createMemoryLinkPair({paced: true, latencyMs});
-	simulator = new MeterSimulator(pair.meter, {
-		profile: createSimulatorProfile(profile),
-		faults,
-		hangUp: () => pair.hangUp('meter'),
-	});
-	await simulator.start();
+	({pair, simulator} = await startSimulatedLine(createSimulatorProfile(profile), {faults}, {latencyMs}));
 	return simulator;
 }
 
 /** Runs a readout to its end under fake timers; returns the result or the error. */
 async function read(options: ReadoutOptions = {}): Promise<ReadoutResult | ReadoutError> {
-	let outcome: ReadoutResult | ReadoutError | undefined;
-	const running = readMeter(pair.host, options).then(
-		(result) => {
-			outcome = result;
-		},
-		(error: unknown) => {
-			outcome = error as ReadoutError;
-		},
-	);
-	for (let step = 0; step < 10_000 && outcome === undefined; step++) await vi.advanceTimersByTimeAsync(100);
-	await running;
-	if (outcome === undefined) throw new Error('the readout never finished');
-	return outcome;
+	return (await settleWithFakeTimers(readMeter(pair.host, options))) as ReadoutResult | ReadoutError;
 }
 
 function expectResult(outcome: ReadoutResult | ReadoutError): ReadoutResult {
