@@ -93,6 +93,8 @@ const meter = z
 				data: duration('data').optional(),
 				inter_character: duration('inter_character').optional(),
 				total: duration('total').optional(),
+				/** Extra wait after the ACK left the host, before the rate switch (USB adapters that buffer). */
+				settle: duration('settle').optional(),
 			})
 			.optional(),
 	})

@@ -218,6 +218,7 @@ export class MeterJob {
 			...(timeouts.data === undefined ? {} : {dataTimeoutMs: timeouts.data}),
 			...(timeouts.inter_character === undefined ? {} : {interCharacterTimeoutMs: timeouts.inter_character}),
 			...(timeouts.total === undefined ? {} : {totalTimeoutMs: timeouts.total}),
+			...(timeouts.settle === undefined ? {} : {settleMs: timeouts.settle}),
 		};
 	}
 }

@@ -25,6 +25,8 @@ export interface SpooledSinkOptions {
 	/** Lines per request. Default 5000 (InfluxDB recommends 5000 per batch). */
 	readonly batchLines?: number;
 	readonly backoff?: RetryBackoffOptions;
+	/** Shortest wait after a configuration failure (401, 403, 404), ms. Default 60 000. */
+	readonly holdDelayMs?: number;
 	readonly onEvent?: (event: SpoolEvent) => void;
 }
 
@@ -45,6 +47,7 @@ export class SpooledSink implements PointSink {
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#failedAttempts = 0;
 	#closed = false;
+	readonly #holdDelayMs: number;
 
 	constructor(options: SpooledSinkOptions) {
 		const batchLines = options.batchLines ?? 5000;
@@ -56,6 +59,7 @@ export class SpooledSink implements PointSink {
 		this.#batchLines = batchLines;
 		this.#backoff = new RetryBackoff(options.backoff);
 		this.#onEvent = options.onEvent ?? (() => undefined);
+		this.#holdDelayMs = options.holdDelayMs ?? 60_000;
 	}
 
 	/** Unsent bytes in the spool (a self-metric). */
@@ -118,7 +122,9 @@ export class SpooledSink implements PointSink {
 								cause: error,
 							});
 				this.#failedAttempts++;
-				const retryInMs = this.#backoff.delayMs(this.#failedAttempts, failure.retryAfterMs);
+				// A configuration problem (wrong token, no such bucket) is not fixed by hammering the server.
+				const backoff = this.#backoff.delayMs(this.#failedAttempts, failure.retryAfterMs);
+				const retryInMs = failure.disposition === 'hold' ? Math.max(backoff, this.#holdDelayMs) : backoff;
 				if (this.#failedAttempts === 1) this.#onEvent({kind: 'unavailable', error: failure, retryInMs});
 				if (!this.#closed) {
 					this.#timer = setTimeout(() => {
@@ -140,7 +146,16 @@ export class SpooledSink implements PointSink {
 		try {
 			await this.#sender.send(lines);
 		} catch (error) {
-			if (!(error instanceof InfluxWriteError) || error.disposition !== 'dead-letter') throw error;
+			if (!(error instanceof InfluxWriteError)) throw error;
+			// 413: the batch is too large for the server's body limit; halves may pass, one line cannot.
+			const tooLarge = error.status === 413;
+			if (error.disposition !== 'dead-letter' && !tooLarge) throw error;
+			if (tooLarge && lines.length > 1) {
+				const middle = Math.ceil(lines.length / 2);
+				await this.#sendIsolating(lines.slice(0, middle));
+				await this.#sendIsolating(lines.slice(middle));
+				return;
+			}
 			if (lines.length === 1) {
 				await this.#spool.deadLetter(lines, error.message);
 				this.#onEvent({kind: 'dead-letter', lines: 1, error});

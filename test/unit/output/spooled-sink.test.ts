@@ -165,6 +165,38 @@ describe('SpooledSink', () => {
 		await sink.close();
 	});
 
+	it('waits at least a minute after a configuration failure before trying again', async () => {
+		vi.useFakeTimers();
+		const sink = await makeSink();
+		server.failWith = 'hold';
+		await sink.write([point(1)]);
+		await vi.waitFor(() => expect(server.requests).toBe(1));
+		await vi.advanceTimersByTimeAsync(59_999);
+		expect(server.requests).toBe(1);
+		server.failWith = undefined;
+		await vi.advanceTimersByTimeAsync(1);
+		await vi.waitFor(() => expect(server.stored).toHaveLength(1));
+		await sink.close();
+	});
+
+	it('splits a batch the server finds too large (413) until the halves pass', async () => {
+		const limited: LineSender = {
+			description: 'fake://limited',
+			send: async (lines) => {
+				if (lines.length > 2) {
+					throw new InfluxWriteError('fake: HTTP 413: request too large', {disposition: 'hold', status: 413});
+				}
+				server.stored.push(...lines);
+			},
+		};
+		const spool = await LineSpool.open({directory});
+		const sink = new SpooledSink({spool, sender: limited});
+		await sink.write([1, 2, 3, 4, 5].map(point));
+		expect(await sink.flush()).toBe(true);
+		expect(server.stored).toHaveLength(5);
+		await sink.close();
+	});
+
 	it('refuses writes after close', async () => {
 		const sink = await makeSink();
 		await sink.close();
