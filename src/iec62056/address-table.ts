@@ -9,6 +9,20 @@ export interface AddressEntry {
 	readonly hash: number;
 	/** The address as Latin-1 bytes, for comparing in place; undefined when it has wider characters. */
 	readonly codes: Uint8Array | undefined;
+	/**
+	 * True when the address can be recognised in place by successorAt: Latin-1, plain at both ends and
+	 * free of the characters that end an address (`(`, `)`, `!`, CR, LF), so that a scan would stop
+	 * exactly after it.
+	 */
+	readonly inPlace: boolean;
+	/** Where the entry was put in the table (it may have been evicted since). */
+	readonly slot: number;
+	/**
+	 * The slot of the address that followed this one last time, or -1. A meter sends its addresses in
+	 * the same order every readout, so trying that entry first (see successorAt) spares the hash and
+	 * the probe. A slot number, not the entry: an evicted entry must not be kept alive by a chain.
+	 */
+	next: number;
 }
 
 // A meter sends the same addresses in every readout, so each is parsed once and remembered. Looked up
@@ -67,7 +81,7 @@ export function lookupAddress(
 			break;
 		}
 	}
-	const entry = parseAddress(source.slice(start, end), hash);
+	const entry = parseAddress(source.slice(start, end), hash, slot);
 	table[slot] = entry;
 	return entry;
 }
@@ -89,9 +103,42 @@ function sameBytes(own: Uint8Array | undefined, codes: Uint8Array, start: number
 	return true;
 }
 
-function parseAddress(address: string, hash: number): AddressEntry {
+/**
+ * The entry that followed `previous` last time, when `codes` hold exactly its address from `start`
+ * followed by `(` before `limit`: the same address a scan for `(` and lookupAddress would find. Only
+ * addresses with plain ends qualify (those need no trimming); otherwise, or on any difference, undefined.
+ */
+export function successorAt(
+	previous: AddressEntry,
+	codes: Uint8Array,
+	start: number,
+	limit: number,
+): AddressEntry | undefined {
+	if (previous.next < 0) return undefined;
+	const entry = table[previous.next];
+	if (entry === undefined || !entry.inPlace) return undefined;
+	const own = entry.codes as Uint8Array;
+	const end = start + own.length;
+	if (end >= limit || codes[end] !== OPEN) return undefined;
+	return sameBytes(own, codes, start) ? entry : undefined;
+}
+
+const OPEN = 0x28;
+// What ends an address in the block parser: a known address holding one could not be matched in place.
+const ADDRESS_ENDS = /[()!\r\n]/;
+
+/** Latin-1, non-empty, plain ASCII (as String#trim keeps) at both ends, no address end inside. */
+function isInPlace(address: string): boolean {
+	const first = address.charCodeAt(0);
+	const last = address.charCodeAt(address.length - 1);
+	return first > 0x20 && first <= 0x7f && last > 0x20 && last <= 0x7f && !ADDRESS_ENDS.test(address);
+}
+
+function parseAddress(address: string, hash: number, slot: number): AddressEntry {
 	const obis = address === '' ? undefined : parseObisCode(address);
 	// A non-OBIS address is known by itself without the `A-B:` channel prefix (`1-1:30D` → `30D`).
 	const key = obis === undefined ? address.replace(/^\d{1,3}-\d{1,3}:/, '') : obisKey(obis);
-	return {address, obis, key, hash, codes: isLatin1(address) ? Buffer.from(address, 'latin1') : undefined};
+	const codes = isLatin1(address) ? Buffer.from(address, 'latin1') : undefined;
+	const inPlace = codes !== undefined && isInPlace(address);
+	return {address, obis, key, hash, codes, inPlace, slot, next: -1};
 }

@@ -1,4 +1,4 @@
-import {type ParsedDataBlock, parseDataBlock} from './data-block-parser.ts';
+import {type ParsedDataBlock, parseDataBlock, parseDataBlockBytes} from './data-block-parser.ts';
 import type {BlockCheck, DataBlockFrame, Frame} from './frame.ts';
 import {type FrameScannerOptions, scanFrames} from './frame-scanner.ts';
 import type {Identification} from './identification.ts';
@@ -46,7 +46,7 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 		else if (frame.kind === 'error') errors.push(frame.error);
 		if (frame.kind !== 'data-block') continue;
 		highBitBytes += frame.highBitBytes;
-		const parsed = parseDataBlock(frame.text);
+		const parsed = parseFrame(frame);
 		if (!frame.check.ok && !options.ignoreBlockCheck) {
 			errors.push(new BlockCheckError(frame.check.algorithm, frame.check.expected, frame.check.received));
 			continue;
@@ -83,6 +83,18 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 		}
 	}
 	return {telegrams, errors, highBitBytes};
+}
+
+/**
+ * The frame's data block, parsed from the frame's own bytes where the text lies in them at a known
+ * place: an STX block's text is its bytes after STX, before ETX/EOT and the BCC.
+ */
+function parseFrame(frame: DataBlockFrame): ParsedDataBlock {
+	const {text, bytes} = frame;
+	if (frame.framing === 'stx' && bytes.length === text.length + 3) {
+		return parseDataBlockBytes(text, new Uint8Array(bytes.buffer, bytes.byteOffset + 1, text.length));
+	}
+	return parseDataBlock(text);
 }
 
 /** A telegram built in one go, in one of two fixed shapes (identification last, when known). */

@@ -4,6 +4,7 @@ import {
 	addressHash,
 	addressHashStep,
 	lookupAddress,
+	successorAt,
 } from './address-table.ts';
 import {charCodes, isLatin1} from './char-codes.ts';
 import type {DataSet} from './data-set.ts';
@@ -38,6 +39,23 @@ const LF = 0x0a;
  * sought, so the only strings made are the ones the result holds.
  */
 export function parseDataBlock(text: string): ParsedDataBlock {
+	// Structure is found in the byte codes; content (slices, address compare, trimming) comes from the string.
+	const latin1 = isLatin1(text);
+	const codes = charCodes(text, latin1);
+	// Addresses are compared on the codes only when these are exact.
+	return parseCodes(text, codes, latin1 ? codes : undefined);
+}
+
+/**
+ * parseDataBlock for a text whose Latin-1 bytes the caller already has, index for index (`bytes[i]`
+ * is `text.charCodeAt(i)`), such as a view of the frame it was decoded from: this spares checking the
+ * text for wide characters and copying its codes, a good part of the fixed cost of a short block.
+ */
+export function parseDataBlockBytes(text: string, bytes: Uint8Array): ParsedDataBlock {
+	return parseCodes(text, bytes, bytes);
+}
+
+function parseCodes(text: string, codes: Uint8Array, exactCodes: Uint8Array | undefined): ParsedDataBlock {
 	const dataSets: DataSet[] = [];
 	const malformed: MalformedDataSetError[] = [];
 	let line = 1;
@@ -45,11 +63,8 @@ export function parseDataBlock(text: string): ParsedDataBlock {
 	let index = 0;
 	let complete = false;
 	const length = text.length;
-	// Structure is found in the byte codes; content (slices, address compare, trimming) comes from the string.
-	const latin1 = isLatin1(text);
-	const codes = charCodes(text, latin1);
-	// Addresses are compared on the codes only when these are exact.
-	const exactCodes = latin1 ? codes : undefined;
+	// The address of the set before: its successor last time is tried first (see successorAt).
+	let previous: AddressEntry | undefined;
 
 	while (index < length) {
 		let code = codes[index] as number;
@@ -71,12 +86,22 @@ export function parseDataBlock(text: string): ParsedDataBlock {
 		// table is built on the way.
 		const addressStart = index;
 		let hash = ADDRESS_HASH_SEED;
-		while (index < length) {
-			code = codes[index] as number;
-			if (code <= CLOSE && (code === OPEN || code === LF || code === CR || code === BANG || code === CLOSE))
-				break;
-			hash = addressHashStep(hash, code);
-			index++;
+		const predicted =
+			previous === undefined || exactCodes === undefined
+				? undefined
+				: successorAt(previous, exactCodes, index, length);
+		if (predicted === undefined) {
+			while (index < length) {
+				code = codes[index] as number;
+				if (code <= CLOSE && (code === OPEN || code === LF || code === CR || code === BANG || code === CLOSE))
+					break;
+				hash = addressHashStep(hash, code);
+				index++;
+			}
+		} else {
+			// The same address, byte for byte, and its `(`: where the scan above would have stopped.
+			index += predicted.address.length;
+			code = OPEN;
 		}
 		if (index >= length || code !== OPEN) {
 			const reason = code === CLOSE ? 'unexpected ")"' : 'no "(" after the address';
@@ -126,7 +151,9 @@ export function parseDataBlock(text: string): ParsedDataBlock {
 			index = end + 1;
 		}
 		if (broken || values === undefined) continue;
-		const entry = addressOf(text, codes, exactCodes, addressStart, addressEnd, hash);
+		const entry = predicted ?? addressOf(text, codes, exactCodes, addressStart, addressEnd, hash);
+		if (previous !== undefined && previous.next !== entry.slot) previous.next = entry.slot;
+		previous = entry;
 		if (entry.address === '') {
 			const previous = dataSets[dataSets.length - 1];
 			if (previous !== undefined) {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {addressHash, lookupAddress} from '../../../src/iec62056/address-table.ts';
+import {addressHash, lookupAddress, successorAt} from '../../../src/iec62056/address-table.ts';
 import {charCodes} from '../../../src/iec62056/char-codes.ts';
 
 function lookup(text: string, start = 0, end = text.length) {
@@ -45,3 +45,29 @@ describe('lookupAddress', () => {
 		expect(lookup('F.F').key).toBe('F.F');
 	});
 });
+
+describe('successorAt', () => {
+	it('finds the address that followed last time when the same bytes and "(" come next', () => {
+		const first = entryOf('7.7.1');
+		const second = entryOf('7.7.2');
+		first.next = second.slot;
+		const codes = Buffer.from('7.7.2(5)', 'latin1');
+		expect(successorAt(first, codes, 0, codes.length)).toBe(second);
+	});
+
+	it('declines other bytes, a missing "(" and an address that would need trimming', () => {
+		const first = entryOf('7.7.3');
+		first.next = entryOf('7.7.4').slot;
+		for (const text of ['7.7.5(5)', '7.7.4 (5)', '7.7.4']) {
+			const codes = Buffer.from(text, 'latin1');
+			expect(successorAt(first, codes, 0, codes.length)).toBeUndefined();
+		}
+		first.next = entryOf(' 7.7.6').slot;
+		const codes = Buffer.from(' 7.7.6(5)', 'latin1');
+		expect(successorAt(first, codes, 0, codes.length)).toBeUndefined();
+	});
+});
+
+function entryOf(text: string) {
+	return lookupAddress(text, undefined, 0, text.length, addressHash(text, 0, text.length));
+}

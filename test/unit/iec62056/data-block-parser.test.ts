@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
+import {parseDataBlock, parseDataBlockBytes} from '../../../src/iec62056/data-block-parser.ts';
 import type {DataSet} from '../../../src/iec62056/data-set.ts';
 import {MalformedDataSetError} from '../../../src/iec62056/protocol-errors.ts';
 
@@ -284,5 +284,14 @@ describe('parseDataBlock malformed lines', () => {
 		const [error] = parseDataBlock('1.8.0(1)\r\nxyz\r\n!').malformed;
 		expect(error?.message).toMatch(/line 2, column 1/);
 		expect(error?.retryable).toBe(false);
+	});
+});
+
+describe('parseDataBlockBytes', () => {
+	it('parses a text from its Latin-1 bytes exactly as parseDataBlock parses the text', () => {
+		const text = '1.8.0(000783.16*kWh)\r\n1.8.1(1*kWh)1.8.0(2)\r\n(3)\r\nC.1( 1 )\r\nno bracket\r\n!';
+		for (let pass = 0; pass < 3; pass++) {
+			expect(parseDataBlockBytes(text, Buffer.from(text, 'latin1'))).toEqual(parseDataBlock(text));
+		}
 	});
 });
