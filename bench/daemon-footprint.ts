@@ -63,12 +63,12 @@ export async function runDaemonFootprint(
 		});
 		children.push(daemon);
 		const readouts: {endMs: number; durationMs: number}[] = [];
-		let failures = 0;
+		const problems: string[] = [];
 		daemon.stderr?.on('data', (chunk: Buffer) => {
 			for (const line of chunk.toString().split('\n')) {
 				const match = /"time":"([^"]+)".*"durationMs":(\d+).*read \d+ points/.exec(line);
 				if (match) readouts.push({endMs: Date.parse(match[1] as string), durationMs: Number(match[2])});
-				if (/"level":"(warn|error)"/.test(line)) failures++;
+				if (/"level":"(warn|error)"/.test(line)) problems.push(/"msg":"([^"]*)"/.exec(line)?.[1] ?? line);
 			}
 		});
 		const pid = daemon.pid as number;
@@ -105,7 +105,8 @@ export async function runDaemonFootprint(
 			readouts.reduce((sum, readout) => sum + readout.durationMs, 0) / Math.max(1, readouts.length);
 		return [
 			`daemon: ${minutes} min, one meter every 10 s over a pty (simulator in its own process)`,
-			`  readouts ${readouts.length} ok, ${failures} warnings/errors, mean readout ${(meanDuration / 1000).toFixed(2)} s`,
+			`  readouts ${readouts.length} ok, ${problems.length} warnings/errors, mean readout ${(meanDuration / 1000).toFixed(2)} s`,
+			...problems.slice(0, 3).map((problem) => `    ${problem}`),
 			`  RSS  peak ${Math.max(...rss).toFixed(1)} MB, mean ${(rss.reduce((a, b) => a + b, 0) / rss.length).toFixed(1)} MB, last ${(rss.at(-1) ?? 0).toFixed(1)} MB (target <= 80 MB)`,
 			`  CPU  mean ${meanCpu.toFixed(2)} %, between readouts ${idleCpu.toFixed(3)} % (target < 0.5 %)`,
 		].join('\n');
