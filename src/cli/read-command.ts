@@ -17,6 +17,7 @@ import {
 export interface ReadFlags extends TelegramOutputOptions {
 	readonly mode: 'auto' | 'A' | 'B' | 'C' | 'D';
 	readonly address?: string;
+	readonly queryChar?: string;
 	readonly baudMax?: number;
 	readonly saveRaw?: string;
 	readonly ignoreBcc: boolean;
@@ -45,6 +46,10 @@ export function readCommand(io: CommandIo, options: ReadCommandOptions = {}): Co
 					.default('auto'),
 			)
 			.option('--address <address>', 'device address sent in the sign-on /?address!')
+			.option(
+				'--query-char <char>',
+				"the sign-on's query character: ? (default), or # for a Siemens 2WR5's further data",
+			)
 			.option('--baud-max <rate>', 'highest rate to ask for in mode C, Bd', positiveInteger),
 	)
 		.option('--save-raw <file>', 'write every byte received to this file (also when the readout fails)')
@@ -79,6 +84,7 @@ export async function runRead(
 		ignoreBlockCheck: flags.ignoreBcc,
 		wakeUp: flags.wakeUp,
 		...(flags.address === undefined ? {} : {address: flags.address}),
+		...(flags.queryChar === undefined ? {} : {queryChar: flags.queryChar}),
 		...(flags.baudMax === undefined ? {} : {baudMax: flags.baudMax}),
 		...(flags.pushBaud === undefined && flags.dataBits === undefined
 			? {}
@@ -104,6 +110,8 @@ export async function runRead(
 				...hintFor(error),
 			});
 		}
+		if (error instanceof TypeError)
+			throw new CliError(error.message, {exitCode: EXIT_CODES.usage, cause: error});
 		throw error;
 	}
 	if (flags.saveRaw !== undefined) await saveRaw(flags.saveRaw, result.raw, io);

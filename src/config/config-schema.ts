@@ -71,6 +71,14 @@ const meter = z
 		port: z.string().min(1),
 		mode: z.enum(['auto', 'A', 'B', 'C', 'D']).default('auto'),
 		address: z.string().max(32).optional(),
+		/**
+		 * The sign-on messages of one readout, in order: `["?"]` (default); `["?", "#"]` also asks a
+		 * Siemens 2WR5 for its further data. Each is a conversation of its own; their data sets are combined.
+		 */
+		sign_on: z
+			.array(z.string().regex(/^[^/!\r\n]$/, 'expected one character such as "?" or "#"'))
+			.min(1)
+			.default(['?']),
 		baud_max: z.number().int().min(300).optional(),
 		timezone: timeZone.optional(),
 		/** A cron expression, or `every: 60s`; default every 60 s (the seed's update_cycle). */

@@ -45,6 +45,9 @@ export interface MeterJobOptions {
 	readonly maxLinkBackoffMs?: number;
 }
 
+/** Pause between two sign-ons of one readout, ms: the meter's quiet time after its data (see PortLock). */
+const SIGN_ON_GAP_MS = 1600;
+
 /** The seed's update_cycle default: one readout a minute. */
 export const DEFAULT_CYCLE_MS = 60_000;
 
@@ -134,11 +137,24 @@ export class MeterJob {
 	async #readOnce(): Promise<void> {
 		const {meter, link, portLock, plans, onEvent} = this.#options;
 		const port = meter.port;
-		let result: ReadoutResult;
-		try {
-			result = await portLock.run(port, () => readMeter(link, this.#readoutOptions(plans.get(port))));
-		} catch (error) {
-			if (!(error instanceof ReadoutError)) throw error;
+		// One readout may take several sign-ons (`?` then `#`); each is its own conversation, with the
+		// meter's quiet gap between them, all under the port lock so no other meter interleaves.
+		const results: ReadoutResult[] = [];
+		let failure: ReadoutError | undefined;
+		await portLock.run(port, async () => {
+			for (const [index, queryChar] of meter.sign_on.entries()) {
+				if (index > 0) await new Promise((resolve) => setTimeout(resolve, SIGN_ON_GAP_MS));
+				try {
+					results.push(await readMeter(link, {...this.#readoutOptions(plans.get(port)), queryChar}));
+				} catch (error) {
+					if (!(error instanceof ReadoutError)) throw error;
+					failure = error;
+					return;
+				}
+			}
+		});
+		const error = failure as ReadoutError | undefined;
+		if (error !== undefined) {
 			if (error.failure === 'aborted') return;
 			this.#failures++;
 			const repeated = error.failure === this.#lastFailure ? this.#failures : 1;
@@ -153,6 +169,8 @@ export class MeterJob {
 				this.#retryAt = Date.now() + this.#linkBackoffMs;
 			}
 			onEvent({kind: 'failed', meter: meter.id, error, repeated});
+			// What the earlier sign-ons of this readout brought is kept.
+			if (results.length > 0) await this.#store(results);
 			return;
 		}
 		if (this.#failures > 0) onEvent({kind: 'recovered', meter: meter.id, afterFailures: this.#failures});
@@ -160,15 +178,23 @@ export class MeterJob {
 		this.#lastFailure = undefined;
 		this.#linkBackoffMs = 0;
 		this.#retryAt = 0;
-		if (result.fellBack) {
-			plans.set(port, result.plan);
+		await this.#store(results);
+	}
+
+	/** Maps the telegrams of one readout to points (combined: a code sent twice is written once) and stores them. */
+	async #store(results: readonly ReadoutResult[]): Promise<void> {
+		const {meter, plans, onEvent} = this.#options;
+		const last = results.at(-1) as ReadoutResult;
+		for (const result of results) {
+			if (!result.fellBack) continue;
+			plans.set(meter.port, result.plan);
 			onEvent({kind: 'learned', meter: meter.id, plan: result.plan});
 		}
 		const mapped = mapReading(
 			{
-				readAt: result.readAt,
-				dataSets: result.parsed.dataSets,
-				...(result.identification ? {identification: result.identification} : {}),
+				readAt: last.readAt,
+				dataSets: results.flatMap((result) => result.parsed.dataSets),
+				...(last.identification ? {identification: last.identification} : {}),
 			},
 			{
 				measurement: meter.measurement ?? this.#options.measurement,
@@ -178,7 +204,7 @@ export class MeterJob {
 			},
 		);
 		try {
-			await this.#options.onRaw?.(meter.id, result.readAt, result.raw);
+			for (const result of results) await this.#options.onRaw?.(meter.id, result.readAt, result.raw);
 			await this.#options.sink.write(mapped.points);
 		} catch (error) {
 			onEvent({kind: 'write-failed', meter: meter.id, error: error as Error});
@@ -187,7 +213,7 @@ export class MeterJob {
 		onEvent({
 			kind: 'read',
 			meter: meter.id,
-			result,
+			result: last,
 			points: mapped.points.length,
 			skipped: mapped.skipped.length,
 		});

@@ -24,6 +24,8 @@ export interface ReadoutOptions {
 	readonly mode?: 'auto' | 'A' | 'B' | 'C' | 'D';
 	/** Device address sent in the request `/?address!` (EMH ITZ needs its owner number). Default none. */
 	readonly address?: string;
+	/** The request's query character: `?` (default); `#` asks a Siemens 2WR5 for its further data. */
+	readonly queryChar?: string;
 	/** Highest rate to ask for in mode C, Bd. Default none (the meter's announced rate). */
 	readonly baudMax?: number;
 	/** Send the wake-up sequence (NULs for 2.2 s, then 1.6 s quiet) before the sign-on. Default false. */
@@ -74,7 +76,7 @@ export const DEFAULT_READOUT_OPTIONS = {
 	wakeUp: false,
 } as const satisfies Partial<ReadoutOptions>;
 
-type OptionalKeys = 'address' | 'baudMax' | 'remembered' | 'signal';
+type OptionalKeys = 'address' | 'queryChar' | 'baudMax' | 'remembered' | 'signal';
 type MergedOptions = Required<Omit<ReadoutOptions, OptionalKeys>> & Pick<ReadoutOptions, OptionalKeys>;
 
 /** Milliseconds per phase, for `read` output and the self-metrics. */
@@ -183,7 +185,12 @@ async function attempt(
 
 	inbox.mark();
 	const signOnAt = Date.now();
-	await link.write(encodeRequest(options.address === undefined ? {} : {address: options.address}));
+	await link.write(
+		encodeRequest({
+			...(options.address === undefined ? {} : {address: options.address}),
+			...(options.queryChar === undefined ? {} : {queryChar: options.queryChar}),
+		}),
+	);
 	await link.drain();
 	const requestSentAt = Date.now();
 
@@ -532,6 +539,11 @@ function hex(value: number): string {
 }
 
 function validate(options: MergedOptions): MergedOptions {
+	// The request's own checks (one character, not / ! CR LF; a printable address) fail fast here.
+	encodeRequest({
+		...(options.address === undefined ? {} : {address: options.address}),
+		...(options.queryChar === undefined ? {} : {queryChar: options.queryChar}),
+	});
 	for (const key of [
 		'identificationTimeoutMs',
 		'dataTimeoutMs',

@@ -98,6 +98,11 @@ describe('invalid configurations: every problem, with its path and line, at once
 			['meters[0].mode@4: Invalid option: expected one of "auto"|"A"|"B"|"C"|"D"'],
 		],
 		[
+			'a sign-on message that is not one character',
+			`${meter}    sign_on: ["?", "##"]\n`,
+			['meters[0].sign_on[1]@4: expected one character such as "?" or "#"'],
+		],
+		[
 			'a baud cap below 300',
 			`${meter}    baud_max: 100\n`,
 			['meters[0].baud_max@4: Too small: expected number to be >=300'],

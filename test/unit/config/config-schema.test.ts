@@ -49,10 +49,11 @@ describe('configSchema defaults', () => {
 		expect(config.timezone).toBeUndefined();
 	});
 
-	it('reads a meter in mode auto, checking the BCC, without wake-up', () => {
+	it('reads a meter in mode auto, checking the BCC, without wake-up, signing on with ?', () => {
 		expect(parse({meters: [meter]}).meters[0]).toEqual({
 			...meter,
 			mode: 'auto',
+			sign_on: ['?'],
 			ignore_bcc: false,
 			wake_up: false,
 		});

@@ -154,6 +154,31 @@ describe('MeterJob', () => {
 		await simulator.close();
 	});
 
+	it('signs on once per configured message, a quiet gap apart, and writes the combined data once', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const simulator = new MeterSimulator(pair.meter, {profile: createSimulatorProfile('zmd120')});
+		await simulator.start();
+		const {job, events, sink} = makeJob(pair.host, await meterConfig('    sign_on: ["?", "#"]\n'));
+		const tick = job.tick();
+		await vi.advanceTimersByTimeAsync(15_000);
+		await tick;
+		const requests = pair.events.filter(
+			(event) => event.side === 'host' && event.kind === 'write' && event.bytes[0] === 0x2f,
+		);
+		expect(requests.map((event) => (event.kind === 'write' ? event.bytes.toString('latin1') : ''))).toEqual([
+			'/?!\r\n',
+			'/#!\r\n',
+		]);
+		const [first, second] = requests;
+		expect((second?.timeMs ?? 0) - (first?.timeMs ?? 0)).toBeGreaterThan(1600);
+		expect(events.map((event) => event.kind)).toEqual(['read']);
+		// The same registers came twice: each is written once.
+		const keys = sink.points.map((point) => `${point.tags['obis']}@${point.time.getTime()}`);
+		expect(new Set(keys).size).toBe(keys.length);
+		await simulator.close();
+	});
+
 	it('derives its cycle from a cron expression', async () => {
 		const {job} = makeJob(
 			missingPort,

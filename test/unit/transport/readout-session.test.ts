@@ -188,6 +188,21 @@ describe('readMeter, other modes', () => {
 	});
 });
 
+describe('readMeter, sign-on messages', () => {
+	it('sends the query character it is given (# for a Siemens 2WR5) and reads the answer', async () => {
+		await startMeter('zmd120');
+		const result = expectResult(await read({queryChar: '#'}));
+		expect(result.check.ok).toBe(true);
+		const request = pair.events.find((event) => event.side === 'host' && event.kind === 'write');
+		expect(request?.kind === 'write' && request.bytes.toString('latin1')).toBe('/#!\r\n');
+	});
+
+	it('refuses a query character the request cannot carry', async () => {
+		pair = createMemoryLinkPair();
+		await expect(readMeter(pair.host, {queryChar: '!'})).rejects.toThrow(TypeError);
+	});
+});
+
 describe('readMeter options', () => {
 	it('refuses a non-positive timeout, naming it', async () => {
 		pair = createMemoryLinkPair();
