@@ -45,9 +45,6 @@ export interface MeterJobOptions {
 	readonly maxLinkBackoffMs?: number;
 }
 
-/** Pause between two sign-ons of one readout, ms: the meter's quiet time after its data (see PortLock). */
-const SIGN_ON_GAP_MS = 1600;
-
 /** The seed's update_cycle default: one readout a minute. */
 export const DEFAULT_CYCLE_MS = 60_000;
 
@@ -143,7 +140,7 @@ export class MeterJob {
 		let failure: ReadoutError | undefined;
 		await portLock.run(port, async () => {
 			for (const [index, queryChar] of meter.sign_on.entries()) {
-				if (index > 0) await new Promise((resolve) => setTimeout(resolve, SIGN_ON_GAP_MS));
+				if (index > 0) await new Promise((resolve) => setTimeout(resolve, portLock.quietGapMs));
 				try {
 					results.push(await readMeter(link, {...this.#readoutOptions(plans.get(port)), queryChar}));
 				} catch (error) {

@@ -17,7 +17,8 @@ export const DEFAULT_PORT_LOCK_OPTIONS = {quietGapMs: 1600} as const;
 export class PortLock {
 	readonly #tails = new Map<string, Promise<void>>();
 	readonly #releasedAt = new Map<string, number>();
-	readonly #quietGapMs: number;
+	/** Quiet time between two conversations on a port, ms (also between the sign-ons of one readout). */
+	readonly quietGapMs: number;
 
 	constructor(options: PortLockOptions = {}) {
 		const {quietGapMs} = {...DEFAULT_PORT_LOCK_OPTIONS, ...options};
@@ -26,7 +27,7 @@ export class PortLock {
 				`quietGapMs must be a number of milliseconds >= 0, received ${String(options.quietGapMs)}`,
 			);
 		}
-		this.#quietGapMs = quietGapMs;
+		this.quietGapMs = quietGapMs;
 	}
 
 	/** Runs `work` once every earlier holder of `port` finished and the port was quiet long enough. */
@@ -40,7 +41,7 @@ export class PortLock {
 		this.#tails.set(port, tail);
 		await previous;
 		try {
-			const wait = (this.#releasedAt.get(port) ?? 0) + this.#quietGapMs - Date.now();
+			const wait = (this.#releasedAt.get(port) ?? 0) + this.quietGapMs - Date.now();
 			if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 			return await work();
 		} finally {
