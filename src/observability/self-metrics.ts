@@ -14,6 +14,7 @@ export const READOUT_FAILURES: readonly ReadoutFailure[] = [
 	'block-check',
 	'truncated',
 	'garbage',
+	'rate-mismatch',
 	'link',
 	'aborted',
 ];
@@ -75,6 +76,16 @@ interface MeterState {
 	clockOffsetSeconds: number | undefined;
 	lastSuccess: Date | undefined;
 	lastFailure: LastFailure | undefined;
+	plan: ReadoutPlanSample | undefined;
+	planChanges: number;
+}
+
+/** The protocol mode and data rate a meter was last read with. */
+export interface ReadoutPlanSample {
+	/** `A`, `B`, `C` or `D` (IEC 62056-21 §6). */
+	readonly mode: string;
+	/** The rate of the data message, Bd. */
+	readonly baudRate: number;
 }
 
 const PREFIX = 'dlms_logger_';
@@ -141,6 +152,27 @@ export class SelfMetrics implements MeterActivity {
 			failure: error.failure,
 			message: error.message,
 		};
+	}
+
+	/**
+	 * Notes the mode and data rate of a good readout. A plan other than the previous one counts as a
+	 * change (the first plan of a meter does not).
+	 */
+	recordPlan(meterId: string, plan: ReadoutPlanSample): void {
+		if (!Number.isInteger(plan.baudRate) || plan.baudRate <= 0) {
+			throw new TypeError(`baudRate must be a whole number > 0, received ${String(plan.baudRate)}`);
+		}
+		const state = this.#meter(meterId);
+		const previous = state.plan;
+		if (previous !== undefined && (previous.mode !== plan.mode || previous.baudRate !== plan.baudRate)) {
+			state.planChanges++;
+		}
+		state.plan = {mode: plan.mode, baudRate: plan.baudRate};
+	}
+
+	/** The mode and data rate of the meter's last good readout, if any. */
+	planOf(meterId: string): ReadoutPlanSample | undefined {
+		return this.#meters.get(meterId)?.plan;
 	}
 
 	/** Counts a tick skipped because the previous readout of the meter was still running. */
@@ -252,6 +284,21 @@ export class SelfMetrics implements MeterActivity {
 				(meter, state) =>
 					PHASES.map(([phase]) => ({labels: {meter, phase}, value: state.phaseTotalMs[phase] / 1000})),
 			),
+			perMeter(
+				'readout_baud_rate',
+				'Data rate of the last good readout in Bd, labelled with its protocol mode.',
+				'gauge',
+				(meter, state) =>
+					state.plan === undefined
+						? []
+						: [{labels: {meter, mode: state.plan.mode}, value: state.plan.baudRate}],
+			),
+			perMeter(
+				'plan_changes_total',
+				'Times the mode or data rate a meter is read with changed.',
+				'counter',
+				(meter, state) => [{labels: {meter}, value: state.planChanges}],
+			),
 			perMeter('points_written_total', 'Points handed to the sink.', 'counter', (meter, state) => [
 				{labels: {meter}, value: state.pointsWritten},
 			]),
@@ -352,6 +399,8 @@ export class SelfMetrics implements MeterActivity {
 				clockOffsetSeconds: undefined,
 				lastSuccess: undefined,
 				lastFailure: undefined,
+				plan: undefined,
+				planChanges: 0,
 			};
 			this.#meters.set(meterId, state);
 		}

@@ -66,12 +66,12 @@ export interface MappedReading {
 /**
  * Turns one verified telegram into points (the schema in docs/schema.md):
  * - tags `meter`, `obis` (`C.D.E`, or the key of a non-OBIS address), `channel` (`A-B` when sent),
- *   `unit` (canonical, when known), and `billing=2` for the second billing scheme `&NN`;
+ *   `unit` (canonical, when known), and on billing history `billing=1` (`*NN`) or `billing=2` (`&NN`);
  * - `value` (float, normalised unit) or `text` (ids, status words, anything not a number);
  * - time: a value's own date field when it has one (`1.6.1(24.31*kW)(1605041345)`), billing history at
  *   its own date or its period's reset time, else the readout time.
- * `*NN` history shares the series of the current register, so re-reading the same history overwrites
- * the same points: backfill is idempotent. All-zero dates are "no data" and never become points.
+ * History lands in series of its own (the `billing` tag), at times derived from the telegram, so
+ * re-reading the same history overwrites the same points: backfill is idempotent. All-zero dates are "no data" and never become points.
  * Pure: the same reading and options give the same points.
  */
 export function mapReading(reading: Reading, options: PointMapperOptions = {}): MappedReading {
@@ -167,7 +167,8 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 				obis,
 				...(channel === undefined ? {} : {channel}),
 				...(unit === '' ? {} : {unit}),
-				...(code?.separator === '&' ? {billing: '2'} : {}),
+				// The billing scheme keeps history apart from the live register: `*NN` is scheme 1, `&NN` scheme 2.
+				...(history ? {billing: code.separator === '&' ? '2' : '1'} : {}),
 				...(request.valueIndex === 0 ? {} : {index: String(request.valueIndex)}),
 				...(request.name === undefined ? {} : {name: request.name}),
 			};

@@ -15,6 +15,8 @@ export type ReadoutPhase =
  * - `block-check`: the block's BCC/CRC was wrong (after the NAK repetition, if any);
  * - `truncated`: the block ended without ETX (or `!`);
  * - `garbage`: bytes arrived but never a message (wrong rate, 7E1 read as 8N1, a noisy head);
+ * - `rate-mismatch`: the meter answered at the start rate but not at the rate agreed for the data
+ *   message (an ACK lost in the rate switch, a meter that stays at another rate);
  * - `link`: the port or connection failed (unplugged, refused …);
  * - `aborted`: the caller cancelled (shutdown).
  */
@@ -24,6 +26,7 @@ export type ReadoutFailure =
 	| 'block-check'
 	| 'truncated'
 	| 'garbage'
+	| 'rate-mismatch'
 	| 'link'
 	| 'aborted';
 

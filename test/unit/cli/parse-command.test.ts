@@ -163,8 +163,8 @@ describe('parse', () => {
 			select: '1.6.2*14,1.6.2*14~1',
 		});
 		expect(stdout.trimEnd().split('\n')).toEqual([
-			'meter,channel=1-1,meter=50871031,obis=1.6.2 value=26.6 1473077700',
-			'meter,channel=1-1,index=1,meter=50871031,obis=1.6.2 text="1609051415" 1473077700',
+			'meter,billing=1,channel=1-1,meter=50871031,obis=1.6.2 value=26.6 1473077700',
+			'meter,billing=1,channel=1-1,index=1,meter=50871031,obis=1.6.2 text="1609051415" 1473077700',
 		]);
 	});
 

@@ -145,6 +145,20 @@ describe('SelfMetrics counters', () => {
 		expect(sample(self, 'block_check_errors_total', {meter: 'house'})).toBe(2);
 	});
 
+	it('exports the mode and data rate of the last good readout and counts changes of plan', () => {
+		const {self} = metrics();
+		self.recordPlan('house', {mode: 'C', baudRate: 9600});
+		self.recordPlan('house', {mode: 'C', baudRate: 9600});
+		expect(sample(self, 'readout_baud_rate', {meter: 'house', mode: 'C'})).toBe(9600);
+		expect(sample(self, 'plan_changes_total', {meter: 'house'})).toBe(0);
+		self.recordPlan('house', {mode: 'A', baudRate: 300});
+		expect(sample(self, 'readout_baud_rate', {meter: 'house', mode: 'A'})).toBe(300);
+		expect(sample(self, 'readout_baud_rate', {meter: 'house', mode: 'C'})).toBeUndefined();
+		expect(sample(self, 'plan_changes_total', {meter: 'house'})).toBe(1);
+		expect(self.planOf('house')).toEqual({mode: 'A', baudRate: 300});
+		expect(() => self.recordPlan('house', {mode: 'C', baudRate: 0})).toThrow(TypeError);
+	});
+
 	it('counts skipped ticks per meter', () => {
 		const {self} = metrics();
 		self.recordSkipped('house');
@@ -277,6 +291,7 @@ describe('SelfMetrics.toPrometheus', () => {
 		const {self} = metrics();
 		self.recordReadout('house', readout({readAt: new Date('2024-05-04T11:45:00Z')}));
 		self.recordFailure('house', failure('no-answer'));
+		self.recordPlan('house', {mode: 'C', baudRate: 9600});
 		self.recordPointsWritten('house', 2);
 		self.recordSpoolEvent({kind: 'sent', lines: 2});
 		expect(
@@ -293,6 +308,7 @@ dlms_logger_readout_failures_total{meter="house",failure="timeout"} 0
 dlms_logger_readout_failures_total{meter="house",failure="block-check"} 0
 dlms_logger_readout_failures_total{meter="house",failure="truncated"} 0
 dlms_logger_readout_failures_total{meter="house",failure="garbage"} 0
+dlms_logger_readout_failures_total{meter="house",failure="rate-mismatch"} 0
 dlms_logger_readout_failures_total{meter="house",failure="link"} 0
 dlms_logger_readout_failures_total{meter="house",failure="aborted"} 0
 # HELP dlms_logger_block_check_errors_total Data blocks whose BCC or CRC was wrong.
@@ -312,6 +328,12 @@ dlms_logger_readout_phase_seconds_total{meter="house",phase="identification"} 0.
 dlms_logger_readout_phase_seconds_total{meter="house",phase="switch"} 0.3
 dlms_logger_readout_phase_seconds_total{meter="house",phase="data"} 1.5
 dlms_logger_readout_phase_seconds_total{meter="house",phase="total"} 2.15
+# HELP dlms_logger_readout_baud_rate Data rate of the last good readout in Bd, labelled with its protocol mode.
+# TYPE dlms_logger_readout_baud_rate gauge
+dlms_logger_readout_baud_rate{meter="house",mode="C"} 9600
+# HELP dlms_logger_plan_changes_total Times the mode or data rate a meter is read with changed.
+# TYPE dlms_logger_plan_changes_total counter
+dlms_logger_plan_changes_total{meter="house"} 0
 # HELP dlms_logger_points_written_total Points handed to the sink.
 # TYPE dlms_logger_points_written_total counter
 dlms_logger_points_written_total{meter="house"} 2
@@ -387,7 +409,8 @@ describe('SelfMetrics.toPoints', () => {
 		);
 		const perMeter = points.filter(({tags: {meter}}) => meter === 'house');
 		const process = points.filter((point) => !('meter' in point.tags));
-		expect(perMeter).toHaveLength(3 + 7 + 1 + 5 + 5 + 1 + 1 + 1);
+		// readouts 3, failure kinds 8, block checks 1, phases 5 + 5, plan changes 1, points 1, clock 1, last success 1
+		expect(perMeter).toHaveLength(3 + 8 + 1 + 5 + 5 + 1 + 1 + 1 + 1);
 		expect(process).toHaveLength(7);
 	});
 

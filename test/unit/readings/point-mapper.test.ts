@@ -105,20 +105,24 @@ describe('mapReading', () => {
 			});
 		});
 
-		it('gives *NN history exactly the tags of the current register, with no period tag', () => {
+		it('gives *NN history the tags of the current register plus billing=1, with no period tag', () => {
 			const {points} = mapReading(fixture('iskra-mt174-c'), {timeZone: BERLIN});
 			const series = points.filter((point) => tag(point, 'obis') === '1.8.0');
 			expect(series).toHaveLength(4);
-			for (const point of series) {
-				expect(point.tags).toEqual({meter: '63355730', obis: '1.8.0', channel: '1-0', unit: 'kWh'});
-			}
+			const live = {meter: '63355730', obis: '1.8.0', channel: '1-0', unit: 'kWh'};
+			expect(
+				series.filter((point) => tag(point, 'billing') === undefined).map((point) => point.tags),
+			).toEqual([live]);
+			const history = series.filter((point) => tag(point, 'billing') !== undefined);
+			expect(history).toHaveLength(3);
+			for (const point of history) expect(point.tags).toEqual({...live, billing: '1'});
 		});
 
 		it('gives a history line sent without a unit the unit and scale of its current register', () => {
 			const {points} = map(['1.8.0(00001234*Wh)', '0.1.2*01(1603010000)', '1.8.0*01(00001000)']);
 			const [current, history] = points.filter((point) => tag(point, 'obis') === '1.8.0');
 			expect(history?.time.toISOString()).toBe('2016-02-29T23:00:00.000Z');
-			expect(history?.tags).toEqual(current?.tags);
+			expect(history?.tags).toEqual({...current?.tags, billing: '1'});
 			expect(history?.fields).toEqual({value: 1});
 		});
 
@@ -352,7 +356,8 @@ describe('mapReading', () => {
 			]) {
 				expect(skipped).toContainEqual({address, reason: 'no-date'});
 			}
-			expect(points.some((point) => 'billing' in point.tags)).toBe(false);
+			// Every &NN value of this telegram has an all-zero date: no point of the second scheme at all.
+			expect(points.some((point) => tag(point, 'billing') === '2')).toBe(false);
 		});
 
 		it('never writes history for an all-zero reset stamp', () => {
@@ -371,7 +376,7 @@ describe('mapReading', () => {
 		it('keeps *07 and &07 apart when both carry the same date', () => {
 			const {points} = map(['1.6.1*07(10.00*kW)(1604011200)', '1.6.1&07(20.00*kW)(1604011200)']);
 			expect(points).toHaveLength(2);
-			expect(points.map((point) => tag(point, 'billing'))).toEqual([undefined, '2']);
+			expect(points.map((point) => tag(point, 'billing'))).toEqual(['1', '2']);
 			expect(pointKey(points[0] as Point)).not.toBe(pointKey(points[1] as Point));
 		});
 
