@@ -34,6 +34,8 @@ export interface CollectorDependencies {
 	readonly onJobEvent?: (event: MeterJobEvent) => void;
 	/** Spool events, for self-metrics and tests. */
 	readonly onSpoolEvent?: (event: SpoolEvent) => void;
+	/** Start the meters' schedules. Default true; `run --once` ticks each job itself. */
+	readonly schedule?: boolean;
 	/** How links are made; tests swap it. Default: serial / tcp / `simulator:` ports. */
 	readonly openLink?: (port: string) => Link;
 }
@@ -139,7 +141,7 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 			deps.log.warn(`self-metrics not stored: ${(error as Error).message}`);
 		});
 	const selfMetricsTimer = setInterval(writeSelfMetrics, config.self_metrics.every);
-	for (const job of jobs) job.start();
+	if (deps.schedule !== false) for (const job of jobs) job.start();
 	deps.log.info(`collector started: ${jobs.length} meter${jobs.length === 1 ? '' : 's'}`, {
 		meters: jobs.map((job) => job.id),
 		output: config.influxdb ? config.influxdb.url : 'stdout (line protocol)',
