@@ -1,4 +1,5 @@
 import {Command, Option} from 'commander';
+import {ConfigError} from '../config/config-error.ts';
 import {type Collector, startCollector} from '../daemon/collector.ts';
 import type {MeterJobEvent} from '../daemon/meter-job.ts';
 import {createLogger, type Logger} from '../observability/logger.ts';
@@ -80,6 +81,9 @@ export async function runCollector(
 			},
 		});
 	} catch (error) {
+		if (error instanceof ConfigError) {
+			throw new CliError(error.message, {exitCode: EXIT_CODES.config, cause: error});
+		}
 		if (error instanceof SpoolLockedError || error instanceof SpoolError) {
 			throw new CliError(error.message, {exitCode: EXIT_CODES.failed, cause: error});
 		}

@@ -1,4 +1,4 @@
-import {dirname, isAbsolute, resolve} from 'node:path';
+import {isAbsolute, resolve} from 'node:path';
 import type {Writable} from 'node:stream';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import {CycleHealthPolicy} from '../observability/health-policy.ts';
@@ -16,6 +16,7 @@ import {influxTargetFromConfig} from './influx-target-from-config.ts';
 import {MeterJob, type MeterJobEvent} from './meter-job.ts';
 import {PortLock} from './port-lock.ts';
 import {isSimulatorPort} from './simulator-port-name.ts';
+import {assertStartable, configBase} from './startup-checks.ts';
 
 /** What the collector says about itself; the CLI passes a real logger. */
 export interface CollectorLog {
@@ -59,8 +60,9 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	const {config} = loaded;
 	const metrics = new SelfMetrics();
 	// Relative paths in a file are relative to that file; in the embedded default, to the working directory.
-	const base =
-		loaded.file === '' ? deps.workingDirectory : dirname(resolve(deps.workingDirectory, loaded.file));
+	const base = configBase(loaded, deps.workingDirectory);
+	// The checks check-config runs too: a configuration that passes it starts.
+	await assertStartable(loaded, base);
 	const {sink, spool} = await openSink(loaded, base, deps, metrics);
 	if (spool) metrics.observeSpool(spool);
 	const archive =

@@ -249,7 +249,7 @@ describe.skipIf(!hasSocat())('dlms-logger run (the collector daemon)', () => {
 		expect(daemon.stderr).toContain('2 problems');
 		expect(daemon.stderr).toContain('meters[0].port (line 2): required');
 		expect(daemon.stderr).toContain(
-			'meters[0].every (line 3): every: expected a duration such as 10s, 5m or 500ms, got "fast"',
+			'meters[0].every (line 3): expected a duration such as 10s, 5m or 500ms, got the string "fast"',
 		);
 	});
 });
