@@ -1,6 +1,14 @@
 import {type FileHandle, mkdir, open, readdir, readFile, rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {SpoolLock, type SpoolLockOptions} from './spool-lock.ts';
+import {
+	DEAD_LETTER_FILE,
+	formatStateRecord,
+	parseStateRecord,
+	SPOOL_DATA_FILE,
+	SPOOL_STATE_FILE,
+	STATE_RECORD_BYTES,
+} from './spool-state-record.ts';
 
 export interface LineSpoolOptions {
 	/** Directory holding the spool files; created when missing. */
@@ -41,9 +49,8 @@ export interface SpoolBatch {
 	readonly end: number;
 }
 
-const DATA_FILE = /^spool-(\d+)\.lp$/;
-const STATE_FILE = 'spool.state';
-const DEAD_LETTER_FILE = 'dead-letter.lp';
+const DATA_FILE = SPOOL_DATA_FILE;
+const STATE_FILE = SPOOL_STATE_FILE;
 
 /**
  * A durable FIFO of line-protocol lines: appended and fsync'd before a write is acknowledged to the
@@ -69,6 +76,9 @@ export class LineSpool {
 	#stateHandle: FileHandle | undefined;
 	#queue: Promise<unknown> = Promise.resolve();
 	#dropped = 0;
+	#pendingLines = 0;
+	/** The last batch handed out, so ack() knows how many lines leave without reading them again. */
+	#lastPeek: {start: number; end: number; lines: number} | undefined;
 	#closed = false;
 	#lock: SpoolLock | undefined;
 
@@ -112,6 +122,16 @@ export class LineSpool {
 		return this.#size - this.#sentOffset;
 	}
 
+	/** Lines appended but not yet acknowledged (points waiting to be sent). */
+	get pendingLines(): number {
+		return this.#pendingLines;
+	}
+
+	/** The directory this spool lives in. */
+	get directory(): string {
+		return this.#directory;
+	}
+
 	/** Lines dropped at the size bound since open. */
 	get dropped(): number {
 		return this.#dropped;
@@ -136,6 +156,7 @@ export class LineSpool {
 				});
 			}
 			this.#size += bytes.length;
+			this.#pendingLines += lines.length;
 		});
 	}
 
@@ -166,6 +187,7 @@ export class LineSpool {
 			} finally {
 				await handle.close();
 			}
+			this.#lastPeek = {start: this.#sentOffset, end: offset, lines: lines.length};
 			return {lines, end: offset};
 		});
 	}
@@ -176,6 +198,13 @@ export class LineSpool {
 			if (end < this.#sentOffset || end > this.#size) {
 				throw new RangeError(`ack(${end}) outside the unsent range ${this.#sentOffset}..${this.#size}`);
 			}
+			const peeked = this.#lastPeek;
+			const leaving =
+				peeked !== undefined && peeked.start === this.#sentOffset && peeked.end === end
+					? peeked.lines
+					: await this.#countLines(this.#sentOffset, end);
+			this.#pendingLines = Math.max(0, this.#pendingLines - leaving);
+			this.#lastPeek = undefined;
 			this.#sentOffset = end;
 			if (this.#sentOffset === this.#size) await this.#empty();
 			else if (this.#sentOffset >= this.#compactAfterBytes) await this.#compact();
@@ -274,6 +303,31 @@ export class LineSpool {
 			await handle.close();
 		}
 		if (this.#sentOffset > this.#size) this.#sentOffset = this.#size;
+		this.#pendingLines = await this.#countLines(this.#sentOffset, this.#size);
+	}
+
+	/** Newlines in [from, to) of the data file (each ends one line). */
+	async #countLines(from: number, to: number): Promise<number> {
+		if (to <= from) return 0;
+		const handle = await open(this.#dataPath(), 'r');
+		let count = 0;
+		try {
+			const buffer = Buffer.allocUnsafe(Math.min(to - from, 64 * 1024));
+			let position = from;
+			while (position < to) {
+				const {bytesRead} = await handle.read(buffer, 0, Math.min(buffer.length, to - position), position);
+				if (bytesRead === 0) break;
+				let index = buffer.indexOf(0x0a, 0);
+				while (index >= 0 && index < bytesRead) {
+					count++;
+					index = buffer.indexOf(0x0a, index + 1);
+				}
+				position += bytesRead;
+			}
+		} finally {
+			await handle.close();
+		}
+		return count;
 	}
 
 	async #dropOldest(incomingBytes: number): Promise<void> {
@@ -299,6 +353,8 @@ export class LineSpool {
 			await handle.close();
 		}
 		this.#dropped += dropped;
+		this.#pendingLines = Math.max(0, this.#pendingLines - dropped);
+		this.#lastPeek = undefined;
 		this.#sentOffset = offset;
 		this.#warn(
 			`spool ${this.#directory}: full (${this.#maxBytes} bytes unsent); dropped the ${dropped} oldest lines (${this.#dropped} since start)`,
@@ -316,6 +372,7 @@ export class LineSpool {
 		await handle.truncate(0);
 		this.#size = 0;
 		this.#sentOffset = 0;
+		this.#pendingLines = 0;
 		await this.#saveState();
 	}
 
@@ -382,28 +439,4 @@ export class LineSpool {
 	#dataPath(): string {
 		return join(this.#directory, `spool-${this.#generation}.lp`);
 	}
-}
-
-const STATE_RECORD_BYTES = 64;
-
-function formatStateRecord(generation: number, offset: number): Buffer {
-	const body = `${generation} ${offset}`;
-	const record = `${body} ${checksum(body)}`.padEnd(STATE_RECORD_BYTES - 1, ' ');
-	return Buffer.from(`${record}\n`, 'latin1');
-}
-
-function parseStateRecord(text: string): {generation: number; offset: number} | undefined {
-	const match = /^(\d+) (\d+) ([0-9a-f]{8})\s*$/.exec(text);
-	if (!match || checksum(`${match[1]} ${match[2]}`) !== match[3]) return undefined;
-	return {generation: Number(match[1]), offset: Number(match[2])};
-}
-
-/** FNV-1a, 32 bits, as hex: enough to tell a torn record from a whole one. */
-function checksum(text: string): string {
-	let hash = 0x811c9dc5;
-	for (let index = 0; index < text.length; index++) {
-		hash ^= text.charCodeAt(index);
-		hash = Math.imul(hash, 0x01000193) >>> 0;
-	}
-	return hash.toString(16).padStart(8, '0');
 }

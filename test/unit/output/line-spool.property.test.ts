@@ -65,6 +65,7 @@ async function check(operations: readonly Operation[]): Promise<void> {
 					const batch = await spool.peek(step.maxLines);
 					expectHead(batch, step.maxLines);
 					lastPeek = {batch, from: acknowledged};
+					expect(spool.pendingLines).toBe(appended.length - acknowledged);
 					break;
 				}
 				case 'ack': {
@@ -98,6 +99,7 @@ async function check(operations: readonly Operation[]): Promise<void> {
 		expect(spool.pendingBytes).toBe(
 			appended.slice(acknowledged).reduce((bytes, line) => bytes + Buffer.byteLength(line) + 1, 0),
 		);
+		expect(spool.pendingLines).toBe(appended.length - acknowledged);
 	} finally {
 		await spool.close();
 		await rm(directory, {recursive: true, force: true});

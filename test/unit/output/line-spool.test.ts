@@ -27,6 +27,26 @@ const lines = (from: number, count: number) =>
 	);
 
 describe('LineSpool', () => {
+	it('counts the unsent lines through appends, acks, drops at the bound and a reopen', async () => {
+		const spool = await openSpool({maxBytes: 1024});
+		await spool.append(lines(0, 10));
+		const batch = await spool.peek(4);
+		await spool.ack(batch.end);
+		expect(spool.pendingLines).toBe(6);
+		// 26 lines of 39 bytes do not fit in 1024: the oldest are dropped, and no longer counted.
+		await spool.append(lines(10, 20));
+		const lineBytes = Buffer.byteLength(`${lines(0, 1)[0]}\n`);
+		expect(spool.pendingLines).toBeLessThan(26);
+		expect(spool.pendingLines).toBe(spool.pendingBytes / lineBytes);
+		const counted = spool.pendingLines;
+		await spool.close();
+		const reopened = await openSpool({maxBytes: 1024});
+		expect(reopened.pendingLines).toBe(counted);
+		await reopened.ack((await reopened.peek()).end);
+		expect(reopened.pendingLines).toBe(0);
+		await reopened.close();
+	});
+
 	it('gives back appended lines in order', async () => {
 		const spool = await openSpool();
 		await spool.append(lines(0, 3));
