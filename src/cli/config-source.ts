@@ -17,12 +17,17 @@ export interface ProcessContext {
 export async function loadConfiguration(
 	file: string | undefined,
 	context: ProcessContext,
-	options: {embeddedFallback: boolean},
+	options: {embeddedFallback: boolean; withSecrets?: boolean},
 ): Promise<LoadedConfig> {
 	const {DLMS_LOGGER_CONFIG} = context.env;
 	const chosen = file ?? DLMS_LOGGER_CONFIG ?? defaultFile(context);
 	try {
-		if (chosen !== undefined) return await loadConfigFile(resolve(context.cwd, chosen), {env: context.env});
+		if (chosen !== undefined) {
+			return await loadConfigFile(resolve(context.cwd, chosen), {
+				env: context.env,
+				...(options.withSecrets === undefined ? {} : {withSecrets: options.withSecrets}),
+			});
+		}
 		if (options.embeddedFallback) return await embeddedConfig(context.env);
 	} catch (error) {
 		if (error instanceof ConfigError) {

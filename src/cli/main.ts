@@ -10,6 +10,7 @@ import {portsCommand} from './ports-command.ts';
 import {readCommand} from './read-command.ts';
 import {runCommand} from './run-command.ts';
 import {simulateCommand} from './simulate-command.ts';
+import {spoolCommand} from './spool-command.ts';
 
 /** The `dlms-logger` entry point: the only module that owns process (argv, exit code, signals). */
 async function main(argv: readonly string[]): Promise<number> {
@@ -43,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	for (const command of [
 		runCommand(io, context),
 		checkConfigCommand(io, context),
+		spoolCommand(io, context),
 		parseCommand(io),
 		readCommand(io),
 		portsCommand(io),

@@ -19,6 +19,8 @@ export interface ConfigSources {
 	readonly env?: NodeJS.ProcessEnv;
 	/** Reads secret files; tests swap it. Default fs.readFile. */
 	readonly readSecret?: (path: string) => Promise<string>;
+	/** Read the secrets (token, password)? Commands that never talk to the server skip them. Default true. */
+	readonly withSecrets?: boolean;
 }
 
 /** Reads, parses and validates a config file; throws ConfigError listing every problem. */
@@ -65,7 +67,10 @@ export async function parseConfig(
 		);
 	}
 	const config = parsed.data;
-	const secrets = await readSecrets(config, file, sources, (path) => lineOf(document, lineCounter, path));
+	const secrets =
+		sources.withSecrets === false
+			? {}
+			: await readSecrets(config, file, sources, (path) => lineOf(document, lineCounter, path));
 	return {file, config, secrets, locate: (path) => lineOf(document, lineCounter, path)};
 }
 

@@ -35,6 +35,8 @@ export interface CollectorDependencies {
 	readonly onJobEvent?: (event: MeterJobEvent) => void;
 	/** Spool events, for self-metrics and tests. */
 	readonly onSpoolEvent?: (event: SpoolEvent) => void;
+	/** How often the spool depth is logged while the server is unavailable, ms. Default 60 000. */
+	readonly spoolReportEveryMs?: number;
 	/** Start the meters' schedules. Default true; `run --once` ticks each job itself. */
 	readonly schedule?: boolean;
 	/** How links are made; tests swap it. Default: serial / tcp / `simulator:` ports. */
@@ -63,7 +65,23 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	const base = configBase(loaded, deps.workingDirectory);
 	// The checks check-config runs too: a configuration that passes it starts.
 	await assertStartable(loaded, base);
-	const {sink, spool} = await openSink(loaded, base, deps, metrics);
+	// While the server is away: since when, for the periodic spool depth line.
+	let unavailableSince: Date | undefined;
+	const {sink, spool, target} = await openSink(loaded, base, deps, metrics, (event) => {
+		if (event.kind === 'unavailable') unavailableSince ??= new Date();
+		else if (event.kind === 'sent' || event.kind === 'recovered') unavailableSince = undefined;
+	});
+	const spoolReportTimer =
+		spool === undefined
+			? undefined
+			: setInterval(() => {
+					if (unavailableSince === undefined) return;
+					deps.log.warn(
+						`${spoolDepth(spool)} wait in the spool for ${target}, unavailable since ${unavailableSince.toISOString()}`,
+						{spoolPoints: spool.pendingLines, spoolBytes: spool.pendingBytes},
+					);
+				}, deps.spoolReportEveryMs ?? 60_000);
+	spoolReportTimer?.unref();
 	if (spool) metrics.observeSpool(spool);
 	const archive =
 		config.archive === undefined
@@ -121,6 +139,7 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 			);
 		}
 	} catch (error) {
+		clearInterval(spoolReportTimer);
 		await sink.close();
 		for (const port of simulated) await port.close();
 		throw error;
@@ -158,6 +177,7 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 		stop(options = {}) {
 			stopping ??= (async () => {
 				clearInterval(selfMetricsTimer);
+				clearInterval(spoolReportTimer);
 				for (const job of jobs) job.pause();
 				await Promise.all(jobs.map((job) => job.stop()));
 				await health?.close();
@@ -165,9 +185,9 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 				await withTimeout(sink.close(), 2000, undefined);
 				for (const port of simulated) await port.close();
 				deps.log.info(
-					flushed
+					flushed || spool === undefined
 						? 'collector stopped; nothing left unsent'
-						: 'collector stopped; unsent points stay in the spool',
+						: `collector stopped; ${spoolDepth(spool)} wait in the spool ${spool.directory}, sent at the next start`,
 				);
 				return flushed;
 			})();
@@ -181,7 +201,8 @@ async function openSink(
 	base: string,
 	deps: CollectorDependencies,
 	metrics: SelfMetrics,
-): Promise<{sink: PointSink; spool?: LineSpool}> {
+	onSpoolEvent: (event: SpoolEvent) => void,
+): Promise<{sink: PointSink; spool?: LineSpool; target?: string}> {
 	const {config} = loaded;
 	if (config.influxdb === undefined) return {sink: new LineProtocolStreamSink(deps.stdout)};
 	const directory = isAbsolute(config.spool.directory)
@@ -204,12 +225,19 @@ async function openSink(
 		onEvent: (event) => {
 			logSpoolEvent(deps.log, event, writer.description);
 			metrics.recordSpoolEvent(event);
+			onSpoolEvent(event);
 			deps.onSpoolEvent?.(event);
 		},
 	});
 	// Replay what the previous run left before new points arrive.
 	sink.start();
-	return {sink, spool};
+	return {sink, spool, target: writer.description};
+}
+
+/** `12 points (1.2 kB)`. */
+function spoolDepth(spool: LineSpool): string {
+	const points = spool.pendingLines;
+	return `${points} ${points === 1 ? 'point' : 'points'} (${spool.pendingBytes} bytes)`;
 }
 
 function recordJobEvent(metrics: SelfMetrics, event: MeterJobEvent): void {

@@ -26,7 +26,7 @@ afterEach(async () => {
 	await rm(directory, {recursive: true, force: true});
 });
 
-async function start(yaml: string) {
+async function start(yaml: string, extra: {spoolReportEveryMs?: number} = {}) {
 	const stdout = new PassThrough();
 	let printed = '';
 	stdout.on('data', (chunk: Buffer) => {
@@ -39,6 +39,7 @@ async function start(yaml: string) {
 		stdout,
 		log,
 		onJobEvent: (event) => events.push(event),
+		...extra,
 	});
 	return {events, printed: () => printed};
 }
@@ -118,5 +119,26 @@ describe('startCollector', () => {
 		for await (const telegram of archive.read(file as string)) telegrams.push(telegram);
 		expect(telegrams[0]?.meterId).toBe('sim');
 		expect(telegrams[0]?.bytes.toString('latin1')).toContain('/LGZ52ZMD120APt.G03');
+	});
+
+	it('says every so often, not per readout, how many points wait while the server is away, and again on stop', async () => {
+		const {freePort} = await import('../../helpers/free-port.ts');
+		const {events} = await start(
+			`influxdb:\n  url: http://127.0.0.1:${await freePort()}\n  version: "1"\n  database: m\nmeters:\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n`,
+			{spoolReportEveryMs: 300},
+		);
+		await until(() => events.filter((event) => event.kind === 'read').length >= 1);
+		await until(() => messages.some((message) => /wait in the spool for/.test(message)));
+		const depth = messages.find((message) => /wait in the spool for/.test(message)) as string;
+		expect(depth).toMatch(
+			/^warn \d+ points \(\d+ bytes\) wait in the spool for http:\/\/127\.0\.0\.1:\d+ \(database m\), unavailable since \d{4}-/,
+		);
+		await collector?.stop({flushTimeoutMs: 500});
+		collector = undefined;
+		expect(messages.at(-1)).toMatch(
+			new RegExp(
+				`^info collector stopped; \\d+ points \\(\\d+ bytes\\) wait in the spool ${join(directory, 'data', 'spool')}, sent at the next start$`,
+			),
+		);
 	});
 });

@@ -1,0 +1,128 @@
+import {hostname} from 'node:os';
+import {isAbsolute, resolve} from 'node:path';
+import {Command, InvalidArgumentError} from 'commander';
+import {influxTargetFromConfig} from '../daemon/influx-target-from-config.ts';
+import {configBase} from '../daemon/startup-checks.ts';
+import {describeTarget} from '../output/influx-target.ts';
+import {inspectSpool, type SpoolStatus} from '../output/spool-inspection.ts';
+import {systemProcessProbe} from '../output/spool-lock.ts';
+import type {CommandIo} from './command-io.ts';
+import {loadConfiguration, type ProcessContext} from './config-source.ts';
+
+export type SpoolFormat = 'table' | 'json';
+
+export interface SpoolFlags {
+	readonly config?: string;
+	readonly format: SpoolFormat;
+}
+
+/** `dlms-logger spool`: what waits in the spool, and what the server refused. Read-only. */
+export function spoolCommand(io: CommandIo, context: ProcessContext): Command {
+	return new Command('spool')
+		.description(
+			'show the spool: unsent points, bytes, oldest and newest point time, dead letters with their ' +
+				'reasons, and the target; only reads, so it works while a collector runs',
+		)
+		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.option('-f, --format <format>', 'table or json', parseSpoolFormat, 'table' as SpoolFormat)
+		.action(async (flags: SpoolFlags) => {
+			await showSpool(flags, io, context);
+		});
+}
+
+export async function showSpool(flags: SpoolFlags, io: CommandIo, context: ProcessContext): Promise<void> {
+	// The token is not needed to look at files: a shell without INFLUX_TOKEN can still look.
+	const loaded = await loadConfiguration(flags.config, context, {embeddedFallback: true, withSecrets: false});
+	const {config} = loaded;
+	const directory = isAbsolute(config.spool.directory)
+		? config.spool.directory
+		: resolve(configBase(loaded, context.cwd), config.spool.directory);
+	const status = await inspectSpool(directory);
+	const target =
+		config.influxdb === undefined ? undefined : describeTarget(influxTargetFromConfig(config.influxdb, {}));
+	const owner = status.owner;
+	const ownerRunning =
+		owner === undefined
+			? undefined
+			: owner.host === hostname()
+				? systemProcessProbe.isRunning(owner.pid)
+				: undefined;
+	if (flags.format === 'json') {
+		io.stdout.write(
+			`${JSON.stringify(
+				{
+					...status,
+					target: target ?? null,
+					...(owner === undefined ? {} : {owner: {...owner, running: ownerRunning ?? null}}),
+				},
+				null,
+				2,
+			)}\n`,
+		);
+		return;
+	}
+	io.stdout.write(spoolTable(status, target, ownerRunning));
+}
+
+function spoolTable(
+	status: SpoolStatus,
+	target: string | undefined,
+	ownerRunning: boolean | undefined,
+): string {
+	const rows: [string, string][] = [
+		['spool', status.exists ? status.directory : `${status.directory} (does not exist yet)`],
+		['target', target ?? 'none: no influxdb section, points go to stdout and nothing is spooled'],
+	];
+	const {owner} = status;
+	rows.push([
+		'collector',
+		owner === undefined
+			? 'none holds the spool'
+			: `pid ${owner.pid} on ${owner.host}, since ${owner.since}${
+					ownerRunning === undefined
+						? ''
+						: ownerRunning
+							? ' (running)'
+							: ' (not running: the next start takes over)'
+				}`,
+	]);
+	rows.push(['unsent', `${plural(status.unsentPoints, 'point')}, ${formatBytes(status.unsentBytes)}`]);
+	if (status.oldestPointTime && status.newestPointTime) {
+		rows.push(['oldest point', status.oldestPointTime.toISOString()]);
+		rows.push(['newest point', status.newestPointTime.toISOString()]);
+	}
+	rows.push([
+		'dead letters',
+		status.deadLetters.lines === 0 ? 'none' : plural(status.deadLetters.lines, 'line'),
+	]);
+	const width = Math.max(...rows.map(([label]) => label.length));
+	let text = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}\n`).join('');
+	for (const reason of status.deadLetters.reasons) {
+		const when = reason.first === reason.last ? reason.first : `${reason.first} to ${reason.last}`;
+		text += `  ${plural(reason.lines, 'line')} (${when}): ${reason.reason}\n`;
+	}
+	if (status.deadLetters.lines > 0) text += `  (in ${status.directory}/dead-letter.lp)\n`;
+	return text;
+}
+
+function plural(count: number, word: string): string {
+	return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** 1234567 → `1.2 MB` (powers of 1000, as `spool.max_size` reads `MB`). */
+export function formatBytes(bytes: number): string {
+	if (bytes < 1000) return `${bytes} bytes`;
+	const units = ['kB', 'MB', 'GB'];
+	let value = bytes / 1000;
+	let unit = 0;
+	while (value >= 1000 && unit < units.length - 1) {
+		value /= 1000;
+		unit++;
+	}
+	return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+export function parseSpoolFormat(value: string): SpoolFormat {
+	if (value === 'table' || value === 'json') return value;
+	throw new InvalidArgumentError('choose one of table, json');
+}

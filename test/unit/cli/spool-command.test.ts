@@ -1,0 +1,91 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {PassThrough, Readable} from 'node:stream';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {formatBytes, showSpool, spoolCommand} from '../../../src/cli/spool-command.ts';
+import {LineSpool} from '../../../src/output/line-spool.ts';
+
+let cwd: string;
+beforeEach(async () => {
+	cwd = await mkdtemp(join(tmpdir(), 'dlms-spool-cmd-'));
+});
+afterEach(async () => {
+	await rm(cwd, {recursive: true, force: true});
+});
+
+async function show(format: 'table' | 'json') {
+	const stdout = new PassThrough();
+	let out = '';
+	stdout.on('data', (chunk: Buffer) => {
+		out += chunk.toString();
+	});
+	await showSpool({format}, {stdin: Readable.from([]), stdout, stderr: new PassThrough()}, {env: {}, cwd});
+	return out;
+}
+
+const config = [
+	'influxdb:',
+	'  url: http://db:8086',
+	'  bucket: meters',
+	'  token_env: INFLUX_TOKEN',
+	'spool:',
+	'  directory: ./spool',
+	'meters:',
+	'  - id: house',
+	'    port: /dev/ttyUSB0',
+].join('\n');
+
+describe('dlms-logger spool', () => {
+	it('shows unsent points, bytes, times, dead letters and the target while a collector holds the spool, without the token', async () => {
+		await writeFile(join(cwd, 'config.yaml'), config);
+		const spool = await LineSpool.open({directory: join(cwd, 'spool')});
+		await spool.append(['meter value=1 1700000000', 'meter value=2 1700000060']);
+		await spool.deadLetter(['meter value="x" 1700000000'], 'HTTP 400: field type conflict');
+		const table = await show('table');
+		expect(table).toContain(`spool         ${join(cwd, 'spool')}\n`);
+		expect(table).toContain('target        http://db:8086 (bucket meters)\n');
+		expect(table).toMatch(
+			new RegExp(`collector     pid ${process.pid} on \\S+, since \\S+ \\(running\\)\\n`),
+		);
+		expect(table).toContain('unsent        2 points, 50 bytes\n');
+		expect(table).toContain('oldest point  2023-11-14T22:13:20.000Z\n');
+		expect(table).toContain('newest point  2023-11-14T22:14:20.000Z\n');
+		expect(table).toContain('dead letters  1 line\n');
+		expect(table).toMatch(/ {2}1 line \(\S+\): HTTP 400: field type conflict\n/);
+		const json = JSON.parse(await show('json')) as Record<string, unknown>;
+		expect(json).toMatchObject({
+			unsentPoints: 2,
+			unsentBytes: 50,
+			target: 'http://db:8086 (bucket meters)',
+			owner: {pid: process.pid, running: true},
+			deadLetters: {lines: 1},
+		});
+		await spool.close();
+	});
+
+	it('says when there is no spool yet and points go to stdout', async () => {
+		await writeFile(join(cwd, 'config.yaml'), 'meters:\n  - id: house\n    port: /dev/ttyUSB0\n');
+		const table = await show('table');
+		expect(table).toContain('(does not exist yet)');
+		expect(table).toContain('target        none: no influxdb section');
+		expect(table).toContain('unsent        0 points, 0 bytes\n');
+	});
+
+	it('takes -f json and refuses other formats', async () => {
+		const io = {stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough()};
+		const command = spoolCommand(io, {env: {}, cwd}).exitOverride();
+		command.configureOutput({writeErr: () => undefined});
+		await expect(command.parseAsync(['-f', 'xml'], {from: 'user'})).rejects.toThrow(
+			/choose one of table, json/,
+		);
+	});
+});
+
+describe('formatBytes', () => {
+	it('uses powers of 1000', () => {
+		expect(formatBytes(999)).toBe('999 bytes');
+		expect(formatBytes(1234)).toBe('1.2 kB');
+		expect(formatBytes(5_600_000)).toBe('5.6 MB');
+	});
+});
