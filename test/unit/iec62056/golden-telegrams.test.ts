@@ -107,7 +107,7 @@ describe.each(cases)('golden telegram %s', (name) => {
 
 	it('prints the expected points as line protocol at a fixed readout time and zone', async () => {
 		const {points, messages} = await goldenParseOutput(new URL(`${name}/input.bin`, FIXTURES), !checkOk);
-		if (process.env.UPDATE_GOLDEN_POINTS === '1') {
+		if (process.env['UPDATE_GOLDEN_POINTS'] === '1') {
 			// Regeneration for review (git diff shows what changed); never set in the test run.
 			writeFileSync(new URL(`${name}/expected-points.lp`, FIXTURES), points);
 			const messagesFile = new URL(`${name}/expected-messages.txt`, FIXTURES);
