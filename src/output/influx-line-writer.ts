@@ -1,6 +1,7 @@
 import {HttpError, InfluxDB, type WriteApi} from '@influxdata/influxdb-client';
 import {describeTarget, type InfluxTarget, legacyWritePath} from './influx-target.ts';
 import {InfluxWriteError, parseRetryAfter} from './influx-write-error.ts';
+import {notFoundHint, probeServerVersion} from './server-version-hint.ts';
 
 export interface InfluxLineWriterOptions {
 	/** Socket timeout per request, ms. Default 10 000. */
@@ -21,6 +22,8 @@ export class InfluxLineWriter {
 	readonly #target: InfluxTarget;
 	readonly #client: InfluxDB;
 	readonly #gzipThresholdBytes: number;
+	/** The server's version from /ping, asked once, after the first 404. */
+	#serverVersion: Promise<string | undefined> | undefined;
 
 	constructor(target: InfluxTarget, options: InfluxLineWriterOptions = {}) {
 		const merged = {...DEFAULT_INFLUX_LINE_WRITER_OPTIONS, ...options};
@@ -67,7 +70,13 @@ export class InfluxLineWriter {
 		// The client takes only 204 and 201 as success and reports any other 2xx (a proxy's 200) as an
 		// HttpError; the server stored the lines all the same, so that must not become a dead letter.
 		if (failure instanceof HttpError && failure.statusCode >= 200 && failure.statusCode < 300) return;
-		if (failure !== undefined) throw this.#classify(failure);
+		if (failure === undefined) return;
+		// A 404 often means the configured version does not fit the server (2 against a 1.x): ask it.
+		const version =
+			failure instanceof HttpError && failure.statusCode === 404
+				? await (this.#serverVersion ??= probeServerVersion(this.#target.url))
+				: undefined;
+		throw this.#classify(failure, version);
 	}
 
 	#writeApi(lineCount: number, onFailure: (error: Error) => void): WriteApi {
@@ -92,7 +101,7 @@ export class InfluxLineWriter {
 		return api;
 	}
 
-	#classify(error: Error): InfluxWriteError {
+	#classify(error: Error, serverVersion: string | undefined): InfluxWriteError {
 		const where = this.description;
 		if (error instanceof HttpError) {
 			const status = error.statusCode;
@@ -112,7 +121,7 @@ export class InfluxLineWriter {
 				status === 401 || status === 403
 					? ' (check the token or username/password)'
 					: status === 404
-						? ' (does the bucket/database exist?)'
+						? notFoundHint(this.#target, serverVersion)
 						: redirect
 							? ` (the server redirects to ${headerValue(location) ?? 'another url'}: configure that url)`
 							: '';

@@ -237,11 +237,47 @@ describe('InfluxLineWriter', () => {
 			expect(error.message).toContain('(check the token or username/password)');
 		});
 
-		it('holds a 404 and asks whether the bucket or database exists', async () => {
-			answer = answerWith(404, '{"code":"not found","message":"bucket \\"meters\\" not found"}');
+		it('holds a 404 and asks whether the bucket exists when the server is a 2.x', async () => {
+			answer = (request, response) => {
+				if (request.path === '/ping') response.writeHead(204, {'X-Influxdb-Version': 'v2.7.11'}).end();
+				else response.writeHead(404).end('{"code":"not found","message":"bucket \\"meters\\" not found"}');
+			};
 			const error = await failure(new InfluxLineWriter(v2()));
 			expect([error.disposition, error.status]).toEqual(['hold', 404]);
-			expect(error.message).toContain('(does the bucket/database exist?)');
+			expect(error.message).toContain('(does bucket "meters" in org "home" exist?)');
+		});
+
+		it('says which version to set when version 2 is configured and the server is a 1.x', async () => {
+			let version = '1.6.7';
+			answer = (request, response) => {
+				if (request.path === '/ping') response.writeHead(204, {'X-Influxdb-Version': version}).end();
+				else response.writeHead(404).end('404 page not found');
+			};
+			const error = await failure(new InfluxLineWriter(v2()));
+			expect(error.message).toContain(
+				'(the server is InfluxDB 1.6.7: set influxdb.version to "1" and name the database in influxdb.database)',
+			);
+			expect(error.message).not.toContain('exist');
+			version = '1.8.10';
+			const later = await failure(new InfluxLineWriter(v2()));
+			expect(later.message).toContain('set influxdb.version to "1.8"');
+		});
+
+		it('asks /ping once per writer, not on every failed write', async () => {
+			answer = (request, response) => {
+				if (request.path === '/ping') response.writeHead(204, {'X-Influxdb-Version': '1.6.7'}).end();
+				else response.writeHead(404).end();
+			};
+			const writer = new InfluxLineWriter(v2());
+			await failure(writer);
+			await failure(writer);
+			expect(received.filter((request) => request.path === '/ping')).toHaveLength(1);
+		});
+
+		it('falls back to asking about the bucket when the server does not say its version', async () => {
+			answer = answerWith(404, 'not found');
+			const error = await failure(new InfluxLineWriter(v2()));
+			expect(error.message).toContain('(does bucket "meters" in org "home" exist?)');
 		});
 
 		it('holds a 413 (the body is larger than the server takes)', async () => {
