@@ -59,10 +59,9 @@ export async function runCollector(
 		destination: io.stderr,
 	});
 	if (loaded.file === '') {
+		const zone = loaded.config.meters[0]?.timezone ?? loaded.config.timezone ?? 'the host zone';
 		log.info(
-			once
-				? 'no configuration file: reading the built-in simulated ZMD120 once (see config.yaml.example)'
-				: 'no configuration file: running the built-in simulated ZMD120 every 10 s (see config.yaml.example)',
+			`no configuration file: ${once ? 'reading the built-in simulated ZMD120 once' : 'running the built-in simulated ZMD120 every 10 s'}, its clock in ${zone} (see config.yaml.example)`,
 		);
 	}
 	const outcome = new Map<string, MeterJobEvent['kind']>();

@@ -1,6 +1,7 @@
 import {readFile} from 'node:fs/promises';
 import type {Writable} from 'node:stream';
 import {Command, InvalidArgumentError} from 'commander';
+import {hostTimeZone} from '../daemon/host-time-zone.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
 import {createCapturedTelegramProfile} from '../simulator/captured-telegram-profile.ts';
 import {MeterSimulator} from '../simulator/meter-simulator.ts';
@@ -28,7 +29,7 @@ export interface SimulateCommandOptions {
 	readonly listenTcp?: (options: {host: string; port: number}) => Promise<TcpLinkListener>;
 }
 
-interface SimulateFlags {
+export interface SimulateFlags {
 	readonly serial?: string;
 	readonly tcp?: {host: string; port: number};
 	readonly profile?: string;
@@ -58,7 +59,10 @@ export function simulateCommand(io: SimulateCommandIo, options: SimulateCommandO
 			collectFault,
 			[] as SimulatorFault[],
 		)
-		.option('--timezone <zone>', "IANA time zone of the meter's clock; default Europe/Berlin")
+		.option(
+			'--timezone <zone>',
+			`IANA time zone of the meter's clock; default the host's zone (${hostTimeZone()}), as read, parse and run assume`,
+		)
 		.option('--list-profiles', 'list the built-in profiles and faults, then exit', false)
 		.action(async (flags: SimulateFlags) => {
 			await runSimulate(flags, io, options);
@@ -143,8 +147,9 @@ async function runSimulate(flags: SimulateFlags, io: SimulateCommandIo, options:
 	}
 }
 
-async function chooseProfile(flags: SimulateFlags): Promise<SimulatorProfile> {
-	const profileOptions = flags.timezone === undefined ? {} : {timeZone: flags.timezone};
+export async function chooseProfile(flags: SimulateFlags): Promise<SimulatorProfile> {
+	// The host's zone unless told otherwise: what `read` and `parse` on this host assume, so their times agree.
+	const profileOptions = {timeZone: flags.timezone ?? hostTimeZone()};
 	if (flags.telegram !== undefined) {
 		let bytes: Buffer;
 		try {

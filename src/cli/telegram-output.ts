@@ -1,4 +1,5 @@
 import type {Command} from 'commander';
+import {hostTimeZone} from '../daemon/host-time-zone.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import {formatLineProtocolBatch} from '../output/line-protocol.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
@@ -32,7 +33,10 @@ export function addTelegramOutputOptions(command: Command): Command {
 			'table' as OutputFormat,
 		)
 		.option('-v, --verbose', "include the *NN / &NN billing history, as the seed's verbose mode", false)
-		.option('--timezone <zone>', "IANA time zone of the meter's clock (line protocol)")
+		.option(
+			'--timezone <zone>',
+			`IANA time zone of the meter's clock (line protocol); default the host's zone (${hostTimeZone()}), as run assumes without a configured zone`,
+		)
 		.option('--meter <id>', 'meter tag for line protocol (default: the serial number it reports)')
 		.option('--select <codes>', 'line protocol: only these codes, e.g. "1.8.1,1.6.2*01~1,2.8.*"');
 }
@@ -93,7 +97,7 @@ export function writeTelegrams(
 			);
 			return;
 		case 'line-protocol': {
-			const timeZone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+			const timeZone = options.timezone ?? hostTimeZone();
 			for (const telegram of telegrams) {
 				if (
 					options.meter === undefined &&

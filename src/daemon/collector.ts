@@ -12,6 +12,7 @@ import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
 import type {ReadoutPlan} from '../transport/readout-session.ts';
+import {hostTimeZone, isUtcZone, utcAssumptionNote} from './host-time-zone.ts';
 import {influxTargetFromConfig} from './influx-target-from-config.ts';
 import {MeterJob, type MeterJobEvent} from './meter-job.ts';
 import {PortLock} from './port-lock.ts';
@@ -35,6 +36,8 @@ export interface CollectorDependencies {
 	readonly onJobEvent?: (event: MeterJobEvent) => void;
 	/** Spool events, for self-metrics and tests. */
 	readonly onSpoolEvent?: (event: SpoolEvent) => void;
+	/** The host's IANA zone, for meters without one; tests pass one. Default: the runtime's. */
+	readonly hostTimeZone?: string;
 	/** How often the spool depth is logged while the server is unavailable, ms. Default 60 000. */
 	readonly spoolReportEveryMs?: number;
 	/** Start the meters' schedules. Default true; `run --once` ticks each job itself. */
@@ -96,7 +99,8 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	const links = new Map<string, Link>();
 	const portLock = new PortLock();
 	const plans = new Map<string, ReadoutPlan>();
-	const hostZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+	// One rule everywhere (run, read, parse, simulate): the configured zone, else the host's.
+	const hostZone = deps.hostTimeZone ?? hostTimeZone();
 	const jobs: MeterJob[] = [];
 	try {
 		for (const meter of config.meters) {
@@ -162,6 +166,10 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 			deps.log.warn(`self-metrics not stored: ${(error as Error).message}`);
 		});
 	const selfMetricsTimer = setInterval(writeSelfMetrics, config.self_metrics.every);
+	const unzoned = config.meters.filter((meter) => (meter.timezone ?? config.timezone) === undefined);
+	if (unzoned.length > 0 && isUtcZone(hostZone)) {
+		deps.log.warn(utcAssumptionNote(unzoned.map((meter) => meter.id)));
+	}
 	if (deps.schedule !== false) for (const job of jobs) job.start();
 	deps.log.info(`collector started: ${jobs.length} meter${jobs.length === 1 ? '' : 's'}`, {
 		meters: jobs.map((job) => job.id),

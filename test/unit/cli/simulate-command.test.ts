@@ -2,9 +2,11 @@ import {Writable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
-import {simulateCommand} from '../../../src/cli/simulate-command.ts';
+import {chooseProfile, simulateCommand} from '../../../src/cli/simulate-command.ts';
+import {hostTimeZone} from '../../../src/daemon/host-time-zone.ts';
 import {encodeOptionSelect} from '../../../src/iec62056/option-select.ts';
 import {encodeRequest} from '../../../src/iec62056/request-message.ts';
+import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
 import {SIGN_ON_SETTINGS} from '../../../src/transport/link.ts';
 import {createMemoryLinkPair, type MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
 import {listenAsHost} from '../../helpers/meter-host.ts';
@@ -146,5 +148,25 @@ describe('dlms-logger simulate', () => {
 		await expect(
 			command().parseAsync(['--serial', 'x', '--timezone', 'Moon'], {from: 'user'}),
 		).rejects.toThrow(/--timezone/);
+	});
+});
+
+describe('the simulated meter clock', () => {
+	const at = Date.UTC(2026, 6, 1, 12, 0, 0);
+	it("runs in the host's zone by default, the zone read and parse assume", async () => {
+		const profile = await chooseProfile({profile: 'zmd120', fault: [], listProfiles: false});
+		const expected = createSimulatorProfile('zmd120', {timeZone: hostTimeZone()});
+		expect(profile.dataMessage(at).equals(expected.dataMessage(at))).toBe(true);
+	});
+
+	it('runs in the zone given', async () => {
+		const profile = await chooseProfile({
+			profile: 'zmd120',
+			fault: [],
+			listProfiles: false,
+			timezone: 'Asia/Tokyo',
+		});
+		// 0.9.1 is the meter's time of day: 21:00 in Tokyo at 12:00 UTC.
+		expect(profile.dataMessage(at).toString('latin1')).toContain('0.9.1(210000)');
 	});
 });

@@ -26,7 +26,7 @@ afterEach(async () => {
 	await rm(directory, {recursive: true, force: true});
 });
 
-async function start(yaml: string, extra: {spoolReportEveryMs?: number} = {}) {
+async function start(yaml: string, extra: {spoolReportEveryMs?: number; hostTimeZone?: string} = {}) {
 	const stdout = new PassThrough();
 	let printed = '';
 	stdout.on('data', (chunk: Buffer) => {
@@ -140,5 +140,28 @@ describe('startCollector', () => {
 				`^info collector stopped; \\d+ points \\(\\d+ bytes\\) wait in the spool ${join(directory, 'data', 'spool')}, sent at the next start$`,
 			),
 		);
+	});
+
+	it('says once that meter times are read as UTC when no zone is configured and the host runs UTC', async () => {
+		await start(
+			'meters:\n  - id: a\n    port: simulator:zmd120\n  - id: b\n    port: simulator:zmd120\n    timezone: Europe/Vienna\n',
+			{
+				hostTimeZone: 'Etc/UTC',
+			},
+		);
+		const notes = messages.filter((message) => message.includes('read as UTC'));
+		expect(notes).toEqual([
+			'warn meter a has no timezone and this host runs UTC: meter times are read as UTC. If the meter\'s clock shows local time, set its zone, e.g. "timezone: Europe/Berlin" at the top of the configuration or per meter',
+		]);
+	});
+
+	it('says nothing about zones when the host runs local time, or every meter has a zone', async () => {
+		await start('meters:\n  - id: a\n    port: simulator:zmd120\n', {hostTimeZone: 'Europe/Berlin'});
+		await collector?.stop();
+		collector = undefined;
+		await start('timezone: Europe/Berlin\nmeters:\n  - id: a\n    port: simulator:zmd120\n', {
+			hostTimeZone: 'UTC',
+		});
+		expect(messages.filter((message) => message.includes('UTC'))).toEqual([]);
 	});
 });
