@@ -72,10 +72,11 @@ export class InfluxLineWriter {
 		if (failure instanceof HttpError && failure.statusCode >= 200 && failure.statusCode < 300) return;
 		if (failure === undefined) return;
 		// A 404 often means the configured version does not fit the server (2 against a 1.x): ask it.
-		const version =
-			failure instanceof HttpError && failure.statusCode === 404
-				? await (this.#serverVersion ??= probeServerVersion(this.#target.url))
-				: undefined;
+		let version: string | undefined;
+		if (failure instanceof HttpError && failure.statusCode === 404) {
+			this.#serverVersion ??= probeServerVersion(this.#target.url);
+			version = await this.#serverVersion;
+		}
 		throw this.#classify(failure, version);
 	}
 
