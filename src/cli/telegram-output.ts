@@ -6,6 +6,7 @@ import {assertTimeZone} from '../readings/meter-clock.ts';
 import {meterIdentity} from '../readings/meter-identity.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
+import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {type OutputFormat, parseOutputFormat} from './output-format.ts';
@@ -126,6 +127,8 @@ export function writeTelegrams(
 					warn(`${context.place}: units passed through unconverted: ${mapped.unknownUnits.join(', ')}`);
 				}
 			}
+			const missing = context.selection?.unmatched(telegrams.flatMap((telegram) => telegram.dataSets)) ?? [];
+			if (missing.length > 0) warn(`${context.place}: ${describeUnmatchedSelection(missing)}`);
 		}
 	}
 }

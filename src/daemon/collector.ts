@@ -9,6 +9,7 @@ import {LineSpool} from '../output/line-spool.ts';
 import type {PointSink} from '../output/point-sink.ts';
 import {RawArchive} from '../output/raw-archive.ts';
 import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
+import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
 import type {ReadoutPlan} from '../transport/readout-session.ts';
@@ -303,6 +304,9 @@ function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 			return;
 		case 'write-failed':
 			log.error(`${event.meter}: points could not be stored: ${event.error.message}`, {meter: event.meter});
+			return;
+		case 'unmatched-selection':
+			log.warn(`${event.meter}: ${describeUnmatchedSelection(event.codes)}`, {meter: event.meter});
 	}
 }
 

@@ -26,7 +26,9 @@ export type MeterJobEvent =
 	| {readonly kind: 'recovered'; readonly meter: string; readonly afterFailures: number}
 	| {readonly kind: 'overlap'; readonly meter: string; readonly skippedTicks: number}
 	| {readonly kind: 'learned'; readonly meter: string; readonly plan: ReadoutPlan}
-	| {readonly kind: 'write-failed'; readonly meter: string; readonly error: Error};
+	| {readonly kind: 'write-failed'; readonly meter: string; readonly error: Error}
+	/** Selected codes the first good readout (all its sign-ons) did not contain; said once per meter. */
+	| {readonly kind: 'unmatched-selection'; readonly meter: string; readonly codes: readonly string[]};
 
 export interface MeterJobOptions {
 	readonly meter: MeterConfig;
@@ -67,6 +69,7 @@ export class MeterJob {
 	#lastFailure: ReadoutFailure | undefined;
 	#retryAt = 0;
 	#linkBackoffMs = 0;
+	#selectionChecked = false;
 
 	constructor(options: MeterJobOptions) {
 		this.#options = options;
@@ -167,7 +170,7 @@ export class MeterJob {
 			}
 			onEvent({kind: 'failed', meter: meter.id, error, repeated});
 			// What the earlier sign-ons of this readout brought is kept.
-			if (results.length > 0) await this.#store(results);
+			if (results.length > 0) await this.#store(results, false);
 			return;
 		}
 		if (this.#failures > 0) onEvent({kind: 'recovered', meter: meter.id, afterFailures: this.#failures});
@@ -175,11 +178,11 @@ export class MeterJob {
 		this.#lastFailure = undefined;
 		this.#linkBackoffMs = 0;
 		this.#retryAt = 0;
-		await this.#store(results);
+		await this.#store(results, true);
 	}
 
 	/** Maps the telegrams of one readout to points (combined: a code sent twice is written once) and stores them. */
-	async #store(results: readonly ReadoutResult[]): Promise<void> {
+	async #store(results: readonly ReadoutResult[], complete: boolean): Promise<void> {
 		const {meter, plans, onEvent} = this.#options;
 		const last = results.at(-1) as ReadoutResult;
 		for (const result of results) {
@@ -200,6 +203,12 @@ export class MeterJob {
 				...(this.#selection === undefined ? {} : {selection: this.#selection}),
 			},
 		);
+		// Only a complete readout (every sign-on) tells which codes the meter sends.
+		if (complete && this.#selection !== undefined && !this.#selectionChecked) {
+			this.#selectionChecked = true;
+			const codes = this.#selection.unmatched(results.flatMap((result) => result.parsed.dataSets));
+			if (codes.length > 0) onEvent({kind: 'unmatched-selection', meter: meter.id, codes});
+		}
 		try {
 			for (const result of results) await this.#options.onRaw?.(meter.id, result.readAt, result.raw);
 			await this.#options.sink.write(mapped.points);

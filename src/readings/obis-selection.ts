@@ -72,6 +72,21 @@ export class ObisSelection {
 		}
 		return matches;
 	}
+
+	/**
+	 * The entries (as written) that match none of these data sets: a code the meter never sends, most
+	 * often a typo, which would otherwise mean missing data without a word.
+	 */
+	unmatched(sets: Iterable<DataSet>): string[] {
+		const matched = new Set<Pattern>();
+		for (const set of sets) {
+			const code = set.obis;
+			if (code === undefined) continue;
+			for (const pattern of this.#patterns) if (patternMatches(pattern, code)) matched.add(pattern);
+			if (matched.size === this.#patterns.length) break;
+		}
+		return this.#patterns.filter((pattern) => !matched.has(pattern)).map((pattern) => pattern.source);
+	}
 }
 
 function parsePattern(entry: SelectionEntry): Pattern {

@@ -1,4 +1,4 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readFile as readCapture, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -172,6 +172,16 @@ describe('parse', () => {
 		const {stdout} = await run(zmd120, {format: 'line-protocol', timezone: 'UTC', readAt: new Date(0)});
 		expect(stdout).not.toContain('obis=0.0.0');
 		expect(stdout).not.toContain('text=');
+	});
+
+	it('warns once, at the end, about a selected code the telegram does not contain', async () => {
+		const twice = Buffer.concat([await readCapture(zmd120), await readCapture(zmd120)]);
+		const file = join(directory, 'twice.bin');
+		await writeFile(file, twice);
+		const {stdout, stderr, error} = await run(file, {format: 'line-protocol', select: '1.8.1,9.9.9'});
+		expect(error).toBeUndefined();
+		expect(stdout.match(/obis=1\.8\.1,/g)).toHaveLength(2);
+		expect(stderr.match(/selected code 9\.9\.9 is not in the meter's telegram/g)).toHaveLength(1);
 	});
 
 	it('rejects a malformed selection as a usage error naming it', async () => {

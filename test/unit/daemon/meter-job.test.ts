@@ -154,6 +154,24 @@ describe('MeterJob', () => {
 		await simulator.close();
 	});
 
+	it('says once, after the first good readout, which selected codes the meter never sent', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const simulator = new MeterSimulator(pair.meter, {profile: createSimulatorProfile('zmd120')});
+		await simulator.start();
+		const {job, events} = makeJob(pair.host, await meterConfig('    select: [1.8.1, 9.9.9, 1.8.*, 7.7.7]\n'));
+		for (let round = 0; round < 2; round++) {
+			const tick = job.tick();
+			await vi.advanceTimersByTimeAsync(5000);
+			await tick;
+		}
+		expect(events.filter((event) => event.kind === 'read')).toHaveLength(2);
+		expect(events.filter((event) => event.kind === 'unmatched-selection')).toEqual([
+			{kind: 'unmatched-selection', meter: 'm', codes: ['9.9.9', '7.7.7']},
+		]);
+		await simulator.close();
+	});
+
 	it('signs on once per configured message, a quiet gap apart, and writes the combined data once', async () => {
 		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
 		const pair = createMemoryLinkPair({paced: true});

@@ -87,3 +87,16 @@ describe('ObisSelection', () => {
 		expect(() => new ObisSelection([{code: '1'}])).toThrow(SelectionSyntaxError);
 	});
 });
+
+describe('ObisSelection.unmatched', () => {
+	it('lists the entries, as written, that match none of the data sets', () => {
+		const selection = new ObisSelection([
+			{code: '1.8.1'},
+			{code: '9.9.9'},
+			{code: '1.6.2*01'},
+			{code: '2.8.*'},
+		]);
+		expect(selection.unmatched([set('1-1:1.8.1'), set('1-1:1.6.2*01')])).toEqual(['9.9.9', '2.8.*']);
+		expect(selection.unmatched([])).toEqual(['1.8.1', '9.9.9', '1.6.2*01', '2.8.*']);
+	});
+});
