@@ -75,16 +75,20 @@ function portsTable(ports: readonly SerialPortEntry[]): string {
 }
 
 /**
- * The ttyUSB number changes with plugging order; a udev rule gives the head a fixed name and the
- * dialout group access (the rule the seed README shows). Filled in from the first USB port found.
+ * The ttyUSB number changes with plugging order; a udev rule gives a head a fixed name and the dialout
+ * group access (the rule the smarthomeNG dlms plugin's README shows). One rule per USB head found, with
+ * its own vendor, product and serial number; none for ports without USB ids (an onboard UART), where
+ * a rule with made-up ids would match nothing, or the wrong device.
  */
 function udevHint(ports: readonly SerialPortEntry[]): string {
-	const usb = ports.find((port) => port.vendorId !== undefined && port.productId !== undefined);
-	const vendorId = usb?.vendorId ?? '10c4';
-	const productId = usb?.productId ?? 'ea60';
-	const serial = usb?.serialNumber === undefined ? '' : `, ATTRS{serial}=="${usb.serialNumber}"`;
-	return (
-		`hint: for a fixed name, put SUBSYSTEM=="tty", ATTRS{idVendor}=="${vendorId}", ATTRS{idProduct}=="${productId}"${serial}, ` +
-		'MODE="0660", GROUP="dialout", SYMLINK+="dlms0" in /etc/udev/rules.d/11-dlms.rules and use port /dev/dlms0'
-	);
+	const heads = ports.filter((port) => port.vendorId !== undefined && port.productId !== undefined);
+	if (heads.length === 0) {
+		return 'hint: none of these ports is a USB device, so no udev rule applies: use the port path as it is';
+	}
+	const rules = heads.map((head, index) => {
+		const serial = head.serialNumber === undefined ? '' : `, ATTRS{serial}=="${head.serialNumber}"`;
+		return `SUBSYSTEM=="tty", ATTRS{idVendor}=="${head.vendorId}", ATTRS{idProduct}=="${head.productId}"${serial}, MODE="0660", GROUP="dialout", SYMLINK+="dlms${index}"`;
+	});
+	const names = heads.map((_, index) => `/dev/dlms${index}`).join(', ');
+	return `hint: for a fixed name, put ${heads.length === 1 ? 'this line' : 'these lines'} in /etc/udev/rules.d/11-dlms.rules and use port ${names}:\n${rules.map((rule) => `  ${rule}`).join('\n')}`;
 }

@@ -64,19 +64,27 @@ describe('ports', () => {
 		expect(stdout).toBe('');
 	});
 
-	it('hints at a udev rule for the first USB head, on stderr only, in one line', async () => {
+	it('gives a udev rule for the USB head with its own ids and serial, on stderr only', async () => {
 		const {stdout, stderr} = await run([], [onboard, ftdi]);
 		expect(stdout).not.toContain('SYMLINK');
-		expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-		expect(stderr).toContain(
-			'SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", ATTRS{serial}=="A50285BI", ',
-		);
-		expect(stderr).toContain('SYMLINK+="dlms0"');
+		expect(stderr.trimEnd().split('\n')).toEqual([
+			'hint: for a fixed name, put this line in /etc/udev/rules.d/11-dlms.rules and use port /dev/dlms0:',
+			'  SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", ATTRS{serial}=="A50285BI", MODE="0660", GROUP="dialout", SYMLINK+="dlms0"',
+		]);
 	});
 
-	it('falls back to the example ids when no port has USB ids', async () => {
+	it('gives one rule per USB head, each with its own ids', async () => {
+		const cp210x = {...ftdi, path: '/dev/ttyUSB1', vendorId: '10c4', productId: 'ea60', serialNumber: '0001'};
+		const {stderr} = await run([], [ftdi, cp210x]);
+		expect(stderr).toContain('ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", ATTRS{serial}=="A50285BI"');
+		expect(stderr).toContain('ATTRS{idVendor}=="10c4", ATTRS{idProduct}=="ea60", ATTRS{serial}=="0001"');
+		expect(stderr).toContain('SYMLINK+="dlms1"');
+	});
+
+	it('gives no rule with made-up ids when no port is a USB head', async () => {
 		const {stderr} = await run([], [onboard]);
-		expect(stderr).toContain('ATTRS{idVendor}=="10c4", ATTRS{idProduct}=="ea60", MODE=');
+		expect(stderr).not.toContain('ATTRS');
+		expect(stderr).toContain('none of these ports is a USB device');
 	});
 
 	it('refuses a format it cannot print', async () => {
