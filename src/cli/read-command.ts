@@ -31,11 +31,13 @@ export interface ReadCommandOptions {
 	readonly openLink?: (port: string) => Link;
 }
 
-/** `dlms-logger read <port>`: the seed's standalone mode, one readout printed. */
+/** `dlms-logger read <port>`: the smarthomeNG dlms plugin's standalone mode, one readout printed. */
 export function readCommand(io: CommandIo, options: ReadCommandOptions = {}): Command {
 	return addTelegramOutputOptions(
 		new Command('read')
-			.description("read a meter once and print what it sends (the seed's standalone mode)")
+			.description(
+				"read a meter once and print what it sends (the smarthomeNG dlms plugin's standalone mode)",
+			)
 			.argument(
 				'<port>',
 				'serial port (/dev/ttyUSB0, /dev/serial/by-id/…) or tcp://host:port of an IR bridge',

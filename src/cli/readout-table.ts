@@ -5,8 +5,8 @@ import {valueTime} from '../readings/value-times.ts';
 import {isHistory} from './readout-json.ts';
 
 /**
- * What the seed's standalone mode prints, as an aligned table: the identification, then one row per
- * code with value, unit and the date field. History (`*NN`, `&NN`) only with `verbose`, as in the seed.
+ * What the smarthomeNG dlms plugin's standalone mode prints, as an aligned table: the identification, then one row per
+ * code with value, unit and the date field. History (`*NN`, `&NN`) only with `verbose`, as in the smarthomeNG dlms plugin.
  * Malformed data sets are reported on stderr by the command, not here.
  */
 export function readoutToTable(telegrams: readonly DecodedTelegram[], verbose: boolean): string {

@@ -5,7 +5,9 @@ import {formatLineProtocolBatch} from '../output/line-protocol.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
 import {meterIdentity} from '../readings/meter-identity.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
+import type {SkipReason} from '../readings/point-mapper.ts';
 import {mapReading} from '../readings/point-mapper.ts';
+import {countSkipped, describeSkipCounts} from '../readings/skip-summary.ts';
 import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
@@ -20,7 +22,7 @@ export interface TelegramOutputOptions {
 	/** IANA zone of the meter's clock, for line protocol. Default: the host's zone. */
 	readonly timezone?: string;
 	readonly meter?: string;
-	/** Codes to write as line protocol (the seed's dlms_obis_code forms), comma-separated. Default: every numeric value. */
+	/** Codes to write as line protocol (the smarthomeNG dlms plugin's dlms_obis_code forms), comma-separated. Default: every numeric value. */
 	readonly select?: string;
 }
 
@@ -33,7 +35,11 @@ export function addTelegramOutputOptions(command: Command): Command {
 			parseOutputFormat,
 			'table' as OutputFormat,
 		)
-		.option('-v, --verbose', "include the *NN / &NN billing history, as the seed's verbose mode", false)
+		.option(
+			'-v, --verbose',
+			"include the *NN / &NN billing history, as the smarthomeNG dlms plugin's verbose mode",
+			false,
+		)
 		.option(
 			'--timezone <zone>',
 			`IANA time zone of the meter's clock (line protocol); default the host's zone (${hostTimeZone()}), as run assumes without a configured zone`,
@@ -133,9 +139,8 @@ export function writeTelegrams(
 	}
 }
 
-function describeSkipped(skipped: readonly {reason: string}[]): string {
-	const counts = new Map<string, number>();
-	for (const {reason} of skipped) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-	const parts = [...counts].map(([reason, count]) => `${count} ${reason}`);
-	return `${skipped.length} data sets not written as points: ${parts.join(', ')}`;
+function describeSkipped(skipped: readonly {reason: SkipReason}[]): string {
+	const counts = new Map<SkipReason, number>();
+	countSkipped(counts, skipped);
+	return describeSkipCounts(counts);
 }

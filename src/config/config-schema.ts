@@ -100,7 +100,7 @@ const meter = z
 			.default(['?']),
 		baud_max: z.number().int().min(300).optional(),
 		timezone: timeZone.optional(),
-		/** A cron expression, or `every: 60s`; default every 60 s (the seed's update_cycle). */
+		/** A cron expression, or `every: 60s`; default every 60 s (the smarthomeNG dlms plugin's update_cycle). */
 		schedule: cronPattern.optional(),
 		every: duration().optional(),
 		select: selection.optional(),

@@ -269,7 +269,7 @@ function splitListen(listen: string): [string, number] {
 function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 	switch (event.kind) {
 		case 'read':
-			log.info(`${event.meter}: read ${event.points} points`, {
+			log.info(`${event.meter}: read ${event.points} ${event.points === 1 ? 'point' : 'points'}`, {
 				meter: event.meter,
 				mode: event.result.mode,
 				baudRate: event.result.baudRate,

@@ -1,7 +1,7 @@
 import {type ConfigSources, type LoadedConfig, parseConfig} from '../config/config-loader.ts';
 
 /**
- * The main job without a config file: the built-in simulated ZMD120 (the seed's meter), read every
+ * The main job without a config file: the built-in simulated ZMD120 (the smarthomeNG dlms plugin's meter), read every
  * 10 s, points printed as line protocol. Setting INFLUX_URL (and INFLUX_TOKEN, INFLUX_ORG,
  * INFLUX_BUCKET for 2.x, or INFLUX_VERSION=1 / 1.8 with INFLUX_DATABASE) makes the same command
  * write to that server through the spool.

@@ -47,7 +47,7 @@ export interface MeterJobOptions {
 	readonly maxLinkBackoffMs?: number;
 }
 
-/** The seed's update_cycle default: one readout a minute. */
+/** The smarthomeNG dlms plugin's update_cycle default: one readout a minute. */
 export const DEFAULT_CYCLE_MS = 60_000;
 
 /**

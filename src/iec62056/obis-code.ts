@@ -87,7 +87,7 @@ export function formatObisCode(code: ObisCode): string {
 	return `${prefix}${reducedCode(code)}${suffix}`;
 }
 
-/** Manufacturer specific when any of groups C to F holds 128–254 (the seed's rule). */
+/** Manufacturer specific when any of groups C to F holds 128–254 (the smarthomeNG dlms plugin's rule). */
 export function isManufacturerSpecific(code: ObisCode): boolean {
 	const values = [code.c, code.d, code.e].filter((group) => group !== undefined).map(groupValue);
 	if (code.f !== undefined) values.push(Number(code.f));

@@ -134,7 +134,7 @@ export class InfluxLineWriter {
 			});
 		}
 		const code = (error as NodeJS.ErrnoException).code;
-		return new InfluxWriteError(`${where}: ${code ? `${code} ` : ''}${error.message}`, {
+		return new InfluxWriteError(`${where}: ${networkFailureWords(code, error.message)}`, {
 			disposition: 'retry',
 			cause: error,
 		});
@@ -143,4 +143,22 @@ export class InfluxLineWriter {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * A network failure in words, without the address again (`where` names the server already): Node's
+ * own message is `connect ECONNREFUSED 127.0.0.1:8086`.
+ */
+export function networkFailureWords(code: string | undefined, message: string): string {
+	const words: Record<string, string> = {
+		ECONNREFUSED: 'connection refused (is the server running, on this port?)',
+		ECONNRESET: 'the connection was reset',
+		ETIMEDOUT: 'no answer (timed out)',
+		EHOSTUNREACH: 'host unreachable',
+		ENETUNREACH: 'network unreachable',
+		ENOTFOUND: 'no such host (check the name in influxdb.url)',
+		EAI_AGAIN: 'the host name could not be looked up (DNS)',
+	};
+	if (code !== undefined && words[code] !== undefined) return words[code];
+	return code !== undefined && !message.includes(code) ? `${code} ${message}` : message;
 }

@@ -1,7 +1,7 @@
 import type {DataSet} from '../iec62056/data-set.ts';
 import {groupValue, type ObisCode} from '../iec62056/obis-code.ts';
 
-/** One entry of a meter's selection, as configured: the seed's `dlms_obis_code` plus an optional name. */
+/** One entry of a meter's selection, as configured: the smarthomeNG dlms plugin's `dlms_obis_code` plus an optional name. */
 export interface SelectionEntry {
 	/**
 	 * `1.8.1`, `1-1:1.8.1`, `1.6.2*01` (billing period 01), `1.6.2*01~1` (its second value, the date),
@@ -47,7 +47,7 @@ const PATTERN = new RegExp(
 );
 
 /**
- * The codes to write, as the seed's `dlms_obis_code` items: built once from configuration (validated
+ * The codes to write, as the smarthomeNG dlms plugin's `dlms_obis_code` items: built once from configuration (validated
  * then), asked per data set. A pattern without a billing suffix matches current values only
  * (F absent or 255); `*01` matches `*01` and `*1`; `*` never matches `&`.
  */

@@ -28,7 +28,7 @@ export interface PointMapperOptions {
 	 * at its dates). A selection writes exactly what it names, text included.
 	 */
 	readonly text?: boolean;
-	/** The codes to write, as the seed's `dlms_obis_code` items (`1.8.1`, `1.6.2*01~1`, `1.8.*`). */
+	/** The codes to write, as the smarthomeNG dlms plugin's `dlms_obis_code` items (`1.8.1`, `1.6.2*01~1`, `1.8.*`). */
 	readonly selection?: ObisSelection;
 	/** Decides per data set whether it is written; default: every set. Selection plugs in here. */
 	readonly select?: (set: DataSet) => boolean;
@@ -216,7 +216,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 				continue;
 			}
 			// Text even when it looks numeric: the first value of a text register (ids, status words) or one
-			// that is a time, and a selected further value that is a time stamp (`1.6.2*01~1`, the seed's peak date).
+			// that is a time, and a selected further value that is a time stamp (`1.6.2*01~1`, the smarthomeNG dlms plugin's peak date).
 			const asText =
 				request.valueIndex === 0
 					? isTextRegister(code) || picked.isTime

@@ -6,10 +6,10 @@ import {type BillingPeriod, type DemandPeak, type MeterModel, meterRegisters} fr
 import {dateText, fixedNumber, hourMinuteText, stampText, timeText} from './register-text.ts';
 import {type ProfileOptions, resolveProfileOptions, type SimulatorProfile} from './simulator-profile.ts';
 
-/** The seed's meter: mode C, 9600 Bd (`5`), upper-case `LGZ` so 200 ms reaction, channel `1-1:`. */
+/** The smarthomeNG dlms plugin's meter: mode C, 9600 Bd (`5`), upper-case `LGZ` so 200 ms reaction, channel `1-1:`. */
 export const ZMD120_IDENTIFICATION = '/LGZ52ZMD120APt.G03';
 export const ZMD120_DESCRIPTION =
-	'Landis+Gyr ZMD120 (the seed meter): mode C 9600 Bd, 200 ms reaction, the 38 codes of the seed list';
+	"Landis+Gyr ZMD120, the meter in the smarthomeNG dlms plugin's README: mode C 9600 Bd, 200 ms reaction, the 38 codes listed there";
 export const ZMD120_VERBOSE_DESCRIPTION =
 	'ZMD120 with 15 months of *NN history (1.6.x, 1.8.x, 2.8.0, 0.1.2 reset stamps; zeros before installation)';
 
@@ -36,7 +36,7 @@ const INDUCTIVE_RATIO = 0.91;
 const CAPACITIVE_RATIO = 0.012;
 
 export interface Zmd120Options extends ProfileOptions {
-	/** Add the `*NN` billing history, as the seed's verbose readout. Default false. */
+	/** Add the `*NN` billing history, as the smarthomeNG dlms plugin's verbose readout. Default false. */
 	readonly verbose?: boolean;
 }
 

@@ -6,6 +6,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {
 	DEFAULT_INFLUX_LINE_WRITER_OPTIONS,
 	InfluxLineWriter,
+	networkFailureWords,
 } from '../../../src/output/influx-line-writer.ts';
 import type {InfluxTarget} from '../../../src/output/influx-target.ts';
 import {InfluxWriteError} from '../../../src/output/influx-write-error.ts';
@@ -321,12 +322,14 @@ describe('InfluxLineWriter', () => {
 			expect([error.disposition, error.status, error.retryAfterMs]).toEqual(['retry', 500, undefined]);
 		});
 
-		it('retries when the connection is refused, naming the code', async () => {
+		it('retries when the connection is refused, saying so in words with the address once', async () => {
 			const closedPort = await freePort();
 			const writer = new InfluxLineWriter({...v2(), url: `http://127.0.0.1:${closedPort}`} as InfluxTarget);
 			const error = await failure(writer);
 			expect([error.disposition, error.status]).toEqual(['retry', undefined]);
-			expect(error.message).toContain('ECONNREFUSED');
+			expect(error.message).toBe(
+				`http://127.0.0.1:${closedPort} (bucket meters): connection refused (is the server running, on this port?)`,
+			);
 			expect(error.cause).toBeInstanceOf(Error);
 		});
 
@@ -364,5 +367,16 @@ describe('InfluxLineWriter', () => {
 		it('describes its target without credentials', () => {
 			expect(new InfluxLineWriter(v2()).description).toBe(`${url} (bucket meters)`);
 		});
+	});
+});
+
+describe('networkFailureWords', () => {
+	it('words the common codes and keeps other messages, with the code once', () => {
+		expect(networkFailureWords('ENOTFOUND', 'getaddrinfo ENOTFOUND db')).toBe(
+			'no such host (check the name in influxdb.url)',
+		);
+		expect(networkFailureWords('EPROTO', 'write EPROTO x')).toBe('write EPROTO x');
+		expect(networkFailureWords('EWEIRD', 'socket broke')).toBe('EWEIRD socket broke');
+		expect(networkFailureWords(undefined, 'Request timed out')).toBe('Request timed out');
 	});
 });
