@@ -617,7 +617,10 @@ export class FrameScanner {
 		try {
 			const frame = {kind: 'identification', identification: parseIdentification(text), bytes: line} as const;
 			this.#frames.push(frame);
-			this.#identification = {frame, gap: []};
+			// A push telegram may follow a cut push telegram's successor (mode D). After a cut block it may
+			// not: a mode C meter answers with an STX block, and bytes taken as an unchecked push telegram
+			// there could be the rest of a block whose one corrupted byte looked like a `/`.
+			if (!inBlock) this.#identification = {frame, gap: []};
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
 			this.#frames.push({kind: 'noise', bytes: line, highBitBytes: 0, reason: error.message});
