@@ -146,9 +146,20 @@ function telegramOf(
 	return notes.length === 0 ? telegram : {...telegram, notes};
 }
 
-/** The data lines of a capture that has no framing at all: the noise after an optional identification. */
+/**
+ * The data lines of a capture that has no framing at all: the noise after an optional identification.
+ * Undefined when that noise is binary (more than one byte in eight with bit 7 set): random bytes hold
+ * brackets too, and text pasted by people does not look like that.
+ */
 function plainText(frames: Frame[]): string | undefined {
 	const noise = frames.filter((frame) => frame.kind === 'noise');
 	if (noise.length === 0) return undefined;
+	let bytes = 0;
+	let highBits = 0;
+	for (const frame of noise) {
+		bytes += frame.bytes.length;
+		highBits += frame.highBitBytes;
+	}
+	if (highBits * 8 > bytes) return undefined;
 	return noise.map((frame) => frame.bytes.toString('latin1')).join('\n');
 }
