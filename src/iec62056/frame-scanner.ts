@@ -383,15 +383,9 @@ export class FrameScanner {
 	#blockRun(chunk: Uint8Array, start: number): number {
 		const room = this.#maxMessageBytes - this.#message.length;
 		const limit = Math.min(chunk.length, start + Math.max(0, room));
-		let run = plainRun(chunk, start, limit);
-		let end = Math.floor(run / 256);
-		// A `/` is left to the per-byte path (it may begin an identification, see #cuttingIdent). Native
-		// search, and a second fold only for the rare block that holds one (`Imp/kWh`).
-		const slash = chunk.indexOf(SLASH, start);
-		if (slash >= 0 && slash < end) {
-			run = plainRun(chunk, start, slash);
-			end = slash;
-		}
+		// The run also stops at a `/`, which the per-byte path judges (it may begin an identification).
+		const run = plainRun(chunk, start, limit);
+		const end = Math.floor(run / 256);
 		this.#bcc ^= run & 0xff;
 		this.#message.append(chunk, start, end);
 		return end;
