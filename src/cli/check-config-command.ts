@@ -1,4 +1,5 @@
 import {Command} from 'commander';
+import {ENVIRONMENT_LABEL} from '../config/environment-config.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 
@@ -18,7 +19,7 @@ export function checkConfigCommand(io: CommandIo, context: ProcessContext): Comm
 				? `${config.influxdb.url} (InfluxDB ${config.influxdb.version})`
 				: 'stdout';
 			io.stdout.write(
-				`${loaded.file}: ok, ${config.meters.length} meter(s), points to ${output}\n${meters.join('\n')}\n`,
+				`${loaded.source === undefined ? loaded.file : ENVIRONMENT_LABEL}: ok, ${config.meters.length} meter(s), points to ${output}\n${meters.join('\n')}\n`,
 			);
 		});
 }

@@ -1,4 +1,5 @@
 import {Command} from 'commander';
+import {hasMeterEnvironment} from '../config/environment-config.ts';
 import {startCollector} from '../daemon/collector.ts';
 import {createLogger} from '../observability/logger.ts';
 import type {CommandIo} from './command-io.ts';
@@ -31,10 +32,15 @@ export async function runCollector(
 		pretty: logConfig.format === 'pretty' || (logConfig.format === 'auto' && stderrIsTty),
 		destination: io.stderr,
 	});
-	if (loaded.file === '') {
+	if (loaded.source === 'embedded') {
 		log.info(
 			'no configuration file: running the built-in simulated ZMD120 every 10 s (see config.yaml.example)',
 		);
+	} else if (loaded.source === 'environment') {
+		log.info(`configuration from environment variables (METER_PORT ${loaded.config.meters[0]?.port})`);
+	} else if (hasMeterEnvironment(context.env)) {
+		// A mounted config.yaml wins over METER_*; say so, or a changed METER_PORT would seem to do nothing.
+		log.warn(`METER_* variables ignored: the configuration comes from ${loaded.file}`);
 	}
 	const collector = await startCollector(loaded, {workingDirectory: context.cwd, stdout: io.stdout, log});
 	await new Promise<void>((resolve) => {

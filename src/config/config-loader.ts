@@ -7,7 +7,10 @@ import {type Config, configSchema} from './config-schema.ts';
 
 /** A configuration with its secrets read (from env or files). Secrets live here only, never in logs. */
 export interface LoadedConfig {
+	/** The file read; empty for a configuration from environment variables (paths relative to the working directory). */
 	readonly file: string;
+	/** Where a configuration without a file came from: METER_* variables, or the embedded simulated meter. */
+	readonly source?: 'environment' | 'embedded';
 	readonly config: Config;
 	readonly secrets: {readonly token?: string; readonly password?: string};
 }
@@ -59,15 +62,51 @@ export async function parseConfig(
 		);
 	}
 	const config = parsed.data;
-	const secrets = await readSecrets(config, file, sources, (path) => lineOf(document, lineCounter, path));
+	const secrets = await readSecrets(config, file, sources, (path) => {
+		const line = lineOf(document, lineCounter, path);
+		return {path: formatPath(path), ...(line === undefined ? {} : {line})};
+	});
 	return {file, config, secrets};
+}
+
+/**
+ * Where a problem is, for configurations that are not YAML text (environment variables): the place a
+ * schema path is reported at, e.g. `['meters', 0, 'port']` → `METER_PORT`.
+ */
+export type ConfigPlaceNamer = (path: readonly PropertyKey[]) => string;
+
+/**
+ * Validates a configuration built as an object rather than read from YAML; problems are reported at
+ * the places `nameOf` gives. `file` anchors relative secret paths (empty: the working directory).
+ */
+export async function parseConfigObject(
+	raw: unknown,
+	label: string,
+	nameOf: ConfigPlaceNamer,
+	sources: ConfigSources & {readonly baseDirectory?: string} = {},
+): Promise<Omit<LoadedConfig, 'file'>> {
+	const parsed = configSchema.safeParse(raw);
+	if (!parsed.success) {
+		throw new ConfigError(
+			label,
+			parsed.error.issues.map((issue) => ({
+				path: nameOf(issue.path),
+				message: issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message,
+			})),
+		);
+	}
+	const config = parsed.data;
+	const anchor = resolve(sources.baseDirectory ?? '.', 'environment');
+	const secrets = await readSecrets(config, anchor, sources, (path) => ({path: nameOf(path)}), label);
+	return {config, secrets};
 }
 
 async function readSecrets(
 	config: Config,
 	file: string,
 	sources: ConfigSources,
-	lineAt: (path: readonly PropertyKey[]) => number | undefined,
+	placeOf: (path: readonly PropertyKey[]) => Pick<ConfigProblem, 'path' | 'line'>,
+	label = file,
 ): Promise<LoadedConfig['secrets']> {
 	const influx = config.influxdb;
 	if (influx === undefined) return {};
@@ -80,14 +119,13 @@ async function readSecrets(
 		const inline = fields[name];
 		const variable = fields[`${name}_env`];
 		const path = fields[`${name}_file`];
-		const line = (key: string) => lineAt(['influxdb', key]);
+		const place = (key: string) => placeOf(['influxdb', key]);
 		if (inline !== undefined) secrets[name] = inline;
 		if (variable !== undefined) {
 			const value = env[variable];
 			if (value === undefined || value === '') {
 				problems.push({
-					path: `influxdb.${name}_env`,
-					line: line(`${name}_env`),
+					...place(`${name}_env`),
 					message: `environment variable ${variable} is not set`,
 				});
 			} else {
@@ -101,14 +139,13 @@ async function readSecrets(
 				secrets[name] = (await readSecret(absolute)).replace(/\r?\n$/, '');
 			} catch (error) {
 				problems.push({
-					path: `influxdb.${name}_file`,
-					line: line(`${name}_file`),
+					...place(`${name}_file`),
 					message: `cannot read ${absolute}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
 				});
 			}
 		}
 	}
-	if (problems.length > 0) throw new ConfigError(file, problems);
+	if (problems.length > 0) throw new ConfigError(label, problems);
 	return secrets;
 }
 
