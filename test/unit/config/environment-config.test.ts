@@ -118,7 +118,7 @@ describe('environmentConfig', () => {
 		expect(config.log).toEqual({level: 'debug', format: 'json'});
 	});
 
-	it('treats empty variables as unset, as Compose passes ${VAR:-}', async () => {
+	it('treats empty variables as unset, as Compose passes VAR:- defaults of nothing', async () => {
 		const {config} = await environmentConfig({
 			...oneMeter,
 			METER_SCHEDULE: '',
