@@ -7,6 +7,7 @@ import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {
 	type ComposeConfig,
+	type ComposeService,
 	dockerCompose,
 	REPO_ROOT,
 	resolvedComposeConfig,
@@ -24,6 +25,10 @@ const exampleValues = new Map(
 		match[2] as string,
 	]),
 );
+
+const service = (config: ComposeConfig, name: string): ComposeService | undefined => config.services[name];
+const dependencyOf = (entry: ComposeService | undefined, name: string) => entry?.depends_on?.[name];
+const envOf = (entry: ComposeService | undefined, name: string) => entry?.environment?.[name];
 
 function title(name: string, skipReason: string | undefined) {
 	return skipReason === undefined ? name : `${name} (skipped: ${skipReason})`;
@@ -77,7 +82,7 @@ describe('the variables', () => {
 		),
 	);
 
-	it('every ${VAR} used in a compose file has a line in .env.example', () => {
+	it('every variable used in a compose file has a line in .env.example', () => {
 		expect([...used].filter((name) => !exampleValues.has(name))).toEqual([]);
 	});
 
@@ -156,9 +161,9 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 		);
 
 		it('passes the meter as a device from METER_DEVICE to a fixed name, with the dialout GID', () => {
-			const collector = meter.services.collector;
+			const collector = service(meter, 'collector');
 			expect(collector?.devices).toEqual([`${exampleValues.get('METER_DEVICE')}:/dev/ttyMETER`]);
-			expect(collector?.environment?.METER_PORT).toBe('/dev/ttyMETER');
+			expect(envOf(collector, 'METER_PORT')).toBe('/dev/ttyMETER');
 			expect(collector?.group_add?.map(String)).toEqual([exampleValues.get('DIALOUT_GID')]);
 		});
 
@@ -172,8 +177,8 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 		});
 
 		it('pins InfluxDB to a 2.x tag and Grafana to a release', () => {
-			expect(demo.services.influxdb?.image).toMatch(/^influxdb:2\.\d+(\.\d+)?$/);
-			expect(demo.services.grafana?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+			expect(service(demo, 'influxdb')?.image).toMatch(/^influxdb:2\.\d+(\.\d+)?$/);
+			expect(service(demo, 'grafana')?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
 		});
 
 		it('keeps every data directory in a named volume', () => {
@@ -198,7 +203,7 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 		});
 
 		it('mounts the Grafana provisioning and dashboards read-only', () => {
-			const volumes = (demo.services.grafana?.volumes ?? []).map(String);
+			const volumes = (service(demo, 'grafana')?.volumes ?? []).map(String);
 			expect(volumes).toEqual(
 				expect.arrayContaining([
 					`${join(REPO_ROOT, 'grafana/provisioning')}:/etc/grafana/provisioning:ro`,
@@ -208,22 +213,22 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 		});
 
 		it('gates Grafana and the collectors on a healthy InfluxDB, restarts everything', () => {
-			expect(demo.services.influxdb?.healthcheck?.test).toEqual(['CMD', 'influx', 'ping']);
-			expect(demo.services.grafana?.healthcheck?.test).toContain('http://127.0.0.1:3000/api/health');
+			expect(service(demo, 'influxdb')?.healthcheck?.test).toEqual(['CMD', 'influx', 'ping']);
+			expect(service(demo, 'grafana')?.healthcheck?.test).toContain('http://127.0.0.1:3000/api/health');
 			for (const name of ['grafana', 'collector-demo']) {
-				expect(demo.services[name]?.depends_on?.influxdb, name).toEqual({condition: 'service_healthy'});
+				expect(dependencyOf(service(demo, name), 'influxdb'), name).toEqual({condition: 'service_healthy'});
 			}
-			expect(meter.services.collector?.depends_on?.influxdb).toEqual({condition: 'service_healthy'});
-			for (const [name, service] of Object.entries(demo.services))
-				expect(service.restart, name).toBe('unless-stopped');
+			expect(dependencyOf(service(meter, 'collector'), 'influxdb')).toEqual({condition: 'service_healthy'});
+			for (const [name, entry] of Object.entries(demo.services))
+				expect(entry.restart, name).toBe('unless-stopped');
 		});
 
 		it('gives Grafana, InfluxDB and the collectors one token', () => {
 			const token = exampleValues.get('INFLUX_TOKEN');
-			expect(demo.services.influxdb?.environment?.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN).toBe(token);
-			expect(demo.services.grafana?.environment?.INFLUX_TOKEN).toBe(token);
-			expect(demo.services['collector-demo']?.environment?.INFLUX_TOKEN).toBe(token);
-			expect(meter.services.collector?.environment?.INFLUX_TOKEN).toBe(token);
+			expect(envOf(service(demo, 'influxdb'), 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN')).toBe(token);
+			expect(envOf(service(demo, 'grafana'), 'INFLUX_TOKEN')).toBe(token);
+			expect(envOf(service(demo, 'collector-demo'), 'INFLUX_TOKEN')).toBe(token);
+			expect(envOf(service(meter, 'collector'), 'INFLUX_TOKEN')).toBe(token);
 		});
 	},
 );

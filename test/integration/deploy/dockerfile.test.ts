@@ -1,6 +1,6 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {join, relative} from 'node:path';
-import dockerignore from '@balena/dockerignore';
+import dockerignoreModule from '@balena/dockerignore';
 import {validate} from 'dockerfile-utils';
 import {describe, expect, it} from 'vitest';
 import {readDockerfile} from '../../helpers/dockerfile-model.ts';
@@ -9,7 +9,11 @@ import {readDockerfile} from '../../helpers/dockerfile-model.ts';
 // and hold it to what the image promises. The built image is exercised by compose-stack-docker.test.ts.
 const root = new URL('../../..', import.meta.url).pathname;
 const dockerfile = readDockerfile(join(root, 'Dockerfile'));
+// The package is CommonJS (module.exports = factory) with an ES-style default in its typings.
+const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
 const ignored = dockerignore().add(readFileSync(join(root, '.dockerignore'), 'utf8').split('\n'));
+
+const envOf = (name: string): string | undefined => dockerfile.env[name];
 
 /** Every file under `dir` (relative to the repo), as the build context would list it. */
 function filesUnder(dir: string): string[] {
@@ -68,7 +72,7 @@ describe('Dockerfile', () => {
 		expect(dockerfile.healthcheck?.command?.[0]).toBe('node');
 		expect(dockerfile.healthcheck?.command?.join(' ')).toContain('/healthz');
 		expect(dockerfile.healthcheck?.command?.join(' ')).toContain('HEALTH_LISTEN');
-		expect(dockerfile.env.HEALTH_LISTEN).toMatch(/^127\.0\.0\.1:\d+$/);
+		expect(envOf('HEALTH_LISTEN')).toMatch(/^127\.0\.0\.1:\d+$/);
 		expect(Object.keys(dockerfile.healthcheck?.flags ?? {}).sort()).toEqual([
 			'interval',
 			'retries',
@@ -80,7 +84,7 @@ describe('Dockerfile', () => {
 	it('keeps the spool in a volume', () => {
 		const volume = /^VOLUME\s+(\[.*\])\s*$/m.exec(dockerfile.text)?.[1];
 		const volumes = JSON.parse(volume ?? '[]') as string[];
-		expect(volumes.some((dir) => dockerfile.env.SPOOL_DIRECTORY?.startsWith(`${dir}/`))).toBe(true);
+		expect(volumes.some((dir) => envOf('SPOOL_DIRECTORY')?.startsWith(`${dir}/`))).toBe(true);
 		expect(volumes).toContain(dockerfile.workdir);
 	});
 
