@@ -4,6 +4,7 @@ import {LineCounter, parseDocument} from 'yaml';
 import type {z} from 'zod';
 import {ConfigError, type ConfigProblem} from './config-error.ts';
 import {type Config, configSchema} from './config-schema.ts';
+import {configIssueMessage} from './issue-wording.ts';
 
 /** A configuration with its secrets read (from env or files). Secrets live here only, never in logs. */
 export interface LoadedConfig {
@@ -13,6 +14,14 @@ export interface LoadedConfig {
 	readonly source?: 'environment' | 'embedded';
 	readonly config: Config;
 	readonly secrets: {readonly token?: string; readonly password?: string};
+	/** The line of a YAML path (`['meters', 0, 'port']`) in the text, for problems found after validation. */
+	readonly locate?: (path: readonly (string | number)[]) => number | undefined;
+	/**
+	 * For a configuration that is not YAML text: how problems found after validation name their place
+	 * (`['meters', 0, 'port']` → `METER_PORT`), and how they name the configuration.
+	 */
+	readonly placeOf?: ConfigPlaceNamer;
+	readonly label?: string;
 }
 
 export interface ConfigSources {
@@ -54,11 +63,14 @@ export async function parseConfig(
 		);
 	}
 	const raw: unknown = document.toJS() ?? {};
-	const parsed = configSchema.safeParse(raw);
+	const parsed = configSchema.safeParse(raw, {error: configIssueMessage});
 	if (!parsed.success) {
 		throw new ConfigError(
 			file,
-			parsed.error.issues.map((issue) => toProblem(issue, document, lineCounter)),
+			// In the order of the file, which is how a person fixes them.
+			parsed.error.issues
+				.map((issue) => toProblem(issue, document, lineCounter))
+				.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
 		);
 	}
 	const config = parsed.data;
@@ -66,7 +78,7 @@ export async function parseConfig(
 		const line = lineOf(document, lineCounter, path);
 		return {path: formatPath(path), ...(line === undefined ? {} : {line})};
 	});
-	return {file, config, secrets};
+	return {file, config, secrets, locate: (path) => lineOf(document, lineCounter, path)};
 }
 
 /**
@@ -85,12 +97,13 @@ export async function parseConfigObject(
 	nameOf: ConfigPlaceNamer,
 	sources: ConfigSources & {readonly baseDirectory?: string} = {},
 ): Promise<Omit<LoadedConfig, 'file'>> {
-	const parsed = configSchema.safeParse(raw);
+	const parsed = configSchema.safeParse(raw, {error: configIssueMessage});
 	if (!parsed.success) {
 		throw new ConfigError(
 			label,
 			parsed.error.issues.map((issue) => ({
 				path: nameOf(issue.path),
+				// An unset variable is missing, whatever the schema says about a wrong value.
 				message: issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message,
 			})),
 		);
@@ -98,7 +111,7 @@ export async function parseConfigObject(
 	const config = parsed.data;
 	const anchor = resolve(sources.baseDirectory ?? '.', 'environment');
 	const secrets = await readSecrets(config, anchor, sources, (path) => ({path: nameOf(path)}), label);
-	return {config, secrets};
+	return {config, secrets, placeOf: nameOf, label};
 }
 
 async function readSecrets(
@@ -161,7 +174,6 @@ function toProblem(
 		const line = lineOf(document, lineCounter, [...path, issue.keys[0] as string], true);
 		return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
 	}
-	if (issue.code === 'invalid_type' && issue.input === undefined) message = 'required';
 	const line = lineOf(document, lineCounter, path);
 	return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
 }

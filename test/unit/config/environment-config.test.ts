@@ -146,7 +146,7 @@ describe('environmentConfig', () => {
 		).toEqual([
 			'METER_ID: required',
 			expect.stringMatching(/^METER_SCHEDULE: expected a cron expression/),
-			'METER_TIMEZONE: expected an IANA time zone such as Europe/Berlin',
+			expect.stringMatching(/^METER_TIMEZONE: expected an IANA time zone such as Europe\/Berlin/),
 			'METER_BAUD_MAX: expected a whole number such as 9600, got "fast"',
 			'METER_IGNORE_BCC: expected true or false, got "maybe"',
 			'INFLUX_URL: expected an http:// or https:// URL',
