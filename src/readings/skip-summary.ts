@@ -27,7 +27,7 @@ const SKIP_WORDS: Readonly<Record<SkipReason, (count: number) => string>> = {
 	'no-value': (count) => `${n(count, 'code', 'codes')} without a value not written`,
 	'no-date': (count) => `${n(count, 'value', 'values')} with an empty date (no data yet) not written`,
 	'history-without-date': (count) =>
-		`${n(count, 'billing history value', 'billing history values')} without a date or reset time not written (they cannot be placed in time)`,
+		`${n(count, 'billing history value', 'billing history values')} without a date or reset time not written (nothing says when it applies)`,
 	'history-disabled': (count) =>
 		`${n(count, 'billing history value', 'billing history values')} not written (history is switched off)`,
 	'text-disabled': (count) =>
