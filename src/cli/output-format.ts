@@ -1,9 +1,12 @@
 import {InvalidArgumentError} from 'commander';
 
-/** How a command prints data sets: a table for people, JSON for programs, line protocol for InfluxDB. */
-export type OutputFormat = 'table' | 'json' | 'line-protocol';
+/**
+ * How a command prints data sets: a table for people, JSON for programs (one document, or `ndjson`:
+ * one telegram a line, for large captures and line-by-line tools), line protocol for InfluxDB.
+ */
+export type OutputFormat = 'table' | 'json' | 'ndjson' | 'line-protocol';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'line-protocol'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'ndjson', 'line-protocol'];
 
 /** commander argument parser for `--format`. */
 export function parseOutputFormat(value: string): OutputFormat {

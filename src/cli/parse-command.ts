@@ -1,16 +1,17 @@
-import {readFile, stat} from 'node:fs/promises';
 import {Command, InvalidArgumentError} from 'commander';
-import {type CaptureDecoding, decodeCapture} from '../iec62056/capture-decoder.ts';
+import {hostTimeZone} from '../daemon/host-time-zone.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
-import {CaptureTimeError, captureTimes} from './capture-times.ts';
+import {CaptureReader} from './capture-reader.ts';
+import {CaptureTimeError} from './capture-times.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {StreamingCaptureTimes} from './streaming-capture-times.ts';
 import {
 	addTelegramOutputOptions,
 	checkTelegramOutputOptions,
 	type TelegramOutputOptions,
-	writeTelegrams,
 } from './telegram-output.ts';
+import {createTelegramWriter, TelegramSummary} from './telegram-writers.ts';
 
 export interface ParseOptions extends TelegramOutputOptions {
 	readonly ignoreBcc: boolean;
@@ -35,121 +36,90 @@ export function parseCommand(io: CommandIo): Command {
 }
 
 export async function runParse(file: string, options: ParseOptions, io: CommandIo): Promise<void> {
-	const place = file === '-' ? 'stdin' : file;
 	const selection = checkTelegramOutputOptions(options);
-	const {bytes, modifiedAt} = await readInput(file, place, io);
-	const decoding = decode(bytes, options, place, io);
-	const readAt =
-		options.format === 'line-protocol'
-			? telegramTimes(decoding.telegrams, options, modifiedAt ?? new Date(), place, io)
-			: (options.readAt ?? modifiedAt ?? new Date());
-	if (decoding.telegrams.length > 0)
-		writeTelegrams(decoding.telegrams, options, {place, readAt, selection}, io);
-	failOnRejectedBlocks(decoding, place);
-}
-
-/** Each telegram's readout time by the capture time rule (capture-times.ts); a usage error when it cannot tell. */
-function telegramTimes(
-	telegrams: CaptureDecoding['telegrams'],
-	options: ParseOptions,
-	fallback: Date,
-	place: string,
-	io: CommandIo,
-): Date[] {
-	try {
-		const timeZone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-		const {times, warnings} = captureTimes(telegrams, {
-			...(options.readAt === undefined ? {} : {readAt: options.readAt}),
+	const reader = await CaptureReader.open(file, io, {ignoreBcc: options.ignoreBcc});
+	const {place} = reader;
+	const timeZone = options.timezone ?? hostTimeZone();
+	const summary = new TelegramSummary();
+	const writer = createTelegramWriter(
+		{
+			format: options.format,
+			verbose: options.verbose,
 			timeZone,
-			fallback,
-		});
-		for (const warning of warnings) io.stderr.write(`${place}: warning: ${warning}\n`);
-		return times;
-	} catch (error) {
-		if (!(error instanceof CaptureTimeError)) throw error;
-		throw new CliError(`${place}: ${error.message}`, {exitCode: EXIT_CODES.usage, cause: error});
+			place,
+			...(options.meter === undefined ? {} : {meter: options.meter}),
+			...(selection === undefined ? {} : {selection}),
+		},
+		io.stdout,
+		summary,
+	);
+	// Line protocol needs each telegram's time; the other formats print what the telegram says.
+	const times =
+		options.format === 'line-protocol'
+			? new StreamingCaptureTimes({
+					...(options.readAt === undefined ? {} : {readAt: options.readAt}),
+					timeZone,
+					fallback: reader.modifiedAt ?? new Date(),
+				})
+			: undefined;
+	const readAt = options.readAt ?? reader.modifiedAt ?? new Date();
+	let timeError: CaptureTimeError | undefined;
+	try {
+		for await (const telegram of reader.telegrams()) {
+			if (times === undefined) await writer.write(telegram, readAt);
+			else for (const timed of times.next(telegram)) await writer.write(timed.telegram, timed.readAt);
+		}
+		if (times !== undefined) {
+			try {
+				const {ready, warnings} = times.finish();
+				for (const timed of ready) await writer.write(timed.telegram, timed.readAt);
+				for (const warning of warnings) io.stderr.write(`${place}: warning: ${warning}\n`);
+			} catch (error) {
+				if (!(error instanceof CaptureTimeError)) throw error;
+				timeError = error;
+			}
+		}
+	} finally {
+		if (summary.telegrams > 0) await writer.end();
+		if (reader.parityNote !== undefined) io.stderr.write(`${place}: ${reader.parityNote}\n`);
+		// One summary per capture, not a line per telegram; also before an error that ends the command.
+		for (const line of summary.lines()) io.stderr.write(`${place}: ${line}\n`);
 	}
+	if (timeError !== undefined) {
+		throw new CliError(`${place}: ${timeError.message}`, {exitCode: EXIT_CODES.usage, cause: timeError});
+	}
+	if (reader.telegramCount === 0 && reader.errors.length === 0) throw noTelegram(reader);
+	failOnRejectedBlocks(reader);
 }
 
 /** Blocks that were cut or failed their check: reported after the good telegrams were printed, exit non-zero. */
-function failOnRejectedBlocks(decoding: CaptureDecoding, place: string): void {
-	const [first, ...others] = decoding.errors;
+function failOnRejectedBlocks(reader: CaptureReader): void {
+	const [first, ...others] = reader.errors;
 	if (first === undefined) return;
 	const more = others.length > 0 ? ` (and ${others.length} more)` : '';
-	const printed = decoding.telegrams.length;
+	const printed = reader.telegramCount;
 	throw new CliError(
-		`${place}: ${first.message}${more}; ${printed === 0 ? 'no values printed' : `nothing of it printed, ${printed} complete telegram${printed === 1 ? '' : 's'} printed`}`,
+		`${reader.place}: ${first.message}${more}; ${printed === 0 ? 'no values printed' : `nothing of it printed, ${printed} complete telegram${printed === 1 ? '' : 's'} printed`}`,
 		{
 			cause: first,
-			...(decoding.errors.some((error) => error instanceof BlockCheckError)
+			...(reader.errors.some((error) => error instanceof BlockCheckError)
 				? {hint: 'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc'}
 				: {}),
 		},
 	);
 }
 
-function decode(bytes: Buffer, options: ParseOptions, place: string, io: CommandIo): CaptureDecoding {
-	let decoding = decodeCapture(bytes, {ignoreBlockCheck: options.ignoreBcc});
-	if (decoding.telegrams.length === 0 && decoding.highBitBytes > 0) {
-		// 7E1 data captured on an 8N1 port: every byte with odd bits set carries the parity bit in bit 7.
-		const stripped = decodeCapture(bytes, {ignoreBlockCheck: options.ignoreBcc, parity: 'strip-even'});
-		if (stripped.telegrams.length > 0) {
-			io.stderr.write(
-				`${place}: ${decoding.highBitBytes} bytes had bit 7 set (7E1 data captured as 8N1); parity bits stripped\n`,
-			);
-			decoding = stripped;
-		}
-	}
-	if (decoding.telegrams.length === 0 && decoding.errors.length === 0) {
-		const garbled =
-			decoding.garbledBlocks > 0
-				? `; ${decoding.garbledBlocks} STX…ETX span${decoding.garbledBlocks === 1 ? '' : 's'} without data sets (noise)`
-				: '';
-		throw new CliError(
-			`${place}: no telegram found (expected "/XXX5…" and data sets such as "1.8.0(…)")${garbled}`,
-			{
-				...(decoding.highBitBytes > 0
-					? {hint: `${decoding.highBitBytes} bytes have bit 7 set: was 7E1 data read as 8N1?`}
-					: {}),
-			},
-		);
-	}
-	return decoding;
-}
-
-async function readInput(
-	file: string,
-	place: string,
-	io: CommandIo,
-): Promise<{bytes: Buffer; modifiedAt?: Date}> {
-	if (file === '-') {
-		if (io.stdin.isTTY) {
-			throw new CliError(
-				'no input: give a capture FILE, or pipe one in (dlms-logger parse - < capture.bin)',
-				{
-					exitCode: EXIT_CODES.usage,
-				},
-			);
-		}
-		const chunks: Buffer[] = [];
-		for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
-		return {bytes: Buffer.concat(chunks)};
-	}
-	try {
-		const [bytes, info] = await Promise.all([readFile(file), stat(file)]);
-		return {bytes, modifiedAt: info.mtime};
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		const cause =
-			code === 'ENOENT'
-				? 'no such file'
-				: code === 'EACCES'
-					? 'permission denied'
-					: code === 'EISDIR'
-						? 'is a directory'
-						: (error as Error).message;
-		throw new CliError(`${place}: cannot read: ${cause}`, {cause: error});
-	}
+function noTelegram(reader: CaptureReader): CliError {
+	const garbled =
+		reader.garbledBlocks > 0
+			? `; ${reader.garbledBlocks} STX…ETX span${reader.garbledBlocks === 1 ? '' : 's'} without data sets (noise)`
+			: '';
+	return new CliError(
+		`${reader.place}: no telegram found (expected "/XXX5…" and data sets such as "1.8.0(…)")${garbled}`,
+		reader.highBitBytes > 0
+			? {hint: `${reader.highBitBytes} bytes have bit 7 set: was 7E1 data read as 8N1?`}
+			: {},
+	);
 }
 
 function parseInstant(value: string): Date {

@@ -31,7 +31,7 @@ export function addTelegramOutputOptions(command: Command): Command {
 	return command
 		.option(
 			'-f, --format <format>',
-			'table, json or line-protocol',
+			'table, json, ndjson (one telegram a line) or line-protocol',
 			parseOutputFormat,
 			'table' as OutputFormat,
 		)
@@ -104,6 +104,11 @@ export function writeTelegrams(
 			io.stdout.write(
 				`${JSON.stringify({...context.extra, ...readoutToJson(telegrams, options.verbose)}, null, 2)}\n`,
 			);
+			return;
+		case 'ndjson':
+			for (const telegram of readoutToJson(telegrams, options.verbose).telegrams) {
+				io.stdout.write(`${JSON.stringify({...context.extra, ...telegram})}\n`);
+			}
 			return;
 		case 'line-protocol': {
 			const timeZone = options.timezone ?? hostTimeZone();

@@ -42,34 +42,75 @@ export interface CaptureDecoderOptions extends FrameScannerOptions {
  */
 export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions = {}): CaptureDecoding {
 	const frames = scanFrames(bytes, options);
+	const decoder = new CaptureFrameDecoder(options);
 	const telegrams: DecodedTelegram[] = [];
-	const errors: ProtocolError[] = [];
-	let identification: Identification | undefined;
-	let highBitBytes = 0;
-	let garbledBlocks = 0;
-
 	for (const frame of frames) {
-		if (frame.kind === 'noise') highBitBytes += frame.highBitBytes;
-		else if (frame.kind === 'identification') identification = frame.identification;
-		else if (frame.kind === 'error') errors.push(frame.error);
-		if (frame.kind !== 'data-block') continue;
-		highBitBytes += frame.highBitBytes;
+		const telegram = decoder.accept(frame);
+		if (telegram !== undefined) telegrams.push(telegram);
+	}
+	const {errors, highBitBytes, garbledBlocks} = decoder;
+	if (telegrams.length === 0 && errors.length === 0) {
+		const text = plainTextTelegram(frames, decoder.pendingIdentification, bytes);
+		if (text !== undefined) telegrams.push(text);
+	}
+	return {telegrams, errors: [...errors], highBitBytes, garbledBlocks};
+}
+
+/**
+ * The frame-by-frame half of decodeCapture, for input that arrives in pieces: each frame from a
+ * FrameScanner goes to accept(), which returns the telegram it completes. Keeps the identification
+ * that precedes a block and the counts CaptureDecoding reports.
+ */
+export class CaptureFrameDecoder {
+	readonly #ignoreBlockCheck: boolean;
+	readonly #errors: ProtocolError[] = [];
+	#identification: Identification | undefined;
+	#highBitBytes = 0;
+	#garbledBlocks = 0;
+
+	constructor(options: CaptureDecoderOptions = {}) {
+		this.#ignoreBlockCheck = options.ignoreBlockCheck ?? false;
+	}
+
+	get errors(): readonly ProtocolError[] {
+		return this.#errors;
+	}
+
+	get highBitBytes(): number {
+		return this.#highBitBytes;
+	}
+
+	get garbledBlocks(): number {
+		return this.#garbledBlocks;
+	}
+
+	/** An identification not (yet) followed by a data block. */
+	get pendingIdentification(): Identification | undefined {
+		return this.#identification;
+	}
+
+	accept(frame: Frame): DecodedTelegram | undefined {
+		if (frame.kind === 'noise') this.#highBitBytes += frame.highBitBytes;
+		else if (frame.kind === 'identification') this.#identification = frame.identification;
+		else if (frame.kind === 'error') this.#errors.push(frame.error);
+		if (frame.kind !== 'data-block') return undefined;
+		this.#highBitBytes += frame.highBitBytes;
 		const parsed = parseFrame(frame);
 		if (!frame.check.ok && !wellFormed(frame, parsed)) {
-			garbledBlocks++;
-			continue;
+			this.#garbledBlocks++;
+			return undefined;
 		}
-		if (!frame.check.ok && !options.ignoreBlockCheck) {
-			errors.push(new BlockCheckError(frame.check.algorithm, frame.check.expected, frame.check.received));
-			continue;
+		if (!frame.check.ok && !this.#ignoreBlockCheck) {
+			this.#errors.push(new BlockCheckError(frame.check.algorithm, frame.check.expected, frame.check.received));
+			return undefined;
 		}
 		const notes: string[] = [];
 		if (!parsed.complete) {
 			// STX … ETX with a good BCC but no `!`: a whole answer, as to a single-register read (`R5`), not a
 			// cut block (that one lacks its ETX, and the scanner reports it).
 			if (!frame.check.ok || frame.framing !== 'stx') {
-				errors.push(new TruncatedBlockError(frame.bytes.length, '"!" end mark'));
-				continue;
+				this.#errors.push(new TruncatedBlockError(frame.bytes.length, '"!" end mark'));
+				return undefined;
 			}
 			notes.push('data block without "!" end mark (a single answer, e.g. to a register read), BCC ok');
 		}
@@ -78,34 +119,31 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 				`text after "!" is not a CRC of 1 to 4 hex digits: ${JSON.stringify(frame.trailer)}; not checked`,
 			);
 		}
-		telegrams.push(telegramOf(parsed, frame, frame.identification ?? identification, notes));
-		identification = undefined;
+		const telegram = telegramOf(parsed, frame, frame.identification ?? this.#identification, notes);
+		this.#identification = undefined;
+		return telegram;
 	}
+}
 
-	if (telegrams.length === 0 && errors.length === 0) {
-		const text = plainText(frames);
-		if (text !== undefined) {
-			const parsed = parseDataBlock(text);
-			if (parsed.dataSets.length > 0) {
-				const {dataSets, malformed, complete} = parsed;
-				const check: BlockCheck = {algorithm: 'none', ok: true};
-				telegrams.push(
-					identification === undefined
-						? {dataSets, malformed, complete, framing: 'text', check, bytes: Buffer.from(bytes)}
-						: {
-								dataSets,
-								malformed,
-								complete,
-								identification,
-								framing: 'text',
-								check,
-								bytes: Buffer.from(bytes),
-							},
-				);
-			}
-		}
-	}
-	return {telegrams, errors, highBitBytes, garbledBlocks};
+/**
+ * A capture without any framing, as people paste it: its data lines (the noise frames) as one
+ * telegram, with the identification line before them if there was one. Undefined when there are no
+ * data sets or the noise is binary.
+ */
+export function plainTextTelegram(
+	frames: readonly Frame[],
+	identification: Identification | undefined,
+	bytes: Uint8Array,
+): DecodedTelegram | undefined {
+	const text = plainText(frames);
+	if (text === undefined) return undefined;
+	const parsed = parseDataBlock(text);
+	if (parsed.dataSets.length === 0) return undefined;
+	const {dataSets, malformed, complete} = parsed;
+	const check: BlockCheck = {algorithm: 'none', ok: true};
+	return identification === undefined
+		? {dataSets, malformed, complete, framing: 'text', check, bytes: Buffer.from(bytes)}
+		: {dataSets, malformed, complete, identification, framing: 'text', check, bytes: Buffer.from(bytes)};
 }
 
 /**
@@ -151,7 +189,7 @@ function telegramOf(
  * Undefined when that noise is binary (more than one byte in eight with bit 7 set): random bytes hold
  * brackets too, and text pasted by people does not look like that.
  */
-function plainText(frames: Frame[]): string | undefined {
+function plainText(frames: readonly Frame[]): string | undefined {
 	const noise = frames.filter((frame) => frame.kind === 'noise');
 	if (noise.length === 0) return undefined;
 	let bytes = 0;

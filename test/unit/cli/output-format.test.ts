@@ -5,11 +5,11 @@ import {OUTPUT_FORMATS, parseOutputFormat} from '../../../src/cli/output-format.
 describe('parseOutputFormat', () => {
 	it('accepts each documented format', () => {
 		for (const format of OUTPUT_FORMATS) expect(parseOutputFormat(format)).toBe(format);
-		expect(OUTPUT_FORMATS).toEqual(['table', 'json', 'line-protocol']);
+		expect(OUTPUT_FORMATS).toEqual(['table', 'json', 'ndjson', 'line-protocol']);
 	});
 
 	it('rejects anything else with the list of choices', () => {
 		expect(() => parseOutputFormat('csv')).toThrow(InvalidArgumentError);
-		expect(() => parseOutputFormat('csv')).toThrow('choose one of table, json, line-protocol');
+		expect(() => parseOutputFormat('csv')).toThrow('choose one of table, json, ndjson, line-protocol');
 	});
 });

@@ -4,7 +4,8 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {type ParseOptions, runParse} from '../../../src/cli/parse-command.ts';
-import type {ReadoutJson} from '../../../src/cli/readout-json.ts';
+import {type ReadoutJson, readoutToJson} from '../../../src/cli/readout-json.ts';
+import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {encodeTelegram} from '../../../src/iec62056/telegram-encoder.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
 import {referenceCrc16Arc as crc16Arc} from '../../helpers/reference-checks.ts';
@@ -245,5 +246,49 @@ describe('parse', () => {
 		expect(error).toBeInstanceOf(CliError);
 		expect((error as CliError).message).toMatch(/^stdin: no telegram found/);
 		expect((error as CliError).hint ?? '').not.toContain('--ignore-bcc');
+	});
+
+	describe('a capture of many telegrams', () => {
+		async function copies(count: number): Promise<string> {
+			const one = await readCapture(zmd120);
+			const file = join(directory, `copies-${count}.bin`);
+			await writeFile(file, Buffer.concat(Array.from({length: count}, () => one)));
+			return file;
+		}
+
+		it('writes -f json as one document, the same text as for the whole readout at once', async () => {
+			const file = await copies(3);
+			const {stdout, error} = await run(file, {format: 'json'});
+			expect(error).toBeUndefined();
+			const whole = readoutToJson(decodeCapture(await readCapture(file)).telegrams, false);
+			expect(stdout).toBe(`${JSON.stringify(whole, null, 2)}\n`);
+		});
+
+		it('writes -f ndjson as one telegram a line', async () => {
+			const file = await copies(3);
+			const {stdout} = await run(file, {format: 'ndjson'});
+			const lines = stdout.trimEnd().split('\n');
+			expect(lines).toHaveLength(3);
+			const [first] = readoutToJson(decodeCapture(await readCapture(zmd120)).telegrams, false).telegrams;
+			for (const line of lines) expect(JSON.parse(line)).toEqual(first);
+		});
+
+		it('says what was not written once for the file, counted over every telegram', async () => {
+			const file = await copies(4);
+			const {stderr} = await run(file, {format: 'line-protocol', readAt: new Date('2026-01-01T00:00:00Z')});
+			const notWritten = stderr.split('\n').filter((line) => line.includes('not written'));
+			expect(notWritten).toHaveLength(1);
+			expect(notWritten[0]).toMatch(
+				/^\S+: over 4 telegrams: \d+ text registers not written \(select them to write them\)/,
+			);
+			expect(notWritten[0]).not.toContain('text-disabled');
+		});
+
+		it('stamps each of several telegrams with its own meter clock', async () => {
+			const file = await copies(2);
+			const {stdout, error} = await run(file, {format: 'line-protocol'});
+			expect(error).toBeUndefined();
+			expect(stdout.match(/obis=1\.8\.1,/g)).toHaveLength(2);
+		});
 	});
 });

@@ -248,6 +248,8 @@ describe('addTelegramOutputOptions', () => {
 		const command = addTelegramOutputOptions(new Command('parse'))
 			.exitOverride()
 			.configureOutput({writeErr: () => undefined});
-		expect(() => command.parse(['--format', 'xml'], {from: 'user'})).toThrow(/table, json, line-protocol/);
+		expect(() => command.parse(['--format', 'xml'], {from: 'user'})).toThrow(
+			/table, json, ndjson, line-protocol/,
+		);
 	});
 });

@@ -1,0 +1,263 @@
+import {once} from 'node:events';
+import type {Writable} from 'node:stream';
+import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
+import {formatLineProtocolBatch} from '../output/line-protocol.ts';
+import {meterIdentity} from '../readings/meter-identity.ts';
+import type {ObisSelection} from '../readings/obis-selection.ts';
+import {mapReading, type SkipReason} from '../readings/point-mapper.ts';
+import {countSkipped, describeSkipCounts} from '../readings/skip-summary.ts';
+import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
+import {CliError, EXIT_CODES} from './cli-error.ts';
+import type {OutputFormat} from './output-format.ts';
+import {readoutToJson} from './readout-json.ts';
+import {readoutToTable} from './readout-table.ts';
+
+/** Prints telegrams one at a time, as they are decoded, so a capture of any size needs no more memory than one. */
+export interface TelegramWriter {
+	/** `readAt`: the readout time of this telegram (line protocol only). */
+	write(telegram: DecodedTelegram, readAt: Date): Promise<void>;
+	/** Closes the document (JSON) and flushes. */
+	end(): Promise<void>;
+}
+
+export interface TelegramWriterOptions {
+	readonly format: OutputFormat;
+	readonly verbose: boolean;
+	/** IANA zone of the meter's clock (line protocol). */
+	readonly timeZone: string;
+	readonly meter?: string;
+	readonly selection?: ObisSelection;
+	/** Where the telegrams come from, for messages. */
+	readonly place: string;
+}
+
+/** The writer for a format; what it notices on the way is gathered in `summary`. */
+export function createTelegramWriter(
+	options: TelegramWriterOptions,
+	stdout: Writable,
+	summary: TelegramSummary,
+): TelegramWriter {
+	const out = new PacedOutput(stdout);
+	switch (options.format) {
+		case 'table':
+			return new TableWriter(out, options.verbose, summary);
+		case 'json':
+			return new JsonDocumentWriter(out, options.verbose, summary);
+		case 'ndjson':
+			return new NdjsonWriter(out, options.verbose, summary);
+		case 'line-protocol':
+			return new LineProtocolWriter(out, options, summary);
+	}
+}
+
+/**
+ * What a capture's telegrams had to say beside their values, gathered over the whole input and said
+ * once at the end: one line per kind, not one per telegram (a capture may hold 50 000 telegrams).
+ */
+export class TelegramSummary {
+	readonly #skipped = new Map<SkipReason, number>();
+	readonly #unknownUnits = new Set<string>();
+	/** Message → in how many telegrams (malformed data sets, notes); the first 50 distinct ones. */
+	readonly #messages = new Map<string, number>();
+	#otherMessages = 0;
+	/** Selected codes none of the telegrams so far contained; undefined before the first telegram. */
+	#unmatched: Set<string> | undefined;
+	#telegrams = 0;
+
+	get telegrams(): number {
+		return this.#telegrams;
+	}
+
+	/** Notes and malformed data sets of a telegram (every format). */
+	noteTelegram(telegram: DecodedTelegram): void {
+		this.#telegrams++;
+		for (const note of telegram.notes ?? []) this.#message(note);
+		for (const error of telegram.malformed) this.#message(error.message);
+	}
+
+	noteMapping(skipped: readonly {reason: SkipReason}[], unknownUnits: readonly string[]): void {
+		countSkipped(this.#skipped, skipped);
+		for (const unit of unknownUnits) this.#unknownUnits.add(unit);
+	}
+
+	noteSelection(selection: ObisSelection, telegram: DecodedTelegram): void {
+		const missing = selection.unmatched(telegram.dataSets);
+		this.#unmatched =
+			this.#unmatched === undefined
+				? new Set(missing)
+				: new Set(missing.filter((code) => this.#unmatched?.has(code)));
+	}
+
+	/** The lines to print on stderr, each without its place. */
+	lines(): string[] {
+		const several = this.#telegrams > 1;
+		const lines = [...this.#messages].map(([message, count]) =>
+			several ? `${message} (in ${count} of ${this.#telegrams} telegrams)` : message,
+		);
+		if (this.#otherMessages > 0) lines.push(`${this.#otherMessages} further messages not shown`);
+		const skipped = describeSkipCounts(this.#skipped);
+		if (skipped !== '') lines.push(several ? `over ${this.#telegrams} telegrams: ${skipped}` : skipped);
+		if (this.#unknownUnits.size > 0) {
+			lines.push(`units passed through unconverted: ${[...this.#unknownUnits].join(', ')}`);
+		}
+		if (this.#unmatched !== undefined && this.#unmatched.size > 0) {
+			lines.push(describeUnmatchedSelection([...this.#unmatched]));
+		}
+		return lines;
+	}
+
+	#message(message: string): void {
+		const count = this.#messages.get(message);
+		if (count !== undefined) this.#messages.set(message, count + 1);
+		else if (this.#messages.size < 50) this.#messages.set(message, 1);
+		else this.#otherMessages++;
+	}
+}
+
+/**
+ * Writes in pieces of about 64 KiB and waits for `drain` when the reader is slower (a pipe, a
+ * terminal): without that, output for a large capture would pile up in memory.
+ */
+class PacedOutput {
+	readonly #stream: Writable;
+	#pending: string[] = [];
+	#pendingLength = 0;
+
+	constructor(stream: Writable) {
+		this.#stream = stream;
+	}
+
+	async write(text: string): Promise<void> {
+		this.#pending.push(text);
+		this.#pendingLength += text.length;
+		if (this.#pendingLength >= 64 * 1024) await this.flush();
+	}
+
+	async flush(): Promise<void> {
+		if (this.#pendingLength === 0) return;
+		const text = this.#pending.join('');
+		this.#pending = [];
+		this.#pendingLength = 0;
+		if (!this.#stream.write(text)) await once(this.#stream, 'drain');
+	}
+}
+
+/** The aligned table of each telegram, an empty line between two (as readoutToTable joins them). */
+class TableWriter implements TelegramWriter {
+	readonly #out: PacedOutput;
+	readonly #verbose: boolean;
+	readonly #summary: TelegramSummary;
+
+	constructor(out: PacedOutput, verbose: boolean, summary: TelegramSummary) {
+		this.#out = out;
+		this.#verbose = verbose;
+		this.#summary = summary;
+	}
+
+	async write(telegram: DecodedTelegram): Promise<void> {
+		await this.#out.write(
+			`${this.#summary.telegrams === 0 ? '' : '\n'}${readoutToTable([telegram], this.#verbose)}`,
+		);
+		this.#summary.noteTelegram(telegram);
+	}
+
+	async end(): Promise<void> {
+		await this.#out.flush();
+	}
+}
+
+/**
+ * One JSON document, `{"telegrams": [...]}`, the same text JSON.stringify(…, null, 2) gives for the
+ * whole readout, written one telegram at a time.
+ */
+class JsonDocumentWriter implements TelegramWriter {
+	readonly #out: PacedOutput;
+	readonly #verbose: boolean;
+	readonly #summary: TelegramSummary;
+
+	constructor(out: PacedOutput, verbose: boolean, summary: TelegramSummary) {
+		this.#out = out;
+		this.#verbose = verbose;
+		this.#summary = summary;
+	}
+
+	async write(telegram: DecodedTelegram): Promise<void> {
+		const [json] = readoutToJson([telegram], this.#verbose).telegrams;
+		const text = JSON.stringify(json, null, 2).replaceAll('\n', '\n    ');
+		await this.#out.write(
+			`${this.#summary.telegrams === 0 ? '{\n  "telegrams": [\n    ' : ',\n    '}${text}`,
+		);
+		this.#summary.noteTelegram(telegram);
+	}
+
+	async end(): Promise<void> {
+		await this.#out.write(this.#summary.telegrams === 0 ? '{\n  "telegrams": []\n}\n' : '\n  ]\n}\n');
+		await this.#out.flush();
+	}
+}
+
+/** One telegram per line, as JSON (the shape of one entry of `telegrams` in `-f json`). */
+class NdjsonWriter implements TelegramWriter {
+	readonly #out: PacedOutput;
+	readonly #verbose: boolean;
+	readonly #summary: TelegramSummary;
+
+	constructor(out: PacedOutput, verbose: boolean, summary: TelegramSummary) {
+		this.#out = out;
+		this.#verbose = verbose;
+		this.#summary = summary;
+	}
+
+	async write(telegram: DecodedTelegram): Promise<void> {
+		const [json] = readoutToJson([telegram], this.#verbose).telegrams;
+		await this.#out.write(`${JSON.stringify(json)}\n`);
+		this.#summary.noteTelegram(telegram);
+	}
+
+	async end(): Promise<void> {
+		await this.#out.flush();
+	}
+}
+
+/** The points the collector would write for each telegram, as line protocol. */
+class LineProtocolWriter implements TelegramWriter {
+	readonly #out: PacedOutput;
+	readonly #options: TelegramWriterOptions;
+	readonly #summary: TelegramSummary;
+
+	constructor(out: PacedOutput, options: TelegramWriterOptions, summary: TelegramSummary) {
+		this.#out = out;
+		this.#options = options;
+		this.#summary = summary;
+	}
+
+	async write(telegram: DecodedTelegram, readAt: Date): Promise<void> {
+		const {meter, selection, timeZone, place} = this.#options;
+		this.#summary.noteTelegram(telegram);
+		if (meter === undefined && meterIdentity(telegram.dataSets, telegram.identification) === undefined) {
+			throw new CliError(
+				`${place}: the telegram names no meter (no identification line, no serial number such as 0.0.0 or 0.0); give the meter tag with --meter`,
+				{exitCode: EXIT_CODES.usage},
+			);
+		}
+		const mapped = mapReading(
+			{
+				readAt,
+				dataSets: telegram.dataSets,
+				...(telegram.identification ? {identification: telegram.identification} : {}),
+			},
+			{
+				timeZone,
+				...(meter === undefined ? {} : {meterId: meter}),
+				...(selection === undefined ? {} : {selection}),
+			},
+		);
+		await this.#out.write(formatLineProtocolBatch(mapped.points));
+		this.#summary.noteMapping(mapped.skipped, mapped.unknownUnits);
+		if (selection !== undefined) this.#summary.noteSelection(selection, telegram);
+	}
+
+	async end(): Promise<void> {
+		await this.#out.flush();
+	}
+}

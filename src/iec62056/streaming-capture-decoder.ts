@@ -1,0 +1,104 @@
+import {
+	type CaptureDecoderOptions,
+	CaptureFrameDecoder,
+	type DecodedTelegram,
+	plainTextTelegram,
+} from './capture-decoder.ts';
+import type {Frame} from './frame.ts';
+import {FrameScanner} from './frame-scanner.ts';
+import type {ProtocolError} from './protocol-errors.ts';
+
+export interface StreamingCaptureDecoderOptions extends CaptureDecoderOptions {
+	/**
+	 * Bytes kept for a capture of bare text lines (no framing), which can only be told once it is over.
+	 * Nothing is kept once a telegram or a block error was seen. Default 4 MiB: pasted text is a few KiB;
+	 * a capture of that size without any frame is not text a person pasted.
+	 */
+	readonly maxPlainTextBytes?: number;
+}
+
+/**
+ * decodeCapture for input of any size, in pieces: push() returns the telegrams a chunk completes,
+ * end() those left at the end of the input (and the telegram of a plain-text capture). Memory stays
+ * bounded by one message (the scanner's bound) plus, until the first frame shows the input is framed,
+ * the plain-text allowance. Pure: no I/O.
+ */
+export class StreamingCaptureDecoder {
+	readonly #scanner: FrameScanner;
+	readonly #frames: CaptureFrameDecoder;
+	readonly #maxPlainTextBytes: number;
+	/** Noise frames and input kept for the plain-text case, while it is still possible. */
+	#noise: Frame[] | undefined = [];
+	#input: Buffer[] | undefined = [];
+	#inputBytes = 0;
+	#telegrams = 0;
+
+	constructor(options: StreamingCaptureDecoderOptions = {}) {
+		this.#scanner = new FrameScanner(options);
+		this.#frames = new CaptureFrameDecoder(options);
+		this.#maxPlainTextBytes = options.maxPlainTextBytes ?? 4 * 1024 * 1024;
+	}
+
+	/** Telegrams decoded so far. */
+	get telegramCount(): number {
+		return this.#telegrams;
+	}
+
+	/** Blocks that failed their check or were cut off. */
+	get errors(): readonly ProtocolError[] {
+		return this.#frames.errors;
+	}
+
+	get highBitBytes(): number {
+		return this.#frames.highBitBytes;
+	}
+
+	get garbledBlocks(): number {
+		return this.#frames.garbledBlocks;
+	}
+
+	push(chunk: Uint8Array): DecodedTelegram[] {
+		if (this.#input !== undefined) {
+			this.#input.push(Buffer.from(chunk));
+			this.#inputBytes += chunk.length;
+			if (this.#inputBytes > this.#maxPlainTextBytes) this.#dropPlainText();
+		}
+		return this.#accept(this.#scanner.push(chunk));
+	}
+
+	end(): DecodedTelegram[] {
+		const telegrams = this.#accept(this.#scanner.end());
+		if (this.#telegrams === 0 && this.errors.length === 0 && this.#noise !== undefined) {
+			const text = plainTextTelegram(
+				this.#noise,
+				this.#frames.pendingIdentification,
+				Buffer.concat(this.#input ?? []),
+			);
+			if (text !== undefined) {
+				this.#telegrams++;
+				telegrams.push(text);
+			}
+		}
+		this.#dropPlainText();
+		return telegrams;
+	}
+
+	#accept(frames: readonly Frame[]): DecodedTelegram[] {
+		const telegrams: DecodedTelegram[] = [];
+		for (const frame of frames) {
+			if (frame.kind === 'noise') this.#noise?.push(frame);
+			const telegram = this.#frames.accept(frame);
+			if (telegram !== undefined) telegrams.push(telegram);
+		}
+		this.#telegrams += telegrams.length;
+		// A framed capture is never read as plain text: stop keeping its bytes.
+		if (this.#telegrams > 0 || this.errors.length > 0) this.#dropPlainText();
+		return telegrams;
+	}
+
+	#dropPlainText(): void {
+		this.#noise = undefined;
+		this.#input = undefined;
+		this.#inputBytes = 0;
+	}
+}

@@ -1,0 +1,64 @@
+import {readdirSync, readFileSync} from 'node:fs';
+import {describe, expect, it} from 'vitest';
+import {type DecodedTelegram, decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
+import {StreamingCaptureDecoder} from '../../../src/iec62056/streaming-capture-decoder.ts';
+
+const FIXTURES = new URL('../../fixtures/telegrams/', import.meta.url);
+const names = readdirSync(FIXTURES).filter((name) => !name.includes('.'));
+
+function streamed(bytes: Uint8Array, chunkSize: number, options = {}) {
+	const decoder = new StreamingCaptureDecoder(options);
+	const telegrams: DecodedTelegram[] = [];
+	for (let offset = 0; offset < bytes.length; offset += chunkSize) {
+		telegrams.push(...decoder.push(bytes.subarray(offset, offset + chunkSize)));
+	}
+	telegrams.push(...decoder.end());
+	return {telegrams, decoder};
+}
+
+/** What a telegram says, without the byte windows it was cut from. */
+const said = (telegrams: readonly DecodedTelegram[]) =>
+	telegrams.map(({bytes: _bytes, ...rest}) => JSON.parse(JSON.stringify(rest)) as unknown);
+
+describe('StreamingCaptureDecoder', () => {
+	for (const name of names) {
+		it(`decodes ${name} as decodeCapture does, in any chunking`, () => {
+			const bytes = readFileSync(new URL(`${name}/input.bin`, FIXTURES));
+			const whole = decodeCapture(bytes);
+			for (const size of [1, 7, 64, bytes.length]) {
+				const {telegrams, decoder} = streamed(bytes, size);
+				expect(said(telegrams)).toEqual(said(whole.telegrams));
+				expect(decoder.errors.map((error) => error.message)).toEqual(
+					whole.errors.map((error) => error.message),
+				);
+				expect([decoder.highBitBytes, decoder.garbledBlocks]).toEqual([
+					whole.highBitBytes,
+					whole.garbledBlocks,
+				]);
+			}
+		});
+	}
+
+	it('hands each telegram out as soon as it is complete, not at the end', () => {
+		const one = readFileSync(new URL('landisgyr-zmd120-c/input.bin', FIXTURES));
+		const decoder = new StreamingCaptureDecoder();
+		expect(decoder.push(one)).toHaveLength(1);
+		expect(decoder.push(one)).toHaveLength(1);
+		expect(decoder.end()).toHaveLength(0);
+		expect(decoder.telegramCount).toBe(2);
+	});
+
+	it('reads pasted text lines at the end, as one telegram', () => {
+		const text = Buffer.from('1.8.1(001234.5*kWh)\r\n2.8.1(000012.0*kWh)\r\n');
+		const {telegrams} = streamed(text, 5);
+		expect(telegrams).toHaveLength(1);
+		expect(telegrams[0]?.framing).toBe('text');
+		expect(telegrams[0]?.dataSets.map((set) => set.address)).toEqual(['1.8.1', '2.8.1']);
+	});
+
+	it('gives up keeping bytes for the plain-text case beyond its allowance', () => {
+		const text = Buffer.from('1.8.1(001234.5*kWh)\r\n'.repeat(100));
+		expect(streamed(text, 64, {maxPlainTextBytes: 1024}).telegrams).toEqual([]);
+		expect(streamed(text, 64).telegrams).toHaveLength(1);
+	});
+});
