@@ -101,7 +101,9 @@ export class CaptureFrameDecoder {
 			return undefined;
 		}
 		if (!frame.check.ok && !this.#ignoreBlockCheck) {
-			this.#errors.push(new BlockCheckError(frame.check.algorithm, frame.check.expected, frame.check.received));
+			this.#errors.push(
+				new BlockCheckError(frame.check.algorithm, frame.check.expected, frame.check.received),
+			);
 			return undefined;
 		}
 		const notes: string[] = [];
