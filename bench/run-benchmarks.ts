@@ -1,5 +1,6 @@
 import {cpus} from 'node:os';
 import {runDaemonFootprint} from './daemon-footprint.ts';
+import {runParseMemory} from './parse-memory.ts';
 import {runParseThroughput} from './parse-throughput.ts';
 import {runReadoutThroughput} from './readout-throughput.ts';
 import {runWriteThroughput} from './write-throughput.ts';
@@ -7,6 +8,12 @@ import {runWriteThroughput} from './write-throughput.ts';
 // `npm run bench`: each benchmark prints its own figures; none of them runs in the test suite.
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(`node ${process.version}, ${cpus().length} cores, ${cpu}\n\n`);
+// BENCH_ONLY=parse-memory runs just the parse memory benchmark.
+if (process.env['BENCH_ONLY'] === 'parse-memory') {
+	process.stdout.write(`${await runParseMemory()}\n`);
+	process.exit(0);
+}
+process.stdout.write(`${await runParseMemory()}\n\n`);
 process.stdout.write(`${runParseThroughput()}\n\n`);
 process.stdout.write(`${await runWriteThroughput()}\n\n`);
 process.stdout.write(`${await runReadoutThroughput()}\n\n`);

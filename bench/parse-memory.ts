@@ -1,0 +1,75 @@
+import {spawn} from 'node:child_process';
+import {closeSync, openSync, readFileSync} from 'node:fs';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+
+const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
+const ZMD120 = new URL('../../test/fixtures/telegrams/landisgyr-zmd120-c/input.bin', import.meta.url)
+	.pathname;
+const FORMATS = ['table', 'json', 'ndjson', 'line-protocol'] as const;
+const SIZES_MB = [1, 10, 50] as const;
+
+/** Peak resident memory of a process so far (VmHWM), KiB; undefined once it is gone. */
+function peakKiB(pid: number): number | undefined {
+	try {
+		const kib = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+		// A process that is exiting has no memory lines any more.
+		return Number.isFinite(kib) && kib > 0 ? kib : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Runs `dlms-logger parse FILE -f FORMAT` with stdout to /dev/null; its peak RSS (MB) and wall time (s). */
+async function measure(
+	file: string,
+	format: string,
+): Promise<{peakMb: number; seconds: number; code: number | null}> {
+	const devNull = openSync('/dev/null', 'w');
+	const started = Date.now();
+	const child = spawn(process.execPath, [CLI, 'parse', file, '-f', format], {
+		stdio: ['ignore', devNull, 'pipe'],
+	});
+	closeSync(devNull);
+	let stderr = '';
+	child.stderr?.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	let peak = 0;
+	const timer = setInterval(() => {
+		const kib = child.pid === undefined ? undefined : peakKiB(child.pid);
+		if (kib !== undefined) peak = Math.max(peak, kib);
+	}, 5);
+	const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+	clearInterval(timer);
+	if (code !== 0) process.stderr.write(`parse ${format} exited ${code}: ${stderr.slice(0, 500)}\n`);
+	return {peakMb: peak / 1024, seconds: (Date.now() - started) / 1000, code};
+}
+
+/**
+ * Peak RSS of `dlms-logger parse` on captures of 1, 10 and 50 MB (copies of the ZMD120 telegram of the
+ * smarthomeNG dlms plugin's README) in each output format. Parsing streams, so the peak should stay
+ * flat in the input size (target: at most 100 MB at any size).
+ */
+export async function runParseMemory(): Promise<string> {
+	const directory = await mkdtemp(join(tmpdir(), 'dlms-bench-parse-memory-'));
+	try {
+		const telegram = readFileSync(ZMD120);
+		const rows: string[] = [];
+		for (const megabytes of SIZES_MB) {
+			const copies = Math.ceil((megabytes * 1_000_000) / telegram.length);
+			const file = join(directory, `capture-${megabytes}mb.bin`);
+			await writeFile(file, Buffer.concat(Array.from({length: copies}, () => telegram)));
+			for (const format of FORMATS) {
+				const {peakMb, seconds, code} = await measure(file, format);
+				rows.push(
+					`  ${`${megabytes} MB`.padStart(5)} (${copies} telegrams)  ${format.padEnd(13)}  peak RSS ${peakMb.toFixed(1).padStart(6)} MB  ${seconds.toFixed(1).padStart(5)} s${code === 0 ? '' : `  exit ${code}`}`,
+				);
+			}
+		}
+		return `parse memory (stdout to /dev/null; peak RSS from /proc VmHWM):\n${rows.join('\n')}`;
+	} finally {
+		await rm(directory, {recursive: true, force: true});
+	}
+}
