@@ -31,7 +31,7 @@ const SKIP_WORDS: Readonly<Record<SkipReason, (count: number) => string>> = {
 	'history-disabled': (count) =>
 		`${n(count, 'billing history value', 'billing history values')} not written (history is switched off)`,
 	'text-disabled': (count) =>
-		`${n(count, 'text register', 'text registers')} not written (select them to write them)`,
+		`${n(count, 'text register', 'text registers')} not written (select ${count === 1 ? 'it to write it' : 'them to write them'})`,
 	'not-selected': (count) => `${n(count, 'code', 'codes')} not selected`,
 	'empty-buffer': (count) => `${n(count, 'empty buffer entry', 'empty buffer entries')} not written`,
 	duplicate: (count) => `${n(count, 'code', 'codes')} sent twice, written once`,

@@ -175,7 +175,7 @@ describe('writeTelegrams, line protocol', () => {
 	it('says on stderr how many data sets were not written, and why', () => {
 		const withStatus = telegram('1-1:1.8.1(00021271*kWh)', '1-1:C.3.4(--__5_--)');
 		const {stderr} = write([withStatus], {format: 'line-protocol', meter: 'house', timezone: 'UTC'});
-		expect(stderr).toBe('house.bin: 1 text register not written (select them to write them)\n');
+		expect(stderr).toBe('house.bin: 1 text register not written (select it to write it)\n');
 	});
 
 	it('keeps stdout to points only when data sets are skipped', () => {
