@@ -35,7 +35,7 @@ describe('DSMR profile', () => {
 	it('renders a telegram with a good CRC whose points carry power, tariffs and the hourly gas reading at its stamp', () => {
 		const {telegram, points} = readingAt(at('2026-03-10T09:17:41Z'));
 		expect(telegram.check).toMatchObject({algorithm: 'crc16', ok: true});
-		const byCode = new Map(points.map((point) => [point.tags.obis, point]));
+		const byCode = new Map(points.map((point) => [point.tags['obis'], point]));
 		expect([...byCode.keys()]).toEqual(
 			expect.arrayContaining(['1.8.1', '1.8.2', '2.8.1', '2.8.2', '1.7.0', '2.7.0', '24.2.1']),
 		);
