@@ -2,6 +2,7 @@ import type {Command} from 'commander';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import {formatLineProtocolBatch} from '../output/line-protocol.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
+import {meterIdentity} from '../readings/meter-identity.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
@@ -94,6 +95,15 @@ export function writeTelegrams(
 		case 'line-protocol': {
 			const timeZone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 			for (const telegram of telegrams) {
+				if (
+					options.meter === undefined &&
+					meterIdentity(telegram.dataSets, telegram.identification) === undefined
+				) {
+					throw new CliError(
+						`${context.place}: the telegram names no meter (no identification line, no serial number such as 0.0.0 or 0.0); give the meter tag with --meter`,
+						{exitCode: EXIT_CODES.usage},
+					);
+				}
 				const mapped = mapReading(
 					{
 						readAt: context.readAt,

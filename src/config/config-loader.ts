@@ -4,12 +4,15 @@ import {LineCounter, parseDocument} from 'yaml';
 import type {z} from 'zod';
 import {ConfigError, type ConfigProblem} from './config-error.ts';
 import {type Config, configSchema} from './config-schema.ts';
+import {configIssueMessage} from './issue-wording.ts';
 
 /** A configuration with its secrets read (from env or files). Secrets live here only, never in logs. */
 export interface LoadedConfig {
 	readonly file: string;
 	readonly config: Config;
 	readonly secrets: {readonly token?: string; readonly password?: string};
+	/** The line of a YAML path (`['meters', 0, 'port']`) in the text, for problems found after validation. */
+	readonly locate?: (path: readonly (string | number)[]) => number | undefined;
 }
 
 export interface ConfigSources {
@@ -51,16 +54,19 @@ export async function parseConfig(
 		);
 	}
 	const raw: unknown = document.toJS() ?? {};
-	const parsed = configSchema.safeParse(raw);
+	const parsed = configSchema.safeParse(raw, {error: configIssueMessage});
 	if (!parsed.success) {
 		throw new ConfigError(
 			file,
-			parsed.error.issues.map((issue) => toProblem(issue, document, lineCounter)),
+			// In the order of the file, which is how a person fixes them.
+			parsed.error.issues
+				.map((issue) => toProblem(issue, document, lineCounter))
+				.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
 		);
 	}
 	const config = parsed.data;
 	const secrets = await readSecrets(config, file, sources, (path) => lineOf(document, lineCounter, path));
-	return {file, config, secrets};
+	return {file, config, secrets, locate: (path) => lineOf(document, lineCounter, path)};
 }
 
 async function readSecrets(
@@ -124,7 +130,6 @@ function toProblem(
 		const line = lineOf(document, lineCounter, [...path, issue.keys[0] as string], true);
 		return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
 	}
-	if (issue.code === 'invalid_type' && issue.input === undefined) message = 'required';
 	const line = lineOf(document, lineCounter, path);
 	return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
 }
