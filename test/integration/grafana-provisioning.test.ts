@@ -6,7 +6,7 @@ import {panelsOf, queriesOf, substituteMacros} from '../helpers/dashboard-querie
 import {hasDockerEngine} from '../helpers/influxdb2-container.ts';
 
 /** Grafana as the compose stack runs it; a fixed major keeps the schema the dashboards are written for. */
-const GRAFANA_IMAGE = 'grafana/grafana:12.1.1';
+const GRAFANA_IMAGE = 'grafana/grafana:13.2.3';
 const INFLUXDB_IMAGE = 'influxdb:2';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BUCKET = 'meters';
@@ -75,14 +75,12 @@ describe.skipIf(dockerSkipReason !== undefined)(
 					GF_SECURITY_ADMIN_USER: ADMIN.user,
 					GF_SECURITY_ADMIN_PASSWORD: ADMIN.password,
 					INFLUX_URL: 'http://influxdb:8086',
-					INFLUX_DATABASE: BUCKET,
+					INFLUX_BUCKET: BUCKET,
 					INFLUX_TOKEN: TOKEN,
-					INFLUX_USERNAME: '',
-					INFLUX_PASSWORD: '',
 				})
 				.withCopyDirectoriesToContainer([
 					{source: `${ROOT}grafana/provisioning`, target: '/etc/grafana/provisioning'},
-					{source: `${ROOT}grafana/dashboards`, target: '/etc/grafana/dashboards/dlms-logger'},
+					{source: `${ROOT}grafana/dashboards`, target: '/etc/grafana/dashboards'},
 				])
 				.withExposedPorts(3000)
 				.withWaitStrategy(Wait.forHttp('/api/health', 3000).forStatusCode(200))

@@ -42,7 +42,7 @@ describe('grafana/provisioning', () => {
 			type: 'influxdb',
 			access: 'proxy',
 			url: `\${INFLUX_URL}`,
-			jsonData: {dbName: `\${INFLUX_DATABASE}`, httpHeaderName1: 'Authorization'},
+			jsonData: {dbName: `\${INFLUX_BUCKET}`, httpHeaderName1: 'Authorization'},
 			secureJsonData: {httpHeaderValue1: `Token \${INFLUX_TOKEN}`},
 		});
 		// No `version` key means InfluxQL; Flux and SQL would not run on every InfluxDB.
@@ -55,7 +55,6 @@ describe('grafana/provisioning', () => {
 			'type',
 			'access',
 			'url',
-			'user',
 			'isDefault',
 			'editable',
 			'jsonData',
@@ -82,18 +81,23 @@ describe('grafana/provisioning', () => {
 				environmentVariables(file.text),
 			),
 		);
-		expect([...used].sort()).toEqual([
-			'INFLUX_DATABASE',
-			'INFLUX_PASSWORD',
-			'INFLUX_TOKEN',
-			'INFLUX_URL',
-			'INFLUX_USERNAME',
-		]);
+		expect([...used].sort()).toEqual(['INFLUX_BUCKET', 'INFLUX_TOKEN', 'INFLUX_URL']);
 		const section = dashboardsSection();
-		const envExample = existsSync(`${ROOT}.env.example`) ? read('.env.example') : undefined;
+		for (const name of used) expect(section, name).toMatch(new RegExp(`\\| \`${name}\`\\s+\\|`));
+		// Where the compose stack exists, its Grafana service must provide each one: set in its
+		// environment (from .env or fixed), and a value that comes from .env is listed in .env.example.
+		if (!existsSync(`${ROOT}docker-compose.yml`)) return;
+		const compose = parse(read('docker-compose.yml'));
+		const environment = compose.services?.grafana?.environment ?? {};
+		const provided: Record<string, string> = Array.isArray(environment)
+			? Object.fromEntries(environment.map((entry: string) => entry.split(/=(.*)/s).slice(0, 2)))
+			: environment;
+		const envExample = existsSync(`${ROOT}.env.example`) ? read('.env.example') : '';
 		for (const name of used) {
-			expect(section, name).toMatch(new RegExp(`\\| \`${name}\`\\s+\\|`));
-			if (envExample !== undefined) expect(envExample, name).toMatch(new RegExp(`^#?\\s*${name}=`, 'm'));
+			expect(Object.keys(provided), `grafana service environment: ${name}`).toContain(name);
+			for (const [, fromEnv] of String(provided[name]).matchAll(/\$\{(\w+)/g)) {
+				expect(envExample, `.env.example: ${fromEnv}`).toMatch(new RegExp(`^#?\\s*${fromEnv}=`, 'm'));
+			}
 		}
 	});
 });
