@@ -150,7 +150,7 @@ export function energyDashboard(options: EnergyDashboardOptions): Dashboard {
 			statPanel({
 				title: 'Current power',
 				description:
-					'The power the meter reports (1.7.0 import, 2.7.0 export) where it sends it; else the average over the last full hour from the 1.8.0 counter (a counter of whole kWh needs an hour to tell).',
+					'The power the meter reports (1.7.0 import, 2.7.0 export) where it sends it; else the average over the latest hour from the 1.8.0 counter (a counter of whole kWh needs an hour to tell).',
 				targets: [
 					influxQlTarget(
 						'A',
