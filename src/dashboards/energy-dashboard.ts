@@ -291,7 +291,9 @@ export function energyDashboard(options: EnergyDashboardOptions): Dashboard {
 							'last("value") AS "value"',
 							READINGS,
 							[METER_FILTER, LIVE, TIME_FILTER],
-							['"meter"', '"obis"', '"unit"'],
+							// Every tag that tells registers apart: a DSMR meter relays gas and water meters as
+							// channels 0-1, 0-2 with the same code; `part` splits a bracket of several values.
+							['"meter"', '"channel"', '"obis"', '"part"', '"unit"'],
 						),
 						{format: 'table'},
 					),
