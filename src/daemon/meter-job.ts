@@ -241,6 +241,7 @@ export class MeterJob {
 			...(timeouts.data === undefined ? {} : {dataTimeoutMs: timeouts.data}),
 			...(timeouts.inter_character === undefined ? {} : {interCharacterTimeoutMs: timeouts.inter_character}),
 			...(timeouts.total === undefined ? {} : {totalTimeoutMs: timeouts.total}),
+			...(timeouts.switch_guard === undefined ? {} : {switchGuardMs: timeouts.switch_guard}),
 			...(timeouts.settle === undefined ? {} : {settleMs: timeouts.settle}),
 		};
 	}

@@ -44,7 +44,13 @@ export interface ReadoutOptions {
 	readonly totalTimeoutMs?: number;
 	/** Mode D: how long to wait for a complete pushed telegram, ms. Default 30 000. */
 	readonly pushTimeoutMs?: number;
-	/** Extra wait after the ACK left the host and before the switch, ms (USB adapters that buffer). Default 0. */
+	/**
+	 * Wait after the ACK's last stop bit left the line and before the rate switch, ms. Default: the
+	 * smaller of one character time at the sign-on rate (33.3 ms at 300 Bd) and half the meter's
+	 * reaction time (10 ms for the 20 ms meters whose third identification letter is lower-case).
+	 */
+	readonly switchGuardMs?: number;
+	/** Extra wait on top of the guard, ms (USB adapters that buffer more than their driver admits). Default 0. */
 	readonly settleMs?: number;
 	/** NAKs to send for a block with a wrong BCC before giving up (the meter repeats the block). Default 1. */
 	readonly nakRetries?: number;
@@ -76,7 +82,7 @@ export const DEFAULT_READOUT_OPTIONS = {
 	wakeUp: false,
 } as const satisfies Partial<ReadoutOptions>;
 
-type OptionalKeys = 'address' | 'queryChar' | 'baudMax' | 'remembered' | 'signal';
+type OptionalKeys = 'address' | 'queryChar' | 'baudMax' | 'remembered' | 'signal' | 'switchGuardMs';
 type MergedOptions = Required<Omit<ReadoutOptions, OptionalKeys>> & Pick<ReadoutOptions, OptionalKeys>;
 
 /** Milliseconds per phase, for `read` output and the self-metrics. */
@@ -223,19 +229,25 @@ async function attempt(
 	if (chosen.mode === 'C') {
 		const rateCharacter = modeCBaudCharacter(chosen.baudRate) ?? '0';
 		const ack = encodeOptionSelect({protocolControl: '0', baudChar: rateCharacter, modeControl: '0'});
-		const ackWrittenAt = Date.now();
+		const ackWriteBeganAt = Date.now();
 		await link.write(ack);
 		await link.drain();
-		if (options.settleMs > 0) await pause(options.settleMs, signal);
+		// On a UART drain() (tcdrain) returns when the shift register is empty; on ptys and some USB
+		// drivers it returns at once, so the ACK's own wire time at the sign-on rate bounds it too (6
+		// characters at 300 Bd: 200 ms). Then the guard, then the settle time of heads that buffer more.
+		const lineClearAt = Math.max(
+			Date.now(),
+			ackWriteBeganAt + wireTimeMs(ack.length, options.signOnSettings),
+		);
+		const guardMs = options.switchGuardMs ?? defaultSwitchGuardMs(identification, options.signOnSettings);
+		const switchAt = lineClearAt + guardMs + options.settleMs;
+		const waitMs = switchAt - Date.now();
+		if (waitMs > 0) await pause(waitMs, signal);
 		if (inbox.blockStarted) {
 			// The data began at the sign-on rate before the switch (Itron EM214): stay and read it there.
 			chosen = {mode: 'A', baudRate: signOnRate};
 			learned = true;
 		} else {
-			// drain() returns early on some drivers (USB FIFOs, ptys): never switch before the ACK's own wire
-			// time at the old rate has passed (6 characters at 300 Bd: 200 ms), or its tail is cut off.
-			const onWireForMs = ackWrittenAt + wireTimeMs(ack.length, options.signOnSettings) - Date.now();
-			if (onWireForMs > 0) await pause(onWireForMs, signal);
 			switched = await switchRate(link, signOnRate, chosen.baudRate);
 		}
 	} else if (chosen.mode === 'B') {
@@ -453,6 +465,15 @@ async function wakeUp(link: Link, baudRate: number, signal: AbortSignal | undefi
 	await pause(1600, signal);
 }
 
+/**
+ * The default wait between the ACK's last stop bit and the rate switch, ms: one character time at the
+ * sign-on rate (33.3 ms at 300 Bd 7E1), but at most half the meter's reaction time, so a 20 ms meter
+ * (third identification letter lower-case) still finds the host at the new rate (10 ms).
+ */
+export function defaultSwitchGuardMs(identification: Identification, signOn: SerialSettings): number {
+	return Math.min(wireTimeMs(1, signOn), identification.reactionTimeMs / 2);
+}
+
 /** How long `characters` take on the line at these settings, ms (10 bits a character for 7E1). */
 function wireTimeMs(characters: number, settings: SerialSettings): number {
 	return (characters * bitsPerCharacter(settings) * 1000) / settings.baudRate;
@@ -559,6 +580,12 @@ function validate(options: MergedOptions): MergedOptions {
 	}
 	if (!(Number.isInteger(options.nakRetries) && options.nakRetries >= 0)) {
 		throw new TypeError(`nakRetries must be a whole number >= 0, received ${String(options.nakRetries)}`);
+	}
+	for (const key of ['switchGuardMs', 'settleMs'] as const) {
+		const value = options[key];
+		if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+			throw new TypeError(`${key} must be a number of milliseconds >= 0, received ${String(value)}`);
+		}
 	}
 	if (options.baudMax !== undefined && !(options.baudMax >= 300)) {
 		throw new TypeError(`baudMax must be at least 300, received ${String(options.baudMax)}`);
