@@ -415,6 +415,11 @@ export class MeterSimulator {
 			this.#faultNote('wrong-rate', `asked for ${requested.baudRate} Bd, answering at ${announced} Bd`);
 			rate = announced;
 		}
+		if (rate > INITIAL_BAUD_RATE && this.#fault('wrong-rate')?.answer === 'other-rate') {
+			const other = rate > INITIAL_BAUD_RATE ? rate / 2 : rate * 2;
+			this.#faultNote('wrong-rate', `agreed on ${rate} Bd, sending the data at ${other} Bd`);
+			rate = other;
+		}
 		this.#state = 'answering';
 		// The meter switches as soon as the ACK is in; the host must be at the new rate within tr.
 		await this.#setBaudRate(rate);
