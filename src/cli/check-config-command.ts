@@ -1,4 +1,8 @@
 import {Command} from 'commander';
+import {ConfigError} from '../config/config-error.ts';
+import {ENVIRONMENT_LABEL} from '../config/environment-config.ts';
+import {assertStartable, configBase} from '../daemon/startup-checks.ts';
+import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 
@@ -9,6 +13,15 @@ export function checkConfigCommand(io: CommandIo, context: ProcessContext): Comm
 		.argument('[file]', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
 		.action(async (file: string | undefined) => {
 			const loaded = await loadConfiguration(file, context, {embeddedFallback: false});
+			// The same checks `run` makes before it starts.
+			try {
+				await assertStartable(loaded, configBase(loaded, context.cwd));
+			} catch (error) {
+				if (error instanceof ConfigError) {
+					throw new CliError(error.message, {exitCode: EXIT_CODES.config, cause: error});
+				}
+				throw error;
+			}
 			const {config} = loaded;
 			const meters = config.meters.map((meter) => {
 				const when = meter.schedule ?? `every ${(meter.every ?? 60_000) / 1000} s`;
@@ -18,7 +31,7 @@ export function checkConfigCommand(io: CommandIo, context: ProcessContext): Comm
 				? `${config.influxdb.url} (InfluxDB ${config.influxdb.version})`
 				: 'stdout';
 			io.stdout.write(
-				`${loaded.file}: ok, ${config.meters.length} meter(s), points to ${output}\n${meters.join('\n')}\n`,
+				`${loaded.source === undefined ? loaded.file : ENVIRONMENT_LABEL}: ok, ${config.meters.length} meter(s), points to ${output}\n${meters.join('\n')}\n`,
 			);
 		});
 }

@@ -4,7 +4,7 @@ import {parseDecimal} from '../iec62056/decimal-text.ts';
 import type {Identification} from '../iec62056/identification.ts';
 import {NO_TIME} from '../iec62056/meter-time.ts';
 import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
-import {valueTime} from './value-time.ts';
+import {valueTime} from '../readings/value-times.ts';
 
 /** The JSON shape of `parse --format json` and `read --format json` (documented in README.md). */
 export interface ReadoutJson {

@@ -1,8 +1,8 @@
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {DataSet} from '../iec62056/data-set.ts';
 import {formatMeterTime, NO_TIME} from '../iec62056/meter-time.ts';
+import {valueTime} from '../readings/value-times.ts';
 import {isHistory} from './readout-json.ts';
-import {valueTime} from './value-time.ts';
 
 /**
  * What the seed's standalone mode prints, as an aligned table: the identification, then one row per

@@ -1,10 +1,24 @@
-import {Command} from 'commander';
-import {startCollector} from '../daemon/collector.ts';
-import {createLogger} from '../observability/logger.ts';
+import {Command, Option} from 'commander';
+import {ConfigError} from '../config/config-error.ts';
+import {hasMeterEnvironment} from '../config/environment-config.ts';
+import {type Collector, startCollector} from '../daemon/collector.ts';
+import type {MeterJobEvent} from '../daemon/meter-job.ts';
+import {createLogger, type Logger} from '../observability/logger.ts';
+import {SpoolError} from '../output/line-spool.ts';
+import {SpoolLockedError} from '../output/spool-lock.ts';
+import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 
-/** `dlms-logger run`: the collector, until SIGINT/SIGTERM. */
+export interface RunFlags {
+	readonly config?: string;
+	/** Read every meter once, flush, exit (cron, a test, a first try). */
+	readonly once?: boolean;
+	/** Overrides `log.level` of the configuration. */
+	readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** `dlms-logger run`: the collector, until SIGINT/SIGTERM (or one round with --once). */
 export function runCommand(io: CommandIo, context: ProcessContext): Command {
 	return new Command('run')
 		.description(
@@ -12,35 +26,107 @@ export function runCommand(io: CommandIo, context: ProcessContext): Command {
 				'(without a configuration: the built-in simulated meter, printed as line protocol)',
 		)
 		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
-		.action(async (flags: {config?: string}) => {
-			await runCollector(flags.config, io, context);
+		.option(
+			'--once',
+			'read every meter once, write (or spool) the points, flush and exit: 0 when every meter was read ' +
+				'and its points were stored or spooled, 1 otherwise',
+		)
+		.addOption(
+			new Option('--log-level <level>', 'log level, overriding log.level of the configuration').choices([
+				'debug',
+				'info',
+				'warn',
+				'error',
+			]),
+		)
+		.action(async (flags: RunFlags) => {
+			await runCollector(flags, io, context);
 		});
 }
 
 export async function runCollector(
-	file: string | undefined,
+	flags: RunFlags | string | undefined,
 	io: CommandIo,
 	context: ProcessContext,
 ): Promise<void> {
+	const {config: file, once = false, logLevel} = typeof flags === 'object' ? flags : {config: flags};
 	const loaded = await loadConfiguration(file, context, {embeddedFallback: true});
 	const {log: logConfig} = loaded.config;
 	const stderrIsTty = Boolean((io.stderr as {isTTY?: boolean}).isTTY);
 	// Logs go to stderr: without InfluxDB, stdout carries the points (line protocol) for a pipe.
 	const log = createLogger({
-		level: logConfig.level,
+		level: logLevel ?? logConfig.level,
 		pretty: logConfig.format === 'pretty' || (logConfig.format === 'auto' && stderrIsTty),
 		destination: io.stderr,
 	});
-	if (loaded.file === '') {
+	if (loaded.source === 'embedded') {
 		log.info(
-			'no configuration file: running the built-in simulated ZMD120 every 10 s (see config.yaml.example)',
+			once
+				? 'no configuration file: reading the built-in simulated ZMD120 once (see config.yaml.example)'
+				: 'no configuration file: running the built-in simulated ZMD120 every 10 s (see config.yaml.example)',
 		);
+	} else if (loaded.source === 'environment') {
+		log.info(`configuration from environment variables (METER_PORT ${loaded.config.meters[0]?.port})`);
+	} else if (hasMeterEnvironment(context.env)) {
+		// A mounted config.yaml wins over METER_*; say so, or a changed METER_PORT would seem to do nothing.
+		log.warn(`METER_* variables ignored: the configuration comes from ${loaded.file}`);
 	}
-	const collector = await startCollector(loaded, {workingDirectory: context.cwd, stdout: io.stdout, log});
+	const outcome = new Map<string, MeterJobEvent['kind']>();
+	let collector: Collector;
+	try {
+		collector = await startCollector(loaded, {
+			workingDirectory: context.cwd,
+			stdout: io.stdout,
+			log,
+			schedule: !once,
+			onJobEvent: (event) => {
+				// The last word per meter: read, failed or write-failed.
+				if (event.kind === 'read' || event.kind === 'failed' || event.kind === 'write-failed') {
+					outcome.set(event.meter, event.kind);
+				}
+			},
+		});
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			throw new CliError(error.message, {exitCode: EXIT_CODES.config, cause: error});
+		}
+		if (error instanceof SpoolLockedError || error instanceof SpoolError) {
+			throw new CliError(error.message, {exitCode: EXIT_CODES.failed, cause: error});
+		}
+		throw error;
+	}
+	if (once) {
+		await runOnce(collector, outcome, log, io.signal);
+		return;
+	}
 	await new Promise<void>((resolve) => {
 		if (io.signal === undefined || io.signal.aborted) return resolve();
 		io.signal.addEventListener('abort', () => resolve(), {once: true});
 	});
 	log.info(`stopping (${String((io.signal?.reason as Error | undefined)?.message ?? 'signal')})`);
 	await collector.stop({flushTimeoutMs: 5000});
+}
+
+/** One readout of every meter (meters on one port one after the other), then flush and stop. */
+async function runOnce(
+	collector: Collector,
+	outcome: ReadonlyMap<string, MeterJobEvent['kind']>,
+	log: Logger,
+	signal: AbortSignal | undefined,
+): Promise<void> {
+	const aborted = new Promise<void>((resolve) => {
+		if (signal === undefined) return;
+		if (signal.aborted) resolve();
+		signal.addEventListener('abort', () => resolve(), {once: true});
+	});
+	await Promise.race([Promise.all(collector.jobs.map((job) => job.tick())), aborted]);
+	await collector.stop({flushTimeoutMs: 5000});
+	const unread = collector.jobs.map((job) => job.id).filter((id) => outcome.get(id) !== 'read');
+	if (unread.length > 0) {
+		throw new CliError(
+			`${unread.length} of ${collector.jobs.length} ${collector.jobs.length === 1 ? 'meter' : 'meters'} not read or not stored: ${unread.join(', ')}`,
+			{exitCode: EXIT_CODES.failed},
+		);
+	}
+	log.info(`read ${collector.jobs.length} ${collector.jobs.length === 1 ? 'meter' : 'meters'} once`);
 }

@@ -2,6 +2,7 @@ import type {Command} from 'commander';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import {formatLineProtocolBatch} from '../output/line-protocol.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
+import {meterIdentity} from '../readings/meter-identity.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
@@ -72,7 +73,8 @@ export function writeTelegrams(
 	options: TelegramOutputOptions,
 	context: {
 		place: string;
-		readAt: Date;
+		/** The readout time of every telegram, or of each by index (see captureTimes). */
+		readAt: Date | readonly Date[];
 		selection: ObisSelection | undefined;
 		extra?: Record<string, unknown>;
 	},
@@ -80,6 +82,7 @@ export function writeTelegrams(
 ): void {
 	const warn = (line: string) => io.stderr.write(`${line}\n`);
 	for (const telegram of telegrams) {
+		for (const note of telegram.notes ?? []) warn(`${context.place}: ${note}`);
 		for (const error of telegram.malformed) warn(`${context.place}: ${error.message}`);
 	}
 	switch (options.format) {
@@ -93,10 +96,19 @@ export function writeTelegrams(
 			return;
 		case 'line-protocol': {
 			const timeZone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-			for (const telegram of telegrams) {
+			for (const [index, telegram] of telegrams.entries()) {
+				if (
+					options.meter === undefined &&
+					meterIdentity(telegram.dataSets, telegram.identification) === undefined
+				) {
+					throw new CliError(
+						`${context.place}: the telegram names no meter (no identification line, no serial number such as 0.0.0 or 0.0); give the meter tag with --meter`,
+						{exitCode: EXIT_CODES.usage},
+					);
+				}
 				const mapped = mapReading(
 					{
-						readAt: context.readAt,
+						readAt: context.readAt instanceof Date ? context.readAt : (context.readAt[index] as Date),
 						dataSets: telegram.dataSets,
 						...(telegram.identification ? {identification: telegram.identification} : {}),
 					},

@@ -3,26 +3,39 @@ import {IANAZone} from 'luxon';
 import {z} from 'zod';
 import {ObisSelection} from '../readings/obis-selection.ts';
 import {parseDuration, parseSize} from './duration.ts';
+import {describeValue} from './issue-wording.ts';
 
-const duration = (what: string) =>
-	z.union([z.string(), z.number()]).transform((value, context) => {
-		const ms = parseDuration(value);
+// `unknown` rather than a union of string and number: a value of another type (a list, a boolean)
+// gets the same message as a malformed text, instead of zod's "invalid input".
+const duration = () =>
+	z.unknown().transform((value, context) => {
+		const ms = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
 		if (ms === undefined) {
 			context.addIssue({
 				code: 'custom',
-				message: `${what}: expected a duration such as 10s, 5m or 500ms, got ${JSON.stringify(value)}`,
+				message: `expected a duration such as 10s, 5m or 500ms, got ${describeValue(value)}`,
 			});
 			return z.NEVER;
 		}
 		return ms;
 	});
 
-const size = z.union([z.string(), z.number()]).transform((value, context) => {
-	const bytes = parseSize(value);
+/** The spool's smallest bound (LineSpool refuses less). */
+export const MIN_SPOOL_SIZE_BYTES = 1024;
+
+const size = z.unknown().transform((value, context) => {
+	const bytes = typeof value === 'string' || typeof value === 'number' ? parseSize(value) : undefined;
 	if (bytes === undefined) {
 		context.addIssue({
 			code: 'custom',
-			message: `expected a size such as 100MB or 512KiB, got ${JSON.stringify(value)}`,
+			message: `expected a size such as 100MB or 512KiB, got ${describeValue(value)}`,
+		});
+		return z.NEVER;
+	}
+	if (bytes < MIN_SPOOL_SIZE_BYTES) {
+		context.addIssue({
+			code: 'custom',
+			message: `must be at least 1KiB (${MIN_SPOOL_SIZE_BYTES} bytes), got ${describeValue(value)}; a number without a unit is bytes: write 100MB for 100 megabytes`,
 		});
 		return z.NEVER;
 	}
@@ -30,7 +43,7 @@ const size = z.union([z.string(), z.number()]).transform((value, context) => {
 });
 
 const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
-	message: 'expected an IANA time zone such as Europe/Berlin',
+	error: (issue) => `expected an IANA time zone such as Europe/Berlin, got ${describeValue(issue.input)}`,
 });
 
 const cronPattern = z.string().refine(
@@ -45,10 +58,16 @@ const cronPattern = z.string().refine(
 	{message: 'expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)'},
 );
 
-const selectionEntry = z.union([
-	z.string().transform((code) => ({code})),
-	z.strictObject({code: z.string(), name: z.string().min(1).optional()}),
-]);
+const selectionEntry = z.union(
+	[
+		z.string().transform((code) => ({code})),
+		z.strictObject({code: z.string(), name: z.string().min(1).optional()}),
+	],
+	{
+		error: (issue) =>
+			`expected an OBIS code such as 1.8.1, or code: and name:, got ${describeValue(issue.input)}`,
+	},
+);
 
 const selection = z.array(selectionEntry).superRefine((entries, context) => {
 	for (const [index, entry] of entries.entries()) {
@@ -83,7 +102,7 @@ const meter = z
 		timezone: timeZone.optional(),
 		/** A cron expression, or `every: 60s`; default every 60 s (the seed's update_cycle). */
 		schedule: cronPattern.optional(),
-		every: duration('every').optional(),
+		every: duration().optional(),
 		select: selection.optional(),
 		measurement: z.string().min(1).optional(),
 		ignore_bcc: z.boolean().default(false),
@@ -91,7 +110,7 @@ const meter = z
 		push: z
 			.strictObject({
 				baud: z.number().int().min(300).default(9600),
-				data_bits: z.union([z.literal(7), z.literal(8)]).default(7),
+				data_bits: z.literal([7, 8]).default(7),
 			})
 			.optional(),
 		/**
@@ -102,23 +121,23 @@ const meter = z
 		fallback: z
 			.strictObject({
 				learn_after: z.number().int().min(1).default(3),
-				retry_every: duration('retry_every').default(3_600_000),
+				retry_every: duration().default(3_600_000),
 			})
 			.prefault({}),
 		/** The session's timeouts; defaults suit the standard. */
 		timeouts: z
 			.strictObject({
-				identification: duration('identification').optional(),
-				data: duration('data').optional(),
-				inter_character: duration('inter_character').optional(),
-				total: duration('total').optional(),
+				identification: duration().optional(),
+				data: duration().optional(),
+				inter_character: duration().optional(),
+				total: duration().optional(),
 				/**
 				 * Wait after the ACK's last stop bit before the rate switch. Default: one character at 300 Bd
 				 * (33 ms), at most half the meter's reaction time (10 ms for 20 ms meters).
 				 */
-				switch_guard: duration('switch_guard').optional(),
+				switch_guard: duration().optional(),
 				/** Extra wait on top of the guard before the rate switch (USB adapters that buffer more). */
-				settle: duration('settle').optional(),
+				settle: duration().optional(),
 			})
 			.optional(),
 	})
@@ -135,7 +154,10 @@ const influxdb = z
 	.strictObject({
 		url: z.url({protocol: /^https?$/, error: 'expected an http:// or https:// URL'}),
 		/** 2 (InfluxDB 2.x/3.x, VictoriaMetrics), 1.8 (1.8+ through /api/v2/write), 1 (before 1.8: /write). Default 2. */
-		version: z.enum(['2', '1.8', '1']).default('2'),
+		// `version: 2` (a YAML number) means the same as `version: "2"`.
+		version: z
+			.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.enum(['2', '1.8', '1']))
+			.default('2'),
 		org: z.string().optional(),
 		bucket: z.string().min(1).optional(),
 		database: z.string().min(1).optional(),
@@ -148,7 +170,7 @@ const influxdb = z
 		password: z.string().optional(),
 		password_env: z.string().min(1).optional(),
 		password_file: z.string().min(1).optional(),
-		timeout: duration('timeout').default(10_000),
+		timeout: duration().default(10_000),
 		batch_lines: z.number().int().min(1).default(5000),
 	})
 	.superRefine((value, context) => {
@@ -207,7 +229,7 @@ export const configSchema = z
 		self_metrics: z
 			.strictObject({
 				measurement: z.string().min(1).default('dlms_logger'),
-				every: duration('every').default(60_000),
+				every: duration().default(60_000),
 			})
 			.prefault({}),
 		log: z

@@ -1,4 +1,4 @@
-import {dirname, isAbsolute, resolve} from 'node:path';
+import {isAbsolute, resolve} from 'node:path';
 import type {Writable} from 'node:stream';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import {CycleHealthPolicy} from '../observability/health-policy.ts';
@@ -16,6 +16,7 @@ import {influxTargetFromConfig} from './influx-target-from-config.ts';
 import {MeterJob, type MeterJobEvent} from './meter-job.ts';
 import {PortLock} from './port-lock.ts';
 import {isSimulatorPort} from './simulator-port-name.ts';
+import {assertStartable, configBase} from './startup-checks.ts';
 
 /** What the collector says about itself; the CLI passes a real logger. */
 export interface CollectorLog {
@@ -34,6 +35,8 @@ export interface CollectorDependencies {
 	readonly onJobEvent?: (event: MeterJobEvent) => void;
 	/** Spool events, for self-metrics and tests. */
 	readonly onSpoolEvent?: (event: SpoolEvent) => void;
+	/** Start the meters' schedules. Default true; `run --once` ticks each job itself. */
+	readonly schedule?: boolean;
 	/** How links are made; tests swap it. Default: serial / tcp / `simulator:` ports. */
 	readonly openLink?: (port: string) => Link;
 }
@@ -57,8 +60,9 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	const {config} = loaded;
 	const metrics = new SelfMetrics();
 	// Relative paths in a file are relative to that file; in the embedded default, to the working directory.
-	const base =
-		loaded.file === '' ? deps.workingDirectory : dirname(resolve(deps.workingDirectory, loaded.file));
+	const base = configBase(loaded, deps.workingDirectory);
+	// The checks check-config runs too: a configuration that passes it starts.
+	await assertStartable(loaded, base);
 	const {sink, spool} = await openSink(loaded, base, deps, metrics);
 	if (spool) metrics.observeSpool(spool);
 	const archive =
@@ -137,7 +141,7 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 			deps.log.warn(`self-metrics not stored: ${(error as Error).message}`);
 		});
 	const selfMetricsTimer = setInterval(writeSelfMetrics, config.self_metrics.every);
-	for (const job of jobs) job.start();
+	if (deps.schedule !== false) for (const job of jobs) job.start();
 	deps.log.info(`collector started: ${jobs.length} meter${jobs.length === 1 ? '' : 's'}`, {
 		meters: jobs.map((job) => job.id),
 		output: config.influxdb ? config.influxdb.url : 'stdout (line protocol)',

@@ -33,7 +33,24 @@ export const DEFAULT_FRAME_SCANNER_OPTIONS: Required<FrameScannerOptions> = {
 /** An identification line is at most ~40 characters in practice; beyond this a `/` was data, not a message. */
 const MAX_LINE_BYTES = 256;
 
-type State = 'idle' | 'line' | 'block' | 'bcc' | 'command' | 'ack' | 'push' | 'push-trailer';
+type State =
+	| 'idle'
+	| 'line'
+	| 'block'
+	| 'block-ident'
+	| 'bcc'
+	| 'command'
+	| 'ack'
+	| 'push'
+	| 'push-ident'
+	| 'push-trailer';
+
+/**
+ * Longest identification after the baud character that may cut short an unterminated telegram. The
+ * standard allows 16 characters; real meters send a few more (`\2` pairs, long DSMR names), and the
+ * shape (`/`, three letters, a baud character, printable characters, CR LF) does the telling.
+ */
+const MAX_CUTTING_IDENT = 24;
 
 /**
  * Turns bytes, in any chunking, into protocol frames. Pure and synchronous: `push` returns the
@@ -62,6 +79,8 @@ export class FrameScanner {
 	/** The parsed identification line a push telegram began with. */
 	#pushIdentification: Identification | undefined;
 	#pushBang = 0;
+	/** Offset in #message of a `/` inside a push telegram's line that may begin an identification. */
+	#candidate = 0;
 	#inBracket = false;
 	#atLineStart = true;
 	/** The byte before the current one while idle; -1 right after a message (a `/` may follow at once). */
@@ -166,6 +185,7 @@ export class FrameScanner {
 	end(): Frame[] {
 		switch (this.#state) {
 			case 'block':
+			case 'block-ident':
 				this.#truncated('ETX');
 				break;
 			case 'bcc':
@@ -175,6 +195,7 @@ export class FrameScanner {
 				this.#truncated('ETX');
 				break;
 			case 'push':
+			case 'push-ident':
 				this.#truncated('"!"');
 				break;
 			case 'push-trailer':
@@ -232,6 +253,10 @@ export class FrameScanner {
 				return;
 			case 'push':
 				this.#push(byte);
+				return;
+			case 'push-ident':
+			case 'block-ident':
+				this.#cuttingIdent(byte);
 				return;
 			case 'push-trailer':
 				this.#message.push(byte);
@@ -335,6 +360,13 @@ export class FrameScanner {
 		// (end()), or at maxMessageBytes.
 		this.#message.push(byte);
 		this.#bcc ^= byte;
+		if (byte === SLASH && !this.#isCommand) {
+			// As in a push telegram: an identification line to its CR LF means the block was cut by noise.
+			this.#candidate = this.#message.length - 1;
+			this.#state = 'block-ident';
+			this.#guardLength();
+			return;
+		}
 		if (byte === ETX || byte === EOT) {
 			this.#terminator = byte === ETX ? 'etx' : 'eot';
 			this.#state = 'bcc';
@@ -351,6 +383,7 @@ export class FrameScanner {
 	#blockRun(chunk: Uint8Array, start: number): number {
 		const room = this.#maxMessageBytes - this.#message.length;
 		const limit = Math.min(chunk.length, start + Math.max(0, room));
+		// The run also stops at a `/`, which the per-byte path judges (it may begin an identification).
 		const run = plainRun(chunk, start, limit);
 		const end = Math.floor(run / 256);
 		this.#bcc ^= run & 0xff;
@@ -499,6 +532,16 @@ export class FrameScanner {
 			this.#idle(byte);
 			return;
 		}
+		if (byte === SLASH) {
+			// Inside a line: data (`(/SX330)`, `Imp/kWh`) unless an identification line follows to its CR LF,
+			// which means noise cut this telegram and the next one began (`(RLx/EBZ5DD32R06ETA_107` CR LF).
+			this.#candidate = this.#message.length;
+			this.#message.push(byte);
+			this.#atLineStart = false;
+			this.#state = 'push-ident';
+			this.#guardLength();
+			return;
+		}
 		this.#message.push(byte);
 		if (byte === LF || byte === CR) {
 			this.#atLineStart = true;
@@ -516,17 +559,81 @@ export class FrameScanner {
 		this.#guardLength();
 	}
 
+	/**
+	 * A byte after a `/` inside a push telegram's line or an open block: while the bytes still fit `/XXXZ…` CR LF they are
+	 * kept; at the LF the telegram so far is cut (a TruncatedBlockError frame) and the line is an
+	 * identification. Any other byte makes the `/` data again and goes the ordinary way.
+	 */
+	#cuttingIdent(byte: number): void {
+		const position = this.#message.length - this.#candidate;
+		const previous = this.#message.at(this.#message.length - 1);
+		let fits: boolean;
+		if (previous === CR) fits = byte === LF && position >= 6;
+		else if (position <= 3) fits = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a;
+		else if (position === 4) fits = byte > 0x20 && byte < 0x7f && byte !== 0x28 && byte !== 0x29;
+		else if (byte === CR) fits = true;
+		else
+			fits =
+				position <= 4 + MAX_CUTTING_IDENT &&
+				byte >= 0x20 &&
+				byte < 0x7f &&
+				byte !== 0x28 &&
+				byte !== 0x29 &&
+				byte !== BANG &&
+				byte !== SLASH;
+		const inBlock = this.#state === 'block-ident';
+		if (!fits) {
+			this.#state = inBlock ? 'block' : 'push';
+			if (inBlock) this.#block(byte);
+			else this.#push(byte);
+			return;
+		}
+		this.#message.push(byte);
+		if (inBlock) this.#bcc ^= byte;
+		if (byte === CR) {
+			this.#atLineStart = true;
+			this.#inBracket = false;
+		}
+		if (byte !== LF) return;
+		const candidate = this.#candidate;
+		const cut = this.#message.copy(0, candidate);
+		const line = this.#message.copy(candidate);
+		this.#frames.push({
+			kind: 'error',
+			error: new TruncatedBlockError(cut.length, inBlock ? 'ETX' : '"!"'),
+			bytes: cut,
+		});
+		this.#state = 'idle';
+		this.#lastIdleByte = -1;
+		let end = line.length - 1;
+		while (end > 1 && line[end - 1] === CR) end--;
+		const text = line.toString('latin1', 0, end);
+		try {
+			const frame = {kind: 'identification', identification: parseIdentification(text), bytes: line} as const;
+			this.#frames.push(frame);
+			// A push telegram may follow a cut push telegram's successor (mode D). After a cut block it may
+			// not: a mode C meter answers with an STX block, and bytes taken as an unchecked push telegram
+			// there could be the rest of a block whose one corrupted byte looked like a `/`.
+			if (!inBlock) this.#identification = {frame, gap: []};
+		} catch (error) {
+			if (!(error instanceof ProtocolError)) throw error;
+			this.#frames.push({kind: 'noise', bytes: line, highBitBytes: 0, reason: error.message});
+		}
+	}
+
 	#finishPush(): void {
 		let end = this.#message.length;
 		while (end > this.#pushBang && (this.#message.at(end - 1) === LF || this.#message.at(end - 1) === CR))
 			end--;
 		const bytes = this.#message.copy();
 		let check: BlockCheck = {algorithm: 'none', ok: true};
-		const received = hex4(bytes, this.#pushBang, end);
+		const received = hexCrc(bytes, this.#pushBang, end);
 		if (received >= 0) {
 			const expected = crc16(bytes, 0, this.#pushBang);
 			check = {algorithm: 'crc16', ok: expected === received, expected, received};
 		}
+		// Something after `!` that is not a CRC: kept for the decoder to report, never taken as "no check".
+		const trailer = received === NOT_A_CRC ? bytes.toString('latin1', this.#pushBang, end) : undefined;
 		this.#state = 'idle';
 		this.#frames.push({
 			kind: 'data-block',
@@ -536,6 +643,7 @@ export class FrameScanner {
 			check,
 			// The line the telegram began with, parsed when it arrived (same text up to its line end).
 			identification: this.#pushIdentification as Identification,
+			...(trailer === undefined ? {} : {trailer}),
 			highBitBytes: this.#highBitBytes,
 			parityErrors: this.#parityErrors,
 			bytes,
@@ -578,12 +686,17 @@ export class FrameScanner {
 	}
 }
 
+const NO_CRC = -1;
+const NOT_A_CRC = -2;
+
 /**
- * The value of bytes [start, end) when they are exactly four hex digits (a DSMR CRC), else -1. Read
+ * The value of bytes [start, end) when they are 1 to 4 hex digits (a DSMR CRC; some meters drop its
+ * leading zeros, `!247` for 0x0247), NO_CRC when there are none, NOT_A_CRC for anything else. Read
  * from the bytes, as a regular expression over a string cut out for it costs more than the check.
  */
-function hex4(bytes: Uint8Array, start: number, end: number): number {
-	if (end - start !== 4) return -1;
+function hexCrc(bytes: Uint8Array, start: number, end: number): number {
+	if (end === start) return NO_CRC;
+	if (end - start > 4) return NOT_A_CRC;
 	let value = 0;
 	for (let index = start; index < end; index++) {
 		const byte = bytes[index] as number;
@@ -591,7 +704,7 @@ function hex4(bytes: Uint8Array, start: number, end: number): number {
 		let digit: number;
 		if (byte >= 0x30 && byte <= 0x39) digit = byte - 0x30;
 		else if (lower >= 0x61 && lower <= 0x66) digit = lower - 0x61 + 10;
-		else return -1;
+		else return NOT_A_CRC;
 		value = value * 16 + digit;
 	}
 	return value;

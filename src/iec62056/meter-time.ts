@@ -2,7 +2,19 @@
  * Time stamps as meters print them, returned as local calendar fields: the meter's clock is local
  * time, and only the readings layer knows the meter's time zone. Nothing here touches a clock.
  */
-export type MeterTimeFormat = 'ZST10' | 'ZST12' | 'D6' | 'Z6' | 'Z4' | 'DSMR' | 'ISO' | 'DM';
+export type MeterTimeFormat =
+	| 'ZST10'
+	| 'ZST12'
+	| 'D6'
+	| 'Z6'
+	| 'Z4'
+	| 'DSMR'
+	| 'ISO'
+	| 'DM'
+	/** `YY-MM-DD`, `YY-MM-DD,hh:mm` (Elster AS2018: `(24-11-05,17:00)`). */
+	| 'YMD'
+	/** `hh:mm:ss` or `hh:mm` (Elster AS2018 `0.9.1(17:03:12)`). */
+	| 'CLOCK';
 
 export interface MeterTime {
 	readonly format: MeterTimeFormat;
@@ -20,7 +32,12 @@ export interface MeterTime {
 	readonly season?: 'standard' | 'summer' | 'utc';
 }
 
-/** A field that is a placeholder for "no time" (`0000000000`, `2000-00-00`, `121120??`). */
+/**
+ * A field that is a placeholder for "no time": all zeros (`0000000000`, `2000-00-00`, `00-00-00`),
+ * `121120??`, the Unix epoch in the meter's local time (`700101010000W`, any zone), a stamp in or
+ * before the year 2000 (a clock never set counts from 2000-01-01 00:00), and a marked stamp (`S`/`W` suffix, dashes) that is not
+ * a calendar time (`632525252525S` from an unlinked DSMR gas meter).
+ */
 export const NO_TIME = 'no-time' as const;
 
 /** Which reading of a 6- or 4-digit stamp to prefer: `date` (D6) or `time` (Z6, Z4). */
@@ -40,12 +57,37 @@ export function parseMeterTime(
 	const value = text.trim();
 	if (value === '') return undefined;
 	if (value.includes('?')) return NO_TIME;
-	if (/^\d+$/.test(value)) return digits(value, hint);
+	if (/^\d+$/.test(value)) return placeholder(digits(value, hint));
 	const dsmr = /^(\d{12})([SW])$/.exec(value);
 	if (dsmr) {
-		const time = digits(dsmr[1] as string, 'date');
-		if (time === undefined || time === NO_TIME) return time;
+		// The suffix says this is a stamp: one that is not a calendar time is a placeholder, not a number.
+		const time = placeholder(digits(dsmr[1] as string, 'date')) ?? NO_TIME;
+		if (time === NO_TIME) return time;
 		return {...time, format: 'DSMR', season: dsmr[2] === 'S' ? 'summer' : 'standard'};
+	}
+	const short = /^(\d{2})-(\d{2})-(\d{2})(?:[ ,T&](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(value);
+	if (short) {
+		const [, year, month, day, hour, minute, second] = short.map((group) =>
+			group === undefined ? undefined : Number(group),
+		);
+		if (month === 0 || day === 0) return NO_TIME;
+		const time = checked({
+			format: 'YMD',
+			year: 2000 + (year as number),
+			month,
+			day,
+			...(hour === undefined ? {} : {hour, minute, second: second ?? 0}),
+		} as MeterTime);
+		return placeholder(time) ?? NO_TIME;
+	}
+	const clock = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+	if (clock) {
+		return checked({
+			format: 'CLOCK',
+			hour: Number(clock[1]),
+			minute: Number(clock[2]),
+			second: clock[3] === undefined ? 0 : Number(clock[3]),
+		});
 	}
 	const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T&](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(value);
 	if (iso) {
@@ -53,13 +95,14 @@ export function parseMeterTime(
 			group === undefined ? undefined : Number(group),
 		);
 		if (month === 0 || day === 0) return NO_TIME;
-		return checked({
+		const time = checked({
 			format: 'ISO',
 			year,
 			month,
 			day,
 			...(hour === undefined ? {} : {hour, minute, second: second ?? 0}),
 		} as MeterTime);
+		return placeholder(time) ?? NO_TIME;
 	}
 	const dayMonth = /^(\d{2})-(\d{2})$/.exec(value);
 	if (dayMonth) {
@@ -73,7 +116,8 @@ function digits(value: string, hint: MeterTimeHint): MeterTime | typeof NO_TIME 
 	if (value.length === 7 || value.length === 11 || value.length === 13) {
 		const season = SEASONS[Number(value.charAt(0))];
 		if (season === undefined) return undefined;
-		const rest = digits(value.slice(1), 'date');
+		// `1160353` with the time hint is summer time 16:03:53 (a 0.9.1 register), else a date.
+		const rest = placeholder(digits(value.slice(1), value.length === 7 ? hint : 'date'));
 		if (rest === undefined || rest === NO_TIME) return rest;
 		return {...rest, season};
 	}
@@ -113,9 +157,25 @@ function digits(value: string, hint: MeterTimeHint): MeterTime | typeof NO_TIME 
 	}
 }
 
-/** Two-digit years: meters of this protocol date from the 1990s on, so 90–99 are 19xx. */
+/** Two-digit years are 20YY: a meter's `70…` or `99…` is a placeholder or a clock never set, not 1970. */
 function century(year: number): number {
-	return year >= 90 ? 1900 + year : 2000 + year;
+	return 2000 + year;
+}
+
+/**
+ * A parsed stamp, or NO_TIME when it is a known placeholder: the Unix epoch in local time (`700101…`,
+ * read as 2070-01-01 by the 20YY rule, in any zone since the meter printed its local epoch) and any
+ * date in or before the year 2000. A meter whose clock was never set counts from 2000-01-01 00:00, so
+ * its log fills with stamps of the first days of 2000 (the DSMR power failure log
+ * `(000101000001W)(000104180320W)`); no meter read today holds history of that year, and a point
+ * there would only be noise on a dashboard.
+ */
+function placeholder(time: MeterTime | typeof NO_TIME | undefined): MeterTime | typeof NO_TIME | undefined {
+	if (time === undefined || time === NO_TIME || time.year === undefined) return time;
+	const {year, month, day} = time;
+	if (year === 2070 && month === 1 && day === 1 && time.format !== 'ISO') return NO_TIME;
+	if (year <= 2000) return NO_TIME;
+	return time;
 }
 
 function checked(time: MeterTime): MeterTime | undefined {

@@ -1,5 +1,6 @@
 import {type FileHandle, mkdir, open, readdir, readFile, rm} from 'node:fs/promises';
 import {join} from 'node:path';
+import {SpoolLock, type SpoolLockOptions} from './spool-lock.ts';
 
 export interface LineSpoolOptions {
 	/** Directory holding the spool files; created when missing. */
@@ -13,6 +14,11 @@ export interface LineSpoolOptions {
 	readonly compactAfterBytes?: number;
 	/** Called for events a user must hear of: a torn last line skipped, lines dropped at the bound. */
 	readonly onWarning?: (message: string) => void;
+	/**
+	 * Take the directory's lock (`spool.lock`, see SpoolLock) so no second process writes to it; a
+	 * directory held by a running process makes open() reject with SpoolLockedError. Default true.
+	 */
+	readonly lock?: boolean | Omit<SpoolLockOptions, 'onWarning'>;
 }
 
 export const DEFAULT_LINE_SPOOL_OPTIONS = {
@@ -49,7 +55,7 @@ const DEAD_LETTER_FILE = 'dead-letter.lp';
  *   idempotent (same series and time), and never loses one;
  * - a torn last line (the process died inside append) is cut off at open with a warning; its append
  *   never resolved, so nothing acknowledged is lost.
- * Operations are serialised; one process owns a spool directory.
+ * Operations are serialised; one process owns a spool directory (its lock, SpoolLock, says which).
  */
 export class LineSpool {
 	readonly #directory: string;
@@ -64,6 +70,7 @@ export class LineSpool {
 	#queue: Promise<unknown> = Promise.resolve();
 	#dropped = 0;
 	#closed = false;
+	#lock: SpoolLock | undefined;
 
 	private constructor(options: LineSpoolOptions) {
 		const merged = {...DEFAULT_LINE_SPOOL_OPTIONS, ...options};
@@ -83,9 +90,16 @@ export class LineSpool {
 	/** Opens (or creates) the spool in `options.directory` and repairs what a crash left behind. */
 	static async open(options: LineSpoolOptions): Promise<LineSpool> {
 		const spool = new LineSpool(options);
+		if (options.lock !== false) {
+			spool.#lock = await SpoolLock.acquire(options.directory, {
+				...(typeof options.lock === 'object' ? options.lock : {}),
+				...(options.onWarning === undefined ? {} : {onWarning: options.onWarning}),
+			});
+		}
 		try {
 			await spool.#recover();
 		} catch (error) {
+			await spool.#lock?.release();
 			throw new SpoolError(`spool ${options.directory}: cannot open: ${(error as Error).message}`, {
 				cause: error,
 			});
@@ -190,6 +204,7 @@ export class LineSpool {
 			this.#appendHandle = undefined;
 			await this.#stateHandle?.close();
 			this.#stateHandle = undefined;
+			await this.#lock?.release();
 		});
 	}
 

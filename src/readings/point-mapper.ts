@@ -1,7 +1,7 @@
 import type {DataSet} from '../iec62056/data-set.ts';
-import type {DataValue} from '../iec62056/data-value.ts';
 import {parseDecimal} from '../iec62056/decimal-text.ts';
-import {type MeterTime, NO_TIME, parseMeterTime} from '../iec62056/meter-time.ts';
+import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
+import {NO_TIME} from '../iec62056/meter-time.ts';
 import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from './billing-reset-times.ts';
 import {meterTimeToInstant} from './meter-clock.ts';
@@ -11,6 +11,7 @@ import type {Point} from './point.ts';
 import type {Reading} from './reading.ts';
 import {normaliseUnit} from './unit-normaliser.ts';
 import {isTextRegister} from './value-kind.ts';
+import {datedValue, valueTime} from './value-times.ts';
 
 export interface PointMapperOptions {
 	/** Measurement name. Default `meter`. */
@@ -49,6 +50,7 @@ export type SkipReason =
 	| 'history-disabled'
 	| 'text-disabled'
 	| 'not-selected'
+	| 'empty-buffer'
 	| 'duplicate';
 
 export interface SkippedDataSet {
@@ -59,24 +61,26 @@ export interface SkippedDataSet {
 export interface MappedReading {
 	readonly points: Point[];
 	readonly skipped: SkippedDataSet[];
-	/** Units passed through as sent because the normaliser does not know them. */
+	/** Units written as sent (tag `unit`) because the normaliser does not know them. */
 	readonly unknownUnits: string[];
 }
 
 /**
  * Turns one verified telegram into points (the schema in docs/schema.md):
  * - tags `meter`, `obis` (`C.D.E`, or the key of a non-OBIS address), `channel` (`A-B` when sent),
- *   `unit` (canonical, when known), and on billing history `billing=1` (`*NN`) or `billing=2` (`&NN`);
- * - `value` (float, normalised unit) or `text` (ids, status words, anything not a number);
- * - time: a value's own date field when it has one (`1.6.1(24.31*kW)(1605041345)`), billing history at
- *   its own date or its period's reset time, else the readout time.
+ *   `unit` (canonical when known, else as sent), on billing history `billing=1` (`*NN`, DSMR buffer
+ *   entries) or `billing=2` (`&NN`), and `part` (1, 2, …) on each `&`-separated part of one bracket;
+ * - `value` (float, normalised unit) or `text` (ids, status words, times, digits a float would lose);
+ * - time: a value's own date field when it has one (`1.6.1(24.31*kW)(1605041345)`, see valueTimes),
+ *   billing history at its own date or its period's reset time, DSMR buffer entries at their stamps,
+ *   else the readout time.
  * History lands in series of its own (the `billing` tag), at times derived from the telegram, so
- * re-reading the same history overwrites the same points: backfill is idempotent. All-zero dates are "no data" and never become points.
- * Pure: the same reading and options give the same points.
+ * re-reading the same history overwrites the same points: backfill is idempotent. Placeholder dates
+ * are "no data" and never become points. Pure: the same reading and options give the same points.
  */
 export function mapReading(reading: Reading, options: PointMapperOptions = {}): MappedReading {
 	const merged = {...DEFAULT_POINT_MAPPER_OPTIONS, ...options};
-	const meter = merged.meterId ?? meterIdentity(reading.dataSets, reading.identification);
+	const meter = merged.meterId ?? meterIdentity(reading.dataSets, reading.identification) ?? 'meter';
 	const resets = billingResetTimes(reading.dataSets);
 	const units = unitsByCode(reading.dataSets);
 	const readAt = wholeSeconds(reading.readAt);
@@ -103,12 +107,82 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 			continue;
 		}
 		const code = set.obis;
-		const history = code !== undefined && !isCurrentValue(code);
+		const buffered = dsmrBuffer(set);
+		const history =
+			buffered === undefined ? code !== undefined && !isCurrentValue(code) : buffered.kind === 'buffer';
 		if (history && !merged.history) {
 			skip('history-disabled');
 			continue;
 		}
-		const picked = pickValue(set.values);
+
+		/** Adds one point unless an equal one (same series and time) was added before. */
+		const emit = (tags: Record<string, string>, fields: Point['fields'], time: Date) => {
+			const point: Point = {measurement: merged.measurement, tags, fields, time: wholeSeconds(time)};
+			const identity = `${JSON.stringify(tags)}@${point.time.getTime()}`;
+			if (seen.has(identity)) {
+				skip('duplicate');
+				return;
+			}
+			seen.add(identity);
+			points.push(point);
+		};
+		/** The fields of one value: text where a float would lie, else the number in its canonical unit. */
+		const fieldsOf = (
+			text: string,
+			sentUnit: string | undefined,
+			asText: boolean,
+		): {fields: Point['fields']; unit: string} | undefined => {
+			const number = asText ? undefined : exactNumber(text);
+			if (number === undefined) {
+				if (!merged.text && merged.selection === undefined) return undefined;
+				return {fields: {text}, unit: ''};
+			}
+			const normalised = normaliseUnit(number, sentUnit);
+			if (!normalised.known) unknownUnits.add(normalised.unit);
+			return {fields: {value: normalised.value}, unit: normalised.unit};
+		};
+
+		if (buffered !== undefined) {
+			if (buffered.entries.length === 0) {
+				skip(buffered.kind === 'buffer' ? 'empty-buffer' : 'no-value');
+				continue;
+			}
+			for (const entry of buffered.entries) {
+				const value = set.values[entry.valueIndex];
+				if (value === undefined || value.text === '') {
+					skip('no-value');
+					continue;
+				}
+				const stamp = valueTime(set, entry.stampIndex);
+				const at =
+					stamp === undefined || stamp === NO_TIME ? undefined : meterTimeToInstant(stamp, merged.timeZone);
+				if (at === undefined) {
+					skip('no-date');
+					continue;
+				}
+				const shaped = fieldsOf(value.text, entry.unit ?? value.unit, false);
+				if (shaped === undefined) {
+					skip('text-disabled');
+					continue;
+				}
+				const channel = channelOf(entry.code);
+				emit(
+					{
+						meter,
+						obis: reducedCode(entry.code),
+						...(channel === undefined ? {} : {channel}),
+						...(shaped.unit === '' ? {} : {unit: shaped.unit}),
+						...(history ? {billing: '1'} : {}),
+						...(requests[0]?.name === undefined ? {} : {name: requests[0].name}),
+					},
+					shaped.fields,
+					new Date(at.getTime() + entry.offsetMinutes * 60_000),
+				);
+			}
+			continue;
+		}
+
+		const picked = datedValue(set);
 		if (picked === undefined || picked.value.text === '') {
 			skip('no-value');
 			continue;
@@ -141,91 +215,66 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 				skip('no-value');
 				continue;
 			}
-			// Text even when it looks numeric: the first value of a text register (ids, status words), and a
-			// selected further value that is a time stamp (`1.6.2*01~1`, the seed's peak date).
-			const asText = request.valueIndex === 0 ? isTextRegister(code) : dated(value.text) !== undefined;
-			const number = asText ? undefined : parseDecimal(value.text);
-			let fields: Point['fields'];
-			let unit = '';
-			if (number === undefined) {
-				if (!merged.text && merged.selection === undefined) {
+			// Text even when it looks numeric: the first value of a text register (ids, status words) or one
+			// that is a time, and a selected further value that is a time stamp (`1.6.2*01~1`, the seed's peak date).
+			const asText =
+				request.valueIndex === 0
+					? isTextRegister(code) || picked.isTime
+					: valueTime(set, request.valueIndex) !== undefined;
+			// `9.4(088*C&082*C)`: every part of one bracket is a value of its own, told apart by `part`.
+			const parts =
+				value.parts === undefined || asText
+					? [{text: value.text, unit: value.unit, part: undefined}]
+					: value.parts.map((part, index) => ({text: part.text, unit: part.unit, part: String(index + 1)}));
+			for (const part of parts) {
+				if (part.text === '') {
+					skip('no-value');
+					continue;
+				}
+				const shaped = fieldsOf(
+					part.text,
+					part.unit ?? (request.valueIndex === 0 ? units.get(obis) : undefined),
+					asText,
+				);
+				if (shaped === undefined) {
 					skip('text-disabled');
 					continue;
 				}
-				fields = {text: value.text};
-			} else {
-				const normalised = normaliseUnit(
-					number,
-					value.unit ?? (request.valueIndex === 0 ? units.get(obis) : undefined),
-				);
-				if (!normalised.known) unknownUnits.add(normalised.unit);
-				else unit = normalised.unit;
-				fields = {value: normalised.value};
+				const tags: Record<string, string> = {
+					meter,
+					obis,
+					...(channel === undefined ? {} : {channel}),
+					...(shaped.unit === '' ? {} : {unit: shaped.unit}),
+					// The billing scheme keeps history apart from the live register: `*NN` is scheme 1, `&NN` scheme 2.
+					...(history ? {billing: code?.separator === '&' ? '2' : '1'} : {}),
+					...(part.part === undefined ? {} : {part: part.part}),
+					...(request.valueIndex === 0 ? {} : {index: String(request.valueIndex)}),
+					...(request.name === undefined ? {} : {name: request.name}),
+				};
+				emit(tags, shaped.fields, time);
 			}
-			const tags: Record<string, string> = {
-				meter,
-				obis,
-				...(channel === undefined ? {} : {channel}),
-				...(unit === '' ? {} : {unit}),
-				// The billing scheme keeps history apart from the live register: `*NN` is scheme 1, `&NN` scheme 2.
-				...(history ? {billing: code.separator === '&' ? '2' : '1'} : {}),
-				...(request.valueIndex === 0 ? {} : {index: String(request.valueIndex)}),
-				...(request.name === undefined ? {} : {name: request.name}),
-			};
-			const point: Point = {measurement: merged.measurement, tags, fields, time: wholeSeconds(time)};
-			const identity = `${JSON.stringify(tags)}@${point.time.getTime()}`;
-			if (seen.has(identity)) {
-				skip('duplicate');
-				continue;
-			}
-			seen.add(identity);
-			points.push(point);
 		}
 	}
 	return {points, skipped, unknownUnits: [...unknownUnits]};
 }
 
-interface PickedValue {
-	readonly value: DataValue;
-	/** The value's own time stamp: a date field beside it, a stamp after its unit, or NO_TIME. */
-	readonly stamp?: MeterTime | typeof NO_TIME;
-}
-
 /**
- * The quantity of a data set and its date: `(value)(date)` as ZMD maximum demand, `(date)(value)` as DSMR
- * gas, `(value*unit stamp)` as the AUX SX330. A date-looking second field that is not a full date
- * (a time of day) is left alone.
+ * The number a value's text stands for, when a float holds it exactly: `303132333435363738` (18
+ * digits, a DSMR message) is not one, as a float keeps 15 to 17 significant digits.
  */
-function pickValue(values: readonly DataValue[]): PickedValue | undefined {
-	const [first, second] = values;
-	if (first === undefined) return undefined;
-	if (first.trailer !== undefined) {
-		const stamp = dated(first.trailer);
-		if (stamp !== undefined) return {value: first, stamp};
+function exactNumber(text: string): number | undefined {
+	const number = parseDecimal(text);
+	if (number === undefined) return undefined;
+	let digits = 0;
+	let leading = true;
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code < 0x30 || code > 0x39) continue;
+		if (leading && code === 0x30) continue;
+		leading = false;
+		digits++;
 	}
-	if (second !== undefined) {
-		const stampAfter = dated(second.text);
-		if (stampAfter !== undefined && second.unit === undefined && isQuantity(first)) {
-			return {value: first, stamp: stampAfter};
-		}
-		const stampBefore = dated(first.text);
-		if (stampBefore !== undefined && first.unit === undefined && isQuantity(second)) {
-			return {value: second, stamp: stampBefore};
-		}
-	}
-	return {value: first};
-}
-
-function isQuantity(value: DataValue): boolean {
-	return parseDecimal(value.text) !== undefined;
-}
-
-/** A full date stamp (with year), NO_TIME for placeholders, else undefined. */
-function dated(text: string): MeterTime | typeof NO_TIME | undefined {
-	if (!/^\d{6,13}[SW]?$/.test(text.trim()) && !/^\d{4}-/.test(text.trim())) return undefined;
-	const time = parseMeterTime(text, 'date');
-	if (time === NO_TIME) return NO_TIME;
-	return time?.year === undefined ? undefined : time;
+	return digits > 15 ? undefined : number;
 }
 
 /** The unit each reduced code is sent with somewhere in the telegram, for history lines sent without one. */

@@ -1,7 +1,8 @@
 /**
  * One canonical unit per quantity, so a dashboard can sum meters that print `Wh` and `kWh` alike:
  * energy kWh, power kW, reactive energy kvarh, reactive power kvar, apparent kVAh / kVA.
- * Anything not in the table passes through unchanged and is flagged `known: false`.
+ * Anything not in the table passes through unchanged and is flagged `known: false`: the mapper still
+ * writes it as the `unit` tag, exactly as sent, and reports it.
  */
 export interface NormalisedValue {
 	readonly value: number;
@@ -28,8 +29,16 @@ const CONVERSIONS: Readonly<Record<string, readonly [unit: string, factor: numbe
 	a: ['A', 1],
 	hz: ['Hz', 1],
 	m3: ['m3', 1],
+	'm³': ['m3', 1],
+	// Water and gas meters send litres as well: one canonical volume, as for energy.
+	l: ['m3', 1e-3],
+	dm3: ['m3', 1e-3],
 	m3ph: ['m3/h', 1],
 	'm3/h': ['m3/h', 1],
+	'l/h': ['m3/h', 1e-3],
+	// Heat meters: GJ (kept, the unit their registers count in) and MJ; MWh is handled as a prefixed Wh.
+	gj: ['GJ', 1],
+	mj: ['GJ', 1e-3],
 	c: ['°C', 1],
 	'°c': ['°C', 1],
 	k: ['K', 1],

@@ -1,4 +1,4 @@
-import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import {mkdtemp, readdir, rm, stat, symlink, unlink, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -7,55 +7,10 @@ import {MeterSimulator} from '../../src/simulator/meter-simulator.ts';
 import type {SimulatorFault} from '../../src/simulator/simulator-fault.ts';
 import {createSimulatorProfile} from '../../src/simulator/simulator-profiles.ts';
 import {SerialLink} from '../../src/transport/serial-link.ts';
+import {DaemonProcess as Daemon} from '../helpers/daemon-process.ts';
 import {type InfluxdServer, startInfluxd} from '../helpers/influxd-server.ts';
 import {hasSocat, openPtyPair, type PtyPair} from '../helpers/pty-pair.ts';
 import {CLI_PATH} from '../helpers/run-cli.ts';
-
-/** The daemon as users run it: a child process with a config file, stopped with SIGTERM. */
-class Daemon {
-	readonly child: ChildProcessWithoutNullStreams;
-	stdout = '';
-	stderr = '';
-	readonly exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>;
-
-	constructor(config: string, cwd: string) {
-		this.child = spawn(process.execPath, [CLI_PATH, 'run', '--config', config], {
-			cwd,
-			stdio: ['pipe', 'pipe', 'pipe'],
-		});
-		this.child.stdout.on('data', (chunk: Buffer) => {
-			this.stdout += chunk.toString();
-		});
-		this.child.stderr.on('data', (chunk: Buffer) => {
-			this.stderr += chunk.toString();
-		});
-		this.exited = new Promise((resolve) =>
-			this.child.once('close', (code, signal) => resolve({code, signal})),
-		);
-	}
-
-	count(pattern: RegExp): number {
-		return this.stderr.split('\n').filter((line) => pattern.test(line)).length;
-	}
-
-	async waitFor(pattern: RegExp, times: number, timeoutMs = 30_000): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		while (this.count(pattern) < times) {
-			if (Date.now() > deadline) {
-				throw new Error(`waited for ${times} × ${pattern}; stderr:\n${this.stderr.slice(-3000)}`);
-			}
-			if (this.child.exitCode !== null) throw new Error(`daemon exited early:\n${this.stderr.slice(-3000)}`);
-			await new Promise((resolve) => setTimeout(resolve, 50));
-		}
-	}
-
-	async stop(): Promise<{code: number | null; signal: NodeJS.Signals | null; ms: number}> {
-		const started = Date.now();
-		this.child.kill('SIGTERM');
-		const result = await this.exited;
-		return {...result, ms: Date.now() - started};
-	}
-}
 
 describe.skipIf(!hasSocat())('dlms-logger run (the collector daemon)', () => {
 	let directory: string;
@@ -295,7 +250,7 @@ describe.skipIf(!hasSocat())('dlms-logger run (the collector daemon)', () => {
 		expect(daemon.stderr).toContain('2 problems');
 		expect(daemon.stderr).toContain('meters[0].port (line 2): required');
 		expect(daemon.stderr).toContain(
-			'meters[0].every (line 3): every: expected a duration such as 10s, 5m or 500ms, got "fast"',
+			'meters[0].every (line 3): expected a duration such as 10s, 5m or 500ms, got the string "fast"',
 		);
 	});
 });

@@ -5,6 +5,7 @@ import {PassThrough, Readable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {checkConfigCommand} from '../../../src/cli/check-config-command.ts';
 import {CliError} from '../../../src/cli/cli-error.ts';
+import {runCollector} from '../../../src/cli/run-command.ts';
 
 let cwd: string;
 beforeEach(async () => {
@@ -14,14 +15,14 @@ afterEach(async () => {
 	await rm(cwd, {recursive: true, force: true});
 });
 
-async function check(args: string[]) {
+async function check(args: string[], env: NodeJS.ProcessEnv = {}) {
 	const stdout = new PassThrough();
 	let out = '';
 	stdout.on('data', (chunk: Buffer) => {
 		out += chunk.toString();
 	});
 	const io = {stdin: Readable.from([]), stdout, stderr: new PassThrough()};
-	const command = checkConfigCommand(io, {env: {}, cwd}).exitOverride();
+	const command = checkConfigCommand(io, {env, cwd}).exitOverride();
 	let error: unknown;
 	await command.parseAsync(args, {from: 'user'}).catch((caught: unknown) => {
 		error = caught;
@@ -30,6 +31,33 @@ async function check(args: string[]) {
 }
 
 describe('check-config', () => {
+	it('checks the one-meter configuration from environment variables when there is no file', async () => {
+		const {out, error} = await check([], {
+			METER_PORT: 'tcp://192.0.2.7:8888',
+			METER_ID: 'house',
+			METER_SCHEDULE: '15m',
+		});
+		expect(error).toBeUndefined();
+		expect(out).toBe(
+			'environment variables: ok, 1 meter(s), points to stdout\n  house: tcp://192.0.2.7:8888, mode auto, every 900 s\n',
+		);
+	});
+
+	it('names the variable in start-up problems of the environment configuration', async () => {
+		await writeFile(join(cwd, 'not-a-directory'), '');
+		const {error} = await check([], {
+			METER_PORT: 'tcp://192.0.2.7',
+			METER_ID: 'house',
+			INFLUX_URL: 'http://127.0.0.1:8086',
+			SPOOL_DIRECTORY: join(cwd, 'not-a-directory'),
+		});
+		expect(error).toBeInstanceOf(CliError);
+		const lines = (error as CliError).message.split('\n');
+		expect(lines[0]).toBe('environment variables: 2 problems');
+		expect(lines[1]).toMatch(/^ {2}METER_PORT: /);
+		expect(lines[2]).toBe(`  SPOOL_DIRECTORY: ${join(cwd, 'not-a-directory')} is a file, not a directory`);
+	});
+
 	it('summarises a valid file: meters, ports, schedules and where points go', async () => {
 		await writeFile(
 			join(cwd, 'config.yaml'),
@@ -48,4 +76,42 @@ describe('check-config', () => {
 		expect(error).toBeInstanceOf(CliError);
 		expect((error as CliError).message).toContain('2 problems');
 	});
+
+	// What start-up refuses, check-config refuses too, with the same words, path and line (exit 78 both).
+	const startupCases: [string, string, string][] = [
+		[
+			'an unknown simulator profile',
+			'meters:\n  - id: a\n    port: simulator:zmd999\n',
+			'meters[0].port (line 3): unknown simulator profile "zmd999"',
+		],
+		[
+			'a tcp address without a port',
+			'meters:\n  - id: a\n    port: tcp://host\n',
+			'meters[0].port (line 3): "tcp://host" is not a valid tcp://host:port address (the port number is missing)',
+		],
+		[
+			'another scheme',
+			'meters:\n  - id: a\n    port: rfc2217://host:2000\n',
+			'meters[0].port (line 3): "rfc2217://host:2000" uses "rfc2217://"',
+		],
+		[
+			'a spool directory under a file',
+			'influxdb:\n  url: http://127.0.0.1:9\n  bucket: b\nspool:\n  directory: ./config.yaml/spool\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
+			'spool.directory (line 5): cannot create',
+		],
+	];
+	for (const [what, text, expected] of startupCases) {
+		it(`refuses ${what}, exactly as run does`, async () => {
+			await writeFile(join(cwd, 'config.yaml'), text);
+			const {error} = await check([]);
+			expect(error).toBeInstanceOf(CliError);
+			expect((error as CliError).exitCode).toBe(78);
+			expect((error as Error).message).toContain(expected);
+			const io = {stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough()};
+			const running = await runCollector({once: true}, io, {env: {}, cwd}).catch((caught: unknown) => caught);
+			expect(running).toBeInstanceOf(CliError);
+			expect((running as CliError).exitCode).toBe(78);
+			expect((running as Error).message).toBe((error as Error).message);
+		});
+	}
 });

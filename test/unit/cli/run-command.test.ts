@@ -1,9 +1,11 @@
-import {mkdtemp, rm} from 'node:fs/promises';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough, Readable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {CliError} from '../../../src/cli/cli-error.ts';
 import {runCollector} from '../../../src/cli/run-command.ts';
+import {freePort} from '../../helpers/free-port.ts';
 
 let cwd: string;
 beforeEach(async () => {
@@ -44,4 +46,54 @@ describe('runCollector', () => {
 		expect(lines[0]?.msg).toContain('built-in simulated ZMD120');
 		expect(lines.at(-1)?.msg).toBe('collector stopped; nothing left unsent');
 	}, 30_000);
+
+	function captured() {
+		const stdout = new PassThrough();
+		const stderr = new PassThrough();
+		const out = {stdout: '', stderr: ''};
+		stdout.on('data', (chunk: Buffer) => {
+			out.stdout += chunk.toString();
+		});
+		stderr.on('data', (chunk: Buffer) => {
+			out.stderr += chunk.toString();
+		});
+		return {io: {stdin: Readable.from([]), stdout, stderr}, out};
+	}
+
+	it('--once reads every meter once, prints its points and returns', async () => {
+		const {io, out} = captured();
+		await runCollector({once: true}, io, {env: {}, cwd});
+		expect(out.stdout).toMatch(/meter=demo-zmd120,obis=1\.8\.1,unit=kWh value=\d+/);
+		expect(out.stdout.match(/obis=1\.8\.1,/g)).toHaveLength(1);
+		expect(out.stderr).toContain('read 1 meter once');
+	}, 20_000);
+
+	it('--once fails with exit 1 naming the meter that could not be read', async () => {
+		const config = join(cwd, 'config.yaml');
+		await writeFile(
+			config,
+			[
+				'meters:',
+				'  - id: good',
+				'    port: simulator:zmd120',
+				'  - id: gone',
+				`    port: tcp://127.0.0.1:${await freePort()}`,
+			].join('\n'),
+		);
+		const {io, out} = captured();
+		const error = await runCollector({config, once: true}, io, {env: {}, cwd}).catch(
+			(caught: unknown) => caught,
+		);
+		expect(error).toBeInstanceOf(CliError);
+		expect((error as CliError).exitCode).toBe(1);
+		expect((error as Error).message).toBe('1 of 2 meters not read or not stored: gone');
+		expect(out.stdout).toMatch(/meter=good,obis=1\.8\.1/);
+	}, 20_000);
+
+	it('--log-level overrides the configured level', async () => {
+		const {io, out} = captured();
+		await runCollector({once: true, logLevel: 'warn'}, io, {env: {}, cwd});
+		expect(out.stderr).toBe('');
+		expect(out.stdout).toContain('obis=1.8.1');
+	}, 20_000);
 });

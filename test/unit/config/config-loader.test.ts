@@ -48,6 +48,23 @@ describe('parseConfig', () => {
 		expect(config.spool.max_size).toBe(524_288);
 	});
 
+	it('takes version 2 written as a YAML number like the text "2"', async () => {
+		const {config} = await parseConfig(
+			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  version: 2\n`,
+			'c.yaml',
+		);
+		expect(config.influxdb?.version).toBe('2');
+	});
+
+	it('lists problems in the order of the file', async () => {
+		const list = await problems('log:\n  level: loud\nmeters:\n  - id: 1\n    port: 2\n');
+		expect(list.map((entry) => entry.split(':')[0])).toEqual([
+			'log.level@2',
+			'meters[0].id@4',
+			'meters[0].port@5',
+		]);
+	});
+
 	it('reads a secret from a file, without its trailing newline', async () => {
 		const loaded = await parseConfig(
 			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  token_file: token.txt\n`,
@@ -84,29 +101,93 @@ describe('invalid configurations: every problem, with its path and line, at once
 		[
 			'a duration that is not one',
 			`${meter}    every: soon\n`,
-			['meters[0].every@4: every: expected a duration such as 10s, 5m or 500ms, got "soon"'],
+			['meters[0].every@4: expected a duration such as 10s, 5m or 500ms, got the string "soon"'],
 		],
 		['an interval under a second', `${meter}    every: 200ms\n`, ['meters[0].every@4: must be at least 1s']],
 		[
 			'an unknown time zone',
 			`timezone: Europe/Atlantis\n${meter}`,
-			['timezone@1: expected an IANA time zone such as Europe/Berlin'],
+			['timezone@1: expected an IANA time zone such as Europe/Berlin, got the string "Europe/Atlantis"'],
 		],
 		[
 			'a bad mode',
 			`${meter}    mode: E\n`,
-			['meters[0].mode@4: Invalid option: expected one of "auto"|"A"|"B"|"C"|"D"'],
+			['meters[0].mode@4: expected one of "auto", "A", "B", "C", "D", got the string "E"'],
+		],
+		// A value of the wrong type is named as such, never as "required".
+		[
+			'a boolean written as yes',
+			`${meter}    ignore_bcc: yes\n`,
+			['meters[0].ignore_bcc@4: expected a boolean (true/false), got the string "yes"'],
+		],
+		[
+			'a number in quotes',
+			`${meter}    baud_max: "9600"\n`,
+			['meters[0].baud_max@4: expected a number, got the string "9600" (write it without quotes)'],
+		],
+		[
+			'a number with a unit it does not take',
+			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  batch_lines: 5k\n`,
+			['influxdb.batch_lines@7: expected a number, got the string "5k"'],
+		],
+		[
+			'a fraction where a whole number belongs',
+			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  batch_lines: 2.5\n`,
+			['influxdb.batch_lines@7: expected a whole number, got the number 2.5'],
+		],
+		[
+			'an id YAML reads as a number',
+			'meters:\n  - id: 123\n    port: /dev/ttyUSB0\n',
+			['meters[0].id@2: expected a text, got the number 123 (write it in quotes: "123")'],
+		],
+		[
+			'a port YAML reads as a number',
+			'meters:\n  - id: a\n    port: 5\n',
+			['meters[0].port@3: expected a text, got the number 5 (write it in quotes: "5")'],
+		],
+		[
+			'meters written as a mapping',
+			'meters:\n  house:\n    port: /dev/ttyUSB0\n',
+			['meters@2: expected a list (one "- " line per entry), got a mapping'],
+		],
+		[
+			'a section written as a list',
+			`${meter}log:\n  - level: debug\n`,
+			['log@5: expected a mapping (key: value lines), got a list'],
+		],
+		[
+			'a key without a value',
+			`${meter}    mode:\n`,
+			['meters[0].mode@4: expected one of "auto", "A", "B", "C", "D", got an empty value'],
+		],
+		[
+			'a duration of the wrong type',
+			`${meter}    every: [10]\n`,
+			['meters[0].every@4: expected a duration such as 10s, 5m or 500ms, got a list'],
+		],
+		[
+			'a spool bound written as a bare small number',
+			`${meter}spool:\n  max_size: 100\n`,
+			[
+				'spool.max_size@5: must be at least 1KiB (1024 bytes), got the number 100; a number without a unit is bytes: write 100MB for 100 megabytes',
+			],
+		],
+		[
+			'a selection entry of the wrong type',
+			`${meter}    select: [5]\n`,
+			['meters[0].select[0]@4: expected an OBIS code such as 1.8.1, or code: and name:, got the number 5'],
+		],
+		[
+			'push data bits other than 7 or 8',
+			`${meter}    push:\n      data_bits: 9\n`,
+			['meters[0].push.data_bits@5: expected one of 7, 8, got the number 9'],
 		],
 		[
 			'a sign-on message that is not one character',
 			`${meter}    sign_on: ["?", "##"]\n`,
 			['meters[0].sign_on[1]@4: expected one character such as "?" or "#"'],
 		],
-		[
-			'a baud cap below 300',
-			`${meter}    baud_max: 100\n`,
-			['meters[0].baud_max@4: Too small: expected number to be >=300'],
-		],
+		['a baud cap below 300', `${meter}    baud_max: 100\n`, ['meters[0].baud_max@4: must be at least 300']],
 		[
 			'a malformed selection',
 			`${meter}    select: [1.8.1, nonsense]\n`,

@@ -144,7 +144,7 @@ describe('configSchema meters', () => {
 
 	it('refuses a duration it cannot read, quoting it', () => {
 		expect(meterProblems({every: 'soon'})).toEqual([
-			'meters.0.every: every: expected a duration such as 10s, 5m or 500ms, got "soon"',
+			'meters.0.every: expected a duration such as 10s, 5m or 500ms, got the string "soon"',
 		]);
 	});
 
@@ -179,7 +179,7 @@ describe('configSchema meters', () => {
 
 	it('refuses a time zone that is not an IANA name', () => {
 		expect(meterProblems({timezone: 'Mars/Olympus'})).toEqual([
-			'meters.0.timezone: expected an IANA time zone such as Europe/Berlin',
+			'meters.0.timezone: expected an IANA time zone such as Europe/Berlin, got the string "Mars/Olympus"',
 		]);
 	});
 
@@ -254,7 +254,7 @@ describe('configSchema other sections', () => {
 
 	it('refuses a size it cannot read', () => {
 		expect(problems({meters: [meter], spool: {max_size: 'big'}})).toEqual([
-			'spool.max_size: expected a size such as 100MB or 512KiB, got "big"',
+			'spool.max_size: expected a size such as 100MB or 512KiB, got the string "big"',
 		]);
 	});
 
@@ -270,7 +270,7 @@ describe('configSchema other sections', () => {
 
 	it('refuses a top-level time zone that is not an IANA name', () => {
 		expect(problems({meters: [meter], timezone: 'CEST'})).toEqual([
-			'timezone: expected an IANA time zone such as Europe/Berlin',
+			'timezone: expected an IANA time zone such as Europe/Berlin, got the string "CEST"',
 		]);
 	});
 

@@ -216,12 +216,27 @@ describe('FrameScanner noise and resynchronisation', () => {
 		expect(dataBlocks(frames)[0]?.bytes.toString('latin1')).toBe(stxBlock(ZMD_BLOCK));
 	});
 
-	it('keeps a `/` line inside an open block as data: only ETX ends it, and its BCC then fails', () => {
+	it('cuts an open block at an identification line: the cut block is an error, the next readout is whole', () => {
 		const frames = scan(`${STX}1.8.0(1*kWh)\r\n${IDENT_ZMD}${stxBlock(ZMD_BLOCK)}`);
-		expect(kinds(frames)).toEqual(['data-block']);
-		const [block] = frames;
-		expect(block?.kind === 'data-block' && block.check.ok).toBe(false);
+		expect(kinds(frames)).toEqual(['error', 'identification', 'data-block']);
+		const block = frames[2];
+		expect(block?.kind === 'data-block' && block.check.ok).toBe(true);
 	});
+
+	it('cuts an open block at an identification inside an unclosed bracket (noise ate the rest)', () => {
+		const frames = scan(`${STX}1.8.0(0001x/LGZ52ZMD120APt.G03\r\n${stxBlock(ZMD_BLOCK)}`);
+		expect(kinds(frames)).toEqual(['error', 'identification', 'data-block']);
+	});
+
+	it.each([['(00012*Imp/kWh)'], ['(/SX330)'], ['(a/b)']])(
+		'keeps the `/` of %s inside a block as data',
+		(value) => {
+			const frames = scan(stxBlock(`0.3.0${value}\r\n!\r\n`));
+			expect(kinds(frames)).toEqual(['data-block']);
+			const [block] = frames;
+			expect(block?.kind === 'data-block' && block.check.ok).toBe(true);
+		},
+	);
 
 	it('reports an identification line longer than 256 bytes as noise, not as a message', () => {
 		const frames = scan(`/${'x'.repeat(300)}\r\n`);
@@ -325,12 +340,32 @@ describe('FrameScanner push telegrams (mode D, DSMR)', () => {
 		expect(block?.check).toEqual({algorithm: 'crc16', ok: false, expected: crc16Arc(body), received: wrong});
 	});
 
-	it('takes a trailer that is not four hex digits for no check at all', () => {
+	it('reports a trailer that is not a CRC of 1 to 4 hex digits, and checks nothing', () => {
 		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n!';
-		for (const trailer of ['12G4', '123', '12345', ' 1234', '']) {
+		for (const trailer of ['12G4', '12345', ' 1234']) {
 			const [block] = dataBlocks(scan(`${body}${trailer}\r\n`));
 			expect(block?.check, JSON.stringify(trailer)).toEqual({algorithm: 'none', ok: true});
+			expect(block?.trailer, JSON.stringify(trailer)).toBe(trailer);
 		}
+		const [bare] = dataBlocks(scan(`${body}\r\n`));
+		expect(bare?.check).toEqual({algorithm: 'none', ok: true});
+		expect(bare?.trailer).toBeUndefined();
+	});
+
+	it('checks a CRC sent without its leading zeros (`!247` is 0x0247)', () => {
+		const body = '/NWA-WARMTELINK\r\n\r\n0-1:24.2.1(260215200523W)(000.013*GJ)\r\n!';
+		expect(crc16Arc(body)).toBe(0x247);
+		expect(dataBlocks(scan(`${body}247\r\n`))[0]?.check).toMatchObject({algorithm: 'crc16', ok: true});
+		const corrupted = body.replace('000.013', '999.999');
+		expect(dataBlocks(scan(`${corrupted}247\r\n`))[0]?.check).toMatchObject({algorithm: 'crc16', ok: false});
+	});
+
+	it('starts a new telegram at an identification inside an unclosed bracket of a push telegram', () => {
+		const frames = scan(
+			'/EBZ5DD32R06ETA_107\r\n\r\n1-0:16.7.0*255(000113.80*W)\r\n0-@P`R+*B*U-L(RLx/EBZ5DD32R06ETA_107\r\n\r\n1-0:16.7.0*255(000113.33*W)\r\n!\r\n',
+		);
+		expect(kinds(frames)).toEqual(['identification', 'error', 'identification', 'data-block']);
+		expect(dataBlocks(frames)[0]?.text).toBe('1-0:16.7.0*255(000113.33*W)\r\n!');
 	});
 
 	it('reads a lower-case CRC16 trailer', () => {

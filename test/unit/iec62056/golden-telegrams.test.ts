@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import type {DataSet} from '../../../src/iec62056/data-set.ts';
@@ -7,8 +7,13 @@ import type {Frame} from '../../../src/iec62056/frame.ts';
 import {FrameScanner} from '../../../src/iec62056/frame-scanner.ts';
 import {BlockCheckError} from '../../../src/iec62056/protocol-errors.ts';
 import {everyChunking} from '../../helpers/chunkings.ts';
+import {goldenParseOutput} from '../../helpers/golden-parse.ts';
 
-/** expected.json, written by hand from each telegram (see the case's NOTES.md). */
+/**
+ * expected.json, written by hand from each telegram (see the case's NOTES.md). Beside it, the points
+ * `parse input.bin -f line-protocol --timezone Europe/Berlin --read-at 2024-11-13T14:00:00Z` prints
+ * (expected-points.lp) and, where it reports anything, its stderr and error (expected-messages.txt).
+ */
 interface Expected {
 	readonly identification: Record<string, unknown>;
 	readonly check: 'bcc' | 'crc16' | 'none';
@@ -16,6 +21,14 @@ interface Expected {
 	readonly checkOk?: boolean;
 	readonly dataSets: readonly unknown[];
 	readonly malformed: readonly {line: number}[];
+	/** Telegrams in the capture (default 1); identification and data sets are those of the last. */
+	readonly telegrams?: number;
+	/** Messages of the blocks that were rejected (cut, failed check), in order. Default none. */
+	readonly errors?: readonly string[];
+}
+
+function readOptional(url: URL): string {
+	return existsSync(url) ? readFileSync(url, 'utf8') : '';
 }
 
 const FIXTURES = new URL('../../fixtures/telegrams/', import.meta.url);
@@ -67,9 +80,9 @@ describe.each(cases)('golden telegram %s', (name) => {
 	const checkOk = expected.checkOk ?? true;
 
 	function assertContent(decoded: ReturnType<typeof decodeCapture>): void {
-		expect(decoded.errors).toEqual([]);
-		expect(decoded.telegrams).toHaveLength(1);
-		const [telegram] = decoded.telegrams;
+		expect(decoded.errors.map((error) => error.message)).toEqual(expected.errors ?? []);
+		expect(decoded.telegrams).toHaveLength(expected.telegrams ?? 1);
+		const telegram = decoded.telegrams.at(-1);
 		expect(telegram?.identification).toMatchObject(expected.identification);
 		expect(telegram?.check.algorithm).toBe(expected.check);
 		expect(comparableDataSets(telegram?.dataSets ?? [])).toEqual(expected.dataSets);
@@ -91,6 +104,19 @@ describe.each(cases)('golden telegram %s', (name) => {
 			assertContent(decodeCapture(input, {ignoreBlockCheck: true}));
 		});
 	}
+
+	it('prints the expected points as line protocol at a fixed readout time and zone', async () => {
+		const {points, messages} = await goldenParseOutput(new URL(`${name}/input.bin`, FIXTURES), !checkOk);
+		if (process.env['UPDATE_GOLDEN_POINTS'] === '1') {
+			// Regeneration for review (git diff shows what changed); never set in the test run.
+			writeFileSync(new URL(`${name}/expected-points.lp`, FIXTURES), points);
+			const messagesFile = new URL(`${name}/expected-messages.txt`, FIXTURES);
+			if (messages === '') rmSync(messagesFile, {force: true});
+			else writeFileSync(messagesFile, messages);
+		}
+		expect(points).toBe(readFileSync(new URL(`${name}/expected-points.lp`, FIXTURES), 'utf8'));
+		expect(messages).toBe(readOptional(new URL(`${name}/expected-messages.txt`, FIXTURES)));
+	});
 
 	it('scans to the same frames in every two-way split and byte by byte', () => {
 		const whole = new FrameScanner();

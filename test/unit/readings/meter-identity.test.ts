@@ -60,9 +60,34 @@ describe('meterIdentity', () => {
 		expect(meterIdentity(sets('1.8.0(1*kWh)'), identification)).toBe('LGZ-2ZMD120APt.G03');
 	});
 
-	it('names a DSMR meter without a serial register by its identification', () => {
+	it('names a DSMR meter by its equipment identifier 0-0:96.1.1, not by its model', () => {
 		const telegram = fixture('dsmr-kaifa-p1');
-		expect(meterIdentity(telegram.dataSets, telegram.identification)).toBe('KFM-KAIFA-METER');
+		expect(meterIdentity(telegram.dataSets, telegram.identification)).toBe(
+			'3960221976967177082151037881335713',
+		);
+	});
+
+	it('decodes a hex-encoded DSMR identifier to its text', () => {
+		const identification = parseIdentification('/ISk5\\2MT382-1000');
+		expect(
+			meterIdentity(
+				sets('0-0:96.1.1(4B384B3430303136313830303430353137)', '1-0:1.8.1(1*kWh)'),
+				identification,
+			),
+		).toBe('K8K40016180040517');
+	});
+
+	it('reads the Belgian equipment identifier 0-0:96.1.0 and never the gas meter 0-1:96.1.0', () => {
+		expect(
+			meterIdentity(
+				sets('0-1:96.1.0(37464C4F32313139303137393631)', '0-0:96.1.0(3153414733313031303231363035)'),
+			),
+		).toBe('1SAG3101021605');
+		expect(meterIdentity(sets('0-1:96.1.0(37464C4F32313139303137393631)'))).toBeUndefined();
+	});
+
+	it('reads the short id 0.0 of a capture without an identification line', () => {
+		expect(meterIdentity(sets('0.0(66000001)', '1.8.0(1*kWh)'))).toBe('66000001');
 	});
 
 	it('drops the trailing space some identifications carry', () => {
@@ -70,7 +95,7 @@ describe('meterIdentity', () => {
 		expect(meterIdentity([], identification)).toBe('ELS-V9.30');
 	});
 
-	it('names a meter that reports nothing about itself meter', () => {
-		expect(meterIdentity(sets('1.8.0(1*kWh)'))).toBe('meter');
+	it('has no name for a meter that reports nothing about itself', () => {
+		expect(meterIdentity(sets('1.8.0(1*kWh)'))).toBeUndefined();
 	});
 });

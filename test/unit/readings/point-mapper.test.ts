@@ -160,11 +160,23 @@ describe('mapReading', () => {
 			expect(points[0]?.fields).toEqual({value: 7.4});
 		});
 
-		it('passes an unknown unit through as sent and reports it', () => {
+		it('writes an unknown unit as sent, as the unit tag, and reports it', () => {
 			const {points, unknownUnits} = map(['0.3.0(1000*Imp/kWh)']);
 			expect(points[0]?.fields).toEqual({value: 1000});
-			expect(points[0]?.tags).not.toHaveProperty('unit');
+			expect(points[0]?.tags).toHaveProperty('unit', 'Imp/kWh');
 			expect(unknownUnits).toEqual(['Imp/kWh']);
+		});
+
+		it.each([
+			['9.21(3.829*GJ)', 3.829, 'GJ'],
+			['6.8(0012.345*MWh)', 12345, 'kWh'],
+			['8.0(1234*l)', 1.234, 'm3'],
+			['8.0(00012.5*m3)', 12.5, 'm3'],
+		])('writes %s with a unit tag (heat, water and gas units)', (line, value, unit) => {
+			const {points, unknownUnits} = map([line]);
+			expect(points[0]?.fields).toEqual({value});
+			expect(points[0]?.tags).toHaveProperty('unit', unit);
+			expect(unknownUnits).toEqual([]);
 		});
 
 		it('stores the serial number in 0.0.0 as text, keeping its leading zeros', () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {valueTime} from '../../../src/cli/value-time.ts';
 import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
 import {NO_TIME} from '../../../src/iec62056/meter-time.ts';
+import {valueTime} from '../../../src/readings/value-times.ts';
 
 function set(line: string) {
 	const [first] = parseDataBlock(`${line}\r\n!\r\n`).dataSets;

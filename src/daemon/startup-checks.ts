@@ -1,0 +1,117 @@
+import {constants} from 'node:fs';
+import {access, stat} from 'node:fs/promises';
+import {dirname, isAbsolute, resolve} from 'node:path';
+import {ConfigError, type ConfigProblem} from '../config/config-error.ts';
+import {formatPath, type LoadedConfig} from '../config/config-loader.ts';
+import {createLink} from '../transport/link-from-port.ts';
+import {influxTargetFromConfig} from './influx-target-from-config.ts';
+import {isSimulatorPort, SIMULATOR_PORT_PREFIX} from './simulator-port-name.ts';
+
+/** How messages name the configuration that has no file. */
+export const EMBEDDED_CONFIG_NAME = '(embedded default)';
+
+/**
+ * What the collector checks before it starts, beyond the schema: each port can be turned into a link
+ * (a `tcp://` address with its port, a simulator profile that exists), the writer accepts its target,
+ * and the spool and archive directories can be created and written. The collector runs exactly these
+ * at start-up and `check-config` runs them too, so nothing passes one and fails the other. Nothing is
+ * opened, created or sent. Every problem carries its YAML path and line.
+ *
+ * @param base the directory relative paths in the configuration start from.
+ */
+export async function startupProblems(loaded: LoadedConfig, base: string): Promise<ConfigProblem[]> {
+	const {config} = loaded;
+	const problems: ConfigProblem[] = [];
+	const problem = (path: (string | number)[], message: string) => {
+		const line = loaded.locate?.(path);
+		problems.push({
+			path: loaded.placeOf?.(path) ?? formatPath(path),
+			...(line === undefined ? {} : {line}),
+			message,
+		});
+	};
+	for (const [index, meter] of config.meters.entries()) {
+		try {
+			if (isSimulatorPort(meter.port)) {
+				// Loaded on demand, like the collector does: a configuration of real meters does not need it.
+				const {createSimulatorProfile} = await import('../simulator/simulator-profiles.ts');
+				const zone = meter.timezone ?? config.timezone;
+				createSimulatorProfile(
+					meter.port.slice(SIMULATOR_PORT_PREFIX.length) || 'zmd120',
+					zone === undefined ? {} : {timeZone: zone},
+				);
+			} else {
+				createLink(meter.port);
+			}
+		} catch (error) {
+			problem(['meters', index, 'port'], (error as Error).message.replace(/^port: /, ''));
+		}
+	}
+	if (config.influxdb !== undefined) {
+		try {
+			const {InfluxLineWriter} = await import('../output/influx-line-writer.ts');
+			new InfluxLineWriter(influxTargetFromConfig(config.influxdb, loaded.secrets), {
+				timeoutMs: config.influxdb.timeout,
+			});
+		} catch (error) {
+			problem(['influxdb', 'url'], (error as Error).message);
+		}
+		const spool = await directoryProblem(resolveFrom(base, config.spool.directory));
+		if (spool !== undefined) problem(['spool', 'directory'], spool);
+	}
+	if (config.archive !== undefined) {
+		const archive = await directoryProblem(resolveFrom(base, config.archive.directory));
+		if (archive !== undefined) problem(['archive', 'directory'], archive);
+	}
+	return problems;
+}
+
+/** Throws a ConfigError listing every start-up problem (exit 78 in the CLI). */
+export async function assertStartable(loaded: LoadedConfig, base: string): Promise<void> {
+	const problems = await startupProblems(loaded, base);
+	if (problems.length > 0)
+		throw new ConfigError(
+			loaded.label ?? (loaded.file === '' ? EMBEDDED_CONFIG_NAME : loaded.file),
+			problems,
+		);
+}
+
+/** Where relative paths of a configuration start: its file's directory; for the embedded default, the working directory. */
+export function configBase(loaded: LoadedConfig, workingDirectory: string): string {
+	return loaded.file === '' ? workingDirectory : dirname(resolve(workingDirectory, loaded.file));
+}
+
+function resolveFrom(base: string, path: string): string {
+	return isAbsolute(path) ? path : resolve(base, path);
+}
+
+/**
+ * Why a directory cannot be used (created if missing, then written), or undefined: checks the
+ * directory, else its nearest existing ancestor, without creating anything.
+ */
+async function directoryProblem(directory: string): Promise<string | undefined> {
+	let current = directory;
+	for (;;) {
+		const info = await stat(current).catch((error: NodeJS.ErrnoException) => error);
+		if (!(info instanceof Error)) {
+			if (!info.isDirectory()) {
+				return current === directory
+					? `${directory} is a file, not a directory`
+					: `cannot create ${directory}: ${current} is a file`;
+			}
+			try {
+				await access(current, constants.W_OK | constants.X_OK);
+				return undefined;
+			} catch {
+				return current === directory
+					? `${directory} is not writable for this user`
+					: `cannot create ${directory}: ${current} is not writable for this user`;
+			}
+		}
+		if (info.code !== 'ENOENT' && info.code !== 'ENOTDIR')
+			return `cannot use ${directory}: ${info.code ?? info.message}`;
+		const parent = dirname(current);
+		if (parent === current) return `cannot use ${directory}`;
+		current = parent;
+	}
+}
