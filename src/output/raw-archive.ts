@@ -147,9 +147,10 @@ export class RawArchive {
 
 	/**
 	 * The telegrams of one file (a path, or a name inside the directory), in the order appended.
-	 * Damaged members (a torn tail after a crash) are skipped with a warning.
+	 * Damaged members (a torn tail after a crash) are skipped with a warning. `onOffset` is told the
+	 * file offset reached after each record (progress of a long replay).
 	 */
-	async *read(file: string): AsyncGenerator<RawTelegram> {
+	async *read(file: string, onOffset?: (offset: number) => void): AsyncGenerator<RawTelegram> {
 		const path = isAbsolute(file) || file.includes('/') ? file : join(this.#directory, file);
 		const handle = await open(path, 'r');
 		try {
@@ -184,6 +185,7 @@ export class RawArchive {
 				const telegram = complete ? decodeMember(buffer.subarray(0, size)) : undefined;
 				if (telegram !== undefined) {
 					skip(size);
+					onOffset?.(position);
 					yield telegram;
 					continue;
 				}
