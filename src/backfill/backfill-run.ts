@@ -114,11 +114,7 @@ export class Backfill {
 				tally.skip('after-until');
 				return false;
 			}
-			if (
-				datedOnly &&
-				point.tags['billing'] === undefined &&
-				Math.floor(time / 1000) === readAtSeconds
-			) {
+			if (datedOnly && point.tags['billing'] === undefined && Math.floor(time / 1000) === readAtSeconds) {
 				tally.skip('not-dated');
 				return false;
 			}

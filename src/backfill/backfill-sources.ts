@@ -84,7 +84,9 @@ export async function classifySource(path: string): Promise<BackfillSource> {
 			.sort()
 			.map((name) => join(path, name));
 		if (files.length === 0) {
-			throw new BackfillSourceError(`${path}: a directory without raw archive files (raw-YYYY-MM-DD.jsonl.gz)`);
+			throw new BackfillSourceError(
+				`${path}: a directory without raw archive files (raw-YYYY-MM-DD.jsonl.gz)`,
+			);
 		}
 		return {kind: 'archive-directory', path, files};
 	}
@@ -92,7 +94,9 @@ export async function classifySource(path: string): Promise<BackfillSource> {
 	const handle = await open(path, 'r');
 	try {
 		const {bytesRead} = await handle.read(head, 0, head.length, 0);
-		return isRawArchive(head.subarray(0, bytesRead)) ? {kind: 'archive-file', path} : {kind: 'capture-file', path};
+		return isRawArchive(head.subarray(0, bytesRead))
+			? {kind: 'archive-file', path}
+			: {kind: 'capture-file', path};
 	} finally {
 		await handle.close();
 	}
@@ -118,7 +122,10 @@ export async function sourceBytes(source: BackfillSource): Promise<number> {
  * collector combined them), each telegram decoded from its bytes, stamped with the time it was read.
  */
 export function archiveFileItems(file: string, options: SourceReadOptions): AsyncGenerator<BackfillItem> {
-	const archive = new RawArchive({directory: '.', ...(options.onWarning ? {onWarning: options.onWarning} : {})});
+	const archive = new RawArchive({
+		directory: '.',
+		...(options.onWarning ? {onWarning: options.onWarning} : {}),
+	});
 	return archiveItems(archive.read(file, options.onBytes), basename(file), options);
 }
 
@@ -136,7 +143,9 @@ export async function* archiveItems(
 		const telegrams: DecodedTelegram[] = [];
 		let refusal: BackfillItem | undefined;
 		for (const part of readout.telegrams) {
-			const decoding = decodeCapture(part.bytes, {ignoreBlockCheck: options.ignoreBlockCheck(readout.meterId)});
+			const decoding = decodeCapture(part.bytes, {
+				ignoreBlockCheck: options.ignoreBlockCheck(readout.meterId),
+			});
 			refusal ??= refusalOf(decoding, place, readout.telegrams.length);
 			telegrams.push(...decoding.telegrams);
 		}
@@ -175,7 +184,13 @@ export function* captureItems(
 		if (stripped.telegrams.length > 0) decoding = stripped;
 	}
 	for (const error of decoding.errors) {
-		yield {kind: 'refused', place: name, reason: reasonOf(error), message: `${name}: ${error.message}`, telegrams: 1};
+		yield {
+			kind: 'refused',
+			place: name,
+			reason: reasonOf(error),
+			message: `${name}: ${error.message}`,
+			telegrams: 1,
+		};
 	}
 	if (decoding.telegrams.length === 0 && decoding.errors.length === 0) {
 		yield {
@@ -190,7 +205,8 @@ export function* captureItems(
 	const single = decoding.telegrams.length === 1;
 	for (const [index, telegram] of decoding.telegrams.entries()) {
 		const place = single ? name : `${name} telegram ${index + 1}`;
-		const readAt = telegramClock(telegram.dataSets, options.captureTimeZone) ?? (single ? fallback : undefined);
+		const readAt =
+			telegramClock(telegram.dataSets, options.captureTimeZone) ?? (single ? fallback : undefined);
 		if (readAt === undefined) {
 			yield {
 				kind: 'refused',
@@ -234,7 +250,9 @@ export async function* sourceItems(
 					stat(source.path).then((info) => info.mtime),
 				]);
 			} catch (error) {
-				throw new BackfillSourceError(`${source.path}: cannot read: ${describeFsError(error)}`, {cause: error});
+				throw new BackfillSourceError(`${source.path}: cannot read: ${describeFsError(error)}`, {
+					cause: error,
+				});
 			}
 			if (isRawArchive(bytes)) {
 				yield* archiveFileItems(source.path, options);
@@ -257,10 +275,22 @@ export async function* sourceItems(
 function refusalOf(decoding: CaptureDecoding, place: string, telegrams: number): BackfillItem | undefined {
 	const [error] = decoding.errors;
 	if (error !== undefined) {
-		return {kind: 'refused', place, reason: reasonOf(error), message: `${place}: ${error.message}`, telegrams};
+		return {
+			kind: 'refused',
+			place,
+			reason: reasonOf(error),
+			message: `${place}: ${error.message}`,
+			telegrams,
+		};
 	}
 	if (decoding.telegrams.length === 0) {
-		return {kind: 'refused', place, reason: 'no-telegram', message: `${place}: no telegram in the record`, telegrams};
+		return {
+			kind: 'refused',
+			place,
+			reason: 'no-telegram',
+			message: `${place}: no telegram in the record`,
+			telegrams,
+		};
 	}
 	return undefined;
 }

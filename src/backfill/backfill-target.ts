@@ -5,8 +5,8 @@ import {influxTargetFromConfig} from '../daemon/influx-target-from-config.ts';
 import {HistoryLedger} from '../output/history-ledger.ts';
 import {acknowledgingSender, HistoryOnceSink} from '../output/history-once-sink.ts';
 import {LineSpool} from '../output/line-spool.ts';
-import type {Point} from '../readings/point.ts';
 import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
+import type {Point} from '../readings/point.ts';
 
 /** The backfill's spool directory: beside the collector's, never the collector's own. */
 export function backfillSpoolDirectory(config: LoadedConfig['config'], base: string): string {
@@ -87,7 +87,14 @@ export class InfluxBackfillTarget {
 			});
 			// What an interrupted backfill left goes out first.
 			sink.start();
-			return new InfluxBackfillTarget(options.directory, spool, sink, ledger, writer.description, highWaterBytes);
+			return new InfluxBackfillTarget(
+				options.directory,
+				spool,
+				sink,
+				ledger,
+				writer.description,
+				highWaterBytes,
+			);
 		} catch (error) {
 			await spool.close();
 			throw error;

@@ -36,7 +36,9 @@ export async function readMeterOnce(options: MeterReadoutOptions): Promise<Backf
 function telegramOf(result: ReadoutResult): DecodedTelegram {
 	const {parsed, check, raw, block} = result;
 	const telegram = {...parsed, framing: block.framing, check, bytes: raw};
-	return result.identification === undefined ? telegram : {...telegram, identification: result.identification};
+	return result.identification === undefined
+		? telegram
+		: {...telegram, identification: result.identification};
 }
 
 /** The session options of a configured meter (what the collector's job passes). */

@@ -15,8 +15,8 @@ import type {LoadedConfig} from '../config/config-loader.ts';
 import type {MeterConfig} from '../config/config-schema.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
 import {configBase} from '../daemon/startup-checks.ts';
-import {SpoolError} from '../output/line-spool.ts';
 import {LineProtocolStreamSink} from '../output/line-protocol-stream-sink.ts';
+import {SpoolError} from '../output/line-spool.ts';
 import type {PointSink} from '../output/point-sink.ts';
 import {readSpoolLock, SpoolLockedError, systemProcessProbe} from '../output/spool-lock.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
@@ -47,7 +47,11 @@ export interface BackfillDependencies {
 }
 
 /** `dlms-logger backfill`: imports billing history, captures and the raw archive. */
-export function backfillCommand(io: CommandIo, context: ProcessContext, deps: BackfillDependencies = {}): Command {
+export function backfillCommand(
+	io: CommandIo,
+	context: ProcessContext,
+	deps: BackfillDependencies = {},
+): Command {
 	return new Command('backfill')
 		.description(
 			'import history: without SOURCE, read each configured meter once with its full history and write ' +
@@ -93,7 +97,9 @@ export async function runBackfill(
 	if (sources.filter((entry) => entry.source.kind === 'stdin').length > 1) {
 		throw new CliError('"-" (stdin) given more than once', {exitCode: EXIT_CODES.usage});
 	}
-	const takesCaptures = sources.some((entry) => entry.source.kind === 'capture-file' || entry.source.kind === 'stdin');
+	const takesCaptures = sources.some(
+		(entry) => entry.source.kind === 'capture-file' || entry.source.kind === 'stdin',
+	);
 	if (takesCaptures && chosen.length > 1) {
 		throw new CliError(
 			`captures name no configured meter, and the configuration has ${chosen.length}: say which one with --meter (${chosen.map((meter) => meter.id).join(', ')})`,
@@ -116,7 +122,9 @@ export async function runBackfill(
 			});
 		} catch (error) {
 			if (error instanceof SpoolLockedError) {
-				throw new CliError(`${error.message.replace('another collector', 'another backfill')}`, {cause: error});
+				throw new CliError(`${error.message.replace('another collector', 'another backfill')}`, {
+					cause: error,
+				});
 			}
 			if (error instanceof SpoolError) throw new CliError(error.message, {cause: error});
 			throw error;
@@ -168,7 +176,8 @@ export async function runBackfill(
 		const drained = await target.drain({
 			stallMs: deps.drainStallMs ?? 60_000,
 			...(io.signal === undefined ? {} : {signal: io.signal}),
-			onWait: () => progress.note(`waiting for ${(target as InfluxBackfillTarget).description} to take the last points`),
+			onWait: () =>
+				progress.note(`waiting for ${(target as InfluxBackfillTarget).description} to take the last points`),
 		});
 		await target.close();
 		if (!drained) unsent = target.pendingBytes;
@@ -197,7 +206,9 @@ export async function runBackfill(
 	}
 	const refused = tally.refusedTotal - (tally.refused.get('other-meter') ?? 0);
 	if (refused > 0) {
-		throw new CliError(`${refused} telegram${refused === 1 ? '' : 's'} refused (see the summary); the others were imported`);
+		throw new CliError(
+			`${refused} telegram${refused === 1 ? '' : 's'} refused (see the summary); the others were imported`,
+		);
 	}
 }
 
@@ -247,7 +258,7 @@ async function readMeters(
 		tally.sources.push(`meter ${meter.id}`);
 		const zone = meter.timezone ?? loaded.config.timezone;
 		let link: Link;
-		let close = async () => undefined as void;
+		let close: () => Promise<void> = async () => {};
 		if (deps.openLink !== undefined) {
 			link = deps.openLink(meter.port);
 		} else if (isSimulatorPort(meter.port)) {
@@ -259,7 +270,11 @@ async function readMeters(
 			link = createLink(meter.port);
 		}
 		try {
-			const item = await readMeterOnce({meter, link, ...(io.signal === undefined ? {} : {signal: io.signal})});
+			const item = await readMeterOnce({
+				meter,
+				link,
+				...(io.signal === undefined ? {} : {signal: io.signal}),
+			});
 			await backfill.take(item);
 		} catch (error) {
 			if (!(error instanceof ReadoutError)) throw error;
@@ -275,7 +290,9 @@ async function readMeters(
 		}
 	}
 	if (failed.length > 0) {
-		throw new CliError(failed.length === 1 ? (failed[0] as string) : `${failed.length} meters not read: ${failed.join('; ')}`);
+		throw new CliError(
+			failed.length === 1 ? (failed[0] as string) : `${failed.length} meters not read: ${failed.join('; ')}`,
+		);
 	}
 }
 
@@ -341,7 +358,9 @@ function describeChain(error: unknown): string {
 function parseDate(value: string): Date {
 	const date = new Date(value);
 	if (Number.isNaN(date.getTime())) {
-		throw new InvalidArgumentError('expected an ISO 8601 date or time such as 2025-01-01 or 2025-01-01T00:00:00Z');
+		throw new InvalidArgumentError(
+			'expected an ISO 8601 date or time such as 2025-01-01 or 2025-01-01T00:00:00Z',
+		);
 	}
 	return date;
 }

@@ -38,7 +38,8 @@ export function backfillSummaryTable(
 	const sources = tally.sources.length;
 	rows.push(['sources', `${sources}${sources > 0 ? ` (${abbreviate(tally.sources)})` : ''}`]);
 	rows.push(['telegrams', `${tally.telegrams} good, ${tally.refusedTotal} refused`]);
-	for (const [reason, count] of tally.refused) rows.push([`  refused: ${REASON_WORDS[reason] ?? reason}`, `${count}`]);
+	for (const [reason, count] of tally.refused)
+		rows.push([`  refused: ${REASON_WORDS[reason] ?? reason}`, `${count}`]);
 	rows.push(['readouts', `${tally.readouts}`]);
 	rows.push(['billing periods found', `${tally.billingPeriods}`]);
 	rows.push([
