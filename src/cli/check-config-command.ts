@@ -1,5 +1,6 @@
 import {Command} from 'commander';
 import {ConfigError} from '../config/config-error.ts';
+import {ENVIRONMENT_LABEL} from '../config/environment-config.ts';
 import {assertStartable, configBase} from '../daemon/startup-checks.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
@@ -30,7 +31,7 @@ export function checkConfigCommand(io: CommandIo, context: ProcessContext): Comm
 				? `${config.influxdb.url} (InfluxDB ${config.influxdb.version})`
 				: 'stdout';
 			io.stdout.write(
-				`${loaded.file}: ok, ${config.meters.length} meter(s), points to ${output}\n${meters.join('\n')}\n`,
+				`${loaded.source === undefined ? loaded.file : ENVIRONMENT_LABEL}: ok, ${config.meters.length} meter(s), points to ${output}\n${meters.join('\n')}\n`,
 			);
 		});
 }

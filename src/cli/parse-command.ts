@@ -3,6 +3,7 @@ import {Command, InvalidArgumentError} from 'commander';
 import {type CaptureDecoding, decodeCapture} from '../iec62056/capture-decoder.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
 import {isRawArchive} from '../output/raw-archive.ts';
+import {CaptureTimeError, captureTimes} from './capture-times.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {parseRawArchive} from './raw-archive-output.ts';
@@ -15,7 +16,10 @@ import {
 
 export interface ParseOptions extends TelegramOutputOptions {
 	readonly ignoreBcc: boolean;
-	/** Readout time for values without their own date. Default: the file's modification time, or now for stdin. */
+	/**
+	 * Readout time for values without their own date, for every telegram. Default, per telegram: the
+	 * meter's clock in it, else (a single telegram) the file's modification time, or now for stdin.
+	 */
 	readonly readAt?: Date;
 }
 
@@ -41,8 +45,53 @@ export async function runParse(file: string, options: ParseOptions, io: CommandI
 		return;
 	}
 	const decoding = decode(bytes, options, place, io);
-	const readAt = options.readAt ?? modifiedAt ?? new Date();
-	writeTelegrams(decoding.telegrams, options, {place, readAt, selection}, io);
+	const readAt =
+		options.format === 'line-protocol'
+			? telegramTimes(decoding.telegrams, options, modifiedAt ?? new Date(), place, io)
+			: (options.readAt ?? modifiedAt ?? new Date());
+	if (decoding.telegrams.length > 0)
+		writeTelegrams(decoding.telegrams, options, {place, readAt, selection}, io);
+	failOnRejectedBlocks(decoding, place);
+}
+
+/** Each telegram's readout time by the capture time rule (capture-times.ts); a usage error when it cannot tell. */
+function telegramTimes(
+	telegrams: CaptureDecoding['telegrams'],
+	options: ParseOptions,
+	fallback: Date,
+	place: string,
+	io: CommandIo,
+): Date[] {
+	try {
+		const timeZone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+		const {times, warnings} = captureTimes(telegrams, {
+			...(options.readAt === undefined ? {} : {readAt: options.readAt}),
+			timeZone,
+			fallback,
+		});
+		for (const warning of warnings) io.stderr.write(`${place}: warning: ${warning}\n`);
+		return times;
+	} catch (error) {
+		if (!(error instanceof CaptureTimeError)) throw error;
+		throw new CliError(`${place}: ${error.message}`, {exitCode: EXIT_CODES.usage, cause: error});
+	}
+}
+
+/** Blocks that were cut or failed their check: reported after the good telegrams were printed, exit non-zero. */
+function failOnRejectedBlocks(decoding: CaptureDecoding, place: string): void {
+	const [first, ...others] = decoding.errors;
+	if (first === undefined) return;
+	const more = others.length > 0 ? ` (and ${others.length} more)` : '';
+	const printed = decoding.telegrams.length;
+	throw new CliError(
+		`${place}: ${first.message}${more}; ${printed === 0 ? 'no values printed' : `nothing of it printed, ${printed} complete telegram${printed === 1 ? '' : 's'} printed`}`,
+		{
+			cause: first,
+			...(decoding.errors.some((error) => error instanceof BlockCheckError)
+				? {hint: 'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc'}
+				: {}),
+		},
+	);
 }
 
 function decode(bytes: Buffer, options: ParseOptions, place: string, io: CommandIo): CaptureDecoding {
@@ -57,22 +106,19 @@ function decode(bytes: Buffer, options: ParseOptions, place: string, io: Command
 			decoding = stripped;
 		}
 	}
-	const [first, ...others] = decoding.errors;
-	if (first !== undefined) {
-		const more = others.length > 0 ? ` (and ${others.length} more)` : '';
-		throw new CliError(`${place}: ${first.message}${more}; no values printed`, {
-			cause: first,
-			...(first instanceof BlockCheckError
-				? {hint: 'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc'}
-				: {}),
-		});
-	}
-	if (decoding.telegrams.length === 0) {
-		throw new CliError(`${place}: no telegram found (expected "/XXX5…" and data sets such as "1.8.0(…)")`, {
-			...(decoding.highBitBytes > 0
-				? {hint: `${decoding.highBitBytes} bytes have bit 7 set: was 7E1 data read as 8N1?`}
-				: {}),
-		});
+	if (decoding.telegrams.length === 0 && decoding.errors.length === 0) {
+		const garbled =
+			decoding.garbledBlocks > 0
+				? `; ${decoding.garbledBlocks} STX…ETX span${decoding.garbledBlocks === 1 ? '' : 's'} without data sets (noise)`
+				: '';
+		throw new CliError(
+			`${place}: no telegram found (expected "/XXX5…" and data sets such as "1.8.0(…)")${garbled}`,
+			{
+				...(decoding.highBitBytes > 0
+					? {hint: `${decoding.highBitBytes} bytes have bit 7 set: was 7E1 data read as 8N1?`}
+					: {}),
+			},
+		);
 	}
 	return decoding;
 }

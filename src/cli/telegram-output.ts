@@ -73,7 +73,8 @@ export function writeTelegrams(
 	options: TelegramOutputOptions,
 	context: {
 		place: string;
-		readAt: Date;
+		/** The readout time of every telegram, or of each by index (see captureTimes). */
+		readAt: Date | readonly Date[];
 		selection: ObisSelection | undefined;
 		extra?: Record<string, unknown>;
 	},
@@ -81,6 +82,7 @@ export function writeTelegrams(
 ): void {
 	const warn = (line: string) => io.stderr.write(`${line}\n`);
 	for (const telegram of telegrams) {
+		for (const note of telegram.notes ?? []) warn(`${context.place}: ${note}`);
 		for (const error of telegram.malformed) warn(`${context.place}: ${error.message}`);
 	}
 	switch (options.format) {
@@ -94,7 +96,7 @@ export function writeTelegrams(
 			return;
 		case 'line-protocol': {
 			const timeZone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-			for (const telegram of telegrams) {
+			for (const [index, telegram] of telegrams.entries()) {
 				if (
 					options.meter === undefined &&
 					meterIdentity(telegram.dataSets, telegram.identification) === undefined
@@ -106,7 +108,7 @@ export function writeTelegrams(
 				}
 				const mapped = mapReading(
 					{
-						readAt: context.readAt,
+						readAt: context.readAt instanceof Date ? context.readAt : (context.readAt[index] as Date),
 						dataSets: telegram.dataSets,
 						...(telegram.identification ? {identification: telegram.identification} : {}),
 					},

@@ -11,6 +11,8 @@ export interface DecodedTelegram extends ParsedDataBlock {
 	readonly framing: DataBlockFrame['framing'] | 'text';
 	readonly check: BlockCheck;
 	readonly bytes: Buffer;
+	/** What is odd about the telegram though its values are good (a block without `!`, text after `!`). */
+	readonly notes?: readonly string[];
 }
 
 export interface CaptureDecoding {
@@ -19,6 +21,11 @@ export interface CaptureDecoding {
 	readonly errors: ProtocolError[];
 	/** Bytes with bit 7 set anywhere in the capture: a hint that 7E1 data was read as 8N1. */
 	readonly highBitBytes: number;
+	/**
+	 * STX…ETX spans whose check failed and that are no data block (no data sets, no `!`, bytes with bit
+	 * 7 set): noise that happened to hold STX and ETX, not a block that a wrong BCC spoilt.
+	 */
+	readonly garbledBlocks: number;
 }
 
 export interface CaptureDecoderOptions extends FrameScannerOptions {
@@ -39,6 +46,7 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 	const errors: ProtocolError[] = [];
 	let identification: Identification | undefined;
 	let highBitBytes = 0;
+	let garbledBlocks = 0;
 
 	for (const frame of frames) {
 		if (frame.kind === 'noise') highBitBytes += frame.highBitBytes;
@@ -47,15 +55,30 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 		if (frame.kind !== 'data-block') continue;
 		highBitBytes += frame.highBitBytes;
 		const parsed = parseFrame(frame);
+		if (!frame.check.ok && !wellFormed(frame, parsed)) {
+			garbledBlocks++;
+			continue;
+		}
 		if (!frame.check.ok && !options.ignoreBlockCheck) {
 			errors.push(new BlockCheckError(frame.check.algorithm, frame.check.expected, frame.check.received));
 			continue;
 		}
+		const notes: string[] = [];
 		if (!parsed.complete) {
-			errors.push(new TruncatedBlockError(frame.bytes.length, '"!" end mark'));
-			continue;
+			// STX … ETX with a good BCC but no `!`: a whole answer, as to a single-register read (`R5`), not a
+			// cut block (that one lacks its ETX, and the scanner reports it).
+			if (!frame.check.ok || frame.framing !== 'stx') {
+				errors.push(new TruncatedBlockError(frame.bytes.length, '"!" end mark'));
+				continue;
+			}
+			notes.push('data block without "!" end mark (a single answer, e.g. to a register read), BCC ok');
 		}
-		telegrams.push(telegramOf(parsed, frame, frame.identification ?? identification));
+		if (frame.trailer !== undefined) {
+			notes.push(
+				`text after "!" is not a CRC of 1 to 4 hex digits: ${JSON.stringify(frame.trailer)}; not checked`,
+			);
+		}
+		telegrams.push(telegramOf(parsed, frame, frame.identification ?? identification, notes));
 		identification = undefined;
 	}
 
@@ -82,7 +105,17 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 			}
 		}
 	}
-	return {telegrams, errors, highBitBytes};
+	return {telegrams, errors, highBitBytes, garbledBlocks};
+}
+
+/**
+ * Whether a block that failed its check still looks like a data block (data sets, next to no bytes
+ * with bit 7 set): then a wrong BCC/CRC spoilt it, even one cut short by a corrupted byte. Otherwise it
+ * is noise between an STX and an ETX (random bytes hold both, and every other one has bit 7 set), and
+ * calling it a checksum error would send the user after the wrong fault.
+ */
+function wellFormed(frame: DataBlockFrame, parsed: ParsedDataBlock): boolean {
+	return (parsed.dataSets.length > 0 || parsed.complete) && frame.highBitBytes * 8 <= frame.bytes.length;
 }
 
 /**
@@ -102,17 +135,31 @@ function telegramOf(
 	parsed: ParsedDataBlock,
 	frame: DataBlockFrame,
 	identification: Identification | undefined,
+	notes: string[],
 ): DecodedTelegram {
-	const {dataSets, malformed} = parsed;
+	const {dataSets, malformed, complete} = parsed;
 	const {framing, check, bytes} = frame;
-	return identification === undefined
-		? {dataSets, malformed, complete: true, framing, check, bytes}
-		: {dataSets, malformed, complete: true, framing, check, bytes, identification};
+	const telegram: DecodedTelegram =
+		identification === undefined
+			? {dataSets, malformed, complete, framing, check, bytes}
+			: {dataSets, malformed, complete, framing, check, bytes, identification};
+	return notes.length === 0 ? telegram : {...telegram, notes};
 }
 
-/** The data lines of a capture that has no framing at all: the noise after an optional identification. */
+/**
+ * The data lines of a capture that has no framing at all: the noise after an optional identification.
+ * Undefined when that noise is binary (more than one byte in eight with bit 7 set): random bytes hold
+ * brackets too, and text pasted by people does not look like that.
+ */
 function plainText(frames: Frame[]): string | undefined {
 	const noise = frames.filter((frame) => frame.kind === 'noise');
 	if (noise.length === 0) return undefined;
+	let bytes = 0;
+	let highBits = 0;
+	for (const frame of noise) {
+		bytes += frame.bytes.length;
+		highBits += frame.highBitBytes;
+	}
+	if (highBits * 8 > bytes) return undefined;
 	return noise.map((frame) => frame.bytes.toString('latin1')).join('\n');
 }

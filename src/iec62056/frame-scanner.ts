@@ -383,15 +383,9 @@ export class FrameScanner {
 	#blockRun(chunk: Uint8Array, start: number): number {
 		const room = this.#maxMessageBytes - this.#message.length;
 		const limit = Math.min(chunk.length, start + Math.max(0, room));
-		let run = plainRun(chunk, start, limit);
-		let end = Math.floor(run / 256);
-		// A `/` is left to the per-byte path (it may begin an identification, see #cuttingIdent). Native
-		// search, and a second fold only for the rare block that holds one (`Imp/kWh`).
-		const slash = chunk.indexOf(SLASH, start);
-		if (slash >= 0 && slash < end) {
-			run = plainRun(chunk, start, slash);
-			end = slash;
-		}
+		// The run also stops at a `/`, which the per-byte path judges (it may begin an identification).
+		const run = plainRun(chunk, start, limit);
+		const end = Math.floor(run / 256);
 		this.#bcc ^= run & 0xff;
 		this.#message.append(chunk, start, end);
 		return end;
@@ -617,7 +611,10 @@ export class FrameScanner {
 		try {
 			const frame = {kind: 'identification', identification: parseIdentification(text), bytes: line} as const;
 			this.#frames.push(frame);
-			this.#identification = {frame, gap: []};
+			// A push telegram may follow a cut push telegram's successor (mode D). After a cut block it may
+			// not: a mode C meter answers with an STX block, and bytes taken as an unchecked push telegram
+			// there could be the rest of a block whose one corrupted byte looked like a `/`.
+			if (!inBlock) this.#identification = {frame, gap: []};
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
 			this.#frames.push({kind: 'noise', bytes: line, highBitBytes: 0, reason: error.message});

@@ -116,7 +116,8 @@ function digits(value: string, hint: MeterTimeHint): MeterTime | typeof NO_TIME 
 	if (value.length === 7 || value.length === 11 || value.length === 13) {
 		const season = SEASONS[Number(value.charAt(0))];
 		if (season === undefined) return undefined;
-		const rest = placeholder(digits(value.slice(1), 'date'));
+		// `1160353` with the time hint is summer time 16:03:53 (a 0.9.1 register), else a date.
+		const rest = placeholder(digits(value.slice(1), value.length === 7 ? hint : 'date'));
 		if (rest === undefined || rest === NO_TIME) return rest;
 		return {...rest, season};
 	}

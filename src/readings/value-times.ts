@@ -1,6 +1,7 @@
 import type {DataSet} from '../iec62056/data-set.ts';
 import type {DataValue} from '../iec62056/data-value.ts';
 import {parseDecimal} from '../iec62056/decimal-text.ts';
+import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import {type MeterTime, NO_TIME, parseMeterTime} from '../iec62056/meter-time.ts';
 import {groupValue} from '../iec62056/obis-code.ts';
 
@@ -38,6 +39,9 @@ export function valueTime(set: DataSet, index: number): Stamp | undefined {
 		if (clock !== undefined) return parseMeterTime(text, clock);
 	}
 	if (isMarkedStamp(text)) return parseMeterTime(text, 'date');
+	// The stamp that opens a DSMR 2.2/3 profile: `0-1:24.3.0(211123200000)(00)(60)(1)(0-1:24.2.1)(m3)`.
+	if (index === 0 && /^\d{12}$/.test(text) && dsmrBuffer(set)?.kind === 'profile')
+		return parseMeterTime(text, 'date');
 	if (index > 0 && STAMP_DIGITS.test(text)) return parseMeterTime(text, 'date');
 	// `(101209110000)(12785.123*m3)`: a 10- or 12-digit first value before a quantity with a unit (DSMR 3 gas).
 	const next = set.values[1];

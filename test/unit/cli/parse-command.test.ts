@@ -7,6 +7,7 @@ import {type ParseOptions, runParse} from '../../../src/cli/parse-command.ts';
 import type {ReadoutJson} from '../../../src/cli/readout-json.ts';
 import {encodeTelegram} from '../../../src/iec62056/telegram-encoder.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
+import {referenceCrc16Arc as crc16Arc} from '../../helpers/reference-checks.ts';
 
 const fixtures = new URL('../../fixtures/telegrams/', import.meta.url).pathname;
 const zmd120 = join(fixtures, 'landisgyr-zmd120-c/input.bin');
@@ -184,5 +185,55 @@ describe('parse', () => {
 		const {error} = await run(zmd120, {format: 'line-protocol', timezone: 'Mars/Olympus'});
 		expect((error as CliError).exitCode).toBe(EXIT_CODES.usage);
 		expect((error as CliError).message).toContain('--timezone');
+	});
+
+	describe('capture times', () => {
+		const dsmr = (second: string, kwh: string) => {
+			const body = `/KFM5KAIFA-METER\r\n\r\n0-0:96.1.1(4B384B3430303136313830303430353137)\r\n0-0:1.0.0(2411131500${second}W)\r\n1-0:1.8.1(${kwh}*kWh)\r\n!`;
+			return `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		};
+
+		it('stamps three DSMR telegrams of one file each at its own meter time', async () => {
+			const file = join(directory, 'three.txt');
+			await writeFile(file, dsmr('10', '000001.000') + dsmr('20', '000001.001') + dsmr('30', '000001.002'));
+			const {stdout, error} = await run(file, {format: 'line-protocol', timezone: 'Europe/Berlin'});
+			expect(error).toBeUndefined();
+			expect(
+				stdout
+					.trimEnd()
+					.split('\n')
+					.map((line) => line.split(' ').slice(1).join(' ')),
+			).toEqual(['value=1 1731506410', 'value=1.001 1731506420', 'value=1.002 1731506430']);
+		});
+
+		it('refuses several telegrams without a time of their own, and warns when --read-at stamps them alike', async () => {
+			const file = join(directory, 'undated.txt');
+			const body = (kwh: string) => `/EBZ5DD32R06ETA_107\r\n\r\n1-0:1.8.0*255(${kwh}*kWh)\r\n!\r\n`;
+			await writeFile(file, body('1') + body('2'));
+			const refused = await run(file, {format: 'line-protocol', timezone: 'Europe/Berlin'});
+			expect(refused.error).toBeInstanceOf(CliError);
+			expect((refused.error as CliError).message).toMatch(/2 of 2 telegrams carry no time of their own/);
+			expect(refused.stdout).toBe('');
+			const forced = await run(file, {
+				format: 'line-protocol',
+				timezone: 'Europe/Berlin',
+				readAt: new Date('2024-11-13T14:00:00Z'),
+			});
+			expect(forced.stderr).toMatch(/warning: --read-at stamps all 2 telegrams at one time/);
+		});
+	});
+
+	it('calls random bytes "no telegram found", without the --ignore-bcc hint', async () => {
+		let seed = 11;
+		const random = Buffer.from(
+			Array.from({length: 4096}, () => {
+				seed = (seed * 1103515245 + 12345) % 2147483648;
+				return (seed >> 16) & 0xff;
+			}),
+		);
+		const {error} = await run('-', {}, random);
+		expect(error).toBeInstanceOf(CliError);
+		expect((error as CliError).message).toMatch(/^stdin: no telegram found/);
+		expect((error as CliError).hint ?? '').not.toContain('--ignore-bcc');
 	});
 });

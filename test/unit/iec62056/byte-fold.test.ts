@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {plainRun} from '../../../src/iec62056/byte-fold.ts';
 
-/** The definition: walk byte by byte while the byte is 0x05–0x7F, XOR-ing as we go. */
+/** The definition: walk byte by byte while the byte is 0x05–0x7F and not `/`, XOR-ing as we go. */
 function slowRun(bytes: Uint8Array, start: number, end: number): [number, number] {
 	let xor = 0;
 	let index = start;
 	for (; index < end; index++) {
 		const byte = bytes[index] as number;
-		if (byte < 0x05 || byte > 0x7f) break;
+		if (byte < 0x05 || byte > 0x7f || byte === 0x2f) break;
 		xor ^= byte;
 	}
 	return [index, xor];
@@ -22,6 +22,11 @@ describe('plainRun', () => {
 		const etx = bytes.indexOf(0x03);
 		expect(split(plainRun(bytes, 0, bytes.length))).toEqual(slowRun(bytes, 0, bytes.length));
 		expect(split(plainRun(bytes, 0, bytes.length))[0]).toBe(etx);
+	});
+
+	it('stops at a `/`, which may begin an identification', () => {
+		const bytes = Buffer.from(`${'a'.repeat(100)}/${'b'.repeat(50)}`, 'latin1');
+		expect(split(plainRun(bytes, 0, bytes.length))[0]).toBe(100);
 	});
 
 	it('stops at a byte with bit 7 set', () => {

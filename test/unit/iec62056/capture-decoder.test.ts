@@ -74,11 +74,27 @@ describe('decodeCapture', () => {
 		expect(errors[0]).toBeInstanceOf(TruncatedBlockError);
 	});
 
-	it('rejects a block with a good BCC but no `!` as truncated', () => {
-		const {telegrams, errors} = decode(stxBlock('1.8.0(1*kWh)\r\n'));
+	it('takes a block with a good BCC but no `!` as a whole answer (a register read), with a note', () => {
+		const {telegrams, errors} = decode(stxBlock('3:171.0(0)'));
+		expect(errors).toEqual([]);
+		expect(telegrams).toHaveLength(1);
+		expect(telegrams[0]?.complete).toBe(false);
+		expect(telegrams[0]?.dataSets.map((set) => set.address)).toEqual(['3:171.0']);
+		expect(telegrams[0]?.notes?.[0]).toMatch(/without "!" end mark .*register read/);
+	});
+
+	it('calls STX…ETX spans of random bytes noise, not a checksum error', () => {
+		let seed = 7;
+		const random = Buffer.from(
+			Array.from({length: 4096}, () => {
+				seed = (seed * 1103515245 + 12345) % 2147483648;
+				return (seed >> 16) & 0xff;
+			}),
+		);
+		const {telegrams, errors, garbledBlocks} = decodeCapture(random);
 		expect(telegrams).toEqual([]);
-		expect(errors).toHaveLength(1);
-		expect(errors[0]).toBeInstanceOf(TruncatedBlockError);
+		expect(errors.filter((error) => error instanceof BlockCheckError)).toEqual([]);
+		expect(garbledBlocks).toBeGreaterThan(0);
 	});
 
 	it('never uses the values of a block cut off before ETX', () => {
@@ -155,7 +171,12 @@ describe('decodeCapture', () => {
 	});
 
 	it('finds nothing in pure noise', () => {
-		expect(decode('\x7f\x7f\x00\x00')).toEqual({telegrams: [], errors: [], highBitBytes: 0});
+		expect(decode('\x7f\x7f\x00\x00')).toEqual({
+			telegrams: [],
+			errors: [],
+			highBitBytes: 0,
+			garbledBlocks: 0,
+		});
 	});
 
 	it('counts bytes with bit 7 set and finds no telegram when 7E1 data is read as 8N1', () => {

@@ -5,7 +5,7 @@ import type {DataSet} from '../../../src/iec62056/data-set.ts';
 import type {ValuePart} from '../../../src/iec62056/data-value.ts';
 import type {Frame} from '../../../src/iec62056/frame.ts';
 import {FrameScanner} from '../../../src/iec62056/frame-scanner.ts';
-import {BlockCheckError, ProtocolError} from '../../../src/iec62056/protocol-errors.ts';
+import {BlockCheckError, ProtocolError, TruncatedBlockError} from '../../../src/iec62056/protocol-errors.ts';
 import {
 	type EncodedDataSet,
 	encodeTelegram,
@@ -290,7 +290,13 @@ describe('damaged input', () => {
 				damaged[index] = changed;
 				const decoded = decodeCapture(damaged);
 				expect(decoded.telegrams).toEqual([]);
-				expect(decoded.errors.some((error) => error instanceof BlockCheckError)).toBe(true);
+				// A byte turned into `/` before an identification-shaped rest of a line cuts the block there.
+				expect(
+					decoded.errors.some(
+						(error) =>
+							error instanceof BlockCheckError || (changed === 0x2f && error instanceof TruncatedBlockError),
+					),
+				).toBe(true);
 			}),
 			{numRuns: RUNS * 2},
 		);
