@@ -94,13 +94,16 @@ export class Backfill {
 		);
 		for (const skipped of mapped.skipped) {
 			tally.skip(skipped.reason);
-			if (skipped.reason === 'history-without-date' || skipped.reason === 'no-date') {
+			// A placeholder date (`0000000000`, a period before installation) is "no data", counted only.
+			if (skipped.reason === 'history-without-date') {
 				tally.undatedValue({place: item.place, address: skipped.address, reason: skipped.reason});
 			}
 		}
-		for (const [period, time] of billingResetTimes(dataSets)) {
-			const instant = meterTimeToInstant(time, meter.timeZone);
-			if (instant !== undefined) tally.period(`${meter.id}\u0000${period[0]}\u0000${instant.getTime()}`);
+		if (mapped.points.some((point) => point.tags['billing'] !== undefined)) {
+			for (const [period, time] of billingResetTimes(dataSets)) {
+				const instant = meterTimeToInstant(time, meter.timeZone);
+				if (instant !== undefined) tally.period(`${meter.id}\u0000${period[0]}\u0000${instant.getTime()}`);
+			}
 		}
 		const readAtSeconds = Math.floor(item.readAt.getTime() / 1000);
 		const {since, until, datedOnly} = this.#options;
