@@ -4,10 +4,12 @@ import type {LoadedConfig} from '../config/config-loader.ts';
 import {CycleHealthPolicy} from '../observability/health-policy.ts';
 import {type HealthServer, startHealthServer} from '../observability/health-server.ts';
 import {SelfMetrics} from '../observability/self-metrics.ts';
+import {HistoryLedger} from '../output/history-ledger.ts';
+import {acknowledgingSender, HistoryOnceSink} from '../output/history-once-sink.ts';
 import {LineProtocolStreamSink} from '../output/line-protocol-stream-sink.ts';
 import {LineSpool} from '../output/line-spool.ts';
 import type {PointSink} from '../output/point-sink.ts';
-import {RawArchive} from '../output/raw-archive.ts';
+import {RawArchive, type SignOnPart} from '../output/raw-archive.ts';
 import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
@@ -112,8 +114,8 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 					...(archive === undefined
 						? {}
 						: {
-								onRaw: (meterId: string, readAt: Date, bytes: Buffer) =>
-									archive.append(meterId, readAt, bytes),
+								onRaw: (meterId: string, readAt: Date, bytes: Buffer, signOn: SignOnPart) =>
+									archive.append(meterId, readAt, bytes, signOn),
 							}),
 				}),
 			);
@@ -195,9 +197,11 @@ async function openSink(
 	const writer = new InfluxLineWriter(influxTargetFromConfig(config.influxdb, loaded.secrets), {
 		timeoutMs: config.influxdb.timeout,
 	});
-	const sink = new SpooledSink({
+	// Billing history goes out once, and again only when it changes (the ledger lives beside the spool).
+	const ledger = await HistoryLedger.open({directory, onWarning: (message) => deps.log.warn(message)});
+	const spooled = new SpooledSink({
 		spool,
-		sender: writer,
+		sender: acknowledgingSender(writer, ledger),
 		batchLines: config.influxdb.batch_lines,
 		onEvent: (event) => {
 			logSpoolEvent(deps.log, event, writer.description);
@@ -206,8 +210,8 @@ async function openSink(
 		},
 	});
 	// Replay what the previous run left before new points arrive.
-	sink.start();
-	return {sink, spool};
+	spooled.start();
+	return {sink: new HistoryOnceSink({sink: spooled, ledger}), spool};
 }
 
 function recordJobEvent(metrics: SelfMetrics, event: MeterJobEvent): void {

@@ -1,6 +1,7 @@
 import {Cron} from 'croner';
 import type {MeterConfig} from '../config/config-schema.ts';
 import type {PointSink} from '../output/point-sink.ts';
+import type {SignOnPart} from '../output/raw-archive.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {type PlanChange, PlanLearner} from '../readout/plan-learner.ts';
@@ -50,8 +51,8 @@ export interface MeterJobOptions {
 	readonly portLock: PortLock;
 	readonly sink: PointSink;
 	readonly onEvent: (event: MeterJobEvent) => void;
-	/** Called with each raw telegram (the raw archive). */
-	readonly onRaw?: (meter: string, readAt: Date, bytes: Buffer) => Promise<void>;
+	/** Called with each raw telegram (the raw archive), with its place among the readout's sign-ons. */
+	readonly onRaw?: (meter: string, readAt: Date, bytes: Buffer, signOn: SignOnPart) => Promise<void>;
 	/** Longest wait between attempts while the port is gone (reader unplugged), ms. Default 300 000. */
 	readonly maxLinkBackoffMs?: number;
 }
@@ -235,7 +236,12 @@ export class MeterJob {
 			},
 		);
 		try {
-			for (const result of results) await this.#options.onRaw?.(meter.id, result.readAt, result.raw);
+			for (const [index, result] of results.entries()) {
+				await this.#options.onRaw?.(meter.id, result.readAt, result.raw, {
+					part: index + 1,
+					parts: meter.sign_on.length,
+				});
+			}
 			await this.#options.sink.write(mapped.points);
 		} catch (error) {
 			onEvent({kind: 'write-failed', meter: meter.id, error: error as Error});
