@@ -1,5 +1,5 @@
 import {createReadStream} from 'node:fs';
-import {stat} from 'node:fs/promises';
+import {open, readFile, stat} from 'node:fs/promises';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
@@ -26,6 +26,9 @@ export class CaptureReader {
 	#retained: Buffer[] | undefined = [];
 	#retainedBytes = 0;
 	#parityNote: string | undefined;
+	/** The first bytes of the input (for telling a raw archive apart), given back to the first pass. */
+	#head: Buffer = Buffer.alloc(0);
+	#stdinIterator: AsyncIterator<unknown> | undefined;
 
 	private constructor(
 		file: string | undefined,
@@ -52,15 +55,45 @@ export class CaptureReader {
 					},
 				);
 			}
-			return new CaptureReader(undefined, 'stdin', undefined, io, options.ignoreBcc);
+			const reader = new CaptureReader(undefined, 'stdin', undefined, io, options.ignoreBcc);
+			reader.#stdinIterator = io.stdin[Symbol.asyncIterator]();
+			const first = await reader.#stdinIterator.next();
+			if (!first.done) reader.#head = Buffer.from(first.value as Uint8Array);
+			return reader;
 		}
 		try {
 			const info = await stat(file);
 			if (info.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'});
-			return new CaptureReader(file, file, info.mtime, io, options.ignoreBcc);
+			const reader = new CaptureReader(file, file, info.mtime, io, options.ignoreBcc);
+			const handle = await open(file, 'r');
+			try {
+				const head = Buffer.alloc(Math.min(info.size, 64 * 1024));
+				const {bytesRead} = await handle.read(head, 0, head.length, 0);
+				reader.#head = head.subarray(0, bytesRead);
+			} finally {
+				await handle.close();
+			}
+			return reader;
 		} catch (error) {
 			throw readError(file, error);
 		}
+	}
+
+	/** The first bytes of the input (up to 64 KiB from a file, the first chunk of stdin). */
+	get head(): Buffer {
+		return this.#head;
+	}
+
+	/** The whole input at once, instead of telegrams(): for inputs that are no capture stream (a raw archive). */
+	async readAll(): Promise<Buffer> {
+		if (this.#file !== undefined) return await readFile(this.#file);
+		const chunks = [this.#head];
+		for (;;) {
+			const next = await this.#stdinIterator?.next();
+			if (next === undefined || next.done) break;
+			chunks.push(Buffer.from(next.value as Uint8Array));
+		}
+		return Buffer.concat(chunks);
 	}
 
 	/** Blocks that failed their check or were cut off (after telegrams() is done). */
@@ -109,7 +142,9 @@ export class CaptureReader {
 	async *#chunks(firstPass: boolean): AsyncGenerator<Buffer> {
 		if (firstPass) {
 			const source =
-				this.#file === undefined ? this.#stdin : createReadStream(this.#file, {highWaterMark: 64 * 1024});
+				this.#file === undefined
+					? this.#restOfStdin()
+					: createReadStream(this.#file, {highWaterMark: 64 * 1024});
 			try {
 				for await (const chunk of source) {
 					const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
@@ -126,6 +161,17 @@ export class CaptureReader {
 			return;
 		}
 		yield* this.#retained ?? [];
+	}
+
+	/** Stdin from its first chunk (read at open) on. */
+	async *#restOfStdin(): AsyncGenerator<Buffer> {
+		if (this.#head.length > 0) yield this.#head;
+		const iterator = this.#stdinIterator ?? this.#stdin[Symbol.asyncIterator]();
+		for (;;) {
+			const next = await iterator.next();
+			if (next.done) return;
+			yield Buffer.from(next.value as Uint8Array);
+		}
 	}
 
 	#retain(bytes: Buffer): void {

@@ -1,10 +1,12 @@
 import {Command, InvalidArgumentError} from 'commander';
 import {hostTimeZone} from '../daemon/host-time-zone.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
+import {isRawArchive} from '../output/raw-archive.ts';
 import {CaptureReader} from './capture-reader.ts';
 import {CaptureTimeError} from './capture-times.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {parseRawArchive} from './raw-archive-output.ts';
 import {StreamingCaptureTimes} from './streaming-capture-times.ts';
 import {
 	addTelegramOutputOptions,
@@ -39,6 +41,11 @@ export async function runParse(file: string, options: ParseOptions, io: CommandI
 	const selection = checkTelegramOutputOptions(options);
 	const reader = await CaptureReader.open(file, io, {ignoreBcc: options.ignoreBcc});
 	const {place} = reader;
+	// A raw archive (gzip members, one readout each) is read whole: one day's file is small.
+	if (isRawArchive(reader.head)) {
+		parseRawArchive(await reader.readAll(), options, place, selection, io);
+		return;
+	}
 	const timeZone = options.timezone ?? hostTimeZone();
 	const summary = new TelegramSummary();
 	const writer = createTelegramWriter(
