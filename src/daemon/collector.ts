@@ -169,7 +169,7 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	const selfMetricsTimer = setInterval(writeSelfMetrics, config.self_metrics.every);
 	const unzoned = config.meters.filter((meter) => (meter.timezone ?? config.timezone) === undefined);
 	if (unzoned.length > 0 && isUtcZone(hostZone)) {
-		deps.log.warn(utcAssumptionNote(unzoned.map((meter) => meter.id)));
+		deps.log.info(utcAssumptionNote(unzoned.map((meter) => meter.id)));
 	}
 	if (deps.schedule !== false) for (const job of jobs) job.start();
 	deps.log.info(`collector started: ${jobs.length} meter${jobs.length === 1 ? '' : 's'}`, {

@@ -117,7 +117,7 @@ export async function runCollectorOverPty(options: CollectorRunOptions): Promise
 					continue;
 				}
 				const message = String(entry['msg'] ?? '');
-				if (/: read \d+ points$/.test(message)) {
+				if (/: read \d+ points?$/.test(message)) {
 					readouts.push({
 						atMs: Date.parse(String(entry['time'])),
 						mode: String(entry['mode']),

@@ -151,7 +151,7 @@ describe('startCollector', () => {
 		);
 		const notes = messages.filter((message) => message.includes('read as UTC'));
 		expect(notes).toEqual([
-			'warn meter a has no timezone and this host runs UTC: meter times are read as UTC. If the meter\'s clock shows local time, set its zone, e.g. "timezone: Europe/Berlin" at the top of the configuration or per meter',
+			'info meter a has no timezone and this host runs UTC: meter times are read as UTC. If the meter\'s clock shows local time, set its zone, e.g. "timezone: Europe/Berlin" at the top of the configuration or per meter',
 		]);
 	});
 
