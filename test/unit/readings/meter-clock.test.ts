@@ -191,7 +191,7 @@ describe('assertTimeZone', () => {
 describe('meterTimeToInstant, converting the same stamp again', () => {
 	it('gives an equal, separate Date each time, per zone and season', () => {
 		const stamp: MeterTime = {
-			format: 'YYMMDDhhmm',
+			format: 'ZST10',
 			year: 2026,
 			month: 3,
 			day: 29,
