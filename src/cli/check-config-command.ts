@@ -10,7 +10,10 @@ import {loadConfiguration, type ProcessContext} from './config-source.ts';
 export function checkConfigCommand(io: CommandIo, context: ProcessContext): Command {
 	return new Command('check-config')
 		.description('validate a configuration file and list every problem with its YAML path and line')
-		.argument('[file]', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.argument(
+			'[file]',
+			'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml, else one meter from METER_PORT and the other METER_* variables)',
+		)
 		.action(async (file: string | undefined) => {
 			const loaded = await loadConfiguration(file, context, {embeddedFallback: false});
 			// The same checks `run` makes before it starts.

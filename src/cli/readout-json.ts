@@ -1,6 +1,7 @@
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {DataSet} from '../iec62056/data-set.ts';
 import {parseDecimal} from '../iec62056/decimal-text.ts';
+import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import type {Identification} from '../iec62056/identification.ts';
 import {NO_TIME} from '../iec62056/meter-time.ts';
 import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
@@ -26,6 +27,14 @@ export interface DataSetJson {
 	readonly channel: string | null;
 	readonly history: boolean;
 	readonly values: ValueJson[];
+	/** A DSMR buffer or profile: each entry under the code it is a value of, at the stamp that dates it. */
+	readonly entries?: {
+		obis: string;
+		channel: string | null;
+		text: string;
+		unit?: string;
+		time: string | null;
+	}[];
 }
 
 export interface ValueJson {
@@ -61,6 +70,19 @@ export function isHistory(set: DataSet): boolean {
 }
 
 function dataSetToJson(set: DataSet): DataSetJson {
+	const buffer = dsmrBuffer(set);
+	const entries = buffer?.entries.map((entry) => {
+		const value = set.values[entry.valueIndex];
+		const unit = entry.unit ?? value?.unit;
+		const time = valueTime(set, entry.stampIndex);
+		return {
+			obis: reducedCode(entry.code),
+			channel: channelOf(entry.code) ?? null,
+			text: value?.text ?? '',
+			...(unit === undefined ? {} : {unit}),
+			time: time === undefined || time === NO_TIME ? null : isoLocal(time),
+		};
+	});
 	return {
 		address: set.address,
 		key: set.key,
@@ -87,6 +109,7 @@ function dataSetToJson(set: DataSet): DataSetJson {
 						}),
 			};
 		}),
+		...(entries === undefined ? {} : {entries}),
 	};
 }
 

@@ -1,6 +1,8 @@
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {DataSet} from '../iec62056/data-set.ts';
+import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import {formatMeterTime, NO_TIME} from '../iec62056/meter-time.ts';
+import {formatObisCode} from '../iec62056/obis-code.ts';
 import {valueTime} from '../readings/value-times.ts';
 import {isHistory} from './readout-json.ts';
 
@@ -12,7 +14,7 @@ import {isHistory} from './readout-json.ts';
 export function readoutToTable(telegrams: readonly DecodedTelegram[], verbose: boolean): string {
 	const blocks = telegrams.map((telegram) => {
 		const header = describeTelegram(telegram);
-		const rows = telegram.dataSets.filter((set) => verbose || !isHistory(set)).map(dataSetRow);
+		const rows = telegram.dataSets.filter((set) => verbose || !isHistory(set)).flatMap(dataSetRows);
 		return [header, ...alignRows([['code', 'value', 'unit', 'time'], ...rows])].join('\n');
 	});
 	return `${blocks.join('\n\n')}\n`;
@@ -30,6 +32,24 @@ function describeTelegram(telegram: DecodedTelegram): string {
 		`/${id.manufacturer}${id.baudChar}${enhanced}${id.ident}  manufacturer ${id.manufacturer}, ` +
 		`mode ${id.mode}, ${id.baudRate} Bd, ${telegram.dataSets.length} data sets, ${check}`
 	);
+}
+
+/**
+ * One row per data set; a DSMR buffer or profile as one row per entry, under the code the entry is a
+ * value of and at the stamp that dates it, as the points are written (see dsmrBuffer).
+ */
+function dataSetRows(set: DataSet): string[][] {
+	const buffer = dsmrBuffer(set);
+	if (buffer === undefined || buffer.entries.length === 0) return [dataSetRow(set)];
+	return buffer.entries.map((entry) => {
+		const value = set.values[entry.valueIndex];
+		return [
+			`${set.address} ${formatObisCode(entry.code)}`,
+			value?.text ?? '',
+			entry.unit ?? value?.unit ?? '',
+			showTime(valueTime(set, entry.stampIndex)),
+		];
+	});
 }
 
 function dataSetRow(set: DataSet): string[] {

@@ -25,7 +25,10 @@ export function runCommand(io: CommandIo, context: ProcessContext): Command {
 			'run the collector: read every configured meter on its schedule and write the points ' +
 				'(without a configuration: the built-in simulated meter, printed as line protocol)',
 		)
-		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.option(
+			'-c, --config <file>',
+			'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml, else one meter from METER_PORT and the other METER_* variables)',
+		)
 		.option(
 			'--once',
 			'read every meter once, write (or spool) the points, flush and exit: 0 when every meter was read ' +

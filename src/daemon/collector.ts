@@ -13,7 +13,7 @@ import {RawArchive, type SignOnPart} from '../output/raw-archive.ts';
 import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
-import type {ReadoutPlan} from '../transport/readout-session.ts';
+import {describePlan, type ReadoutPlan} from '../transport/readout-session.ts';
 import {influxTargetFromConfig} from './influx-target-from-config.ts';
 import {MeterJob, type MeterJobEvent} from './meter-job.ts';
 import {PortLock} from './port-lock.ts';
@@ -79,7 +79,6 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	const simulated: {close(): Promise<void>}[] = [];
 	const links = new Map<string, Link>();
 	const portLock = new PortLock();
-	const plans = new Map<string, ReadoutPlan>();
 	const hostZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 	const jobs: MeterJob[] = [];
 	try {
@@ -107,7 +106,6 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 					link,
 					portLock,
 					sink,
-					plans,
 					onEvent: (event) => {
 						logJobEvent(deps.log, event);
 						recordJobEvent(metrics, event);
@@ -219,6 +217,7 @@ async function openSink(
 function recordJobEvent(metrics: SelfMetrics, event: MeterJobEvent): void {
 	if (event.kind === 'read') {
 		metrics.recordReadout(event.meter, event.result);
+		metrics.recordPlan(event.meter, {mode: event.result.mode, baudRate: event.result.baudRate});
 		metrics.recordPointsWritten(event.meter, event.points);
 	} else if (event.kind === 'failed') {
 		metrics.recordFailure(event.meter, event.error);
@@ -261,14 +260,25 @@ function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 				},
 			);
 			return;
-		case 'learned':
+		case 'fell-back':
 			log.info(
-				`${event.meter}: the meter works in mode ${event.plan.mode} at ${event.plan.baudRate} Bd; using that from now on`,
-				{
-					meter: event.meter,
-				},
+				`${event.meter}: ${describePlan(event.failed)} failed (${event.reason}); read with ${describePlan(event.plan)} this time` +
+					(event.failuresInRow > 0
+						? ` (${event.failuresInRow} of ${event.learnAfter} in a row before it is kept)`
+						: ''),
+				{meter: event.meter, mode: event.plan.mode, baudRate: event.plan.baudRate},
 			);
 			return;
+		case 'plan-changed': {
+			const {from, to, reason} = event.change;
+			const name = (plan: ReadoutPlan | undefined) =>
+				plan === undefined ? 'the announced plan' : describePlan(plan);
+			log.warn(`${event.meter}: reading with ${name(to)} instead of ${name(from)} from now on: ${reason}`, {
+				meter: event.meter,
+				...(to === undefined ? {} : {mode: to.mode, baudRate: to.baudRate}),
+			});
+			return;
+		}
 		case 'write-failed':
 			log.error(`${event.meter}: points could not be stored: ${event.error.message}`, {meter: event.meter});
 	}

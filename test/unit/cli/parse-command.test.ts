@@ -236,4 +236,16 @@ describe('parse', () => {
 		expect((error as CliError).message).toMatch(/^stdin: no telegram found/);
 		expect((error as CliError).hint ?? '').not.toContain('--ignore-bcc');
 	});
+
+	it('shows a DSMR buffer entry by entry at the times its points get, in the table and in JSON', async () => {
+		const fluvius = join(fixtures, 'fluvius-belgian-p1/input.bin');
+		const table = await run(fluvius);
+		expect(table.stdout).toMatch(/0-0:98\.1\.0 1-0:1\.6\.0 +01\.747 +kW +2023-10-31 12:00:00/);
+		expect(table.stdout).toMatch(/0-0:98\.1\.0 1-0:1\.6\.0 +03\.260 +kW +2023-11-09 16:45:00/);
+		const json = JSON.parse((await run(fluvius, {format: 'json'})).stdout) as ReadoutJson;
+		expect(json.telegrams[0]?.dataSets[0]?.entries).toEqual([
+			{obis: '1.6.0', channel: '1-0', text: '01.747', unit: 'kW', time: '2023-10-31T12:00:00'},
+			{obis: '1.6.0', channel: '1-0', text: '03.260', unit: 'kW', time: '2023-11-09T16:45:00'},
+		]);
+	});
 });

@@ -193,3 +193,49 @@ describe('formatMeterTime', () => {
 		expect(formatMeterTime({format: 'DM', month: 1, day: 1})).toBe('01-01');
 	});
 });
+
+describe('parseMeterTime date forms and placeholders of real meters', () => {
+	it('reads the Elster AS2018 `24-11-05,17:00` as YY-MM-DD,hh:mm', () => {
+		expect(parseMeterTime('24-11-05,17:00')).toEqual({
+			format: 'YMD',
+			year: 2024,
+			month: 11,
+			day: 5,
+			hour: 17,
+			minute: 0,
+			second: 0,
+		});
+	});
+
+	it('reads `24-11-05` as a date and `17:03:12` as a time of day', () => {
+		expect(parseMeterTime('24-11-05')).toEqual({format: 'YMD', year: 2024, month: 11, day: 5});
+		expect(parseMeterTime('17:03:12')).toEqual({format: 'CLOCK', hour: 17, minute: 3, second: 12});
+	});
+
+	it('reads a two-digit year as 20YY, 99 included', () => {
+		expect(parseMeterTime('990101')).toMatchObject({year: 2099});
+	});
+
+	it('reads a season digit before a time of day with the time hint (0.9.1)', () => {
+		expect(parseMeterTime('1160353', 'time')).toEqual({
+			format: 'Z6',
+			hour: 16,
+			minute: 3,
+			second: 53,
+			season: 'summer',
+		});
+	});
+
+	it.each([
+		['700101010000W', 'the Unix epoch in local time, DSMR'],
+		['700101000000', 'the Unix epoch, bare'],
+		['000101000001W', 'a clock never set (2000-01-01)'],
+		['000104180320W', 'a clock never set (2000-01-04)'],
+		['1999-12-31 23:59:59', 'before 2000'],
+		['632525252525S', 'not a calendar time, DSMR suffix'],
+		['00-00-00', 'all zeros, dashed'],
+		['24-13-01,00:00', 'month 13, dashed'],
+	])('reads %s as no time (%s)', (text) => {
+		expect(parseMeterTime(text)).toBe(NO_TIME);
+	});
+});

@@ -538,3 +538,73 @@ describe('mapReading defaults and selection', () => {
 		expect(skipped.filter((entry) => entry.reason === 'not-selected')).toHaveLength(4);
 	});
 });
+
+describe('mapReading, what real meters send', () => {
+	const at = (point: Point | undefined) => point?.time.toISOString();
+
+	it('writes every & part of one bracket, told apart by the part tag', () => {
+		const {points} = map(['9.4(088*C&082*C)']);
+		expect(points.map((point) => [point.tags['part'], point.fields, point.tags['unit']])).toEqual([
+			['1', {value: 88}, '°C'],
+			['2', {value: 82}, '°C'],
+		]);
+	});
+
+	it('writes digits a float would lose as text, never as a rounded float', () => {
+		const {points} = map(['0-0:96.13.1(303132)', '1.8.0(1234567890123456789)']);
+		expect(points.map((point) => point.fields)).toEqual([{text: '303132'}, {text: '1234567890123456789'}]);
+	});
+
+	it('writes a time in the first bracket as text, never as a float (Iskra C.51.2)', () => {
+		const {points} = map(['0-0:C.51.2*255(1140716101053)']);
+		expect(points[0]?.fields).toEqual({text: '1140716101053'});
+	});
+
+	it('stamps `(value)(YY-MM-DD,hh:mm)` and its *1 history at their own times (Elster AS2018)', () => {
+		const {points} = map(['1.6.0(002.612*kW)(24-11-05,17:00)', '1.6.0*1(003.388*kW)(24-10-14,08:15)']);
+		expect(points.map((point) => [point.tags['billing'], at(point)])).toEqual([
+			[undefined, '2024-11-05T16:00:00.000Z'],
+			['1', '2024-10-14T06:15:00.000Z'],
+		]);
+	});
+
+	it('writes DSMR buffer entries as history of the code they name at their stamps, never the count', () => {
+		const {points} = map([
+			'0-0:98.1.0(2)(1-0:1.6.0)(1-0:1.6.0)(231101000000W)(231031120000W)(01.747*kW)(231201000000W)(231109164500W)(03.260*kW)',
+		]);
+		expect(points.map((point) => [point.tags, point.fields, at(point)])).toEqual([
+			[
+				{meter: 'meter', obis: '1.6.0', channel: '1-0', unit: 'kW', billing: '1'},
+				{value: 1.747},
+				'2023-10-31T11:00:00.000Z',
+			],
+			[
+				{meter: 'meter', obis: '1.6.0', channel: '1-0', unit: 'kW', billing: '1'},
+				{value: 3.26},
+				'2023-11-09T15:45:00.000Z',
+			],
+		]);
+	});
+
+	it('writes the DSMR 2.2 gas value as a live 24.2.1 point at its stamp, never a descriptor field', () => {
+		const {points, skipped} = map(['0-2:24.3.0(211123200000)(00)(60)(1)(0-2:24.2.1)(m3)', '(13376.292)']);
+		expect(points.map((point) => [point.tags, point.fields, at(point)])).toEqual([
+			[
+				{meter: 'meter', obis: '24.2.1', channel: '0-2', unit: 'm3'},
+				{value: 13376.292},
+				'2021-11-23T19:00:00.000Z',
+			],
+		]);
+		expect(skipped).toEqual([]);
+		expect(map(['0-2:24.3.0(211123200000)(00)(60)(1)(0-2:24.2.1)(m3)']).points).toEqual([]);
+	});
+
+	it('writes nothing for a placeholder stamp: the local epoch, an unlinked gas meter', () => {
+		const {points, skipped} = map([
+			'0-1:24.2.1(700101010000W)(00000000)',
+			'0-1:24.2.1(632525252525S)(00000.000)',
+		]);
+		expect(points).toEqual([]);
+		expect(skipped.map((skip) => skip.reason)).toEqual(['no-date', 'no-date']);
+	});
+});

@@ -24,6 +24,10 @@ describe('isTextRegister', () => {
 		},
 	);
 
+	it.each(['0-0:96.13.0', '0-0:96.13.1'])('classes the DSMR message %s as text', (address) => {
+		expect(isTextRegister(parseObisCode(address))).toBe(true);
+	});
+
 	it.each(['C.5.0', '96.5.5', '0-0:96.5.0'])('classes the status word %s as text', (address) => {
 		expect(kindOf(address)).toBe(true);
 	});

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
 import {NO_TIME} from '../../../src/iec62056/meter-time.ts';
-import {valueTime} from '../../../src/readings/value-times.ts';
+import {datedValue, valueTime} from '../../../src/readings/value-times.ts';
 
 function set(line: string) {
 	const [first] = parseDataBlock(`${line}\r\n!\r\n`).dataSets;
@@ -61,5 +61,33 @@ describe('valueTime', () => {
 
 	it('does not take an OBIS code in a value list for a time stamp', () => {
 		expect(valueTime(set('0-0:98.1.0(0)(1-0:1.6.0)(1-0:1.6.0)()'), 1)).toBeUndefined();
+	});
+});
+
+describe('valueTime and datedValue agree for the table and the points', () => {
+	it('takes a stamp in the first bracket for a time wherever it stands (Iskra C.51.2)', () => {
+		const clock = set('0-0:C.51.2*255(1140716101053)');
+		expect(valueTime(clock, 0)).toMatchObject({year: 2014, month: 7, day: 16, season: 'summer'});
+		expect(datedValue(clock)?.isTime).toBe(true);
+	});
+
+	it('dates a value by `(YY-MM-DD,hh:mm)` after it (Elster AS2018)', () => {
+		const peak = set('1.6.0*1(003.388*kW)(24-10-14,08:15)');
+		expect(datedValue(peak)).toMatchObject({
+			valueIndex: 0,
+			stamp: {year: 2024, month: 10, day: 14, hour: 8, minute: 15},
+		});
+		expect(valueTime(peak, 1)).toEqual(datedValue(peak)?.stamp);
+	});
+
+	it('dates a DSMR value by the stamp before it, and never takes a number with a unit for a time', () => {
+		const gas = set('0-1:24.2.1(161129200000W)(00981.443*m3)');
+		expect(datedValue(gas)).toMatchObject({valueIndex: 1, stamp: {year: 2016, season: 'standard'}});
+		expect(valueTime(set('1.8.0(1605041345*kWh)'), 0)).toBeUndefined();
+	});
+
+	it('leaves a 12-digit first value without a marker a number', () => {
+		expect(valueTime(set('1.8.0(161129200000)'), 0)).toBeUndefined();
+		expect(datedValue(set('1.8.0(161129200000)'))?.isTime).toBe(false);
 	});
 });
