@@ -287,7 +287,7 @@ describe('backfill into a real influxd', () => {
 			'archive:\n  directory: ./raw\n',
 		);
 		const archive = join(folder, 'garage-archive');
-		const readouts = 3000;
+		const readouts = 1500;
 		await writeSyntheticArchive({
 			directory: archive,
 			meterId: 'garage',

@@ -133,3 +133,27 @@ describe('backfill', () => {
 		expect(result.error?.hint).toMatch(/backfill ARCHIVE_DIRECTORY/);
 	});
 });
+
+describe('backfill, interrupted', () => {
+	it('stops after the readout in hand, keeps what it took, prints the summary and says to run again', async () => {
+		const file = join(directory, 'zmd.bin');
+		const at = Date.UTC(2026, 2, 1, 10, 0, 0);
+		await writeFile(file, Buffer.concat([telegramAt(at), telegramAt(at + 60_000), telegramAt(at + 120_000)]));
+		const controller = new AbortController();
+		controller.abort(new Error('received SIGINT'));
+		const io = capturedIo(undefined, controller.signal);
+		let error: unknown;
+		try {
+			await runBackfill([file], {config: await config(twoMeters), meter: 'house'}, io, {
+				env: {},
+				cwd: directory,
+			});
+		} catch (caught) {
+			error = caught;
+		}
+		expect((error as Error).message).toMatch(/^backfill interrupted; run it again to finish/);
+		expect(io.out()).toMatch(new RegExp(`obis=1\\.8\\.1,unit=kWh value=\\d+ ${at / 1000}$`, 'm'));
+		expect(io.out()).not.toMatch(new RegExp(` ${at / 1000 + 60}$`, 'm'));
+		expect(io.err()).toMatch(/^telegrams +1 good, 0 refused$/m);
+	});
+});
