@@ -8,12 +8,14 @@ import {LineSpool} from '../output/line-spool.ts';
 import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
 import type {Point} from '../readings/point.ts';
 
+/** The collector's spool directory of a configuration (relative paths start at `base`). */
+export function collectorSpoolDirectory(config: LoadedConfig['config'], base: string): string {
+	return isAbsolute(config.spool.directory) ? config.spool.directory : resolve(base, config.spool.directory);
+}
+
 /** The backfill's spool directory: beside the collector's, never the collector's own. */
 export function backfillSpoolDirectory(config: LoadedConfig['config'], base: string): string {
-	const directory = isAbsolute(config.spool.directory)
-		? config.spool.directory
-		: resolve(base, config.spool.directory);
-	return `${directory}-backfill`;
+	return `${collectorSpoolDirectory(config, base)}-backfill`;
 }
 
 export interface InfluxBackfillTargetOptions {

@@ -2,7 +2,11 @@ import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {backfillSpoolDirectory, InfluxBackfillTarget} from '../../../src/backfill/backfill-target.ts';
+import {
+	backfillSpoolDirectory,
+	collectorSpoolDirectory,
+	InfluxBackfillTarget,
+} from '../../../src/backfill/backfill-target.ts';
 import {parseConfig} from '../../../src/config/config-loader.ts';
 
 let directory: string;
@@ -14,6 +18,11 @@ afterEach(async () => {
 });
 
 describe('backfillSpoolDirectory', () => {
+	it('the collector spool directory resolves from the configuration file', () => {
+		const config = {spool: {directory: './data/spool'}} as Parameters<typeof collectorSpoolDirectory>[0];
+		expect(collectorSpoolDirectory(config, '/etc/dlms')).toBe('/etc/dlms/data/spool');
+	});
+
 	it("lies beside the collector's spool, never in it", () => {
 		const config = {spool: {directory: './data/spool'}} as Parameters<typeof backfillSpoolDirectory>[0];
 		expect(backfillSpoolDirectory(config, '/etc/dlms')).toBe('/etc/dlms/data/spool-backfill');
