@@ -1,5 +1,6 @@
 import {Command} from 'commander';
 import {ConfigError} from '../config/config-error.ts';
+import {ENVIRONMENT_LABEL} from '../config/environment-config.ts';
 import {assertStartable, configBase} from '../daemon/startup-checks.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
@@ -9,7 +10,10 @@ import {loadConfiguration, type ProcessContext} from './config-source.ts';
 export function checkConfigCommand(io: CommandIo, context: ProcessContext): Command {
 	return new Command('check-config')
 		.description('validate a configuration file and list every problem with its YAML path and line')
-		.argument('[file]', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.argument(
+			'[file]',
+			'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml, else one meter from METER_PORT and the other METER_* variables)',
+		)
 		.action(async (file: string | undefined) => {
 			const loaded = await loadConfiguration(file, context, {embeddedFallback: false});
 			// The same checks `run` makes before it starts.
@@ -30,7 +34,7 @@ export function checkConfigCommand(io: CommandIo, context: ProcessContext): Comm
 				? `${config.influxdb.url} (InfluxDB ${config.influxdb.version})`
 				: 'stdout';
 			io.stdout.write(
-				`${loaded.file}: ok, ${config.meters.length} meter(s), points to ${output}\n${meters.join('\n')}\n`,
+				`${loaded.source === undefined ? loaded.file : ENVIRONMENT_LABEL}: ok, ${config.meters.length} meter(s), points to ${output}\n${meters.join('\n')}\n`,
 			);
 		});
 }

@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {ConfigError} from '../config/config-error.ts';
 import {type LoadedConfig, loadConfigFile} from '../config/config-loader.ts';
+import {environmentConfig, hasMeterEnvironment} from '../config/environment-config.ts';
 import {embeddedConfig} from '../daemon/embedded-config.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 
@@ -12,7 +13,9 @@ export interface ProcessContext {
 
 /**
  * Which configuration a command uses: `--config FILE`, else $DLMS_LOGGER_CONFIG, else ./config.yaml
- * when it exists, else (for `run` only) the embedded default: the simulated meter.
+ * when it exists, else one meter from environment variables when METER_PORT is set (the container's
+ * way), else (for `run` only) the embedded default: the simulated meter. An empty DLMS_LOGGER_CONFIG
+ * counts as unset (Compose passes `${VAR:-}` as "").
  */
 export async function loadConfiguration(
 	file: string | undefined,
@@ -20,19 +23,26 @@ export async function loadConfiguration(
 	options: {embeddedFallback: boolean},
 ): Promise<LoadedConfig> {
 	const {DLMS_LOGGER_CONFIG} = context.env;
-	const chosen = file ?? DLMS_LOGGER_CONFIG ?? defaultFile(context);
+	const chosen = file ?? (DLMS_LOGGER_CONFIG?.trim() || undefined) ?? defaultFile(context);
 	try {
 		if (chosen !== undefined) return await loadConfigFile(resolve(context.cwd, chosen), {env: context.env});
-		if (options.embeddedFallback) return await embeddedConfig(context.env);
+		if (hasMeterEnvironment(context.env)) {
+			const loaded = await environmentConfig(context.env, {baseDirectory: context.cwd});
+			return {...loaded, file: '', source: 'environment'};
+		}
+		if (options.embeddedFallback) return await embeddedConfig(context.env, context.cwd);
 	} catch (error) {
 		if (error instanceof ConfigError) {
 			throw new CliError(error.message, {exitCode: EXIT_CODES.config, cause: error});
 		}
 		throw error;
 	}
-	throw new CliError('no configuration: give a FILE, or create config.yaml (see config.yaml.example)', {
-		exitCode: EXIT_CODES.config,
-	});
+	throw new CliError(
+		'no configuration: give a FILE, create config.yaml (see config.yaml.example), or set METER_PORT and the other METER_* variables',
+		{
+			exitCode: EXIT_CODES.config,
+		},
+	);
 }
 
 function defaultFile(context: ProcessContext): string | undefined {

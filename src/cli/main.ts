@@ -3,6 +3,7 @@
 // a few kilobytes per readout, so the smaller nursery costs nothing measurable and saves ~6 MB of RSS.
 import {readFileSync} from 'node:fs';
 import {Command, CommanderError} from 'commander';
+import {backfillCommand} from './backfill-command.ts';
 import {checkConfigCommand} from './check-config-command.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import {parseCommand} from './parse-command.ts';
@@ -44,6 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		runCommand(io, context),
 		checkConfigCommand(io, context),
 		parseCommand(io),
+		backfillCommand(io, context),
 		readCommand(io),
 		portsCommand(io),
 		simulateCommand(io, {signal: controller.signal}),

@@ -2,9 +2,11 @@ import {readFile, stat} from 'node:fs/promises';
 import {Command, InvalidArgumentError} from 'commander';
 import {type CaptureDecoding, decodeCapture} from '../iec62056/capture-decoder.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
+import {isRawArchive} from '../output/raw-archive.ts';
 import {CaptureTimeError, captureTimes} from './capture-times.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {parseRawArchive} from './raw-archive-output.ts';
 import {
 	addTelegramOutputOptions,
 	checkTelegramOutputOptions,
@@ -38,6 +40,10 @@ export async function runParse(file: string, options: ParseOptions, io: CommandI
 	const place = file === '-' ? 'stdin' : file;
 	const selection = checkTelegramOutputOptions(options);
 	const {bytes, modifiedAt} = await readInput(file, place, io);
+	if (isRawArchive(bytes)) {
+		parseRawArchive(bytes, options, place, selection, io);
+		return;
+	}
 	const decoding = decode(bytes, options, place, io);
 	const readAt =
 		options.format === 'line-protocol'

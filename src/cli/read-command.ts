@@ -4,7 +4,12 @@ import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
 import {ReadoutError} from '../transport/readout-errors.ts';
-import {type ReadoutOptions, type ReadoutResult, readMeter} from '../transport/readout-session.ts';
+import {
+	describePlan,
+	type ReadoutOptions,
+	type ReadoutResult,
+	readMeter,
+} from '../transport/readout-session.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {
@@ -120,8 +125,12 @@ export async function runRead(
 	if (flags.format === 'table') io.stdout.write(`${summary}\n`);
 	else io.stderr.write(`${summary}\n`);
 	if (result.fellBack) {
+		const failed =
+			result.fallback === undefined
+				? ''
+				: ` (${describePlan(result.fallback.failed)}: ${result.fallback.reason})`;
 		io.stderr.write(
-			`${port}: the meter did not answer as announced; it worked in mode ${result.plan.mode} at ${result.plan.baudRate} Bd (set "mode" and "baud_max" for it in config.yaml)\n`,
+			`${port}: the meter did not answer as announced${failed}; it worked in ${describePlan(result.plan)}. Nothing is remembered: the collector tries the announced plan first and keeps a lower one only after it failed several readouts in a row (fallback.learn_after)\n`,
 		);
 	}
 	const telegram: DecodedTelegram = {
@@ -145,6 +154,8 @@ export async function runRead(
 					baudRate: result.baudRate,
 					timings: result.timings,
 					fellBack: result.fellBack,
+					plan: result.plan,
+					...(result.fallback === undefined ? {} : {fallback: result.fallback}),
 				},
 			},
 		},

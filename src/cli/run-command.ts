@@ -1,5 +1,6 @@
 import {Command, Option} from 'commander';
 import {ConfigError} from '../config/config-error.ts';
+import {hasMeterEnvironment} from '../config/environment-config.ts';
 import {type Collector, startCollector} from '../daemon/collector.ts';
 import type {MeterJobEvent} from '../daemon/meter-job.ts';
 import {createLogger, type Logger} from '../observability/logger.ts';
@@ -24,7 +25,10 @@ export function runCommand(io: CommandIo, context: ProcessContext): Command {
 			'run the collector: read every configured meter on its schedule and write the points ' +
 				'(without a configuration: the built-in simulated meter, printed as line protocol)',
 		)
-		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.option(
+			'-c, --config <file>',
+			'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml, else one meter from METER_PORT and the other METER_* variables)',
+		)
 		.option(
 			'--once',
 			'read every meter once, write (or spool) the points, flush and exit: 0 when every meter was read ' +
@@ -58,12 +62,17 @@ export async function runCollector(
 		pretty: logConfig.format === 'pretty' || (logConfig.format === 'auto' && stderrIsTty),
 		destination: io.stderr,
 	});
-	if (loaded.file === '') {
+	if (loaded.source === 'embedded') {
 		log.info(
 			once
 				? 'no configuration file: reading the built-in simulated ZMD120 once (see config.yaml.example)'
 				: 'no configuration file: running the built-in simulated ZMD120 every 10 s (see config.yaml.example)',
 		);
+	} else if (loaded.source === 'environment') {
+		log.info(`configuration from environment variables (METER_PORT ${loaded.config.meters[0]?.port})`);
+	} else if (hasMeterEnvironment(context.env)) {
+		// A mounted config.yaml wins over METER_*; say so, or a changed METER_PORT would seem to do nothing.
+		log.warn(`METER_* variables ignored: the configuration comes from ${loaded.file}`);
 	}
 	const outcome = new Map<string, MeterJobEvent['kind']>();
 	let collector: Collector;

@@ -1,3 +1,4 @@
+import {realpathSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import type {Writable} from 'node:stream';
 import {Command, InvalidArgumentError} from 'commander';
@@ -105,6 +106,8 @@ async function runSimulate(flags: SimulateFlags, io: SimulateCommandIo, options:
 		profile,
 		faults: flags.fault,
 		reopen: listener !== undefined,
+		// A pty passes bytes at once: keep the line time here, so a host is heard (and must switch) as on a real line.
+		paced: flags.serial !== undefined && isPseudoTerminal(flags.serial),
 		onLog: (entry) => io.stdout.write(`${describeEntry(entry)}\n`),
 	});
 	const announce = () =>
@@ -224,4 +227,13 @@ function parseHostPort(value: string): {host: string; port: number} {
 
 function usage(message: string, cause?: unknown): CliError {
 	return new CliError(message, {exitCode: EXIT_CODES.usage, ...(cause === undefined ? {} : {cause})});
+}
+
+/** Whether `path` (or what it links to, as socat's `link=`) is a pseudo-terminal, /dev/pts/N. */
+function isPseudoTerminal(path: string): boolean {
+	try {
+		return realpathSync(path).startsWith('/dev/pts/');
+	} catch {
+		return false;
+	}
 }

@@ -8,11 +8,20 @@ import {configIssueMessage} from './issue-wording.ts';
 
 /** A configuration with its secrets read (from env or files). Secrets live here only, never in logs. */
 export interface LoadedConfig {
+	/** The file read; empty for a configuration from environment variables (paths relative to the working directory). */
 	readonly file: string;
+	/** Where a configuration without a file came from: METER_* variables, or the embedded simulated meter. */
+	readonly source?: 'environment' | 'embedded';
 	readonly config: Config;
 	readonly secrets: {readonly token?: string; readonly password?: string};
 	/** The line of a YAML path (`['meters', 0, 'port']`) in the text, for problems found after validation. */
 	readonly locate?: (path: readonly (string | number)[]) => number | undefined;
+	/**
+	 * For a configuration that is not YAML text: how problems found after validation name their place
+	 * (`['meters', 0, 'port']` → `METER_PORT`), and how they name the configuration.
+	 */
+	readonly placeOf?: ConfigPlaceNamer;
+	readonly label?: string;
 }
 
 export interface ConfigSources {
@@ -65,15 +74,52 @@ export async function parseConfig(
 		);
 	}
 	const config = parsed.data;
-	const secrets = await readSecrets(config, file, sources, (path) => lineOf(document, lineCounter, path));
+	const secrets = await readSecrets(config, file, sources, (path) => {
+		const line = lineOf(document, lineCounter, path);
+		return {path: formatPath(path), ...(line === undefined ? {} : {line})};
+	});
 	return {file, config, secrets, locate: (path) => lineOf(document, lineCounter, path)};
+}
+
+/**
+ * Where a problem is, for configurations that are not YAML text (environment variables): the place a
+ * schema path is reported at, e.g. `['meters', 0, 'port']` → `METER_PORT`.
+ */
+export type ConfigPlaceNamer = (path: readonly PropertyKey[]) => string;
+
+/**
+ * Validates a configuration built as an object rather than read from YAML; problems are reported at
+ * the places `nameOf` gives. `file` anchors relative secret paths (empty: the working directory).
+ */
+export async function parseConfigObject(
+	raw: unknown,
+	label: string,
+	nameOf: ConfigPlaceNamer,
+	sources: ConfigSources & {readonly baseDirectory?: string} = {},
+): Promise<Omit<LoadedConfig, 'file'>> {
+	const parsed = configSchema.safeParse(raw, {error: configIssueMessage});
+	if (!parsed.success) {
+		throw new ConfigError(
+			label,
+			parsed.error.issues.map((issue) => ({
+				path: nameOf(issue.path),
+				// An unset variable is missing, whatever the schema says about a wrong value.
+				message: issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message,
+			})),
+		);
+	}
+	const config = parsed.data;
+	const anchor = resolve(sources.baseDirectory ?? '.', 'environment');
+	const secrets = await readSecrets(config, anchor, sources, (path) => ({path: nameOf(path)}), label);
+	return {config, secrets, placeOf: nameOf, label};
 }
 
 async function readSecrets(
 	config: Config,
 	file: string,
 	sources: ConfigSources,
-	lineAt: (path: readonly PropertyKey[]) => number | undefined,
+	placeOf: (path: readonly PropertyKey[]) => Pick<ConfigProblem, 'path' | 'line'>,
+	label = file,
 ): Promise<LoadedConfig['secrets']> {
 	const influx = config.influxdb;
 	if (influx === undefined) return {};
@@ -86,14 +132,13 @@ async function readSecrets(
 		const inline = fields[name];
 		const variable = fields[`${name}_env`];
 		const path = fields[`${name}_file`];
-		const line = (key: string) => lineAt(['influxdb', key]);
+		const place = (key: string) => placeOf(['influxdb', key]);
 		if (inline !== undefined) secrets[name] = inline;
 		if (variable !== undefined) {
 			const value = env[variable];
 			if (value === undefined || value === '') {
 				problems.push({
-					path: `influxdb.${name}_env`,
-					line: line(`${name}_env`),
+					...place(`${name}_env`),
 					message: `environment variable ${variable} is not set`,
 				});
 			} else {
@@ -107,14 +152,13 @@ async function readSecrets(
 				secrets[name] = (await readSecret(absolute)).replace(/\r?\n$/, '');
 			} catch (error) {
 				problems.push({
-					path: `influxdb.${name}_file`,
-					line: line(`${name}_file`),
+					...place(`${name}_file`),
 					message: `cannot read ${absolute}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
 				});
 			}
 		}
 	}
-	if (problems.length > 0) throw new ConfigError(file, problems);
+	if (problems.length > 0) throw new ConfigError(label, problems);
 	return secrets;
 }
 

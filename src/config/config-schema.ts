@@ -113,6 +113,17 @@ const meter = z
 				data_bits: z.literal([7, 8]).default(7),
 			})
 			.optional(),
+		/**
+		 * When the plan the meter announces (mode and rate) fails and a lower one works within the same
+		 * readout: keep the lower one only after `learn_after` such readouts in a row, and try the
+		 * announced one again every `retry_every` even then.
+		 */
+		fallback: z
+			.strictObject({
+				learn_after: z.number().int().min(1).default(3),
+				retry_every: duration().default(3_600_000),
+			})
+			.prefault({}),
 		/** The session's timeouts; defaults suit the standard. */
 		timeouts: z
 			.strictObject({
@@ -120,7 +131,12 @@ const meter = z
 				data: duration().optional(),
 				inter_character: duration().optional(),
 				total: duration().optional(),
-				/** Extra wait after the ACK left the host, before the rate switch (USB adapters that buffer). */
+				/**
+				 * Wait after the ACK's last stop bit before the rate switch. Default: one character at 300 Bd
+				 * (33 ms), at most half the meter's reaction time (10 ms for 20 ms meters).
+				 */
+				switch_guard: duration().optional(),
+				/** Extra wait on top of the guard before the rate switch (USB adapters that buffer more). */
 				settle: duration().optional(),
 			})
 			.optional(),

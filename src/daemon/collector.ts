@@ -4,14 +4,16 @@ import type {LoadedConfig} from '../config/config-loader.ts';
 import {CycleHealthPolicy} from '../observability/health-policy.ts';
 import {type HealthServer, startHealthServer} from '../observability/health-server.ts';
 import {SelfMetrics} from '../observability/self-metrics.ts';
+import {HistoryLedger} from '../output/history-ledger.ts';
+import {acknowledgingSender, HistoryOnceSink} from '../output/history-once-sink.ts';
 import {LineProtocolStreamSink} from '../output/line-protocol-stream-sink.ts';
 import {LineSpool} from '../output/line-spool.ts';
 import type {PointSink} from '../output/point-sink.ts';
-import {RawArchive} from '../output/raw-archive.ts';
+import {RawArchive, type SignOnPart} from '../output/raw-archive.ts';
 import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
-import type {ReadoutPlan} from '../transport/readout-session.ts';
+import {describePlan, type ReadoutPlan} from '../transport/readout-session.ts';
 import {influxTargetFromConfig} from './influx-target-from-config.ts';
 import {MeterJob, type MeterJobEvent} from './meter-job.ts';
 import {PortLock} from './port-lock.ts';
@@ -77,7 +79,6 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	const simulated: {close(): Promise<void>}[] = [];
 	const links = new Map<string, Link>();
 	const portLock = new PortLock();
-	const plans = new Map<string, ReadoutPlan>();
 	const hostZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 	const jobs: MeterJob[] = [];
 	try {
@@ -105,7 +106,6 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 					link,
 					portLock,
 					sink,
-					plans,
 					onEvent: (event) => {
 						logJobEvent(deps.log, event);
 						recordJobEvent(metrics, event);
@@ -114,8 +114,8 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 					...(archive === undefined
 						? {}
 						: {
-								onRaw: (meterId: string, readAt: Date, bytes: Buffer) =>
-									archive.append(meterId, readAt, bytes),
+								onRaw: (meterId: string, readAt: Date, bytes: Buffer, signOn: SignOnPart) =>
+									archive.append(meterId, readAt, bytes, signOn),
 							}),
 				}),
 			);
@@ -197,9 +197,11 @@ async function openSink(
 	const writer = new InfluxLineWriter(influxTargetFromConfig(config.influxdb, loaded.secrets), {
 		timeoutMs: config.influxdb.timeout,
 	});
-	const sink = new SpooledSink({
+	// Billing history goes out once, and again only when it changes (the ledger lives beside the spool).
+	const ledger = await HistoryLedger.open({directory, onWarning: (message) => deps.log.warn(message)});
+	const spooled = new SpooledSink({
 		spool,
-		sender: writer,
+		sender: acknowledgingSender(writer, ledger),
 		batchLines: config.influxdb.batch_lines,
 		onEvent: (event) => {
 			logSpoolEvent(deps.log, event, writer.description);
@@ -208,13 +210,14 @@ async function openSink(
 		},
 	});
 	// Replay what the previous run left before new points arrive.
-	sink.start();
-	return {sink, spool};
+	spooled.start();
+	return {sink: new HistoryOnceSink({sink: spooled, ledger}), spool};
 }
 
 function recordJobEvent(metrics: SelfMetrics, event: MeterJobEvent): void {
 	if (event.kind === 'read') {
 		metrics.recordReadout(event.meter, event.result);
+		metrics.recordPlan(event.meter, {mode: event.result.mode, baudRate: event.result.baudRate});
 		metrics.recordPointsWritten(event.meter, event.points);
 	} else if (event.kind === 'failed') {
 		metrics.recordFailure(event.meter, event.error);
@@ -257,14 +260,25 @@ function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 				},
 			);
 			return;
-		case 'learned':
+		case 'fell-back':
 			log.info(
-				`${event.meter}: the meter works in mode ${event.plan.mode} at ${event.plan.baudRate} Bd; using that from now on`,
-				{
-					meter: event.meter,
-				},
+				`${event.meter}: ${describePlan(event.failed)} failed (${event.reason}); read with ${describePlan(event.plan)} this time` +
+					(event.failuresInRow > 0
+						? ` (${event.failuresInRow} of ${event.learnAfter} in a row before it is kept)`
+						: ''),
+				{meter: event.meter, mode: event.plan.mode, baudRate: event.plan.baudRate},
 			);
 			return;
+		case 'plan-changed': {
+			const {from, to, reason} = event.change;
+			const name = (plan: ReadoutPlan | undefined) =>
+				plan === undefined ? 'the announced plan' : describePlan(plan);
+			log.warn(`${event.meter}: reading with ${name(to)} instead of ${name(from)} from now on: ${reason}`, {
+				meter: event.meter,
+				...(to === undefined ? {} : {mode: to.mode, baudRate: to.baudRate}),
+			});
+			return;
+		}
 		case 'write-failed':
 			log.error(`${event.meter}: points could not be stored: ${event.error.message}`, {meter: event.meter});
 	}

@@ -1,8 +1,10 @@
 import {Cron} from 'croner';
 import type {MeterConfig} from '../config/config-schema.ts';
 import type {PointSink} from '../output/point-sink.ts';
+import type {SignOnPart} from '../output/raw-archive.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
+import {type PlanChange, PlanLearner} from '../readout/plan-learner.ts';
 import type {Link} from '../transport/link.ts';
 import {ReadoutError, type ReadoutFailure} from '../transport/readout-errors.ts';
 import {
@@ -25,7 +27,19 @@ export type MeterJobEvent =
 	| {readonly kind: 'failed'; readonly meter: string; readonly error: ReadoutError; readonly repeated: number}
 	| {readonly kind: 'recovered'; readonly meter: string; readonly afterFailures: number}
 	| {readonly kind: 'overlap'; readonly meter: string; readonly skippedTicks: number}
-	| {readonly kind: 'learned'; readonly meter: string; readonly plan: ReadoutPlan}
+	/** The announced plan failed in this readout and another one worked; nothing is learned from it alone. */
+	| {
+			readonly kind: 'fell-back';
+			readonly meter: string;
+			readonly failed: ReadoutPlan;
+			readonly plan: ReadoutPlan;
+			readonly reason: string;
+			/** Readouts in a row in which the announced plan failed, and how many it takes to keep the lower plan. */
+			readonly failuresInRow: number;
+			readonly learnAfter: number;
+	  }
+	/** The plan the meter is read with first changed (`undefined`: the one it announces). */
+	| {readonly kind: 'plan-changed'; readonly meter: string; readonly change: PlanChange}
 	| {readonly kind: 'write-failed'; readonly meter: string; readonly error: Error};
 
 export interface MeterJobOptions {
@@ -36,11 +50,9 @@ export interface MeterJobOptions {
 	readonly link: Link;
 	readonly portLock: PortLock;
 	readonly sink: PointSink;
-	/** What worked per port (mode, rate), shared by the jobs so a learned fallback is used next time. */
-	readonly plans: Map<string, ReadoutPlan>;
 	readonly onEvent: (event: MeterJobEvent) => void;
-	/** Called with each raw telegram (the raw archive). */
-	readonly onRaw?: (meter: string, readAt: Date, bytes: Buffer) => Promise<void>;
+	/** Called with each raw telegram (the raw archive), with its place among the readout's sign-ons. */
+	readonly onRaw?: (meter: string, readAt: Date, bytes: Buffer, signOn: SignOnPart) => Promise<void>;
 	/** Longest wait between attempts while the port is gone (reader unplugged), ms. Default 300 000. */
 	readonly maxLinkBackoffMs?: number;
 }
@@ -59,6 +71,8 @@ export class MeterJob {
 	readonly #options: MeterJobOptions;
 	readonly #selection: ObisSelection | undefined;
 	readonly #cycleMs: number;
+	/** What this meter's readouts taught about its plan (kept per meter: two meters on one bus may differ). */
+	readonly #plans: PlanLearner;
 	#cron: Cron | undefined;
 	#controller = new AbortController();
 	#running: Promise<void> | undefined;
@@ -75,6 +89,10 @@ export class MeterJob {
 		this.#cycleMs =
 			options.meter.every ??
 			(options.meter.schedule === undefined ? DEFAULT_CYCLE_MS : cronCycleMs(options.meter.schedule));
+		this.#plans = new PlanLearner({
+			learnAfter: options.meter.fallback.learn_after,
+			retryEveryMs: options.meter.fallback.retry_every,
+		});
 	}
 
 	get id(): string {
@@ -132,17 +150,19 @@ export class MeterJob {
 	}
 
 	async #readOnce(): Promise<void> {
-		const {meter, link, portLock, plans, onEvent} = this.#options;
+		const {meter, link, portLock, onEvent} = this.#options;
+		const plans = this.#plans;
 		const port = meter.port;
 		// One readout may take several sign-ons (`?` then `#`); each is its own conversation, with the
 		// meter's quiet gap between them, all under the port lock so no other meter interleaves.
 		const results: ReadoutResult[] = [];
 		let failure: ReadoutError | undefined;
+		const tried = plans.next();
 		await portLock.run(port, async () => {
 			for (const [index, queryChar] of meter.sign_on.entries()) {
 				if (index > 0) await new Promise((resolve) => setTimeout(resolve, portLock.quietGapMs));
 				try {
-					results.push(await readMeter(link, {...this.#readoutOptions(plans.get(port)), queryChar}));
+					results.push(await readMeter(link, {...this.#readoutOptions(tried), queryChar}));
 				} catch (error) {
 					if (!(error instanceof ReadoutError)) throw error;
 					failure = error;
@@ -151,6 +171,26 @@ export class MeterJob {
 			}
 		});
 		const error = failure as ReadoutError | undefined;
+		// The first sign-on of a readout is the one the plan is about (a further `#` follows what it found).
+		const first = results[0];
+		if (first !== undefined) {
+			if (first.fallback !== undefined) {
+				onEvent({
+					kind: 'fell-back',
+					meter: meter.id,
+					failed: first.fallback.failed,
+					plan: first.plan,
+					reason: first.fallback.reason,
+					failuresInRow: tried === undefined ? plans.failuresInRow + 1 : 0,
+					learnAfter: meter.fallback.learn_after,
+				});
+			}
+			const change = plans.recordResult(tried, first);
+			if (change) onEvent({kind: 'plan-changed', meter: meter.id, change});
+		} else if (error !== undefined) {
+			const change = plans.recordFailure(tried, error);
+			if (change) onEvent({kind: 'plan-changed', meter: meter.id, change});
+		}
 		if (error !== undefined) {
 			if (error.failure === 'aborted') return;
 			this.#failures++;
@@ -180,13 +220,8 @@ export class MeterJob {
 
 	/** Maps the telegrams of one readout to points (combined: a code sent twice is written once) and stores them. */
 	async #store(results: readonly ReadoutResult[]): Promise<void> {
-		const {meter, plans, onEvent} = this.#options;
+		const {meter, onEvent} = this.#options;
 		const last = results.at(-1) as ReadoutResult;
-		for (const result of results) {
-			if (!result.fellBack) continue;
-			plans.set(meter.port, result.plan);
-			onEvent({kind: 'learned', meter: meter.id, plan: result.plan});
-		}
 		const mapped = mapReading(
 			{
 				readAt: last.readAt,
@@ -201,7 +236,12 @@ export class MeterJob {
 			},
 		);
 		try {
-			for (const result of results) await this.#options.onRaw?.(meter.id, result.readAt, result.raw);
+			for (const [index, result] of results.entries()) {
+				await this.#options.onRaw?.(meter.id, result.readAt, result.raw, {
+					part: index + 1,
+					parts: meter.sign_on.length,
+				});
+			}
 			await this.#options.sink.write(mapped.points);
 		} catch (error) {
 			onEvent({kind: 'write-failed', meter: meter.id, error: error as Error});
@@ -241,6 +281,7 @@ export class MeterJob {
 			...(timeouts.data === undefined ? {} : {dataTimeoutMs: timeouts.data}),
 			...(timeouts.inter_character === undefined ? {} : {interCharacterTimeoutMs: timeouts.inter_character}),
 			...(timeouts.total === undefined ? {} : {totalTimeoutMs: timeouts.total}),
+			...(timeouts.switch_guard === undefined ? {} : {switchGuardMs: timeouts.switch_guard}),
 			...(timeouts.settle === undefined ? {} : {settleMs: timeouts.settle}),
 		};
 	}

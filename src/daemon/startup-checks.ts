@@ -24,7 +24,11 @@ export async function startupProblems(loaded: LoadedConfig, base: string): Promi
 	const problems: ConfigProblem[] = [];
 	const problem = (path: (string | number)[], message: string) => {
 		const line = loaded.locate?.(path);
-		problems.push({path: formatPath(path), ...(line === undefined ? {} : {line}), message});
+		problems.push({
+			path: loaded.placeOf?.(path) ?? formatPath(path),
+			...(line === undefined ? {} : {line}),
+			message,
+		});
 	};
 	for (const [index, meter] of config.meters.entries()) {
 		try {
@@ -66,7 +70,10 @@ export async function startupProblems(loaded: LoadedConfig, base: string): Promi
 export async function assertStartable(loaded: LoadedConfig, base: string): Promise<void> {
 	const problems = await startupProblems(loaded, base);
 	if (problems.length > 0)
-		throw new ConfigError(loaded.file === '' ? EMBEDDED_CONFIG_NAME : loaded.file, problems);
+		throw new ConfigError(
+			loaded.label ?? (loaded.file === '' ? EMBEDDED_CONFIG_NAME : loaded.file),
+			problems,
+		);
 }
 
 /** Where relative paths of a configuration start: its file's directory; for the embedded default, the working directory. */

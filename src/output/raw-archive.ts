@@ -21,6 +21,19 @@ export interface RawTelegram {
 	readonly meterId: string;
 	readonly readAt: Date;
 	readonly bytes: Buffer;
+	/**
+	 * Which sign-on of its readout this telegram answered (1-based) and how many the readout had (a
+	 * meter read with `?` then `#`: parts 1 and 2 of 2). Records written before this was kept have none.
+	 */
+	readonly signOn?: SignOnPart;
+}
+
+/** A telegram's place among the sign-ons of one readout. */
+export interface SignOnPart {
+	/** 1-based. */
+	readonly part: number;
+	/** Sign-ons the readout had, at least `part`. */
+	readonly parts: number;
 }
 
 /** Appending to the archive failed (disk full, permissions); the telegram is not archived. */
@@ -49,7 +62,7 @@ const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
  *
  * Format of `raw-YYYY-MM-DD.jsonl.gz`: a sequence of gzip members, one per telegram, each a complete
  * gzip stream (RFC 1952) of one JSON line `{"meter":"house","readAt":"2024-05-04T13:45:00.123Z",
- * "latin1":"/LGZ5…"}\n`, the bytes as a latin1 string (byte-exact, and readable in `zcat`, unlike
+ * "latin1":"/LGZ5…"}\n` (a readout of several sign-ons adds `"part":1,"parts":2` before `latin1`), the bytes as a latin1 string (byte-exact, and readable in `zcat`, unlike
  * base64). Each member's header carries an extra field (FEXTRA, subfield `DL`, 4 bytes) with the
  * member's size, as BGZF does; gzip tools ignore it, so `zcat file | jq` reads the file as it is.
  *
@@ -88,8 +101,11 @@ export class RawArchive {
 		return join(this.#directory, `raw-${readAt.toISOString().slice(0, 10)}.jsonl.gz`);
 	}
 
-	/** Appends one telegram; resolves when it is written (and fsync'd, by default). */
-	append(meterId: string, readAt: Date, bytes: Buffer): Promise<void> {
+	/**
+	 * Appends one telegram; resolves when it is written (and fsync'd, by default). `signOn` places it
+	 * among the sign-ons of one readout, so a replay combines them as the collector did.
+	 */
+	append(meterId: string, readAt: Date, bytes: Buffer, signOn?: SignOnPart): Promise<void> {
 		if (typeof meterId !== 'string' || meterId === '') {
 			return Promise.reject(
 				new TypeError(`meterId must be a non-empty string, received ${JSON.stringify(meterId)}`),
@@ -99,7 +115,14 @@ export class RawArchive {
 			return Promise.reject(new TypeError(`readAt must be a valid Date, received ${String(readAt)}`));
 		}
 		if (!Buffer.isBuffer(bytes)) return Promise.reject(new TypeError('bytes must be a Buffer'));
-		const member = encodeMember(meterId, readAt, bytes);
+		if (signOn !== undefined && !isSignOnPart(signOn)) {
+			return Promise.reject(
+				new TypeError(
+					`signOn must be {part, parts} with 1 <= part <= parts, received ${JSON.stringify(signOn)}`,
+				),
+			);
+		}
+		const member = encodeMember(meterId, readAt, bytes, signOn);
 		const file = this.fileFor(readAt);
 		const done = this.#queue.then(() => this.#write(file, member));
 		// The queue goes on after a failed append; the caller sees the failure through `done`.
@@ -124,9 +147,10 @@ export class RawArchive {
 
 	/**
 	 * The telegrams of one file (a path, or a name inside the directory), in the order appended.
-	 * Damaged members (a torn tail after a crash) are skipped with a warning.
+	 * Damaged members (a torn tail after a crash) are skipped with a warning. `onOffset` is told the
+	 * file offset reached after each record (progress of a long replay).
 	 */
-	async *read(file: string): AsyncGenerator<RawTelegram> {
+	async *read(file: string, onOffset?: (offset: number) => void): AsyncGenerator<RawTelegram> {
 		const path = isAbsolute(file) || file.includes('/') ? file : join(this.#directory, file);
 		const handle = await open(path, 'r');
 		try {
@@ -161,6 +185,7 @@ export class RawArchive {
 				const telegram = complete ? decodeMember(buffer.subarray(0, size)) : undefined;
 				if (telegram !== undefined) {
 					skip(size);
+					onOffset?.(position);
 					yield telegram;
 					continue;
 				}
@@ -205,8 +230,56 @@ export class RawArchive {
 	}
 }
 
-function encodeMember(meterId: string, readAt: Date, bytes: Buffer): Buffer {
-	const line = `${JSON.stringify({meter: meterId, readAt: readAt.toISOString(), latin1: bytes.toString('latin1')})}\n`;
+/**
+ * The telegrams of an archive file already in memory (stdin given to `parse`), in order; damaged
+ * members are skipped, each reported through `onWarning` with its offset.
+ */
+export function* rawTelegramsOf(
+	file: Buffer,
+	onWarning: (message: string) => void = () => undefined,
+): Generator<RawTelegram> {
+	let at = 0;
+	while (at < file.length) {
+		const size = file.length - at >= MIN_MEMBER_BYTES ? file.readUInt32LE(at + SIZE_OFFSET) : 0;
+		const telegram =
+			isMemberHeader(file, at) && size >= MIN_MEMBER_BYTES && at + size <= file.length
+				? decodeMember(file.subarray(at, at + size))
+				: undefined;
+		if (telegram !== undefined) {
+			at += size;
+			yield telegram;
+			continue;
+		}
+		const next = findMemberHeader(file, at + 1);
+		const end = next < 0 ? file.length : next;
+		onWarning(`${next < 0 ? 'torn last' : 'damaged'} record (${end - at} bytes at offset ${at}) skipped`);
+		at = end;
+	}
+}
+
+/** True when the bytes start like a raw archive file (a gzip member carrying our size field). */
+export function isRawArchive(bytes: Buffer): boolean {
+	return bytes.length >= MIN_MEMBER_BYTES && isMemberHeader(bytes, 0);
+}
+
+function isSignOnPart(signOn: SignOnPart): boolean {
+	return (
+		Number.isInteger(signOn.part) &&
+		Number.isInteger(signOn.parts) &&
+		signOn.part >= 1 &&
+		signOn.part <= signOn.parts
+	);
+}
+
+function encodeMember(meterId: string, readAt: Date, bytes: Buffer, signOn: SignOnPart | undefined): Buffer {
+	const record = {
+		meter: meterId,
+		readAt: readAt.toISOString(),
+		// Only readouts of several sign-ons say so: the archive of a one-sign-on meter stays as it was.
+		...(signOn === undefined || signOn.parts === 1 ? {} : {part: signOn.part, parts: signOn.parts}),
+		latin1: bytes.toString('latin1'),
+	};
+	const line = `${JSON.stringify(record)}\n`;
 	const gzip = gzipSync(line);
 	const extra = Buffer.alloc(EXTRA_BYTES);
 	extra.writeUInt16LE(EXTRA_BYTES - 2, 0);
@@ -225,6 +298,8 @@ function decodeMember(member: Buffer): RawTelegram | undefined {
 			meter?: unknown;
 			readAt?: unknown;
 			latin1?: unknown;
+			part?: unknown;
+			parts?: unknown;
 		};
 		const readAt = new Date(String(record.readAt));
 		if (
@@ -234,7 +309,11 @@ function decodeMember(member: Buffer): RawTelegram | undefined {
 		) {
 			return undefined;
 		}
-		return {meterId: record.meter, readAt, bytes: Buffer.from(record.latin1, 'latin1')};
+		const bytes = Buffer.from(record.latin1, 'latin1');
+		const signOn = {part: record.part, parts: record.parts} as SignOnPart;
+		return isSignOnPart(signOn)
+			? {meterId: record.meter, readAt, bytes, signOn}
+			: {meterId: record.meter, readAt, bytes};
 	} catch {
 		return undefined;
 	}

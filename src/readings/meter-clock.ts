@@ -20,6 +20,25 @@ export function assertTimeZone(zone: string): void {
  */
 export function meterTimeToInstant(time: MeterTime, zone: string): Date | undefined {
 	if (time.year === undefined || time.month === undefined || time.day === undefined) return undefined;
+	// Every readout repeats the same stamps (peak dates, billing resets): remember recent conversions,
+	// which cost tens of microseconds each in luxon (Intl offsets), a replay of a year of archive millions.
+	const key = `${zone}|${time.year}|${time.month}|${time.day}|${time.hour}|${time.minute}|${time.second}|${time.season}`;
+	const known = recentInstants.get(key);
+	if (known !== undefined) return known === null ? undefined : new Date(known);
+	const instant = convert({...time, year: time.year, month: time.month, day: time.day}, zone);
+	if (recentInstants.size >= RECENT_INSTANTS) recentInstants.clear();
+	recentInstants.set(key, instant === undefined ? null : instant.getTime());
+	return instant;
+}
+
+/** Conversions remembered (a few readouts' worth of distinct stamps); the memo is cleared when full. */
+const RECENT_INSTANTS = 4096;
+const recentInstants = new Map<string, number | null>();
+
+function convert(
+	time: MeterTime & {year: number; month: number; day: number},
+	zone: string,
+): Date | undefined {
 	const fields = {
 		year: time.year,
 		month: time.month,

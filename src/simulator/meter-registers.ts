@@ -1,6 +1,14 @@
 import {DateTime} from 'luxon';
 import {deterministicNoise} from './deterministic-noise.ts';
-import {hourDemand, hourFlows, hourIndex, hourStartMs, type LoadModel} from './load-curve.ts';
+import {
+	type HourDemand,
+	type HourFlows,
+	hourDemand,
+	hourFlows,
+	hourIndex,
+	hourStartMs,
+	type LoadModel,
+} from './load-curve.ts';
 
 /** A simulated meter: its site's load, when it was installed, and how its billing works. */
 export interface MeterModel extends LoadModel {
@@ -69,37 +77,37 @@ export function meterRegisters(model: MeterModel, atMs: number): MeterRegisters 
 	const resets = billingResets(installedMs, atMs, model.timeZone);
 	const boundaries = [installedMs, ...resets, Math.max(installedMs, atMs)];
 
+	const cache = hourCache(model, offsetMs);
 	const closed: BillingPeriod[] = [];
-	const counters = {i1: 0, i2: 0, e1: 0, e2: 0};
+	// Index 0 is tariff 1, index 1 tariff 2.
+	const importKwh = [0, 0];
+	const exportKwh = [0, 0];
 	let current: PeriodRegisters | undefined;
 	for (let index = 0; index + 1 < boundaries.length; index++) {
 		const start = boundaries[index] as number;
 		const end = boundaries[index + 1] as number;
-		const demand = {i1: undefined, i2: undefined, e1: undefined, e2: undefined} as Record<
-			'i1' | 'i2' | 'e1' | 'e2',
-			DemandPeak | undefined
-		>;
+		const importPeak: (DemandPeak | undefined)[] = [undefined, undefined];
+		const exportPeak: (DemandPeak | undefined)[] = [undefined, undefined];
 		for (let hour = hourIndex(start, offsetMs); hourStartMs(hour, offsetMs) < end; hour++) {
 			const hourStart = hourStartMs(hour, offsetMs);
 			const overlap = Math.min(end, hourStart + HOUR_MS) - Math.max(start, hourStart);
 			if (overlap <= 0) continue;
-			const flows = hourFlows(model, hour);
+			const {flows, demand: peak} = hourOf(cache, model, hour);
 			const fraction = overlap / HOUR_MS;
-			const tariff = flows.tariff === 1 ? '1' : '2';
-			counters[`i${tariff}`] += flows.importKw * fraction;
-			counters[`e${tariff}`] += flows.exportKw * fraction;
+			const tariff = flows.tariff - 1;
+			importKwh[tariff] = (importKwh[tariff] as number) + flows.importKw * fraction;
+			exportKwh[tariff] = (exportKwh[tariff] as number) + flows.exportKw * fraction;
 			// A demand period counts once it has ended inside this billing period.
 			if (overlap < HOUR_MS) continue;
-			const peak = hourDemand(model, hour, flows);
 			const stampMs = hourStart + peak.endMinute * MINUTE_MS;
-			demand[`i${tariff}`] = higher(demand[`i${tariff}`], peak.importKw, stampMs);
-			demand[`e${tariff}`] = higher(demand[`e${tariff}`], peak.exportKw, stampMs);
+			importPeak[tariff] = higher(importPeak[tariff], peak.importKw, stampMs);
+			exportPeak[tariff] = higher(exportPeak[tariff], peak.exportKw, stampMs);
 		}
 		const registers: PeriodRegisters = {
-			importKwh: {t1: counters.i1, t2: counters.i2},
-			exportKwh: {t1: counters.e1, t2: counters.e2},
-			importDemand: withPeaks(demand.i1, demand.i2),
-			exportDemand: withPeaks(demand.e1, demand.e2),
+			importKwh: {t1: importKwh[0] as number, t2: importKwh[1] as number},
+			exportKwh: {t1: exportKwh[0] as number, t2: exportKwh[1] as number},
+			importDemand: withPeaks(importPeak[0], importPeak[1]),
+			exportDemand: withPeaks(exportPeak[0], exportPeak[1]),
 		};
 		if (index < resets.length) {
 			closed.push({...registers, resetNumber: model.initialResetCount + index + 1, endedAtMs: end});
@@ -130,24 +138,79 @@ export function meterRegisters(model: MeterModel, atMs: number): MeterRegisters 
 	};
 }
 
+interface HourCache {
+	readonly firstHour: number;
+	readonly offsetMs: number;
+	readonly hours: {readonly flows: HourFlows; readonly demand: HourDemand}[];
+}
+
+/**
+ * Flows and demand of every hour since installation, per model object: meterRegisters sums them all
+ * for each readout, so a run of readouts would otherwise recompute the same hours again and again
+ * (quadratic in the meter's age). Keyed weakly, so a model that is dropped takes its hours with it.
+ */
+const hourCaches = new WeakMap<MeterModel, HourCache>();
+
+function hourCache(model: MeterModel, offsetMs: number): HourCache {
+	let cache = hourCaches.get(model);
+	if (cache === undefined || cache.offsetMs !== offsetMs) {
+		cache = {firstHour: hourIndex(model.installedAt.getTime(), offsetMs), offsetMs, hours: []};
+		hourCaches.set(model, cache);
+	}
+	return cache;
+}
+
+function hourOf(cache: HourCache, model: MeterModel, hour: number) {
+	const index = hour - cache.firstHour;
+	if (index < 0) {
+		const flows = hourFlows(model, hour);
+		return {flows, demand: hourDemand(model, hour, flows)};
+	}
+	for (let next = cache.hours.length; next <= index; next++) {
+		const flows = hourFlows(model, cache.firstHour + next);
+		cache.hours.push({flows, demand: hourDemand(model, cache.firstHour + next, flows)});
+	}
+	return cache.hours[index] as HourCache['hours'][number];
+}
+
 /** Billing resets (local midnight on the 1st of each month) after installation, up to and including `atMs`. */
 export function billingResets(installedMs: number, atMs: number, timeZone: string): number[] {
+	const key = `${installedMs} ${timeZone}`;
+	let known = resetCaches.get(key);
+	if (known === undefined) {
+		known = [DateTime.fromMillis(installedMs, {zone: timeZone}).startOf('month').plus({months: 1})];
+		resetCaches.set(key, known);
+	}
+	// Zone arithmetic is the costly part (Intl per step): every reset is worked out once per meter.
+	while ((known[known.length - 1] as DateTime).toMillis() <= atMs) {
+		known.push((known[known.length - 1] as DateTime).plus({months: 1}));
+	}
 	const resets: number[] = [];
-	let reset = DateTime.fromMillis(installedMs, {zone: timeZone}).startOf('month').plus({months: 1});
-	while (reset.toMillis() <= atMs) {
-		resets.push(reset.toMillis());
-		reset = reset.plus({months: 1});
+	for (const reset of known) {
+		const ms = reset.toMillis();
+		if (ms > atMs) break;
+		resets.push(ms);
 	}
 	return resets;
 }
 
+/** The billing resets worked out so far, per installation instant and zone, in order; the last one lies ahead. */
+const resetCaches = new Map<string, DateTime[]>();
+
+/** The zone's standard offsets, by zone. */
+const standardOffsets = new Map<string, number>();
+
 /** The zone's winter (standard) offset, ms; see hourIndex for why the grid ignores DST. */
 export function standardOffsetMs(timeZone: string): number {
+	const known = standardOffsets.get(timeZone);
+	if (known !== undefined) return known;
 	// Fixed per zone (taken from one reference year) rather than per year, so that a zone that changed
 	// its offset cannot make a counter move back when the year turns.
 	const january = DateTime.fromObject({year: 2000, month: 1, day: 1}, {zone: timeZone}).offset;
 	const july = DateTime.fromObject({year: 2000, month: 7, day: 1}, {zone: timeZone}).offset;
-	return Math.min(january, july) * MINUTE_MS;
+	const offsetMs = Math.min(january, july) * MINUTE_MS;
+	standardOffsets.set(timeZone, offsetMs);
+	return offsetMs;
 }
 
 function powerAt(model: MeterModel, atMs: number, offsetMs: number, installedMs: number) {

@@ -45,6 +45,13 @@ export interface MeterSimulatorOptions {
 	 * its last character would have arrived at that rate. Default false (the in-memory pair paces itself).
 	 */
 	readonly paced?: boolean;
+	/**
+	 * With `paced`: the rate the host's end of the line is at right now, Bd (over a pty, read from its
+	 * termios). A character heard or sent while the two ends disagree is garbled, as a UART would make of
+	 * it, so a pty pair loses an ACK cut by an early switch as a real line does. Default none (the link
+	 * itself models rates, as the in-memory pair does; a pty then passes everything).
+	 */
+	readonly hostLineRate?: () => number | undefined;
 }
 
 export const DEFAULT_METER_SIMULATOR_OPTIONS = {
@@ -68,6 +75,7 @@ export interface ResolvedMeterSimulatorOptions {
 	readonly repeatWindowMs: number;
 	readonly reopen: boolean;
 	readonly paced: boolean;
+	readonly hostLineRate: (() => number | undefined) | undefined;
 	readonly hangUp: (() => void | Promise<void>) | undefined;
 	readonly onLog: ((entry: SimulatorLogEntry) => void) | undefined;
 }
@@ -91,6 +99,7 @@ export function resolveMeterSimulatorOptions(
 		repeatWindowMs: merged.repeatWindowMs,
 		reopen: merged.reopen,
 		paced: merged.paced,
+		hostLineRate: merged.hostLineRate,
 		hangUp: merged.hangUp,
 		onLog: merged.onLog,
 	};
@@ -107,6 +116,9 @@ export function resolveMeterSimulatorOptions(
 	}
 	if (typeof resolved.paced !== 'boolean') {
 		throw new TypeError(`paced must be true or false, received ${String(options.paced)}`);
+	}
+	if (resolved.hostLineRate !== undefined && typeof resolved.hostLineRate !== 'function') {
+		throw new TypeError(`hostLineRate must be a function, received ${String(options.hostLineRate)}`);
 	}
 	if (typeof resolved.address !== 'string') {
 		throw new TypeError(`address must be a string, received ${String(options.address)}`);

@@ -47,6 +47,7 @@ export class MeterSimulator {
 	readonly #repeatWindowMs: number;
 	readonly #reopen: boolean;
 	readonly #paced: boolean;
+	readonly #hostLineRate: (() => number | undefined) | undefined;
 	readonly #hangUp: () => void | Promise<void>;
 	readonly #onLog: ((entry: SimulatorLogEntry) => void) | undefined;
 	#resolveStopped: (reason: SimulatorStopReason) => void = () => undefined;
@@ -97,6 +98,7 @@ export class MeterSimulator {
 		this.#repeatWindowMs = resolved.repeatWindowMs;
 		this.#reopen = resolved.reopen;
 		this.#paced = resolved.paced;
+		this.#hostLineRate = resolved.hostLineRate;
 		this.#hangUp = resolved.hangUp ?? (() => this.link.close());
 		this.#onLog = resolved.onLog;
 		this.stopped = new Promise((resolve) => {
@@ -232,7 +234,7 @@ export class MeterSimulator {
 				this.#inboundTimer = undefined;
 				const now = Date.now();
 				while (this.#inbound[0] !== undefined && this.#inbound[0].dueAt <= now + 1) {
-					this.#onData((this.#inbound.shift() as {chunk: Buffer}).chunk);
+					this.#onData(this.#asHeard((this.#inbound.shift() as {chunk: Buffer}).chunk));
 				}
 				this.#deliverInbound();
 			},
@@ -413,6 +415,11 @@ export class MeterSimulator {
 			this.#faultNote('wrong-rate', `asked for ${requested.baudRate} Bd, answering at ${announced} Bd`);
 			rate = announced;
 		}
+		if (rate > INITIAL_BAUD_RATE && this.#fault('wrong-rate')?.answer === 'other-rate') {
+			const other = rate > INITIAL_BAUD_RATE ? rate / 2 : rate * 2;
+			this.#faultNote('wrong-rate', `agreed on ${rate} Bd, sending the data at ${other} Bd`);
+			rate = other;
+		}
 		this.#state = 'answering';
 		// The meter switches as soon as the ACK is in; the host must be at the new rate within tr.
 		await this.#setBaudRate(rate);
@@ -490,6 +497,8 @@ export class MeterSimulator {
 			await this.#stop('hang-up');
 			return;
 		}
+		// The repeat window starts when the last byte left the line, not when it was handed to the link.
+		await this.link.drain();
 		this.#afterData(session, data);
 	}
 
@@ -584,9 +593,19 @@ export class MeterSimulator {
 			const end = Math.min(bytes.length, offset + perSlice);
 			const wait = startAt + end * characterMs - Date.now();
 			if (wait > 0 && !(await this.#sleep(session, wait))) return false;
-			await this.link.write(bytes.subarray(offset, end));
+			await this.link.write(this.#asHeard(bytes.subarray(offset, end)));
 		}
 		return this.#isCurrent(session);
+	}
+
+	/**
+	 * With `hostLineRate`: characters that crossed the line while the host's end was at another rate
+	 * than ours come out garbled (bit 7 set), as a UART reads them; otherwise unchanged.
+	 */
+	#asHeard(bytes: Buffer): Buffer {
+		const hostRate = this.#hostLineRate?.();
+		if (hostRate === undefined || hostRate === this.#baudRate) return bytes;
+		return Buffer.from(bytes.map((byte, index) => ((byte * 31 + index * 17) & 0x7f) | 0x80));
 	}
 
 	/** Line time of one character at the current rate, ms (10 bits for 7E1). */

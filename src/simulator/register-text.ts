@@ -47,8 +47,14 @@ export interface LocalClock {
 }
 
 export function localClock(atMs: number, timeZone: string): LocalClock {
+	// A telegram prints the same instants several times (a stamp's date and its time; peaks and resets
+	// in every readout of a period), and each conversion is an Intl call: remember the recent ones.
+	const key = `${atMs} ${timeZone}`;
+	const known = recentClocks.get(key);
+	if (known !== undefined) return known;
+	if (recentClocks.size >= RECENT_CLOCKS) recentClocks.clear();
 	const local = DateTime.fromMillis(atMs, {zone: timeZone});
-	return {
+	const clock: LocalClock = {
 		year: local.year,
 		month: local.month,
 		day: local.day,
@@ -57,7 +63,13 @@ export function localClock(atMs: number, timeZone: string): LocalClock {
 		second: local.second,
 		summer: local.isInDST,
 	};
+	recentClocks.set(key, clock);
+	return clock;
 }
+
+/** How many converted instants localClock keeps; a readout uses a few dozen. */
+const RECENT_CLOCKS = 4096;
+const recentClocks = new Map<string, LocalClock>();
 
 /** `YYMMDDhhmm` (ZST10), the stamp of maximum demand and billing resets. */
 export function stampText(atMs: number, timeZone: string): string {

@@ -17,9 +17,15 @@ export type SimulatorFault =
 	/**
 	 * The meter answers at another rate than the host asked for: `initial-rate` sends the data at
 	 * 300 Bd right after the identification without waiting for the ACK (Itron EM214);
-	 * `announced-rate` ignores a lower rate in the option select and answers at the announced one (AUX SX330).
+	 * `announced-rate` ignores a lower rate in the option select and answers at the announced one (AUX SX330);
+	 * `other-rate` sends the data message at half the agreed rate when that is above 300 Bd (a glitch;
+	 * with `times: 1`, once).
 	 */
-	| {readonly kind: 'wrong-rate'; readonly answer: 'initial-rate' | 'announced-rate'; readonly times?: number}
+	| {
+			readonly kind: 'wrong-rate';
+			readonly answer: 'initial-rate' | 'announced-rate' | 'other-rate';
+			readonly times?: number;
+	  }
 	/** NUL and DEL bytes before the identification (Itron ACE3000), `bytes` of them (default 6). */
 	| {readonly kind: 'noise-prefix'; readonly bytes?: number; readonly times?: number}
 	/** The meter closes the link after `afterBytes` bytes of the data message (default: half of it). */
@@ -48,8 +54,9 @@ export const SIMULATOR_FAULTS: readonly {
 	{kind: 'echo', syntax: 'echo', description: 'echo every byte the host writes (half-duplex IR head)'},
 	{
 		kind: 'wrong-rate',
-		syntax: 'wrong-rate[=initial-rate|announced-rate]',
-		description: 'data at 300 Bd at once (Itron EM214, default) or ignore a lower requested rate (AUX SX330)',
+		syntax: 'wrong-rate[=initial-rate|announced-rate|other-rate]',
+		description:
+			'data at 300 Bd at once (Itron EM214, default), ignore a lower requested rate (AUX SX330), or data at half the agreed rate',
 	},
 	{kind: 'noise-prefix', syntax: 'noise-prefix[=COUNT]', description: 'NUL/DEL bytes before "/" (default 6)'},
 	{
@@ -88,11 +95,16 @@ export function parseFault(text: string): SimulatorFault {
 		case 'noise-prefix':
 			return value === undefined ? {kind: name} : {kind: name, bytes: count(name, value, 1)};
 		case 'wrong-rate':
-			if (value === undefined || value === 'initial-rate' || value === 'announced-rate') {
+			if (
+				value === undefined ||
+				value === 'initial-rate' ||
+				value === 'announced-rate' ||
+				value === 'other-rate'
+			) {
 				return {kind: name, answer: value ?? 'initial-rate'};
 			}
 			throw new TypeError(
-				`fault wrong-rate takes initial-rate or announced-rate, received ${JSON.stringify(value)}`,
+				`fault wrong-rate takes initial-rate, announced-rate or other-rate, received ${JSON.stringify(value)}`,
 			);
 		default:
 			throw new TypeError(
@@ -124,9 +136,14 @@ export function validateFault(fault: SimulatorFault): SimulatorFault {
 			);
 		}
 	}
-	if (fault.kind === 'wrong-rate' && fault.answer !== 'initial-rate' && fault.answer !== 'announced-rate') {
+	if (
+		fault.kind === 'wrong-rate' &&
+		fault.answer !== 'initial-rate' &&
+		fault.answer !== 'announced-rate' &&
+		fault.answer !== 'other-rate'
+	) {
 		throw new TypeError(
-			`faults: wrong-rate.answer must be "initial-rate" or "announced-rate", received ${JSON.stringify(fault.answer)}`,
+			`faults: wrong-rate.answer must be "initial-rate", "announced-rate" or "other-rate", received ${JSON.stringify(fault.answer)}`,
 		);
 	}
 	return fault;

@@ -1,3 +1,4 @@
+import {createDsmrProfile, DSMR_DESCRIPTION} from './dsmr-profile.ts';
 import {createPushProfile, PUSH_DESCRIPTION} from './push-profile.ts';
 import type {ProfileOptions, SimulatorProfile} from './simulator-profile.ts';
 import {createSlow300Profile, SLOW_300_DESCRIPTION} from './slow-300-profile.ts';
@@ -29,6 +30,11 @@ export const SIMULATOR_PROFILES: readonly SimulatorProfileEntry[] = [
 		name: 'push',
 		description: PUSH_DESCRIPTION,
 		create: (options) => createPushProfile(options),
+	},
+	{
+		name: 'dsmr',
+		description: DSMR_DESCRIPTION,
+		create: (options) => createDsmrProfile(options),
 	},
 	{
 		name: 'echo',

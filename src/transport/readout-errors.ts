@@ -33,6 +33,8 @@ export type ReadoutFailure =
 const ADVICE: Readonly<Partial<Record<ReadoutFailure, string>>> = {
 	'no-answer': 'is the head on the optical port, the right way round, and the meter address right?',
 	garbage: 'bytes arrived but no message: wrong baud rate, or 7E1 data read as 8N1 (check the port settings)',
+	'rate-mismatch':
+		'the meter answered the sign-on but not at the agreed rate: a USB head that holds bytes back may need a longer timeouts.switch_guard or settle',
 };
 
 /** A readout failed: where (place), in which phase, why, and whether the next cycle may succeed. */

@@ -44,7 +44,13 @@ export interface ReadoutOptions {
 	readonly totalTimeoutMs?: number;
 	/** Mode D: how long to wait for a complete pushed telegram, ms. Default 30 000. */
 	readonly pushTimeoutMs?: number;
-	/** Extra wait after the ACK left the host and before the switch, ms (USB adapters that buffer). Default 0. */
+	/**
+	 * Wait after the ACK's last stop bit left the line and before the rate switch, ms. Default: the
+	 * smaller of one character time at the sign-on rate (33.3 ms at 300 Bd) and half the meter's
+	 * reaction time (10 ms for the 20 ms meters whose third identification letter is lower-case).
+	 */
+	readonly switchGuardMs?: number;
+	/** Extra wait on top of the guard, ms (USB adapters that buffer more than their driver admits). Default 0. */
 	readonly settleMs?: number;
 	/** NAKs to send for a block with a wrong BCC before giving up (the meter repeats the block). Default 1. */
 	readonly nakRetries?: number;
@@ -52,9 +58,15 @@ export interface ReadoutOptions {
 	readonly ignoreBlockCheck?: boolean;
 	/** `strip-even` for bridges that pass 7E1 characters as 8 bits. Default `none`. */
 	readonly parity?: 'none' | 'strip-even';
-	/** What worked on this port before (from a previous result's `learned`); tried first. */
+	/**
+	 * The plan to try first instead of the one the meter announces (what the collector learned for this
+	 * meter); when it fails, the session falls back within the same readout. Default none.
+	 */
 	readonly remembered?: ReadoutPlan;
-	/** Try other rates when the meter answers at a rate other than the one agreed. Default true. */
+	/**
+	 * When the meter answers the identification but then nothing or garbage at the agreed rate, sign on
+	 * again within this readout with lower plans. False: fail with `rate-mismatch` at once. Default true.
+	 */
 	readonly fallback?: boolean;
 	readonly signal?: AbortSignal;
 }
@@ -76,7 +88,7 @@ export const DEFAULT_READOUT_OPTIONS = {
 	wakeUp: false,
 } as const satisfies Partial<ReadoutOptions>;
 
-type OptionalKeys = 'address' | 'queryChar' | 'baudMax' | 'remembered' | 'signal';
+type OptionalKeys = 'address' | 'queryChar' | 'baudMax' | 'remembered' | 'signal' | 'switchGuardMs';
 type MergedOptions = Required<Omit<ReadoutOptions, OptionalKeys>> & Pick<ReadoutOptions, OptionalKeys>;
 
 /** Milliseconds per phase, for `read` output and the self-metrics. */
@@ -102,10 +114,12 @@ export interface ReadoutResult {
 	readonly block: DataBlockFrame;
 	readonly check: BlockCheck;
 	readonly parsed: ParsedDataBlock;
-	/** The plan that worked: remember it for this port when it differs from what the meter announced. */
+	/** The plan that worked. */
 	readonly plan: ReadoutPlan;
-	/** True when the announced rate failed and a fallback found the working one. */
+	/** True when the plan tried first failed (or the data came before the switch) and another one worked. */
 	readonly fellBack: boolean;
+	/** With `fellBack`: the plan that failed and why. */
+	readonly fallback?: {readonly failed: ReadoutPlan; readonly reason: string};
 }
 
 /** Thrown inside an attempt when the meter does not answer at the agreed rate; the session then falls back. */
@@ -143,24 +157,37 @@ export async function readMeter(link: Link, options: ReadoutOptions = {}): Promi
 	try {
 		if (forced?.mode === 'D') return await listenForPush(link, inbox, merged, startedAt);
 		try {
-			return await attempt(link, inbox, merged, forced, startedAt, false);
+			return await attempt(link, inbox, merged, forced, startedAt, undefined);
 		} catch (error) {
-			if (!(error instanceof RateMismatch) || !merged.fallback) throw error;
+			if (!(error instanceof RateMismatch)) throw error;
+			if (!merged.fallback) throw rateMismatchError(link, error.message, inbox);
+			const failed = {plan: error.plan, reason: error.message};
 			// Let the meter give up on the failed exchange (it returns to idle after its own timeout),
 			// then sign on again with each plan that may work.
+			const reasons = [`${describePlan(error.plan)}: ${error.message}`];
 			for (const plan of fallbackPlans(error.plan, error.identification, merged)) {
 				await link.setBaudRate(merged.signOnSettings.baudRate);
 				await waitForQuiet(inbox, merged, startedAt);
 				inbox.discard();
 				try {
-					return await attempt(link, inbox, merged, plan, startedAt, true);
+					return await attempt(link, inbox, merged, plan, startedAt, failed);
 				} catch (retryError) {
-					if (!(retryError instanceof RateMismatch)) throw retryError;
+					if (retryError instanceof RateMismatch) {
+						reasons.push(`${describePlan(plan)}: ${retryError.message}`);
+						continue;
+					}
+					if (
+						retryError instanceof ReadoutError &&
+						retryError.failure !== 'aborted' &&
+						retryError.failure !== 'link'
+					) {
+						reasons.push(`${describePlan(plan)}: ${retryError.message}`);
+						continue;
+					}
+					throw retryError;
 				}
 			}
-			throw new ReadoutError(link.place, 'data', 'garbage', `${error.message}; no rate worked`, {
-				received: inbox.raw,
-			});
+			throw rateMismatchError(link, `${reasons.join('; ')}; no plan worked`, inbox);
 		}
 	} catch (error) {
 		throw asReadoutError(link, 'data', error, inbox.raw);
@@ -176,7 +203,8 @@ async function attempt(
 	options: MergedOptions,
 	plan: ReadoutPlan | undefined,
 	startedAt: number,
-	isFallback: boolean,
+	/** Set when this attempt is a fallback: the plan that failed before, and why. */
+	fellBackFrom: {readonly plan: ReadoutPlan; readonly reason: string} | undefined,
 ): Promise<ReadoutResult> {
 	const {signal} = options;
 	const signOnRate = options.signOnSettings.baudRate;
@@ -218,24 +246,31 @@ async function attempt(
 
 	let chosen = choosePlan(identification, plan, options, link.canSetBaudRate);
 	let switched = false;
-	let learned = isFallback;
+	let fallback =
+		fellBackFrom === undefined ? undefined : {failed: fellBackFrom.plan, reason: fellBackFrom.reason};
 	inbox.watchForBlockStart();
 	if (chosen.mode === 'C') {
 		const rateCharacter = modeCBaudCharacter(chosen.baudRate) ?? '0';
 		const ack = encodeOptionSelect({protocolControl: '0', baudChar: rateCharacter, modeControl: '0'});
-		const ackWrittenAt = Date.now();
+		const ackWriteBeganAt = Date.now();
 		await link.write(ack);
 		await link.drain();
-		if (options.settleMs > 0) await pause(options.settleMs, signal);
+		// On a UART drain() (tcdrain) returns when the shift register is empty; on ptys and some USB
+		// drivers it returns at once, so the ACK's own wire time at the sign-on rate bounds it too (6
+		// characters at 300 Bd: 200 ms). Then the guard, then the settle time of heads that buffer more.
+		const lineClearAt = Math.max(
+			Date.now(),
+			ackWriteBeganAt + wireTimeMs(ack.length, options.signOnSettings),
+		);
+		const guardMs = options.switchGuardMs ?? defaultSwitchGuardMs(identification, options.signOnSettings);
+		const switchAt = lineClearAt + guardMs + options.settleMs;
+		const waitMs = switchAt - Date.now();
+		if (waitMs > 0) await pause(waitMs, signal);
 		if (inbox.blockStarted) {
 			// The data began at the sign-on rate before the switch (Itron EM214): stay and read it there.
+			fallback ??= {failed: {...chosen}, reason: 'the data began at the sign-on rate before the switch'};
 			chosen = {mode: 'A', baudRate: signOnRate};
-			learned = true;
 		} else {
-			// drain() returns early on some drivers (USB FIFOs, ptys): never switch before the ACK's own wire
-			// time at the old rate has passed (6 characters at 300 Bd: 200 ms), or its tail is cut off.
-			const onWireForMs = ackWrittenAt + wireTimeMs(ack.length, options.signOnSettings) - Date.now();
-			if (onWireForMs > 0) await pause(onWireForMs, signal);
 			switched = await switchRate(link, signOnRate, chosen.baudRate);
 		}
 	} else if (chosen.mode === 'B') {
@@ -268,7 +303,8 @@ async function attempt(
 		raw: inbox.raw,
 		...result,
 		plan: {mode: chosen.mode, baudRate: chosen.baudRate},
-		fellBack: learned,
+		fellBack: fallback !== undefined,
+		...(fallback === undefined ? {} : {fallback}),
 	};
 }
 
@@ -425,18 +461,36 @@ function choosePlan(
 	return {mode, baudRate};
 }
 
-/** What to try when the agreed rate failed: the rate the meter announced (if a cap lowered it), then mode A. */
-function fallbackPlans(
+/**
+ * What to try when the agreed plan failed, in order: the rate the meter announced (if a cap or a
+ * learned plan lowered it), mode C staying at the sign-on rate (`ACK 0 0 0`, which every mode C meter
+ * must accept), then mode A (no ACK: for meters that send anyway once they waited for it).
+ */
+export function fallbackPlans(
 	failed: ReadoutPlan,
 	identification: Identification,
-	options: MergedOptions,
+	options: Pick<MergedOptions, 'signOnSettings'>,
 ): ReadoutPlan[] {
-	const plans: ReadoutPlan[] = [];
-	if (failed.mode === 'C' && failed.baudRate !== identification.baudRate) {
-		plans.push({mode: 'C', baudRate: identification.baudRate});
+	const signOnRate = options.signOnSettings.baudRate;
+	const candidates: ReadoutPlan[] = [];
+	if (identification.mode === 'C' && failed.baudRate !== identification.baudRate) {
+		candidates.push({mode: 'C', baudRate: identification.baudRate});
 	}
-	plans.push({mode: 'A', baudRate: options.signOnSettings.baudRate});
-	return plans;
+	if (identification.mode === 'C') candidates.push({mode: 'C', baudRate: signOnRate});
+	candidates.push({mode: 'A', baudRate: signOnRate});
+	return candidates.filter(
+		(plan) =>
+			!(plan.mode === failed.mode && (plan.baudRate ?? signOnRate) === (failed.baudRate ?? signOnRate)),
+	);
+}
+
+/** `mode C at 9600 Bd`, for messages. */
+export function describePlan(plan: ReadoutPlan): string {
+	return plan.baudRate === undefined ? `mode ${plan.mode}` : `mode ${plan.mode} at ${plan.baudRate} Bd`;
+}
+
+function rateMismatchError(link: Link, detail: string, inbox: FrameInbox): ReadoutError {
+	return new ReadoutError(link.place, 'data', 'rate-mismatch', detail, {received: inbox.raw});
 }
 
 async function switchRate(link: Link, current: number, wanted: number): Promise<boolean> {
@@ -451,6 +505,15 @@ async function wakeUp(link: Link, baudRate: number, signal: AbortSignal | undefi
 	await link.write(Buffer.alloc(count, NUL));
 	await link.drain();
 	await pause(1600, signal);
+}
+
+/**
+ * The default wait between the ACK's last stop bit and the rate switch, ms: one character time at the
+ * sign-on rate (33.3 ms at 300 Bd 7E1), but at most half the meter's reaction time, so a 20 ms meter
+ * (third identification letter lower-case) still finds the host at the new rate (10 ms).
+ */
+export function defaultSwitchGuardMs(identification: Identification, signOn: SerialSettings): number {
+	return Math.min(wireTimeMs(1, signOn), identification.reactionTimeMs / 2);
 }
 
 /** How long `characters` take on the line at these settings, ms (10 bits a character for 7E1). */
@@ -559,6 +622,12 @@ function validate(options: MergedOptions): MergedOptions {
 	}
 	if (!(Number.isInteger(options.nakRetries) && options.nakRetries >= 0)) {
 		throw new TypeError(`nakRetries must be a whole number >= 0, received ${String(options.nakRetries)}`);
+	}
+	for (const key of ['switchGuardMs', 'settleMs'] as const) {
+		const value = options[key];
+		if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+			throw new TypeError(`${key} must be a number of milliseconds >= 0, received ${String(value)}`);
+		}
 	}
 	if (options.baudMax !== undefined && !(options.baudMax >= 300)) {
 		throw new TypeError(`baudMax must be at least 300, received ${String(options.baudMax)}`);

@@ -37,6 +37,7 @@ describe.skipIf(!hasSocat())('dlms-logger run (the collector daemon)', () => {
 		simulator = new MeterSimulator(new SerialLink({path: pair.meterPath}), {
 			profile: createSimulatorProfile('zmd120'),
 			faults,
+			paced: true,
 		});
 		await simulator.start();
 		return pair;

@@ -28,6 +28,7 @@ describe.skipIf(!hasSocat())('smartmeter-obis cross-check over a socat pty pair'
 		simulator = new MeterSimulator(new SerialLink({path: pty.meterPath}), {
 			profile: createSimulatorProfile('zmd120'),
 			clock: () => AT,
+			paced: true,
 		});
 		await simulator.start();
 	});

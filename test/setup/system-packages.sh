@@ -9,6 +9,11 @@ declare -A needed=(
 	[influxd]=influxdb
 	[socat]=socat
 	[victoria-metrics]=victoria-metrics
+	# Validates docker-compose.yml without a Docker engine (`docker-compose config -q`).
+	[docker-compose]=docker-compose
+	# `systemd-analyze verify` on deploy/dlms-logger.service, `systemd-sysusers` on its user file.
+	[systemd-analyze]=systemd
+	[systemd-sysusers]=systemd
 )
 
 missing=()
@@ -16,6 +21,8 @@ for cmd in "${!needed[@]}"; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("${needed[$cmd]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+# One package may provide several commands.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 
 echo "system-packages: installing ${missing[*]}" >&2
 if [ "$(id -u)" -eq 0 ]; then

@@ -15,14 +15,14 @@ afterEach(async () => {
 	await rm(cwd, {recursive: true, force: true});
 });
 
-async function check(args: string[]) {
+async function check(args: string[], env: NodeJS.ProcessEnv = {}) {
 	const stdout = new PassThrough();
 	let out = '';
 	stdout.on('data', (chunk: Buffer) => {
 		out += chunk.toString();
 	});
 	const io = {stdin: Readable.from([]), stdout, stderr: new PassThrough()};
-	const command = checkConfigCommand(io, {env: {}, cwd}).exitOverride();
+	const command = checkConfigCommand(io, {env, cwd}).exitOverride();
 	let error: unknown;
 	await command.parseAsync(args, {from: 'user'}).catch((caught: unknown) => {
 		error = caught;
@@ -31,6 +31,33 @@ async function check(args: string[]) {
 }
 
 describe('check-config', () => {
+	it('checks the one-meter configuration from environment variables when there is no file', async () => {
+		const {out, error} = await check([], {
+			METER_PORT: 'tcp://192.0.2.7:8888',
+			METER_ID: 'house',
+			METER_SCHEDULE: '15m',
+		});
+		expect(error).toBeUndefined();
+		expect(out).toBe(
+			'environment variables: ok, 1 meter(s), points to stdout\n  house: tcp://192.0.2.7:8888, mode auto, every 900 s\n',
+		);
+	});
+
+	it('names the variable in start-up problems of the environment configuration', async () => {
+		await writeFile(join(cwd, 'not-a-directory'), '');
+		const {error} = await check([], {
+			METER_PORT: 'tcp://192.0.2.7',
+			METER_ID: 'house',
+			INFLUX_URL: 'http://127.0.0.1:8086',
+			SPOOL_DIRECTORY: join(cwd, 'not-a-directory'),
+		});
+		expect(error).toBeInstanceOf(CliError);
+		const lines = (error as CliError).message.split('\n');
+		expect(lines[0]).toBe('environment variables: 2 problems');
+		expect(lines[1]).toMatch(/^ {2}METER_PORT: /);
+		expect(lines[2]).toBe(`  SPOOL_DIRECTORY: ${join(cwd, 'not-a-directory')} is a file, not a directory`);
+	});
+
 	it('summarises a valid file: meters, ports, schedules and where points go', async () => {
 		await writeFile(
 			join(cwd, 'config.yaml'),

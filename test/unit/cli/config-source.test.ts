@@ -44,6 +44,32 @@ describe('loadConfiguration', () => {
 		expect(loaded.config.meters[0]?.port).toBe('simulator:zmd120');
 	});
 
+	it('takes one meter from METER_* when there is no file, for check-config too', async () => {
+		const env = {METER_PORT: 'tcp://192.0.2.1:8888', METER_ID: 'house', DLMS_LOGGER_CONFIG: ''};
+		const loaded = await loadConfiguration(undefined, {env, cwd}, {embeddedFallback: false});
+		expect(loaded).toMatchObject({file: '', source: 'environment'});
+		expect(loaded.config.meters[0]).toMatchObject({id: 'house', port: 'tcp://192.0.2.1:8888'});
+	});
+
+	it('prefers ./config.yaml over METER_*', async () => {
+		await writeFile(join(cwd, 'config.yaml'), valid);
+		const env = {METER_PORT: 'tcp://192.0.2.1:8888', METER_ID: 'house'};
+		const loaded = await loadConfiguration(undefined, {env, cwd}, {embeddedFallback: true});
+		expect(loaded.file).toBe(join(cwd, 'config.yaml'));
+		expect(loaded.source).toBeUndefined();
+	});
+
+	it('turns a bad METER_* variable into a configuration error naming it, exit code 78', async () => {
+		const env = {METER_PORT: '/dev/ttyUSB0', METER_ID: 'house', METER_SCHEDULE: 'often'};
+		const error = await loadConfiguration(undefined, {env, cwd}, {embeddedFallback: true}).catch(
+			(caught: unknown) => caught,
+		);
+		expect((error as CliError).exitCode).toBe(78);
+		expect((error as CliError).message).toMatch(
+			/^environment variables: 1 problem\n {2}METER_SCHEDULE: expected a cron expression/,
+		);
+	});
+
 	it('says what to do when there is no configuration and no fallback', async () => {
 		const error = await loadConfiguration(undefined, {env: {}, cwd}, {embeddedFallback: false}).catch(
 			(caught: unknown) => caught,

@@ -86,15 +86,18 @@ describe('read, fallback', () => {
 		await startMeter('zmd120', [{kind: 'wrong-rate', answer: 'announced-rate'}]);
 		const {stderr, error} = await read({baudMax: 4800});
 		expect(error).toBeUndefined();
-		expect(stderr).toBe(
-			'memory: the meter did not answer as announced; it worked in mode C at 9600 Bd (set "mode" and "baud_max" for it in config.yaml)\n',
+		expect(stderr).toMatch(
+			/^memory: the meter did not answer as announced \(mode C at 4800 Bd: .*\); it worked in mode C at 9600 Bd\. Nothing is remembered/,
 		);
 	});
 
 	it('reports the fallback in the JSON readout', async () => {
 		await startMeter('zmd120', [{kind: 'wrong-rate', answer: 'announced-rate'}]);
 		const {stdout} = await read({format: 'json', baudMax: 4800});
-		expect((JSON.parse(stdout) as {readout: {fellBack: boolean}}).readout.fellBack).toBe(true);
+		const {readout} = JSON.parse(stdout) as {readout: {fellBack: boolean; plan: unknown; fallback: unknown}};
+		expect(readout.fellBack).toBe(true);
+		expect(readout.plan).toEqual({mode: 'C', baudRate: 9600});
+		expect(readout.fallback).toMatchObject({failed: {mode: 'C', baudRate: 4800}});
 	});
 });
 

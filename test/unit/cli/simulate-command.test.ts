@@ -80,7 +80,7 @@ describe('dlms-logger simulate', () => {
 		await command().parseAsync(['--list-profiles'], {from: 'user'});
 		expect(stdout.text()).toMatch(/^profiles:\n {2}zmd120 /);
 		expect(stdout.text()).toContain('slow-300');
-		expect(stdout.text()).toContain('wrong-rate[=initial-rate|announced-rate]');
+		expect(stdout.text()).toContain('wrong-rate[=initial-rate|announced-rate|other-rate]');
 	});
 
 	it('serves the zmd120 on a serial port until the signal aborts', async () => {

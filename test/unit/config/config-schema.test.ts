@@ -56,7 +56,20 @@ describe('configSchema defaults', () => {
 			sign_on: ['?'],
 			ignore_bcc: false,
 			wake_up: false,
+			fallback: {learn_after: 3, retry_every: 3_600_000},
 		});
+	});
+
+	it('reads the fallback policy and the switch guard as durations', () => {
+		const parsed = parse({
+			meters: [{...meter, fallback: {learn_after: 5, retry_every: '30m'}, timeouts: {switch_guard: '50ms'}}],
+		}).meters[0];
+		expect(parsed?.fallback).toEqual({learn_after: 5, retry_every: 1_800_000});
+		expect(parsed?.timeouts?.switch_guard).toBe(50);
+	});
+
+	it('refuses a fallback that would learn from no failure', () => {
+		expect(() => parse({meters: [{...meter, fallback: {learn_after: 0}}]})).toThrow(/learn_after/);
 	});
 
 	it('fills a given push section with 9600 Bd 7 data bits', () => {

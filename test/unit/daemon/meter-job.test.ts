@@ -38,7 +38,6 @@ function makeJob(link: Link, meter: Awaited<ReturnType<typeof meterConfig>>, sin
 		link,
 		portLock: new PortLock(),
 		sink,
-		plans: new Map(),
 		onEvent: (event) => events.push(event),
 	});
 	return {job, events, sink};
@@ -176,6 +175,74 @@ describe('MeterJob', () => {
 		// The same registers came twice: each is written once.
 		const keys = sink.points.map((point) => `${point.tags['obis']}@${point.time.getTime()}`);
 		expect(new Set(keys).size).toBe(keys.length);
+		await simulator.close();
+	});
+
+	it('falls back within a readout after a one-off wrong-rate data message, and reads at 9600 Bd again next time', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const simulator = new MeterSimulator(pair.meter, {
+			profile: createSimulatorProfile('zmd120'),
+			faults: [{kind: 'wrong-rate', answer: 'other-rate', times: 1}],
+		});
+		await simulator.start();
+		const {job, events} = makeJob(pair.host, await meterConfig());
+		// A fallback readout at 300 Bd takes about 40 s (the ZMD120's 888 bytes alone are 30 s at 300 Bd).
+		for (let round = 0; round < 2; round++) {
+			const tick = job.tick();
+			await vi.advanceTimersByTimeAsync(45_000);
+			await tick;
+		}
+		expect(events.map((event) => event.kind)).toEqual(['fell-back', 'read', 'read']);
+		expect(events[0]).toMatchObject({
+			failed: {mode: 'C', baudRate: 9600},
+			plan: {mode: 'C', baudRate: 300},
+			failuresInRow: 1,
+			learnAfter: 3,
+		});
+		const rates = events.flatMap((event) => (event.kind === 'read' ? [event.result.baudRate] : []));
+		expect(rates).toEqual([300, 9600]);
+		await simulator.close();
+	});
+
+	it('keeps a lower plan only after three readouts in a row fell back, says so once, and uses it next', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const simulator = new MeterSimulator(pair.meter, {
+			profile: createSimulatorProfile('zmd120'),
+			faults: [{kind: 'wrong-rate', answer: 'other-rate'}],
+		});
+		await simulator.start();
+		const {job, events} = makeJob(pair.host, await meterConfig());
+		for (let round = 0; round < 4; round++) {
+			const tick = job.tick();
+			await vi.advanceTimersByTimeAsync(45_000);
+			await tick;
+		}
+		expect(events.map((event) => event.kind)).toEqual([
+			'fell-back',
+			'read',
+			'fell-back',
+			'read',
+			'fell-back',
+			'plan-changed',
+			'read',
+			'read',
+		]);
+		expect(events[5]).toMatchObject({change: {from: undefined, to: {mode: 'C', baudRate: 300}}});
+		const acks = pair.events.filter(
+			(event) => event.side === 'host' && event.kind === 'write' && event.bytes[0] === 0x06,
+		);
+		// Three readouts ask for 9600 Bd, then 300 Bd; the fourth asks for 300 Bd at once.
+		expect(acks.map((event) => (event.kind === 'write' ? event.bytes.toString('latin1') : ''))).toEqual([
+			'\x06050\r\n',
+			'\x06000\r\n',
+			'\x06050\r\n',
+			'\x06000\r\n',
+			'\x06050\r\n',
+			'\x06000\r\n',
+			'\x06000\r\n',
+		]);
 		await simulator.close();
 	});
 

@@ -3,7 +3,13 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {gunzipSync} from 'node:zlib';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {RawArchive, RawArchiveError, type RawTelegram} from '../../../src/output/raw-archive.ts';
+import {
+	isRawArchive,
+	RawArchive,
+	RawArchiveError,
+	type RawTelegram,
+	rawTelegramsOf,
+} from '../../../src/output/raw-archive.ts';
 
 let directory: string;
 const warnings: string[] = [];
@@ -174,5 +180,47 @@ describe('RawArchive', () => {
 		await expect(raw.append('', new Date(), TELEGRAM)).rejects.toThrow(/meterId must be/);
 		await expect(raw.append('house', new Date('x'), TELEGRAM)).rejects.toThrow(/readAt must be a valid Date/);
 		await expect(raw.append('house', new Date(), 'text' as never)).rejects.toThrow(/bytes must be a Buffer/);
+	});
+
+	it("keeps the place of a telegram among its readout's sign-ons, and leaves one-sign-on records as they were", async () => {
+		const raw = archive();
+		const readAt = new Date('2024-05-04T11:45:00Z');
+		await raw.append('siemens', readAt, TELEGRAM, {part: 1, parts: 2});
+		await raw.append('siemens', readAt, TELEGRAM, {part: 2, parts: 2});
+		await raw.append('house', readAt, TELEGRAM, {part: 1, parts: 1});
+		const telegrams = await readAll(raw, raw.fileFor(readAt));
+		expect(telegrams.map((telegram) => telegram.signOn)).toEqual([
+			{part: 1, parts: 2},
+			{part: 2, parts: 2},
+			undefined,
+		]);
+		const lines = gunzipSync(await readFile(raw.fileFor(readAt)))
+			.toString('utf8')
+			.split('\n');
+		expect(lines[0]).toMatch(/^\{"meter":"siemens","readAt":"[^"]+","part":1,"parts":2,"latin1":/);
+		expect(lines[2]).toMatch(/^\{"meter":"house","readAt":"[^"]+","latin1":/);
+		await expect(raw.append('house', readAt, TELEGRAM, {part: 3, parts: 2})).rejects.toThrow(
+			/signOn must be/,
+		);
+	});
+
+	it('reads a file held in memory (stdin) as the file reader does, damaged records skipped', async () => {
+		const raw = archive();
+		const readAt = new Date('2024-05-04T11:45:00Z');
+		await raw.append('house', readAt, TELEGRAM);
+		await raw.append('house', new Date('2024-05-04T11:46:00Z'), ALL_BYTES);
+		const file = await readFile(raw.fileFor(readAt));
+		expect(isRawArchive(file)).toBe(true);
+		expect(isRawArchive(TELEGRAM)).toBe(false);
+		expect([...rawTelegramsOf(file)]).toEqual(await readAll(raw, raw.fileFor(readAt)));
+		const damaged = Buffer.from(file);
+		damaged[40] = (damaged[40] ?? 0) ^ 0xff;
+		const seen: string[] = [];
+		const survivors = [...rawTelegramsOf(damaged, (message) => seen.push(message))];
+		expect(survivors.map((telegram) => telegram.bytes)).toEqual([ALL_BYTES]);
+		expect(seen).toEqual([expect.stringMatching(/^damaged record \(\d+ bytes at offset 0\) skipped$/)]);
+		const torn = [...rawTelegramsOf(file.subarray(0, file.length - 5), (message) => seen.push(message))];
+		expect(torn).toHaveLength(1);
+		expect(seen.at(-1)).toMatch(/^torn last record/);
 	});
 });

@@ -25,6 +25,24 @@ const at = (iso: string) => Date.parse(iso);
 const total = (tariffs: {t1: number; t2: number}) => tariffs.t1 + tariffs.t2;
 
 describe('meterRegisters', () => {
+	it('gives the same registers whatever was asked before (the per-model hour cache and reset list change nothing)', () => {
+		const instant = at('2026-04-17T09:25:00Z');
+		const fresh = meterRegisters({...MODEL}, instant);
+		const warmed = {...MODEL};
+		meterRegisters(warmed, at('2026-08-01T00:00:00Z'));
+		meterRegisters(warmed, at('2025-11-02T00:00:00Z'));
+		expect(meterRegisters(warmed, instant)).toEqual(fresh);
+		expect(billingResets(MODEL.installedAt.getTime(), instant, 'Europe/Berlin')).toEqual([
+			at('2025-09-30T22:00:00Z'),
+			at('2025-10-31T23:00:00Z'),
+			at('2025-11-30T23:00:00Z'),
+			at('2025-12-31T23:00:00Z'),
+			at('2026-01-31T23:00:00Z'),
+			at('2026-02-28T23:00:00Z'),
+			at('2026-03-31T22:00:00Z'),
+		]);
+	});
+
 	it('counters never go backwards and rise every day', () => {
 		let previous = meterRegisters(MODEL, at('2026-01-01T00:00:00Z'));
 		for (let step = 1; step <= 240; step++) {

@@ -23,7 +23,7 @@ describe('parseFault', () => {
 		expect(() => parseFault('bad-bcc=300')).toThrow(TypeError);
 		expect(() => parseFault('truncate=-1')).toThrow(/truncate.*"-1"/);
 		expect(() => parseFault('echo=1')).toThrow(/echo takes no value/);
-		expect(() => parseFault('wrong-rate=fast')).toThrow(/initial-rate or announced-rate/);
+		expect(() => parseFault('wrong-rate=fast')).toThrow(/initial-rate, announced-rate or other-rate/);
 	});
 
 	it('documents every fault', () => {

@@ -12,6 +12,7 @@ describe('SIMULATOR_PROFILES', () => {
 			'zmd120-verbose',
 			'slow-300',
 			'push',
+			'dsmr',
 			'echo',
 		]);
 		for (const entry of SIMULATOR_PROFILES) {

@@ -97,6 +97,60 @@ describe('memory link pair', () => {
 		expect(Buffer.concat(atMeter)).toEqual(signOn);
 	});
 
+	it('garbles the character on the wire when its sender changes rate before its last bit left', async () => {
+		const {pair, atMeter} = await openPair({paced: true});
+		// ACK 0 5 0 CR LF: 6 characters of 33.3 ms at 300 Bd; the LF is on the wire from 166.7 to 200 ms.
+		await pair.host.write(Buffer.from('\x06050\r\n'));
+		await vi.advanceTimersByTimeAsync(190);
+		await pair.host.setBaudRate(9600);
+		await vi.advanceTimersByTimeAsync(100);
+		const received = Buffer.concat(atMeter);
+		expect(received.subarray(0, 5).toString('latin1')).toBe('\x06050\r');
+		expect(received).toHaveLength(6);
+		expect(received[5]).toBeGreaterThan(0x7f);
+	});
+
+	it('delivers every character clean when the sender changes rate right after the last stop bit', async () => {
+		const {pair, atMeter} = await openPair({paced: true});
+		await pair.host.write(Buffer.from('\x06050\r\n'));
+		await vi.advanceTimersByTimeAsync(200);
+		await pair.host.setBaudRate(9600);
+		await vi.advanceTimersByTimeAsync(100);
+		expect(Buffer.concat(atMeter).toString('latin1')).toBe('\x06050\r\n');
+	});
+
+	it('sends characters still in the adapter at the rate set when they reach the line', async () => {
+		const {pair, atMeter} = await openPair({paced: true, latencyMs: 16});
+		await pair.host.write(Buffer.from('\x06050\r\n'));
+		// The rate changes while the bytes wait in the adapter: all of them leave at 9600 Bd.
+		await vi.advanceTimersByTimeAsync(10);
+		await pair.host.setBaudRate(9600);
+		await vi.advanceTimersByTimeAsync(300);
+		const received = Buffer.concat(atMeter);
+		expect(received.length).toBeGreaterThan(0);
+		expect([...received].every((byte) => byte > 0x7f)).toBe(true);
+	});
+
+	it('sends the rest of a message at the new rate when the sender switches in the middle', async () => {
+		const {pair, atMeter} = await openPair({paced: true});
+		await pair.host.write(Buffer.alloc(30, 0x41)); // 1000 ms at 300 Bd
+		await vi.advanceTimersByTimeAsync(500);
+		await pair.host.setBaudRate(9600);
+		await pair.meter.setBaudRate(9600);
+		await vi.advanceTimersByTimeAsync(100);
+		const received = Buffer.concat(atMeter);
+		// 15 characters were complete at 300 Bd (read at 300 Bd then), the other 15 went out at 9600 Bd.
+		expect(received).toHaveLength(30);
+		expect(received.subarray(15).toString('latin1')).toBe('A'.repeat(15));
+	});
+
+	it('resolves drain at once when configured as a pty or a USB adapter with its own FIFO', async () => {
+		const {pair} = await openPair({paced: true, latencyMs: 16, drainWaitsForLine: false});
+		await pair.host.write(Buffer.from('\x06050\r\n'));
+		await pair.host.drain();
+		expect(Date.now()).toBe(0);
+	});
+
 	it('resolves drain only when the bytes have left the line', async () => {
 		const {pair} = await openPair({paced: true});
 		// An ACK with option select, 6 characters: 200 ms at 300 Bd.

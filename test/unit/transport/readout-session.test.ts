@@ -151,6 +151,34 @@ describe('readMeter, faults', () => {
 		expect(result.plan).toEqual({mode: 'C', baudRate: 9600});
 	});
 
+	it('reads a one-off wrong-rate data message again within the readout at 300 Bd, saying what failed', async () => {
+		await startMeter('zmd120', [{kind: 'wrong-rate', answer: 'other-rate', times: 1}]);
+		const result = expectResult(await read());
+		expect(result.fellBack).toBe(true);
+		expect(result.plan).toEqual({mode: 'C', baudRate: 300});
+		expect(result.fallback).toMatchObject({failed: {mode: 'C', baudRate: 9600}});
+		expect(result.fallback?.reason).toMatch(/after the rate switch/);
+		expect(result.check.ok).toBe(true);
+	});
+
+	it('fails with rate-mismatch when the data never comes at the agreed rate and fallback is off', async () => {
+		await startMeter('zmd120', [{kind: 'wrong-rate', answer: 'other-rate'}]);
+		const error = await read({fallback: false});
+		expect(error).toBeInstanceOf(ReadoutError);
+		expect((error as ReadoutError).failure).toBe('rate-mismatch');
+		expect((error as ReadoutError).phase).toBe('data');
+	});
+
+	it('fails with rate-mismatch, naming every plan tried, when no plan works', async () => {
+		// Garbage at 9600 Bd, a cut-off block at 300 Bd, and nothing without an ACK.
+		await startMeter('zmd120', [{kind: 'wrong-rate', answer: 'other-rate'}, {kind: 'truncate'}]);
+		const error = await read();
+		expect((error as ReadoutError).failure).toBe('rate-mismatch');
+		expect((error as ReadoutError).message).toMatch(
+			/mode C at 9600 Bd: .*; mode C at 300 Bd: .*truncated.*; mode A at 300 Bd: .*no plan worked/,
+		);
+	});
+
 	it('reports the link going away mid-telegram', async () => {
 		await startMeter('zmd120', [{kind: 'hang-up'}]);
 		const error = await read();

@@ -1,0 +1,309 @@
+import {open, readdir, readFile, stat} from 'node:fs/promises';
+import {basename, join} from 'node:path';
+import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec62056/capture-decoder.ts';
+import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
+import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
+import {telegramClock} from '../readings/telegram-clock.ts';
+import {signOnReadouts} from './sign-on-readouts.ts';
+
+/** Why a telegram (or a record holding one) was not used. */
+export type RefusalReason =
+	| 'bad-bcc'
+	| 'truncated'
+	| 'malformed'
+	| 'no-time'
+	| 'damaged-record'
+	| 'no-telegram'
+	| 'meter-not-configured'
+	| 'other-meter';
+
+/** What a source yields, in order: readouts to map, and what could not be used, with the reason. */
+export type BackfillItem =
+	| {
+			readonly kind: 'readout';
+			/** Where it came from, for messages: `raw-2024-05-04.jsonl.gz record 17`, `log.txt telegram 3`. */
+			readonly place: string;
+			/** The meter the source names (a raw archive record); undefined for captures. */
+			readonly meterId: string | undefined;
+			readonly readAt: Date;
+			/** One per sign-on of the readout (a capture telegram is a readout of one). */
+			readonly telegrams: readonly DecodedTelegram[];
+	  }
+	| {
+			readonly kind: 'refused';
+			readonly place: string;
+			readonly reason: RefusalReason;
+			readonly message: string;
+			/** Telegrams it stands for (a readout of two sign-ons of another meter: 2). */
+			readonly telegrams: number;
+	  };
+
+/** One SOURCE argument, classified. */
+export type BackfillSource =
+	| {readonly kind: 'archive-directory'; readonly path: string; readonly files: readonly string[]}
+	| {readonly kind: 'archive-file'; readonly path: string}
+	| {readonly kind: 'capture-file'; readonly path: string}
+	| {readonly kind: 'stdin'};
+
+export interface SourceReadOptions {
+	/** Whether a meter's blocks are taken despite a wrong BCC (its `ignore_bcc`); undefined: a capture. */
+	readonly ignoreBlockCheck: (meterId: string | undefined) => boolean;
+	/** IANA zone of the meter's clock in captures (their telegram times). */
+	readonly captureTimeZone: string;
+	/** Told of each source's progress: bytes of it read so far. */
+	readonly onBytes?: (bytes: number) => void;
+	/** Told of damaged records skipped in an archive file. */
+	readonly onWarning?: (message: string) => void;
+}
+
+const ARCHIVE_NAME = /^raw-\d{4}-\d{2}-\d{2}\.jsonl\.gz$/;
+
+/** A SOURCE could not be opened; the message names it and the cause. */
+export class BackfillSourceError extends Error {
+	constructor(message: string, options?: {cause?: unknown}) {
+		super(message, options);
+		this.name = 'BackfillSourceError';
+	}
+}
+
+/**
+ * What a SOURCE argument is: `-` stdin; a directory holding `raw-YYYY-MM-DD.jsonl.gz` files (the raw
+ * archive, its days oldest first); a file that starts like a raw archive member; else a capture.
+ */
+export async function classifySource(path: string): Promise<BackfillSource> {
+	if (path === '-') return {kind: 'stdin'};
+	let info: Awaited<ReturnType<typeof stat>>;
+	try {
+		info = await stat(path);
+	} catch (error) {
+		throw new BackfillSourceError(`${path}: cannot read: ${describeFsError(error)}`, {cause: error});
+	}
+	if (info.isDirectory()) {
+		const files = (await readdir(path))
+			.filter((name) => ARCHIVE_NAME.test(name))
+			.sort()
+			.map((name) => join(path, name));
+		if (files.length === 0) {
+			throw new BackfillSourceError(
+				`${path}: a directory without raw archive files (raw-YYYY-MM-DD.jsonl.gz)`,
+			);
+		}
+		return {kind: 'archive-directory', path, files};
+	}
+	const head = Buffer.alloc(64);
+	const handle = await open(path, 'r');
+	try {
+		const {bytesRead} = await handle.read(head, 0, head.length, 0);
+		return isRawArchive(head.subarray(0, bytesRead))
+			? {kind: 'archive-file', path}
+			: {kind: 'capture-file', path};
+	} finally {
+		await handle.close();
+	}
+}
+
+/** The size of a source in bytes, for a progress bar (0 for stdin: unknown). */
+export async function sourceBytes(source: BackfillSource): Promise<number> {
+	switch (source.kind) {
+		case 'stdin':
+			return 0;
+		case 'archive-directory': {
+			let total = 0;
+			for (const file of source.files) total += (await stat(file)).size;
+			return total;
+		}
+		default:
+			return (await stat(source.path)).size;
+	}
+}
+
+/**
+ * The items of a raw archive file: its records grouped into readouts (sign-ons combined as the
+ * collector combined them), each telegram decoded from its bytes, stamped with the time it was read.
+ */
+export function archiveFileItems(file: string, options: SourceReadOptions): AsyncGenerator<BackfillItem> {
+	const archive = new RawArchive({
+		directory: '.',
+		...(options.onWarning ? {onWarning: options.onWarning} : {}),
+	});
+	return archiveItems(archive.read(file, options.onBytes), basename(file), options);
+}
+
+/** Archive records (a file being read, or stdin's bytes) as readouts. */
+export async function* archiveItems(
+	records: AsyncIterable<RawTelegram> | Iterable<RawTelegram>,
+	name: string,
+	options: SourceReadOptions,
+): AsyncGenerator<BackfillItem> {
+	let record = 0;
+	for await (const readout of signOnReadouts(asAsync(records))) {
+		const first = record + 1;
+		record += readout.telegrams.length;
+		const place = `${name} record ${first === record ? first : `${first}-${record}`}`;
+		const telegrams: DecodedTelegram[] = [];
+		let refusal: BackfillItem | undefined;
+		for (const part of readout.telegrams) {
+			const decoding = decodeCapture(part.bytes, {
+				ignoreBlockCheck: options.ignoreBlockCheck(readout.meterId),
+			});
+			refusal ??= refusalOf(decoding, place, readout.telegrams.length);
+			telegrams.push(...decoding.telegrams);
+		}
+		// A readout is used whole or not at all: with one sign-on's block refused, its points would differ
+		// from what the collector wrote.
+		const last = readout.telegrams.at(-1);
+		if (refusal !== undefined) yield refusal;
+		else if (last !== undefined)
+			yield {kind: 'readout', place, meterId: readout.meterId, readAt: last.readAt, telegrams};
+	}
+}
+
+async function* asAsync<T>(items: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T> {
+	yield* items;
+}
+
+/**
+ * The items of a capture (raw bytes as sent, pasted text, a log of many telegrams): each telegram a
+ * readout of its own, at its own time: the meter's clock in it (DSMR `0-0:1.0.0`, IEC `0.9.1` with
+ * `0.9.2`); a capture of one telegram without a clock, at `fallback` (the file's modification time).
+ * Telegrams of a longer capture without a clock are refused (`no-time`): never guessed.
+ */
+export function* captureItems(
+	bytes: Buffer,
+	name: string,
+	fallback: Date,
+	options: SourceReadOptions,
+): Generator<BackfillItem> {
+	let decoding = decodeCapture(bytes, {ignoreBlockCheck: options.ignoreBlockCheck(undefined)});
+	if (decoding.telegrams.length === 0 && decoding.highBitBytes > 0) {
+		// 7E1 data captured on an 8N1 port: strip the parity bits, as `parse` does.
+		const stripped = decodeCapture(bytes, {
+			ignoreBlockCheck: options.ignoreBlockCheck(undefined),
+			parity: 'strip-even',
+		});
+		if (stripped.telegrams.length > 0) decoding = stripped;
+	}
+	for (const error of decoding.errors) {
+		yield {
+			kind: 'refused',
+			place: name,
+			reason: reasonOf(error),
+			message: `${name}: ${error.message}`,
+			telegrams: 1,
+		};
+	}
+	if (decoding.telegrams.length === 0 && decoding.errors.length === 0) {
+		yield {
+			kind: 'refused',
+			place: name,
+			reason: 'no-telegram',
+			message: `${name}: no telegram found (expected "/XXX5…" and data sets such as "1.8.0(…)")`,
+			telegrams: 0,
+		};
+		return;
+	}
+	const single = decoding.telegrams.length === 1;
+	for (const [index, telegram] of decoding.telegrams.entries()) {
+		const place = single ? name : `${name} telegram ${index + 1}`;
+		const readAt =
+			telegramClock(telegram.dataSets, options.captureTimeZone) ?? (single ? fallback : undefined);
+		if (readAt === undefined) {
+			yield {
+				kind: 'refused',
+				place,
+				reason: 'no-time',
+				message: `${place}: no time of its own (no meter clock such as 0-0:1.0.0 or 0.9.1 with 0.9.2) in a capture of ${decoding.telegrams.length} telegrams`,
+				telegrams: 1,
+			};
+			continue;
+		}
+		yield {kind: 'readout', place, meterId: undefined, readAt, telegrams: [telegram]};
+	}
+	options.onBytes?.(bytes.length);
+}
+
+/** The items of one classified source (stdin's bytes passed in: only the CLI reads process streams). */
+export async function* sourceItems(
+	source: BackfillSource,
+	options: SourceReadOptions & {readonly stdin?: () => Promise<Buffer>; readonly now?: () => Date},
+): AsyncGenerator<BackfillItem> {
+	switch (source.kind) {
+		case 'archive-directory': {
+			let done = 0;
+			for (const file of source.files) {
+				const size = (await stat(file)).size;
+				yield* archiveFileItems(file, {...options, onBytes: (bytes) => options.onBytes?.(done + bytes)});
+				done += size;
+				options.onBytes?.(done);
+			}
+			return;
+		}
+		case 'archive-file':
+			yield* archiveFileItems(source.path, options);
+			return;
+		case 'capture-file': {
+			let bytes: Buffer;
+			let modifiedAt: Date;
+			try {
+				[bytes, modifiedAt] = await Promise.all([
+					readFile(source.path),
+					stat(source.path).then((info) => info.mtime),
+				]);
+			} catch (error) {
+				throw new BackfillSourceError(`${source.path}: cannot read: ${describeFsError(error)}`, {
+					cause: error,
+				});
+			}
+			if (isRawArchive(bytes)) {
+				yield* archiveFileItems(source.path, options);
+				return;
+			}
+			yield* captureItems(bytes, basename(source.path), modifiedAt, options);
+			return;
+		}
+		case 'stdin': {
+			const bytes = (await options.stdin?.()) ?? Buffer.alloc(0);
+			if (isRawArchive(bytes)) {
+				yield* archiveItems(rawTelegramsOf(bytes, options.onWarning), 'stdin', options);
+				return;
+			}
+			yield* captureItems(bytes, 'stdin', (options.now ?? (() => new Date()))(), options);
+		}
+	}
+}
+
+function refusalOf(decoding: CaptureDecoding, place: string, telegrams: number): BackfillItem | undefined {
+	const [error] = decoding.errors;
+	if (error !== undefined) {
+		return {
+			kind: 'refused',
+			place,
+			reason: reasonOf(error),
+			message: `${place}: ${error.message}`,
+			telegrams,
+		};
+	}
+	if (decoding.telegrams.length === 0) {
+		return {
+			kind: 'refused',
+			place,
+			reason: 'no-telegram',
+			message: `${place}: no telegram in the record`,
+			telegrams,
+		};
+	}
+	return undefined;
+}
+
+function reasonOf(error: Error): RefusalReason {
+	if (error instanceof BlockCheckError) return 'bad-bcc';
+	if (error instanceof TruncatedBlockError) return 'truncated';
+	return 'malformed';
+}
+
+function describeFsError(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'ENOENT') return 'no such file or directory';
+	if (code === 'EACCES') return 'permission denied';
+	return (error as Error).message;
+}

@@ -1,0 +1,366 @@
+import {hostname} from 'node:os';
+import {Command, InvalidArgumentError} from 'commander';
+import {Backfill, type BackfillMeter} from '../backfill/backfill-run.ts';
+import {
+	type BackfillSource,
+	BackfillSourceError,
+	classifySource,
+	sourceBytes,
+	sourceItems,
+} from '../backfill/backfill-sources.ts';
+import {BackfillTally} from '../backfill/backfill-tally.ts';
+import {backfillSpoolDirectory, InfluxBackfillTarget} from '../backfill/backfill-target.ts';
+import {readMeterOnce} from '../backfill/meter-readout.ts';
+import type {LoadedConfig} from '../config/config-loader.ts';
+import type {MeterConfig} from '../config/config-schema.ts';
+import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
+import {configBase} from '../daemon/startup-checks.ts';
+import {LineProtocolStreamSink} from '../output/line-protocol-stream-sink.ts';
+import {SpoolError} from '../output/line-spool.ts';
+import type {PointSink} from '../output/point-sink.ts';
+import {readSpoolLock, SpoolLockedError, systemProcessProbe} from '../output/spool-lock.ts';
+import {ObisSelection} from '../readings/obis-selection.ts';
+import type {Link} from '../transport/link.ts';
+import {createLink} from '../transport/link-from-port.ts';
+import {ReadoutError} from '../transport/readout-errors.ts';
+import {type BackfillProgress, createBackfillProgress} from './backfill-progress.ts';
+import {backfillSummaryTable} from './backfill-summary-table.ts';
+import {CliError, EXIT_CODES} from './cli-error.ts';
+import type {CommandIo} from './command-io.ts';
+import {loadConfiguration, type ProcessContext} from './config-source.ts';
+
+export interface BackfillFlags {
+	readonly config?: string;
+	readonly meter?: string;
+	readonly since?: Date;
+	readonly until?: Date;
+	readonly dryRun?: boolean;
+}
+
+export interface BackfillDependencies {
+	/** Opens a meter's link (no-SOURCE mode); tests swap it. Default: serial / tcp / simulator ports. */
+	readonly openLink?: (port: string) => Link;
+	/** Pause between plain progress lines, ms. Default 10 000. */
+	readonly progressEveryMs?: number;
+	/** How long the end of a backfill waits for a server that makes no progress, ms. Default 60 000. */
+	readonly drainStallMs?: number;
+}
+
+/** `dlms-logger backfill`: imports billing history, captures and the raw archive. */
+export function backfillCommand(
+	io: CommandIo,
+	context: ProcessContext,
+	deps: BackfillDependencies = {},
+): Command {
+	return new Command('backfill')
+		.description(
+			'import history: without SOURCE, read each configured meter once with its full history and write ' +
+				'every dated point; with SOURCE, import captures (files, "-" for stdin) or the raw archive ' +
+				'(its directory or daily files), at the points the collector would have written',
+		)
+		.argument('[source...]', 'capture files, "-" for stdin, raw archive directories or raw-*.jsonl.gz files')
+		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.option('--meter <id>', 'only this configured meter (captures are taken as its telegrams)')
+		.option('--since <date>', 'only points at or after this time (ISO 8601, e.g. 2025-01-01)', parseDate)
+		.option('--until <date>', 'only points before this time (ISO 8601)', parseDate)
+		.option('--dry-run', 'print the points it would write and the summary; write nothing', false)
+		.action(async (sources: string[], flags: BackfillFlags) => {
+			await runBackfill(sources, flags, io, context, deps);
+		});
+}
+
+export async function runBackfill(
+	sourceArgs: readonly string[],
+	flags: BackfillFlags,
+	io: CommandIo,
+	context: ProcessContext,
+	deps: BackfillDependencies = {},
+): Promise<void> {
+	const startedAt = Date.now();
+	if (flags.since && flags.until && flags.since.getTime() >= flags.until.getTime()) {
+		throw new CliError('--since must be before --until', {exitCode: EXIT_CODES.usage});
+	}
+	const loaded = await loadConfiguration(flags.config, context, {embeddedFallback: false});
+	const {config} = loaded;
+	const base = configBase(loaded, context.cwd);
+	const chosen = chooseMeters(config.meters, flags.meter);
+	const meters = new Map(chosen.map((meter) => [meter.id, backfillMeter(meter, loaded)]));
+	const sources: {name: string; source: BackfillSource}[] = [];
+	for (const arg of sourceArgs) {
+		try {
+			sources.push({name: arg === '-' ? 'stdin' : arg, source: await classifySource(arg)});
+		} catch (error) {
+			if (error instanceof BackfillSourceError) throw new CliError(error.message, {cause: error});
+			throw error;
+		}
+	}
+	if (sources.filter((entry) => entry.source.kind === 'stdin').length > 1) {
+		throw new CliError('"-" (stdin) given more than once', {exitCode: EXIT_CODES.usage});
+	}
+	const takesCaptures = sources.some(
+		(entry) => entry.source.kind === 'capture-file' || entry.source.kind === 'stdin',
+	);
+	if (takesCaptures && chosen.length > 1) {
+		throw new CliError(
+			`captures name no configured meter, and the configuration has ${chosen.length}: say which one with --meter (${chosen.map((meter) => meter.id).join(', ')})`,
+			{exitCode: EXIT_CODES.usage},
+		);
+	}
+	if (sources.length === 0) await refuseWhileCollectorRuns(loaded, base, chosen);
+
+	const dryRun = flags.dryRun === true;
+	const toStdout = dryRun || config.influxdb === undefined;
+	let target: InfluxBackfillTarget | undefined;
+	const warn = (message: string) => io.stderr.write(`backfill: warning: ${message}\n`);
+	if (!toStdout && config.influxdb !== undefined) {
+		try {
+			target = await InfluxBackfillTarget.open({
+				loaded,
+				influx: config.influxdb,
+				directory: backfillSpoolDirectory(config, base),
+				onWarning: warn,
+			});
+		} catch (error) {
+			if (error instanceof SpoolLockedError) {
+				throw new CliError(`${error.message.replace('another collector', 'another backfill')}`, {
+					cause: error,
+				});
+			}
+			if (error instanceof SpoolError) throw new CliError(error.message, {cause: error});
+			throw error;
+		}
+	}
+	const sink: PointSink = target?.sink ?? new LineProtocolStreamSink(io.stdout);
+	const tally = new BackfillTally();
+	const [onlyMeter] = chosen;
+	const backfill = new Backfill({
+		meters,
+		configured: new Set(config.meters.map((meter) => meter.id)),
+		...(chosen.length === 1 && onlyMeter ? {captureMeter: meters.get(onlyMeter.id) as BackfillMeter} : {}),
+		...(flags.since === undefined ? {} : {since: flags.since}),
+		...(flags.until === undefined ? {} : {until: flags.until}),
+		datedOnly: sources.length === 0,
+		sink,
+		...(target === undefined
+			? {}
+			: {
+					filterHistory: (points) => (target as InfluxBackfillTarget).filterHistory(points),
+					waitForRoom: () => (target as InfluxBackfillTarget).waitForRoom(io.signal),
+				}),
+		tally,
+	});
+
+	let totalBytes = 0;
+	for (const {source} of sources) totalBytes += await sourceBytes(source);
+	const progress = createBackfillProgress({
+		stream: io.stderr,
+		totalBytes,
+		...(deps.progressEveryMs === undefined ? {} : {everyMs: deps.progressEveryMs}),
+	});
+	let failure: unknown;
+	try {
+		if (sources.length === 0) {
+			await readMeters(chosen, loaded, backfill, tally, io, deps);
+		} else {
+			await importSources(sources, meters, backfill, tally, progress, io);
+		}
+		await backfill.finish();
+	} catch (error) {
+		failure = error;
+	}
+	progress.update(tally, totalBytes);
+	progress.stop();
+
+	let unsent = 0;
+	if (target !== undefined) {
+		const drained = await target.drain({
+			stallMs: deps.drainStallMs ?? 60_000,
+			...(io.signal === undefined ? {} : {signal: io.signal}),
+			onWait: () =>
+				progress.note(`waiting for ${(target as InfluxBackfillTarget).description} to take the last points`),
+		});
+		await target.close();
+		if (!drained) unsent = target.pendingBytes;
+	} else {
+		await sink.close();
+	}
+	const summary = backfillSummaryTable(tally, {
+		elapsedMs: Date.now() - startedAt,
+		dryRun,
+		target: target?.description ?? 'stdout',
+	});
+	// With points on stdout (dry run, no InfluxDB), the summary goes to stderr to keep the pipe clean.
+	(toStdout ? io.stderr : io.stdout).write(summary);
+	if (failure !== undefined) {
+		if (failure instanceof CliError) throw failure;
+		if (failure instanceof BackfillSourceError) throw new CliError(failure.message, {cause: failure});
+		throw failure;
+	}
+	if (io.signal?.aborted) {
+		throw new CliError('backfill interrupted; run it again to finish (what was written stays written)');
+	}
+	if (target !== undefined && unsent > 0) {
+		throw new CliError(
+			`${target.description} did not take every point: ${unsent} bytes wait in ${target.directory}; the next backfill sends them first`,
+		);
+	}
+	const refused = tally.refusedTotal - (tally.refused.get('other-meter') ?? 0);
+	if (refused > 0) {
+		throw new CliError(
+			`${refused} telegram${refused === 1 ? '' : 's'} refused (see the summary); the others were imported`,
+		);
+	}
+}
+
+async function importSources(
+	sources: readonly {name: string; source: BackfillSource}[],
+	meters: ReadonlyMap<string, BackfillMeter>,
+	backfill: Backfill,
+	tally: BackfillTally,
+	progress: BackfillProgress,
+	io: CommandIo,
+): Promise<void> {
+	let done = 0;
+	const [captureMeter] = meters.values();
+	for (const {name, source} of sources) {
+		tally.sources.push(name);
+		let bytes = 0;
+		const items = sourceItems(source, {
+			ignoreBlockCheck: (meterId) =>
+				(meterId === undefined ? captureMeter : meters.get(meterId))?.ignoreBlockCheck ?? false,
+			captureTimeZone: captureMeter?.timeZone ?? 'UTC',
+			onBytes: (read) => {
+				bytes = read;
+			},
+			onWarning: (message) => tally.refuse('damaged-record', 1, message),
+			stdin: () => readStdin(io),
+		});
+		for await (const item of items) {
+			await backfill.take(item);
+			progress.update(tally, done + bytes);
+			if (io.signal?.aborted) return;
+		}
+		done += await sourceBytes(source);
+	}
+}
+
+/** No SOURCE: each chosen meter read once with its sign-on list; its dated points written. */
+async function readMeters(
+	meters: readonly MeterConfig[],
+	loaded: LoadedConfig,
+	backfill: Backfill,
+	tally: BackfillTally,
+	io: CommandIo,
+	deps: BackfillDependencies,
+): Promise<void> {
+	const failed: string[] = [];
+	for (const meter of meters) {
+		tally.sources.push(`meter ${meter.id}`);
+		const zone = meter.timezone ?? loaded.config.timezone;
+		let link: Link;
+		let close: () => Promise<void> = async () => {};
+		if (deps.openLink !== undefined) {
+			link = deps.openLink(meter.port);
+		} else if (isSimulatorPort(meter.port)) {
+			const {openSimulatedPort} = await import('../daemon/simulated-port.ts');
+			const port = await openSimulatedPort(meter.port, zone);
+			link = port.link;
+			close = () => port.close();
+		} else {
+			link = createLink(meter.port);
+		}
+		try {
+			const item = await readMeterOnce({
+				meter,
+				link,
+				...(io.signal === undefined ? {} : {signal: io.signal}),
+			});
+			await backfill.take(item);
+		} catch (error) {
+			if (!(error instanceof ReadoutError)) throw error;
+			const busy = /lock|busy|resource temporarily unavailable/i.test(describeChain(error));
+			failed.push(
+				busy
+					? `${meter.id}: ${meter.port} is held by another program (a running collector?): it writes the history itself; stop it to read the meter here, or backfill from its raw archive`
+					: `${meter.id}: ${error.message}`,
+			);
+			tally.refuse('no-telegram', 0, `${meter.id}: ${error.message}`);
+		} finally {
+			await close();
+		}
+	}
+	if (failed.length > 0) {
+		throw new CliError(
+			failed.length === 1 ? (failed[0] as string) : `${failed.length} meters not read: ${failed.join('; ')}`,
+		);
+	}
+}
+
+/**
+ * A collector of this configuration that runs holds its spool (spool.lock, a live pid on this host);
+ * it has the meters' ports open and writes their history itself: say so instead of fighting for the port.
+ */
+async function refuseWhileCollectorRuns(loaded: LoadedConfig, base: string, meters: readonly MeterConfig[]) {
+	if (loaded.config.influxdb === undefined) return;
+	const spoolDirectory = backfillSpoolDirectory(loaded.config, base).replace(/-backfill$/, '');
+	const owner = await readSpoolLock(spoolDirectory);
+	if (owner === undefined || owner.host !== hostname() || owner.pid === process.pid) return;
+	if (!systemProcessProbe.isRunning(owner.pid)) return;
+	const ports = [...new Set(meters.map((meter) => meter.port))].join(', ');
+	throw new CliError(
+		`a collector runs with this configuration (pid ${owner.pid}, since ${owner.since}) and holds ${ports}: it writes the billing history itself`,
+		{
+			hint: 'stop it to read the meter here, or import its raw archive: dlms-logger backfill ARCHIVE_DIRECTORY',
+		},
+	);
+}
+
+function chooseMeters(meters: readonly MeterConfig[], id: string | undefined): MeterConfig[] {
+	if (id === undefined) return [...meters];
+	const meter = meters.find((candidate) => candidate.id === id);
+	if (meter === undefined) {
+		throw new CliError(
+			`--meter ${id}: no such meter in the configuration (configured: ${meters.map((candidate) => candidate.id).join(', ')})`,
+			{exitCode: EXIT_CODES.usage},
+		);
+	}
+	return [meter];
+}
+
+function backfillMeter(meter: MeterConfig, loaded: LoadedConfig): BackfillMeter {
+	const {config} = loaded;
+	return {
+		id: meter.id,
+		measurement: meter.measurement ?? config.measurement,
+		timeZone: meter.timezone ?? config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+		...(meter.select === undefined ? {} : {selection: new ObisSelection(meter.select)}),
+		ignoreBlockCheck: meter.ignore_bcc,
+	};
+}
+
+async function readStdin(io: CommandIo): Promise<Buffer> {
+	if (io.stdin.isTTY) {
+		throw new CliError('stdin is a terminal: pipe a capture in (dlms-logger backfill - < capture.bin)', {
+			exitCode: EXIT_CODES.usage,
+		});
+	}
+	const chunks: Buffer[] = [];
+	for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+	return Buffer.concat(chunks);
+}
+
+function describeChain(error: unknown): string {
+	const parts: string[] = [];
+	for (let current = error; current instanceof Error; current = current.cause) parts.push(current.message);
+	return parts.join(': ');
+}
+
+function parseDate(value: string): Date {
+	const date = new Date(value);
+	if (Number.isNaN(date.getTime())) {
+		throw new InvalidArgumentError(
+			'expected an ISO 8601 date or time such as 2025-01-01 or 2025-01-01T00:00:00Z',
+		);
+	}
+	return date;
+}

@@ -1,0 +1,91 @@
+import type {Writable} from 'node:stream';
+import cliProgress from 'cli-progress';
+import type {BackfillTally} from '../backfill/backfill-tally.ts';
+
+/** Tells the user how far a backfill got: a bar on a terminal, a plain line now and then otherwise. */
+export interface BackfillProgress {
+	/** Called often (per readout); draws at most at its own pace. */
+	update(tally: BackfillTally, bytesDone: number): void;
+	/** A state worth a word while no readout moves (waiting for the server). */
+	note(message: string): void;
+	stop(): void;
+}
+
+export interface BackfillProgressOptions {
+	readonly stream: Writable & {isTTY?: boolean};
+	/** Bytes of all sources; 0 when unknown (stdin, a meter). */
+	readonly totalBytes: number;
+	/** Pause between plain progress lines, ms. Default 10 000. */
+	readonly everyMs?: number;
+	readonly now?: () => number;
+}
+
+/**
+ * On a terminal, a cli-progress bar (bytes of the sources read, telegrams, points, rate, ETA); on a pipe
+ * or in a log, a plain line every `everyMs`. cli-progress is the maintained, widely used bar for Node
+ * (no dependencies beyond string-width); it redraws at its own rate, so updating it per readout is cheap.
+ */
+export function createBackfillProgress(options: BackfillProgressOptions): BackfillProgress {
+	const now = options.now ?? Date.now;
+	const startedAt = now();
+	const rate = (tally: BackfillTally) => {
+		const seconds = Math.max((now() - startedAt) / 1000, 0.001);
+		return Math.round(tally.telegrams / seconds);
+	};
+	if (options.stream.isTTY === true && options.totalBytes > 0) {
+		const bar = new cliProgress.SingleBar(
+			{
+				stream: options.stream,
+				format:
+					'backfill |{bar}| {percentage}% | {telegrams} telegrams | {points} points | {rate} telegrams/s | ETA {eta_formatted}',
+				hideCursor: true,
+				etaBuffer: 200,
+				fps: 5,
+			},
+			cliProgress.Presets.shades_classic,
+		);
+		bar.start(options.totalBytes, 0, {telegrams: 0, points: 0, rate: 0});
+		return {
+			update(tally, bytesDone) {
+				bar.update(Math.min(bytesDone, options.totalBytes), {
+					telegrams: tally.telegrams,
+					points: tally.pointsWritten,
+					rate: rate(tally),
+				});
+			},
+			note() {},
+			stop() {
+				bar.stop();
+			},
+		};
+	}
+	const everyMs = options.everyMs ?? 10_000;
+	let nextAt = startedAt + everyMs;
+	let lastNote = '';
+	return {
+		update(tally, bytesDone) {
+			const at = now();
+			if (at < nextAt) return;
+			nextAt = at + everyMs;
+			const share =
+				options.totalBytes > 0
+					? `${Math.floor((100 * Math.min(bytesDone, options.totalBytes)) / options.totalBytes)} % (${megabytes(bytesDone)} of ${megabytes(options.totalBytes)} MB), `
+					: '';
+			options.stream.write(
+				`backfill: ${share}${tally.telegrams} telegrams, ${tally.pointsWritten} points, ${rate(tally)} telegrams/s\n`,
+			);
+		},
+		note(message) {
+			const at = now();
+			if (message === lastNote && at < nextAt) return;
+			lastNote = message;
+			nextAt = at + everyMs;
+			options.stream.write(`backfill: ${message}\n`);
+		},
+		stop() {},
+	};
+}
+
+function megabytes(bytes: number): string {
+	return (bytes / 1_000_000).toFixed(1);
+}

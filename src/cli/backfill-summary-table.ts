@@ -1,0 +1,77 @@
+import type {BackfillTally} from '../backfill/backfill-tally.ts';
+
+/** Words for the reasons, as the summary prints them. */
+const REASON_WORDS: Record<string, string> = {
+	'bad-bcc': 'BCC/CRC wrong',
+	truncated: 'cut off',
+	malformed: 'malformed',
+	'no-time': 'no time of its own',
+	'damaged-record': 'damaged archive record',
+	'no-telegram': 'no telegram',
+	'meter-not-configured': 'meter not in the configuration',
+	'other-meter': 'other meter than --meter',
+	'no-address': 'no address',
+	'no-value': 'no value',
+	'no-date': 'placeholder date',
+	'history-without-date': 'history without a date or reset time',
+	'history-disabled': 'history disabled',
+	'text-disabled': 'text value',
+	'not-selected': 'not selected',
+	'empty-buffer': 'empty buffer',
+	duplicate: 'sent twice in one readout',
+	'before-since': 'before --since',
+	'after-until': 'at or after --until',
+	'already-written': 'history already written',
+	'not-dated': 'live value (meter reading keeps dated points only)',
+};
+
+/**
+ * The table printed at the end of a backfill: sources, telegrams (good, refused by reason), billing
+ * periods found, points written, points skipped by reason, time taken; then the values that could not
+ * be dated, with the reason. Plain text, two columns.
+ */
+export function backfillSummaryTable(
+	tally: BackfillTally,
+	context: {readonly elapsedMs: number; readonly dryRun: boolean; readonly target: string},
+): string {
+	const rows: [string, string][] = [];
+	const sources = tally.sources.length;
+	rows.push(['sources', `${sources}${sources > 0 ? ` (${abbreviate(tally.sources)})` : ''}`]);
+	rows.push(['telegrams', `${tally.telegrams} good, ${tally.refusedTotal} refused`]);
+	for (const [reason, count] of tally.refused)
+		rows.push([`  refused: ${REASON_WORDS[reason] ?? reason}`, `${count}`]);
+	rows.push(['readouts', `${tally.readouts}`]);
+	rows.push(['billing periods found', `${tally.billingPeriods}`]);
+	rows.push([
+		context.dryRun ? 'points to write' : 'points written',
+		`${tally.pointsWritten}${context.dryRun ? ' (dry run: nothing written)' : ` to ${context.target}`}`,
+	]);
+	rows.push(['points skipped', `${tally.skippedTotal}`]);
+	for (const [reason, count] of [...tally.skipped].sort((a, b) => b[1] - a[1])) {
+		rows.push([`  ${REASON_WORDS[reason] ?? reason}`, `${count}`]);
+	}
+	const seconds = context.elapsedMs / 1000;
+	rows.push([
+		'time taken',
+		`${seconds.toFixed(1)} s${seconds > 0 && tally.telegrams > 0 ? ` (${Math.round(tally.telegrams / seconds)} telegrams/s, ${Math.round(tally.pointsWritten / seconds)} points/s)` : ''}`,
+	]);
+	const width = Math.max(...rows.map(([label]) => label.length));
+	let text = `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`;
+	if (tally.undatedCount > 0) {
+		text += `\nnot written, cannot be dated (${tally.undatedCount}):\n`;
+		for (const value of tally.undated) {
+			text += `  ${value.place}: ${value.address}: ${REASON_WORDS[value.reason] ?? value.reason}\n`;
+		}
+		const more = tally.undatedCount - tally.undated.length;
+		if (more > 0) text += `  … and ${more} more\n`;
+	}
+	for (const [reason, example] of tally.refusedExamples) {
+		if (reason === 'other-meter') continue;
+		text += `${tally.refusedExamples.size > 0 && reason === [...tally.refusedExamples.keys()][0] ? '\n' : ''}refused, e.g.: ${example}\n`;
+	}
+	return text;
+}
+
+function abbreviate(names: readonly string[]): string {
+	return names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')}, … ${names.at(-1)}`;
+}

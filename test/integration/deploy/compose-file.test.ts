@@ -1,0 +1,245 @@
+import {execFile} from 'node:child_process';
+import {existsSync, readFileSync} from 'node:fs';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {promisify} from 'node:util';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {
+	type ComposeConfig,
+	type ComposeService,
+	dockerCompose,
+	REPO_ROOT,
+	resolvedComposeConfig,
+	runComposeConfig,
+	servicesOfProfile,
+} from '../../helpers/compose-config.ts';
+
+const run = promisify(execFile);
+const COMPOSE_FILES = ['docker-compose.yml', 'deploy/docker-compose.config-file.yml'];
+const envExample = readFileSync(join(REPO_ROOT, '.env.example'), 'utf8');
+/** NAME=value lines of .env.example. */
+const exampleValues = new Map(
+	[...envExample.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((match) => [
+		match[1] as string,
+		match[2] as string,
+	]),
+);
+
+const service = (config: ComposeConfig, name: string): ComposeService | undefined => config.services[name];
+const dependencyOf = (entry: ComposeService | undefined, name: string) => entry?.depends_on?.[name];
+const envOf = (entry: ComposeService | undefined, name: string) => entry?.environment?.[name];
+
+function title(name: string, skipReason: string | undefined) {
+	return skipReason === undefined ? name : `${name} (skipped: ${skipReason})`;
+}
+
+/** `dclint` as `npm run lint` runs it (rules configured under "dclint" in package.json). */
+async function dclint(files: readonly string[], cwd = REPO_ROOT) {
+	const binary = join(REPO_ROOT, 'node_modules/.bin/dclint');
+	try {
+		const {stdout} = await run(binary, ['--max-warnings', '0', '--no-color', ...files], {cwd});
+		return {code: 0, output: stdout};
+	} catch (error) {
+		const failed = error as {code?: number; stdout?: string; stderr?: string};
+		return {code: failed.code ?? 1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}`};
+	}
+}
+
+describe('docker-compose.yml with dclint (compose specification schema and rules)', () => {
+	let scratch: string;
+	beforeAll(async () => {
+		scratch = await mkdtemp(join(tmpdir(), 'dlms-compose-lint-'));
+	});
+	afterAll(async () => {
+		await rm(scratch, {recursive: true, force: true});
+	});
+
+	it('passes without errors or warnings, the config overlay too', async () => {
+		const result = await dclint(COMPOSE_FILES);
+		expect(result.output.trim()).toBe('');
+		expect(result.code).toBe(0);
+	});
+
+	it('would catch a key the specification does not know', async () => {
+		const broken = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8').replace(
+			'healthcheck:',
+			'healthchek:',
+		);
+		await writeFile(join(scratch, 'docker-compose.yml'), broken);
+		const result = await dclint(['docker-compose.yml'], scratch);
+		expect(result.code).not.toBe(0);
+		expect(result.output).toMatch(/instancePath="\/services\/influxdb".*must NOT have additional properties/);
+	});
+});
+
+describe('the variables', () => {
+	const used = new Set(
+		COMPOSE_FILES.flatMap((file) =>
+			[...readFileSync(join(REPO_ROOT, file), 'utf8').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map(
+				(match) => match[1] as string,
+			),
+		),
+	);
+
+	it('every variable used in a compose file has a line in .env.example', () => {
+		expect([...used].filter((name) => !exampleValues.has(name))).toEqual([]);
+	});
+
+	it('.env.example has no line that no compose file uses (COMPOSE_PROFILES is read by compose itself)', () => {
+		expect(
+			[...exampleValues.keys()].filter((name) => !used.has(name) && name !== 'COMPOSE_PROFILES'),
+		).toEqual([]);
+	});
+
+	it('.env.example starts the demo, which needs no serial device', () => {
+		expect(exampleValues.get('COMPOSE_PROFILES')).toBe('demo');
+	});
+});
+
+describe.skipIf(dockerCompose.skipReason !== undefined)(
+	title("Debian's docker-compose config", dockerCompose.skipReason),
+	() => {
+		let demo: ComposeConfig;
+		let meter: ComposeConfig;
+		let scratch: string;
+		beforeAll(async () => {
+			scratch = await mkdtemp(join(tmpdir(), 'dlms-compose-config-'));
+			[demo, meter] = await Promise.all([
+				resolvedComposeConfig({envFile: '.env.example', profiles: ['demo']}),
+				resolvedComposeConfig({envFile: '.env.example', profiles: ['meter']}),
+			]);
+		});
+		afterAll(async () => {
+			await rm(scratch, {recursive: true, force: true});
+		});
+
+		it.each([['demo'], ['meter']])('validates profile %s with .env.example', async (profile) => {
+			const result = await runComposeConfig({envFile: '.env.example', profiles: [profile]}, ['-q']);
+			expect(result.stderr).toBe('');
+			expect(result.code).toBe(0);
+		});
+
+		it('validates the config.yaml overlay with profile meter', async () => {
+			const result = await runComposeConfig(
+				{envFile: '.env.example', profiles: ['meter'], files: COMPOSE_FILES},
+				['-q'],
+			);
+			expect(result.stderr).toBe('');
+			expect(result.code).toBe(0);
+		});
+
+		it('the demo runs influxdb, grafana, the simulator and its collector; the meter profile the collector', () => {
+			expect(servicesOfProfile(demo, 'demo')).toEqual(['collector-demo', 'grafana', 'influxdb', 'simulator']);
+			expect(servicesOfProfile(meter, 'meter')).toEqual(['collector', 'grafana', 'influxdb']);
+		});
+
+		it('the demo asks for no device, and validates without the meter lines', async () => {
+			for (const name of servicesOfProfile(demo, 'demo'))
+				expect(demo.services[name]?.devices, name).toBeUndefined();
+			const withoutMeter = envExample
+				.split('\n')
+				.filter((line) => !/^(METER_|DIALOUT_GID)/.test(line))
+				.join('\n');
+			await writeFile(join(scratch, 'demo.env'), withoutMeter);
+			const result = await runComposeConfig({envFile: join(scratch, 'demo.env'), profiles: ['demo']}, ['-q']);
+			expect(result.stderr).toBe('');
+			expect(result.code).toBe(0);
+		});
+
+		it.each([['INFLUX_TOKEN'], ['INFLUXDB_ADMIN_PASSWORD'], ['GRAFANA_ADMIN_PASSWORD']])(
+			'fails fast, naming it, when the secret %s is missing',
+			async (secret) => {
+				const withoutSecret = envExample.replace(new RegExp(`^${secret}=.*$`, 'm'), `${secret}=`);
+				await writeFile(join(scratch, `${secret}.env`), withoutSecret);
+				const result = await runComposeConfig({envFile: join(scratch, `${secret}.env`), profiles: ['demo']}, [
+					'-q',
+				]);
+				expect(result.code).not.toBe(0);
+				expect(result.stderr).toContain(`set ${secret} in .env`);
+			},
+		);
+
+		it('passes the meter as a device from METER_DEVICE to a fixed name, with the dialout GID', () => {
+			const collector = service(meter, 'collector');
+			expect(collector?.devices).toEqual([`${exampleValues.get('METER_DEVICE')}:/dev/ttyMETER`]);
+			expect(envOf(collector, 'METER_PORT')).toBe('/dev/ttyMETER');
+			expect(collector?.group_add?.map(String)).toEqual([exampleValues.get('DIALOUT_GID')]);
+		});
+
+		it('publishes ports on 127.0.0.1 only', () => {
+			const published = Object.values(demo.services).flatMap((service) => service.ports ?? []);
+			expect(published.length).toBeGreaterThan(0);
+			for (const port of published) {
+				const hostIp = typeof port === 'string' ? port.split(':')[0] : port.host_ip;
+				expect(hostIp, JSON.stringify(port)).toBe('127.0.0.1');
+			}
+		});
+
+		it('pins InfluxDB to a 2.x tag and Grafana to a release', () => {
+			expect(service(demo, 'influxdb')?.image).toMatch(/^influxdb:2\.\d+(\.\d+)?$/);
+			expect(service(demo, 'grafana')?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+		});
+
+		it('keeps every data directory in a named volume', () => {
+			const named = new Set(Object.keys(demo.volumes ?? {}));
+			const mounts = (service: string) =>
+				(demo.services[service]?.volumes ?? []).map((volume) =>
+					typeof volume === 'string' ? volume : `${volume.source ?? ''}:${volume.target}`,
+				);
+			for (const [service, target] of [
+				['influxdb', '/var/lib/influxdb2'],
+				['influxdb', '/etc/influxdb2'],
+				['grafana', '/var/lib/grafana'],
+				['collector-demo', '/var/lib/dlms-logger'],
+			] as const) {
+				const mount = mounts(service).find((entry) => entry.split(':')[1] === target);
+				expect(mount, `${service} ${target}`).toBeDefined();
+				expect(named.has(mount?.split(':')[0] ?? ''), `${service} ${target}`).toBe(true);
+			}
+			expect(
+				mounts('collector').some((entry) => entry.startsWith('collector-data:/var/lib/dlms-logger')),
+			).toBe(true);
+		});
+
+		it('mounts the Grafana provisioning and dashboards read-only', () => {
+			const volumes = (service(demo, 'grafana')?.volumes ?? []).map(String);
+			expect(volumes).toEqual(
+				expect.arrayContaining([
+					`${join(REPO_ROOT, 'grafana/provisioning')}:/etc/grafana/provisioning:ro`,
+					`${join(REPO_ROOT, 'grafana/dashboards')}:/etc/grafana/dashboards:ro`,
+				]),
+			);
+		});
+
+		it('gates Grafana and the collectors on a healthy InfluxDB, restarts everything', () => {
+			expect(service(demo, 'influxdb')?.healthcheck?.test).toEqual(['CMD', 'influx', 'ping']);
+			expect(service(demo, 'grafana')?.healthcheck?.test).toContain('http://127.0.0.1:3000/api/health');
+			for (const name of ['grafana', 'collector-demo']) {
+				expect(dependencyOf(service(demo, name), 'influxdb'), name).toEqual({condition: 'service_healthy'});
+			}
+			expect(dependencyOf(service(meter, 'collector'), 'influxdb')).toEqual({condition: 'service_healthy'});
+			for (const [name, entry] of Object.entries(demo.services))
+				expect(entry.restart, name).toBe('unless-stopped');
+		});
+
+		it('gives Grafana, InfluxDB and the collectors one token', () => {
+			const token = exampleValues.get('INFLUX_TOKEN');
+			expect(envOf(service(demo, 'influxdb'), 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN')).toBe(token);
+			expect(envOf(service(demo, 'grafana'), 'INFLUX_TOKEN')).toBe(token);
+			expect(envOf(service(demo, 'collector-demo'), 'INFLUX_TOKEN')).toBe(token);
+			expect(envOf(service(meter, 'collector'), 'INFLUX_TOKEN')).toBe(token);
+		});
+	},
+);
+
+// grafana/ comes with the dashboards; the mounts above point there.
+const grafanaDir = join(REPO_ROOT, 'grafana');
+describe.skipIf(!existsSync(grafanaDir))(
+	title('the mounted Grafana directories', existsSync(grafanaDir) ? undefined : 'no grafana/ directory yet'),
+	() => {
+		it.each([['grafana/provisioning'], ['grafana/dashboards']])('%s exists', (dir) => {
+			expect(existsSync(join(REPO_ROOT, dir))).toBe(true);
+		});
+	},
+);

@@ -1,0 +1,59 @@
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {ENVIRONMENT_SETTINGS} from '../../../src/config/environment-config.ts';
+import {REPO_ROOT} from '../../helpers/compose-config.ts';
+
+const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const section = (heading: string) => {
+	const start = readme.indexOf(`\n${heading}\n`);
+	if (start === -1) return '';
+	const next = readme.slice(start + heading.length + 2).search(/\n#{2,3} /);
+	return readme.slice(start, next === -1 ? undefined : start + heading.length + 2 + next);
+};
+
+describe('README.md', () => {
+	it('keeps the two commands: the demo and the test suite', () => {
+		expect(readme).toMatch(/^ *npm ci && npm start$/m);
+		expect(readme).toMatch(/^npm ci && npm test$/m);
+	});
+
+	it('has a row for every environment variable the configuration reads', () => {
+		const table = section('### Environment variables');
+		for (const setting of ENVIRONMENT_SETTINGS)
+			expect(table, setting.variable).toContain(`| \`${setting.variable}\``);
+	});
+
+	it('maps every setting of the smarthomeNG dlms plugin', () => {
+		const table = section('## Coming from the smarthomeNG dlms plugin');
+		for (const setting of [
+			'serialport',
+			'update_cycle',
+			'dlms_obis_code',
+			'standalone mode',
+			'verbose mode',
+		]) {
+			expect(table, setting).toContain(setting);
+		}
+	});
+
+	it('names the compose profiles and how to choose them', () => {
+		expect(readme).toContain('COMPOSE_PROFILES');
+		expect(section('## Docker Compose: InfluxDB, Grafana and the collector')).toMatch(/`demo`.*\n.*`meter`/);
+	});
+
+	it('has the sections a newcomer looks for', () => {
+		for (const heading of [
+			'## Quick start',
+			'## Bare metal (systemd)',
+			'## Configuration',
+			'## Schema',
+			'## Dashboards',
+			'## Tested meters',
+			'## Troubleshooting',
+			'## Run the tests',
+		]) {
+			expect(readme, heading).toContain(`\n${heading}\n`);
+		}
+	});
+});
