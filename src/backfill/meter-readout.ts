@@ -41,7 +41,7 @@ function telegramOf(result: ReadoutResult): DecodedTelegram {
 		: {...telegram, identification: result.identification};
 }
 
-/** The session options of a configured meter (what the collector's job passes). */
+/** The session options of a configured meter (what the collector's job passes, without a learned plan). */
 function readoutOptionsOf(meter: MeterConfig, signal: AbortSignal | undefined): ReadoutOptions {
 	const timeouts = meter.timeouts ?? {};
 	return {
@@ -65,6 +65,7 @@ function readoutOptionsOf(meter: MeterConfig, signal: AbortSignal | undefined): 
 		...(timeouts.data === undefined ? {} : {dataTimeoutMs: timeouts.data}),
 		...(timeouts.inter_character === undefined ? {} : {interCharacterTimeoutMs: timeouts.inter_character}),
 		...(timeouts.total === undefined ? {} : {totalTimeoutMs: timeouts.total}),
+		...(timeouts.switch_guard === undefined ? {} : {switchGuardMs: timeouts.switch_guard}),
 		...(timeouts.settle === undefined ? {} : {settleMs: timeouts.settle}),
 	};
 }

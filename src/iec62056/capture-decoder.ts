@@ -49,7 +49,9 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 		if (telegram !== undefined) telegrams.push(telegram);
 	}
 	const {errors, highBitBytes, garbledBlocks} = decoder;
-	if (telegrams.length === 0 && errors.length === 0) {
+	// Plain text only when nothing was framed at all: the rest of a block that failed its check is never
+	// read as unchecked text.
+	if (telegrams.length === 0 && errors.length === 0 && garbledBlocks === 0) {
 		const text = plainTextTelegram(frames, decoder.pendingIdentification, bytes);
 		if (text !== undefined) telegrams.push(text);
 	}
@@ -106,20 +108,26 @@ export class CaptureFrameDecoder {
 			);
 			return undefined;
 		}
-		const notes: string[] = [];
+		// Allocated only for the rare telegram that has something to note.
+		let notes: string[] | undefined;
 		if (!parsed.complete) {
 			// STX … ETX with a good BCC but no `!`: a whole answer, as to a single-register read (`R5`), not a
 			// cut block (that one lacks its ETX, and the scanner reports it).
-			if (!frame.check.ok || frame.framing !== 'stx') {
+			// Only the shape of such an answer, one data set on one line, and never the data message of a
+			// readout (it follows an identification and ends with `!`): a readout block cut short by a byte
+			// turned into ETX passes its BCC one time in 256, and must not pass for an answer then.
+			const answer = this.#identification === undefined && singleAnswer(frame.text, parsed);
+			if (!frame.check.ok || frame.framing !== 'stx' || !answer) {
 				this.#errors.push(new TruncatedBlockError(frame.bytes.length, '"!" end mark'));
 				return undefined;
 			}
-			notes.push('data block without "!" end mark (a single answer, e.g. to a register read), BCC ok');
+			notes = ['data block without "!" end mark (a single answer, e.g. to a register read), BCC ok'];
 		}
 		if (frame.trailer !== undefined) {
-			notes.push(
+			notes = [
+				...(notes ?? []),
 				`text after "!" is not a CRC of 1 to 4 hex digits: ${JSON.stringify(frame.trailer)}; not checked`,
-			);
+			];
 		}
 		const telegram = telegramOf(parsed, frame, frame.identification ?? this.#identification, notes);
 		this.#identification = undefined;
@@ -146,6 +154,11 @@ export function plainTextTelegram(
 	return identification === undefined
 		? {dataSets, malformed, complete, framing: 'text', check, bytes: Buffer.from(bytes)}
 		: {dataSets, malformed, complete, identification, framing: 'text', check, bytes: Buffer.from(bytes)};
+}
+
+/** One data set and no line end: `3:171.0(0)`, what a meter answers to a single-register read. */
+function singleAnswer(text: string, parsed: ParsedDataBlock): boolean {
+	return parsed.dataSets.length === 1 && parsed.malformed.length === 0 && !/[\r\n]/.test(text);
 }
 
 /**
@@ -175,7 +188,7 @@ function telegramOf(
 	parsed: ParsedDataBlock,
 	frame: DataBlockFrame,
 	identification: Identification | undefined,
-	notes: string[],
+	notes: string[] | undefined,
 ): DecodedTelegram {
 	const {dataSets, malformed, complete} = parsed;
 	const {framing, check, bytes} = frame;
@@ -183,7 +196,7 @@ function telegramOf(
 		identification === undefined
 			? {dataSets, malformed, complete, framing, check, bytes}
 			: {dataSets, malformed, complete, framing, check, bytes, identification};
-	return notes.length === 0 ? telegram : {...telegram, notes};
+	return notes === undefined ? telegram : {...telegram, notes};
 }
 
 /**

@@ -68,7 +68,12 @@ export class StreamingCaptureDecoder {
 
 	end(): DecodedTelegram[] {
 		const telegrams = this.#accept(this.#scanner.end());
-		if (this.#telegrams === 0 && this.errors.length === 0 && this.#noise !== undefined) {
+		if (
+			this.#telegrams === 0 &&
+			this.errors.length === 0 &&
+			this.garbledBlocks === 0 &&
+			this.#noise !== undefined
+		) {
 			const text = plainTextTelegram(
 				this.#noise,
 				this.#frames.pendingIdentification,
