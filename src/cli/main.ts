@@ -3,15 +3,38 @@
 // a few kilobytes per readout, so the smaller nursery costs nothing measurable and saves ~6 MB of RSS.
 import {readFileSync} from 'node:fs';
 import {Command, CommanderError} from 'commander';
-import {backfillCommand} from './backfill-command.ts';
-import {checkConfigCommand} from './check-config-command.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
-import {parseCommand} from './parse-command.ts';
-import {portsCommand} from './ports-command.ts';
-import {readCommand} from './read-command.ts';
-import {runCommand} from './run-command.ts';
-import {simulateCommand} from './simulate-command.ts';
-import {spoolCommand} from './spool-command.ts';
+import type {CommandIo} from './command-io.ts';
+
+interface CommandContext {
+	readonly io: CommandIo;
+	readonly env: NodeJS.ProcessEnv;
+	readonly cwd: string;
+	readonly signal: AbortSignal;
+}
+
+/**
+ * Every command, in the order `--help` lists them, each loaded only when it runs: a command's code
+ * (the collector, the InfluxDB client, serialport) costs memory and start-up time the others need not
+ * pay (`parse` of a large capture, the long-running collector).
+ */
+const COMMANDS: Readonly<Record<string, (context: CommandContext) => Promise<Command>>> = {
+	run: async ({io, env, cwd}) => (await import('./run-command.ts')).runCommand(io, {env, cwd}),
+	'check-config': async ({io, env, cwd}) =>
+		(await import('./check-config-command.ts')).checkConfigCommand(io, {env, cwd}),
+	spool: async ({io, env, cwd}) => (await import('./spool-command.ts')).spoolCommand(io, {env, cwd}),
+	parse: async ({io}) => (await import('./parse-command.ts')).parseCommand(io),
+	backfill: async ({io, env, cwd}) => (await import('./backfill-command.ts')).backfillCommand(io, {env, cwd}),
+	read: async ({io}) => (await import('./read-command.ts')).readCommand(io),
+	ports: async ({io}) => (await import('./ports-command.ts')).portsCommand(io),
+	simulate: async ({io, signal}) => (await import('./simulate-command.ts')).simulateCommand(io, {signal}),
+};
+
+/** The command argv names (the first argument that is not an option), if it is one of ours. */
+function namedCommand(argv: readonly string[]): string | undefined {
+	const first = argv.slice(2).find((argument) => !argument.startsWith('-'));
+	return first !== undefined && Object.hasOwn(COMMANDS, first) ? first : undefined;
+}
 
 /** The `dlms-logger` entry point: the only module that owns process (argv, exit code, signals). */
 async function main(argv: readonly string[]): Promise<number> {
@@ -41,17 +64,12 @@ async function main(argv: readonly string[]): Promise<number> {
 		.option('--debug', 'print the full cause chain of an error')
 		.exitOverride()
 		.showHelpAfterError('(add --help for usage)');
-	const context = {env: process.env, cwd: process.cwd()};
-	for (const command of [
-		runCommand(io, context),
-		checkConfigCommand(io, context),
-		spoolCommand(io, context),
-		parseCommand(io),
-		backfillCommand(io, context),
-		readCommand(io),
-		portsCommand(io),
-		simulateCommand(io, {signal: controller.signal}),
-	]) {
+	const context: CommandContext = {io, env: process.env, cwd: process.cwd(), signal: controller.signal};
+	// With a command named, only that one is loaded; without (help, a typo), all of them, for the listing.
+	const named = namedCommand(argv);
+	const names = named === undefined ? Object.keys(COMMANDS) : [named];
+	for (const name of names) {
+		const command = await (COMMANDS[name] as (context: CommandContext) => Promise<Command>)(context);
 		program.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
 	}
 
