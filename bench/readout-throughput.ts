@@ -1,8 +1,8 @@
 import {parseIdentification} from '../src/iec62056/identification.ts';
+import {readMeter} from '../src/readout/readout-session.ts';
 import {MeterSimulator} from '../src/simulator/meter-simulator.ts';
 import {createSimulatorProfile} from '../src/simulator/simulator-profiles.ts';
 import {bitsPerCharacter, SIGN_ON_SETTINGS} from '../src/transport/link.ts';
-import {readMeter} from '../src/transport/readout-session.ts';
 import {SerialLink} from '../src/transport/serial-link.ts';
 import {openPtyPair} from '../test/helpers/pty-pair.ts';
 import {readWithSmartmeterObis} from '../test/helpers/smartmeter-obis-reader.ts';
