@@ -81,6 +81,22 @@ describe('read, table output', () => {
 	});
 });
 
+describe('read, rate switch guard', () => {
+	it('waits --switch-guard ms after the ACK left the line before switching', async () => {
+		await startMeter('zmd120');
+		const {error} = await read({switchGuard: 60});
+		expect(error).toBeUndefined();
+		const ackSent = pair.events.find(
+			(event) => event.side === 'host' && event.kind === 'sent' && event.bytes[0] === 0x06,
+		);
+		const switched = pair.events.find(
+			(event) => event.side === 'host' && event.kind === 'baud' && event.baudRate === 9600,
+		);
+		expect((switched?.timeMs ?? 0) - (ackSent?.timeMs ?? 0)).toBeGreaterThanOrEqual(60);
+		expect((switched?.timeMs ?? 0) - (ackSent?.timeMs ?? 0)).toBeLessThanOrEqual(62);
+	});
+});
+
 describe('read, fallback', () => {
 	it('says on stderr what worked when the meter did not answer as announced', async () => {
 		await startMeter('zmd120', [{kind: 'wrong-rate', answer: 'announced-rate'}]);
