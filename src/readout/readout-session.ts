@@ -179,20 +179,23 @@ async function attempt(
 		// write() resolves once the driver has the bytes: they cannot be on the line before that.
 		const handedOverAt = Date.now();
 		await link.drain();
-		// On a UART drain() (tcdrain) returns when the shift register is empty; on ptys and some USB
-		// drivers it returns at once, so the ACK's own wire time at the sign-on rate bounds it too (6
-		// characters at 300 Bd: 200 ms). Then the guard, then the settle time of heads that buffer more.
-		const lineClearAt = Math.max(Date.now(), handedOverAt + wireTimeMs(ack.length, options.signOnSettings));
-		const guardMs = options.switchGuardMs ?? defaultSwitchGuardMs(identification, options.signOnSettings);
-		const switchAt = lineClearAt + guardMs + options.settleMs;
-		const waitMs = switchAt - Date.now();
-		if (waitMs > 0) await pause(waitMs, signal);
-		if (inbox.blockStarted) {
-			// The data began at the sign-on rate before the switch (Itron EM214): stay and read it there.
-			fallback ??= {failed: {...chosen}, reason: 'the data began at the sign-on rate before the switch'};
-			chosen = {mode: 'A', baudRate: signOnRate};
-		} else {
-			switched = await switchRate(link, signOnRate, chosen.baudRate);
+		// Staying at the sign-on rate (ACK 0 0 0, a bridge that cannot switch): nothing to time, the data
+		// is read at the rate it comes at.
+		if (chosen.baudRate !== signOnRate && link.canSetBaudRate) {
+			// On a UART drain() (tcdrain) returns when the shift register is empty; on ptys and some USB
+			// drivers it returns at once, so the ACK's own wire time at the sign-on rate bounds it too (6
+			// characters at 300 Bd: 200 ms). Then the guard, then the settle time of heads that buffer more.
+			const lineClearAt = Math.max(Date.now(), handedOverAt + wireTimeMs(ack.length, options.signOnSettings));
+			const guardMs = options.switchGuardMs ?? defaultSwitchGuardMs(identification, options.signOnSettings);
+			const waitMs = lineClearAt + guardMs + options.settleMs - Date.now();
+			if (waitMs > 0) await pause(waitMs, signal);
+			if (inbox.blockStarted) {
+				// The data began at the sign-on rate before the switch (Itron EM214): stay and read it there.
+				fallback ??= {failed: {...chosen}, reason: 'the data began at the sign-on rate before the switch'};
+				chosen = {mode: 'A', baudRate: signOnRate};
+			} else {
+				switched = await switchRate(link, signOnRate, chosen.baudRate);
+			}
 		}
 	} else if (chosen.mode === 'B') {
 		switched = await switchRate(link, signOnRate, chosen.baudRate);
