@@ -4,6 +4,7 @@ import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec6
 import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
+import {streamCapture} from './capture-stream.ts';
 import {signOnReadouts} from './sign-on-readouts.ts';
 
 /** Why a telegram (or a record holding one) was not used. */
@@ -129,6 +130,69 @@ export function archiveFileItems(file: string, options: SourceReadOptions): Asyn
 	return archiveItems(archive.read(file, options.onBytes), basename(file), options);
 }
 
+/**
+ * Captures larger than this are read in chunks (memory flat however long the log); smaller ones are
+ * decoded whole, as `parse` does (with its 7E1-as-8N1 parity repair).
+ */
+export const STREAM_FROM_BYTES = 1024 * 1024;
+
+/**
+ * A large capture, streamed (see streamCapture): each telegram at the meter clock in it; one that has
+ * none is refused, unless it is the only telegram of the file (then at the file's modification time).
+ */
+async function* streamedCaptureItems(
+	path: string,
+	modifiedAt: Date,
+	options: SourceReadOptions,
+): AsyncGenerator<BackfillItem> {
+	const name = basename(path);
+	let index = 0;
+	// The first undated telegram waits: it is stamped with the file time only if no second one follows.
+	let undatedFirst: {place: string; telegram: DecodedTelegram} | undefined;
+	const noTime = (place: string): BackfillItem => ({
+		kind: 'refused',
+		place,
+		reason: 'no-time',
+		message: `${place}: no time of its own (no meter clock such as 0-0:1.0.0 or 0.9.1 with 0.9.2) in a capture of several telegrams`,
+		telegrams: 1,
+	});
+	for await (const entry of streamCapture(path, {
+		ignoreBlockCheck: options.ignoreBlockCheck(undefined),
+		...(options.onBytes === undefined ? {} : {onBytes: options.onBytes}),
+	})) {
+		if (entry.kind === 'error') {
+			yield {
+				kind: 'refused',
+				place: name,
+				reason: reasonOf(entry.error),
+				message: `${name}: ${entry.error.message}`,
+				telegrams: 1,
+			};
+			continue;
+		}
+		index++;
+		const place = `${name} telegram ${index}`;
+		if (index === 2 && undatedFirst !== undefined) {
+			yield noTime(undatedFirst.place);
+			undatedFirst = undefined;
+		}
+		const readAt = telegramClock(entry.telegram.dataSets, options.captureTimeZone);
+		if (readAt !== undefined)
+			yield {kind: 'readout', place, meterId: undefined, readAt, telegrams: [entry.telegram]};
+		else if (index === 1) undatedFirst = {place, telegram: entry.telegram};
+		else yield noTime(place);
+	}
+	if (undatedFirst !== undefined) {
+		yield {
+			kind: 'readout',
+			place: name,
+			meterId: undefined,
+			readAt: modifiedAt,
+			telegrams: [undatedFirst.telegram],
+		};
+	}
+}
+
 /** Archive records (a file being read, or stdin's bytes) as readouts. */
 export async function* archiveItems(
 	records: AsyncIterable<RawTelegram> | Iterable<RawTelegram>,
@@ -242,13 +306,28 @@ export async function* sourceItems(
 			yield* archiveFileItems(source.path, options);
 			return;
 		case 'capture-file': {
-			let bytes: Buffer;
 			let modifiedAt: Date;
+			let size: number;
 			try {
-				[bytes, modifiedAt] = await Promise.all([
-					readFile(source.path),
-					stat(source.path).then((info) => info.mtime),
-				]);
+				const info = await stat(source.path);
+				[modifiedAt, size] = [info.mtime, info.size];
+			} catch (error) {
+				throw new BackfillSourceError(`${source.path}: cannot read: ${describeFsError(error)}`, {
+					cause: error,
+				});
+			}
+			if (size > STREAM_FROM_BYTES) {
+				let streamed = false;
+				for await (const item of streamedCaptureItems(source.path, modifiedAt, options)) {
+					streamed = true;
+					yield item;
+				}
+				// A large file without any framed telegram (pasted text) is decoded whole below.
+				if (streamed) return;
+			}
+			let bytes: Buffer;
+			try {
+				bytes = await readFile(source.path);
 			} catch (error) {
 				throw new BackfillSourceError(`${source.path}: cannot read: ${describeFsError(error)}`, {
 					cause: error,

@@ -8,12 +8,14 @@ import {LineSpool} from '../output/line-spool.ts';
 import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
 import type {Point} from '../readings/point.ts';
 
+/** The collector's spool directory of a configuration (relative paths start at `base`). */
+export function collectorSpoolDirectory(config: LoadedConfig['config'], base: string): string {
+	return isAbsolute(config.spool.directory) ? config.spool.directory : resolve(base, config.spool.directory);
+}
+
 /** The backfill's spool directory: beside the collector's, never the collector's own. */
 export function backfillSpoolDirectory(config: LoadedConfig['config'], base: string): string {
-	const directory = isAbsolute(config.spool.directory)
-		? config.spool.directory
-		: resolve(base, config.spool.directory);
-	return `${directory}-backfill`;
+	return `${collectorSpoolDirectory(config, base)}-backfill`;
 }
 
 export interface InfluxBackfillTargetOptions {
@@ -21,13 +23,14 @@ export interface InfluxBackfillTargetOptions {
 	readonly influx: InfluxConfig;
 	/** The spool directory of the backfill (see backfillSpoolDirectory). */
 	readonly directory: string;
-	/** Unsent bytes at which reading the sources pauses until the server caught up. Default 8 MiB. */
+	/** Unsent bytes at which reading the sources pauses until the server caught up. Default 4 MiB. */
 	readonly highWaterBytes?: number;
 	readonly onWarning?: (message: string) => void;
 	readonly onSpoolEvent?: (event: SpoolEvent) => void;
 }
 
-export const DEFAULT_HIGH_WATER_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_HIGH_WATER_BYTES = 4 * 1024 * 1024;
+const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 const POLL_MS = 50;
 
 /**
@@ -68,6 +71,10 @@ export class InfluxBackfillTarget {
 			directory: options.directory,
 			// The bound sits well above the high water mark: a backfill waits, it never drops.
 			maxBytes: Math.max(options.loaded.config.spool.max_size, highWaterBytes * 4),
+			// Compaction copies the unsent tail (up to the high water mark) to a new file: after every
+			// 1 MiB sent (the collector's default) a backfill would copy megabytes per batch. Once per
+			// 64 MiB sent keeps that to a few per cent of the bytes written.
+			compactAfterBytes: COMPACT_AFTER_BYTES,
 			...(options.onWarning === undefined ? {} : {onWarning: options.onWarning}),
 		});
 		try {

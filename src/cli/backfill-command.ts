@@ -9,7 +9,11 @@ import {
 	sourceItems,
 } from '../backfill/backfill-sources.ts';
 import {BackfillTally} from '../backfill/backfill-tally.ts';
-import {backfillSpoolDirectory, InfluxBackfillTarget} from '../backfill/backfill-target.ts';
+import {
+	backfillSpoolDirectory,
+	collectorSpoolDirectory,
+	InfluxBackfillTarget,
+} from '../backfill/backfill-target.ts';
 import {readMeterOnce} from '../backfill/meter-readout.ts';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import type {MeterConfig} from '../config/config-schema.ts';
@@ -302,8 +306,7 @@ async function readMeters(
  */
 async function refuseWhileCollectorRuns(loaded: LoadedConfig, base: string, meters: readonly MeterConfig[]) {
 	if (loaded.config.influxdb === undefined) return;
-	const spoolDirectory = backfillSpoolDirectory(loaded.config, base).replace(/-backfill$/, '');
-	const owner = await readSpoolLock(spoolDirectory);
+	const owner = await readSpoolLock(collectorSpoolDirectory(loaded.config, base));
 	if (owner === undefined || owner.host !== hostname() || owner.pid === process.pid) return;
 	if (!systemProcessProbe.isRunning(owner.pid)) return;
 	const ports = [...new Set(meters.map((meter) => meter.port))].join(', ');

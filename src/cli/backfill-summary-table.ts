@@ -65,10 +65,9 @@ export function backfillSummaryTable(
 		const more = tally.undatedCount - tally.undated.length;
 		if (more > 0) text += `  … and ${more} more\n`;
 	}
-	for (const [reason, example] of tally.refusedExamples) {
-		if (reason === 'other-meter') continue;
-		text += `${tally.refusedExamples.size > 0 && reason === [...tally.refusedExamples.keys()][0] ? '\n' : ''}refused, e.g.: ${example}\n`;
-	}
+	const examples = [...tally.refusedExamples].filter(([reason]) => reason !== 'other-meter');
+	if (examples.length > 0)
+		text += `\n${examples.map(([, example]) => `refused, e.g.: ${example}`).join('\n')}\n`;
 	return text;
 }
 

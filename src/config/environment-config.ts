@@ -235,9 +235,14 @@ export async function environmentConfig(
 			Object.assign(meterEntry, defaults);
 		}
 	}
+	// Without INFLUX_URL the other INFLUX_* variables are ignored, as before there was a database: the
+	// influx CLI reads INFLUX_TOKEN and INFLUX_ORG too, and a shell set up for it must not stop the demo.
+	const {INFLUX_URL} = env;
+	const writesToInflux = nonEmpty(INFLUX_URL) !== undefined;
 	for (const setting of ENVIRONMENT_SETTINGS) {
 		const text = nonEmpty(env[setting.variable]);
 		if (text === undefined) continue;
+		if (setting.path[0] === 'influxdb' && !writesToInflux) continue;
 		const secretFile = setting.variable.endsWith('_FILE')
 			? setting.variable.slice(0, -'_FILE'.length)
 			: undefined;

@@ -63,26 +63,34 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 			errors.push(new BlockCheckError(frame.check.algorithm, frame.check.expected, frame.check.received));
 			continue;
 		}
-		const notes: string[] = [];
+		// Allocated only for the rare telegram that has something to note.
+		let notes: string[] | undefined;
 		if (!parsed.complete) {
 			// STX … ETX with a good BCC but no `!`: a whole answer, as to a single-register read (`R5`), not a
 			// cut block (that one lacks its ETX, and the scanner reports it).
-			if (!frame.check.ok || frame.framing !== 'stx') {
+			// Only the shape of such an answer, one data set on one line, and never the data message of a
+			// readout (it follows an identification and ends with `!`): a readout block cut short by a byte
+			// turned into ETX passes its BCC one time in 256, and must not pass for an answer then.
+			const answer = identification === undefined && singleAnswer(frame.text, parsed);
+			if (!frame.check.ok || frame.framing !== 'stx' || !answer) {
 				errors.push(new TruncatedBlockError(frame.bytes.length, '"!" end mark'));
 				continue;
 			}
-			notes.push('data block without "!" end mark (a single answer, e.g. to a register read), BCC ok');
+			notes = ['data block without "!" end mark (a single answer, e.g. to a register read), BCC ok'];
 		}
 		if (frame.trailer !== undefined) {
-			notes.push(
+			notes = [
+				...(notes ?? []),
 				`text after "!" is not a CRC of 1 to 4 hex digits: ${JSON.stringify(frame.trailer)}; not checked`,
-			);
+			];
 		}
 		telegrams.push(telegramOf(parsed, frame, frame.identification ?? identification, notes));
 		identification = undefined;
 	}
 
-	if (telegrams.length === 0 && errors.length === 0) {
+	// Plain text only when nothing was framed at all: the rest of a block that failed its check is never
+	// read as unchecked text.
+	if (telegrams.length === 0 && errors.length === 0 && garbledBlocks === 0) {
 		const text = plainText(frames);
 		if (text !== undefined) {
 			const parsed = parseDataBlock(text);
@@ -106,6 +114,11 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 		}
 	}
 	return {telegrams, errors, highBitBytes, garbledBlocks};
+}
+
+/** One data set and no line end: `3:171.0(0)`, what a meter answers to a single-register read. */
+function singleAnswer(text: string, parsed: ParsedDataBlock): boolean {
+	return parsed.dataSets.length === 1 && parsed.malformed.length === 0 && !/[\r\n]/.test(text);
 }
 
 /**
@@ -135,7 +148,7 @@ function telegramOf(
 	parsed: ParsedDataBlock,
 	frame: DataBlockFrame,
 	identification: Identification | undefined,
-	notes: string[],
+	notes: string[] | undefined,
 ): DecodedTelegram {
 	const {dataSets, malformed, complete} = parsed;
 	const {framing, check, bytes} = frame;
@@ -143,7 +156,7 @@ function telegramOf(
 		identification === undefined
 			? {dataSets, malformed, complete, framing, check, bytes}
 			: {dataSets, malformed, complete, framing, check, bytes, identification};
-	return notes.length === 0 ? telegram : {...telegram, notes};
+	return notes === undefined ? telegram : {...telegram, notes};
 }
 
 /**

@@ -3,6 +3,14 @@
  * cause, and says whether the caller may retry the readout (`retryable`).
  */
 
+/**
+ * Cut blocks and failed checks are findings about received bytes that the codec returns beside its
+ * results rather than throws: where in the parser they were found tells nobody anything, and capturing
+ * the stack is most of what an Error costs (about ten times the decoding of a short telegram). Their
+ * constructors set Error.stackTraceLimit to 0 around super(), as MalformedDataSetError does.
+ */
+const NO_STACK = 0;
+
 /** Base class: every error the codec raises is one of these, never a plain Error. */
 export class ProtocolError extends Error {
 	/** A repeated readout may succeed (transmission fault) rather than being a meter or config fault. */
@@ -23,10 +31,14 @@ export class BlockCheckError extends ProtocolError {
 
 	constructor(algorithm: 'bcc' | 'crc16', expected: number, received: number) {
 		const width = algorithm === 'bcc' ? 2 : 4;
-		super(
-			`${algorithm === 'bcc' ? 'BCC' : 'CRC16'} mismatch: computed 0x${hex(expected, width)}, received 0x${hex(received, width)}`,
-			{retryable: true},
-		);
+		const message = `${algorithm === 'bcc' ? 'BCC' : 'CRC16'} mismatch: computed 0x${hex(expected, width)}, received 0x${hex(received, width)}`;
+		const stackTraceLimit = Error.stackTraceLimit;
+		Error.stackTraceLimit = NO_STACK;
+		try {
+			super(message, {retryable: true});
+		} finally {
+			Error.stackTraceLimit = stackTraceLimit;
+		}
 		this.algorithm = algorithm;
 		this.expected = expected;
 		this.received = received;
@@ -41,7 +53,13 @@ export class TruncatedBlockError extends ProtocolError {
 	readonly missing: string;
 
 	constructor(receivedBytes: number, missing: string) {
-		super(`truncated data block: ${missing} missing after ${receivedBytes} bytes`, {retryable: true});
+		const stackTraceLimit = Error.stackTraceLimit;
+		Error.stackTraceLimit = NO_STACK;
+		try {
+			super(`truncated data block: ${missing} missing after ${receivedBytes} bytes`, {retryable: true});
+		} finally {
+			Error.stackTraceLimit = stackTraceLimit;
+		}
 		this.receivedBytes = receivedBytes;
 		this.missing = missing;
 	}
@@ -52,7 +70,13 @@ export class FrameOverflowError extends ProtocolError {
 	readonly limitBytes: number;
 
 	constructor(limitBytes: number) {
-		super(`message longer than ${limitBytes} bytes without a terminator; dropped`, {retryable: true});
+		const stackTraceLimit = Error.stackTraceLimit;
+		Error.stackTraceLimit = NO_STACK;
+		try {
+			super(`message longer than ${limitBytes} bytes without a terminator; dropped`, {retryable: true});
+		} finally {
+			Error.stackTraceLimit = stackTraceLimit;
+		}
 		this.limitBytes = limitBytes;
 	}
 }

@@ -12,10 +12,11 @@ export function isTextRegister(code: ObisCode | undefined): boolean {
 	const d = code.d === undefined ? undefined : groupValue(code.d);
 	const e = code.e === undefined ? undefined : groupValue(code.e);
 	// 97 (F): error registers. 96.1 ids, 96.4 control signals and 96.5 status words, which are bit
-	// fields even when every digit is decimal, and 96.13 messages (DSMR: hex-encoded text such as
-	// `303132`) (96.7 power-failure counts stay numbers).
+	// fields even when every digit is decimal, and the DSMR messages `0-0:96.13.x` (hex-encoded text
+	// such as `303132`; the Itron EM214's `C.13.21(1*s)` without the DSMR channel is a quantity).
+	// 96.7 power-failure counts stay numbers.
 	if (c === 97) return true;
-	if (c === 96) return d === 1 || d === 4 || d === 5 || d === 13;
+	if (c === 96) return d === 1 || d === 4 || d === 5 || (d === 13 && code.a === 0);
 	if (c !== 0) return false;
 	// 0.0.x ids, 0.2.x program versions and checksums, 0.9.x clock and date, 0.1.2+ reset stamps.
 	return d === 0 || d === 2 || d === 9 || (d === 1 && e !== undefined && e >= 2) || d === undefined;

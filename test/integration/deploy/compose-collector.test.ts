@@ -13,6 +13,7 @@ import {
 } from '../../helpers/compose-config.ts';
 import {type DockerfileModel, readDockerfile} from '../../helpers/dockerfile-model.ts';
 import {freePort} from '../../helpers/free-port.ts';
+import {hasSocat, openPtyPair, type PtyPair} from '../../helpers/pty-pair.ts';
 import {serverBinary} from '../../helpers/server-process.ts';
 import {
 	type ExportedSeries,
@@ -176,6 +177,52 @@ describe.skipIf(skipReason !== undefined)(
 			simulator.child.kill('SIGTERM');
 			await simulator.exited;
 		}, 90_000);
+
+		it.skipIf(!hasSocat())(
+			'collector reads the meter on the device compose passes in (a socat pty with the simulator behind it)',
+			async () => {
+				let pty: PtyPair | undefined;
+				try {
+					pty = await openPtyPair();
+					const simulatorArgs = ['simulate', '--serial', pty.meterPath, '--profile', 'zmd120'];
+					const simulatorProcess = processOf(serviceOf(demo, 'simulator'), simulatorArgs);
+					const simulator = start(simulatorProcess.argv, simulatorProcess.env, simulatorProcess.cwd);
+					await waitFor('simulator on the pty', 15_000, async () =>
+						simulator.output().includes('simulating') ? true : undefined,
+					);
+					const {argv, env, cwd} = processOf(serviceOf(meter, 'collector'));
+					const {METER_PORT: devicePort = ''} = env;
+					// /dev/ttyMETER is the name the device gets inside the container; here it is the pty.
+					// Every 5 s instead of .env.example's 60 s, only so the test need not wait a minute.
+					const collector = start(
+						argv,
+						{
+							...env,
+							METER_PORT: devicePort.replace('/dev/ttyMETER', pty.hostPath),
+							METER_SCHEDULE: '5s',
+						},
+						cwd,
+					);
+					const series = await waitFor(
+						'points of the meter in VictoriaMetrics',
+						45_000,
+						async () => {
+							const found = await server.export('{meter="house"}');
+							return found.some((entry) => labelOf(entry, 'obis') === '1.8.1') ? found : undefined;
+						},
+						() => `collector output:\n${collector.output()}`,
+					);
+					expect(series.length).toBeGreaterThan(10);
+					collector.child.kill('SIGTERM');
+					expect(await collector.exited).toBe(0);
+					simulator.child.kill('SIGTERM');
+					await simulator.exited;
+				} finally {
+					await pty?.close();
+				}
+			},
+			90_000,
+		);
 
 		it('the meter collector starts from its environment alone (check-config with METER_PORT=/dev/ttyMETER)', async () => {
 			const {argv, env, cwd} = processOf(serviceOf(meter, 'collector'), ['check-config']);

@@ -1,10 +1,11 @@
 import {execFile} from 'node:child_process';
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {parse} from 'yaml';
 import {
 	type ComposeConfig,
 	type ComposeService,
@@ -221,6 +222,41 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 			expect(dependencyOf(service(meter, 'collector'), 'influxdb')).toEqual({condition: 'service_healthy'});
 			for (const [name, entry] of Object.entries(demo.services))
 				expect(entry.restart, name).toBe('unless-stopped');
+		});
+
+		it('gives Grafana every variable its provisioning files read', () => {
+			const provisioning = join(REPO_ROOT, 'grafana/provisioning');
+			const files = readdirSync(provisioning, {recursive: true, withFileTypes: true})
+				.filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+				.map((entry) => join(entry.parentPath, entry.name));
+			const wanted = new Set(
+				files.flatMap((file) =>
+					[
+						...readFileSync(file, 'utf8')
+							.replace(/#.*$/gm, '')
+							.matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g),
+					].map((match) => match[1] as string),
+				),
+			);
+			expect(wanted.size).toBeGreaterThan(0);
+			const given = service(demo, 'grafana')?.environment ?? {};
+			expect([...wanted].filter((name) => given[name] === undefined || given[name] === '')).toEqual([]);
+			expect(envOf(service(demo, 'grafana'), 'INFLUX_URL')).toBe('http://influxdb:8086');
+		});
+
+		it('mounts the dashboards where the provisioned dashboard providers look', () => {
+			const dir = join(REPO_ROOT, 'grafana/provisioning/dashboards');
+			const paths = readdirSync(dir)
+				.filter((name) => /\.ya?ml$/.test(name))
+				.flatMap(
+					(name) =>
+						(parse(readFileSync(join(dir, name), 'utf8')) as {providers?: {options?: {path?: string}}[]})
+							.providers ?? [],
+				)
+				.map((provider) => provider.options?.path);
+			expect(paths.length).toBeGreaterThan(0);
+			const targets = (service(demo, 'grafana')?.volumes ?? []).map((volume) => String(volume).split(':')[1]);
+			for (const path of paths) expect(targets, path).toContain(path);
 		});
 
 		it('gives Grafana, InfluxDB and the collectors one token', () => {

@@ -12,6 +12,10 @@ import {hasDockerEngine} from '../../helpers/influxdb2-container.ts';
 // Docker is optional everywhere, CI included (it has no engine): without one this is skipped, and the
 // skip reason is in the test name. What can run without an engine runs in the other deploy tests.
 const dockerEngine = await hasDockerEngine();
+const skipReason = dockerEngine
+	? undefined
+	: 'no Docker engine answers on DOCKER_HOST or /var/run/docker.sock';
+if (skipReason !== undefined) console.warn(`skipped "the demo stack in Docker": ${skipReason}`);
 const example = new Map(
 	[...readFileSync(join(REPO_ROOT, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(
 		(match) => [match[1] as string, match[2] as string],
@@ -20,7 +24,7 @@ const example = new Map(
 const setting = (name: string) => example.get(name) ?? '';
 
 describe.skipIf(!dockerEngine)(
-	dockerEngine ? 'the demo stack in Docker' : 'the demo stack in Docker (skipped: no Docker engine)',
+	skipReason === undefined ? 'the demo stack in Docker' : `the demo stack in Docker (skipped: ${skipReason})`,
 	() => {
 		let stack: StartedDockerComposeEnvironment | undefined;
 		let influxPort: number;

@@ -160,8 +160,7 @@ describe('environmentConfig', () => {
 		expect(problems).toEqual([expect.stringMatching(/^METER_SELECT entry 2: /)]);
 	});
 
-	it('says a required InfluxDB setting by its variable', async () => {
-		expect(await problemsOf({...oneMeter, INFLUX_TOKEN: 'x'})).toEqual(['INFLUX_URL: required']);
+	it('says which of two InfluxDB variables to drop', async () => {
 		expect(
 			await problemsOf({
 				...oneMeter,
@@ -170,6 +169,16 @@ describe('environmentConfig', () => {
 				INFLUX_TOKEN_FILE: '/t',
 			}),
 		).toEqual(['INFLUX_TOKEN_FILE: give either INFLUX_TOKEN or INFLUX_TOKEN_FILE, not both']);
+	});
+
+	it('ignores INFLUX_* without INFLUX_URL (the influx CLI reads INFLUX_TOKEN and INFLUX_ORG too)', async () => {
+		const {config, secrets} = await environmentConfig({
+			...oneMeter,
+			INFLUX_TOKEN: 'cli-token',
+			INFLUX_ORG: 'home',
+		});
+		expect(config.influxdb).toBeUndefined();
+		expect(secrets).toEqual({});
 	});
 
 	it('reports an unreadable secret file by its variable', async () => {

@@ -187,3 +187,28 @@ describe('assertTimeZone', () => {
 		expect(() => assertTimeZone('')).toThrow(TypeError);
 	});
 });
+
+describe('meterTimeToInstant, converting the same stamp again', () => {
+	it('gives an equal, separate Date each time, per zone and season', () => {
+		const stamp: MeterTime = {
+			format: 'ZST10',
+			year: 2026,
+			month: 3,
+			day: 29,
+			hour: 2,
+			minute: 30,
+			second: 0,
+		};
+		const first = meterTimeToInstant(stamp, 'Europe/Berlin');
+		first?.setTime(0);
+		const second = meterTimeToInstant(stamp, 'Europe/Berlin');
+		expect(second?.toISOString()).toBe('2026-03-29T01:30:00.000Z');
+		expect(meterTimeToInstant(stamp, 'UTC')?.toISOString()).toBe('2026-03-29T02:30:00.000Z');
+		expect(meterTimeToInstant({...stamp, season: 'standard'}, 'Europe/Berlin')?.toISOString()).toBe(
+			'2026-03-29T01:30:00.000Z',
+		);
+		expect(meterTimeToInstant({...stamp, season: 'summer'}, 'Europe/Berlin')?.toISOString()).toBe(
+			'2026-03-29T00:30:00.000Z',
+		);
+	});
+});

@@ -28,6 +28,10 @@ describe('isTextRegister', () => {
 		expect(isTextRegister(parseObisCode(address))).toBe(true);
 	});
 
+	it('leaves the Itron EM214 C.13.21 (no DSMR channel) a quantity', () => {
+		expect(isTextRegister(parseObisCode('C.13.21'))).toBe(false);
+	});
+
 	it.each(['C.5.0', '96.5.5', '0-0:96.5.0'])('classes the status word %s as text', (address) => {
 		expect(kindOf(address)).toBe(true);
 	});

@@ -1,0 +1,121 @@
+import {describe, expect, it} from 'vitest';
+import {Backfill, type BackfillMeter, type BackfillOptions} from '../../../src/backfill/backfill-run.ts';
+import type {BackfillItem} from '../../../src/backfill/backfill-sources.ts';
+import {captureItems} from '../../../src/backfill/backfill-sources.ts';
+import {BackfillTally} from '../../../src/backfill/backfill-tally.ts';
+import type {PointSink} from '../../../src/output/point-sink.ts';
+import type {Point} from '../../../src/readings/point.ts';
+import {createZmd120Profile} from '../../../src/simulator/zmd120-profile.ts';
+
+class MemorySink implements PointSink {
+	readonly writes: Point[][] = [];
+	async write(points: readonly Point[]) {
+		this.writes.push([...points]);
+	}
+	async flush() {
+		return true;
+	}
+	async close() {}
+	get points() {
+		return this.writes.flat();
+	}
+}
+
+const ZONE = 'Europe/Berlin';
+const house: BackfillMeter = {id: 'house', measurement: 'meter', timeZone: ZONE, ignoreBlockCheck: false};
+const plain = createZmd120Profile({timeZone: ZONE});
+const verboseProfile = (await import('../../../src/simulator/simulator-profiles.ts')).createSimulatorProfile(
+	'zmd120-verbose',
+	{timeZone: ZONE},
+);
+
+function readout(atMs: number, meterId?: string, profile = plain): BackfillItem {
+	const bytes = Buffer.concat([Buffer.from(`${profile.identification}\r\n`), profile.dataMessage(atMs)]);
+	const [item] = [
+		...captureItems(bytes, 'x', new Date(atMs), {ignoreBlockCheck: () => false, captureTimeZone: ZONE}),
+	];
+	if (item?.kind !== 'readout') throw new Error('no readout');
+	return {...item, meterId};
+}
+
+function setUp(options: Partial<BackfillOptions> = {}) {
+	const sink = new MemorySink();
+	const tally = new BackfillTally();
+	const backfill = new Backfill({
+		meters: new Map([['house', house]]),
+		configured: new Set(['house', 'garage']),
+		captureMeter: house,
+		sink,
+		tally,
+		...options,
+	});
+	return {sink, tally, backfill};
+}
+
+const at = Date.UTC(2026, 5, 1, 12, 0, 0);
+
+describe('Backfill', () => {
+	it("maps a readout as the collector does: the meter's tag and measurement, live values at the readout time", async () => {
+		const {sink, tally, backfill} = setUp();
+		await backfill.take(readout(at, 'house'));
+		await backfill.finish();
+		const live = sink.points.find((point) => point.tags['obis'] === '1.8.1');
+		expect(live).toMatchObject({
+			measurement: 'meter',
+			tags: {meter: 'house', obis: '1.8.1'},
+			time: new Date(at),
+		});
+		expect(tally).toMatchObject({telegrams: 1, readouts: 1, pointsWritten: sink.points.length});
+	});
+
+	it('skips points outside --since/--until and counts them by reason', async () => {
+		const {sink, tally, backfill} = setUp({since: new Date(at + 60_000), until: new Date(at + 180_000)});
+		for (const minute of [0, 1, 2, 3]) await backfill.take(readout(at + minute * 60_000, 'house'));
+		await backfill.finish();
+		const times = new Set(
+			sink.points.filter((point) => point.tags['obis'] === '1.8.1').map((point) => point.time.getTime()),
+		);
+		expect([...times]).toEqual([at + 60_000, at + 120_000]);
+		expect(tally.skipped.get('after-until')).toBeGreaterThan(0);
+		expect(tally.skipped.get('before-since')).toBeGreaterThan(0);
+	});
+
+	it('writes only dated points when reading a meter for its history', async () => {
+		const {sink, tally, backfill} = setUp({datedOnly: true});
+		await backfill.take(readout(at, 'house', verboseProfile));
+		await backfill.finish();
+		expect(sink.points.length).toBeGreaterThan(0);
+		for (const point of sink.points) {
+			expect(point.tags['billing'] !== undefined || point.time.getTime() !== at).toBe(true);
+		}
+		expect(tally.skipped.get('not-dated')).toBeGreaterThan(10);
+		expect(tally.billingPeriods).toBeGreaterThan(0);
+	});
+
+	it('refuses records of a meter left out by --meter or not configured', async () => {
+		const {sink, tally, backfill} = setUp();
+		await backfill.take(readout(at, 'garage'));
+		await backfill.take(readout(at, 'attic'));
+		await backfill.finish();
+		expect(sink.points).toEqual([]);
+		expect(Object.fromEntries(tally.refused)).toEqual({'other-meter': 1, 'meter-not-configured': 1});
+	});
+
+	it('writes in batches and counts history the filter took away as already written', async () => {
+		const {sink, tally, backfill} = setUp({
+			batchPoints: 30,
+			filterHistory: (points) => points.filter((point) => point.tags['billing'] === undefined),
+		});
+		for (const minute of [0, 1, 2])
+			await backfill.take(readout(at + minute * 60_000, 'house', verboseProfile));
+		await backfill.finish();
+		expect(sink.writes.length).toBeGreaterThan(1);
+		expect(sink.points.some((point) => point.tags['billing'] !== undefined)).toBe(false);
+		expect(tally.skipped.get('already-written')).toBeGreaterThan(0);
+		expect(tally.pointsWritten).toBe(sink.points.length);
+	});
+
+	it('refuses a bad batch size with a TypeError naming it', () => {
+		expect(() => setUp({batchPoints: 0})).toThrow(/batchPoints must be a positive integer/);
+	});
+});

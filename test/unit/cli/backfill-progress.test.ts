@@ -1,0 +1,47 @@
+import {PassThrough} from 'node:stream';
+import {describe, expect, it} from 'vitest';
+import {BackfillTally} from '../../../src/backfill/backfill-tally.ts';
+import {createBackfillProgress} from '../../../src/cli/backfill-progress.ts';
+
+function stream(isTTY: boolean) {
+	const chunks: string[] = [];
+	const out = Object.assign(new PassThrough(), {isTTY});
+	out.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+	return {out, text: () => chunks.join('')};
+}
+
+describe('createBackfillProgress', () => {
+	it('writes a plain line at most every everyMs when not on a terminal', () => {
+		const {out, text} = stream(false);
+		let now = 0;
+		const progress = createBackfillProgress({
+			stream: out,
+			totalBytes: 2_000_000,
+			everyMs: 1000,
+			now: () => now,
+		});
+		const tally = new BackfillTally();
+		tally.telegrams = 50;
+		tally.pointsWritten = 900;
+		now = 500;
+		progress.update(tally, 100);
+		expect(text()).toBe('');
+		now = 1000;
+		progress.update(tally, 1_000_000);
+		now = 1500;
+		progress.update(tally, 1_500_000);
+		expect(text()).toBe('backfill: 50 % (1.0 of 2.0 MB), 50 telegrams, 900 points, 50 telegrams/s\n');
+		progress.note('waiting for the server');
+		progress.note('waiting for the server');
+		expect(text().split('\n').filter(Boolean)).toHaveLength(2);
+		progress.stop();
+	});
+
+	it('draws a bar on a terminal', () => {
+		const {out, text} = stream(true);
+		const progress = createBackfillProgress({stream: out, totalBytes: 1000});
+		progress.update(new BackfillTally(), 500);
+		progress.stop();
+		expect(text()).toMatch(/backfill \|.*\| 50% \| 0 telegrams/);
+	});
+});

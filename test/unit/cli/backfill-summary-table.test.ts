@@ -1,0 +1,41 @@
+import {describe, expect, it} from 'vitest';
+import {BackfillTally} from '../../../src/backfill/backfill-tally.ts';
+import {backfillSummaryTable} from '../../../src/cli/backfill-summary-table.ts';
+
+describe('backfillSummaryTable', () => {
+	it('gives sources, telegrams, refusals, periods, points written and skipped by reason, and time', () => {
+		const tally = new BackfillTally();
+		tally.sources.push('a.log', 'raw');
+		tally.telegrams = 10;
+		tally.readouts = 9;
+		tally.refuse('bad-bcc', 2, 'a.log telegram 3: BCC mismatch');
+		tally.period('house\u0000*\u00001');
+		tally.pointsWritten = 180;
+		tally.skip('before-since', 5);
+		tally.skip('already-written', 7);
+		tally.undatedValue({place: 'a.log telegram 1', address: '1-1:1.8.1*07', reason: 'history-without-date'});
+		const text = backfillSummaryTable(tally, {elapsedMs: 2000, dryRun: false, target: 'influxdb http://x'});
+		expect(text.split('\n').slice(0, 11)).toEqual([
+			'sources                    2 (a.log, raw)',
+			'telegrams                  10 good, 2 refused',
+			'  refused: BCC/CRC wrong   2',
+			'readouts                   9',
+			'billing periods found      1',
+			'points written             180 to influxdb http://x',
+			'points skipped             12',
+			'  history already written  7',
+			'  before --since           5',
+			'time taken                 2.0 s (5 telegrams/s, 90 points/s)',
+			'',
+		]);
+		expect(text).toMatch(
+			/not written, cannot be dated \(1\):\n {2}a\.log telegram 1: 1-1:1\.8\.1\*07: history without a date or reset time/,
+		);
+		expect(text).toMatch(/refused, e\.g\.: a\.log telegram 3: BCC mismatch/);
+	});
+
+	it('says a dry run wrote nothing', () => {
+		const text = backfillSummaryTable(new BackfillTally(), {elapsedMs: 0, dryRun: true, target: 'stdout'});
+		expect(text).toMatch(/^points to write +0 \(dry run: nothing written\)$/m);
+	});
+});
