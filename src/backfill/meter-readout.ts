@@ -1,7 +1,8 @@
 import type {MeterConfig} from '../config/config-schema.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
+import {type ReadoutResult, readMeter} from '../readout/readout-session.ts';
+import {readoutOptionsFrom} from '../readout/readout-settings.ts';
 import type {Link} from '../transport/link.ts';
-import {type ReadoutOptions, type ReadoutResult, readMeter} from '../transport/readout-session.ts';
 import type {BackfillItem} from './backfill-sources.ts';
 
 export interface MeterReadoutOptions {
@@ -21,7 +22,7 @@ export async function readMeterOnce(options: MeterReadoutOptions): Promise<Backf
 	const results: ReadoutResult[] = [];
 	for (const [index, queryChar] of meter.sign_on.entries()) {
 		if (index > 0) await new Promise((resolve) => setTimeout(resolve, options.quietGapMs ?? 1600));
-		results.push(await readMeter(link, {...readoutOptionsOf(meter, signal), queryChar}));
+		results.push(await readMeter(link, readoutOptionsFrom(meter, {queryChar, signal})));
 	}
 	const last = results.at(-1) as ReadoutResult;
 	return {
@@ -39,33 +40,4 @@ function telegramOf(result: ReadoutResult): DecodedTelegram {
 	return result.identification === undefined
 		? telegram
 		: {...telegram, identification: result.identification};
-}
-
-/** The session options of a configured meter (what the collector's job passes, without a learned plan). */
-function readoutOptionsOf(meter: MeterConfig, signal: AbortSignal | undefined): ReadoutOptions {
-	const timeouts = meter.timeouts ?? {};
-	return {
-		mode: meter.mode,
-		ignoreBlockCheck: meter.ignore_bcc,
-		wakeUp: meter.wake_up,
-		...(signal === undefined ? {} : {signal}),
-		...(meter.address === undefined ? {} : {address: meter.address}),
-		...(meter.baud_max === undefined ? {} : {baudMax: meter.baud_max}),
-		...(meter.push === undefined
-			? {}
-			: {
-					pushSettings: {
-						baudRate: meter.push.baud,
-						dataBits: meter.push.data_bits,
-						parity: meter.push.data_bits === 8 ? 'none' : 'even',
-						stopBits: 1,
-					},
-				}),
-		...(timeouts.identification === undefined ? {} : {identificationTimeoutMs: timeouts.identification}),
-		...(timeouts.data === undefined ? {} : {dataTimeoutMs: timeouts.data}),
-		...(timeouts.inter_character === undefined ? {} : {interCharacterTimeoutMs: timeouts.inter_character}),
-		...(timeouts.total === undefined ? {} : {totalTimeoutMs: timeouts.total}),
-		...(timeouts.switch_guard === undefined ? {} : {switchGuardMs: timeouts.switch_guard}),
-		...(timeouts.settle === undefined ? {} : {settleMs: timeouts.settle}),
-	};
 }

@@ -1,15 +1,12 @@
 import {writeFile} from 'node:fs/promises';
 import {Command, InvalidArgumentError, Option} from 'commander';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
+import {ReadoutError} from '../readout/readout-errors.ts';
+import {describePlan} from '../readout/readout-plan.ts';
+import {type ReadoutResult, readMeter} from '../readout/readout-session.ts';
+import {readoutOptionsFrom} from '../readout/readout-settings.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
-import {ReadoutError} from '../transport/readout-errors.ts';
-import {
-	describePlan,
-	type ReadoutOptions,
-	type ReadoutResult,
-	readMeter,
-} from '../transport/readout-session.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {
@@ -29,6 +26,8 @@ export interface ReadFlags extends TelegramOutputOptions {
 	readonly wakeUp: boolean;
 	readonly pushBaud?: number;
 	readonly dataBits?: 7 | 8;
+	/** Wait after the ACK left the line before the rate switch, ms. */
+	readonly switchGuard?: number;
 }
 
 export interface ReadCommandOptions {
@@ -62,6 +61,11 @@ export function readCommand(io: CommandIo, options: ReadCommandOptions = {}): Co
 		.option('--save-raw <file>', 'write every byte received to this file (also when the readout fails)')
 		.option('--ignore-bcc', 'accept blocks whose BCC is wrong (they must still be complete)', false)
 		.option('--wake-up', 'send the wake-up sequence (NULs, then a pause) before the sign-on', false)
+		.option(
+			'--switch-guard <ms>',
+			'wait after the ACK left the line before the rate switch, ms (default 33, 10 for 20 ms meters)',
+			wholeMilliseconds,
+		)
 		.option('--push-baud <rate>', 'mode D: the rate the meter pushes at, Bd (default 9600)', positiveInteger)
 		.addOption(
 			new Option('--data-bits <bits>', 'mode D: 7 (7E1, default) or 8 (8N1)')
@@ -86,25 +90,21 @@ export async function runRead(
 	} catch (error) {
 		throw new CliError(`${port}: ${(error as Error).message}`, {exitCode: EXIT_CODES.usage, cause: error});
 	}
-	const readoutOptions: ReadoutOptions = {
-		mode: flags.mode,
-		ignoreBlockCheck: flags.ignoreBcc,
-		wakeUp: flags.wakeUp,
-		...(flags.address === undefined ? {} : {address: flags.address}),
-		...(flags.queryChar === undefined ? {} : {queryChar: flags.queryChar}),
-		...(flags.baudMax === undefined ? {} : {baudMax: flags.baudMax}),
-		...(flags.pushBaud === undefined && flags.dataBits === undefined
-			? {}
-			: {
-					pushSettings: {
-						baudRate: flags.pushBaud ?? 9600,
-						dataBits: flags.dataBits ?? 7,
-						parity: flags.dataBits === 8 ? 'none' : 'even',
-						stopBits: 1,
-					},
-				}),
-		...(io.signal === undefined ? {} : {signal: io.signal}),
-	};
+	// The flags are the config keys of one meter: the options are built where the collector builds them.
+	const readoutOptions = readoutOptionsFrom(
+		{
+			mode: flags.mode,
+			ignore_bcc: flags.ignoreBcc,
+			wake_up: flags.wakeUp,
+			...(flags.address === undefined ? {} : {address: flags.address}),
+			...(flags.baudMax === undefined ? {} : {baud_max: flags.baudMax}),
+			...(flags.pushBaud === undefined && flags.dataBits === undefined
+				? {}
+				: {push: {baud: flags.pushBaud ?? 9600, data_bits: flags.dataBits ?? 7}}),
+			...(flags.switchGuard === undefined ? {} : {timeouts: {switch_guard: flags.switchGuard}}),
+		},
+		{queryChar: flags.queryChar, signal: io.signal},
+	);
 	let result: ReadoutResult;
 	try {
 		result = await readMeter(link, readoutOptions);
@@ -199,5 +199,12 @@ function positiveInteger(value: string): number {
 	const number = Number(value);
 	if (!Number.isInteger(number) || number <= 0)
 		throw new InvalidArgumentError('expected a positive whole number');
+	return number;
+}
+
+function wholeMilliseconds(value: string): number {
+	const number = Number(value);
+	if (!Number.isInteger(number) || number < 0)
+		throw new InvalidArgumentError('expected a whole number of ms >= 0');
 	return number;
 }

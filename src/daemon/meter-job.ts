@@ -5,14 +5,11 @@ import type {SignOnPart} from '../output/raw-archive.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {type PlanChange, PlanLearner} from '../readout/plan-learner.ts';
+import {ReadoutError, type ReadoutFailure} from '../readout/readout-errors.ts';
+import type {ReadoutPlan} from '../readout/readout-plan.ts';
+import {type ReadoutResult, readMeter} from '../readout/readout-session.ts';
+import {readoutOptionsFrom} from '../readout/readout-settings.ts';
 import type {Link} from '../transport/link.ts';
-import {ReadoutError, type ReadoutFailure} from '../transport/readout-errors.ts';
-import {
-	type ReadoutOptions,
-	type ReadoutPlan,
-	type ReadoutResult,
-	readMeter,
-} from '../transport/readout-session.ts';
 import type {PortLock} from './port-lock.ts';
 
 /** What the job reports, for logs and self-metrics; the daemon decides what to do with it. */
@@ -165,7 +162,12 @@ export class MeterJob {
 			for (const [index, queryChar] of meter.sign_on.entries()) {
 				if (index > 0) await new Promise((resolve) => setTimeout(resolve, portLock.quietGapMs));
 				try {
-					results.push(await readMeter(link, {...this.#readoutOptions(tried), queryChar}));
+					results.push(
+						await readMeter(
+							link,
+							readoutOptionsFrom(meter, {queryChar, remembered: tried, signal: this.#controller.signal}),
+						),
+					);
 				} catch (error) {
 					if (!(error instanceof ReadoutError)) throw error;
 					failure = error;
@@ -263,36 +265,6 @@ export class MeterJob {
 			points: mapped.points.length,
 			skipped: mapped.skipped.length,
 		});
-	}
-
-	#readoutOptions(remembered: ReadoutPlan | undefined): ReadoutOptions {
-		const {meter} = this.#options;
-		const timeouts = meter.timeouts ?? {};
-		return {
-			mode: meter.mode,
-			ignoreBlockCheck: meter.ignore_bcc,
-			wakeUp: meter.wake_up,
-			signal: this.#controller.signal,
-			...(meter.address === undefined ? {} : {address: meter.address}),
-			...(meter.baud_max === undefined ? {} : {baudMax: meter.baud_max}),
-			...(remembered === undefined ? {} : {remembered}),
-			...(meter.push === undefined
-				? {}
-				: {
-						pushSettings: {
-							baudRate: meter.push.baud,
-							dataBits: meter.push.data_bits,
-							parity: meter.push.data_bits === 8 ? 'none' : 'even',
-							stopBits: 1,
-						},
-					}),
-			...(timeouts.identification === undefined ? {} : {identificationTimeoutMs: timeouts.identification}),
-			...(timeouts.data === undefined ? {} : {dataTimeoutMs: timeouts.data}),
-			...(timeouts.inter_character === undefined ? {} : {interCharacterTimeoutMs: timeouts.inter_character}),
-			...(timeouts.total === undefined ? {} : {totalTimeoutMs: timeouts.total}),
-			...(timeouts.switch_guard === undefined ? {} : {switchGuardMs: timeouts.switch_guard}),
-			...(timeouts.settle === undefined ? {} : {settleMs: timeouts.settle}),
-		};
 	}
 }
 

@@ -1,8 +1,8 @@
 import type {SpoolEvent} from '../output/spooled-sink.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
 import type {Point} from '../readings/point.ts';
-import type {ReadoutError, ReadoutFailure, ReadoutPhase} from '../transport/readout-errors.ts';
-import type {ReadoutResult, ReadoutTimings} from '../transport/readout-session.ts';
+import type {ReadoutError, ReadoutFailure, ReadoutPhase} from '../readout/readout-errors.ts';
+import type {ReadoutResult, ReadoutTimings} from '../readout/readout-session.ts';
 import {meterClockOffsetSeconds} from './meter-clock-offset.ts';
 import type {MetricFamily, MetricSample} from './metric-family.ts';
 import {formatPrometheusText} from './prometheus-text.ts';

@@ -1,5 +1,6 @@
-import type {ReadoutError} from '../transport/readout-errors.ts';
-import {describePlan, type ReadoutPlan, type ReadoutResult} from '../transport/readout-session.ts';
+import type {ReadoutError} from './readout-errors.ts';
+import {describePlan, type ReadoutPlan} from './readout-plan.ts';
+import type {ReadoutResult} from './readout-session.ts';
 
 /** When a lower plan than the announced one is kept for a meter, and how often the announced one is tried again. */
 export interface FallbackPolicy {

@@ -46,12 +46,12 @@ export interface MeterSimulatorOptions {
 	 */
 	readonly paced?: boolean;
 	/**
-	 * With `paced`: the rate the host's end of the line is at right now, Bd (over a pty, read from its
-	 * termios). A character heard or sent while the two ends disagree is garbled, as a UART would make of
-	 * it, so a pty pair loses an ACK cut by an early switch as a real line does. Default none (the link
-	 * itself models rates, as the in-memory pair does; a pty then passes everything).
+	 * With `paced`: the rate the host's end of the line was at, at an instant (ms since the epoch), Bd
+	 * (over a pty, read from its termios). A character that ends while the two ends disagree is garbled,
+	 * as a UART would make of it, so a pty pair loses an ACK cut by an early switch as a real line does.
+	 * Default none (the link itself models rates, as the in-memory pair does; a pty then passes everything).
 	 */
-	readonly hostLineRate?: () => number | undefined;
+	readonly hostLineRate?: (atMs: number) => number | undefined;
 }
 
 export const DEFAULT_METER_SIMULATOR_OPTIONS = {
@@ -75,7 +75,7 @@ export interface ResolvedMeterSimulatorOptions {
 	readonly repeatWindowMs: number;
 	readonly reopen: boolean;
 	readonly paced: boolean;
-	readonly hostLineRate: (() => number | undefined) | undefined;
+	readonly hostLineRate: ((atMs: number) => number | undefined) | undefined;
 	readonly hangUp: (() => void | Promise<void>) | undefined;
 	readonly onLog: ((entry: SimulatorLogEntry) => void) | undefined;
 }

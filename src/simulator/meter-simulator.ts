@@ -47,7 +47,7 @@ export class MeterSimulator {
 	readonly #repeatWindowMs: number;
 	readonly #reopen: boolean;
 	readonly #paced: boolean;
-	readonly #hostLineRate: (() => number | undefined) | undefined;
+	readonly #hostLineRate: ((atMs: number) => number | undefined) | undefined;
 	readonly #hangUp: () => void | Promise<void>;
 	readonly #onLog: ((entry: SimulatorLogEntry) => void) | undefined;
 	#resolveStopped: (reason: SimulatorStopReason) => void = () => undefined;
@@ -234,7 +234,8 @@ export class MeterSimulator {
 				this.#inboundTimer = undefined;
 				const now = Date.now();
 				while (this.#inbound[0] !== undefined && this.#inbound[0].dueAt <= now + 1) {
-					this.#onData(this.#asHeard((this.#inbound.shift() as {chunk: Buffer}).chunk));
+					const {chunk, dueAt} = this.#inbound.shift() as {chunk: Buffer; dueAt: number};
+					this.#onData(this.#asHeard(chunk, dueAt));
 				}
 				this.#deliverInbound();
 			},
@@ -591,19 +592,21 @@ export class MeterSimulator {
 		const startAt = Date.now();
 		for (let offset = 0; offset < bytes.length; offset += perSlice) {
 			const end = Math.min(bytes.length, offset + perSlice);
-			const wait = startAt + end * characterMs - Date.now();
+			const dueAt = startAt + end * characterMs;
+			const wait = dueAt - Date.now();
 			if (wait > 0 && !(await this.#sleep(session, wait))) return false;
-			await this.link.write(this.#asHeard(bytes.subarray(offset, end)));
+			await this.link.write(this.#asHeard(bytes.subarray(offset, end), dueAt));
 		}
 		return this.#isCurrent(session);
 	}
 
 	/**
-	 * With `hostLineRate`: characters that crossed the line while the host's end was at another rate
-	 * than ours come out garbled (bit 7 set), as a UART reads them; otherwise unchanged.
+	 * With `hostLineRate`: characters whose line time ended at `atMs` while the host's end was at another
+	 * rate than ours come out garbled (bit 7 set), as a UART reads them; otherwise unchanged. The time is
+	 * the nominal one, so a late timer here does not count against the host.
 	 */
-	#asHeard(bytes: Buffer): Buffer {
-		const hostRate = this.#hostLineRate?.();
+	#asHeard(bytes: Buffer, atMs: number): Buffer {
+		const hostRate = this.#hostLineRate?.(atMs);
 		if (hostRate === undefined || hostRate === this.#baudRate) return bytes;
 		return Buffer.from(bytes.map((byte, index) => ((byte * 31 + index * 17) & 0x7f) | 0x80));
 	}

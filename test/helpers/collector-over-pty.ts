@@ -75,7 +75,7 @@ export async function runCollectorOverPty(options: CollectorRunOptions): Promise
 		profile: options.shortTelegram ? shortZmd120() : createSimulatorProfile('zmd120'),
 		faults,
 		paced: true,
-		hostLineRate: () => watch.current(),
+		hostLineRate: (atMs) => watch.rateAt(atMs),
 	});
 	try {
 		await simulator.start();

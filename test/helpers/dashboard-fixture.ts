@@ -8,6 +8,8 @@ import {InfluxWriteError} from '../../src/output/influx-write-error.ts';
 import {formatLineProtocol} from '../../src/output/line-protocol.ts';
 import {type Point, pointKey} from '../../src/readings/point.ts';
 import {mapReading} from '../../src/readings/point-mapper.ts';
+import {ReadoutError, type ReadoutFailure, type ReadoutPhase} from '../../src/readout/readout-errors.ts';
+import type {ReadoutResult} from '../../src/readout/readout-session.ts';
 import {
 	DSMR_BAUD_RATE,
 	DSMR_IDENTIFICATION,
@@ -20,8 +22,6 @@ import {
 	ZMD120_IDENTIFICATION,
 	ZMD120_MODEL,
 } from '../../src/simulator/zmd120-profile.ts';
-import {ReadoutError, type ReadoutFailure, type ReadoutPhase} from '../../src/transport/readout-errors.ts';
-import type {ReadoutResult} from '../../src/transport/readout-session.ts';
 
 /** The meter id the fixture writes, as the demo's (`npm start`) simulated meter is called. */
 export const FIXTURE_METER = 'demo-zmd120';

@@ -14,6 +14,8 @@ export interface LineSpeedWatch {
 	readonly changes: readonly LineSpeedChange[];
 	/** The speed now (the last one seen). */
 	current(): number | undefined;
+	/** The speed at an instant, ms since the epoch (the last change seen at or before it; else the first). */
+	rateAt(atMs: number): number | undefined;
 	/** Stops the watcher process; safe to call twice. */
 	close(): Promise<void>;
 }
@@ -79,7 +81,14 @@ export async function watchLineSpeed(
 		await close();
 		throw new Error(`cannot watch the speed of ${path}: ${stderr.trim() || 'no answer from perl'}`);
 	}
-	return {changes, current: () => changes.at(-1)?.baudRate, close};
+	const rateAt = (atMs: number) => {
+		for (let index = changes.length - 1; index >= 0; index--) {
+			const change = changes[index] as LineSpeedChange;
+			if (change.atMs <= atMs) return change.baudRate;
+		}
+		return changes[0]?.baudRate;
+	};
+	return {changes, current: () => changes.at(-1)?.baudRate, rateAt, close};
 }
 
 /** Prints "<epoch ms> <Bd>" whenever the tty's output speed changes; exits when its parent is gone. */

@@ -1,8 +1,8 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {readMeter} from '../../src/readout/readout-session.ts';
 import {MeterSimulator} from '../../src/simulator/meter-simulator.ts';
 import type {SimulatorProfile} from '../../src/simulator/simulator-profile.ts';
 import {createSimulatorProfile} from '../../src/simulator/simulator-profiles.ts';
-import {readMeter} from '../../src/transport/readout-session.ts';
 import {SerialLink} from '../../src/transport/serial-link.ts';
 import {type LineSpeedWatch, watchLineSpeed} from '../helpers/line-speed-watch.ts';
 import {hasSocat, openPtyPair, type PtyPair} from '../helpers/pty-pair.ts';
@@ -37,7 +37,7 @@ describe.skipIf(!hasSocat())('rate switch over a pty, timed by the line speed th
 	/** Starts `profile` paced, hearing the host as its termios says; returns when the ACK reached the meter. */
 	async function meter(profile: SimulatorProfile): Promise<{ackArrivedAt: () => number | undefined}> {
 		const link = new SerialLink({path: pty.meterPath});
-		simulator = new MeterSimulator(link, {profile, paced: true, hostLineRate: () => watch.current()});
+		simulator = new MeterSimulator(link, {profile, paced: true, hostLineRate: (atMs) => watch.rateAt(atMs)});
 		await simulator.start();
 		let ackArrivedAt: number | undefined;
 		link.onData((chunk) => {

@@ -1,13 +1,14 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {ReadoutError} from '../../src/readout/readout-errors.ts';
+import type {ReadoutOptions} from '../../src/readout/readout-options.ts';
+import {readMeter} from '../../src/readout/readout-session.ts';
 import {createCapturedTelegramProfile} from '../../src/simulator/captured-telegram-profile.ts';
 import {MeterSimulator} from '../../src/simulator/meter-simulator.ts';
 import type {SimulatorFault} from '../../src/simulator/simulator-fault.ts';
 import type {SimulatorProfile} from '../../src/simulator/simulator-profile.ts';
 import {createSimulatorProfile} from '../../src/simulator/simulator-profiles.ts';
-import {ReadoutError} from '../../src/transport/readout-errors.ts';
-import {type ReadoutOptions, readMeter} from '../../src/transport/readout-session.ts';
 import {SerialLink} from '../../src/transport/serial-link.ts';
 import {hasSocat, openPtyPair, type PtyPair} from '../helpers/pty-pair.ts';
 import {runCli} from '../helpers/run-cli.ts';

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
+import {readMeter} from '../../src/readout/readout-session.ts';
 import {MeterSimulator} from '../../src/simulator/meter-simulator.ts';
 import {createSimulatorProfile} from '../../src/simulator/simulator-profiles.ts';
-import {readMeter} from '../../src/transport/readout-session.ts';
 import {TcpLink} from '../../src/transport/tcp-link.ts';
 import {listenTcpLink, type TcpLinkListener} from '../../src/transport/tcp-server-link.ts';
 import {runCli} from '../helpers/run-cli.ts';

@@ -5,6 +5,7 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {SIGN_ON_SETTINGS} from '../../src/transport/link.ts';
 import {LinkError} from '../../src/transport/link-errors.ts';
 import {SerialLink} from '../../src/transport/serial-link.ts';
+import {describeLinkContract} from '../helpers/link-contract.ts';
 import {hasSocat, openPtyPair, type PtyPair} from '../helpers/pty-pair.ts';
 
 /** What one end has received so far. */
@@ -21,6 +22,33 @@ function isRunning(pid: number): boolean {
 	} catch {
 		return false;
 	}
+}
+
+if (hasSocat()) {
+	describeLinkContract('serialport on a socat pty (native binding)', async () => {
+		const pair = await openPtyPair();
+		const farEnd = new SerialLink({path: pair.meterPath});
+		const received = collect(farEnd);
+		const link = new SerialLink({path: pair.hostPath});
+		return {
+			link,
+			async open() {
+				if (!farEnd.isOpen) await farEnd.open(SIGN_ON_SETTINGS);
+				await link.open(SIGN_ON_SETTINGS);
+			},
+			sendFromFarEnd: async (bytes) => {
+				await farEnd.write(bytes);
+				await farEnd.drain();
+			},
+			receivedAtFarEnd: () => received.bytes(),
+			// The cable goes: socat killed, both ptys hang up.
+			hangUpFarEnd: () => pair.close(),
+			async dispose() {
+				await farEnd.close();
+				await pair.close();
+			},
+		};
+	});
 }
 
 describe.skipIf(!hasSocat())('SerialLink on a socat pty pair (native serialport binding)', () => {
@@ -42,17 +70,6 @@ describe.skipIf(!hasSocat())('SerialLink on a socat pty pair (native serialport 
 		await vi.waitFor(() => expect(isRunning(pair.pid)).toBe(false));
 	});
 
-	it('carries bytes both ways at 300 Bd 7E1', async () => {
-		await host.open(SIGN_ON_SETTINGS);
-		await meter.open(SIGN_ON_SETTINGS);
-		const atHost = collect(host);
-		const atMeter = collect(meter);
-		await host.write(Buffer.from('/?!\r\n'));
-		await vi.waitFor(() => expect(atMeter.bytes().toString()).toBe('/?!\r\n'));
-		await meter.write(Buffer.from('/LGZ52ZMD120APt.G03\r\n'));
-		await vi.waitFor(() => expect(atHost.bytes().toString()).toBe('/LGZ52ZMD120APt.G03\r\n'));
-	});
-
 	it('keeps carrying bytes after both sides switched to 9600 Bd', async () => {
 		await host.open(SIGN_ON_SETTINGS);
 		await meter.open(SIGN_ON_SETTINGS);
@@ -69,15 +86,6 @@ describe.skipIf(!hasSocat())('SerialLink on a socat pty pair (native serialport 
 		);
 		await host.write(Buffer.from('back'));
 		await vi.waitFor(() => expect(atMeter.bytes().toString()).toBe('\x06050\r\nback'));
-	});
-
-	it('resolves drain after a write', async () => {
-		await host.open(SIGN_ON_SETTINGS);
-		await meter.open(SIGN_ON_SETTINGS);
-		const atMeter = collect(meter);
-		await host.write(Buffer.from('/?!\r\n'));
-		await host.drain();
-		await vi.waitFor(() => expect(atMeter.bytes()).toHaveLength(5));
 	});
 
 	it('carries a 20 KB telegram intact', async () => {
@@ -112,19 +120,6 @@ describe.skipIf(!hasSocat())('SerialLink on a socat pty pair (native serialport 
 		expect(error.place).toBe(pair.hostPath);
 		expect(host.isOpen).toBe(false);
 		await expect(host.write(Buffer.from('x'))).rejects.toMatchObject({failure: 'not-open'});
-	});
-
-	it('does not call onClose for its own close, and closes twice safely', async () => {
-		await host.open(SIGN_ON_SETTINGS);
-		const closed = vi.fn();
-		host.onClose(closed);
-		await host.close();
-		await host.close();
-		await new Promise((resolve) => setTimeout(resolve, 50));
-		expect(closed).not.toHaveBeenCalled();
-		// The lock is released: the port opens again.
-		await host.open(SIGN_ON_SETTINGS);
-		expect(host.isOpen).toBe(true);
 	});
 
 	it('reports a port another link holds as busy', async () => {

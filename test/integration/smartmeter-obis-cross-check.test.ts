@@ -1,8 +1,8 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {DataSet} from '../../src/iec62056/data-set.ts';
+import {readMeter} from '../../src/readout/readout-session.ts';
 import {MeterSimulator} from '../../src/simulator/meter-simulator.ts';
 import {createSimulatorProfile} from '../../src/simulator/simulator-profiles.ts';
-import {readMeter} from '../../src/transport/readout-session.ts';
 import {SerialLink} from '../../src/transport/serial-link.ts';
 import {hasSocat, openPtyPair, type PtyPair} from '../helpers/pty-pair.ts';
 import {

@@ -1,8 +1,8 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {readMeterOnce} from '../../../src/backfill/meter-readout.ts';
 import type {MeterConfig} from '../../../src/config/config-schema.ts';
+import {ReadoutError} from '../../../src/readout/readout-errors.ts';
 import {createZmd120Profile} from '../../../src/simulator/zmd120-profile.ts';
-import {ReadoutError} from '../../../src/transport/readout-errors.ts';
 import {settleWithFakeTimers, startSimulatedLine} from '../../helpers/fake-timer-meter.ts';
 
 beforeEach(() => {

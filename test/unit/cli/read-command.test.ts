@@ -6,12 +6,12 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} fr
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {describeReadout, type ReadFlags, runRead} from '../../../src/cli/read-command.ts';
 import type {ReadoutJson} from '../../../src/cli/readout-json.ts';
+import {ReadoutError} from '../../../src/readout/readout-errors.ts';
+import type {ReadoutResult} from '../../../src/readout/readout-session.ts';
 import type {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
 import type {SimulatorFault} from '../../../src/simulator/simulator-fault.ts';
 import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
 import type {MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
-import {ReadoutError} from '../../../src/transport/readout-errors.ts';
-import type {ReadoutResult} from '../../../src/transport/readout-session.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
 import {settleWithFakeTimers, startSimulatedLine} from '../../helpers/fake-timer-meter.ts';
 
@@ -78,6 +78,22 @@ describe('read, table output', () => {
 	it('opens the link for the port it was given', async () => {
 		await startMeter();
 		expect((await read()).opened).toEqual(['memory']);
+	});
+});
+
+describe('read, rate switch guard', () => {
+	it('waits --switch-guard ms after the ACK left the line before switching', async () => {
+		await startMeter('zmd120');
+		const {error} = await read({switchGuard: 60});
+		expect(error).toBeUndefined();
+		const ackSent = pair.events.find(
+			(event) => event.side === 'host' && event.kind === 'sent' && event.bytes[0] === 0x06,
+		);
+		const switched = pair.events.find(
+			(event) => event.side === 'host' && event.kind === 'baud' && event.baudRate === 9600,
+		);
+		expect((switched?.timeMs ?? 0) - (ackSent?.timeMs ?? 0)).toBeGreaterThanOrEqual(60);
+		expect((switched?.timeMs ?? 0) - (ackSent?.timeMs ?? 0)).toBeLessThanOrEqual(62);
 	});
 });
 

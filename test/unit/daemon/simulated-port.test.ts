@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {openSimulatedPort} from '../../../src/daemon/simulated-port.ts';
-import {readMeter} from '../../../src/transport/readout-session.ts';
+import {readMeter} from '../../../src/readout/readout-session.ts';
 
 describe('openSimulatedPort', () => {
 	it('serves readouts of the named profile, one after another, over the same link', async () => {

@@ -5,8 +5,8 @@ import {meterClockOffsetSeconds} from '../../../src/observability/meter-clock-of
 import {escapeLabelValue} from '../../../src/observability/prometheus-text.ts';
 import {SelfMetrics} from '../../../src/observability/self-metrics.ts';
 import {InfluxWriteError} from '../../../src/output/influx-write-error.ts';
-import {ReadoutError, type ReadoutFailure} from '../../../src/transport/readout-errors.ts';
-import type {ReadoutResult, ReadoutTimings} from '../../../src/transport/readout-session.ts';
+import {ReadoutError, type ReadoutFailure} from '../../../src/readout/readout-errors.ts';
+import type {ReadoutResult, ReadoutTimings} from '../../../src/readout/readout-session.ts';
 
 const START = new Date('2024-05-04T11:00:00Z');
 const TIMINGS: ReadoutTimings = {

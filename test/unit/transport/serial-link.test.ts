@@ -79,35 +79,6 @@ describe('SerialLink', () => {
 		await link.close();
 	});
 
-	it('copies the bytes, so the caller may reuse its buffer', async () => {
-		const mock = recordingBinding();
-		const link = new SerialLink({path: PATH, binding: mock.binding});
-		await link.open(SIGN_ON_SETTINGS);
-		const bytes = new Uint8Array([0x2f, 0x3f]);
-		const writing = link.write(bytes);
-		bytes.fill(0);
-		await writing;
-		expect([...mock.port().recording]).toEqual([0x2f, 0x3f]);
-		await link.close();
-	});
-
-	it('passes received bytes to every data listener until it unsubscribes', async () => {
-		const mock = recordingBinding();
-		const link = new SerialLink({path: PATH, binding: mock.binding});
-		const first: Buffer[] = [];
-		const second: Buffer[] = [];
-		link.onData((chunk) => first.push(chunk));
-		const stop = link.onData((chunk) => second.push(chunk));
-		await link.open(SIGN_ON_SETTINGS);
-		mock.port().emitData(Buffer.from('/LGZ5'));
-		await vi.waitFor(() => expect(Buffer.concat(first).toString()).toBe('/LGZ5'));
-		stop();
-		mock.port().emitData(Buffer.from('2ZMD\r\n'));
-		await vi.waitFor(() => expect(Buffer.concat(first).toString()).toBe('/LGZ52ZMD\r\n'));
-		expect(Buffer.concat(second).toString()).toBe('/LGZ5');
-		await link.close();
-	});
-
 	it('switches the rate on the open port, keeping the format', async () => {
 		const mock = recordingBinding();
 		const link = new SerialLink({path: PATH, binding: mock.binding});
@@ -152,16 +123,6 @@ describe('SerialLink', () => {
 		await link.close();
 	});
 
-	it('fails write, drain and setBaudRate with not-open instead of queueing them', async () => {
-		const link = new SerialLink({path: PATH, binding: MockBinding});
-		await expect(link.write(Buffer.from('x'))).rejects.toMatchObject({failure: 'not-open', place: PATH});
-		await expect(link.drain()).rejects.toMatchObject({failure: 'not-open'});
-		await expect(link.setBaudRate(9600)).rejects.toMatchObject({failure: 'not-open'});
-		await link.open(SIGN_ON_SETTINGS);
-		await link.close();
-		await expect(link.write(Buffer.from('x'))).rejects.toMatchObject({failure: 'not-open'});
-	});
-
 	it('maps a missing port to not-found with advice', async () => {
 		const link = new SerialLink({path: '/dev/ttyUSB9', binding: MockBinding});
 		const error = await link.open(SIGN_ON_SETTINGS).catch((caught: unknown) => caught);
@@ -198,27 +159,6 @@ describe('SerialLink', () => {
 		await link.close();
 	});
 
-	it('can be opened again after close, for the next readout', async () => {
-		const link = new SerialLink({path: PATH, binding: MockBinding});
-		await link.open(SIGN_ON_SETTINGS);
-		await link.close();
-		await link.open({...SIGN_ON_SETTINGS, baudRate: 9600});
-		expect(link.isOpen).toBe(true);
-		await link.close();
-	});
-
-	it('closes idempotently without calling onClose', async () => {
-		const link = new SerialLink({path: PATH, binding: MockBinding});
-		const closed = vi.fn();
-		link.onClose(closed);
-		await link.open(SIGN_ON_SETTINGS);
-		await Promise.all([link.close(), link.close()]);
-		await link.close();
-		await nextTick();
-		expect(link.isOpen).toBe(false);
-		expect(closed).not.toHaveBeenCalled();
-	});
-
 	it('calls onClose once with a disconnected LinkError when the adapter is unplugged', async () => {
 		const mock = recordingBinding();
 		const link = new SerialLink({path: PATH, binding: mock.binding});
@@ -236,14 +176,6 @@ describe('SerialLink', () => {
 		expect(link.isOpen).toBe(false);
 		await expect(link.write(Buffer.from('x'))).rejects.toMatchObject({failure: 'not-open'});
 		await link.close();
-	});
-
-	it('rejects open at once when the signal is already aborted', async () => {
-		const link = new SerialLink({path: PATH, binding: MockBinding});
-		const controller = new AbortController();
-		controller.abort();
-		await expect(link.open(SIGN_ON_SETTINGS, controller.signal)).rejects.toMatchObject({failure: 'aborted'});
-		expect(link.isOpen).toBe(false);
 	});
 
 	it('rejects open when aborted while opening, and leaves the port closed', async () => {

@@ -36,23 +36,6 @@ describe('listenTcpLink', () => {
 		expect(link.isOpen).toBe(false);
 	});
 
-	it('opens the meter end when a TcpLink connects, and carries bytes both ways', async () => {
-		const {address, link: meter} = await listen();
-		const host = new TcpLink({host: address.host, port: address.port});
-		const atMeter: Buffer[] = [];
-		const atHost: Buffer[] = [];
-		meter.onData((chunk) => atMeter.push(chunk));
-		host.onData((chunk) => atHost.push(chunk));
-		await Promise.all([meter.open(SIGN_ON_SETTINGS), host.open(SIGN_ON_SETTINGS)]);
-		expect(meter.isOpen).toBe(true);
-		await host.write(Buffer.from('/?!\r\n'));
-		await vi.waitFor(() => expect(Buffer.concat(atMeter).toString()).toBe('/?!\r\n'));
-		await meter.write(Buffer.from('/LGZ52ZMD120APt.G03\r\n'));
-		await meter.drain();
-		await vi.waitFor(() => expect(Buffer.concat(atHost).toString()).toBe('/LGZ52ZMD120APt.G03\r\n'));
-		await host.close();
-	});
-
 	it('keeps bytes a client sent before open() asked for it', async () => {
 		const {address, link: meter} = await listen();
 		const client = await rawClient(address.port);

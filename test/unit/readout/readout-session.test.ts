@@ -1,10 +1,11 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {ReadoutError} from '../../../src/readout/readout-errors.ts';
+import type {ReadoutOptions} from '../../../src/readout/readout-options.ts';
+import {type ReadoutResult, readMeter} from '../../../src/readout/readout-session.ts';
 import type {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
 import type {SimulatorFault} from '../../../src/simulator/simulator-fault.ts';
 import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
 import {createMemoryLinkPair, type MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
-import {ReadoutError} from '../../../src/transport/readout-errors.ts';
-import {type ReadoutOptions, type ReadoutResult, readMeter} from '../../../src/transport/readout-session.ts';
 import {settleWithFakeTimers, startSimulatedLine} from '../../helpers/fake-timer-meter.ts';
 
 let pair: MemoryLinkPair;

@@ -4,92 +4,15 @@ import type {BlockCheck, DataBlockFrame, Frame} from '../iec62056/frame.ts';
 import type {Identification} from '../iec62056/identification.ts';
 import {encodeOptionSelect} from '../iec62056/option-select.ts';
 import {TruncatedBlockError} from '../iec62056/protocol-errors.ts';
-import {MODE_C_BAUD_RATES, modeCBaudCharacter, type ProtocolMode} from '../iec62056/protocol-mode.ts';
+import {modeCBaudCharacter, type ProtocolMode} from '../iec62056/protocol-mode.ts';
 import {encodeRequest} from '../iec62056/request-message.ts';
+import type {Link} from '../transport/link.ts';
+import {LinkError} from '../transport/link-errors.ts';
 import {FrameInbox, type InboxTimeout} from './frame-inbox.ts';
-import {bitsPerCharacter, type Link, type SerialSettings, SIGN_ON_SETTINGS} from './link.ts';
-import {LinkError} from './link-errors.ts';
+import {defaultSwitchGuardMs, wireTimeMs} from './rate-switch-timing.ts';
 import {ReadoutError, type ReadoutPhase} from './readout-errors.ts';
-
-/** How a meter is read: what worked, so the next readout on that port starts with it. */
-export interface ReadoutPlan {
-	/** A: stay at the sign-on rate; B: switch without ACK; C: ACK then switch; D: listen to pushes. */
-	readonly mode: 'A' | 'B' | 'C' | 'D';
-	/** Rate of the data, Bd (for A the sign-on rate). */
-	readonly baudRate?: number;
-}
-
-export interface ReadoutOptions {
-	/** `auto` (default): from the identification. A fixed mode overrides what the meter announces. */
-	readonly mode?: 'auto' | 'A' | 'B' | 'C' | 'D';
-	/** Device address sent in the request `/?address!` (EMH ITZ needs its owner number). Default none. */
-	readonly address?: string;
-	/** The request's query character: `?` (default); `#` asks a Siemens 2WR5 for its further data. */
-	readonly queryChar?: string;
-	/** Highest rate to ask for in mode C, Bd. Default none (the meter's announced rate). */
-	readonly baudMax?: number;
-	/** Send the wake-up sequence (NULs for 2.2 s, then 1.6 s quiet) before the sign-on. Default false. */
-	readonly wakeUp?: boolean;
-	/** Line format of the sign-on. Default 300 Bd 7E1. */
-	readonly signOnSettings?: SerialSettings;
-	/** Line format of a mode D push meter. Default 9600 Bd 7E1. */
-	readonly pushSettings?: SerialSettings;
-	/** How long the meter may take to send its identification after the request, ms. Default 2000 (the standard allows 1500). */
-	readonly identificationTimeoutMs?: number;
-	/** How long after the rate switch (or the identification, in mode A) the data may take to start, ms. Default 3000. */
-	readonly dataTimeoutMs?: number;
-	/** Longest pause between two bytes once they flow, ms; reset by every byte. Default 1500 (the standard's maximum). */
-	readonly interCharacterTimeoutMs?: number;
-	/** Longest readout from sign-on to ETX, ms. Default 300 000 (a 3-minute 300 Bd telegram fits). */
-	readonly totalTimeoutMs?: number;
-	/** Mode D: how long to wait for a complete pushed telegram, ms. Default 30 000. */
-	readonly pushTimeoutMs?: number;
-	/**
-	 * Wait after the ACK's last stop bit left the line and before the rate switch, ms. Default: the
-	 * smaller of one character time at the sign-on rate (33.3 ms at 300 Bd) and half the meter's
-	 * reaction time (10 ms for the 20 ms meters whose third identification letter is lower-case).
-	 */
-	readonly switchGuardMs?: number;
-	/** Extra wait on top of the guard, ms (USB adapters that buffer more than their driver admits). Default 0. */
-	readonly settleMs?: number;
-	/** NAKs to send for a block with a wrong BCC before giving up (the meter repeats the block). Default 1. */
-	readonly nakRetries?: number;
-	/** Accept blocks with a wrong BCC (ACE3000); they must still be complete. Default false. */
-	readonly ignoreBlockCheck?: boolean;
-	/** `strip-even` for bridges that pass 7E1 characters as 8 bits. Default `none`. */
-	readonly parity?: 'none' | 'strip-even';
-	/**
-	 * The plan to try first instead of the one the meter announces (what the collector learned for this
-	 * meter); when it fails, the session falls back within the same readout. Default none.
-	 */
-	readonly remembered?: ReadoutPlan;
-	/**
-	 * When the meter answers the identification but then nothing or garbage at the agreed rate, sign on
-	 * again within this readout with lower plans. False: fail with `rate-mismatch` at once. Default true.
-	 */
-	readonly fallback?: boolean;
-	readonly signal?: AbortSignal;
-}
-
-export const DEFAULT_READOUT_OPTIONS = {
-	mode: 'auto',
-	signOnSettings: SIGN_ON_SETTINGS,
-	pushSettings: {baudRate: 9600, dataBits: 7, parity: 'even', stopBits: 1},
-	identificationTimeoutMs: 2000,
-	dataTimeoutMs: 3000,
-	interCharacterTimeoutMs: 1500,
-	totalTimeoutMs: 300_000,
-	pushTimeoutMs: 30_000,
-	settleMs: 0,
-	nakRetries: 1,
-	ignoreBlockCheck: false,
-	parity: 'none',
-	fallback: true,
-	wakeUp: false,
-} as const satisfies Partial<ReadoutOptions>;
-
-type OptionalKeys = 'address' | 'queryChar' | 'baudMax' | 'remembered' | 'signal' | 'switchGuardMs';
-type MergedOptions = Required<Omit<ReadoutOptions, OptionalKeys>> & Pick<ReadoutOptions, OptionalKeys>;
+import {type MergedOptions, mergeReadoutOptions, type ReadoutOptions} from './readout-options.ts';
+import {choosePlan, describePlan, fallbackPlans, type ReadoutPlan} from './readout-plan.ts';
 
 /** Milliseconds per phase, for `read` output and the self-metrics. */
 export interface ReadoutTimings {
@@ -143,7 +66,7 @@ class RateMismatch extends Error {
  * check (unless told to) or was cut off.
  */
 export async function readMeter(link: Link, options: ReadoutOptions = {}): Promise<ReadoutResult> {
-	const merged = validate({...DEFAULT_READOUT_OPTIONS, ...options});
+	const merged = mergeReadoutOptions(options);
 	const signal = merged.signal;
 	const startedAt = Date.now();
 	const forced = merged.mode === 'auto' ? merged.remembered : {mode: merged.mode};
@@ -252,26 +175,27 @@ async function attempt(
 	if (chosen.mode === 'C') {
 		const rateCharacter = modeCBaudCharacter(chosen.baudRate) ?? '0';
 		const ack = encodeOptionSelect({protocolControl: '0', baudChar: rateCharacter, modeControl: '0'});
-		const ackWriteBeganAt = Date.now();
 		await link.write(ack);
+		// write() resolves once the driver has the bytes: they cannot be on the line before that.
+		const handedOverAt = Date.now();
 		await link.drain();
-		// On a UART drain() (tcdrain) returns when the shift register is empty; on ptys and some USB
-		// drivers it returns at once, so the ACK's own wire time at the sign-on rate bounds it too (6
-		// characters at 300 Bd: 200 ms). Then the guard, then the settle time of heads that buffer more.
-		const lineClearAt = Math.max(
-			Date.now(),
-			ackWriteBeganAt + wireTimeMs(ack.length, options.signOnSettings),
-		);
-		const guardMs = options.switchGuardMs ?? defaultSwitchGuardMs(identification, options.signOnSettings);
-		const switchAt = lineClearAt + guardMs + options.settleMs;
-		const waitMs = switchAt - Date.now();
-		if (waitMs > 0) await pause(waitMs, signal);
-		if (inbox.blockStarted) {
-			// The data began at the sign-on rate before the switch (Itron EM214): stay and read it there.
-			fallback ??= {failed: {...chosen}, reason: 'the data began at the sign-on rate before the switch'};
-			chosen = {mode: 'A', baudRate: signOnRate};
-		} else {
-			switched = await switchRate(link, signOnRate, chosen.baudRate);
+		// Staying at the sign-on rate (ACK 0 0 0, a bridge that cannot switch): nothing to time, the data
+		// is read at the rate it comes at.
+		if (chosen.baudRate !== signOnRate && link.canSetBaudRate) {
+			// On a UART drain() (tcdrain) returns when the shift register is empty; on ptys and some USB
+			// drivers it returns at once, so the ACK's own wire time at the sign-on rate bounds it too (6
+			// characters at 300 Bd: 200 ms). Then the guard, then the settle time of heads that buffer more.
+			const lineClearAt = Math.max(Date.now(), handedOverAt + wireTimeMs(ack.length, options.signOnSettings));
+			const guardMs = options.switchGuardMs ?? defaultSwitchGuardMs(identification, options.signOnSettings);
+			const waitMs = lineClearAt + guardMs + options.settleMs - Date.now();
+			if (waitMs > 0) await pause(waitMs, signal);
+			if (inbox.blockStarted) {
+				// The data began at the sign-on rate before the switch (Itron EM214): stay and read it there.
+				fallback ??= {failed: {...chosen}, reason: 'the data began at the sign-on rate before the switch'};
+				chosen = {mode: 'A', baudRate: signOnRate};
+			} else {
+				switched = await switchRate(link, signOnRate, chosen.baudRate);
+			}
 		}
 	} else if (chosen.mode === 'B') {
 		switched = await switchRate(link, signOnRate, chosen.baudRate);
@@ -438,57 +362,6 @@ async function receiveBlock(
 	}
 }
 
-/** Mode and rate from the identification, a forced plan, the rate cap, and whether the link can switch at all. */
-function choosePlan(
-	identification: Identification,
-	plan: ReadoutPlan | undefined,
-	options: MergedOptions,
-	canSwitch: boolean,
-): {mode: 'A' | 'B' | 'C'; baudRate: number} {
-	const signOnRate = options.signOnSettings.baudRate;
-	// A `\2` (mode E capable) meter announces a mode C rate character and is read in mode C.
-	const announced = identification.mode;
-	const mode = plan?.mode === 'A' || plan?.mode === 'B' || plan?.mode === 'C' ? plan.mode : announced;
-	if (mode === 'A' || announced === 'A') return {mode: 'A', baudRate: signOnRate};
-	// A raw TCP bridge keeps its configured rate: a mode C meter must be asked to stay at it too (ACK 0 0 0),
-	// or it alone would switch and the bridge would pass garbage.
-	if (mode === 'C' && !canSwitch) return {mode, baudRate: signOnRate};
-	let baudRate = plan?.baudRate ?? identification.baudRate;
-	if (mode === 'C' && options.baudMax !== undefined && plan?.baudRate === undefined) {
-		const allowed = MODE_C_BAUD_RATES.filter((rate) => rate <= Math.min(options.baudMax as number, baudRate));
-		baudRate = allowed.at(-1) ?? signOnRate;
-	}
-	return {mode, baudRate};
-}
-
-/**
- * What to try when the agreed plan failed, in order: the rate the meter announced (if a cap or a
- * learned plan lowered it), mode C staying at the sign-on rate (`ACK 0 0 0`, which every mode C meter
- * must accept), then mode A (no ACK: for meters that send anyway once they waited for it).
- */
-export function fallbackPlans(
-	failed: ReadoutPlan,
-	identification: Identification,
-	options: Pick<MergedOptions, 'signOnSettings'>,
-): ReadoutPlan[] {
-	const signOnRate = options.signOnSettings.baudRate;
-	const candidates: ReadoutPlan[] = [];
-	if (identification.mode === 'C' && failed.baudRate !== identification.baudRate) {
-		candidates.push({mode: 'C', baudRate: identification.baudRate});
-	}
-	if (identification.mode === 'C') candidates.push({mode: 'C', baudRate: signOnRate});
-	candidates.push({mode: 'A', baudRate: signOnRate});
-	return candidates.filter(
-		(plan) =>
-			!(plan.mode === failed.mode && (plan.baudRate ?? signOnRate) === (failed.baudRate ?? signOnRate)),
-	);
-}
-
-/** `mode C at 9600 Bd`, for messages. */
-export function describePlan(plan: ReadoutPlan): string {
-	return plan.baudRate === undefined ? `mode ${plan.mode}` : `mode ${plan.mode} at ${plan.baudRate} Bd`;
-}
-
 function rateMismatchError(link: Link, detail: string, inbox: FrameInbox): ReadoutError {
 	return new ReadoutError(link.place, 'data', 'rate-mismatch', detail, {received: inbox.raw});
 }
@@ -505,20 +378,6 @@ async function wakeUp(link: Link, baudRate: number, signal: AbortSignal | undefi
 	await link.write(Buffer.alloc(count, NUL));
 	await link.drain();
 	await pause(1600, signal);
-}
-
-/**
- * The default wait between the ACK's last stop bit and the rate switch, ms: one character time at the
- * sign-on rate (33.3 ms at 300 Bd 7E1), but at most half the meter's reaction time, so a 20 ms meter
- * (third identification letter lower-case) still finds the host at the new rate (10 ms).
- */
-export function defaultSwitchGuardMs(identification: Identification, signOn: SerialSettings): number {
-	return Math.min(wireTimeMs(1, signOn), identification.reactionTimeMs / 2);
-}
-
-/** How long `characters` take on the line at these settings, ms (10 bits a character for 7E1). */
-function wireTimeMs(characters: number, settings: SerialSettings): number {
-	return (characters * bitsPerCharacter(settings) * 1000) / settings.baudRate;
 }
 
 function truncatedIn(frames: readonly Frame[]): TruncatedBlockError | undefined {
@@ -599,41 +458,4 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 function hex(value: number): string {
 	return value.toString(16).toUpperCase().padStart(2, '0');
-}
-
-function validate(options: MergedOptions): MergedOptions {
-	// The request's own checks (one character, not / ! CR LF; a printable address) fail fast here.
-	encodeRequest({
-		...(options.address === undefined ? {} : {address: options.address}),
-		...(options.queryChar === undefined ? {} : {queryChar: options.queryChar}),
-	});
-	for (const key of [
-		'identificationTimeoutMs',
-		'dataTimeoutMs',
-		'interCharacterTimeoutMs',
-		'totalTimeoutMs',
-		'pushTimeoutMs',
-	] as const) {
-		if (!(Number.isFinite(options[key]) && options[key] > 0)) {
-			throw new TypeError(
-				`${key} must be a positive number of milliseconds, received ${String(options[key])}`,
-			);
-		}
-	}
-	if (!(Number.isInteger(options.nakRetries) && options.nakRetries >= 0)) {
-		throw new TypeError(`nakRetries must be a whole number >= 0, received ${String(options.nakRetries)}`);
-	}
-	for (const key of ['switchGuardMs', 'settleMs'] as const) {
-		const value = options[key];
-		if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-			throw new TypeError(`${key} must be a number of milliseconds >= 0, received ${String(value)}`);
-		}
-	}
-	if (options.baudMax !== undefined && !(options.baudMax >= 300)) {
-		throw new TypeError(`baudMax must be at least 300, received ${String(options.baudMax)}`);
-	}
-	if (!['auto', 'A', 'B', 'C', 'D'].includes(options.mode)) {
-		throw new TypeError(`mode must be auto, A, B, C or D, received ${JSON.stringify(options.mode)}`);
-	}
-	return options;
 }

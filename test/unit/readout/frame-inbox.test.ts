@@ -1,7 +1,7 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import type {Frame} from '../../../src/iec62056/frame.ts';
 import {TruncatedBlockError} from '../../../src/iec62056/protocol-errors.ts';
-import {FrameInbox, type InboxTimeout, type InboxWait} from '../../../src/transport/frame-inbox.ts';
+import {FrameInbox, type InboxTimeout, type InboxWait} from '../../../src/readout/frame-inbox.ts';
 import {SIGN_ON_SETTINGS} from '../../../src/transport/link.ts';
 import {LinkError} from '../../../src/transport/link-errors.ts';
 import {createMemoryLinkPair, type MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {ReadoutError, type ReadoutFailure} from '../../../src/transport/readout-errors.ts';
+import {ReadoutError, type ReadoutFailure} from '../../../src/readout/readout-errors.ts';
 
 describe('ReadoutError', () => {
 	it('names the place, the phase and the detail in its message', () => {

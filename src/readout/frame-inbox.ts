@@ -1,7 +1,7 @@
 import type {Frame} from '../iec62056/frame.ts';
 import {FrameScanner, type FrameScannerOptions} from '../iec62056/frame-scanner.ts';
-import type {Link} from './link.ts';
-import type {LinkError} from './link-errors.ts';
+import type {Link} from '../transport/link.ts';
+import type {LinkError} from '../transport/link-errors.ts';
 
 /** Why waiting for a frame ended without one. */
 export type InboxTimeout =
