@@ -16,7 +16,7 @@ const DATA_RATE = 9600;
 const BETWEEN_RUNS_MS = 300;
 
 /**
- * Wall time of one mode C readout of the seed's ZMD120 telegram at 9600 Bd over a socat pty, the
+ * Wall time of one mode C readout of the smarthomeNG dlms plugin's ZMD120 telegram at 9600 Bd over a socat pty, the
  * simulator pacing its bytes (and its hearing) at the real line rate, since a pty passes bytes at
  * once whatever rate is set. Compared with the wire-time floor (every character's 10 bits at its rate,
  * plus the meter's two reaction times) and with smartmeter-obis 4.0.0 reading the same simulator.
