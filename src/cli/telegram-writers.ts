@@ -40,11 +40,11 @@ export function createTelegramWriter(
 	const out = new PacedOutput(stdout);
 	switch (options.format) {
 		case 'table':
-			return new TableWriter(out, options.verbose, summary);
+			return new DocumentWriter(out, options.verbose, summary, TABLE_FORMAT);
 		case 'json':
-			return new JsonDocumentWriter(out, options.verbose, summary);
+			return new DocumentWriter(out, options.verbose, summary, JSON_DOCUMENT_FORMAT);
 		case 'ndjson':
-			return new NdjsonWriter(out, options.verbose, summary);
+			return new DocumentWriter(out, options.verbose, summary, NDJSON_FORMAT);
 		case 'line-protocol':
 			return new LineProtocolWriter(out, options, summary);
 	}
@@ -142,79 +142,59 @@ class PacedOutput {
 	}
 }
 
-/** The aligned table of each telegram, an empty line between two (as readoutToTable joins them). */
-class TableWriter implements TelegramWriter {
-	readonly #out: PacedOutput;
-	readonly #verbose: boolean;
-	readonly #summary: TelegramSummary;
-
-	constructor(out: PacedOutput, verbose: boolean, summary: TelegramSummary) {
-		this.#out = out;
-		this.#verbose = verbose;
-		this.#summary = summary;
-	}
-
-	async write(telegram: DecodedTelegram): Promise<void> {
-		await this.#out.write(
-			`${this.#summary.telegrams === 0 ? '' : '\n'}${readoutToTable([telegram], this.#verbose)}`,
-		);
-		this.#summary.noteTelegram(telegram);
-	}
-
-	async end(): Promise<void> {
-		await this.#out.flush();
-	}
+/** How one text format renders each telegram and closes the output. */
+interface DocumentFormat {
+	/** The text of one telegram; `first` is true for the first telegram of the output. */
+	readonly item: (telegram: DecodedTelegram, verbose: boolean, first: boolean) => string;
+	/** What ends the output, given how many telegrams were written. Default nothing. */
+	readonly closing?: (telegrams: number) => string;
 }
+
+/** The aligned table of each telegram, an empty line between two (as readoutToTable joins them). */
+const TABLE_FORMAT: DocumentFormat = {
+	item: (telegram, verbose, first) => `${first ? '' : '\n'}${readoutToTable([telegram], verbose)}`,
+};
 
 /**
  * One JSON document, `{"telegrams": [...]}`, the same text JSON.stringify(…, null, 2) gives for the
  * whole readout, written one telegram at a time.
  */
-class JsonDocumentWriter implements TelegramWriter {
-	readonly #out: PacedOutput;
-	readonly #verbose: boolean;
-	readonly #summary: TelegramSummary;
-
-	constructor(out: PacedOutput, verbose: boolean, summary: TelegramSummary) {
-		this.#out = out;
-		this.#verbose = verbose;
-		this.#summary = summary;
-	}
-
-	async write(telegram: DecodedTelegram): Promise<void> {
-		const [json] = readoutToJson([telegram], this.#verbose).telegrams;
+const JSON_DOCUMENT_FORMAT: DocumentFormat = {
+	item: (telegram, verbose, first) => {
+		const [json] = readoutToJson([telegram], verbose).telegrams;
 		const text = JSON.stringify(json, null, 2).replaceAll('\n', '\n    ');
-		await this.#out.write(
-			`${this.#summary.telegrams === 0 ? '{\n  "telegrams": [\n    ' : ',\n    '}${text}`,
-		);
-		this.#summary.noteTelegram(telegram);
-	}
-
-	async end(): Promise<void> {
-		await this.#out.write(this.#summary.telegrams === 0 ? '{\n  "telegrams": []\n}\n' : '\n  ]\n}\n');
-		await this.#out.flush();
-	}
-}
+		return `${first ? '{\n  "telegrams": [\n    ' : ',\n    '}${text}`;
+	},
+	closing: (telegrams) => (telegrams === 0 ? '{\n  "telegrams": []\n}\n' : '\n  ]\n}\n'),
+};
 
 /** One telegram per line, as JSON (the shape of one entry of `telegrams` in `-f json`). */
-class NdjsonWriter implements TelegramWriter {
+const NDJSON_FORMAT: DocumentFormat = {
+	item: (telegram, verbose) => `${JSON.stringify(readoutToJson([telegram], verbose).telegrams[0])}\n`,
+};
+
+/** Writes each telegram in one of the text formats above as it arrives. */
+class DocumentWriter implements TelegramWriter {
 	readonly #out: PacedOutput;
 	readonly #verbose: boolean;
 	readonly #summary: TelegramSummary;
+	readonly #format: DocumentFormat;
 
-	constructor(out: PacedOutput, verbose: boolean, summary: TelegramSummary) {
+	constructor(out: PacedOutput, verbose: boolean, summary: TelegramSummary, format: DocumentFormat) {
 		this.#out = out;
 		this.#verbose = verbose;
 		this.#summary = summary;
+		this.#format = format;
 	}
 
 	async write(telegram: DecodedTelegram): Promise<void> {
-		const [json] = readoutToJson([telegram], this.#verbose).telegrams;
-		await this.#out.write(`${JSON.stringify(json)}\n`);
+		await this.#out.write(this.#format.item(telegram, this.#verbose, this.#summary.telegrams === 0));
 		this.#summary.noteTelegram(telegram);
 	}
 
 	async end(): Promise<void> {
+		if (this.#format.closing !== undefined)
+			await this.#out.write(this.#format.closing(this.#summary.telegrams));
 		await this.#out.flush();
 	}
 }
