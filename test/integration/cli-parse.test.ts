@@ -5,7 +5,7 @@ import {runCli} from '../helpers/run-cli.ts';
 const fixtures = new URL('../fixtures/telegrams/', import.meta.url).pathname;
 
 describe('dlms-logger parse, as a process', () => {
-	it('prints the seed sample and exits 0', async () => {
+	it('prints the smarthomeNG dlms plugin example sample and exits 0', async () => {
 		const run = await runCli(['parse', `${fixtures}landisgyr-zmd120-c/input.bin`]);
 		expect(run.code).toBe(0);
 		expect(run.stdout).toMatch(/1-1:1\.6\.2 +24\.31 +kW +2016-05-04 13:45:00/);

@@ -71,7 +71,7 @@ describe('writing to InfluxDB 1.6.7 through the legacy /write path', () => {
 		await server?.stop();
 	});
 
-	it('stores the seed meter readout with its values, tags and meter times', async () => {
+	it('stores the smarthomeNG dlms plugin example meter readout with its values, tags and meter times', async () => {
 		const points = await fixturePoints('landisgyr-zmd120-c');
 		const writer = new InfluxLineWriter({kind: 'v1', url: server.url, database: 'meters'});
 		await writer.send(points.map(formatLineProtocol));
@@ -290,7 +290,7 @@ describe.skipIf(dockerSkipReason !== undefined)(
 			await container?.stop();
 		});
 
-		it('stores the seed meter readout with its values and meter times, read back with InfluxQL', async () => {
+		it('stores the smarthomeNG dlms plugin example meter readout with its values and meter times, read back with InfluxQL', async () => {
 			await writerFor().send((await fixturePoints('landisgyr-zmd120-c')).map(formatLineProtocol));
 			const [peak] = await container.query(
 				`SELECT "value" FROM "meter" WHERE "obis" = '1.6.1' AND "meter" = '50871031'`,

@@ -44,7 +44,7 @@ describe.skipIf(!hasSocat())('readout over a socat pty pair', () => {
 	const read = (options: ReadoutOptions = {}) =>
 		readMeter(new SerialLink({path: pty.hostPath}), {dataTimeoutMs: 3000, ...options});
 
-	it('reads the seed ZMD120 in mode C', async () => {
+	it('reads the smarthomeNG dlms plugin example ZMD120 in mode C', async () => {
 		await meter(createSimulatorProfile('zmd120'));
 		const result = await read();
 		expect(result.mode).toBe('C');

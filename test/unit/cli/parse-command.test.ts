@@ -37,18 +37,18 @@ afterAll(async () => {
 });
 
 describe('parse', () => {
-	it('lists every code of the seed ZMD120 sample with value, unit and date', async () => {
+	it('lists every code of the smarthomeNG dlms plugin example ZMD120 sample with value, unit and date', async () => {
 		const {stdout, error} = await run(zmd120);
 		expect(error).toBeUndefined();
 		expect(stdout).toMatch(/^\/LGZ52ZMD120APt\.G03 .*mode C, 9600 Bd/);
 		expect(stdout).toMatch(/1-1:1\.6\.1 +24\.31 +kW +2016-05-04 13:45:00/);
 		expect(stdout).toMatch(/1-1:1\.8\.1 +00021271 +kWh/);
 		expect(stdout).toMatch(/1-1:C\.3\.4 +--__5_--/);
-		// 38 codes in the seed's list, one row each, plus the identification and the header.
+		// 38 codes in the smarthomeNG dlms plugin's list, one row each, plus the identification and the header.
 		expect(stdout.trimEnd().split('\n')).toHaveLength(38 + 2);
 	});
 
-	it('leaves the *NN history out unless verbose, as the seed does', async () => {
+	it('leaves the *NN history out unless verbose, as the smarthomeNG dlms plugin does', async () => {
 		const short = await run(verbose);
 		const long = await run(verbose, {verbose: true});
 		expect(short.stdout).not.toContain('1.6.2*14');

@@ -92,7 +92,7 @@ describe('billingResetTimes', () => {
 			expect(billingResetTimes(sets('0.1.2(0000)', '0.1.3(160501)')).size).toBe(0);
 		});
 
-		it('places no reset for the seed verbose readout, which sends a counter but no reset stamp', () => {
+		it('places no reset for the smarthomeNG dlms plugin verbose readout, which sends a counter but no reset stamp', () => {
 			expect(billingResetTimes(fixture('landisgyr-zmd120-c-verbose')).size).toBe(0);
 		});
 

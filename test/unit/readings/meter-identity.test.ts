@@ -18,7 +18,7 @@ function fixture(name: string) {
 }
 
 describe('meterIdentity', () => {
-	it('names the seed meter by the serial number it reports in 0.0.0', () => {
+	it('names the smarthomeNG dlms plugin example meter by the serial number it reports in 0.0.0', () => {
 		const telegram = fixture('landisgyr-zmd120-c');
 		expect(meterIdentity(telegram.dataSets, telegram.identification)).toBe('50871031');
 	});

@@ -44,7 +44,7 @@ describe('ObisSelection', () => {
 		expect(selects('1.6.2&01', '1-1:1.6.2&01')).toBe(true);
 	});
 
-	it('selects the second value with ~1, as the seed does for dates', () => {
+	it('selects the second value with ~1, as the smarthomeNG dlms plugin does for dates', () => {
 		expect(new ObisSelection([{code: '1.6.2*01~1'}]).match(set('1-1:1.6.2*01'))).toEqual([{valueIndex: 1}]);
 	});
 

@@ -484,7 +484,7 @@ describe('mapReading', () => {
 			expect(input).toEqual(copy);
 		});
 
-		it('maps the seed meter short readout to one point per data set', () => {
+		it('maps the smarthomeNG dlms plugin example meter short readout to one point per data set', () => {
 			const input = fixture('landisgyr-zmd120-c');
 			const {points, skipped} = mapReading(input, {timeZone: BERLIN, text: true});
 			expect(skipped).toEqual([]);

@@ -76,7 +76,7 @@ const isHostSwitch = (event: WireEvent): event is Extract<WireEvent, {kind: 'bau
 const isMeterDataWrite = (event: WireEvent): event is Extract<WireEvent, {kind: 'write'}> =>
 	event.side === 'meter' && event.kind === 'write' && event.bytes[0] === STX;
 
-/** The seed's ZMD120 telegram behind another identification (mode, rate and reaction time follow from it). */
+/** The smarthomeNG dlms plugin example ZMD120 telegram behind another identification (mode, rate and reaction time follow from it). */
 function zmd120As(identification: string): SimulatorProfile {
 	return {...createSimulatorProfile('zmd120'), name: 'test', identification};
 }

@@ -36,7 +36,7 @@ function expectResult(outcome: ReadoutResult | ReadoutError): ReadoutResult {
 }
 
 describe('readMeter, mode C', () => {
-	it('reads the seed ZMD120: sign-on at 300, ACK at 300 before the switch, data at 9600 with a good BCC', async () => {
+	it('reads the smarthomeNG dlms plugin example ZMD120: sign-on at 300, ACK at 300 before the switch, data at 9600 with a good BCC', async () => {
 		await startMeter('zmd120');
 		const result = expectResult(await read());
 		expect(result.mode).toBe('C');

@@ -25,7 +25,7 @@ function value(profile: SimulatorProfile, atMs: number, address: string, index =
 }
 
 describe('zmd120 profile', () => {
-	it('decodes to the same 38 codes as the seed list, with the 1-1: channel', () => {
+	it('decodes to the same 38 codes as the smarthomeNG dlms plugin list, with the 1-1: channel', () => {
 		const seed = decodeCapture(readFileSync(SEED_FIXTURE)).telegrams[0];
 		const simulated = decode(createZmd120Profile(), AT);
 		expect(simulated.dataSets.map((set) => set.address)).toEqual(seed?.dataSets.map((set) => set.address));
@@ -39,7 +39,7 @@ describe('zmd120 profile', () => {
 		expect(createZmd120Profile().identification).toBe(ZMD120_IDENTIFICATION);
 	});
 
-	it('prints values in the seed formats', () => {
+	it('prints values in the smarthomeNG dlms plugin formats', () => {
 		const profile = createZmd120Profile();
 		expect(value(profile, AT, '1-1:1.8.0')).toMatch(/^\d{8}$/);
 		expect(value(profile, AT, '1-1:1.6.1')).toMatch(/^\d{2}\.\d{2}$/);
