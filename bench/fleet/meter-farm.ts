@@ -10,6 +10,7 @@ import {listenTcpLink, type TcpLinkListener} from '../../src/transport/tcp-serve
  */
 
 interface FarmMeter {
+	readonly profile: string;
 	readonly listener: TcpLinkListener;
 	readonly simulator: MeterSimulator;
 }
@@ -24,13 +25,21 @@ async function start(profiles: readonly string[], timeZone: string): Promise<num
 			profile: createSimulatorProfile(name, {timeZone}),
 			reopen: true,
 			paced: true,
+			// A simulator that stops ends its meter for the rest of the run: say so, with why.
+			onLog: (entry) => {
+				if (entry.kind === 'stopped' && !stopping) {
+					process.stderr.write(
+						`meter farm: ${name} on port ${listener.address.port} stopped (${entry.reason}): ${entry.error?.stack ?? 'no error'}\n`,
+					);
+				}
+			},
 		});
 		void simulator.start().catch(() => undefined);
-		meters.push({listener, simulator});
+		meters.push({profile: name, listener, simulator});
 	}
-	// The simulators' logs would grow for as long as the run lasts: keep none.
+	// The simulators' logs would grow for as long as the run lasts: keep the last entries only.
 	setInterval(() => {
-		for (const {simulator} of meters) simulator.log.length = 0;
+		for (const {simulator} of meters) simulator.log.splice(0, Math.max(0, simulator.log.length - 40));
 	}, 10_000).unref();
 	return meters.map((meter) => meter.listener.address.port);
 }
@@ -63,5 +72,19 @@ process.on('message', (message: {profiles?: string[]; timeZone?: string; stop?: 
 	}
 });
 process.on('disconnect', () => void stop());
+// For a look inside while a run goes on: each meter's port, whether a client is connected, its last log entries.
+process.on('SIGUSR2', () => {
+	for (const {profile, listener, simulator} of meters) {
+		const tail = simulator.log
+			.slice(-6)
+			.map(
+				(entry) =>
+					`${new Date(entry.timeMs).toISOString().slice(11, 23)} ${entry.kind} ${'message' in entry ? entry.message : ''}${'reason' in entry ? entry.reason : ''}`,
+			);
+		process.stderr.write(
+			`${listener.address.port} ${profile} open=${simulator.link.isOpen} ${JSON.stringify(tail)}\n`,
+		);
+	}
+});
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
