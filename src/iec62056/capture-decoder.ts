@@ -11,7 +11,7 @@ export interface DecodedTelegram extends ParsedDataBlock {
 	readonly framing: DataBlockFrame['framing'] | 'text';
 	readonly check: BlockCheck;
 	readonly bytes: Buffer;
-	/** What is odd about the telegram though its values are good (a block without `!`, text after `!`). */
+	/** What is odd about the telegram though its values are good (a single answer without `!`). */
 	readonly notes?: readonly string[];
 }
 
@@ -122,12 +122,6 @@ export class CaptureFrameDecoder {
 				return undefined;
 			}
 			notes = ['data block without "!" end mark (a single answer, e.g. to a register read), BCC ok'];
-		}
-		if (frame.trailer !== undefined) {
-			notes = [
-				...(notes ?? []),
-				`text after "!" is not a CRC of 1 to 4 hex digits: ${JSON.stringify(frame.trailer)}; not checked`,
-			];
 		}
 		const telegram = telegramOf(parsed, frame, frame.identification ?? this.#identification, notes);
 		this.#identification = undefined;

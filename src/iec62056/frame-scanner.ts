@@ -259,9 +259,7 @@ export class FrameScanner {
 				this.#cuttingIdent(byte);
 				return;
 			case 'push-trailer':
-				this.#message.push(byte);
-				if (byte === LF) this.#finishPush();
-				else this.#guardLength();
+				this.#pushTrailer(byte);
 		}
 	}
 
@@ -547,16 +545,43 @@ export class FrameScanner {
 			this.#atLineStart = true;
 			this.#inBracket = false;
 		} else {
+			// The end mark stands on a line of its own in every push telegram (mode D, DSMR). A `!` after
+			// text on its line is a changed byte: ending there would cut the telegram short and, in DSMR,
+			// take the CRC's place, so that a telegram with one bad byte would pass with no check at all.
+			const atLineStart = this.#atLineStart;
 			this.#atLineStart = false;
 			if (byte === 0x28) this.#inBracket = true;
 			else if (byte === 0x29) this.#inBracket = false;
-			else if (byte === BANG && !this.#inBracket) {
+			else if (byte === BANG && !this.#inBracket && atLineStart) {
 				this.#pushBang = this.#message.length;
 				this.#state = 'push-trailer';
 				return;
 			}
 		}
 		this.#guardLength();
+	}
+
+	/**
+	 * A byte after a push telegram's `!`: the line may hold a CRC of 1 to 4 hex digits (DSMR) and then
+	 * ends. Anything else on it means the `!` was no end mark but a changed byte (the data line went on):
+	 * the telegram goes on too, and its CRC, or its missing end, refuses it.
+	 */
+	#pushTrailer(byte: number): void {
+		const length = this.#message.length;
+		const previous = this.#message.at(length - 1);
+		const digits = length - this.#pushBang;
+		const lower = byte | 0x20;
+		const isHex = (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x66);
+		if (byte === LF || byte === CR || (isHex && digits < 4 && previous !== CR)) {
+			this.#message.push(byte);
+			if (byte === LF) this.#finishPush();
+			else this.#guardLength();
+			return;
+		}
+		this.#state = 'push';
+		this.#atLineStart = previous === CR;
+		this.#inBracket = false;
+		this.#push(byte);
 	}
 
 	/**
@@ -632,8 +657,6 @@ export class FrameScanner {
 			const expected = crc16(bytes, 0, this.#pushBang);
 			check = {algorithm: 'crc16', ok: expected === received, expected, received};
 		}
-		// Something after `!` that is not a CRC: kept for the decoder to report, never taken as "no check".
-		const trailer = received === NOT_A_CRC ? bytes.toString('latin1', this.#pushBang, end) : undefined;
 		this.#state = 'idle';
 		this.#frames.push({
 			kind: 'data-block',
@@ -643,7 +666,6 @@ export class FrameScanner {
 			check,
 			// The line the telegram began with, parsed when it arrived (same text up to its line end).
 			identification: this.#pushIdentification as Identification,
-			...(trailer === undefined ? {} : {trailer}),
 			highBitBytes: this.#highBitBytes,
 			parityErrors: this.#parityErrors,
 			bytes,
@@ -687,25 +709,18 @@ export class FrameScanner {
 }
 
 const NO_CRC = -1;
-const NOT_A_CRC = -2;
 
 /**
- * The value of bytes [start, end) when they are 1 to 4 hex digits (a DSMR CRC; some meters drop its
- * leading zeros, `!247` for 0x0247), NO_CRC when there are none, NOT_A_CRC for anything else. Read
+ * The value of bytes [start, end), 1 to 4 hex digits (a DSMR CRC; some meters drop its leading zeros,
+ * `!247` for 0x0247; #pushTrailer lets nothing else stand there), or NO_CRC when there are none. Read
  * from the bytes, as a regular expression over a string cut out for it costs more than the check.
  */
 function hexCrc(bytes: Uint8Array, start: number, end: number): number {
 	if (end === start) return NO_CRC;
-	if (end - start > 4) return NOT_A_CRC;
 	let value = 0;
 	for (let index = start; index < end; index++) {
 		const byte = bytes[index] as number;
-		const lower = byte | 0x20;
-		let digit: number;
-		if (byte >= 0x30 && byte <= 0x39) digit = byte - 0x30;
-		else if (lower >= 0x61 && lower <= 0x66) digit = lower - 0x61 + 10;
-		else return NOT_A_CRC;
-		value = value * 16 + digit;
+		value = value * 16 + (byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x61 + 10);
 	}
 	return value;
 }

@@ -340,16 +340,34 @@ describe('FrameScanner push telegrams (mode D, DSMR)', () => {
 		expect(block?.check).toEqual({algorithm: 'crc16', ok: false, expected: crc16Arc(body), received: wrong});
 	});
 
-	it('reports a trailer that is not a CRC of 1 to 4 hex digits, and checks nothing', () => {
+	it('takes a `!` followed by text that is not a CRC of 1 to 4 hex digits for data, not the end', () => {
+		// A CRC digit changed into another character must not turn a checked telegram into an unchecked one.
 		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n!';
-		for (const trailer of ['12G4', '12345', ' 1234']) {
-			const [block] = dataBlocks(scan(`${body}${trailer}\r\n`));
-			expect(block?.check, JSON.stringify(trailer)).toEqual({algorithm: 'none', ok: true});
-			expect(block?.trailer, JSON.stringify(trailer)).toBe(trailer);
+		for (const trailer of ['12G4', '12345', ' 1234', '1\r2']) {
+			const frames = scan(`${body}${trailer}\r\n`);
+			expect(dataBlocks(frames), JSON.stringify(trailer)).toEqual([]);
+			expect(frames.at(-1)?.kind, JSON.stringify(trailer)).toBe('error');
 		}
 		const [bare] = dataBlocks(scan(`${body}\r\n`));
 		expect(bare?.check).toEqual({algorithm: 'none', ok: true});
-		expect(bare?.trailer).toBeUndefined();
+	});
+
+	it('ends a push telegram only at a `!` that starts its line', () => {
+		// A line end changed into `!` would otherwise cut the telegram there, and its CRC would go unread.
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n0-0:96.14.0(0002)\r\n!';
+		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		const damaged = telegram.replace('(42)\r', '(42)!');
+		const [block] = dataBlocks(scan(damaged));
+		expect(block?.check).toMatchObject({algorithm: 'crc16', ok: false});
+		expect(block?.text).toBe('1-3:0.2.8(42)!\n0-0:96.14.0(0002)\r\n!');
+	});
+
+	it('reads the rest of the line after a `!` that starts it as data when it is no CRC', () => {
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n0-0:96.14.0(0002)\r\n!';
+		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		const damaged = telegram.replace('(42)\r\n', '(42)\r!');
+		const [block] = dataBlocks(scan(damaged));
+		expect(block?.check).toMatchObject({algorithm: 'crc16', ok: false});
 	});
 
 	it('checks a CRC sent without its leading zeros (`!247` is 0x0247)', () => {
