@@ -595,7 +595,8 @@ export class FrameScanner {
 		let fits: boolean;
 		if (previous === CR) fits = byte === LF && position >= 6;
 		else if (position <= 3) fits = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a;
-		else if (position === 4) fits = byte > 0x20 && byte < 0x7f && byte !== 0x28 && byte !== 0x29;
+		// The baud character: a space is mode A (`/KAM 685-382-QR-10`).
+		else if (position === 4) fits = byte >= 0x20 && byte < 0x7f && byte !== 0x28 && byte !== 0x29;
 		else if (byte === CR) fits = true;
 		else
 			fits =

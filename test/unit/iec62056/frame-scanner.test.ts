@@ -228,6 +228,17 @@ describe('FrameScanner noise and resynchronisation', () => {
 		expect(kinds(frames)).toEqual(['error', 'identification', 'data-block']);
 	});
 
+	it('cuts an open block at a mode A identification, whose baud character is a space (`/KAM 685…`)', () => {
+		const frames = scan(`${STX}1.8.0(0001/KAM 685-382-QR-10\r\n${stxBlock(ZMD_BLOCK)}`);
+		expect(kinds(frames)).toEqual(['error', 'identification', 'data-block']);
+		expect(frames[1]?.kind === 'identification' && frames[1].identification.mode).toBe('A');
+	});
+
+	it('starts a new push telegram at a mode A identification inside a cut one', () => {
+		const frames = scan(`${EASYMETER.slice(0, 60)}/KAM 685-382-QR-10\r\n${stxBlock(ZMD_BLOCK)}`);
+		expect(kinds(frames)).toEqual(['identification', 'error', 'identification', 'data-block']);
+	});
+
 	it.each([['(00012*Imp/kWh)'], ['(/SX330)'], ['(a/b)']])(
 		'keeps the `/` of %s inside a block as data',
 		(value) => {
