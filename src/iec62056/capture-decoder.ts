@@ -1,3 +1,4 @@
+import {EOT, SOH} from './control-characters.ts';
 import {type ParsedDataBlock, parseDataBlock, parseDataBlockBytes} from './data-block-parser.ts';
 import type {BlockCheck, DataBlockFrame, Frame} from './frame.ts';
 import {type FrameScannerOptions, scanFrames} from './frame-scanner.ts';
@@ -196,7 +197,10 @@ function telegramOf(
 /**
  * The data lines of a capture that has no framing at all: the noise after an optional identification.
  * Undefined when that noise is binary (more than one byte in eight with bit 7 set): random bytes hold
- * brackets too, and text pasted by people does not look like that.
+ * brackets too, and text pasted by people does not look like that. Undefined too when it holds what
+ * is left of a checked telegram whose start was damaged: block control characters (STX, ETX, EOT,
+ * SOH: an STX block whose STX was hit), or a CRC after the end mark (a DSMR telegram whose
+ * identification line was hit). Read as text, either would pass with no check at all.
  */
 function plainText(frames: readonly Frame[]): string | undefined {
 	const noise = frames.filter((frame) => frame.kind === 'noise');
@@ -206,7 +210,14 @@ function plainText(frames: readonly Frame[]): string | undefined {
 	for (const frame of noise) {
 		bytes += frame.bytes.length;
 		highBits += frame.highBitBytes;
+		for (const byte of frame.bytes) {
+			if (byte >= SOH && byte <= EOT) return undefined;
+		}
 	}
 	if (highBits * 8 > bytes) return undefined;
-	return noise.map((frame) => frame.bytes.toString('latin1')).join('\n');
+	const text = noise.map((frame) => frame.bytes.toString('latin1')).join('\n');
+	return CRC_LINE.test(text) ? undefined : text;
 }
+
+/** A DSMR end line: `!` at a line start, a CRC of 1 to 4 hex digits, the line end. */
+const CRC_LINE = /(?:^|[\r\n])![0-9A-Fa-f]{1,4}(?:[\r\n]|$)/;
