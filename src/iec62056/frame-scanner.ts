@@ -30,6 +30,12 @@ export const DEFAULT_FRAME_SCANNER_OPTIONS: Required<FrameScannerOptions> = {
 	parity: 'none',
 };
 
+/**
+ * The last `/` of a line that begins an identification (three letters, a baud character): no
+ * identification holds one, so an earlier part of the line is what remains of one cut short.
+ */
+const RESTARTED_LINE = /\/[A-Za-z]{3}[^/]*$/;
+
 /** An identification line is at most ~40 characters in practice; beyond this a `/` was data, not a message. */
 const MAX_LINE_BYTES = 256;
 
@@ -333,9 +339,22 @@ export class FrameScanner {
 		}
 		let end = this.#message.length - 1;
 		while (end > 1 && this.#message.at(end - 1) === CR) end--;
-		const bytes = this.#message.copy();
-		const text = bytes.toString('latin1', 0, end);
+		let bytes = this.#message.copy();
+		let text = bytes.toString('latin1', 0, end);
 		this.#state = 'idle';
+		// `/ISk5MT/EMH5…`: a line cut short by noise, then the next meter's (or telegram's) identification.
+		const restart = text.search(RESTARTED_LINE);
+		if (restart > 0) {
+			const cut = bytes.subarray(0, restart);
+			this.#frames.push({
+				kind: 'noise',
+				bytes: cut,
+				highBitBytes: cut.filter((value) => value > 0x7f).length,
+				reason: 'line cut short by a new message',
+			});
+			bytes = bytes.subarray(restart);
+			text = text.slice(restart);
+		}
 		try {
 			if (text.endsWith('!')) {
 				this.#frames.push({kind: 'request', request: parseRequest(text), bytes});
@@ -600,6 +619,8 @@ export class FrameScanner {
 		const previous = this.#message.at(this.#message.length - 1);
 		let fits: boolean;
 		if (previous === CR) fits = byte === LF && position >= 6;
+		// LF alone ends the line too (L+G E350: `/LGZ4ZMF100AC.M27` LF LF).
+		else if (byte === LF) fits = position >= 5;
 		else if (position <= 3) fits = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a;
 		// The baud character: a space is mode A (`/KAM 685-382-QR-10`).
 		else if (position === 4) fits = byte >= 0x20 && byte < 0x7f && byte !== 0x28 && byte !== 0x29;

@@ -239,6 +239,20 @@ describe('FrameScanner noise and resynchronisation', () => {
 		expect(kinds(frames)).toEqual(['identification', 'error', 'identification', 'data-block']);
 	});
 
+	it('cuts an open block at an identification line that ends with LF alone (L+G E350)', () => {
+		const frames = scan(`${STX}1-1:1.6/LGZ4ZMF100AC.M27\n\n${stxBlock(ZMD_BLOCK)}`);
+		expect(kinds(frames)).toEqual(['error', 'identification', 'data-block']);
+		expect(frames[1]?.kind === 'identification' && frames[1].identification.ident).toBe('ZMF100AC.M27');
+	});
+
+	it('starts over at an identification that cuts a shorter one in its line', () => {
+		const frames = scan(`/ISk5MT${EASYMETER}`);
+		expect(kinds(frames)).toEqual(['noise', 'identification', 'data-block']);
+		expect(frames[0]?.bytes.toString('latin1')).toBe('/ISk5MT');
+		expect(frames[1]?.kind === 'identification' && frames[1].identification.manufacturer).toBe('ESY');
+		expect(dataBlocks(frames)[0]?.check.ok).toBe(true);
+	});
+
 	it.each([['(00012*Imp/kWh)'], ['(/SX330)'], ['(a/b)']])(
 		'keeps the `/` of %s inside a block as data',
 		(value) => {
