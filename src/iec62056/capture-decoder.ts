@@ -1,4 +1,4 @@
-import {EOT, SOH} from './control-characters.ts';
+import {EOT, ETX, SOH} from './control-characters.ts';
 import {type ParsedDataBlock, parseDataBlock, parseDataBlockBytes} from './data-block-parser.ts';
 import type {BlockCheck, DataBlockFrame, Frame} from './frame.ts';
 import {type FrameScannerOptions, scanFrames} from './frame-scanner.ts';
@@ -45,10 +45,8 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 	const frames = scanFrames(bytes, options);
 	const decoder = new CaptureFrameDecoder(options);
 	const telegrams: DecodedTelegram[] = [];
-	for (const frame of frames) {
-		const telegram = decoder.accept(frame);
-		if (telegram !== undefined) telegrams.push(telegram);
-	}
+	for (const frame of frames) decoder.accept(frame, telegrams);
+	decoder.finish(telegrams);
 	const {errors, highBitBytes, garbledBlocks} = decoder;
 	// Plain text only when nothing was framed at all: the rest of a block that failed its check is never
 	// read as unchecked text.
@@ -61,12 +59,18 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 
 /**
  * The frame-by-frame half of decodeCapture, for input that arrives in pieces: each frame from a
- * FrameScanner goes to accept(), which returns the telegram it completes. Keeps the identification
- * that precedes a block and the counts CaptureDecoding reports.
+ * FrameScanner goes to accept(), which adds the telegrams it completes; finish() adds the last one at
+ * the end of the input. Keeps the identification that precedes a block and the counts
+ * CaptureDecoding reports.
+ *
+ * A push telegram is handed on only with the frame after it: when that frame begins with ETX or EOT,
+ * the "push telegram" was the data of an STX block whose STX was changed by noise (a push telegram
+ * has no check, the block had one), and it is refused.
  */
 export class CaptureFrameDecoder {
 	readonly #ignoreBlockCheck: boolean;
 	readonly #errors: ProtocolError[] = [];
+	#pendingPush: DecodedTelegram | undefined;
 	#identification: Identification | undefined;
 	#highBitBytes = 0;
 	#garbledBlocks = 0;
@@ -92,7 +96,29 @@ export class CaptureFrameDecoder {
 		return this.#identification;
 	}
 
-	accept(frame: Frame): DecodedTelegram | undefined {
+	/** Adds to `telegrams` what `frame` completes (a push telegram only with the frame after it). */
+	accept(frame: Frame, telegrams: DecodedTelegram[]): void {
+		const pending = this.#pendingPush;
+		if (pending !== undefined) {
+			this.#pendingPush = undefined;
+			const first = frame.bytes[0];
+			if (frame.kind === 'noise' && (first === ETX || first === EOT)) {
+				this.#errors.push(new TruncatedBlockError(pending.bytes.length, 'STX'));
+			} else telegrams.push(pending);
+		}
+		const telegram = this.#decode(frame);
+		if (telegram === undefined) return;
+		if (telegram.framing === 'push') this.#pendingPush = telegram;
+		else telegrams.push(telegram);
+	}
+
+	/** The input is over: adds the push telegram still waiting for the frame after it. */
+	finish(telegrams: DecodedTelegram[]): void {
+		if (this.#pendingPush !== undefined) telegrams.push(this.#pendingPush);
+		this.#pendingPush = undefined;
+	}
+
+	#decode(frame: Frame): DecodedTelegram | undefined {
 		if (frame.kind === 'noise') this.#highBitBytes += frame.highBitBytes;
 		else if (frame.kind === 'identification') this.#identification = frame.identification;
 		else if (frame.kind === 'error') this.#errors.push(frame.error);

@@ -91,6 +91,10 @@ export class FrameScanner {
 	#atLineStart = true;
 	/** The byte before the current one while idle; -1 right after a message (a `/` may follow at once). */
 	#lastIdleByte = -1;
+	/** Set by a block that failed its check or has no `!`: what follows at once may be its remains. */
+	#afterBadBlock = false;
+	/** The identification line being read may not begin a push telegram (it follows a bad block). */
+	#lineAfterBadBlock = false;
 	#frames: Frame[] = [];
 
 	constructor(options: FrameScannerOptions = {}) {
@@ -127,6 +131,8 @@ export class FrameScanner {
 		this.#inBracket = false;
 		this.#atLineStart = true;
 		this.#lastIdleByte = -1;
+		this.#afterBadBlock = false;
+		this.#lineAfterBadBlock = false;
 		this.#frames = [];
 	}
 
@@ -272,6 +278,8 @@ export class FrameScanner {
 	#idle(byte: number): void {
 		const previous = this.#lastIdleByte;
 		this.#lastIdleByte = byte;
+		const afterBadBlock = this.#afterBadBlock;
+		this.#afterBadBlock = false;
 		switch (byte) {
 			case SLASH:
 				// An identification starts a line: after a message, a line end, or idle noise (DEL, NUL, an
@@ -280,6 +288,9 @@ export class FrameScanner {
 				// an unchecked push telegram.
 				if (previous >= 0x20 && previous <= 0x7e) break;
 				this.#start('line', byte);
+				// `Imp/kWh)…` right after a block ended early by a byte changed into ETX: the remains of
+				// that block, never an unchecked push telegram.
+				this.#lineAfterBadBlock = afterBadBlock;
 				return;
 			case STX:
 				this.#start('block', byte);
@@ -362,7 +373,7 @@ export class FrameScanner {
 			}
 			const frame = {kind: 'identification', identification: parseIdentification(text), bytes} as const;
 			this.#frames.push(frame);
-			this.#identification = {frame, gap: []};
+			if (!this.#lineAfterBadBlock) this.#identification = {frame, gap: []};
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
 			this.#frames.push({kind: 'noise', bytes, highBitBytes: this.#highBitBytes, reason: error.message});
@@ -481,6 +492,7 @@ export class FrameScanner {
 			});
 			return;
 		}
+		this.#afterBadBlock = !check.ok || !bytes.includes(BANG);
 		this.#frames.push({
 			kind: 'data-block',
 			framing: 'stx',

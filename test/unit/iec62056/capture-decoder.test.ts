@@ -237,6 +237,21 @@ describe('decodeCapture', () => {
 		expect(telegrams).toEqual([]);
 	});
 
+	it.each([['z'], ['\n'], ['1']])(
+		'refuses an STX block whose STX was changed into %j, read as a push telegram',
+		(byte) => {
+			const {telegrams, errors} = decode(`${IDENT}${stxBlock(BLOCK).replace('\x02', byte)}`);
+			expect(telegrams).toEqual([]);
+			expect(errors).toEqual([expect.any(TruncatedBlockError)]);
+			expect(errors[0]?.message).toContain('STX missing');
+		},
+	);
+
+	it('hands on a push telegram followed by anything but ETX or EOT', () => {
+		const {telegrams} = decode(`${PUSH}\x7f\x7f${PUSH}`);
+		expect(telegrams).toHaveLength(2);
+	});
+
 	it('keeps the raw bytes of each telegram', () => {
 		const {telegrams} = decode(`\x7f${READOUT}`);
 		expect(telegrams[0]?.bytes.toString('latin1')).toBe(stxBlock(BLOCK));

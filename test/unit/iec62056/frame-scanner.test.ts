@@ -253,6 +253,13 @@ describe('FrameScanner noise and resynchronisation', () => {
 		expect(dataBlocks(frames)[0]?.check.ok).toBe(true);
 	});
 
+	it('starts no push telegram at the remains of a block ended early by a byte changed into ETX', () => {
+		// `m` of `Imp/kWh` changed into ETX: `p` is taken as the BCC, and `/kWh)` follows at once.
+		const block = '1-0:0.3.0*255(6.00*Imp/kWh)\r\n1-0:1.8.0*255(000123.4*kWh)\r\n!\r\n';
+		const frames = scan(stxBlock(block).replace('Imp/', 'I\x03p/'));
+		expect(dataBlocks(frames).filter((frame) => frame.framing === 'push')).toEqual([]);
+	});
+
 	it.each([['(00012*Imp/kWh)'], ['(/SX330)'], ['(a/b)']])(
 		'keeps the `/` of %s inside a block as data',
 		(value) => {
