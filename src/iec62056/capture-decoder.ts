@@ -225,8 +225,8 @@ function telegramOf(
  * Undefined when that noise is binary (more than one byte in eight with bit 7 set): random bytes hold
  * brackets too, and text pasted by people does not look like that. Undefined too when it holds what
  * is left of a checked telegram whose start was damaged: block control characters (STX, ETX, EOT,
- * SOH: an STX block whose STX was hit), or a CRC after the end mark (a DSMR telegram whose
- * identification line was hit). Read as text, either would pass with no check at all.
+ * SOH: an STX block whose STX was hit), or text after the end mark (the CRC of a DSMR telegram
+ * whose identification line was hit). Read as text, either would pass with no check at all.
  */
 function plainText(frames: readonly Frame[]): string | undefined {
 	const noise = frames.filter((frame) => frame.kind === 'noise');
@@ -242,8 +242,8 @@ function plainText(frames: readonly Frame[]): string | undefined {
 	}
 	if (highBits * 8 > bytes) return undefined;
 	const text = noise.map((frame) => frame.bytes.toString('latin1')).join('\n');
-	return CRC_LINE.test(text) ? undefined : text;
+	return TEXT_AFTER_END_MARK.test(text) ? undefined : text;
 }
 
-/** A DSMR end line: `!` at a line start, a CRC of 1 to 4 hex digits, the line end. */
-const CRC_LINE = /(?:^|[\r\n])![0-9A-Fa-f]{1,4}(?:[\r\n]|$)/;
+/** An end line with something after its `!`: a DSMR CRC (maybe damaged), uncheckable without its `/` line. */
+const TEXT_AFTER_END_MARK = /(?:^|[\r\n])![^\r\n]/;

@@ -577,18 +577,17 @@ export class FrameScanner {
 			this.#inBracket = false;
 		} else {
 			// The end mark stands on a line of its own after the data in every push telegram (mode D,
-			// DSMR). A `!` after text on its line, or before any data, is a changed byte: ending there would
-			// cut the telegram short and, in DSMR, take the CRC's place, so that a telegram with one bad
-			// byte would pass with no check at all.
-			const atLineStart = this.#atLineStart;
+			// DSMR): right after an LF. A `!` after text on its line (or between its CR and LF), or before
+			// any data, is a changed byte: ending there would cut the telegram short and, in DSMR, take
+			// the CRC's place, so that a telegram with one bad byte would pass with no check at all.
 			this.#atLineStart = false;
 			if (byte === 0x28) this.#inBracket = true;
 			else if (byte === 0x29) this.#inBracket = false;
 			else if (
 				byte === BANG &&
 				!this.#inBracket &&
-				atLineStart &&
-				this.#message.length - 1 > this.#pushTextStart
+				this.#message.length - 1 > this.#pushTextStart &&
+				this.#message.at(this.#message.length - 2) === LF
 			) {
 				this.#pushBang = this.#message.length;
 				this.#state = 'push-trailer';

@@ -220,6 +220,7 @@ describe('decodeCapture', () => {
 			telegram.replace('/KFM5', '/KF;5'),
 			telegram.replace('METER\r', 'METER!'),
 			`x${telegram.slice(1)}`,
+			`x${telegram.slice(1, -2)}-\n`,
 		]) {
 			expect(decode(damaged).telegrams, JSON.stringify(damaged)).toEqual([]);
 		}

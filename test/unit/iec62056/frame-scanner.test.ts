@@ -394,6 +394,18 @@ describe('FrameScanner push telegrams (mode D, DSMR)', () => {
 		expect(block?.text).toBe('1-3:0.2.8(42)!\n0-0:96.14.0(0002)\r\n!');
 	});
 
+	it("takes a `!` between a line's CR and LF for data, not the end", () => {
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n0-0:96.14.0(0002)\r\n!';
+		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		for (const damaged of [telegram.replace('(42)\r\n', '(42)\r!\n'), `${telegram.slice(0, -1)}!\n`]) {
+			const blocks = dataBlocks(scan(damaged));
+			expect(
+				blocks.filter((block) => block.check.algorithm === 'none'),
+				JSON.stringify(damaged),
+			).toEqual([]);
+		}
+	});
+
 	it('reads the rest of the line after a `!` that starts it as data when it is no CRC', () => {
 		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n0-0:96.14.0(0002)\r\n!';
 		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
