@@ -626,6 +626,15 @@ export class FrameScanner {
 	 * identification. Any other byte makes the `/` data again and goes the ordinary way.
 	 */
 	#cuttingIdent(byte: number): void {
+		const inBlock = this.#state === 'block-ident';
+		if (byte === SLASH && this.#message.at(this.#message.length - 1) !== CR) {
+			// No identification holds a `/`: `Imp/kWh/KFM5…` is a unit cut short, then the next telegram.
+			this.#candidate = this.#message.length;
+			this.#message.push(byte);
+			if (inBlock) this.#bcc ^= byte;
+			this.#guardLength();
+			return;
+		}
 		const position = this.#message.length - this.#candidate;
 		const previous = this.#message.at(this.#message.length - 1);
 		let fits: boolean;
@@ -645,7 +654,6 @@ export class FrameScanner {
 				byte !== 0x29 &&
 				byte !== BANG &&
 				byte !== SLASH;
-		const inBlock = this.#state === 'block-ident';
 		if (!fits) {
 			this.#state = inBlock ? 'block' : 'push';
 			if (inBlock) this.#block(byte);

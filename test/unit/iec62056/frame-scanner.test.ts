@@ -260,6 +260,17 @@ describe('FrameScanner noise and resynchronisation', () => {
 		expect(dataBlocks(frames).filter((frame) => frame.framing === 'push')).toEqual([]);
 	});
 
+	it('starts a new telegram at an identification right after a `/` of data (`Imp/kWh/KFM5…`)', () => {
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n!';
+		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		const pushFrames = scan(`/KFM5KAIFA-METER\r\n\r\n1-1:1.6.1(6.1*Imp/kWh${telegram}`);
+		expect(kinds(pushFrames)).toEqual(['identification', 'error', 'identification', 'data-block']);
+		expect(dataBlocks(pushFrames)[0]?.check).toMatchObject({algorithm: 'crc16', ok: true});
+		const blockFrames = scan(`${STX}0.3.0(6.00*Imp/kWh${IDENT_ZMD}${stxBlock(ZMD_BLOCK)}`);
+		expect(kinds(blockFrames)).toEqual(['error', 'identification', 'data-block']);
+		expect(dataBlocks(blockFrames)[0]?.check.ok).toBe(true);
+	});
+
 	it.each([['(00012*Imp/kWh)'], ['(/SX330)'], ['(a/b)']])(
 		'keeps the `/` of %s inside a block as data',
 		(value) => {
