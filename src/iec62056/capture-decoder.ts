@@ -224,11 +224,12 @@ function telegramOf(
  * The data lines of a capture that has no framing at all: the noise after an optional identification.
  * Undefined when that noise is binary (more than one byte in eight with bit 7 set): random bytes hold
  * brackets too, and text pasted by people does not look like that. Undefined too when it holds what
- * is left of a checked telegram whose start was damaged: block control characters (STX, ETX, EOT,
- * SOH: an STX block whose STX was hit), or text after the end mark (the CRC of a DSMR telegram
- * whose identification line was hit). Read as text, either would pass with no check at all.
+ * is left of a checked telegram whose start was damaged: block control characters or a command
+ * message (an STX block whose STX was hit), or a CRC after an end mark (a DSMR telegram whose
+ * identification line was hit). Read as text, either would pass with no check at all.
  */
 function plainText(frames: readonly Frame[]): string | undefined {
+	if (frames.some((frame) => frame.kind === 'command')) return undefined;
 	const noise = frames.filter((frame) => frame.kind === 'noise');
 	if (noise.length === 0) return undefined;
 	let bytes = 0;
@@ -242,8 +243,8 @@ function plainText(frames: readonly Frame[]): string | undefined {
 	}
 	if (highBits * 8 > bytes) return undefined;
 	const text = noise.map((frame) => frame.bytes.toString('latin1')).join('\n');
-	return TEXT_AFTER_END_MARK.test(text) ? undefined : text;
+	return CRC_AFTER_END_MARK.test(text) ? undefined : text;
 }
 
-/** An end line with something after its `!`: a DSMR CRC (maybe damaged), uncheckable without its `/` line. */
-const TEXT_AFTER_END_MARK = /(?:^|[\r\n])![^\r\n]/;
+/** A CRC after an end mark: a DSMR telegram's, uncheckable without its `/` line (`!` is in no field). */
+const CRC_AFTER_END_MARK = /![0-9A-Fa-f]{1,4}(?![0-9A-Za-z])/;

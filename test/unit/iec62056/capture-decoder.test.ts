@@ -211,6 +211,9 @@ describe('decodeCapture', () => {
 	it('does not read an STX block whose STX was changed as plain text', () => {
 		const {telegrams} = decode(`${IDENT}\x12${BLOCK}\x03${bcc(`${BLOCK}\x03`)}`);
 		expect(telegrams).toEqual([]);
+		// Its `!` changed into SOH too: what follows is a command message, and the rest is no text either.
+		const twice = decode(`${IDENT}\x12${BLOCK.replace('!\r\n', '\x01\r\n')}\x03M`);
+		expect(twice.telegrams).toEqual([]);
 	});
 
 	it('does not read a DSMR telegram whose identification line was changed as plain text', () => {
@@ -221,6 +224,7 @@ describe('decodeCapture', () => {
 			telegram.replace('METER\r', 'METER!'),
 			`x${telegram.slice(1)}`,
 			`x${telegram.slice(1, -2)}-\n`,
+			`x${telegram.slice(1).replace('\r\n!', '\r\x8a!')}`,
 		]) {
 			expect(decode(damaged).telegrams, JSON.stringify(damaged)).toEqual([]);
 		}
