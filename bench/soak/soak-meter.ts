@@ -122,6 +122,10 @@ export class SoakMeter {
 				endMs: entry.timeMs,
 				baudRate: entry.baudRate,
 			});
+		} else if (entry.kind === 'host-error') {
+			this.problems.push(
+				`${this.#options.meter} at ${new Date(entry.timeMs).toISOString()}: host ${entry.problem}: ${entry.detail}`,
+			);
 		} else if (entry.kind === 'stopped' && entry.error !== undefined) {
 			this.problems.push(`${this.#options.meter}: ${entry.error.message}`);
 		}

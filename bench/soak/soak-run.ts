@@ -326,7 +326,10 @@ function randomMoments(random: () => number, spanMs: number, meanGapMs: number):
 	return moments;
 }
 
-/** Waits for the next intact telegram of the meter to end, then 0–250 ms. */
+/**
+ * Waits for the next intact telegram of the meter to end, then 0–60 ms: the collector is then checking,
+ * parsing, mapping and appending to its spool (a few ms), or logging the readout.
+ */
 async function justAfterTelegram(
 	meter: SoakMeter,
 	random: () => number,
@@ -338,7 +341,7 @@ async function justAfterTelegram(
 		if (meter.telegrams.slice(seen).some((telegram) => telegram.intact)) break;
 		await sleep(5);
 	}
-	await sleep(random() * 250);
+	await sleep(random() * 60);
 }
 
 async function waitUntil(atMs: number, signal?: AbortSignal): Promise<boolean> {

@@ -21,6 +21,7 @@ describe.skipIf(influxd.skipReason !== undefined || !hasSocat())('fault soak, 2 
 			meanKillGapMs: 45_000,
 			meanOutageGapMs: 60_000,
 			maxOutageMs: 15_000,
+			modeCEverySeconds: 4,
 		});
 		const report = soakReport(result);
 		const {check} = result;
