@@ -373,10 +373,16 @@ function isRead(line: CollectorLogLine): boolean {
 }
 
 function readsFrom(lines: readonly CollectorLogLine[]): LoggedRead[] {
-	return lines
-		.filter(isRead)
-		.map((line) => ({meter: String(line.fields['meter']), atMs: line.atMs}))
-		.filter((read) => Number.isFinite(read.atMs));
+	return (
+		lines
+			.filter(isRead)
+			// The readout's own time (its data block complete); the log line's time trails it by the spool's fsync.
+			.map((line) => ({
+				meter: String(line.fields['meter']),
+				atMs: typeof line.fields['readAt'] === 'string' ? Date.parse(line.fields['readAt']) : line.atMs,
+			}))
+			.filter((read) => Number.isFinite(read.atMs))
+	);
 }
 
 function faultsApplied(meters: readonly SoakMeter[]): Map<string, number> {
