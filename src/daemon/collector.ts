@@ -281,7 +281,7 @@ function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 				mode: event.result.mode,
 				baudRate: event.result.baudRate,
 				durationMs: event.result.timings.totalMs,
-				// When the data ended; the line itself is written once the points are spooled.
+				// When the data block was complete (host clock): a log line names its telegram exactly.
 				readAt: event.result.readAt.toISOString(),
 			});
 			return;
