@@ -1,5 +1,5 @@
 import {type ChildProcess, fork, spawn} from 'node:child_process';
-import {closeSync, openSync, readFileSync} from 'node:fs';
+import {closeSync, openSync, readFileSync, rmSync} from 'node:fs';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import type {Socket} from 'node:net';
 import {cpus, tmpdir} from 'node:os';
@@ -59,16 +59,23 @@ const cleanups: (() => Promise<void> | void)[] = [];
 const children = new Set<ChildProcess>();
 let interrupted = false;
 
+/** The run's temp dir, removed at the end (or on an interrupt). */
+let runDirectory: string | undefined;
+
+// The database helpers stop their servers and re-raise the signal after this handler: the run ends
+// here, without figures, and leaves nothing behind.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 	process.once(signal, () => {
 		interrupted = true;
 		process.stderr.write(`\n${signal}: stopping the fleet\n`);
 		for (const child of children) child.kill('SIGTERM');
+		if (runDirectory !== undefined) rmSync(runDirectory, {recursive: true, force: true});
 	});
 }
 
 async function main(): Promise<void> {
 	const directory = await mkdtemp(join(tmpdir(), 'dlms-fleet-'));
+	runDirectory = directory;
 	cleanups.push(() => rm(directory, {recursive: true, force: true}));
 	const only = profilesText?.split(',').map((name) => name.trim());
 	const mix = FLEET_MIX.filter((kind) => only === undefined || only.includes(kind.profile));
