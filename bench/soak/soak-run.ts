@@ -64,6 +64,11 @@ export interface SoakResult {
 	/** Plan changes the collector logged ("from now on"): a one-off wrong rate must not cause one. */
 	readonly planChanges: readonly string[];
 	readonly readouts: {readonly ok: number; readonly failed: number; readonly fellBack: number};
+	/**
+	 * Push readouts that failed on a cut telegram (warnings; a streak of equal failures is warned once):
+	 * the next whole push follows within a second, so there should be none.
+	 */
+	readonly pushReadoutsFailedOnCut: number;
 	/** Collector lines at level error, and simulator problems. */
 	readonly problems: readonly string[];
 }
@@ -241,6 +246,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 					.length,
 				fellBack: logLines.filter((line) => /read with .* this time/.test(line.msg)).length,
 			},
+			pushReadoutsFailedOnCut: logLines.filter(
+				(line) => line.fields['meter'] === PUSH_ID && line.fields['failure'] === 'truncated',
+			).length,
 			problems: [
 				...logLines
 					.filter((line) => line.level === 'error' || line.level === 'fatal' || line.level === 'raw')
