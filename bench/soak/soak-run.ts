@@ -147,7 +147,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		await meterD.start();
 		collector.start();
 		progress(
-			`soak seed ${seed}: collector pid started, influxd ${influxd.url}, meters on ${ptyC.hostPath} and ${ptyD.hostPath}`,
+			`soak seed ${seed}: collector started, influxd ${influxd.url}, meters on ${ptyC.hostPath} and ${ptyD.hostPath}`,
 		);
 
 		// Chaos: kills and outages at random moments, at least one of each.
