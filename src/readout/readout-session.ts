@@ -300,8 +300,10 @@ async function receiveBlock(
 	for (;;) {
 		const frame = await inbox.next(
 			(candidate) =>
+				// Modes A–C answer with an STX block: a push-framed one there is a block whose STX noise
+				// changed, and it would pass with no check at all.
 				candidate.kind === 'data-block'
-					? !receive.pushOnly || candidate.framing === 'push'
+					? candidate.framing === (receive.pushOnly ? 'push' : 'stx')
 					: candidate.kind === 'error',
 			{firstByteMs, interCharacterMs: options.interCharacterTimeoutMs, deadline: receive.deadline},
 			options.signal,

@@ -112,6 +112,18 @@ describe('readMeter, faults', () => {
 		);
 	});
 
+	it('takes no unchecked data when noise changed the STX of the data message', async () => {
+		// Without its STX the block reads like a push telegram, which has no check: mode C waits for a block.
+		const profile = createSimulatorProfile('zmd120');
+		const withoutStx = {
+			...profile,
+			dataMessage: (atMs: number) => Buffer.concat([Buffer.from('z'), profile.dataMessage(atMs).subarray(1)]),
+		};
+		({pair, simulator} = await startSimulatedLine(withoutStx, {faults: []}, {latencyMs: 0}));
+		const outcome = await read();
+		expect(outcome).toBeInstanceOf(ReadoutError);
+	});
+
 	it('never parses a block cut off mid-way', async () => {
 		await startMeter('zmd120', [{kind: 'truncate'}]);
 		const error = await read();
