@@ -68,6 +68,9 @@ export class StreamingCaptureDecoder {
 
 	end(): DecodedTelegram[] {
 		const telegrams = this.#accept(this.#scanner.end());
+		const last = telegrams.length;
+		this.#frames.finish(telegrams);
+		this.#telegrams += telegrams.length - last;
 		if (
 			this.#telegrams === 0 &&
 			this.errors.length === 0 &&
@@ -92,8 +95,7 @@ export class StreamingCaptureDecoder {
 		const telegrams: DecodedTelegram[] = [];
 		for (const frame of frames) {
 			if (frame.kind === 'noise') this.#noise?.push(frame);
-			const telegram = this.#frames.accept(frame);
-			if (telegram !== undefined) telegrams.push(telegram);
+			this.#frames.accept(frame, telegrams);
 		}
 		this.#telegrams += telegrams.length;
 		// A framed capture is never read as plain text: stop keeping its bytes.
