@@ -139,12 +139,33 @@ export class LineSpool {
 
 	/** Appends lines (without their `\n`) and fsyncs; resolves once they would survive a power cut. */
 	append(lines: readonly string[]): Promise<void> {
-		return this.#serialised(async () => {
-			if (lines.length === 0) return;
-			for (const line of lines) {
-				if (line.includes('\n')) throw new TypeError(`a spooled line must not contain a newline: ${line}`);
+		for (const line of lines) {
+			if (line.includes('\n')) {
+				return Promise.reject(new TypeError(`a spooled line must not contain a newline: ${line}`));
 			}
-			const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+		}
+		if (lines.length === 0) return this.#serialised(async () => undefined);
+		return this.#appendBytes(Buffer.from(`${lines.join('\n')}\n`, 'utf8'), lines.length);
+	}
+
+	/**
+	 * Appends lines already encoded (UTF-8, each ended by `\n`) and fsyncs, as append() does: for a
+	 * writer that formats many lines into one buffer (a backfill) instead of an array of strings. The
+	 * bytes are written before the returned promise settles; the caller may reuse its buffer after.
+	 */
+	appendText(bytes: Uint8Array): Promise<void> {
+		if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) {
+			return Promise.reject(new TypeError('spooled text must end with a newline'));
+		}
+		let lines = 0;
+		const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+		for (let index = buffer.indexOf(0x0a); index >= 0; index = buffer.indexOf(0x0a, index + 1)) lines++;
+		if (lines === 0) return this.#serialised(async () => undefined);
+		return this.#appendBytes(buffer, lines);
+	}
+
+	#appendBytes(bytes: Buffer, lines: number): Promise<void> {
+		return this.#serialised(async () => {
 			if (this.pendingBytes + bytes.length > this.#maxBytes) await this.#dropOldest(bytes.length);
 			const handle = await this.#handle();
 			try {
@@ -156,7 +177,7 @@ export class LineSpool {
 				});
 			}
 			this.#size += bytes.length;
-			this.#pendingLines += lines.length;
+			this.#pendingLines += lines;
 		});
 	}
 

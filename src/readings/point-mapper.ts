@@ -82,28 +82,32 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 	const merged = {...DEFAULT_POINT_MAPPER_OPTIONS, ...options};
 	const meter = merged.meterId ?? meterIdentity(reading.dataSets, reading.identification) ?? 'meter';
 	const resets = billingResetTimes(reading.dataSets);
-	const units = unitsByCode(reading.dataSets);
+	// `C.D.E` of each data set, worked out once (the unit table and the points both need it).
+	const reduced = reading.dataSets.map((set) => (set.obis === undefined ? undefined : reducedCode(set.obis)));
+	const units = unitsByCode(reading.dataSets, reduced);
 	const readAt = wholeSeconds(reading.readAt);
-	const points: Point[] = [];
-	const skipped: SkippedDataSet[] = [];
-	const unknownUnits = new Set<string>();
-	const seen = new Set<string>();
-
-	for (const set of reading.dataSets) {
-		const skip = (reason: SkipReason) => skipped.push({address: set.address, reason});
+	const state: MappingState = {
+		merged,
+		points: [],
+		skipped: [],
+		unknownUnits: new Set<string>(),
+		seen: new Set<string>(),
+	};
+	const {skipped} = state;
+	// A per-set loop on the hot path of every readout and of a backfill of millions: no closures or
+	// spread objects per set, they cost more than the mapping itself.
+	for (const [index, set] of reading.dataSets.entries()) {
 		if (set.key === '') {
-			skip('no-address');
+			skipped.push({address: set.address, reason: 'no-address'});
 			continue;
 		}
 		if (merged.select && !merged.select(set)) {
-			skip('not-selected');
+			skipped.push({address: set.address, reason: 'not-selected'});
 			continue;
 		}
-		const requests: readonly SelectionMatch[] = merged.selection
-			? merged.selection.match(set)
-			: [{valueIndex: 0}];
+		const requests: readonly SelectionMatch[] = merged.selection ? merged.selection.match(set) : ALL_OF_IT;
 		if (requests.length === 0) {
-			skip('not-selected');
+			skipped.push({address: set.address, reason: 'not-selected'});
 			continue;
 		}
 		const code = set.obis;
@@ -111,85 +115,56 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 		const history =
 			buffered === undefined ? code !== undefined && !isCurrentValue(code) : buffered.kind === 'buffer';
 		if (history && !merged.history) {
-			skip('history-disabled');
+			skipped.push({address: set.address, reason: 'history-disabled'});
 			continue;
 		}
 
-		/** Adds one point unless an equal one (same series and time) was added before. */
-		const emit = (tags: Record<string, string>, fields: Point['fields'], time: Date) => {
-			const point: Point = {measurement: merged.measurement, tags, fields, time: wholeSeconds(time)};
-			const identity = `${JSON.stringify(tags)}@${point.time.getTime()}`;
-			if (seen.has(identity)) {
-				skip('duplicate');
-				return;
-			}
-			seen.add(identity);
-			points.push(point);
-		};
-		/** The fields of one value: text where a float would lie, else the number in its canonical unit. */
-		const fieldsOf = (
-			text: string,
-			sentUnit: string | undefined,
-			asText: boolean,
-		): {fields: Point['fields']; unit: string} | undefined => {
-			const number = asText ? undefined : exactNumber(text);
-			if (number === undefined) {
-				if (!merged.text && merged.selection === undefined) return undefined;
-				return {fields: {text}, unit: ''};
-			}
-			const normalised = normaliseUnit(number, sentUnit);
-			if (!normalised.known) unknownUnits.add(normalised.unit);
-			return {fields: {value: normalised.value}, unit: normalised.unit};
-		};
-
 		if (buffered !== undefined) {
 			if (buffered.entries.length === 0) {
-				skip(buffered.kind === 'buffer' ? 'empty-buffer' : 'no-value');
+				skipped.push({
+					address: set.address,
+					reason: buffered.kind === 'buffer' ? 'empty-buffer' : 'no-value',
+				});
 				continue;
 			}
 			for (const entry of buffered.entries) {
 				const value = set.values[entry.valueIndex];
 				if (value === undefined || value.text === '') {
-					skip('no-value');
+					skipped.push({address: set.address, reason: 'no-value'});
 					continue;
 				}
 				const stamp = valueTime(set, entry.stampIndex);
 				const at =
 					stamp === undefined || stamp === NO_TIME ? undefined : meterTimeToInstant(stamp, merged.timeZone);
 				if (at === undefined) {
-					skip('no-date');
+					skipped.push({address: set.address, reason: 'no-date'});
 					continue;
 				}
-				const shaped = fieldsOf(value.text, entry.unit ?? value.unit, false);
+				const shaped = fieldsOf(state, value.text, entry.unit ?? value.unit, false);
 				if (shaped === undefined) {
-					skip('text-disabled');
+					skipped.push({address: set.address, reason: 'text-disabled'});
 					continue;
 				}
+				const tags: Record<string, string> = {meter, obis: reducedCode(entry.code)};
 				const channel = channelOf(entry.code);
-				emit(
-					{
-						meter,
-						obis: reducedCode(entry.code),
-						...(channel === undefined ? {} : {channel}),
-						...(shaped.unit === '' ? {} : {unit: shaped.unit}),
-						...(history ? {billing: '1'} : {}),
-						...(requests[0]?.name === undefined ? {} : {name: requests[0].name}),
-					},
-					shaped.fields,
-					new Date(at.getTime() + entry.offsetMinutes * 60_000),
-				);
+				if (channel !== undefined) tags['channel'] = channel;
+				if (shaped.unit !== '') tags['unit'] = shaped.unit;
+				if (history) tags['billing'] = '1';
+				const name = requests[0]?.name;
+				if (name !== undefined) tags['name'] = name;
+				emit(state, set, tags, shaped.fields, new Date(at.getTime() + entry.offsetMinutes * 60_000));
 			}
 			continue;
 		}
 
 		const picked = datedValue(set);
 		if (picked === undefined || picked.value.text === '') {
-			skip('no-value');
+			skipped.push({address: set.address, reason: 'no-value'});
 			continue;
 		}
 		let time: Date | undefined = readAt;
 		if (picked.stamp === NO_TIME) {
-			skip('no-date');
+			skipped.push({address: set.address, reason: 'no-date'});
 			continue;
 		}
 		if (picked.stamp !== undefined) {
@@ -198,21 +173,21 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 			const reset = code?.f === undefined ? undefined : resets.get(`${code.separator}${code.f}`);
 			time = reset === undefined ? undefined : meterTimeToInstant(reset, merged.timeZone);
 			if (time === undefined) {
-				skip('history-without-date');
+				skipped.push({address: set.address, reason: 'history-without-date'});
 				continue;
 			}
 		}
 		if (time === undefined) {
-			skip('no-date');
+			skipped.push({address: set.address, reason: 'no-date'});
 			continue;
 		}
 
-		const obis = code === undefined ? set.key : reducedCode(code);
+		const obis = reduced[index] ?? set.key;
 		const channel = code === undefined ? undefined : channelOf(code);
 		for (const request of requests) {
 			const value = request.valueIndex === 0 ? picked.value : set.values[request.valueIndex];
 			if (value === undefined || value.text === '') {
-				skip('no-value');
+				skipped.push({address: set.address, reason: 'no-value'});
 				continue;
 			}
 			// Text even when it looks numeric: the first value of a text register (ids, status words) or one
@@ -228,34 +203,87 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 					: value.parts.map((part, index) => ({text: part.text, unit: part.unit, part: String(index + 1)}));
 			for (const part of parts) {
 				if (part.text === '') {
-					skip('no-value');
+					skipped.push({address: set.address, reason: 'no-value'});
 					continue;
 				}
 				const shaped = fieldsOf(
+					state,
 					part.text,
 					part.unit ?? (request.valueIndex === 0 ? units.get(obis) : undefined),
 					asText,
 				);
 				if (shaped === undefined) {
-					skip('text-disabled');
+					skipped.push({address: set.address, reason: 'text-disabled'});
 					continue;
 				}
-				const tags: Record<string, string> = {
-					meter,
-					obis,
-					...(channel === undefined ? {} : {channel}),
-					...(shaped.unit === '' ? {} : {unit: shaped.unit}),
-					// The billing scheme keeps history apart from the live register: `*NN` is scheme 1, `&NN` scheme 2.
-					...(history ? {billing: code?.separator === '&' ? '2' : '1'} : {}),
-					...(part.part === undefined ? {} : {part: part.part}),
-					...(request.valueIndex === 0 ? {} : {index: String(request.valueIndex)}),
-					...(request.name === undefined ? {} : {name: request.name}),
-				};
-				emit(tags, shaped.fields, time);
+				// Insertion order as before: meter, obis, channel, unit, billing, part, index, name.
+				const tags: Record<string, string> = {meter, obis};
+				if (channel !== undefined) tags['channel'] = channel;
+				if (shaped.unit !== '') tags['unit'] = shaped.unit;
+				// The billing scheme keeps history apart from the live register: `*NN` is scheme 1, `&NN` scheme 2.
+				if (history) tags['billing'] = code?.separator === '&' ? '2' : '1';
+				if (part.part !== undefined) tags['part'] = part.part;
+				if (request.valueIndex !== 0) tags['index'] = String(request.valueIndex);
+				if (request.name !== undefined) tags['name'] = request.name;
+				emit(state, set, tags, shaped.fields, time);
 			}
 		}
 	}
-	return {points, skipped, unknownUnits: [...unknownUnits]};
+	return {points: state.points, skipped, unknownUnits: [...state.unknownUnits]};
+}
+
+/** Without a selection, each data set's first value is asked for. */
+const ALL_OF_IT: readonly SelectionMatch[] = [{valueIndex: 0}];
+
+/** What one mapping builds up as it goes through the data sets. */
+interface MappingState {
+	readonly merged: Required<Pick<PointMapperOptions, 'measurement' | 'text'>> & PointMapperOptions;
+	readonly points: Point[];
+	readonly skipped: SkippedDataSet[];
+	readonly unknownUnits: Set<string>;
+	/** Series and time of each point so far (see emit). */
+	readonly seen: Set<string>;
+}
+
+/** Adds one point unless an equal one (same series and time) was added before. */
+function emit(
+	state: MappingState,
+	set: DataSet,
+	tags: Record<string, string>,
+	fields: Point['fields'],
+	time: Date,
+): void {
+	const point: Point = {measurement: state.merged.measurement, tags, fields, time: wholeSeconds(time)};
+	// Tags are built in one fixed key order, so the same series gives the same identity; each value
+	// carries its length, so no value can pass for another tag.
+	let identity = `${point.time.getTime()}`;
+	for (const key in tags) {
+		const value = tags[key] as string;
+		identity += ` ${key}=${value.length}:${value}`;
+	}
+	if (state.seen.has(identity)) {
+		state.skipped.push({address: set.address, reason: 'duplicate'});
+		return;
+	}
+	state.seen.add(identity);
+	state.points.push(point);
+}
+
+/** The fields of one value: text where a float would lie, else the number in its canonical unit. */
+function fieldsOf(
+	state: MappingState,
+	text: string,
+	sentUnit: string | undefined,
+	asText: boolean,
+): {fields: Point['fields']; unit: string} | undefined {
+	const number = asText ? undefined : exactNumber(text);
+	if (number === undefined) {
+		if (!state.merged.text && state.merged.selection === undefined) return undefined;
+		return {fields: {text}, unit: ''};
+	}
+	const normalised = normaliseUnit(number, sentUnit);
+	if (!normalised.known) state.unknownUnits.add(normalised.unit);
+	return {fields: {value: normalised.value}, unit: normalised.unit};
 }
 
 /**
@@ -277,13 +305,19 @@ function exactNumber(text: string): number | undefined {
 	return digits > 15 ? undefined : number;
 }
 
-/** The unit each reduced code is sent with somewhere in the telegram, for history lines sent without one. */
-function unitsByCode(dataSets: readonly DataSet[]): Map<string, string> {
+/**
+ * The unit each reduced code is sent with somewhere in the telegram, for history lines sent without one.
+ * `reduced` holds each set's reduced code (undefined for a set without an OBIS code).
+ */
+function unitsByCode(
+	dataSets: readonly DataSet[],
+	reduced: readonly (string | undefined)[],
+): Map<string, string> {
 	const units = new Map<string, string>();
-	for (const set of dataSets) {
+	for (const [index, set] of dataSets.entries()) {
 		const unit = set.values[0]?.unit;
-		if (set.obis === undefined || unit === undefined || unit === '') continue;
-		const code = reducedCode(set.obis);
+		const code = reduced[index];
+		if (code === undefined || unit === undefined || unit === '') continue;
 		if (!units.has(code)) units.set(code, unit);
 	}
 	return units;
