@@ -32,6 +32,7 @@ export class StreamingCaptureDecoder {
 	#input: Buffer[] | undefined = [];
 	#inputBytes = 0;
 	#telegrams = 0;
+	readonly #errorPositions: number[] = [];
 
 	constructor(options: StreamingCaptureDecoderOptions = {}) {
 		this.#scanner = new FrameScanner(options);
@@ -47,6 +48,14 @@ export class StreamingCaptureDecoder {
 	/** Blocks that failed their check or were cut off. */
 	get errors(): readonly ProtocolError[] {
 		return this.#frames.errors;
+	}
+
+	/**
+	 * Where each of `errors` stands among the telegrams: how many telegrams were decoded before it. A
+	 * caller that reports block by block (a backfill) puts each refusal in its place with it.
+	 */
+	get errorPositions(): readonly number[] {
+		return this.#errorPositions;
 	}
 
 	get highBitBytes(): number {
@@ -92,8 +101,10 @@ export class StreamingCaptureDecoder {
 		const telegrams: DecodedTelegram[] = [];
 		for (const frame of frames) {
 			if (frame.kind === 'noise') this.#noise?.push(frame);
+			const errors = this.#frames.errors.length;
 			const telegram = this.#frames.accept(frame);
 			if (telegram !== undefined) telegrams.push(telegram);
+			else if (this.#frames.errors.length > errors) this.#errorPositions.push(this.#telegrams + telegrams.length);
 		}
 		this.#telegrams += telegrams.length;
 		// A framed capture is never read as plain text: stop keeping its bytes.

@@ -48,6 +48,25 @@ describe('StreamingCaptureDecoder', () => {
 		expect(decoder.telegramCount).toBe(2);
 	});
 
+	it('tells where each block error stands among the telegrams, in any chunking', () => {
+		const one = readFileSync(new URL('landisgyr-zmd120-c/input.bin', FIXTURES));
+		const bad = Buffer.from(one);
+		bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0x01; // its BCC
+		const cut = one.subarray(0, one.length - 40); // no ETX: cut off by the next telegram's start
+		const capture = Buffer.concat([bad, one, one, bad, cut, one, bad]);
+		for (const size of [13, 4096, capture.length]) {
+			const {telegrams, decoder} = streamed(capture, size);
+			expect(telegrams).toHaveLength(3);
+			expect(decoder.errors.map((error) => error.name)).toEqual([
+				'BlockCheckError',
+				'BlockCheckError',
+				'TruncatedBlockError',
+				'BlockCheckError',
+			]);
+			expect(decoder.errorPositions).toEqual([0, 2, 2, 3]);
+		}
+	});
+
 	it('reads pasted text lines at the end, as one telegram', () => {
 		const text = Buffer.from('1.8.1(001234.5*kWh)\r\n2.8.1(000012.0*kWh)\r\n');
 		const {telegrams} = streamed(text, 5);
