@@ -76,16 +76,57 @@ async function rawPost(url: string, db: string, file: string): Promise<{seconds:
 	return {seconds: Number(process.hrtime.bigint() - started) / 1e9, lines};
 }
 
+/** How much archive to replay. */
+export interface BackfillReplayOptions {
+	/** Readouts in the archive (one every 60 s). Default: `days` of them. */
+	readonly readouts?: number;
+	/** Days of archive, when `readouts` is not given. Default: BENCH_BACKFILL_DAYS, else 365. */
+	readonly days?: number;
+	/** Told what the bench is doing (lines without newline); default: stderr. */
+	readonly onProgress?: (line: string) => void;
+}
+
+/** What one replay measured; rates per second of wall time, memory in MiB. */
+export interface BackfillReplayFigures {
+	readonly readouts: number;
+	readonly points: number;
+	/** `backfill` into influxd: spool, writer and server, from start to exit. */
+	readonly backfillSeconds: number;
+	readonly telegramsPerSecond: number;
+	readonly pointsPerSecond: number;
+	/** The same points as line protocol, POSTed in batches of 5000 over one connection. */
+	readonly rawPostSeconds: number;
+	readonly rawPostPointsPerSecond: number;
+	/** pointsPerSecond / rawPostPointsPerSecond (target >= 0.8). */
+	readonly ratio: number;
+	/** The backfill's peak resident set (VmHWM), MiB (target <= 150). */
+	readonly peakRssMiB: number;
+	/** `backfill --dry-run` (decode, map, format; points to a file). */
+	readonly dryRunSeconds: number;
+	readonly dryRunTelegramsPerSecond: number;
+	readonly dryRunPeakRssMiB: number;
+	/** 1-minute load average before and after the run (the machine may be shared). */
+	readonly loadBefore: number;
+	readonly loadAfter: number;
+	/** The figures as printed by `npm run bench:backfill`. */
+	readonly text: string;
+}
+
 /**
  * `npm run bench:backfill`: replay of a synthetic raw archive (the plain ZMD120 profile read every 60 s;
  * BENCH_BACKFILL_DAYS days, default 365: 525,600 readouts) by `dlms-logger backfill` into influxd 1.6.7,
  * against a raw line-protocol POST of the same points (the lines `backfill --dry-run` prints, posted in
  * batches of 5000 over one connection) in the same run; the backfill's peak RSS. Not part of the tests.
+ * `npm run bench` calls it with a small size for its summary row.
  */
-export async function runBackfillReplay(
-	days = Number(process.env['BENCH_BACKFILL_DAYS'] ?? 365),
-): Promise<string> {
-	const readouts = Math.round((days * 86_400_000) / READOUT_EVERY_MS);
+export async function runBackfillReplay(options: BackfillReplayOptions = {}): Promise<BackfillReplayFigures> {
+	const days = options.days ?? Number(process.env['BENCH_BACKFILL_DAYS'] ?? 365);
+	const readouts = options.readouts ?? Math.round((days * 86_400_000) / READOUT_EVERY_MS);
+	if (!Number.isInteger(readouts) || readouts < 1) {
+		throw new TypeError(`readouts must be a positive integer, received ${String(readouts)}`);
+	}
+	const progress = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
+	const loadBefore = loadavg()[0] ?? 0;
 	const directory = await mkdtemp(join(tmpdir(), 'dlms-bench-backfill-'));
 	const server = await startInfluxd();
 	try {
@@ -99,8 +140,7 @@ export async function runBackfillReplay(
 			everyMs: READOUT_EVERY_MS,
 			readouts,
 			onDay: (written) => {
-				if (written % (30 * 1440) < 1440)
-					process.stderr.write(`bench: archive ${written}/${readouts} readouts\n`);
+				if (written % (30 * 1440) < 1440) progress(`bench: archive ${written}/${readouts} readouts`);
 			},
 		});
 		const generateSeconds = Number(process.hrtime.bigint() - generatedAt) / 1e9;
@@ -109,16 +149,16 @@ export async function runBackfillReplay(
 			`timezone: Europe/Berlin\ninfluxdb:\n  url: ${server.url}\n  version: "1"\n  database: ${db}\nspool:\n  directory: ${join(directory, `spool-${db}`)}\nmeters:\n  - id: house\n    port: simulator:zmd120\n`;
 		await writeFile(join(directory, 'backfill.yaml'), config('backfill'));
 
-		process.stderr.write('bench: backfill --dry-run (the points, for the raw POST)\n');
+		progress('bench: backfill --dry-run (the points, for the raw POST)');
 		const lines = join(directory, 'points.lp');
 		const dry = await runCli(
 			['backfill', '--dry-run', '-c', join(directory, 'backfill.yaml'), archive],
 			lines,
 		);
 		if (dry.code !== 0) throw new Error(`backfill --dry-run exited ${dry.code}: ${dry.stderr}`);
-		process.stderr.write('bench: raw POST\n');
+		progress('bench: raw POST');
 		const raw = await rawPost(server.url, 'raw', lines);
-		process.stderr.write('bench: backfill\n');
+		progress('bench: backfill');
 		const run = await runCli(['backfill', '-c', join(directory, 'backfill.yaml'), archive]);
 		if (run.code !== 0) throw new Error(`backfill exited ${run.code}: ${run.stderr}`);
 
@@ -128,19 +168,36 @@ export async function runBackfillReplay(
 		};
 		const [stored, storedRaw] = [await count('backfill'), await count('raw')];
 		if (stored !== storedRaw) throw new Error(`backfill stored ${stored} points, the raw POST ${storedRaw}`);
-		const perSecond = (value: number, seconds: number) => Math.round(value / seconds).toLocaleString('en');
-		const ratio = raw.lines / run.seconds / (raw.lines / raw.seconds);
-		return [
-			`backfill: ${days} days of raw archive (plain ZMD120 every 60 s: ${readouts.toLocaleString('en')} readouts, ${raw.lines.toLocaleString('en')} points) into influxd 1.6.7 on loopback`,
-			`  machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()[0]?.toFixed(1)} at the end`,
+		const loadAfter = loadavg()[0] ?? 0;
+		const figures = {
+			readouts,
+			points: raw.lines,
+			backfillSeconds: run.seconds,
+			telegramsPerSecond: readouts / run.seconds,
+			pointsPerSecond: raw.lines / run.seconds,
+			rawPostSeconds: raw.seconds,
+			rawPostPointsPerSecond: raw.lines / raw.seconds,
+			ratio: raw.seconds / run.seconds,
+			peakRssMiB: run.peakRssKiB / 1024,
+			dryRunSeconds: dry.seconds,
+			dryRunTelegramsPerSecond: readouts / dry.seconds,
+			dryRunPeakRssMiB: dry.peakRssKiB / 1024,
+			loadBefore,
+			loadAfter,
+		};
+		const rate = (value: number) => Math.round(value).toLocaleString('en');
+		const text = [
+			`backfill: ${readouts.toLocaleString('en')} readouts of raw archive (plain ZMD120 every 60 s, ${(readouts / 1440).toFixed(1)} days, ${raw.lines.toLocaleString('en')} points) into influxd 1.6.7 on loopback`,
+			`  machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`,
 			`  archive generated in                     ${generateSeconds.toFixed(1)} s`,
-			`  backfill --dry-run (decode + map)        ${dry.seconds.toFixed(1)} s, ${perSecond(readouts, dry.seconds)} telegrams/s, peak RSS ${Math.round(dry.peakRssKiB / 1024)} MiB`,
-			`  raw line-protocol POST (batches of ${BATCH}) ${raw.seconds.toFixed(1)} s, ${perSecond(raw.lines, raw.seconds)} points/s`,
-			`  backfill (spool, writer, influxd)        ${run.seconds.toFixed(1)} s, ${perSecond(readouts, run.seconds)} telegrams/s, ${perSecond(raw.lines, run.seconds)} points/s`,
-			`  backfill / raw POST                      ${ratio.toFixed(2)} x (target >= 0.8)`,
-			`  backfill peak RSS                        ${Math.round(run.peakRssKiB / 1024)} MiB (target <= 150)`,
+			`  backfill --dry-run (decode + map)        ${dry.seconds.toFixed(1)} s, ${rate(figures.dryRunTelegramsPerSecond)} telegrams/s, peak RSS ${Math.round(figures.dryRunPeakRssMiB)} MiB`,
+			`  raw line-protocol POST (batches of ${BATCH}) ${raw.seconds.toFixed(1)} s, ${rate(figures.rawPostPointsPerSecond)} points/s`,
+			`  backfill (spool, writer, influxd)        ${run.seconds.toFixed(1)} s, ${rate(figures.telegramsPerSecond)} telegrams/s, ${rate(figures.pointsPerSecond)} points/s`,
+			`  backfill / raw POST                      ${figures.ratio.toFixed(2)} x (target >= 0.8)`,
+			`  backfill peak RSS                        ${Math.round(figures.peakRssMiB)} MiB (target <= 150)`,
 			`  points stored                            ${stored.toLocaleString('en')} (both databases)`,
 		].join('\n');
+		return {...figures, text};
 	} finally {
 		await server.stop();
 		await rm(directory, {recursive: true, force: true});
@@ -148,5 +205,5 @@ export async function runBackfillReplay(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-	process.stdout.write(`node ${process.version}\n${await runBackfillReplay()}\n`);
+	process.stdout.write(`${(await runBackfillReplay()).text}\n`);
 }

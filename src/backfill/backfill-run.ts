@@ -127,7 +127,9 @@ export class Backfill {
 		let beforeSince = 0;
 		let afterUntil = 0;
 		let notDated = 0;
-		for (const point of mapped.points) {
+		const {points} = mapped;
+		for (let at = 0; at < points.length; at++) {
+			const point = points[at] as (typeof points)[number];
 			const time = point.time.getTime();
 			const billing = point.tags['billing'] !== undefined;
 			if (time < sinceMs) beforeSince++;
@@ -153,7 +155,9 @@ export class Backfill {
 			written = new Set(history.filter((_, position) => !chosen.has(position)));
 			tally.skip('already-written', written.size);
 		}
-		for (const [index, line] of lines.entries()) if (written?.has(index) !== true) this.#batch.add(line);
+		for (let index = 0; index < lines.length; index++) {
+			if (written?.has(index) !== true) this.#batch.add(lines[index] as string);
+		}
 		tally.pointsWritten += lines.length - (written?.size ?? 0);
 		if (this.#batch.lines >= this.#batchPoints) await this.#writePending();
 	}

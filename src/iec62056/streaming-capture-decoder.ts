@@ -104,7 +104,8 @@ export class StreamingCaptureDecoder {
 			const errors = this.#frames.errors.length;
 			const telegram = this.#frames.accept(frame);
 			if (telegram !== undefined) telegrams.push(telegram);
-			else if (this.#frames.errors.length > errors) this.#errorPositions.push(this.#telegrams + telegrams.length);
+			else if (this.#frames.errors.length > errors)
+				this.#errorPositions.push(this.#telegrams + telegrams.length);
 		}
 		this.#telegrams += telegrams.length;
 		// A framed capture is never read as plain text: stop keeping its bytes.

@@ -91,12 +91,14 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 		points: [],
 		skipped: [],
 		unknownUnits: new Set<string>(),
-		seen: new Set<string>(),
+		byObis: new Map<string, Point[]>(),
 	};
 	const {skipped} = state;
-	// A per-set loop on the hot path of every readout and of a backfill of millions: no closures or
-	// spread objects per set, they cost more than the mapping itself.
-	for (const [index, set] of reading.dataSets.entries()) {
+	// A per-set loop on the hot path of every readout and of a backfill of millions: no closures,
+	// spread objects or iterators per set, they cost more than the mapping itself.
+	const {dataSets} = reading;
+	for (let index = 0; index < dataSets.length; index++) {
+		const set = dataSets[index] as DataSet;
 		if (set.key === '') {
 			skipped.push({address: set.address, reason: 'no-address'});
 			continue;
@@ -241,8 +243,8 @@ interface MappingState {
 	readonly points: Point[];
 	readonly skipped: SkippedDataSet[];
 	readonly unknownUnits: Set<string>;
-	/** Series and time of each point so far (see emit). */
-	readonly seen: Set<string>;
+	/** The points so far by their `obis` tag: an equal point can only be among those (see emit). */
+	readonly byObis: Map<string, Point[]>;
 }
 
 /** Adds one point unless an equal one (same series and time) was added before. */
@@ -254,19 +256,28 @@ function emit(
 	time: Date,
 ): void {
 	const point: Point = {measurement: state.merged.measurement, tags, fields, time: wholeSeconds(time)};
-	// Tags are built in one fixed key order, so the same series gives the same identity; each value
-	// carries its length, so no value can pass for another tag.
-	let identity = `${point.time.getTime()}`;
-	for (const key in tags) {
-		const value = tags[key] as string;
-		identity += ` ${key}=${value.length}:${value}`;
+	const obis = tags['obis'] ?? '';
+	const sameCode = state.byObis.get(obis);
+	if (sameCode === undefined) state.byObis.set(obis, [point]);
+	else {
+		const at = point.time.getTime();
+		if (sameCode.some((other) => other.time.getTime() === at && sameTags(other.tags, tags))) {
+			state.skipped.push({address: set.address, reason: 'duplicate'});
+			return;
+		}
+		sameCode.push(point);
 	}
-	if (state.seen.has(identity)) {
-		state.skipped.push({address: set.address, reason: 'duplicate'});
-		return;
-	}
-	state.seen.add(identity);
 	state.points.push(point);
+}
+
+function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+	let keys = 0;
+	for (const key in a) {
+		if (a[key] !== b[key]) return false;
+		keys++;
+	}
+	for (const _ in b) keys--;
+	return keys === 0;
 }
 
 /** The fields of one value: text where a float would lie, else the number in its canonical unit. */
@@ -314,7 +325,8 @@ function unitsByCode(
 	reduced: readonly (string | undefined)[],
 ): Map<string, string> {
 	const units = new Map<string, string>();
-	for (const [index, set] of dataSets.entries()) {
+	for (let index = 0; index < dataSets.length; index++) {
+		const set = dataSets[index] as DataSet;
 		const unit = set.values[0]?.unit;
 		const code = reduced[index];
 		if (code === undefined || unit === undefined || unit === '') continue;
@@ -323,6 +335,8 @@ function unitsByCode(
 	return units;
 }
 
+/** The time cut to whole seconds; a time that is one already is taken as it is (no copy per point). */
 function wholeSeconds(date: Date): Date {
-	return new Date(Math.floor(date.getTime() / 1000) * 1000);
+	const ms = date.getTime();
+	return ms % 1000 === 0 ? date : new Date(Math.floor(ms / 1000) * 1000);
 }
