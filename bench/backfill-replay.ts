@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process';
 import {createReadStream, createWriteStream, readFileSync} from 'node:fs';
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readdir, rm, writeFile} from 'node:fs/promises';
 import {cpus, loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createInterface} from 'node:readline';
@@ -82,6 +82,11 @@ export interface BackfillReplayOptions {
 	readonly readouts?: number;
 	/** Days of archive, when `readouts` is not given. Default: BENCH_BACKFILL_DAYS, else 365. */
 	readonly days?: number;
+	/**
+	 * A directory to keep the generated archive in and reuse when it already holds one of the same
+	 * size (repeated runs skip the generation). Default: BENCH_BACKFILL_ARCHIVE, else a temp directory.
+	 */
+	readonly archiveDirectory?: string;
 	/** Told what the bench is doing (lines without newline); default: stderr. */
 	readonly onProgress?: (line: string) => void;
 }
@@ -128,45 +133,48 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 	const progress = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
 	const loadBefore = loadavg()[0] ?? 0;
 	const directory = await mkdtemp(join(tmpdir(), 'dlms-bench-backfill-'));
-	const server = await startInfluxd();
+	const kept = options.archiveDirectory ?? process.env['BENCH_BACKFILL_ARCHIVE'];
 	try {
-		const archive = join(directory, 'raw');
+		const archive = kept === undefined ? join(directory, 'raw') : join(kept, `zmd120-60s-${readouts}`);
 		const generatedAt = process.hrtime.bigint();
-		await writeSyntheticArchive({
-			directory: archive,
-			meterId: 'house',
-			profile: createZmd120Profile({timeZone: 'Europe/Berlin'}),
-			fromMs: Date.UTC(2025, 0, 1),
-			everyMs: READOUT_EVERY_MS,
-			readouts,
-			onDay: (written) => {
-				if (written % (30 * 1440) < 1440) progress(`bench: archive ${written}/${readouts} readouts`);
-			},
-		});
+		const reused = kept !== undefined && (await readdir(archive).catch((): string[] => [])).includes(ARCHIVE_DONE);
+		if (reused) progress(`bench: reusing the archive in ${archive}`);
+		else await rm(archive, {recursive: true, force: true});
+		if (!reused)
+			await writeSyntheticArchive({
+				directory: archive,
+				meterId: 'house',
+				profile: createZmd120Profile({timeZone: 'Europe/Berlin'}),
+				fromMs: Date.UTC(2025, 0, 1),
+				everyMs: READOUT_EVERY_MS,
+				readouts,
+				onDay: (written) => {
+					if (written % (30 * 1440) < 1440) progress(`bench: archive ${written}/${readouts} readouts`);
+				},
+			});
+		if (!reused) await writeFile(join(archive, ARCHIVE_DONE), '');
 		const generateSeconds = Number(process.hrtime.bigint() - generatedAt) / 1e9;
-		for (const db of ['backfill', 'raw']) await server.createDatabase(db);
-		const config = (db: string) =>
-			`timezone: Europe/Berlin\ninfluxdb:\n  url: ${server.url}\n  version: "1"\n  database: ${db}\nspool:\n  directory: ${join(directory, `spool-${db}`)}\nmeters:\n  - id: house\n    port: simulator:zmd120\n`;
-		await writeFile(join(directory, 'backfill.yaml'), config('backfill'));
+		// Without an `influxdb` section the points go to stdout (the dry run's file).
+		const config = (url?: string) =>
+			`timezone: Europe/Berlin\n${url === undefined ? '' : `influxdb:\n  url: ${url}\n  version: "1"\n  database: bench\n`}spool:\n  directory: ${join(directory, 'spool')}\nmeters:\n  - id: house\n    port: simulator:zmd120\n`;
+		await writeFile(join(directory, 'dry.yaml'), config());
 
 		progress('bench: backfill --dry-run (the points, for the raw POST)');
 		const lines = join(directory, 'points.lp');
-		const dry = await runCli(
-			['backfill', '--dry-run', '-c', join(directory, 'backfill.yaml'), archive],
-			lines,
-		);
+		const dry = await runCli(['backfill', '--dry-run', '-c', join(directory, 'dry.yaml'), archive], lines);
 		if (dry.code !== 0) throw new Error(`backfill --dry-run exited ${dry.code}: ${dry.stderr}`);
+		// Each side writes into a fresh server of its own: influxd compacts for a while after a bulk
+		// write, and that work must not fall into the other side's time.
 		progress('bench: raw POST');
-		const raw = await rawPost(server.url, 'raw', lines);
+		const raw = await withInfluxd((url) => rawPost(url, 'bench', lines));
 		progress('bench: backfill');
-		const run = await runCli(['backfill', '-c', join(directory, 'backfill.yaml'), archive]);
-		if (run.code !== 0) throw new Error(`backfill exited ${run.code}: ${run.stderr}`);
-
-		const count = async (db: string) => {
-			const [series] = await server.query('SELECT count("value") FROM "meter"', db);
-			return Number(series?.values[0]?.[1] ?? 0);
-		};
-		const [stored, storedRaw] = [await count('backfill'), await count('raw')];
+		const run = await withInfluxd(async (url) => {
+			await writeFile(join(directory, 'backfill.yaml'), config(url));
+			const child = await runCli(['backfill', '-c', join(directory, 'backfill.yaml'), archive]);
+			if (child.code !== 0) throw new Error(`backfill exited ${child.code}: ${child.stderr}`);
+			return child;
+		});
+		const [stored, storedRaw] = [run.stored, raw.stored];
 		if (stored !== storedRaw) throw new Error(`backfill stored ${stored} points, the raw POST ${storedRaw}`);
 		const loadAfter = loadavg()[0] ?? 0;
 		const figures = {
@@ -199,8 +207,23 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 		].join('\n');
 		return {...figures, text};
 	} finally {
-		await server.stop();
 		await rm(directory, {recursive: true, force: true});
+	}
+}
+
+/** Marks a kept archive as complete (a run interrupted while generating leaves none). */
+const ARCHIVE_DONE = 'complete';
+
+/** Runs `work` against a fresh influxd with a database `bench`; adds the points it then holds. */
+async function withInfluxd<T>(work: (url: string) => Promise<T>): Promise<T & {stored: number}> {
+	const server = await startInfluxd();
+	try {
+		await server.createDatabase('bench');
+		const result = await work(server.url);
+		const [series] = await server.query('SELECT count("value") FROM "meter"', 'bench');
+		return {...result, stored: Number(series?.values[0]?.[1] ?? 0)};
+	} finally {
+		await server.stop();
 	}
 }
 
