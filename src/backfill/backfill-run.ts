@@ -2,7 +2,8 @@ import {formatLineProtocol} from '../output/line-protocol.ts';
 import {billingResetTimes} from '../readings/billing-reset-times.ts';
 import {meterTimeToInstant} from '../readings/meter-clock.ts';
 import type {ObisSelection} from '../readings/obis-selection.ts';
-import {mapReading} from '../readings/point-mapper.ts';
+import type {Point} from '../readings/point.ts';
+import {mapReading, type PointMapperOptions} from '../readings/point-mapper.ts';
 import type {BackfillItem} from './backfill-sources.ts';
 import type {BackfillTally} from './backfill-tally.ts';
 import {LineBatch} from './line-batch.ts';
@@ -64,6 +65,7 @@ export class Backfill {
 	readonly #options: BackfillOptions;
 	readonly #batchPoints: number;
 	readonly #batch = new LineBatch();
+	readonly #mapperOptionsByMeter = new Map<BackfillMeter, PointMapperOptions>();
 
 	constructor(options: BackfillOptions) {
 		const batchPoints = options.batchPoints ?? DEFAULT_BATCH_POINTS;
@@ -93,16 +95,17 @@ export class Backfill {
 		if (meter === undefined) return;
 		tally.telegrams += item.telegrams.length;
 		tally.readouts++;
-		const dataSets = item.telegrams.flatMap((telegram) => telegram.dataSets);
+		const [only] = item.telegrams;
+		const dataSets =
+			item.telegrams.length === 1 && only !== undefined
+				? only.dataSets
+				: item.telegrams.flatMap((telegram) => telegram.dataSets);
 		const identification = item.telegrams.at(-1)?.identification;
 		const mapped = mapReading(
-			{readAt: item.readAt, dataSets, ...(identification === undefined ? {} : {identification})},
-			{
-				measurement: meter.measurement,
-				meterId: meter.id,
-				timeZone: meter.timeZone,
-				...(meter.selection === undefined ? {} : {selection: meter.selection}),
-			},
+			identification === undefined
+				? {readAt: item.readAt, dataSets}
+				: {readAt: item.readAt, dataSets, identification},
+			this.#mapperOptions(meter),
 		);
 		for (const skipped of mapped.skipped) {
 			tally.skip(skipped.reason);
@@ -111,7 +114,7 @@ export class Backfill {
 				tally.undatedValue({place: item.place, address: skipped.address, reason: skipped.reason});
 			}
 		}
-		if (mapped.points.some((point) => point.tags['billing'] !== undefined)) {
+		if (hasHistory(mapped.points)) {
 			for (const [period, time] of billingResetTimes(dataSets)) {
 				const instant = meterTimeToInstant(time, meter.timeZone);
 				if (instant !== undefined) tally.period(`${meter.id}\u0000${period[0]}\u0000${instant.getTime()}`);
@@ -173,6 +176,21 @@ export class Backfill {
 		await this.#options.waitForRoom?.();
 	}
 
+	/** The mapper's options of a meter, made once (every readout of a replay asks for them). */
+	#mapperOptions(meter: BackfillMeter): PointMapperOptions {
+		let options = this.#mapperOptionsByMeter.get(meter);
+		if (options === undefined) {
+			options = {
+				measurement: meter.measurement,
+				meterId: meter.id,
+				timeZone: meter.timeZone,
+				...(meter.selection === undefined ? {} : {selection: meter.selection}),
+			};
+			this.#mapperOptionsByMeter.set(meter, options);
+		}
+		return options;
+	}
+
 	#meterOf(item: Extract<BackfillItem, {kind: 'readout'}>): BackfillMeter | undefined {
 		const {meters, configured, captureMeter, tally} = this.#options;
 		if (item.meterId === undefined) {
@@ -189,4 +207,11 @@ export class Backfill {
 		);
 		return undefined;
 	}
+}
+
+function hasHistory(points: readonly Point[]): boolean {
+	for (let index = 0; index < points.length; index++) {
+		if ((points[index] as Point).tags['billing'] !== undefined) return true;
+	}
+	return false;
 }

@@ -243,7 +243,7 @@ export async function* archiveItems(
 	options: SourceReadOptions,
 ): AsyncGenerator<BackfillItem> {
 	let record = 0;
-	for await (const readout of signOnReadouts(asAsync(records))) {
+	for await (const readout of signOnReadouts(records)) {
 		const first = record + 1;
 		record += readout.telegrams.length;
 		const place = `${name} record ${first === record ? first : `${first}-${record}`}`;
@@ -263,10 +263,6 @@ export async function* archiveItems(
 		else if (last !== undefined)
 			yield {kind: 'readout', place, meterId: readout.meterId, readAt: last.readAt, telegrams};
 	}
-}
-
-async function* asAsync<T>(items: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T> {
-	yield* items;
 }
 
 /**

@@ -46,8 +46,9 @@ export function billingResetTimes(dataSets: readonly DataSet[]): Map<string, Met
 	// The last reset belongs to the period the counter names, unless that period has its own stamp.
 	// `*NN` is written with the width the meter uses (`*01`); match `0.1.0(1)` to `*01` as well.
 	if (counter !== undefined && last !== undefined) {
-		for (const width of [counter.length, 1, 2, 3]) {
-			const period = `*${String(Number(counter)).padStart(width, '0')}`;
+		const number = String(Number(counter));
+		for (let width = 0; width <= 3; width++) {
+			const period = `*${number.padStart(width === 0 ? counter.length : width, '0')}`;
 			if (!result.has(period)) result.set(period, last);
 		}
 	}

@@ -84,14 +84,15 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 	const resets = billingResetTimes(reading.dataSets);
 	// `C.D.E` of each data set, worked out once (the unit table and the points both need it).
 	const reduced = reading.dataSets.map((set) => (set.obis === undefined ? undefined : reducedCode(set.obis)));
-	const units = unitsByCode(reading.dataSets, reduced);
+	// Needed only for a value sent without a unit (history lines of some meters): worked out then.
+	let units: Map<string, string> | undefined;
 	const readAt = wholeSeconds(reading.readAt);
 	const state: MappingState = {
 		merged,
 		points: [],
 		skipped: [],
 		unknownUnits: new Set<string>(),
-		byObis: new Map<string, Point[]>(),
+		byObis: new Map<string, Point | Point[]>(),
 	};
 	const {skipped} = state;
 	// A per-set loop on the hot path of every readout and of a backfill of millions: no closures,
@@ -186,7 +187,8 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 
 		const obis = reduced[index] ?? set.key;
 		const channel = code === undefined ? undefined : channelOf(code);
-		for (const request of requests) {
+		for (let requestIndex = 0; requestIndex < requests.length; requestIndex++) {
+			const request = requests[requestIndex] as SelectionMatch;
 			const value = request.valueIndex === 0 ? picked.value : set.values[request.valueIndex];
 			if (value === undefined || value.text === '') {
 				skipped.push({address: set.address, reason: 'no-value'});
@@ -199,21 +201,21 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 					? isTextRegister(code) || picked.isTime
 					: valueTime(set, request.valueIndex) !== undefined;
 			// `9.4(088*C&082*C)`: every part of one bracket is a value of its own, told apart by `part`.
-			const parts =
-				value.parts === undefined || asText
-					? [{text: value.text, unit: value.unit, part: undefined}]
-					: value.parts.map((part, index) => ({text: part.text, unit: part.unit, part: String(index + 1)}));
-			for (const part of parts) {
-				if (part.text === '') {
+			const whole = value.parts === undefined || asText;
+			const partCount = whole ? 1 : (value.parts?.length ?? 0);
+			for (let partIndex = 0; partIndex < partCount; partIndex++) {
+				const part = whole ? value : value.parts?.[partIndex];
+				if (part === undefined || part.text === '') {
 					skipped.push({address: set.address, reason: 'no-value'});
 					continue;
 				}
-				const shaped = fieldsOf(
-					state,
-					part.text,
-					part.unit ?? (request.valueIndex === 0 ? units.get(obis) : undefined),
-					asText,
-				);
+				// A value taken as text has no unit (see fieldsOf): the unit table is not asked for it.
+				let unit = part.unit;
+				if (unit === undefined && request.valueIndex === 0 && !asText) {
+					units ??= unitsByCode(dataSets, reduced);
+					unit = units.get(obis);
+				}
+				const shaped = fieldsOf(state, part.text, unit, asText);
 				if (shaped === undefined) {
 					skipped.push({address: set.address, reason: 'text-disabled'});
 					continue;
@@ -224,7 +226,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 				if (shaped.unit !== '') tags['unit'] = shaped.unit;
 				// The billing scheme keeps history apart from the live register: `*NN` is scheme 1, `&NN` scheme 2.
 				if (history) tags['billing'] = code?.separator === '&' ? '2' : '1';
-				if (part.part !== undefined) tags['part'] = part.part;
+				if (!whole) tags['part'] = String(partIndex + 1);
 				if (request.valueIndex !== 0) tags['index'] = String(request.valueIndex);
 				if (request.name !== undefined) tags['name'] = request.name;
 				emit(state, set, tags, shaped.fields, time);
@@ -243,8 +245,11 @@ interface MappingState {
 	readonly points: Point[];
 	readonly skipped: SkippedDataSet[];
 	readonly unknownUnits: Set<string>;
-	/** The points so far by their `obis` tag: an equal point can only be among those (see emit). */
-	readonly byObis: Map<string, Point[]>;
+	/**
+	 * The points so far by their `obis` tag: an equal point can only be among those (see emit). Most
+	 * codes have one point: an array only for the others.
+	 */
+	readonly byObis: Map<string, Point | Point[]>;
 }
 
 /** Adds one point unless an equal one (same series and time) was added before. */
@@ -258,14 +263,16 @@ function emit(
 	const point: Point = {measurement: state.merged.measurement, tags, fields, time: wholeSeconds(time)};
 	const obis = tags['obis'] ?? '';
 	const sameCode = state.byObis.get(obis);
-	if (sameCode === undefined) state.byObis.set(obis, [point]);
+	if (sameCode === undefined) state.byObis.set(obis, point);
 	else {
+		const others = Array.isArray(sameCode) ? sameCode : [sameCode];
 		const at = point.time.getTime();
-		if (sameCode.some((other) => other.time.getTime() === at && sameTags(other.tags, tags))) {
+		if (others.some((other) => other.time.getTime() === at && sameTags(other.tags, tags))) {
 			state.skipped.push({address: set.address, reason: 'duplicate'});
 			return;
 		}
-		sameCode.push(point);
+		others.push(point);
+		if (others !== sameCode) state.byObis.set(obis, others);
 	}
 	state.points.push(point);
 }
