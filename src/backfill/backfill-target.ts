@@ -82,6 +82,9 @@ export class InfluxBackfillTarget {
 			const {InfluxLineWriter} = await import('../output/influx-line-writer.ts');
 			const writer = new InfluxLineWriter(influxTargetFromConfig(options.influx, options.loaded.secrets), {
 				timeoutMs: options.influx.timeout,
+				// A server on this machine gains nothing from compressed bodies, and a backfill sends
+				// hundreds of megabytes: the CPU gzip would take goes to reading the sources and to the server.
+				...(isLoopbackUrl(options.influx.url) ? {gzipThresholdBytes: Number.MAX_SAFE_INTEGER} : {}),
 			});
 			const sink = new SpooledSink({
 				spool,
@@ -154,4 +157,15 @@ export class InfluxBackfillTarget {
 			await this.#ledger.close();
 		}
 	}
+}
+
+/** Whether a server url names this machine: `localhost`, 127.0.0.0/8 or `[::1]`. */
+export function isLoopbackUrl(url: string): boolean {
+	let host: string;
+	try {
+		host = new URL(url).hostname;
+	} catch {
+		return false;
+	}
+	return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
