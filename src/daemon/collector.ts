@@ -277,6 +277,8 @@ function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 				mode: event.result.mode,
 				baudRate: event.result.baudRate,
 				durationMs: event.result.timings.totalMs,
+				// When the data block was complete (host clock): a log line names its telegram exactly.
+				readAt: event.result.readAt.toISOString(),
 			});
 			return;
 		case 'failed':

@@ -77,6 +77,9 @@ export class StreamingCaptureDecoder {
 
 	end(): DecodedTelegram[] {
 		const telegrams = this.#accept(this.#scanner.end());
+		const last = telegrams.length;
+		this.#frames.finish(telegrams);
+		this.#telegrams += telegrams.length - last;
 		if (
 			this.#telegrams === 0 &&
 			this.errors.length === 0 &&
@@ -102,9 +105,10 @@ export class StreamingCaptureDecoder {
 		for (const frame of frames) {
 			if (frame.kind === 'noise') this.#noise?.push(frame);
 			const errors = this.#frames.errors.length;
-			const telegram = this.#frames.accept(frame);
-			if (telegram !== undefined) telegrams.push(telegram);
-			else if (this.#frames.errors.length > errors)
+			this.#frames.accept(frame, telegrams);
+			// One frame's errors follow its telegrams: a push telegram refused by the frame after it (noise
+			// starting with ETX) leaves that frame nothing to add.
+			for (let added = this.#frames.errors.length - errors; added > 0; added--)
 				this.#errorPositions.push(this.#telegrams + telegrams.length);
 		}
 		this.#telegrams += telegrams.length;

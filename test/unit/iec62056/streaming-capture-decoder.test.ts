@@ -67,6 +67,19 @@ describe('StreamingCaptureDecoder', () => {
 		}
 	});
 
+	it('places an error after a push telegram that waited for the frame after it', () => {
+		const good = readFileSync(new URL('dsmr-kaifa-p1/input.bin', FIXTURES));
+		const bad = Buffer.from(good);
+		const crcAt = bad.lastIndexOf(0x21) + 1; // the first CRC digit after `!`
+		bad[crcAt] = bad[crcAt] === 0x30 ? 0x31 : 0x30;
+		for (const size of [9, good.length * 3]) {
+			const {telegrams, decoder} = streamed(Buffer.concat([good, bad, good]), size);
+			expect(telegrams).toHaveLength(2);
+			expect(decoder.errors.map((error) => error.name)).toEqual(['BlockCheckError']);
+			expect(decoder.errorPositions).toEqual([1]);
+		}
+	});
+
 	it('reads pasted text lines at the end, as one telegram', () => {
 		const text = Buffer.from('1.8.1(001234.5*kWh)\r\n2.8.1(000012.0*kWh)\r\n');
 		const {telegrams} = streamed(text, 5);
