@@ -1,7 +1,7 @@
 import type {DataSet} from '../iec62056/data-set.ts';
 import {parseDecimal} from '../iec62056/decimal-text.ts';
 import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
-import {NO_TIME} from '../iec62056/meter-time.ts';
+import {type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
 import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from './billing-reset-times.ts';
 import {meterTimeToInstant} from './meter-clock.ts';
@@ -81,7 +81,8 @@ export interface MappedReading {
 export function mapReading(reading: Reading, options: PointMapperOptions = {}): MappedReading {
 	const merged = {...DEFAULT_POINT_MAPPER_OPTIONS, ...options};
 	const meter = merged.meterId ?? meterIdentity(reading.dataSets, reading.identification) ?? 'meter';
-	const resets = billingResetTimes(reading.dataSets);
+	// Needed only for history without a date of its own: worked out then (most readouts hold none).
+	let resets: Map<string, MeterTime> | undefined;
 	// `C.D.E` of each data set, worked out once (the unit table and the points both need it).
 	const reduced = reading.dataSets.map((set) => (set.obis === undefined ? undefined : reducedCode(set.obis)));
 	// Needed only for a value sent without a unit (history lines of some meters): worked out then.
@@ -173,6 +174,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 		if (picked.stamp !== undefined) {
 			time = meterTimeToInstant(picked.stamp, merged.timeZone);
 		} else if (history) {
+			resets ??= billingResetTimes(dataSets);
 			const reset = code?.f === undefined ? undefined : resets.get(`${code.separator}${code.f}`);
 			time = reset === undefined ? undefined : meterTimeToInstant(reset, merged.timeZone);
 			if (time === undefined) {
