@@ -8,7 +8,11 @@ import {writeSyntheticArchive} from '../src/simulator/synthetic-archive.ts';
 import {createZmd120Profile} from '../src/simulator/zmd120-profile.ts';
 import {startInfluxd} from '../test/helpers/influxd-server.ts';
 
-const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
+// The built CLI: beside this file's tree when it runs compiled (dist/bench), else in dist/.
+const CLI = new URL(
+	import.meta.url.includes('/dist/bench/') ? '../src/cli/main.js' : '../dist/src/cli/main.js',
+	import.meta.url,
+).pathname;
 const READOUT_EVERY_MS = 60_000;
 const BATCH = 5000;
 
@@ -137,7 +141,8 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 	try {
 		const archive = kept === undefined ? join(directory, 'raw') : join(kept, `zmd120-60s-${readouts}`);
 		const generatedAt = process.hrtime.bigint();
-		const reused = kept !== undefined && (await readdir(archive).catch((): string[] => [])).includes(ARCHIVE_DONE);
+		const reused =
+			kept !== undefined && (await readdir(archive).catch((): string[] => [])).includes(ARCHIVE_DONE);
 		if (reused) progress(`bench: reusing the archive in ${archive}`);
 		else await rm(archive, {recursive: true, force: true});
 		if (!reused)
