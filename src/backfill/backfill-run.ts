@@ -64,7 +64,10 @@ export const DEFAULT_BATCH_POINTS = 5000;
 export class Backfill {
 	readonly #options: BackfillOptions;
 	readonly #batchPoints: number;
-	readonly #batch = new LineBatch();
+	/** The batch being filled, and the one being written (its buffer is reused once that write resolved). */
+	#batch = new LineBatch();
+	#spare = new LineBatch();
+	#writing: Promise<void> | undefined;
 	readonly #mapperOptionsByMeter = new Map<BackfillMeter, PointMapperOptions>();
 
 	constructor(options: BackfillOptions) {
@@ -168,11 +171,23 @@ export class Backfill {
 	/** Writes what is still queued. */
 	async finish(): Promise<void> {
 		if (this.#batch.lines > 0) await this.#writePending();
+		await this.#writing;
 	}
 
+	/**
+	 * Hands the full batch to the sink and goes on mapping into the other buffer while the spool writes
+	 * and fsyncs it: the next batch waits for that write, so at most one is on its way and nothing is
+	 * sent before it is safe in the spool. A failed write surfaces at the next batch or at finish().
+	 */
 	async #writePending(): Promise<void> {
-		await this.#options.sink.writeText(this.#batch.text());
-		this.#batch.clear();
+		await this.#writing;
+		const batch = this.#batch;
+		this.#batch = this.#spare;
+		this.#spare = batch;
+		const writing = this.#options.sink.writeText(batch.text()).then(() => batch.clear());
+		// Awaited later; until then a rejection must not count as unhandled.
+		writing.catch(() => undefined);
+		this.#writing = writing;
 		await this.#options.waitForRoom?.();
 	}
 

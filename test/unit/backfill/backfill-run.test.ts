@@ -185,4 +185,42 @@ describe('Backfill', () => {
 		// Each write is one readout's batch (5 points or more): a reused buffer shows the next one's times.
 		expect(writes.map(({atCall}) => atCall.includes(` ${at / 1000 + 60}\n`))).toEqual([false, true, false]);
 	});
+	it('maps the next batch while one is written, and hands it over only once that write resolved', async () => {
+		const releases: (() => void)[] = [];
+		let started = 0;
+		const held: LineSink = {
+			writeText: () => {
+				started++;
+				return new Promise<void>((resolve) => releases.push(resolve));
+			},
+		};
+		const {backfill} = setUp({sink: held, batchPoints: 5});
+		await backfill.take(readout(at, 'house'));
+		expect(started).toBe(1);
+		let secondTaken = false;
+		const second = backfill.take(readout(at + 60_000, 'house')).then(() => {
+			secondTaken = true;
+		});
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		// The second batch is full, but the first is not safe yet: it waits.
+		expect([started, secondTaken]).toEqual([1, false]);
+		releases[0]?.();
+		await second;
+		expect(started).toBe(2);
+		let finished = false;
+		const finishing = backfill.finish().then(() => {
+			finished = true;
+		});
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(finished).toBe(false);
+		releases[1]?.();
+		await finishing;
+	});
+
+	it('reports a failed write at the next batch', async () => {
+		const failing: LineSink = {writeText: () => Promise.reject(new Error('disk full'))};
+		const {backfill} = setUp({sink: failing, batchPoints: 5});
+		await backfill.take(readout(at, 'house'));
+		await expect(backfill.take(readout(at + 60_000, 'house'))).rejects.toThrow('disk full');
+	});
 });
