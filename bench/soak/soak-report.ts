@@ -39,7 +39,8 @@ export function soakReport(result: SoakResult): string {
 		...list('duplicates', check.duplicates),
 		...list('reads matching no telegram', check.unmatchedReads),
 		...list('plan changes', result.planChanges),
-		...list('problems', result.problems),
+		...list('collector errors', result.collectorErrors),
+		...list('meter notes', result.meterNotes),
 	].join('\n');
 }
 
@@ -56,6 +57,7 @@ export function soakPassed(result: SoakResult, announcedRate: number): boolean {
 		check.wrongSeries.length === 0 &&
 		check.duplicates.length === 0 &&
 		result.pushReadoutsFailedOnCut === 0 &&
+		result.collectorErrors.length === 0 &&
 		result.finalReadouts.length > 0 &&
 		result.finalReadouts.every((readout) => readout.mode === 'C' && readout.baudRate === announcedRate) &&
 		result.finalRateMetric?.baudRate === announcedRate &&

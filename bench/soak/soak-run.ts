@@ -69,8 +69,10 @@ export interface SoakResult {
 	 * the next whole push follows within a second, so there should be none.
 	 */
 	readonly pushReadoutsFailedOnCut: number;
-	/** Collector lines at level error, and simulator problems. */
-	readonly problems: readonly string[];
+	/** Collector lines at level error or not JSON (a crash's stack), and exits nobody caused. */
+	readonly collectorErrors: readonly string[];
+	/** What the simulated meters noted: a host sending at the wrong moment (expected around a kill), a link error. */
+	readonly meterNotes: readonly string[];
 }
 
 const DATABASE = 'soak';
@@ -162,6 +164,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		).map((offset) => started + offset);
 		const maxOutageMs = Math.max(3000, options.maxOutageMs ?? 20_000);
 		let influxdRestarts = 0;
+		const crashes: string[] = [];
 		const outageLoop = (async () => {
 			for (const at of outages) {
 				if (!(await waitUntil(at, options.signal))) return;
@@ -180,13 +183,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 				// Every other kill lands just after a telegram's last byte: the readout is then being
 				// parsed and spooled, the moment the durable spool exists for.
 				if (index % 2 === 0) await justAfterTelegram(meterC, random, options.signal);
-				const killedAt = await running.kill();
+				if (!running.running) {
+					// It ended by itself: a finding of its own. Start it again and go on.
+					crashes.push(`${clock(started)} the collector had exited by itself`);
+					running.start();
+					continue;
+				}
+				await running.kill();
 				const downMs = 500 + random() * 2500;
 				progress(`${clock(started)} collector killed (-9), restarting in ${(downMs / 1000).toFixed(1)} s`);
 				await sleep(downMs);
 				if (options.signal?.aborted) return;
 				running.start();
-				void killedAt;
 			}
 		})();
 		const ticker = setInterval(() => progress(status(started, meters, running)), 60_000);
@@ -249,12 +257,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 			pushReadoutsFailedOnCut: logLines.filter(
 				(line) => line.fields['meter'] === PUSH_ID && line.fields['failure'] === 'truncated',
 			).length,
-			problems: [
+			collectorErrors: [
 				...logLines
 					.filter((line) => line.level === 'error' || line.level === 'fatal' || line.level === 'raw')
 					.map((line) => `collector ${line.incarnation}: ${line.msg}`),
-				...meters.flatMap((meter) => meter.problems),
+				...crashes,
 			],
+			meterNotes: meters.flatMap((meter) => meter.problems),
 		};
 	} finally {
 		if (options.keepLogsIn !== undefined) {
