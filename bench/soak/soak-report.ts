@@ -9,13 +9,13 @@ export function soakReport(result: SoakResult): string {
 	const metric = result.finalRateMetric
 		? `${result.finalRateMetric.baudRate} Bd (mode ${result.finalRateMetric.mode})`
 		: 'none';
-	const list = (label: string, items: readonly string[]) =>
+	const list = (label: string, items: readonly string[], limit = 10) =>
 		items.length === 0
 			? []
 			: [
 					`  ${label}:`,
-					...items.slice(0, 10).map((item) => `    ${item}`),
-					...(items.length > 10 ? [`    … ${items.length - 10} more`] : []),
+					...items.slice(0, limit).map((item) => `    ${item}`),
+					...(items.length > limit ? [`    … ${items.length - limit} more`] : []),
 				];
 	return [
 		`fault soak, seed ${result.seed}, ${(result.durationMs / 60_000).toFixed(1)} min`,
@@ -40,7 +40,7 @@ export function soakReport(result: SoakResult): string {
 		...list('reads matching no telegram', check.unmatchedReads),
 		...list('plan changes', result.planChanges),
 		...list('collector errors', result.collectorErrors),
-		...list('meter notes', result.meterNotes),
+		...list('meter notes', result.meterNotes, 40),
 	].join('\n');
 }
 

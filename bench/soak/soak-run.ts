@@ -8,6 +8,7 @@ import {type LineSpeedWatch, watchLineSpeed} from '../../test/helpers/line-speed
 import {openPtyPair, type PtyPair} from '../../test/helpers/pty-pair.ts';
 import {removeDir, trackDir} from '../../test/helpers/server-process.ts';
 import {FaultRotation, MODE_C_FAULTS, PUSH_FAULTS, seededRandom} from './fault-rotation.ts';
+import {LoopLag} from './loop-lag.ts';
 import {type CheckedMeter, checkSoak, type LoggedRead, type SoakCheck} from './soak-check.ts';
 import {type CollectorLogLine, SoakCollector} from './soak-collector.ts';
 import {SoakMeter} from './soak-meter.ts';
@@ -118,6 +119,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		const watch: LineSpeedWatch = await watchLineSpeed(ptyC.hostPath);
 		cleanups.push(() => watch.close());
 
+		const lag = new LoopLag();
+		cleanups.push(async () => lag.stop());
 		const rotationC = new FaultRotation(MODE_C_FAULTS, seed);
 		const rotationD = new FaultRotation(PUSH_FAULTS, seed + 1);
 		const meterC = new SoakMeter({
@@ -126,6 +129,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 			profile: modeCSoakProfile(new TelegramCounter()),
 			rotation: rotationC,
 			hostLineRate: (atMs) => watch.rateAt(atMs),
+			loopLateMs: (atMs) => lag.worstBefore(atMs),
 		});
 		const meterD = new SoakMeter({
 			meter: PUSH_ID,
