@@ -13,6 +13,7 @@ import {
 	addTelegramOutputOptions,
 	checkTelegramOutputOptions,
 	type TelegramOutputOptions,
+	utcReadingNote,
 	writeTelegrams,
 } from './telegram-output.ts';
 
@@ -84,6 +85,8 @@ export async function runRead(
 	options: ReadCommandOptions = {},
 ) {
 	const selection = checkTelegramOutputOptions(flags);
+	const note = utcReadingNote(flags);
+	if (note !== undefined) io.stderr.write(`${note}\n`);
 	let link: Link;
 	try {
 		link = (options.openLink ?? createLink)(port);

@@ -14,6 +14,7 @@ import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.
 import type {MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
 import {settleWithFakeTimers, startSimulatedLine} from '../../helpers/fake-timer-meter.ts';
+import {withHostTimeZone} from '../../helpers/host-time-zone.ts';
 
 const IDENTIFICATION = '/LGZ52ZMD120APt.G03\r\n';
 const defaults: ReadFlags = {format: 'table', verbose: false, mode: 'auto', ignoreBcc: false, wakeUp: false};
@@ -165,6 +166,26 @@ describe('read, line protocol', () => {
 		const lines = stdout.trimEnd().split('\n');
 		expect(lines).toHaveLength(1);
 		expect(lines[0]).toContain('obis=1.8.1');
+	});
+
+	it('says once, on a UTC host without --timezone, that meter times are read as UTC and how to give the zone', async () => {
+		await startMeter();
+		const {stderr} = await withHostTimeZone('Etc/UTC', () => read({format: 'line-protocol', meter: 'house'}));
+		expect(stderr.match(/meter times are read as UTC/g)).toHaveLength(1);
+		expect(stderr).toContain('--timezone Europe/Berlin');
+	});
+
+	it('says nothing of the zone when one is given or the host keeps local time', async () => {
+		await startMeter();
+		const given = await withHostTimeZone('UTC', () =>
+			read({format: 'line-protocol', meter: 'house', timezone: 'Europe/Berlin'}),
+		);
+		await simulator?.close();
+		await startMeter();
+		const local = await withHostTimeZone('Europe/Vienna', () =>
+			read({format: 'line-protocol', meter: 'house'}),
+		);
+		for (const {stderr} of [given, local]) expect(stderr).not.toContain('read as UTC');
 	});
 
 	it('puts the summary on stderr', async () => {
