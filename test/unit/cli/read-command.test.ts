@@ -327,3 +327,18 @@ describe('describeReadout', () => {
 		);
 	});
 });
+
+describe('read, --query-char', () => {
+	it('refuses more than one character in words naming the flag, not the internal option', async () => {
+		const {readCommand} = await import('../../../src/cli/read-command.ts');
+		const io = capturedIo();
+		const command = readCommand(io).exitOverride();
+		let stderr = '';
+		command.configureOutput({writeErr: (text) => (stderr += text)});
+		expect(() => command.parse(['memory', '--query-char', 'ab'], {from: 'user'})).toThrow();
+		expect(stderr).toContain(
+			"option '--query-char <char>' argument 'ab' is invalid. expected one character other than / ! or a line break, e.g. ? or #",
+		);
+		expect(stderr).not.toContain('queryChar');
+	});
+});
