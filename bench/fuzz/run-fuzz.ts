@@ -95,6 +95,21 @@ function formatReport(report: CampaignReport): string {
 				`${floor.expected >= low && floor.expected <= high ? 'yes' : 'NO'} |`,
 		);
 	}
+	lines.push('');
+	lines.push(
+		'bcc-early-end: a body byte turned into ETX/EOT ends the block there, and the byte after it stands in for the BCC;',
+	);
+	lines.push(
+		'  both are 7-bit characters (7E1), so they agree by chance 1 time in 128. The decoder then still refuses the',
+	);
+	lines.push(
+		'  shorter block unless its `!` came before the new end (then its data sets are the intact ones): "undetected by design".',
+	);
+	lines.push('bcc-splice: an STX block made of two telegrams whose BCC agrees by chance, also 1 in 128.');
+	lines.push(
+		'crc16-early-end: a `!` put into a DSMR telegram; its CRC16 could agree 1 time in 65536 at most (only where 1-4 hex',
+	);
+	lines.push('  digits follow it on its line).');
 	if (report.tags.size > 0) {
 		lines.push('');
 		lines.push('Damage of several bytes accepted with other data (counted, not failures):');

@@ -24,7 +24,7 @@ export function soakReport(result: SoakResult): string {
 		`  readouts logged ok: ${result.readouts.ok}; failures warned: ${result.readouts.failed}; fell back within a readout: ${result.readouts.fellBack}`,
 		`  owed (intact, read): ${check.owed}; stored whole: ${check.storedOwed}; missing: ${check.missing.length}`,
 		`  in flight at a kill: ${check.inFlightAtKill}, of which stored: ${check.inFlightStored}`,
-		`  push telegrams not listened to: ${check.notListened} (stored anyway: ${check.notListenedStored})`,
+		`  push telegrams not listened to: ${check.notListened} (stored anyway: ${check.notListenedStored}); push readouts failed on a cut telegram: ${result.pushReadoutsFailedOnCut}`,
 		`  intact mode C telegrams never read (no kill): ${check.unread.length}; stored in part: ${check.partial.length}`,
 		`  points in the database: ${check.storedPoints}; faulty values: ${check.faultyValues.length}; unknown values: ${check.unknownValues.length}; wrong times: ${check.wrongTimes.length}; wrong series: ${check.wrongSeries.length}; duplicates/extra: ${check.duplicates.length}`,
 		`  kills (-9): ${result.kills}; influxd restarts: ${result.influxdRestarts}; plan changes: ${result.planChanges.length}`,
@@ -55,6 +55,7 @@ export function soakPassed(result: SoakResult, announcedRate: number): boolean {
 		check.wrongTimes.length === 0 &&
 		check.wrongSeries.length === 0 &&
 		check.duplicates.length === 0 &&
+		result.pushReadoutsFailedOnCut === 0 &&
 		result.finalReadouts.length > 0 &&
 		result.finalReadouts.every((readout) => readout.mode === 'C' && readout.baudRate === announcedRate) &&
 		result.finalRateMetric?.baudRate === announcedRate &&

@@ -64,6 +64,11 @@ export interface SoakResult {
 	/** Plan changes the collector logged ("from now on"): a one-off wrong rate must not cause one. */
 	readonly planChanges: readonly string[];
 	readonly readouts: {readonly ok: number; readonly failed: number; readonly fellBack: number};
+	/**
+	 * Push readouts that failed on a cut telegram (warnings; a streak of equal failures is warned once):
+	 * the next whole push follows within a second, so there should be none.
+	 */
+	readonly pushReadoutsFailedOnCut: number;
 	/** Collector lines at level error, and simulator problems. */
 	readonly problems: readonly string[];
 }
@@ -142,7 +147,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		await meterD.start();
 		collector.start();
 		progress(
-			`soak seed ${seed}: collector pid started, influxd ${influxd.url}, meters on ${ptyC.hostPath} and ${ptyD.hostPath}`,
+			`soak seed ${seed}: collector started, influxd ${influxd.url}, meters on ${ptyC.hostPath} and ${ptyD.hostPath}`,
 		);
 
 		// Chaos: kills and outages at random moments, at least one of each.
@@ -196,8 +201,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		// Settle: no more faults; the collector must come back to the announced rate and drain its spool.
 		rotationC.stop();
 		rotationD.stop();
+		const settledFrom = Date.now();
 		progress(`${clock(started)} faults stop; settling for ${settleMs / 1000} s`);
-		await waitUntil(Date.now() + settleMs, options.signal);
+		await waitUntil(settledFrom + settleMs, options.signal);
+		// A fault under way at the stop may still end in a readout at 300 Bd (a wrong rate read again takes
+		// ~13 s): give the collector, within bounds, the readouts that show whether it came back.
+		await waitForAnnouncedRate(running, settledFrom + settleMs + 30_000, options.signal);
 		for (const meter of meters) await meter.stop();
 		await sleep(1000);
 		await waitForEmptySpool(healthPort, 30_000);
@@ -219,7 +228,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 			DATABASE,
 			'ms',
 		);
-		const modeCReads = logLines.filter((line) => isRead(line) && line.fields['meter'] === MODE_C_ID);
 		return {
 			seed,
 			durationMs: Date.now() - started,
@@ -229,10 +237,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 			kills: collector.kills.length,
 			influxdRestarts,
 			hangUps: meters.reduce((sum, meter) => sum + meter.hangUps, 0),
-			finalReadouts: modeCReads.slice(-3).map((line) => ({
-				mode: String(line.fields['mode']),
-				baudRate: Number(line.fields['baudRate']),
-			})),
+			finalReadouts: modeCReadouts(logLines).slice(-3),
 			finalRateMetric: lastRate(rateSeries),
 			planChanges: logLines.filter((line) => /from now on/.test(line.msg)).map((line) => line.msg),
 			readouts: {
@@ -241,6 +246,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 					.length,
 				fellBack: logLines.filter((line) => /read with .* this time/.test(line.msg)).length,
 			},
+			pushReadoutsFailedOnCut: logLines.filter(
+				(line) => line.fields['meter'] === PUSH_ID && line.fields['failure'] === 'truncated',
+			).length,
 			problems: [
 				...logLines
 					.filter((line) => line.level === 'error' || line.level === 'fatal' || line.level === 'raw')
@@ -350,6 +358,22 @@ async function waitUntil(atMs: number, signal?: AbortSignal): Promise<boolean> {
 		await sleep(Math.min(250, atMs - Date.now()));
 	}
 	return !signal?.aborted;
+}
+
+/** Waits until the mode C meter's last 3 readouts were at the announced rate, or until `deadline`. */
+async function waitForAnnouncedRate(collector: SoakCollector, deadline: number, signal?: AbortSignal) {
+	while (Date.now() < deadline && !signal?.aborted) {
+		const last = modeCReadouts(collector.logLines()).slice(-3);
+		if (last.length === 3 && last.every((read) => read.mode === 'C' && read.baudRate === ANNOUNCED_RATE))
+			return;
+		await sleep(500);
+	}
+}
+
+function modeCReadouts(lines: readonly CollectorLogLine[]): {mode: string; baudRate: number}[] {
+	return lines
+		.filter((line) => isRead(line) && line.fields['meter'] === MODE_C_ID)
+		.map((line) => ({mode: String(line.fields['mode']), baudRate: Number(line.fields['baudRate'])}));
 }
 
 /** Polls /metrics until the spool is empty (or the time is up: the check then shows what is missing). */

@@ -13,6 +13,7 @@ import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {describePlan, type ReadoutPlan} from '../readout/readout-plan.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
+import {firstTickOffsets} from './first-tick-offsets.ts';
 import {hostTimeZone, isUtcZone, utcAssumptionNote} from './host-time-zone.ts';
 import {influxTargetFromConfig} from './influx-target-from-config.ts';
 import {MeterJob, type MeterJobEvent} from './meter-job.ts';
@@ -172,7 +173,10 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	if (unzoned.length > 0 && isUtcZone(hostZone)) {
 		deps.log.info(utcAssumptionNote(unzoned.map((meter) => meter.id)));
 	}
-	if (deps.schedule !== false) for (const job of jobs) job.start();
+	if (deps.schedule !== false) {
+		const offsets = firstTickOffsets(jobs.map((job) => ({cycleMs: job.cycleMs, movable: job.movable})));
+		for (const [index, job] of jobs.entries()) job.start(offsets[index]);
+	}
 	deps.log.info(`collector started: ${jobs.length} meter${jobs.length === 1 ? '' : 's'}`, {
 		meters: jobs.map((job) => job.id),
 		output: config.influxdb ? config.influxdb.url : 'stdout (line protocol)',
