@@ -74,11 +74,67 @@ function dataSet(random: SeededRandom, serial: number, index: number): EncodedDa
 	const unit = random.pick(UNITS);
 	const main: ValuePart =
 		unit === '' ? {text: `${digits}.${fraction}`} : {text: `${digits}.${fraction}`, unit};
-	const shape = random.below(10);
+	const shape = random.below(14);
 	if (shape === 0) return {address, values: [main, {text: stamp(random)}]};
 	if (shape === 1) return {address, values: [[main, {text: `${digits}`, unit: 'C'}]]};
 	if (shape === 2) return {address, values: [{text: `${digits}`}]};
+	if (shape === 3) return {address, values: [{text: odd(random)}, main]};
+	if (shape === 4) {
+		// A DSMR buffer: count, the code its entries are of, then per entry two stamps and a value.
+		const count = random.between(0, 3);
+		const entries = Array.from({length: count}, () => [
+			{text: odd(random)},
+			{text: odd(random)},
+			main,
+		]).flat();
+		return {
+			address: '0-0:98.1.0',
+			values: [{text: String(count)}, {text: '1-0:1.6.0'}, {text: '1-0:1.6.0'}, ...entries],
+		};
+	}
+	if (shape === 5) {
+		// A DSMR 2.2 gas profile: stamp, two descriptors, the number of values, their code and unit, the values.
+		return {
+			address: '0-1:24.3.0',
+			values: [
+				{text: odd(random)},
+				{text: '00'},
+				{text: '60'},
+				{text: '1'},
+				{text: '0-1:24.2.1'},
+				{text: 'm3'},
+				main,
+			],
+		};
+	}
 	return {address, values: [main]};
+}
+
+/** Stamps in every form meters print (see docs on time stamps), some of them impossible or placeholders. */
+function odd(random: SeededRandom): string {
+	const two = (value: number) => String(value).padStart(2, '0');
+	const date = `${two(random.below(100))}${two(random.below(14))}${two(random.below(33))}`;
+	const time = `${two(random.below(26))}${two(random.below(62))}${two(random.below(62))}`;
+	switch (random.below(9)) {
+		case 0:
+			return `${date}${time}${random.pick(['S', 'W'])}`;
+		case 1:
+			return `${random.below(3)}${date}${time}`;
+		case 2:
+			return `20${date.slice(0, 2)}-${date.slice(2, 4)}-${date.slice(4)} ${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4)}`;
+		case 3:
+			return `${date.slice(0, 2)}-${date.slice(2, 4)}-${date.slice(4)},${time.slice(0, 2)}:${time.slice(2, 4)}`;
+		case 4:
+			return `${date}??`;
+		case 5:
+			return `${random.below(2)}${date}`;
+		case 6:
+			return time.slice(0, random.pick([4, 6]));
+		case 7:
+			return `${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4)}`;
+		default:
+			return `${date}${time.slice(0, 4)}`;
+	}
 }
 
 function stamp(random: SeededRandom): string {

@@ -39,19 +39,25 @@ export class FaultRotation {
 	readonly #slots: (SimulatorFault | undefined)[] = [];
 	#round: SimulatorFault[] = [];
 	#enabled = true;
+	#highestAsked = 0;
 
 	constructor(faults: readonly SimulatorFault[], seed: number) {
 		this.#faults = faults;
 		this.#random = seededRandom(seed);
 	}
 
-	/** From now on every readout not yet planned is clean (the end of a soak: the collector must recover). */
+	/**
+	 * From now on every readout is clean (the end of a soak: the collector must recover); those asked
+	 * about already keep their fault, as they may be under way.
+	 */
 	stop(): void {
 		this.#enabled = false;
+		this.#slots.length = Math.min(this.#slots.length, this.#highestAsked);
 	}
 
 	/** The faults of readout `readout` (1-based). */
 	at(readout: number): readonly SimulatorFault[] {
+		this.#highestAsked = Math.max(this.#highestAsked, readout);
 		while (this.#slots.length < readout) this.#plan();
 		const fault = this.#slots[readout - 1];
 		return fault === undefined ? [] : [fault];

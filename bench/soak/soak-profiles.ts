@@ -60,7 +60,8 @@ export function decodeSoakValue(value: number): {register: number; telegram: num
 	if (Math.abs(scaled - value * VALUE_SCALE) > 1e-3) return undefined;
 	const register = Math.floor(scaled / (1000 * VALUE_SCALE));
 	const telegram = scaled - register * 1000 * VALUE_SCALE;
-	return telegram > 0 ? {register, telegram} : undefined;
+	// Register k says k * 1000 + n / VALUE_SCALE: anything between the thousands is no soak value.
+	return telegram > 0 && telegram < VALUE_SCALE ? {register, telegram} : undefined;
 }
 
 /** The demand peak's date of telegram n, ms since the epoch. */

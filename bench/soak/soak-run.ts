@@ -8,6 +8,7 @@ import {type LineSpeedWatch, watchLineSpeed} from '../../test/helpers/line-speed
 import {openPtyPair, type PtyPair} from '../../test/helpers/pty-pair.ts';
 import {removeDir, trackDir} from '../../test/helpers/server-process.ts';
 import {FaultRotation, MODE_C_FAULTS, PUSH_FAULTS, seededRandom} from './fault-rotation.ts';
+import {LoopLag} from './loop-lag.ts';
 import {type CheckedMeter, checkSoak, type LoggedRead, type SoakCheck} from './soak-check.ts';
 import {type CollectorLogLine, SoakCollector} from './soak-collector.ts';
 import {SoakMeter} from './soak-meter.ts';
@@ -64,8 +65,15 @@ export interface SoakResult {
 	/** Plan changes the collector logged ("from now on"): a one-off wrong rate must not cause one. */
 	readonly planChanges: readonly string[];
 	readonly readouts: {readonly ok: number; readonly failed: number; readonly fellBack: number};
-	/** Collector lines at level error, and simulator problems. */
-	readonly problems: readonly string[];
+	/**
+	 * Push readouts that failed (warnings; a streak of equal failures is warned once): the meter pushes
+	 * a whole telegram at least every 2 s (one cut or left out at a time), so there should be none.
+	 */
+	readonly pushReadoutsFailed: number;
+	/** Collector lines at level error or not JSON (a crash's stack), and exits nobody caused. */
+	readonly collectorErrors: readonly string[];
+	/** What the simulated meters noted: a host sending at the wrong moment (expected around a kill), a link error. */
+	readonly meterNotes: readonly string[];
 }
 
 const DATABASE = 'soak';
@@ -111,6 +119,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		const watch: LineSpeedWatch = await watchLineSpeed(ptyC.hostPath);
 		cleanups.push(() => watch.close());
 
+		const lag = new LoopLag();
+		cleanups.push(async () => lag.stop());
 		const rotationC = new FaultRotation(MODE_C_FAULTS, seed);
 		const rotationD = new FaultRotation(PUSH_FAULTS, seed + 1);
 		const meterC = new SoakMeter({
@@ -119,6 +129,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 			profile: modeCSoakProfile(new TelegramCounter()),
 			rotation: rotationC,
 			hostLineRate: (atMs) => watch.rateAt(atMs),
+			loopLateMs: (atMs) => lag.worstBefore(atMs),
 		});
 		const meterD = new SoakMeter({
 			meter: PUSH_ID,
@@ -142,7 +153,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		await meterD.start();
 		collector.start();
 		progress(
-			`soak seed ${seed}: collector pid started, influxd ${influxd.url}, meters on ${ptyC.hostPath} and ${ptyD.hostPath}`,
+			`soak seed ${seed}: collector started, influxd ${influxd.url}, meters on ${ptyC.hostPath} and ${ptyD.hostPath}`,
 		);
 
 		// Chaos: kills and outages at random moments, at least one of each.
@@ -157,6 +168,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		).map((offset) => started + offset);
 		const maxOutageMs = Math.max(3000, options.maxOutageMs ?? 20_000);
 		let influxdRestarts = 0;
+		const crashes: string[] = [];
 		const outageLoop = (async () => {
 			for (const at of outages) {
 				if (!(await waitUntil(at, options.signal))) return;
@@ -175,13 +187,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 				// Every other kill lands just after a telegram's last byte: the readout is then being
 				// parsed and spooled, the moment the durable spool exists for.
 				if (index % 2 === 0) await justAfterTelegram(meterC, random, options.signal);
-				const killedAt = await running.kill();
+				if (!running.running) {
+					// It ended by itself: a finding of its own. Start it again and go on.
+					crashes.push(`${clock(started)} the collector had exited by itself`);
+					running.start();
+					continue;
+				}
+				await running.kill();
 				const downMs = 500 + random() * 2500;
 				progress(`${clock(started)} collector killed (-9), restarting in ${(downMs / 1000).toFixed(1)} s`);
 				await sleep(downMs);
 				if (options.signal?.aborted) return;
 				running.start();
-				void killedAt;
 			}
 		})();
 		const ticker = setInterval(() => progress(status(started, meters, running)), 60_000);
@@ -196,8 +213,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		// Settle: no more faults; the collector must come back to the announced rate and drain its spool.
 		rotationC.stop();
 		rotationD.stop();
+		const settledFrom = Date.now();
 		progress(`${clock(started)} faults stop; settling for ${settleMs / 1000} s`);
-		await waitUntil(Date.now() + settleMs, options.signal);
+		await waitUntil(settledFrom + settleMs, options.signal);
+		// A fault under way at the stop may still end in a readout at 300 Bd (a wrong rate read again takes
+		// ~13 s): give the collector, within bounds, the readouts that show whether it came back.
+		await waitForAnnouncedRate(running, settledFrom + settleMs + 30_000, options.signal);
 		for (const meter of meters) await meter.stop();
 		await sleep(1000);
 		await waitForEmptySpool(healthPort, 30_000);
@@ -219,7 +240,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 			DATABASE,
 			'ms',
 		);
-		const modeCReads = logLines.filter((line) => isRead(line) && line.fields['meter'] === MODE_C_ID);
 		return {
 			seed,
 			durationMs: Date.now() - started,
@@ -229,10 +249,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 			kills: collector.kills.length,
 			influxdRestarts,
 			hangUps: meters.reduce((sum, meter) => sum + meter.hangUps, 0),
-			finalReadouts: modeCReads.slice(-3).map((line) => ({
-				mode: String(line.fields['mode']),
-				baudRate: Number(line.fields['baudRate']),
-			})),
+			finalReadouts: modeCReadouts(logLines).slice(-3),
 			finalRateMetric: lastRate(rateSeries),
 			planChanges: logLines.filter((line) => /from now on/.test(line.msg)).map((line) => line.msg),
 			readouts: {
@@ -241,12 +258,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 					.length,
 				fellBack: logLines.filter((line) => /read with .* this time/.test(line.msg)).length,
 			},
-			problems: [
+			pushReadoutsFailed: logLines.filter(
+				(line) => line.fields['meter'] === PUSH_ID && typeof line.fields['failure'] === 'string',
+			).length,
+			collectorErrors: [
 				...logLines
 					.filter((line) => line.level === 'error' || line.level === 'fatal' || line.level === 'raw')
 					.map((line) => `collector ${line.incarnation}: ${line.msg}`),
-				...meters.flatMap((meter) => meter.problems),
+				...crashes,
 			],
+			meterNotes: meters.flatMap((meter) => meter.problems),
 		};
 	} finally {
 		if (options.keepLogsIn !== undefined) {
@@ -350,6 +371,22 @@ async function waitUntil(atMs: number, signal?: AbortSignal): Promise<boolean> {
 		await sleep(Math.min(250, atMs - Date.now()));
 	}
 	return !signal?.aborted;
+}
+
+/** Waits until the mode C meter's last 3 readouts were at the announced rate, or until `deadline`. */
+async function waitForAnnouncedRate(collector: SoakCollector, deadline: number, signal?: AbortSignal) {
+	while (Date.now() < deadline && !signal?.aborted) {
+		const last = modeCReadouts(collector.logLines()).slice(-3);
+		if (last.length === 3 && last.every((read) => read.mode === 'C' && read.baudRate === ANNOUNCED_RATE))
+			return;
+		await sleep(500);
+	}
+}
+
+function modeCReadouts(lines: readonly CollectorLogLine[]): {mode: string; baudRate: number}[] {
+	return lines
+		.filter((line) => isRead(line) && line.fields['meter'] === MODE_C_ID)
+		.map((line) => ({mode: String(line.fields['mode']), baudRate: Number(line.fields['baudRate'])}));
 }
 
 /** Polls /metrics until the spool is empty (or the time is up: the check then shows what is missing). */

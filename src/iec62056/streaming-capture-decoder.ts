@@ -27,7 +27,7 @@ export class StreamingCaptureDecoder {
 	readonly #scanner: FrameScanner;
 	readonly #frames: CaptureFrameDecoder;
 	readonly #maxPlainTextBytes: number;
-	/** Noise frames and input kept for the plain-text case, while it is still possible. */
+	/** Noise (and command) frames and input kept for the plain-text case, while it is still possible. */
 	#noise: Frame[] | undefined = [];
 	#input: Buffer[] | undefined = [];
 	#inputBytes = 0;
@@ -103,7 +103,8 @@ export class StreamingCaptureDecoder {
 	#accept(frames: readonly Frame[]): DecodedTelegram[] {
 		const telegrams: DecodedTelegram[] = [];
 		for (const frame of frames) {
-			if (frame.kind === 'noise') this.#noise?.push(frame);
+			// Noise is the text; a command message beside it says the input is no text (see plainText).
+			if (frame.kind === 'noise' || frame.kind === 'command') this.#noise?.push(frame);
 			const errors = this.#frames.errors.length;
 			this.#frames.accept(frame, telegrams);
 			// One frame's errors follow its telegrams: a push telegram refused by the frame after it (noise

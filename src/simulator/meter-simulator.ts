@@ -5,6 +5,7 @@ import {type Identification, parseIdentification} from '../iec62056/identificati
 import type {OptionSelect} from '../iec62056/option-select.ts';
 import {baudCharacter, INITIAL_BAUD_RATE} from '../iec62056/protocol-mode.ts';
 import {bitsPerCharacter, type Link, SIGN_ON_SETTINGS} from '../transport/link.ts';
+import {LinkError, type LinkFailure} from '../transport/link-errors.ts';
 import {CancellableTimers} from './cancellable-timers.ts';
 import {commandMessage} from './command-message.ts';
 import {deterministicNoise} from './deterministic-noise.ts';
@@ -22,6 +23,8 @@ import type {SimulatorProfile} from './simulator-profile.ts';
 const HANG_UP_PAUSE_MS = 20;
 /** With `paced`: a message goes out in slices of about this much line time, ms (as a UART's bytes trickle in). */
 const PACING_SLICE_MS = 10;
+/** Link failures that mean the other side went away (not that the meter's own port is broken). */
+const HUNG_UP: ReadonlySet<LinkFailure> = new Set(['disconnected', 'not-open']);
 
 /** A log entry before the engine stamps its time. */
 type Unstamped<Entry> = Entry extends unknown ? Omit<Entry, 'timeMs'> : never;
@@ -662,12 +665,19 @@ export class MeterSimulator {
 		return (bitsPerCharacter(SIGN_ON_SETTINGS) * 1000) / this.#baudRate;
 	}
 
-	/** Runs a conversation step; a failing link stops the simulator instead of raising an unhandled rejection. */
+	/**
+	 * Runs a conversation step; a failing link stops the simulator instead of raising an unhandled
+	 * rejection. With `reopen`, a write that fails because the other side hung up (a TCP client gone in
+	 * the middle of a telegram) ends only the conversation: the link's close event, which follows,
+	 * opens it again for the next client, as a bridge would.
+	 */
 	async #run(step: () => Promise<void>): Promise<void> {
 		try {
 			await step();
 		} catch (error) {
-			if (this.#stoppedReason === undefined) await this.#stop('link-error', error);
+			if (this.#stoppedReason !== undefined) return;
+			if (this.#reopen && error instanceof LinkError && HUNG_UP.has(error.failure)) return;
+			await this.#stop('link-error', error);
 		}
 	}
 

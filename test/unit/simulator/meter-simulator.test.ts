@@ -11,6 +11,7 @@ import type {SimulatorProfile} from '../../../src/simulator/simulator-profile.ts
 import {createSlow300Profile} from '../../../src/simulator/slow-300-profile.ts';
 import {createZmd120Profile} from '../../../src/simulator/zmd120-profile.ts';
 import {SIGN_ON_SETTINGS} from '../../../src/transport/link.ts';
+import {LinkError} from '../../../src/transport/link-errors.ts';
 import {createMemoryLinkPair, type MemoryLinkPairOptions} from '../../../src/transport/memory-link-pair.ts';
 import {listenAsHost} from '../../helpers/meter-host.ts';
 
@@ -548,6 +549,39 @@ describe('MeterSimulator, lifecycle', () => {
 			again.simulator.log.some((entry) => entry.kind === 'sent' && entry.message === 'identification'),
 		).toBe(true);
 		await again.simulator.close();
+	});
+
+	it('with reopen, outlives a write cut off by the other side hanging up, and answers the next client', async () => {
+		const {pair, simulator} = await setUp({reopen: true, profile: createPushProfile()});
+		// The client hangs up while the meter writes: the write fails before the close event arrives.
+		const write = pair.meter.write.bind(pair.meter);
+		let cut = false;
+		pair.meter.write = async (bytes) => {
+			if (!cut) {
+				cut = true;
+				setTimeout(() => pair.hangUp('host'), 1);
+				throw new LinkError(pair.meter.place, 'disconnected');
+			}
+			return write(bytes);
+		};
+		await vi.advanceTimersByTimeAsync(50);
+		expect(cut).toBe(true);
+		expect(simulator.log.filter((entry) => entry.kind === 'stopped')).toEqual([]);
+		// The next client gets the next push.
+		await pair.host.open({...SIGN_ON_SETTINGS, baudRate: 9600});
+		const host = listenAsHost(pair.host);
+		await vi.advanceTimersByTimeAsync(2500);
+		expect(host.bytes().toString('latin1')).toContain('/ESY5Q3DA1004');
+		await simulator.close();
+	});
+
+	it('without reopen, stops on a write the link refuses', async () => {
+		const {pair, simulator} = await setUp({profile: createPushProfile()});
+		pair.meter.write = async () => {
+			throw new LinkError(pair.meter.place, 'disconnected');
+		};
+		await vi.advanceTimersByTimeAsync(50);
+		await expect(simulator.stopped).resolves.toBe('link-error');
 	});
 
 	it('serves values of the instant the data is sent', async () => {
