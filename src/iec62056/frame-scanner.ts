@@ -86,6 +86,12 @@ export class FrameScanner {
 	/** The byte before the current one while idle; -1 right after a message (a `/` may follow at once). */
 	#lastIdleByte = -1;
 	#frames: Frame[] = [];
+	/**
+	 * The last identification line parsed, and its parse: a meter sends the same line every readout,
+	 * and comparing a few dozen bytes costs less than making its text and parsing it. Not input state:
+	 * reset() keeps it.
+	 */
+	#knownIdentification: {readonly line: Buffer; readonly identification: Identification} | undefined;
 
 	constructor(options: FrameScannerOptions = {}) {
 		const merged = {...DEFAULT_FRAME_SCANNER_OPTIONS, ...options};
@@ -336,20 +342,32 @@ export class FrameScanner {
 		let end = this.#message.length - 1;
 		while (end > 1 && this.#message.at(end - 1) === CR) end--;
 		const bytes = this.#message.copy();
-		const text = bytes.toString('latin1', 0, end);
 		this.#state = 'idle';
+		const known = this.#knownIdentification;
+		if (known !== undefined && startsWith(bytes, known.line, end)) {
+			// The line the meter sent last time: its parse is the same (an Identification is immutable data).
+			this.#identified(known.identification, bytes);
+			return;
+		}
+		const text = bytes.toString('latin1', 0, end);
 		try {
 			if (text.endsWith('!')) {
 				this.#frames.push({kind: 'request', request: parseRequest(text), bytes});
 				return;
 			}
-			const frame = {kind: 'identification', identification: parseIdentification(text), bytes} as const;
-			this.#frames.push(frame);
-			this.#identification = {frame, gap: []};
+			const identification = parseIdentification(text);
+			this.#knownIdentification = {line: Buffer.from(bytes.subarray(0, end)), identification};
+			this.#identified(identification, bytes);
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
 			this.#frames.push({kind: 'noise', bytes, highBitBytes: this.#highBitBytes, reason: error.message});
 		}
+	}
+
+	#identified(identification: Identification, bytes: Buffer): void {
+		const frame = {kind: 'identification', identification, bytes} as const;
+		this.#frames.push(frame);
+		this.#identification = {frame, gap: []};
 	}
 
 	#block(byte: number): void {
@@ -468,6 +486,7 @@ export class FrameScanner {
 			kind: 'data-block',
 			framing: 'stx',
 			text: bytes.toString('latin1', 1, bytes.length - 2),
+			textOffset: 1,
 			terminator: this.#terminator,
 			check,
 			highBitBytes: this.#highBitBytes,
@@ -632,22 +651,43 @@ export class FrameScanner {
 			const expected = crc16(bytes, 0, this.#pushBang);
 			check = {algorithm: 'crc16', ok: expected === received, expected, received};
 		}
-		// Something after `!` that is not a CRC: kept for the decoder to report, never taken as "no check".
-		const trailer = received === NOT_A_CRC ? bytes.toString('latin1', this.#pushBang, end) : undefined;
 		this.#state = 'idle';
-		this.#frames.push({
-			kind: 'data-block',
-			framing: 'push',
-			text: bytes.toString('latin1', this.#pushTextStart, this.#pushBang),
-			terminator: 'bang',
-			check,
-			// The line the telegram began with, parsed when it arrived (same text up to its line end).
-			identification: this.#pushIdentification as Identification,
-			...(trailer === undefined ? {} : {trailer}),
-			highBitBytes: this.#highBitBytes,
-			parityErrors: this.#parityErrors,
-			bytes,
-		});
+		const text = bytes.toString('latin1', this.#pushTextStart, this.#pushBang);
+		// The line the telegram began with, parsed when it arrived (same text up to its line end).
+		const identification = this.#pushIdentification as Identification;
+		const highBitBytes = this.#highBitBytes;
+		const parityErrors = this.#parityErrors;
+		const textOffset = this.#pushTextStart;
+		// Something after `!` that is not a CRC: kept for the decoder to report, never taken as "no check".
+		// Two fixed shapes rather than a spread of an optional field (the slow path of object spread).
+		this.#frames.push(
+			received === NOT_A_CRC
+				? {
+						kind: 'data-block',
+						framing: 'push',
+						text,
+						textOffset,
+						terminator: 'bang',
+						check,
+						identification,
+						trailer: bytes.toString('latin1', this.#pushBang, end),
+						highBitBytes,
+						parityErrors,
+						bytes,
+					}
+				: {
+						kind: 'data-block',
+						framing: 'push',
+						text,
+						textOffset,
+						terminator: 'bang',
+						check,
+						identification,
+						highBitBytes,
+						parityErrors,
+						bytes,
+					},
+		);
 	}
 
 	#guardLength(): void {
@@ -684,6 +724,15 @@ export class FrameScanner {
 		this.#noise.clear();
 		this.#noiseHighBits = 0;
 	}
+}
+
+/** True when `bytes` holds exactly `line` in its first `length` bytes. */
+function startsWith(bytes: Uint8Array, line: Uint8Array, length: number): boolean {
+	if (line.length !== length) return false;
+	for (let index = 0; index < length; index++) {
+		if (bytes[index] !== line[index]) return false;
+	}
+	return true;
 }
 
 const NO_CRC = -1;
