@@ -55,7 +55,8 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 		const text = plainTextTelegram(frames, decoder.pendingIdentification, bytes);
 		if (text !== undefined) telegrams.push(text);
 	}
-	return {telegrams, errors: [...errors], highBitBytes, garbledBlocks};
+	// The decoder's own list: the decoder goes out of scope here, so nothing else holds it.
+	return {telegrams, errors: errors as ProtocolError[], highBitBytes, garbledBlocks};
 }
 
 /**

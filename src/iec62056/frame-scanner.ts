@@ -4,6 +4,7 @@ import {crc16} from './crc16.ts';
 import type {BlockCheck, Frame} from './frame.ts';
 import {GrowableBytes, plainView} from './growable-bytes.ts';
 import {type Identification, parseIdentification} from './identification.ts';
+import {identificationOf} from './identification-table.ts';
 import {MessageBytes} from './message-bytes.ts';
 import {parseOptionSelect} from './option-select.ts';
 import {FrameOverflowError, ProtocolError, TruncatedBlockError} from './protocol-errors.ts';
@@ -73,7 +74,9 @@ export class FrameScanner {
 	#highBitBytes = 0;
 	#parityErrors = 0;
 	/** Set while the bytes right after an identification may still turn into a push telegram. */
-	#identification: {frame: Extract<Frame, {kind: 'identification'}>; gap: number[]} | undefined;
+	#identification: Extract<Frame, {kind: 'identification'}> | undefined;
+	/** Line ends after that identification (blank lines before push data); reused, emptied with each one. */
+	readonly #gap: number[] = [];
 	/** Offset in #message where a push telegram's data starts (after its identification line). */
 	#pushTextStart = 0;
 	/** The parsed identification line a push telegram began with. */
@@ -86,12 +89,6 @@ export class FrameScanner {
 	/** The byte before the current one while idle; -1 right after a message (a `/` may follow at once). */
 	#lastIdleByte = -1;
 	#frames: Frame[] = [];
-	/**
-	 * The last identification line parsed, and its parse: a meter sends the same line every readout,
-	 * and comparing a few dozen bytes costs less than making its text and parsing it. Not input state:
-	 * reset() keeps it.
-	 */
-	#knownIdentification: {readonly line: Buffer; readonly identification: Identification} | undefined;
 
 	constructor(options: FrameScannerOptions = {}) {
 		const merged = {...DEFAULT_FRAME_SCANNER_OPTIONS, ...options};
@@ -127,7 +124,7 @@ export class FrameScanner {
 		this.#inBracket = false;
 		this.#atLineStart = true;
 		this.#lastIdleByte = -1;
-		this.#frames = [];
+		if (this.#frames.length > 0) this.#frames = [];
 	}
 
 	/** True when this scanner was built with these options (after defaults), so it can serve them again. */
@@ -150,16 +147,26 @@ export class FrameScanner {
 			FrameScanner.#whole = scanner;
 		}
 		scanner.reset();
-		const frames = scanner.push(bytes);
-		const rest = scanner.end();
-		for (const frame of rest) frames.push(frame);
-		return frames;
+		scanner.#scan(bytes);
+		scanner.#finish();
+		return scanner.#take();
 	}
 
 	static #whole: FrameScanner | undefined;
 
 	/** Feeds a chunk; returns the frames it completed, in order. */
 	push(input: Uint8Array): Frame[] {
+		this.#scan(input);
+		return this.#take();
+	}
+
+	/** The input is over: returns what the unfinished state amounts to. The scanner can be reused. */
+	end(): Frame[] {
+		this.#finish();
+		return this.#take();
+	}
+
+	#scan(input: Uint8Array): void {
 		// Runs are appended as views of the chunk: views of a plain Uint8Array are the cheap kind.
 		const chunk = plainView(input);
 		this.#message.attach(chunk);
@@ -184,11 +191,9 @@ export class FrameScanner {
 			if (this.#state === 'idle') this.#message.clear();
 			this.#message.detach();
 		}
-		return this.#take();
 	}
 
-	/** The input is over: returns what the unfinished state amounts to. The scanner can be reused. */
-	end(): Frame[] {
+	#finish(): void {
 		switch (this.#state) {
 			case 'block':
 			case 'block-ident':
@@ -218,7 +223,6 @@ export class FrameScanner {
 		}
 		this.#flushNoise();
 		this.#identification = undefined;
-		return this.#take();
 	}
 
 	#take(): Frame[] {
@@ -302,7 +306,7 @@ export class FrameScanner {
 			case CR:
 			case LF:
 				// Blank lines between an identification and its push data (EMH, Easymeter) belong to the telegram.
-				if (this.#identification && this.#identification.gap.length < 8) this.#identification.gap.push(byte);
+				if (this.#identification && this.#gap.length < 8) this.#gap.push(byte);
 				else if (this.#noise.length > 0) this.#addNoise(byte);
 				return;
 		}
@@ -343,31 +347,20 @@ export class FrameScanner {
 		while (end > 1 && this.#message.at(end - 1) === CR) end--;
 		const bytes = this.#message.copy();
 		this.#state = 'idle';
-		const known = this.#knownIdentification;
-		if (known !== undefined && startsWith(bytes, known.line, end)) {
-			// The line the meter sent last time: its parse is the same (an Identification is immutable data).
-			this.#identified(known.identification, bytes);
-			return;
-		}
-		const text = bytes.toString('latin1', 0, end);
 		try {
-			if (text.endsWith('!')) {
-				this.#frames.push({kind: 'request', request: parseRequest(text), bytes});
+			if (bytes[end - 1] === BANG) {
+				this.#frames.push({kind: 'request', request: parseRequest(bytes.toString('latin1', 0, end)), bytes});
 				return;
 			}
-			const identification = parseIdentification(text);
-			this.#knownIdentification = {line: Buffer.from(bytes.subarray(0, end)), identification};
-			this.#identified(identification, bytes);
+			// Parsed once per distinct line (see identification-table.ts): a meter repeats its line.
+			const frame = {kind: 'identification', identification: identificationOf(bytes, end), bytes} as const;
+			this.#frames.push(frame);
+			this.#identification = frame;
+			this.#gap.length = 0;
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
 			this.#frames.push({kind: 'noise', bytes, highBitBytes: this.#highBitBytes, reason: error.message});
 		}
-	}
-
-	#identified(identification: Identification, bytes: Buffer): void {
-		const frame = {kind: 'identification', identification, bytes} as const;
-		this.#frames.push(frame);
-		this.#identification = {frame, gap: []};
 	}
 
 	#block(byte: number): void {
@@ -534,9 +527,9 @@ export class FrameScanner {
 		const identification = this.#identification;
 		if (!identification) return;
 		this.#state = 'push';
-		this.#message.restartWith(identification.frame.bytes, identification.gap, this.#index);
+		this.#message.restartWith(identification.bytes, this.#gap, this.#index);
 		this.#pushTextStart = this.#message.length;
-		this.#pushIdentification = identification.frame.identification;
+		this.#pushIdentification = identification.identification;
 		this.#identification = undefined;
 		this.#lastIdleByte = -1;
 		this.#inBracket = false;
@@ -633,7 +626,10 @@ export class FrameScanner {
 			// A push telegram may follow a cut push telegram's successor (mode D). After a cut block it may
 			// not: a mode C meter answers with an STX block, and bytes taken as an unchecked push telegram
 			// there could be the rest of a block whose one corrupted byte looked like a `/`.
-			if (!inBlock) this.#identification = {frame, gap: []};
+			if (!inBlock) {
+				this.#identification = frame;
+				this.#gap.length = 0;
+			}
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
 			this.#frames.push({kind: 'noise', bytes: line, highBitBytes: 0, reason: error.message});
@@ -724,15 +720,6 @@ export class FrameScanner {
 		this.#noise.clear();
 		this.#noiseHighBits = 0;
 	}
-}
-
-/** True when `bytes` holds exactly `line` in its first `length` bytes. */
-function startsWith(bytes: Uint8Array, line: Uint8Array, length: number): boolean {
-	if (line.length !== length) return false;
-	for (let index = 0; index < length; index++) {
-		if (bytes[index] !== line[index]) return false;
-	}
-	return true;
 }
 
 const NO_CRC = -1;
