@@ -2,9 +2,11 @@
 // A 1 MB young generation (default 16 MB) keeps the long-running collector's memory low: it allocates
 // a few kilobytes per readout, so the smaller nursery costs nothing measurable and saves ~6 MB of RSS.
 import {readFileSync} from 'node:fs';
+import {setFlagsFromString} from 'node:v8';
 import {Command, CommanderError} from 'commander';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {v8FlagsFor} from './command-v8-flags.ts';
 
 interface CommandContext {
 	readonly io: CommandIo;
@@ -67,6 +69,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const context: CommandContext = {io, env: process.env, cwd: process.cwd(), signal: controller.signal};
 	// With a command named, only that one is loaded; without (help, a typo), all of them, for the listing.
 	const named = namedCommand(argv);
+	for (const flag of v8FlagsFor(named)) setFlagsFromString(flag);
 	const names = named === undefined ? Object.keys(COMMANDS) : [named];
 	for (const name of names) {
 		const command = await (COMMANDS[name] as (context: CommandContext) => Promise<Command>)(context);

@@ -4,8 +4,6 @@ import {hasMeterEnvironment} from '../config/environment-config.ts';
 import {type Collector, startCollector} from '../daemon/collector.ts';
 import type {MeterJobEvent} from '../daemon/meter-job.ts';
 import {createLogger, type Logger} from '../observability/logger.ts';
-import {SpoolError} from '../output/line-spool.ts';
-import {SpoolLockedError} from '../output/spool-lock.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
@@ -92,6 +90,11 @@ export async function runCollector(
 		if (error instanceof ConfigError) {
 			throw new CliError(error.message, {exitCode: EXIT_CODES.config, cause: error});
 		}
+		// The spool's modules are loaded only with an InfluxDB output (then these come from the cache).
+		const [{SpoolError}, {SpoolLockedError}] = await Promise.all([
+			import('../output/line-spool.ts'),
+			import('../output/spool-lock.ts'),
+		]);
 		if (error instanceof SpoolLockedError || error instanceof SpoolError) {
 			throw new CliError(error.message, {exitCode: EXIT_CODES.failed, cause: error});
 		}

@@ -195,6 +195,10 @@ export function describeEntry(entry: SimulatorLogEntry): string {
 			return `${time} -> ${entry.message} ${entry.bytes.length} bytes${
 				entry.message === 'identification' || entry.message === 'echo' ? ` ${printable(entry.bytes)}` : ''
 			} (${entry.baudRate} Bd)`;
+		case 'telegram':
+			return `${time}    ${entry.message === 'repeat' ? 'repeated telegram' : 'telegram'} ${entry.intact ? 'intact' : 'faulty'}${
+				entry.faults.length > 0 ? ` (${entry.faults.join(', ')})` : ''
+			}, ${entry.bytes.length} bytes at ${entry.baudRate} Bd`;
 		case 'baud':
 			return `${time}    now at ${entry.baudRate} Bd`;
 		case 'ignored':

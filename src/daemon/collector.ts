@@ -2,19 +2,18 @@ import {isAbsolute, resolve} from 'node:path';
 import type {Writable} from 'node:stream';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import {CycleHealthPolicy} from '../observability/health-policy.ts';
-import {type HealthServer, startHealthServer} from '../observability/health-server.ts';
+import type {HealthServer} from '../observability/health-server.ts';
 import {SelfMetrics} from '../observability/self-metrics.ts';
-import {HistoryLedger} from '../output/history-ledger.ts';
-import {acknowledgingSender, HistoryOnceSink} from '../output/history-once-sink.ts';
 import {LineProtocolStreamSink} from '../output/line-protocol-stream-sink.ts';
-import {LineSpool} from '../output/line-spool.ts';
+import type {LineSpool} from '../output/line-spool.ts';
 import type {PointSink} from '../output/point-sink.ts';
-import {RawArchive, type SignOnPart} from '../output/raw-archive.ts';
-import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
+import type {SignOnPart} from '../output/raw-archive.ts';
+import type {SpoolEvent} from '../output/spooled-sink.ts';
 import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {describePlan, type ReadoutPlan} from '../readout/readout-plan.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
+import {firstTickOffsets} from './first-tick-offsets.ts';
 import {hostTimeZone, isUtcZone, utcAssumptionNote} from './host-time-zone.ts';
 import {influxTargetFromConfig} from './influx-target-from-config.ts';
 import {MeterJob, type MeterJobEvent} from './meter-job.ts';
@@ -89,10 +88,12 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 				}, deps.spoolReportEveryMs ?? 60_000);
 	spoolReportTimer?.unref();
 	if (spool) metrics.observeSpool(spool);
+	// Optional parts are loaded only when configured: the collector's memory is what its configuration
+	// needs (the archive's gzip, the health server's HTTP, the spool and the InfluxDB client).
 	const archive =
 		config.archive === undefined
 			? undefined
-			: new RawArchive({
+			: new (await import('../output/raw-archive.ts')).RawArchive({
 					directory: isAbsolute(config.archive.directory)
 						? config.archive.directory
 						: resolve(base, config.archive.directory),
@@ -158,6 +159,7 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 			startedAt: new Date(),
 			missedCycles: config.health.unhealthy_after_cycles,
 		});
+		const {startHealthServer} = await import('../observability/health-server.ts');
 		health = await startHealthServer({host, port, metrics, isHealthy: policy});
 		deps.log.info(`health endpoint on ${health.url} (/healthz, /metrics)`);
 	}
@@ -171,7 +173,10 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	if (unzoned.length > 0 && isUtcZone(hostZone)) {
 		deps.log.info(utcAssumptionNote(unzoned.map((meter) => meter.id)));
 	}
-	if (deps.schedule !== false) for (const job of jobs) job.start();
+	if (deps.schedule !== false) {
+		const offsets = firstTickOffsets(jobs.map((job) => ({cycleMs: job.cycleMs, movable: job.movable})));
+		for (const [index, job] of jobs.entries()) job.start(offsets[index]);
+	}
 	deps.log.info(`collector started: ${jobs.length} meter${jobs.length === 1 ? '' : 's'}`, {
 		meters: jobs.map((job) => job.id),
 		output: config.influxdb ? config.influxdb.url : 'stdout (line protocol)',
@@ -214,6 +219,19 @@ async function openSink(
 ): Promise<{sink: PointSink; spool?: LineSpool; target?: string}> {
 	const {config} = loaded;
 	if (config.influxdb === undefined) return {sink: new LineProtocolStreamSink(deps.stdout)};
+	const [
+		{LineSpool},
+		{SpooledSink},
+		{HistoryLedger},
+		{acknowledgingSender, HistoryOnceSink},
+		{InfluxLineWriter},
+	] = await Promise.all([
+		import('../output/line-spool.ts'),
+		import('../output/spooled-sink.ts'),
+		import('../output/history-ledger.ts'),
+		import('../output/history-once-sink.ts'),
+		import('../output/influx-line-writer.ts'),
+	]);
 	const directory = isAbsolute(config.spool.directory)
 		? config.spool.directory
 		: resolve(base, config.spool.directory);
@@ -222,8 +240,6 @@ async function openSink(
 		maxBytes: config.spool.max_size,
 		onWarning: (message) => deps.log.warn(message),
 	});
-	// Loaded on demand: printing to stdout (the demo) does not need the InfluxDB client (about 6 MB RSS).
-	const {InfluxLineWriter} = await import('../output/influx-line-writer.ts');
 	const writer = new InfluxLineWriter(influxTargetFromConfig(config.influxdb, loaded.secrets), {
 		timeoutMs: config.influxdb.timeout,
 	});
@@ -277,6 +293,8 @@ function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 				mode: event.result.mode,
 				baudRate: event.result.baudRate,
 				durationMs: event.result.timings.totalMs,
+				// When the data block was complete (host clock): a log line names its telegram exactly.
+				readAt: event.result.readAt.toISOString(),
 			});
 			return;
 		case 'failed':

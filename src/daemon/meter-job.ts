@@ -73,6 +73,8 @@ export class MeterJob {
 	/** What this meter's readouts taught about its plan (kept per meter: two meters on one bus may differ). */
 	readonly #plans: PlanLearner;
 	#cron: Cron | undefined;
+	/** Pending start of the schedule (a spread first tick). */
+	#startTimer: ReturnType<typeof setTimeout> | undefined;
 	#controller = new AbortController();
 	#running: Promise<void> | undefined;
 	#overlaps = 0;
@@ -104,8 +106,30 @@ export class MeterJob {
 		return this.#cycleMs;
 	}
 
-	/** Starts the schedule; the first readout happens at the first tick. */
-	start(): void {
+	/** Whether the ticks may be moved (`every`, or the default cycle), unlike a cron `schedule`. */
+	get movable(): boolean {
+		return this.#options.meter.schedule === undefined;
+	}
+
+	/**
+	 * Starts the schedule after `delayMs` (0: now; see firstTickOffsets); the first readout happens at
+	 * the first tick after that.
+	 */
+	start(delayMs = 0): void {
+		if (!(Number.isFinite(delayMs) && delayMs >= 0)) {
+			throw new TypeError(`delayMs must be a number of ms >= 0, received ${String(delayMs)}`);
+		}
+		if (delayMs > 0) {
+			this.#startTimer = setTimeout(() => {
+				this.#startTimer = undefined;
+				this.#schedule();
+			}, delayMs);
+			return;
+		}
+		this.#schedule();
+	}
+
+	#schedule(): void {
 		const {meter} = this.#options;
 		const every = meter.schedule === undefined ? (meter.every ?? DEFAULT_CYCLE_MS) : undefined;
 		const pattern = meter.schedule ?? '* * * * * *';
@@ -139,6 +163,8 @@ export class MeterJob {
 
 	/** Stops ticking; a readout in progress goes on (pause before a flush). */
 	pause(): void {
+		clearTimeout(this.#startTimer);
+		this.#startTimer = undefined;
 		this.#cron?.stop();
 	}
 

@@ -1,3 +1,4 @@
+import {EOT, ETX, SOH} from './control-characters.ts';
 import {type ParsedDataBlock, parseDataBlock, parseDataBlockBytes} from './data-block-parser.ts';
 import type {BlockCheck, DataBlockFrame, Frame} from './frame.ts';
 import {type FrameScannerOptions, scanFrames} from './frame-scanner.ts';
@@ -11,7 +12,7 @@ export interface DecodedTelegram extends ParsedDataBlock {
 	readonly framing: DataBlockFrame['framing'] | 'text';
 	readonly check: BlockCheck;
 	readonly bytes: Buffer;
-	/** What is odd about the telegram though its values are good (a block without `!`, text after `!`). */
+	/** What is odd about the telegram though its values are good (a single answer without `!`). */
 	readonly notes?: readonly string[];
 }
 
@@ -44,10 +45,8 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 	const frames = scanFrames(bytes, options);
 	const decoder = new CaptureFrameDecoder(options);
 	const telegrams: DecodedTelegram[] = [];
-	for (const frame of frames) {
-		const telegram = decoder.accept(frame);
-		if (telegram !== undefined) telegrams.push(telegram);
-	}
+	for (const frame of frames) decoder.accept(frame, telegrams);
+	decoder.finish(telegrams);
 	const {errors, highBitBytes, garbledBlocks} = decoder;
 	// Plain text only when nothing was framed at all: the rest of a block that failed its check is never
 	// read as unchecked text.
@@ -61,12 +60,18 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 
 /**
  * The frame-by-frame half of decodeCapture, for input that arrives in pieces: each frame from a
- * FrameScanner goes to accept(), which returns the telegram it completes. Keeps the identification
- * that precedes a block and the counts CaptureDecoding reports.
+ * FrameScanner goes to accept(), which adds the telegrams it completes; finish() adds the last one at
+ * the end of the input. Keeps the identification that precedes a block and the counts
+ * CaptureDecoding reports.
+ *
+ * A push telegram is handed on only with the frame after it: when that frame begins with ETX or EOT,
+ * the "push telegram" was the data of an STX block whose STX was changed by noise (a push telegram
+ * has no check, the block had one), and it is refused.
  */
 export class CaptureFrameDecoder {
 	readonly #ignoreBlockCheck: boolean;
 	readonly #errors: ProtocolError[] = [];
+	#pendingPush: DecodedTelegram | undefined;
 	#identification: Identification | undefined;
 	#highBitBytes = 0;
 	#garbledBlocks = 0;
@@ -92,7 +97,29 @@ export class CaptureFrameDecoder {
 		return this.#identification;
 	}
 
-	accept(frame: Frame): DecodedTelegram | undefined {
+	/** Adds to `telegrams` what `frame` completes (a push telegram only with the frame after it). */
+	accept(frame: Frame, telegrams: DecodedTelegram[]): void {
+		const pending = this.#pendingPush;
+		if (pending !== undefined) {
+			this.#pendingPush = undefined;
+			const first = frame.bytes[0];
+			if (frame.kind === 'noise' && (first === ETX || first === EOT)) {
+				this.#errors.push(new TruncatedBlockError(pending.bytes.length, 'STX'));
+			} else telegrams.push(pending);
+		}
+		const telegram = this.#decode(frame);
+		if (telegram === undefined) return;
+		if (telegram.framing === 'push') this.#pendingPush = telegram;
+		else telegrams.push(telegram);
+	}
+
+	/** The input is over: adds the push telegram still waiting for the frame after it. */
+	finish(telegrams: DecodedTelegram[]): void {
+		if (this.#pendingPush !== undefined) telegrams.push(this.#pendingPush);
+		this.#pendingPush = undefined;
+	}
+
+	#decode(frame: Frame): DecodedTelegram | undefined {
 		if (frame.kind === 'noise') this.#highBitBytes += frame.highBitBytes;
 		else if (frame.kind === 'identification') this.#identification = frame.identification;
 		else if (frame.kind === 'error') this.#errors.push(frame.error);
@@ -123,12 +150,6 @@ export class CaptureFrameDecoder {
 				return undefined;
 			}
 			notes = ['data block without "!" end mark (a single answer, e.g. to a register read), BCC ok'];
-		}
-		if (frame.trailer !== undefined) {
-			notes = [
-				...(notes ?? []),
-				`text after "!" is not a CRC of 1 to 4 hex digits: ${JSON.stringify(frame.trailer)}; not checked`,
-			];
 		}
 		const telegram = telegramOf(parsed, frame, frame.identification ?? this.#identification, notes);
 		this.#identification = undefined;
@@ -210,9 +231,13 @@ function telegramOf(
 /**
  * The data lines of a capture that has no framing at all: the noise after an optional identification.
  * Undefined when that noise is binary (more than one byte in eight with bit 7 set): random bytes hold
- * brackets too, and text pasted by people does not look like that.
+ * brackets too, and text pasted by people does not look like that. Undefined too when it holds what
+ * is left of a checked telegram whose start was damaged: block control characters or a command
+ * message (an STX block whose STX was hit), or a CRC after an end mark (a DSMR telegram whose
+ * identification line was hit). Read as text, either would pass with no check at all.
  */
 function plainText(frames: readonly Frame[]): string | undefined {
+	if (frames.some((frame) => frame.kind === 'command')) return undefined;
 	const noise = frames.filter((frame) => frame.kind === 'noise');
 	if (noise.length === 0) return undefined;
 	let bytes = 0;
@@ -220,7 +245,14 @@ function plainText(frames: readonly Frame[]): string | undefined {
 	for (const frame of noise) {
 		bytes += frame.bytes.length;
 		highBits += frame.highBitBytes;
+		for (const byte of frame.bytes) {
+			if (byte >= SOH && byte <= EOT) return undefined;
+		}
 	}
 	if (highBits * 8 > bytes) return undefined;
-	return noise.map((frame) => frame.bytes.toString('latin1')).join('\n');
+	const text = noise.map((frame) => frame.bytes.toString('latin1')).join('\n');
+	return CRC_AFTER_END_MARK.test(text) ? undefined : text;
 }
+
+/** A CRC after an end mark: a DSMR telegram's, uncheckable without its `/` line (`!` is in no field). */
+const CRC_AFTER_END_MARK = /![0-9A-Fa-f]{1,4}(?![0-9A-Za-z])/;

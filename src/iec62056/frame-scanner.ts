@@ -31,6 +31,12 @@ export const DEFAULT_FRAME_SCANNER_OPTIONS: Required<FrameScannerOptions> = {
 	parity: 'none',
 };
 
+/**
+ * The last `/` of a line that begins an identification (three letters, a baud character): no
+ * identification holds one, so an earlier part of the line is what remains of one cut short.
+ */
+const RESTARTED_LINE = /\/[A-Za-z]{3}[^/]*$/;
+
 /** An identification line is at most ~40 characters in practice; beyond this a `/` was data, not a message. */
 const MAX_LINE_BYTES = 256;
 
@@ -88,6 +94,10 @@ export class FrameScanner {
 	#atLineStart = true;
 	/** The byte before the current one while idle; -1 right after a message (a `/` may follow at once). */
 	#lastIdleByte = -1;
+	/** Set by a block that failed its check or has no `!`: what follows at once may be its remains. */
+	#afterBadBlock = false;
+	/** The identification line being read may not begin a push telegram (it follows a bad block). */
+	#lineAfterBadBlock = false;
 	#frames: Frame[] = [];
 
 	constructor(options: FrameScannerOptions = {}) {
@@ -124,6 +134,8 @@ export class FrameScanner {
 		this.#inBracket = false;
 		this.#atLineStart = true;
 		this.#lastIdleByte = -1;
+		this.#afterBadBlock = false;
+		this.#lineAfterBadBlock = false;
 		if (this.#frames.length > 0) this.#frames = [];
 	}
 
@@ -269,15 +281,15 @@ export class FrameScanner {
 				this.#cuttingIdent(byte);
 				return;
 			case 'push-trailer':
-				this.#message.push(byte);
-				if (byte === LF) this.#finishPush();
-				else this.#guardLength();
+				this.#pushTrailer(byte);
 		}
 	}
 
 	#idle(byte: number): void {
 		const previous = this.#lastIdleByte;
 		this.#lastIdleByte = byte;
+		const afterBadBlock = this.#afterBadBlock;
+		this.#afterBadBlock = false;
 		switch (byte) {
 			case SLASH:
 				// An identification starts a line: after a message, a line end, or idle noise (DEL, NUL, an
@@ -286,6 +298,9 @@ export class FrameScanner {
 				// an unchecked push telegram.
 				if (previous >= 0x20 && previous <= 0x7e) break;
 				this.#start('line', byte);
+				// `Imp/kWh)…` right after a block ended early by a byte changed into ETX: the remains of
+				// that block, never an unchecked push telegram.
+				this.#lineAfterBadBlock = afterBadBlock;
 				return;
 			case STX:
 				this.#start('block', byte);
@@ -345,8 +360,24 @@ export class FrameScanner {
 		}
 		let end = this.#message.length - 1;
 		while (end > 1 && this.#message.at(end - 1) === CR) end--;
-		const bytes = this.#message.copy();
+		let bytes = this.#message.copy();
 		this.#state = 'idle';
+		// `/ISk5MT/EMH5…`: a line cut short by noise, then the next meter's (or telegram's) identification.
+		// Only a line with a second `/` can be one; most lines are looked at no further.
+		const restart = slashAfterStart(bytes, end)
+			? bytes.toString('latin1', 0, end).search(RESTARTED_LINE)
+			: -1;
+		if (restart > 0) {
+			const cut = bytes.subarray(0, restart);
+			this.#frames.push({
+				kind: 'noise',
+				bytes: cut,
+				highBitBytes: cut.filter((value) => value > 0x7f).length,
+				reason: 'line cut short by a new message',
+			});
+			bytes = bytes.subarray(restart);
+			end -= restart;
+		}
 		try {
 			if (bytes[end - 1] === BANG) {
 				this.#frames.push({kind: 'request', request: parseRequest(bytes.toString('latin1', 0, end)), bytes});
@@ -355,8 +386,10 @@ export class FrameScanner {
 			// Parsed once per distinct line (see identification-table.ts): a meter repeats its line.
 			const frame = {kind: 'identification', identification: identificationOf(bytes, end), bytes} as const;
 			this.#frames.push(frame);
-			this.#identification = frame;
-			this.#gap.length = 0;
+			if (!this.#lineAfterBadBlock) {
+				this.#identification = frame;
+				this.#gap.length = 0;
+			}
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
 			this.#frames.push({kind: 'noise', bytes, highBitBytes: this.#highBitBytes, reason: error.message});
@@ -475,6 +508,7 @@ export class FrameScanner {
 			});
 			return;
 		}
+		this.#afterBadBlock = !check.ok || !bytes.includes(BANG);
 		this.#frames.push({
 			kind: 'data-block',
 			framing: 'stx',
@@ -559,10 +593,19 @@ export class FrameScanner {
 			this.#atLineStart = true;
 			this.#inBracket = false;
 		} else {
+			// The end mark stands on a line of its own after the data in every push telegram (mode D,
+			// DSMR): right after an LF. A `!` after text on its line (or between its CR and LF), or before
+			// any data, is a changed byte: ending there would cut the telegram short and, in DSMR, take
+			// the CRC's place, so that a telegram with one bad byte would pass with no check at all.
 			this.#atLineStart = false;
 			if (byte === 0x28) this.#inBracket = true;
 			else if (byte === 0x29) this.#inBracket = false;
-			else if (byte === BANG && !this.#inBracket) {
+			else if (
+				byte === BANG &&
+				!this.#inBracket &&
+				this.#message.length - 1 > this.#pushTextStart &&
+				this.#message.at(this.#message.length - 2) === LF
+			) {
 				this.#pushBang = this.#message.length;
 				this.#state = 'push-trailer';
 				return;
@@ -572,17 +615,52 @@ export class FrameScanner {
 	}
 
 	/**
+	 * A byte after a push telegram's `!`: the line may hold a CRC of 1 to 4 hex digits (DSMR) and then
+	 * ends. Anything else on it means the `!` was no end mark but a changed byte (the data line went on):
+	 * the telegram goes on too, and its CRC, or its missing end, refuses it.
+	 */
+	#pushTrailer(byte: number): void {
+		const length = this.#message.length;
+		const previous = this.#message.at(length - 1);
+		const digits = length - this.#pushBang;
+		const lower = byte | 0x20;
+		const isHex = (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x66);
+		if (byte === LF || byte === CR || (isHex && digits < 4 && previous !== CR)) {
+			this.#message.push(byte);
+			if (byte === LF) this.#finishPush();
+			else this.#guardLength();
+			return;
+		}
+		this.#state = 'push';
+		this.#atLineStart = previous === CR;
+		this.#inBracket = false;
+		this.#push(byte);
+	}
+
+	/**
 	 * A byte after a `/` inside a push telegram's line or an open block: while the bytes still fit `/XXXZ…` CR LF they are
 	 * kept; at the LF the telegram so far is cut (a TruncatedBlockError frame) and the line is an
 	 * identification. Any other byte makes the `/` data again and goes the ordinary way.
 	 */
 	#cuttingIdent(byte: number): void {
+		const inBlock = this.#state === 'block-ident';
+		if (byte === SLASH && this.#message.at(this.#message.length - 1) !== CR) {
+			// No identification holds a `/`: `Imp/kWh/KFM5…` is a unit cut short, then the next telegram.
+			this.#candidate = this.#message.length;
+			this.#message.push(byte);
+			if (inBlock) this.#bcc ^= byte;
+			this.#guardLength();
+			return;
+		}
 		const position = this.#message.length - this.#candidate;
 		const previous = this.#message.at(this.#message.length - 1);
 		let fits: boolean;
 		if (previous === CR) fits = byte === LF && position >= 6;
+		// LF alone ends the line too (L+G E350: `/LGZ4ZMF100AC.M27` LF LF).
+		else if (byte === LF) fits = position >= 5;
 		else if (position <= 3) fits = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a;
-		else if (position === 4) fits = byte > 0x20 && byte < 0x7f && byte !== 0x28 && byte !== 0x29;
+		// The baud character: a space is mode A (`/KAM 685-382-QR-10`).
+		else if (position === 4) fits = byte >= 0x20 && byte < 0x7f && byte !== 0x28 && byte !== 0x29;
 		else if (byte === CR) fits = true;
 		else
 			fits =
@@ -593,7 +671,6 @@ export class FrameScanner {
 				byte !== 0x29 &&
 				byte !== BANG &&
 				byte !== SLASH;
-		const inBlock = this.#state === 'block-ident';
 		if (!fits) {
 			this.#state = inBlock ? 'block' : 'push';
 			if (inBlock) this.#block(byte);
@@ -648,42 +725,19 @@ export class FrameScanner {
 			check = {algorithm: 'crc16', ok: expected === received, expected, received};
 		}
 		this.#state = 'idle';
-		const text = bytes.toString('latin1', this.#pushTextStart, this.#pushBang);
-		// The line the telegram began with, parsed when it arrived (same text up to its line end).
-		const identification = this.#pushIdentification as Identification;
-		const highBitBytes = this.#highBitBytes;
-		const parityErrors = this.#parityErrors;
-		const textOffset = this.#pushTextStart;
-		// Something after `!` that is not a CRC: kept for the decoder to report, never taken as "no check".
-		// Two fixed shapes rather than a spread of an optional field (the slow path of object spread).
-		this.#frames.push(
-			received === NOT_A_CRC
-				? {
-						kind: 'data-block',
-						framing: 'push',
-						text,
-						textOffset,
-						terminator: 'bang',
-						check,
-						identification,
-						trailer: bytes.toString('latin1', this.#pushBang, end),
-						highBitBytes,
-						parityErrors,
-						bytes,
-					}
-				: {
-						kind: 'data-block',
-						framing: 'push',
-						text,
-						textOffset,
-						terminator: 'bang',
-						check,
-						identification,
-						highBitBytes,
-						parityErrors,
-						bytes,
-					},
-		);
+		this.#frames.push({
+			kind: 'data-block',
+			framing: 'push',
+			text: bytes.toString('latin1', this.#pushTextStart, this.#pushBang),
+			textOffset: this.#pushTextStart,
+			terminator: 'bang',
+			check,
+			// The line the telegram began with, parsed when it arrived (same text up to its line end).
+			identification: this.#pushIdentification as Identification,
+			highBitBytes: this.#highBitBytes,
+			parityErrors: this.#parityErrors,
+			bytes,
+		});
 	}
 
 	#guardLength(): void {
@@ -722,26 +776,27 @@ export class FrameScanner {
 	}
 }
 
+/** Whether `bytes[1, end)` holds a `/`. */
+function slashAfterStart(bytes: Uint8Array, end: number): boolean {
+	for (let index = 1; index < end; index++) {
+		if (bytes[index] === SLASH) return true;
+	}
+	return false;
+}
+
 const NO_CRC = -1;
-const NOT_A_CRC = -2;
 
 /**
- * The value of bytes [start, end) when they are 1 to 4 hex digits (a DSMR CRC; some meters drop its
- * leading zeros, `!247` for 0x0247), NO_CRC when there are none, NOT_A_CRC for anything else. Read
+ * The value of bytes [start, end), 1 to 4 hex digits (a DSMR CRC; some meters drop its leading zeros,
+ * `!247` for 0x0247; #pushTrailer lets nothing else stand there), or NO_CRC when there are none. Read
  * from the bytes, as a regular expression over a string cut out for it costs more than the check.
  */
 function hexCrc(bytes: Uint8Array, start: number, end: number): number {
 	if (end === start) return NO_CRC;
-	if (end - start > 4) return NOT_A_CRC;
 	let value = 0;
 	for (let index = start; index < end; index++) {
 		const byte = bytes[index] as number;
-		const lower = byte | 0x20;
-		let digit: number;
-		if (byte >= 0x30 && byte <= 0x39) digit = byte - 0x30;
-		else if (lower >= 0x61 && lower <= 0x66) digit = lower - 0x61 + 10;
-		else return NOT_A_CRC;
-		value = value * 16 + digit;
+		value = value * 16 + (byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x61 + 10);
 	}
 	return value;
 }

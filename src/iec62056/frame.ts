@@ -45,8 +45,6 @@ export interface DataBlockFrame {
 	readonly check: BlockCheck;
 	/** The identification a push telegram started with (push framing only). */
 	readonly identification?: Identification;
-	/** Text after a push telegram's `!` that is neither nothing nor a CRC of 1 to 4 hex digits. */
-	readonly trailer?: string;
 	/** Bytes with bit 7 set: with a 7E1 meter on an 8N1 port every other character shows it. */
 	readonly highBitBytes: number;
 	/** Bytes whose even-parity bit was wrong when the framer strips parity in software. */

@@ -79,6 +79,9 @@ export class StreamingCaptureDecoder {
 
 	end(): DecodedTelegram[] {
 		const telegrams = [...this.#accept(this.#scanner.end())];
+		const last = telegrams.length;
+		this.#frames.finish(telegrams);
+		this.#telegrams += telegrams.length - last;
 		if (
 			this.#telegrams === 0 &&
 			this.errors.length === 0 &&
@@ -100,14 +103,17 @@ export class StreamingCaptureDecoder {
 	}
 
 	*#accept(frames: readonly Frame[]): Generator<DecodedTelegram, void, undefined> {
+		const ready: DecodedTelegram[] = [];
 		for (const frame of frames) {
 			if (frame.kind === 'noise') this.#noise?.push(frame);
-			const telegram = this.#frames.accept(frame);
+			this.#frames.accept(frame, ready);
 			// A framed capture is never read as plain text: stop keeping its bytes.
-			if (telegram !== undefined || this.errors.length > 0) this.#dropPlainText();
-			if (telegram === undefined) continue;
-			this.#telegrams++;
-			yield telegram;
+			if (ready.length > 0 || this.errors.length > 0) this.#dropPlainText();
+			for (const telegram of ready) {
+				this.#telegrams++;
+				yield telegram;
+			}
+			ready.length = 0;
 		}
 	}
 

@@ -6,11 +6,14 @@ export interface MetricFamily {
 	/** Full name with prefix and unit suffix, e.g. `dlms_logger_readouts_total`. */
 	readonly name: string;
 	readonly help: string;
-	readonly type: 'counter' | 'gauge';
+	/** A histogram's samples are its `_bucket` (with an `le` label), `_sum` and `_count` series. */
+	readonly type: 'counter' | 'gauge' | 'histogram';
 	readonly samples: readonly MetricSample[];
 }
 
 export interface MetricSample {
 	readonly labels: Readonly<Record<string, string>>;
 	readonly value: number;
+	/** Appended to the family's name for this sample: a histogram's `_bucket`, `_sum` or `_count`. */
+	readonly suffix?: '_bucket' | '_sum' | '_count';
 }

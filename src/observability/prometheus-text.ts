@@ -16,7 +16,7 @@ export function formatPrometheusText(families: readonly MetricFamily[]): string 
 			const labels = Object.entries(sample.labels)
 				.map(([key, value]) => `${key}="${escapeLabelValue(value)}"`)
 				.join(',');
-			text += `${family.name}${labels === '' ? '' : `{${labels}}`} ${formatValue(sample.value)}\n`;
+			text += `${family.name}${sample.suffix ?? ''}${labels === '' ? '' : `{${labels}}`} ${formatValue(sample.value)}\n`;
 		}
 	}
 	return text;

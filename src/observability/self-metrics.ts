@@ -3,6 +3,7 @@ import {assertTimeZone} from '../readings/meter-clock.ts';
 import type {Point} from '../readings/point.ts';
 import type {ReadoutError, ReadoutFailure, ReadoutPhase} from '../readout/readout-errors.ts';
 import type {ReadoutResult, ReadoutTimings} from '../readout/readout-session.ts';
+import {DurationHistogram} from './duration-histogram.ts';
 import {meterClockOffsetSeconds} from './meter-clock-offset.ts';
 import type {MetricFamily, MetricSample} from './metric-family.ts';
 import {formatPrometheusText} from './prometheus-text.ts';
@@ -105,6 +106,8 @@ export class SelfMetrics implements MeterActivity {
 	#deadLettered = 0;
 	#writerOutages = 0;
 	#writerUp = true;
+	/** How long the database took to acknowledge each batch (one write request). */
+	readonly #writeDurations = new DurationHistogram();
 
 	constructor(options: SelfMetricsOptions = {}) {
 		if (options.clock !== undefined && typeof options.clock !== 'function') {
@@ -193,6 +196,7 @@ export class SelfMetrics implements MeterActivity {
 		switch (event.kind) {
 			case 'sent':
 				this.#pointsSent += event.lines;
+				if (event.durationMs !== undefined) this.#writeDurations.observe(event.durationMs);
 				break;
 			case 'dead-letter':
 				this.#deadLettered += event.lines;
@@ -337,6 +341,12 @@ export class SelfMetrics implements MeterActivity {
 				this.#deadLettered,
 			),
 			processWide('points_sent_total', 'Lines the database acknowledged.', 'counter', this.#pointsSent),
+			{
+				name: `${PREFIX}write_duration_seconds`,
+				help: 'Time from sending a batch to the database until it acknowledged it (2xx).',
+				type: 'histogram',
+				samples: this.#writeDurations.samples(),
+			},
 			processWide(
 				'writer_outages_total',
 				'Times the database became unavailable.',
@@ -374,7 +384,7 @@ export class SelfMetrics implements MeterActivity {
 		return this.families().flatMap((family) =>
 			family.samples.map((sample) => ({
 				measurement,
-				tags: {...sample.labels, metric: family.name.slice(PREFIX.length)},
+				tags: {...sample.labels, metric: family.name.slice(PREFIX.length) + (sample.suffix ?? '')},
 				fields: {value: sample.value},
 				time,
 			})),

@@ -14,7 +14,8 @@ export interface LineSender {
 
 /** What happened, for the logger and the self-metrics. Emitted on changes, not on every attempt. */
 export type SpoolEvent =
-	| {readonly kind: 'sent'; readonly lines: number}
+	/** A batch was acknowledged; `durationMs`: from sending it until the (last) 2xx, absent when not measured. */
+	| {readonly kind: 'sent'; readonly lines: number; readonly durationMs?: number}
 	| {readonly kind: 'unavailable'; readonly error: InfluxWriteError; readonly retryInMs: number}
 	| {readonly kind: 'recovered'; readonly afterAttempts: number}
 	| {readonly kind: 'dead-letter'; readonly lines: number; readonly error: InfluxWriteError};
@@ -111,6 +112,7 @@ export class SpooledSink implements PointSink {
 		for (;;) {
 			const batch = await this.#spool.peek(this.#batchLines);
 			if (batch.lines.length === 0) return;
+			const sendingAt = performance.now();
 			try {
 				await this.#sendIsolating(batch.lines);
 			} catch (error) {
@@ -137,7 +139,7 @@ export class SpooledSink implements PointSink {
 			await this.#spool.ack(batch.end);
 			if (this.#failedAttempts > 0) this.#onEvent({kind: 'recovered', afterAttempts: this.#failedAttempts});
 			this.#failedAttempts = 0;
-			this.#onEvent({kind: 'sent', lines: batch.lines.length});
+			this.#onEvent({kind: 'sent', lines: batch.lines.length, durationMs: performance.now() - sendingAt});
 		}
 	}
 

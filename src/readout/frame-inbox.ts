@@ -3,6 +3,9 @@ import {FrameScanner, type FrameScannerOptions} from '../iec62056/frame-scanner.
 import type {Link} from '../transport/link.ts';
 import type {LinkError} from '../transport/link-errors.ts';
 
+/** The event loop's own setImmediate, taken when the module loads (test fake timers replace the global one). */
+const realSetImmediate = globalThis.setImmediate;
+
 /** Why waiting for a frame ended without one. */
 export type InboxTimeout =
 	| {readonly kind: 'silence'; readonly bytesInPhase: number; readonly pending: Frame[]}
@@ -91,6 +94,8 @@ export class FrameInbox {
 	): Promise<Frame | InboxTimeout> {
 		const startedAt = Date.now();
 		const bytesAtStart = this.#receivedBytes;
+		// When the last sleep should have ended, while it is not yet known whether that was too late.
+		let wokeLateFrom: number | undefined;
 		for (;;) {
 			while (this.#frames.length > 0) {
 				const frame = this.#frames.shift() as Frame;
@@ -100,12 +105,21 @@ export class FrameInbox {
 			if (signal?.aborted) return {kind: 'aborted', reason: signal.reason};
 			if (this.#closed) return {kind: 'closed', error: this.#closed.error};
 			const now = Date.now();
-			if (now >= wait.deadline) return this.#timeout('deadline');
 			const quietSince = Math.max(this.#lastByteAt, startedAt);
 			// Bytes flowing since the wait began (counted, not timed: one may arrive in the same millisecond).
 			const allowed = this.#receivedBytes > bytesAtStart ? wait.interCharacterMs : wait.firstByteMs;
 			const remaining = Math.min(quietSince + allowed, wait.deadline) - now;
-			if (remaining <= 0) return this.#timeout(now >= wait.deadline ? 'deadline' : 'silence');
+			if (remaining <= 0) {
+				// A busy host runs a late timer before reading the bytes that came meanwhile (Node's timers
+				// phase comes before its poll phase): when the timer was late, read them first, then judge.
+				if (wokeLateFrom !== undefined && now > wokeLateFrom) {
+					wokeLateFrom = undefined;
+					await new Promise((resolve) => realSetImmediate(resolve));
+					continue;
+				}
+				return this.#timeout(now >= wait.deadline ? 'deadline' : 'silence');
+			}
+			wokeLateFrom = now + remaining;
 			await this.#sleep(remaining, signal);
 		}
 	}

@@ -294,11 +294,16 @@ async function receiveBlock(
 	let naks = 0;
 	let noiseHighBits = 0;
 	let firstByteMs = receive.firstByteMs;
+	// Mode D: a push telegram cut off on the line is skipped, as the meter sends the next one by itself;
+	// reported only if no whole one follows before the deadline.
+	let cutPush: ReadoutError | undefined;
 	for (;;) {
 		const frame = await inbox.next(
 			(candidate) =>
+				// Modes A–C answer with an STX block: a push-framed one there is a block whose STX noise
+				// changed, and it would pass with no check at all.
 				candidate.kind === 'data-block'
-					? !receive.pushOnly || candidate.framing === 'push'
+					? candidate.framing === (receive.pushOnly ? 'push' : 'stx')
 					: candidate.kind === 'error',
 			{firstByteMs, interCharacterMs: options.interCharacterTimeoutMs, deadline: receive.deadline},
 			options.signal,
@@ -310,11 +315,17 @@ async function receiveBlock(
 			const truncated =
 				frame.kind === 'silence' || frame.kind === 'deadline' ? truncatedIn(frame.pending) : undefined;
 			if (truncated) {
-				throw new ReadoutError(link.place, 'data', 'truncated', truncated.message, {
+				const error = new ReadoutError(link.place, 'data', 'truncated', truncated.message, {
 					cause: truncated,
 					received: inbox.raw,
 				});
+				if (receive.pushOnly && frame.kind === 'silence') {
+					cutPush = error;
+					continue;
+				}
+				throw error;
 			}
+			if (cutPush && (frame.kind === 'silence' || frame.kind === 'deadline')) throw cutPush;
 			if (receive.onMismatch && (frame.kind === 'silence' || frame.kind === 'deadline')) {
 				throw receive.onMismatch(
 					frame.bytesInPhase === 0
@@ -326,10 +337,15 @@ async function receiveBlock(
 		}
 		if (frame.kind === 'error') {
 			if (receive.onMismatch && noiseHighBits > 0) throw receive.onMismatch('garbage after the rate switch');
-			throw new ReadoutError(link.place, 'data', 'truncated', frame.error.message, {
+			const error = new ReadoutError(link.place, 'data', 'truncated', frame.error.message, {
 				cause: frame.error,
 				received: inbox.raw,
 			});
+			if (receive.pushOnly) {
+				cutPush = error;
+				continue;
+			}
+			throw error;
 		}
 		const block = frame as DataBlockFrame;
 		if (!block.check.ok && !options.ignoreBlockCheck) {

@@ -8,6 +8,12 @@ export interface MeterSimulatorOptions {
 	readonly profile: SimulatorProfile;
 	/** Faults on top of the profile's own (see SimulatorFault). Default none. */
 	readonly faults?: readonly SimulatorFault[];
+	/**
+	 * Faults for one readout only, by its number (1 = the first request answered, or the first push):
+	 * a schedule that rotates faults. Asked again for every check, so it must answer the same for the
+	 * same number; `times` is ignored here. Default none.
+	 */
+	readonly faultsAt?: (readout: number) => readonly SimulatorFault[];
 	/** The meter's clock for the values it reports, ms since the epoch. Default Date.now (fake timers move it). */
 	readonly clock?: () => number;
 	/** The device address the meter answers to; `''` answers every request. Default: the profile's, else `''`. */
@@ -67,6 +73,7 @@ export const DEFAULT_METER_SIMULATOR_OPTIONS = {
 /** The options with every default filled in and checked. */
 export interface ResolvedMeterSimulatorOptions {
 	readonly faults: readonly SimulatorFault[];
+	readonly faultsAt: ((readout: number) => readonly SimulatorFault[]) | undefined;
 	readonly clock: () => number;
 	readonly address: string;
 	readonly reactionTimeMs: number;
@@ -91,6 +98,7 @@ export function resolveMeterSimulatorOptions(
 	const merged = {...DEFAULT_METER_SIMULATOR_OPTIONS, ...options};
 	const resolved: ResolvedMeterSimulatorOptions = {
 		faults: [...(options.profile.faults ?? []), ...merged.faults].map(validateFault),
+		faultsAt: merged.faultsAt,
 		clock: merged.clock,
 		address: merged.address ?? options.profile.address ?? '',
 		reactionTimeMs: merged.reactionTimeMs ?? identification.reactionTimeMs,
@@ -116,6 +124,9 @@ export function resolveMeterSimulatorOptions(
 	}
 	if (typeof resolved.paced !== 'boolean') {
 		throw new TypeError(`paced must be true or false, received ${String(options.paced)}`);
+	}
+	if (resolved.faultsAt !== undefined && typeof resolved.faultsAt !== 'function') {
+		throw new TypeError(`faultsAt must be a function, received ${String(options.faultsAt)}`);
 	}
 	if (resolved.hostLineRate !== undefined && typeof resolved.hostLineRate !== 'function') {
 		throw new TypeError(`hostLineRate must be a function, received ${String(options.hostLineRate)}`);

@@ -5,10 +5,17 @@ import {type Identification, parseIdentification} from '../iec62056/identificati
 import type {OptionSelect} from '../iec62056/option-select.ts';
 import {baudCharacter, INITIAL_BAUD_RATE} from '../iec62056/protocol-mode.ts';
 import {bitsPerCharacter, type Link, SIGN_ON_SETTINGS} from '../transport/link.ts';
+import {LinkError, type LinkFailure} from '../transport/link-errors.ts';
 import {CancellableTimers} from './cancellable-timers.ts';
 import {commandMessage} from './command-message.ts';
+import {deterministicNoise} from './deterministic-noise.ts';
 import {type MeterSimulatorOptions, resolveMeterSimulatorOptions} from './meter-simulator-options.ts';
-import {DEFAULT_NOISE_PREFIX_BYTES, type SimulatorFault, type SimulatorFaultKind} from './simulator-fault.ts';
+import {
+	DEFAULT_NOISE_BURST_BYTES,
+	DEFAULT_NOISE_PREFIX_BYTES,
+	type SimulatorFault,
+	type SimulatorFaultKind,
+} from './simulator-fault.ts';
 import type {HostProblem, SentMessage, SimulatorLogEntry, SimulatorStopReason} from './simulator-log.ts';
 import type {SimulatorProfile} from './simulator-profile.ts';
 
@@ -16,6 +23,8 @@ import type {SimulatorProfile} from './simulator-profile.ts';
 const HANG_UP_PAUSE_MS = 20;
 /** With `paced`: a message goes out in slices of about this much line time, ms (as a UART's bytes trickle in). */
 const PACING_SLICE_MS = 10;
+/** Link failures that mean the other side went away (not that the meter's own port is broken). */
+const HUNG_UP: ReadonlySet<LinkFailure> = new Set(['disconnected', 'not-open']);
 
 /** A log entry before the engine stamps its time. */
 type Unstamped<Entry> = Entry extends unknown ? Omit<Entry, 'timeMs'> : never;
@@ -39,6 +48,7 @@ export class MeterSimulator {
 	readonly stopped: Promise<SimulatorStopReason>;
 	readonly #identification: Identification;
 	readonly #faults: readonly SimulatorFault[];
+	readonly #faultsAt: ((readout: number) => readonly SimulatorFault[]) | undefined;
 	readonly #clock: () => number;
 	readonly #address: string;
 	readonly #reactionTimeMs: number;
@@ -63,6 +73,12 @@ export class MeterSimulator {
 	/** Readouts (accepted requests, or pushes) so far; faults with `times` count them. */
 	#readouts = 0;
 	#lastData: Buffer | undefined;
+	/** The last data message as the profile made it, the faults of its readout and whether it went out intact. */
+	#lastTelegram: {content: Buffer; faults: SimulatorFaultKind[]; intact: boolean} | undefined;
+	/** Faults noted in the current readout (for the telegram log). */
+	#readoutFaults = new Set<SimulatorFaultKind>();
+	/** Whether the data of the current readout goes out at a rate the host cannot expect (a rate fault). */
+	#offRate = false;
 	#repeated = false;
 	/** Timers of the current conversation; the push schedule has its own. */
 	readonly #timers = new CancellableTimers();
@@ -90,6 +106,7 @@ export class MeterSimulator {
 		this.profile = profile;
 		this.#identification = identification;
 		this.#faults = resolved.faults;
+		this.#faultsAt = resolved.faultsAt;
 		this.#clock = resolved.clock;
 		this.#address = resolved.address;
 		this.#reactionTimeMs = resolved.reactionTimeMs;
@@ -310,6 +327,7 @@ export class MeterSimulator {
 		}
 		this.#toIdle();
 		this.#readouts++;
+		this.#startReadout();
 		if (this.#fault('silence')) {
 			this.#faultNote('silence', 'request not answered');
 			return;
@@ -330,12 +348,25 @@ export class MeterSimulator {
 		}
 		this.#repeated = true;
 		const data = this.#lastData;
+		const telegram = this.#lastTelegram;
 		this.#state = 'sending';
 		this.#cancelTimers();
 		const session = this.#session;
 		void this.#run(async () => {
 			if (!(await this.#sleep(session, this.#reactionTimeMs))) return;
-			if (!(await this.#send(session, data, 'repeat'))) return;
+			const startMs = Date.now();
+			const complete = await this.#send(session, data, 'repeat');
+			if (telegram) {
+				this.#recordTelegram(
+					'repeat',
+					telegram.content,
+					data,
+					telegram.faults,
+					telegram.intact && complete,
+					startMs,
+				);
+			}
+			if (!complete) return;
 			this.#afterData(session, data);
 		});
 	}
@@ -415,11 +446,13 @@ export class MeterSimulator {
 		if (requested.baudRate < announced && this.#fault('wrong-rate')?.answer === 'announced-rate') {
 			this.#faultNote('wrong-rate', `asked for ${requested.baudRate} Bd, answering at ${announced} Bd`);
 			rate = announced;
+			this.#offRate = true;
 		}
 		if (rate > INITIAL_BAUD_RATE && this.#fault('wrong-rate')?.answer === 'other-rate') {
 			const other = rate > INITIAL_BAUD_RATE ? rate / 2 : rate * 2;
 			this.#faultNote('wrong-rate', `agreed on ${rate} Bd, sending the data at ${other} Bd`);
 			rate = other;
+			this.#offRate = true;
 		}
 		this.#state = 'answering';
 		// The meter switches as soon as the ACK is in; the host must be at the new rate within tr.
@@ -472,7 +505,16 @@ export class MeterSimulator {
 	async #sendData(session: number): Promise<void> {
 		if (!this.#isCurrent(session)) return;
 		this.#state = 'sending';
-		let data = this.profile.dataMessage(this.#clock());
+		const content = this.profile.dataMessage(this.#clock());
+		let data = content;
+		const burst = this.#fault('noise-burst');
+		if (burst && data[0] === STX) {
+			data = withNoiseBurst(data, burst.bytes ?? DEFAULT_NOISE_BURST_BYTES, this.#readouts);
+			this.#faultNote(
+				'noise-burst',
+				`${data.length - content.length} bytes of noise inside the data message after byte ${Math.floor(content.length / 3)}`,
+			);
+		} else if (burst) this.#faultNote('noise-burst', 'no effect: a push telegram has no BCC to see it');
 		const badBcc = this.#fault('bad-bcc');
 		if (badBcc && data[0] === STX) {
 			data = Buffer.from(data);
@@ -488,9 +530,17 @@ export class MeterSimulator {
 			this.#faultNote(cut.kind, `data message cut after ${length} of ${data.length} bytes`);
 			data = data.subarray(0, length);
 		}
-		if (!(await this.#send(session, data, 'data'))) return;
+		if (this.#fault('echo')) this.#readoutFaults.add('echo');
+		const startMs = Date.now();
+		const complete = await this.#send(session, data, 'data');
+		// The repeat window, the log's end time and a hang-up all start when the last byte left the line.
+		if (complete) await this.link.drain();
+		const faults = [...this.#readoutFaults];
+		const intact = complete && !this.#offRate && data.equals(content);
+		this.#lastTelegram = {content, faults, intact};
+		this.#recordTelegram('data', content, data, faults, intact, startMs);
+		if (!complete) return;
 		if (cut?.kind === 'hang-up') {
-			await this.link.drain();
 			// drain() may return while the last bytes are still in a driver or an in-memory line: let them out first.
 			if (!(await this.#sleep(session, HANG_UP_PAUSE_MS))) return;
 			this.#hangingUp = true;
@@ -498,8 +548,6 @@ export class MeterSimulator {
 			await this.#stop('hang-up');
 			return;
 		}
-		// The repeat window starts when the last byte left the line, not when it was handed to the link.
-		await this.link.drain();
 		this.#afterData(session, data);
 	}
 
@@ -528,6 +576,7 @@ export class MeterSimulator {
 				return;
 			}
 			this.#readouts++;
+			this.#startReadout();
 			if (this.#fault('silence')) {
 				this.#faultNote('silence', 'push skipped');
 				return;
@@ -616,12 +665,19 @@ export class MeterSimulator {
 		return (bitsPerCharacter(SIGN_ON_SETTINGS) * 1000) / this.#baudRate;
 	}
 
-	/** Runs a conversation step; a failing link stops the simulator instead of raising an unhandled rejection. */
+	/**
+	 * Runs a conversation step; a failing link stops the simulator instead of raising an unhandled
+	 * rejection. With `reopen`, a write that fails because the other side hung up (a TCP client gone in
+	 * the middle of a telegram) ends only the conversation: the link's close event, which follows,
+	 * opens it again for the next client, as a bridge would.
+	 */
 	async #run(step: () => Promise<void>): Promise<void> {
 		try {
 			await step();
 		} catch (error) {
-			if (this.#stoppedReason === undefined) await this.#stop('link-error', error);
+			if (this.#stoppedReason !== undefined) return;
+			if (this.#reopen && error instanceof LinkError && HUNG_UP.has(error.failure)) return;
+			await this.#stop('link-error', error);
 		}
 	}
 
@@ -647,9 +703,12 @@ export class MeterSimulator {
 		kind: K,
 		readout = this.#readouts,
 	): Extract<SimulatorFault, {kind: K}> | undefined {
-		const fault = this.#faults.find((candidate) => candidate.kind === kind);
-		if (fault === undefined || (fault.times !== undefined && readout > fault.times)) return undefined;
-		return fault as Extract<SimulatorFault, {kind: K}>;
+		const fault = this.#faults.find(
+			(candidate) => candidate.kind === kind && (candidate.times === undefined || readout <= candidate.times),
+		);
+		if (fault !== undefined) return fault as Extract<SimulatorFault, {kind: K}>;
+		const scheduled = this.#faultsAt?.(readout).find((candidate) => candidate.kind === kind);
+		return scheduled as Extract<SimulatorFault, {kind: K}> | undefined;
 	}
 
 	#describeState(): string {
@@ -680,7 +739,34 @@ export class MeterSimulator {
 	}
 
 	#faultNote(fault: SimulatorFaultKind, detail: string): void {
+		this.#readoutFaults.add(fault);
 		this.#record({kind: 'fault', fault, detail});
+	}
+
+	/** A new readout (request or push): its faults and rate start afresh. */
+	#startReadout(): void {
+		this.#readoutFaults = new Set();
+		this.#offRate = false;
+	}
+
+	#recordTelegram(
+		message: 'data' | 'repeat',
+		content: Buffer,
+		bytes: Buffer,
+		faults: readonly SimulatorFaultKind[],
+		intact: boolean,
+		startMs: number,
+	): void {
+		this.#record({
+			kind: 'telegram',
+			message,
+			content,
+			bytes: Buffer.from(bytes),
+			baudRate: this.#baudRate,
+			intact,
+			faults,
+			startMs,
+		});
 	}
 
 	#record(entry: Unstamped<SimulatorLogEntry>): void {
@@ -688,6 +774,22 @@ export class MeterSimulator {
 		this.log.push(stamped);
 		this.#onLog?.(stamped);
 	}
+}
+
+/**
+ * `count` printable bytes inserted after the first third of a data message (past the STX), as a burst
+ * of line noise would add them; if they happen to XOR to 0 the last one is changed, so the BCC sees them.
+ */
+function withNoiseBurst(data: Buffer, count: number, seed: number): Buffer {
+	const noise = Buffer.alloc(count);
+	for (let index = 0; index < count; index++) {
+		// 0x41–0x5A: letters, never a control character, bracket or end mark of the grammar.
+		noise[index] = 0x41 + Math.floor(deterministicNoise(seed, index) * 26);
+	}
+	if (noise.reduce((xor, byte) => xor ^ byte, 0) === 0)
+		noise[count - 1] = (noise[count - 1] as number) ^ 0x02;
+	const at = Math.max(1, Math.floor(data.length / 3));
+	return Buffer.concat([data.subarray(0, at), noise, data.subarray(at)]);
 }
 
 function hex(byte: number): string {

@@ -29,7 +29,14 @@ export type SimulatorFault =
 	/** NUL and DEL bytes before the identification (Itron ACE3000), `bytes` of them (default 6). */
 	| {readonly kind: 'noise-prefix'; readonly bytes?: number; readonly times?: number}
 	/** The meter closes the link after `afterBytes` bytes of the data message (default: half of it). */
-	| {readonly kind: 'hang-up'; readonly afterBytes?: number; readonly times?: number};
+	| {readonly kind: 'hang-up'; readonly afterBytes?: number; readonly times?: number}
+	/**
+	 * A burst of line noise inside the data message: `bytes` (default 8) printable characters inserted
+	 * after its first third, chosen so that they never cancel out in the BCC (a burst the check cannot see
+	 * is the fuzzing's subject, not a fault to rotate). A push telegram has no BCC to see it: there the
+	 * fault has no effect (noted in the log), like `bad-bcc`.
+	 */
+	| {readonly kind: 'noise-burst'; readonly bytes?: number; readonly times?: number};
 
 export type SimulatorFaultKind = SimulatorFault['kind'];
 
@@ -64,12 +71,19 @@ export const SIMULATOR_FAULTS: readonly {
 		syntax: 'hang-up[=BYTES]',
 		description: 'close the link after BYTES of data (default half)',
 	},
+	{
+		kind: 'noise-burst',
+		syntax: 'noise-burst[=COUNT]',
+		description: 'COUNT bytes of line noise inside the data message, never cancelling in the BCC (default 8)',
+	},
 ];
 
 /** Default pause of `slow-bytes` without a value, ms. */
 export const DEFAULT_SLOW_BYTES_DELAY_MS = 50;
 /** Default count of `noise-prefix` bytes. */
 export const DEFAULT_NOISE_PREFIX_BYTES = 6;
+/** Default count of `noise-burst` bytes. */
+export const DEFAULT_NOISE_BURST_BYTES = 8;
 
 /** Parses the `--fault NAME[=VALUE]` syntax. Throws a TypeError naming the fault and the bad value. */
 export function parseFault(text: string): SimulatorFault {
@@ -93,6 +107,7 @@ export function parseFault(text: string): SimulatorFault {
 		case 'slow-bytes':
 			return {kind: name, delayMs: value === undefined ? DEFAULT_SLOW_BYTES_DELAY_MS : count(name, value, 1)};
 		case 'noise-prefix':
+		case 'noise-burst':
 			return value === undefined ? {kind: name} : {kind: name, bytes: count(name, value, 1)};
 		case 'wrong-rate':
 			if (
@@ -128,7 +143,7 @@ export function validateFault(fault: SimulatorFault): SimulatorFault {
 	check('times', fault.times, 1);
 	if (fault.kind === 'bad-bcc') check('bcc', fault.bcc, 0, 0xff);
 	if (fault.kind === 'truncate' || fault.kind === 'hang-up') check('afterBytes', fault.afterBytes, 0);
-	if (fault.kind === 'noise-prefix') check('bytes', fault.bytes, 1);
+	if (fault.kind === 'noise-prefix' || fault.kind === 'noise-burst') check('bytes', fault.bytes, 1);
 	if (fault.kind === 'slow-bytes') {
 		if (!Number.isFinite(fault.delayMs) || fault.delayMs < 0) {
 			throw new TypeError(

@@ -31,6 +31,24 @@ export type SimulatorLogEntry =
 			readonly bytes: Buffer;
 			readonly baudRate: number;
 	  }
+	/**
+	 * A data message went out (logged when its last byte did): `content` as the profile made it, `bytes`
+	 * as sent. `intact`: sent whole, unchanged, at the rate the host can expect it at (the agreed one;
+	 * the sign-on rate for `wrong-rate=initial-rate`, which a reader stays at) — what a correct reader
+	 * must be able to read. `faults`: every fault of this readout, also those that leave it intact (echo,
+	 * noise-prefix). `startMs`: when its first byte went out.
+	 */
+	| {
+			readonly timeMs: number;
+			readonly kind: 'telegram';
+			readonly message: 'data' | 'repeat';
+			readonly content: Buffer;
+			readonly bytes: Buffer;
+			readonly baudRate: number;
+			readonly intact: boolean;
+			readonly faults: readonly SimulatorFaultKind[];
+			readonly startMs: number;
+	  }
 	| {readonly timeMs: number; readonly kind: 'baud'; readonly baudRate: number}
 	| {readonly timeMs: number; readonly kind: 'ignored'; readonly reason: string}
 	| {

@@ -1,5 +1,4 @@
-import {type OpenOptions, SerialPortStream} from '@serialport/stream';
-import {SerialPort} from 'serialport';
+import type {OpenOptions, SerialPortStream} from '@serialport/stream';
 import {hangUpSafeBinding} from './hang-up-safe-binding.ts';
 import type {Link, SerialSettings} from './link.ts';
 import {LinkError, linkErrorFrom} from './link-errors.ts';
@@ -11,7 +10,10 @@ export type SerialBinding = OpenOptions['binding'];
 export interface SerialLinkOptions {
 	/** The device: `/dev/ttyUSB0`, `/dev/serial/by-id/usb-FTDI_…`, `COM3`. Required. */
 	readonly path: string;
-	/** Default: the native binding `serialport` detects for this platform. */
+	/**
+	 * Default: the platform's native binding (@serialport/bindings-cpp's autoDetect, what `serialport`
+	 * uses), loaded at the first open: a collector of TCP or simulated meters never loads it.
+	 */
 	readonly binding?: SerialBinding;
 	/**
 	 * Ask the driver to hand over received bytes at once (Linux ASYNC_LOW_LATENCY). FTDI adapters
@@ -32,7 +34,7 @@ export const DEFAULT_SERIAL_LINK_OPTIONS: Required<Omit<SerialLinkOptions, 'path
 export class SerialLink implements Link {
 	readonly place: string;
 	readonly canSetBaudRate = true;
-	readonly #binding: SerialBinding;
+	readonly #binding: SerialBinding | undefined;
 	readonly #lowLatency: boolean;
 	readonly #listeners = new LinkListeners();
 	#port: SerialPortStream | undefined;
@@ -49,7 +51,7 @@ export class SerialLink implements Link {
 			throw new TypeError(`SerialLink: "lowLatency" must be a boolean, got ${show(lowLatency)}`);
 		}
 		this.place = options.path;
-		this.#binding = hangUpSafeBinding(options.binding ?? SerialPort.binding);
+		this.#binding = options.binding === undefined ? undefined : hangUpSafeBinding(options.binding);
 		this.#lowLatency = lowLatency;
 	}
 
@@ -119,8 +121,15 @@ export class SerialLink implements Link {
 	async #open(settings: SerialSettings, signal: AbortSignal | undefined): Promise<void> {
 		assertBaudRate(settings.baudRate);
 		if (signal?.aborted) throw new LinkError(this.place, 'aborted', {cause: signal.reason});
+		const {SerialPortStream, binding} = await loadSerialport(this.#binding).catch((error: unknown) => {
+			throw new LinkError(this.place, 'other', {
+				cause: error,
+				detail: `the serial port binding cannot be loaded: ${(error as Error).message}`,
+			});
+		});
+		if (signal?.aborted) throw new LinkError(this.place, 'aborted', {cause: signal.reason});
 		const port = new SerialPortStream({
-			binding: this.#binding,
+			binding,
 			path: this.place,
 			baudRate: settings.baudRate,
 			dataBits: settings.dataBits,
@@ -177,6 +186,26 @@ export class SerialLink implements Link {
 		if (port === undefined || !port.isOpen) throw new LinkError(this.place, 'not-open');
 		return port;
 	}
+}
+
+let nativeBinding: Promise<SerialBinding> | undefined;
+
+/**
+ * The stream class and the binding, imported on first use: only serial meters need them (about 9 MB
+ * of the collector's memory with `debug`, the native addon and its port listing). The parsers and the
+ * mock binding the `serialport` package bundles are never needed here.
+ */
+async function loadSerialport(
+	given: SerialBinding | undefined,
+): Promise<{SerialPortStream: typeof SerialPortStream; binding: SerialBinding}> {
+	nativeBinding ??= import('@serialport/bindings-cpp').then(({autoDetect}) =>
+		hangUpSafeBinding(autoDetect()),
+	);
+	const [{SerialPortStream}, binding] = await Promise.all([
+		import('@serialport/stream'),
+		given === undefined ? nativeBinding : given,
+	]);
+	return {SerialPortStream, binding};
 }
 
 /** Sets DTR and RTS as the driver does on open (some IR heads draw power from them) plus low latency. */

@@ -10,8 +10,12 @@ import type {MeterJobEvent} from '../../../src/daemon/meter-job.ts';
 let directory: string;
 let collector: Collector | undefined;
 const messages: string[] = [];
+const infoFields: Record<string, unknown>[] = [];
 const log = {
-	info: (message: string) => messages.push(`info ${message}`),
+	info: (message: string, fields?: Record<string, unknown>) => {
+		messages.push(`info ${message}`);
+		if (fields) infoFields.push(fields);
+	},
 	warn: (message: string) => messages.push(`warn ${message}`),
 	error: (message: string) => messages.push(`error ${message}`),
 };
@@ -19,6 +23,7 @@ const log = {
 beforeEach(async () => {
 	directory = await mkdtemp(join(tmpdir(), 'dlms-collector-'));
 	messages.length = 0;
+	infoFields.length = 0;
 });
 afterEach(async () => {
 	await collector?.stop();
@@ -62,6 +67,16 @@ describe('startCollector', () => {
 		expect(messages).toContain('info collector started: 1 meter');
 		expect(await collector?.stop()).toBe(true);
 		expect(messages.at(-1)).toBe('info collector stopped; nothing left unsent');
+	});
+
+	it('logs each readout with the time its data block was complete, so a line names its telegram', async () => {
+		const {events} = await start('meters:\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n');
+		await until(() => events.some((event) => event.kind === 'read'));
+		const read = events.find((event) => event.kind === 'read');
+		if (read?.kind !== 'read') throw new Error('expected a readout');
+		expect(infoFields).toContainEqual(
+			expect.objectContaining({meter: 'sim', readAt: read.result.readAt.toISOString()}),
+		);
 	});
 
 	it('keeps reading one meter when another one fails', async () => {

@@ -79,6 +79,32 @@ describe('MeterJob', () => {
 		await simulator.close();
 	});
 
+	it('starts its schedule only after the delay it is given', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00.500Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const simulator = new MeterSimulator(pair.meter, {profile: createSimulatorProfile('zmd120')});
+		await simulator.start();
+		const {job, events} = makeJob(pair.host, await meterConfig());
+		job.start(4000);
+		// Without the delay the first tick would come at the next whole second, and be read by now.
+		await vi.advanceTimersByTimeAsync(4000);
+		expect(simulator.log.some((entry) => entry.kind === 'received')).toBe(false);
+		await vi.advanceTimersByTimeAsync(6000);
+		expect(events.map((event) => event.kind)).toEqual(['read']);
+		await job.stop();
+		await simulator.close();
+	});
+
+	it('never starts when paused during its delay', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const {job, events} = makeJob(missingPort, await meterConfig());
+		job.start(3000);
+		job.pause();
+		await vi.advanceTimersByTimeAsync(30_000);
+		expect(events).toEqual([]);
+		expect(() => job.start(-1)).toThrow(/delayMs must be a number of ms >= 0/);
+	});
+
 	it('skips and counts a tick while the previous readout still runs', async () => {
 		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
 		const pair = createMemoryLinkPair({paced: true});

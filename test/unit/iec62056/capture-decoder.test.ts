@@ -208,6 +208,55 @@ describe('decodeCapture', () => {
 		expect(telegrams).toEqual([]);
 	});
 
+	it('does not read an STX block whose STX was changed as plain text', () => {
+		const {telegrams} = decode(`${IDENT}\x12${BLOCK}\x03${bcc(`${BLOCK}\x03`)}`);
+		expect(telegrams).toEqual([]);
+		// Its `!` changed into SOH too: what follows is a command message, and the rest is no text either.
+		const twice = decode(`${IDENT}\x12${BLOCK.replace('!\r\n', '\x01\r\n')}\x03M`);
+		expect(twice.telegrams).toEqual([]);
+	});
+
+	it('does not read a DSMR telegram whose identification line was changed as plain text', () => {
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n1-0:1.8.1(001581.123*kWh)\r\n!';
+		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		for (const damaged of [
+			telegram.replace('/KFM5', '/KF;5'),
+			telegram.replace('METER\r', 'METER!'),
+			`x${telegram.slice(1)}`,
+			`x${telegram.slice(1, -2)}-\n`,
+			`x${telegram.slice(1).replace('\r\n!', '\r\x8a!')}`,
+		]) {
+			expect(decode(damaged).telegrams, JSON.stringify(damaged)).toEqual([]);
+		}
+	});
+
+	it('still reads pasted data lines that end with a bare "!" as plain text', () => {
+		const {telegrams} = decode('1.8.0(000123.4*kWh)\r\n2.8.0(000000.0*kWh)\r\n!\r\n');
+		expect(telegrams[0]?.dataSets.map((set) => set.key)).toEqual(['1.8.0', '2.8.0']);
+	});
+
+	it('takes no empty push telegram from a line end right after the identification changed into "!"', () => {
+		const body = '/ISK5\\2M550T-1012\r\n\r\n0-1:24.2.1(700101010000W)(00000000)\r\n!';
+		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		const {telegrams} = decode(telegram.replace('1012\r\n\r', '1012\r\n!'));
+		expect(telegrams).toEqual([]);
+	});
+
+	it.each([['z'], ['\n'], ['1']])(
+		'refuses an STX block whose STX was changed into %j, read as a push telegram',
+		(byte) => {
+			const {telegrams, errors} = decode(`${IDENT}${stxBlock(BLOCK).replace('\x02', byte)}`);
+			expect(telegrams).toEqual([]);
+			expect(errors).toEqual([expect.any(TruncatedBlockError)]);
+			expect(errors[0]?.message).toContain('STX missing');
+		},
+	);
+
+	it('hands on a push telegram followed by anything but ETX or EOT', () => {
+		const {telegrams} = decode(`${PUSH}\x7f\x7f${PUSH}`);
+		expect(telegrams).toHaveLength(2);
+	});
+
 	it('keeps the raw bytes of each telegram', () => {
 		const {telegrams} = decode(`\x7f${READOUT}`);
 		expect(telegrams[0]?.bytes.toString('latin1')).toBe(stxBlock(BLOCK));

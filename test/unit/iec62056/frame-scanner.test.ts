@@ -263,6 +263,49 @@ describe('FrameScanner noise and resynchronisation', () => {
 		expect(kinds(frames)).toEqual(['error', 'identification', 'data-block']);
 	});
 
+	it('cuts an open block at a mode A identification, whose baud character is a space (`/KAM 685…`)', () => {
+		const frames = scan(`${STX}1.8.0(0001/KAM 685-382-QR-10\r\n${stxBlock(ZMD_BLOCK)}`);
+		expect(kinds(frames)).toEqual(['error', 'identification', 'data-block']);
+		expect(frames[1]?.kind === 'identification' && frames[1].identification.mode).toBe('A');
+	});
+
+	it('starts a new push telegram at a mode A identification inside a cut one', () => {
+		const frames = scan(`${EASYMETER.slice(0, 60)}/KAM 685-382-QR-10\r\n${stxBlock(ZMD_BLOCK)}`);
+		expect(kinds(frames)).toEqual(['identification', 'error', 'identification', 'data-block']);
+	});
+
+	it('cuts an open block at an identification line that ends with LF alone (L+G E350)', () => {
+		const frames = scan(`${STX}1-1:1.6/LGZ4ZMF100AC.M27\n\n${stxBlock(ZMD_BLOCK)}`);
+		expect(kinds(frames)).toEqual(['error', 'identification', 'data-block']);
+		expect(frames[1]?.kind === 'identification' && frames[1].identification.ident).toBe('ZMF100AC.M27');
+	});
+
+	it('starts over at an identification that cuts a shorter one in its line', () => {
+		const frames = scan(`/ISk5MT${EASYMETER}`);
+		expect(kinds(frames)).toEqual(['noise', 'identification', 'data-block']);
+		expect(frames[0]?.bytes.toString('latin1')).toBe('/ISk5MT');
+		expect(frames[1]?.kind === 'identification' && frames[1].identification.manufacturer).toBe('ESY');
+		expect(dataBlocks(frames)[0]?.check.ok).toBe(true);
+	});
+
+	it('starts no push telegram at the remains of a block ended early by a byte changed into ETX', () => {
+		// `m` of `Imp/kWh` changed into ETX: `p` is taken as the BCC, and `/kWh)` follows at once.
+		const block = '1-0:0.3.0*255(6.00*Imp/kWh)\r\n1-0:1.8.0*255(000123.4*kWh)\r\n!\r\n';
+		const frames = scan(stxBlock(block).replace('Imp/', 'I\x03p/'));
+		expect(dataBlocks(frames).filter((frame) => frame.framing === 'push')).toEqual([]);
+	});
+
+	it('starts a new telegram at an identification right after a `/` of data (`Imp/kWh/KFM5…`)', () => {
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n!';
+		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		const pushFrames = scan(`/KFM5KAIFA-METER\r\n\r\n1-1:1.6.1(6.1*Imp/kWh${telegram}`);
+		expect(kinds(pushFrames)).toEqual(['identification', 'error', 'identification', 'data-block']);
+		expect(dataBlocks(pushFrames)[0]?.check).toMatchObject({algorithm: 'crc16', ok: true});
+		const blockFrames = scan(`${STX}0.3.0(6.00*Imp/kWh${IDENT_ZMD}${stxBlock(ZMD_BLOCK)}`);
+		expect(kinds(blockFrames)).toEqual(['error', 'identification', 'data-block']);
+		expect(dataBlocks(blockFrames)[0]?.check.ok).toBe(true);
+	});
+
 	it.each([['(00012*Imp/kWh)'], ['(/SX330)'], ['(a/b)']])(
 		'keeps the `/` of %s inside a block as data',
 		(value) => {
@@ -375,16 +418,46 @@ describe('FrameScanner push telegrams (mode D, DSMR)', () => {
 		expect(block?.check).toEqual({algorithm: 'crc16', ok: false, expected: crc16Arc(body), received: wrong});
 	});
 
-	it('reports a trailer that is not a CRC of 1 to 4 hex digits, and checks nothing', () => {
+	it('takes a `!` followed by text that is not a CRC of 1 to 4 hex digits for data, not the end', () => {
+		// A CRC digit changed into another character must not turn a checked telegram into an unchecked one.
 		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n!';
-		for (const trailer of ['12G4', '12345', ' 1234']) {
-			const [block] = dataBlocks(scan(`${body}${trailer}\r\n`));
-			expect(block?.check, JSON.stringify(trailer)).toEqual({algorithm: 'none', ok: true});
-			expect(block?.trailer, JSON.stringify(trailer)).toBe(trailer);
+		for (const trailer of ['12G4', '12345', ' 1234', '1\r2']) {
+			const frames = scan(`${body}${trailer}\r\n`);
+			expect(dataBlocks(frames), JSON.stringify(trailer)).toEqual([]);
+			expect(frames.at(-1)?.kind, JSON.stringify(trailer)).toBe('error');
 		}
 		const [bare] = dataBlocks(scan(`${body}\r\n`));
 		expect(bare?.check).toEqual({algorithm: 'none', ok: true});
-		expect(bare?.trailer).toBeUndefined();
+	});
+
+	it('ends a push telegram only at a `!` that starts its line', () => {
+		// A line end changed into `!` would otherwise cut the telegram there, and its CRC would go unread.
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n0-0:96.14.0(0002)\r\n!';
+		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		const damaged = telegram.replace('(42)\r', '(42)!');
+		const [block] = dataBlocks(scan(damaged));
+		expect(block?.check).toMatchObject({algorithm: 'crc16', ok: false});
+		expect(block?.text).toBe('1-3:0.2.8(42)!\n0-0:96.14.0(0002)\r\n!');
+	});
+
+	it("takes a `!` between a line's CR and LF for data, not the end", () => {
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n0-0:96.14.0(0002)\r\n!';
+		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		for (const damaged of [telegram.replace('(42)\r\n', '(42)\r!\n'), `${telegram.slice(0, -1)}!\n`]) {
+			const blocks = dataBlocks(scan(damaged));
+			expect(
+				blocks.filter((block) => block.check.algorithm === 'none'),
+				JSON.stringify(damaged),
+			).toEqual([]);
+		}
+	});
+
+	it('reads the rest of the line after a `!` that starts it as data when it is no CRC', () => {
+		const body = '/KFM5KAIFA-METER\r\n\r\n1-3:0.2.8(42)\r\n0-0:96.14.0(0002)\r\n!';
+		const telegram = `${body}${crc16Arc(body).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		const damaged = telegram.replace('(42)\r\n', '(42)\r!');
+		const [block] = dataBlocks(scan(damaged));
+		expect(block?.check).toMatchObject({algorithm: 'crc16', ok: false});
 	});
 
 	it('checks a CRC sent without its leading zeros (`!247` is 0x0247)', () => {

@@ -108,3 +108,27 @@ describe('PROMETHEUS_CONTENT_TYPE', () => {
 		expect(PROMETHEUS_CONTENT_TYPE).toBe('text/plain; version=0.0.4; charset=utf-8');
 	});
 });
+
+describe('formatPrometheusText with a histogram', () => {
+	it('writes each sample under the family name plus its suffix, with TYPE histogram', () => {
+		const family: MetricFamily = {
+			name: 'dlms_logger_write_duration_seconds',
+			help: 'Write time.',
+			type: 'histogram',
+			samples: [
+				{labels: {le: '0.1'}, value: 3, suffix: '_bucket'},
+				{labels: {le: '+Inf'}, value: 4, suffix: '_bucket'},
+				{labels: {}, value: 0.75, suffix: '_sum'},
+				{labels: {}, value: 4, suffix: '_count'},
+			],
+		};
+		expect(formatPrometheusText([family])).toBe(
+			'# HELP dlms_logger_write_duration_seconds Write time.\n' +
+				'# TYPE dlms_logger_write_duration_seconds histogram\n' +
+				'dlms_logger_write_duration_seconds_bucket{le="0.1"} 3\n' +
+				'dlms_logger_write_duration_seconds_bucket{le="+Inf"} 4\n' +
+				'dlms_logger_write_duration_seconds_sum 0.75\n' +
+				'dlms_logger_write_duration_seconds_count 4\n',
+		);
+	});
+});

@@ -195,6 +195,28 @@ describe('SelfMetrics counters', () => {
 		expect(sample(self, 'writer_up', {})).toBe(1);
 	});
 
+	it('keeps a histogram of how long the database took to acknowledge each batch', () => {
+		const {self} = metrics();
+		self.recordSpoolEvent({kind: 'sent', lines: 10, durationMs: 4});
+		self.recordSpoolEvent({kind: 'sent', lines: 10, durationMs: 80});
+		self.recordSpoolEvent({kind: 'sent', lines: 10, durationMs: 3000});
+		// A batch whose time was not measured counts as sent, not as a write of 0 s.
+		self.recordSpoolEvent({kind: 'sent', lines: 10});
+		const family = self
+			.families()
+			.find((candidate) => candidate.name === 'dlms_logger_write_duration_seconds');
+		expect(family?.type).toBe('histogram');
+		const value = (suffix: string, le?: string) =>
+			family?.samples.find((entry) => entry.suffix === suffix && entry.labels['le'] === le)?.value;
+		expect([value('_bucket', '0.005'), value('_bucket', '0.1'), value('_bucket', '5')]).toEqual([1, 2, 3]);
+		expect(value('_count')).toBe(3);
+		expect(value('_sum')).toBeCloseTo(3.084);
+		expect(self.toPrometheus()).toMatch(/^dlms_logger_write_duration_seconds_bucket\{le="\+Inf"\} 3$/m);
+		expect(self.toPoints(undefined, START)).toContainEqual(
+			expect.objectContaining({tags: {metric: 'write_duration_seconds_count'}, fields: {value: 3}}),
+		);
+	});
+
 	it('reads the spool depth at export time', () => {
 		const {self} = metrics();
 		expect(sample(self, 'spool_pending_bytes', {})).toBe(0);
@@ -293,7 +315,7 @@ describe('SelfMetrics.toPrometheus', () => {
 		self.recordFailure('house', failure('no-answer'));
 		self.recordPlan('house', {mode: 'C', baudRate: 9600});
 		self.recordPointsWritten('house', 2);
-		self.recordSpoolEvent({kind: 'sent', lines: 2});
+		self.recordSpoolEvent({kind: 'sent', lines: 2, durationMs: 20});
 		expect(
 			self.toPrometheus(),
 		).toBe(`# HELP dlms_logger_readouts_total Readouts by result: ok, failed, or skipped because the previous one was still running.
@@ -354,6 +376,22 @@ dlms_logger_spool_dead_lettered_lines_total 0
 # HELP dlms_logger_points_sent_total Lines the database acknowledged.
 # TYPE dlms_logger_points_sent_total counter
 dlms_logger_points_sent_total 2
+# HELP dlms_logger_write_duration_seconds Time from sending a batch to the database until it acknowledged it (2xx).
+# TYPE dlms_logger_write_duration_seconds histogram
+dlms_logger_write_duration_seconds_bucket{le="0.005"} 0
+dlms_logger_write_duration_seconds_bucket{le="0.01"} 0
+dlms_logger_write_duration_seconds_bucket{le="0.025"} 1
+dlms_logger_write_duration_seconds_bucket{le="0.05"} 1
+dlms_logger_write_duration_seconds_bucket{le="0.1"} 1
+dlms_logger_write_duration_seconds_bucket{le="0.25"} 1
+dlms_logger_write_duration_seconds_bucket{le="0.5"} 1
+dlms_logger_write_duration_seconds_bucket{le="1"} 1
+dlms_logger_write_duration_seconds_bucket{le="2.5"} 1
+dlms_logger_write_duration_seconds_bucket{le="5"} 1
+dlms_logger_write_duration_seconds_bucket{le="10"} 1
+dlms_logger_write_duration_seconds_bucket{le="+Inf"} 1
+dlms_logger_write_duration_seconds_sum 0.02
+dlms_logger_write_duration_seconds_count 1
 # HELP dlms_logger_writer_outages_total Times the database became unavailable.
 # TYPE dlms_logger_writer_outages_total counter
 dlms_logger_writer_outages_total 0
@@ -411,7 +449,8 @@ describe('SelfMetrics.toPoints', () => {
 		const process = points.filter((point) => !('meter' in point.tags));
 		// readouts 3, failure kinds 8, block checks 1, phases 5 + 5, plan changes 1, points 1, clock 1, last success 1
 		expect(perMeter).toHaveLength(3 + 8 + 1 + 5 + 5 + 1 + 1 + 1 + 1);
-		expect(process).toHaveLength(7);
+		// 7 gauges and counters, and the write time histogram: 11 buckets, +Inf, sum and count.
+		expect(process).toHaveLength(7 + 14);
 	});
 
 	it('uses the measurement given', () => {

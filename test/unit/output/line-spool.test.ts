@@ -1,7 +1,7 @@
-import {appendFile, mkdtemp, readdir, readFile, rm, truncate, writeFile} from 'node:fs/promises';
+import {appendFile, mkdtemp, open, readdir, readFile, rm, truncate, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {LineSpool} from '../../../src/output/line-spool.ts';
 
 let directory: string;
@@ -203,6 +203,43 @@ describe('LineSpool', () => {
 		const all = (await spool.peek(1000)).lines;
 		expect(all).toHaveLength(100);
 		expect(new Set(all).size).toBe(100);
+		await spool.close();
+	});
+
+	it('commits appends that arrive while another is written with one fsync, in call order', async () => {
+		const spool = await openSpool();
+		await spool.append(lines(0, 1));
+		// Count fsyncs on every file handle (the spool's own included).
+		const probe = await open(join(directory, 'probe'), 'w');
+		const handlePrototype = Object.getPrototypeOf(probe) as {datasync(): Promise<void>};
+		await probe.close();
+		const datasync = vi.spyOn(handlePrototype, 'datasync');
+		try {
+			await Promise.all(Array.from({length: 40}, (_, index) => spool.append(lines(1 + index * 3, 3))));
+			// One commit for the 40 (one per append would be 40); a second, at most, for timing.
+			expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(1);
+			expect(datasync.mock.calls.length).toBeLessThanOrEqual(2);
+		} finally {
+			datasync.mockRestore();
+		}
+		expect((await spool.peek(1000)).lines).toEqual(lines(0, 121));
+		expect(spool.pendingLines).toBe(121);
+		await spool.close();
+		// Durable and whole after a reopen.
+		const again = await openSpool();
+		expect((await again.peek(1000)).lines).toEqual(lines(0, 121));
+		await again.close();
+	});
+
+	it('rejects only the append with a bad line, not the others committed with it', async () => {
+		const spool = await openSpool();
+		const results = await Promise.allSettled([
+			spool.append(lines(0, 2)),
+			spool.append(['bad\nline']),
+			spool.append(lines(2, 2)),
+		]);
+		expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+		expect((await spool.peek(10)).lines).toEqual(lines(0, 4));
 		await spool.close();
 	});
 

@@ -68,6 +68,23 @@ async function makeSink(batchLines?: number) {
 }
 
 describe('SpooledSink', () => {
+	it('says how long each acknowledged batch took to send', async () => {
+		const sink = await makeSink();
+		const send = server.send.bind(server);
+		server.send = async (lines) => {
+			await new Promise((resolve) => setTimeout(resolve, 60));
+			await send(lines);
+		};
+		await sink.write([point(1)]);
+		await sink.flush();
+		const sent = events.filter((event) => event.kind === 'sent');
+		expect(sent).toHaveLength(1);
+		// The request's time (60 ms here), not the time the batch waited in the spool.
+		expect((sent[0] as {durationMs: number}).durationMs).toBeGreaterThanOrEqual(55);
+		expect((sent[0] as {durationMs: number}).durationMs).toBeLessThan(5000);
+		await sink.close();
+	});
+
 	it('delivers written points in order and empties the spool', async () => {
 		const sink = await makeSink();
 		await sink.write([point(1), point(2)]);

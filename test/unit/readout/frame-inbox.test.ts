@@ -1,3 +1,4 @@
+import {type AddressInfo, createServer, type Socket} from 'node:net';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import type {Frame} from '../../../src/iec62056/frame.ts';
 import {TruncatedBlockError} from '../../../src/iec62056/protocol-errors.ts';
@@ -5,6 +6,7 @@ import {FrameInbox, type InboxTimeout, type InboxWait} from '../../../src/readou
 import {SIGN_ON_SETTINGS} from '../../../src/transport/link.ts';
 import {LinkError} from '../../../src/transport/link-errors.ts';
 import {createMemoryLinkPair, type MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
+import {TcpLink} from '../../../src/transport/tcp-link.ts';
 
 const IDENTIFICATION = Buffer.from('/LGZ52ZMD120APt.G03\r\n', 'latin1');
 const STX = 0x02;
@@ -240,5 +242,50 @@ describe('FrameInbox block start', () => {
 		await meterSends('\x02');
 		inbox.watchForBlockStart();
 		expect(inbox.blockStarted).toBe(false);
+	});
+});
+
+describe('FrameInbox on a busy host', () => {
+	it('reads bytes that arrived while the event loop was blocked before calling the silence a timeout', async () => {
+		vi.useRealTimers();
+		const server = createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const {port} = server.address() as AddressInfo;
+		const meterSide = new Promise<Socket>((resolve) => server.once('connection', resolve));
+		const link = new TcpLink({host: '127.0.0.1', port});
+		await link.open(SIGN_ON_SETTINGS);
+		const socket = await meterSide;
+		const busy = new FrameInbox(link);
+		try {
+			socket.write(IDENTIFICATION.subarray(0, 5));
+			const frame = busy.next(
+				(candidate) => candidate.kind === 'identification',
+				{
+					firstByteMs: 1000,
+					interCharacterMs: 100,
+					deadline: Date.now() + 10_000,
+				},
+				undefined,
+			);
+			setTimeout(() => {
+				// After the poll phase (setImmediate): the next bytes go on the wire, then the host is too
+				// busy to run its event loop for three inter-character times. When it is back, the loop
+				// runs the overdue timer before it reads the bytes that wait in the socket.
+				setImmediate(() => {
+					socket.write(IDENTIFICATION.subarray(5, 10));
+					const until = Date.now() + 300;
+					while (Date.now() < until) {
+						// Blocking on purpose.
+					}
+					setTimeout(() => socket.write(IDENTIFICATION.subarray(10)), 20);
+				});
+			}, 50);
+			expect(await frame).toMatchObject({kind: 'identification'});
+		} finally {
+			busy.dispose();
+			socket.destroy();
+			await link.close();
+			await new Promise((resolve) => server.close(resolve));
+		}
 	});
 });

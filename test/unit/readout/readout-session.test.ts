@@ -3,6 +3,7 @@ import {ReadoutError} from '../../../src/readout/readout-errors.ts';
 import type {ReadoutOptions} from '../../../src/readout/readout-options.ts';
 import {type ReadoutResult, readMeter} from '../../../src/readout/readout-session.ts';
 import type {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
+import {createPushProfile} from '../../../src/simulator/push-profile.ts';
 import type {SimulatorFault} from '../../../src/simulator/simulator-fault.ts';
 import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
 import {createMemoryLinkPair, type MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
@@ -111,6 +112,18 @@ describe('readMeter, faults', () => {
 		);
 	});
 
+	it('takes no unchecked data when noise changed the STX of the data message', async () => {
+		// Without its STX the block reads like a push telegram, which has no check: mode C waits for a block.
+		const profile = createSimulatorProfile('zmd120');
+		const withoutStx = {
+			...profile,
+			dataMessage: (atMs: number) => Buffer.concat([Buffer.from('z'), profile.dataMessage(atMs).subarray(1)]),
+		};
+		({pair, simulator} = await startSimulatedLine(withoutStx, {faults: []}, {latencyMs: 0}));
+		const outcome = await read();
+		expect(outcome).toBeInstanceOf(ReadoutError);
+	});
+
 	it('never parses a block cut off mid-way', async () => {
 		await startMeter('zmd120', [{kind: 'truncate'}]);
 		const error = await read();
@@ -214,6 +227,34 @@ describe('readMeter, other modes', () => {
 		expect(result.check.algorithm).toBe('none');
 		expect(result.identification?.manufacturer).toBe('ESY');
 		expect(pair.events.some((event) => event.side === 'host' && event.kind === 'write')).toBe(false);
+	});
+});
+
+describe('readMeter, mode D with a cut push telegram', () => {
+	// A push meter sends on by itself: a telegram cut off on the line is skipped and the next one read,
+	// whether the next one follows within the inter-character timeout (an eHZ every 1 s) or after it (2 s).
+	it.each([1000, 2000])(
+		'skips the cut telegram and reads the next whole one (a push every %i ms)',
+		async (intervalMs) => {
+			({pair, simulator} = await startSimulatedLine(createPushProfile({pushIntervalMs: intervalMs}), {
+				faults: [{kind: 'truncate', times: 1}],
+			}));
+			const result = expectResult(await read({mode: 'D'}));
+			expect(result.mode).toBe('D');
+			expect(result.parsed.complete).toBe(true);
+			const sent = simulator?.log.flatMap((entry) => (entry.kind === 'telegram' ? [entry] : [])) ?? [];
+			expect(sent.map((entry) => entry.intact)).toEqual([false, true]);
+			expect(sent[1]?.content.toString('latin1')).toContain(result.block.text);
+		},
+	);
+
+	it('reports the cut telegram when no whole one follows before the deadline', async () => {
+		({pair, simulator} = await startSimulatedLine(createPushProfile({pushIntervalMs: 1000}), {
+			faults: [{kind: 'truncate'}],
+		}));
+		const outcome = await read({mode: 'D', pushTimeoutMs: 3000, totalTimeoutMs: 1000});
+		expect(outcome).toBeInstanceOf(ReadoutError);
+		expect((outcome as ReadoutError).failure).toBe('truncated');
 	});
 });
 

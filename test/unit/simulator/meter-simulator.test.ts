@@ -11,6 +11,7 @@ import type {SimulatorProfile} from '../../../src/simulator/simulator-profile.ts
 import {createSlow300Profile} from '../../../src/simulator/slow-300-profile.ts';
 import {createZmd120Profile} from '../../../src/simulator/zmd120-profile.ts';
 import {SIGN_ON_SETTINGS} from '../../../src/transport/link.ts';
+import {LinkError} from '../../../src/transport/link-errors.ts';
 import {createMemoryLinkPair, type MemoryLinkPairOptions} from '../../../src/transport/memory-link-pair.ts';
 import {listenAsHost} from '../../helpers/meter-host.ts';
 
@@ -351,6 +352,59 @@ describe('MeterSimulator, faults', () => {
 		expect(host.ofKind('data-block').map((block) => block.check.ok)).toEqual([false, true]);
 	});
 
+	it('noise-burst: letters inside the block that the BCC always sees, the text otherwise unchanged', async () => {
+		for (const bytes of [1, 2, 8, 40]) {
+			vi.useFakeTimers({now: START});
+			const {host, simulator} = await readout({faults: [{kind: 'noise-burst', bytes}]});
+			const [block] = host.ofKind('data-block');
+			expect(block?.check.ok).toBe(false);
+			const [telegram] = simulator.log.filter((entry) => entry.kind === 'telegram');
+			if (telegram?.kind !== 'telegram') throw new Error('expected a telegram entry');
+			expect(telegram.bytes.length - telegram.content.length).toBe(bytes);
+			expect(telegram).toMatchObject({intact: false, faults: ['noise-burst']});
+			await simulator.close();
+		}
+	});
+
+	it('faultsAt: a schedule by readout number spoils exactly the readouts it names', async () => {
+		const faultsAt = (readout: number) => (readout === 2 ? [{kind: 'bad-bcc' as const}] : []);
+		const {pair, host, simulator} = await readout({faultsAt});
+		for (let again = 0; again < 2; again++) {
+			await vi.advanceTimersByTimeAsync(1500);
+			await pair.host.setBaudRate(300);
+			await pair.host.write(encodeRequest());
+			await vi.advanceTimersByTimeAsync(210);
+			await pair.host.write(ACK_9600);
+			await pair.host.setBaudRate(9600);
+			await vi.advanceTimersByTimeAsync(300);
+		}
+		expect(host.ofKind('data-block').map((block) => block.check.ok)).toEqual([true, false, true]);
+		const telegrams = simulator.log.filter((entry) => entry.kind === 'telegram');
+		expect(telegrams.map((entry) => entry.kind === 'telegram' && entry.intact)).toEqual([true, false, true]);
+	});
+
+	it('logs every data message as a telegram: intact, or which fault spoilt it; a NAK repeat too', async () => {
+		const {pair, simulator} = await readout({faults: [{kind: 'bad-bcc'}, {kind: 'echo'}]});
+		await pair.host.write(NAK);
+		await vi.advanceTimersByTimeAsync(500);
+		const telegrams = simulator.log.flatMap((entry) => (entry.kind === 'telegram' ? [entry] : []));
+		expect(telegrams.map((entry) => [entry.message, entry.intact, [...entry.faults].sort()])).toEqual([
+			['data', false, ['bad-bcc', 'echo']],
+			['repeat', false, ['bad-bcc', 'echo']],
+		]);
+		expect(telegrams[0]?.content.equals(telegrams[1]?.content as Buffer)).toBe(true);
+		expect(telegrams[0]?.baudRate).toBe(9600);
+		expect(telegrams[0]?.timeMs).toBeGreaterThanOrEqual(telegrams[0]?.startMs ?? Number.NaN);
+	});
+
+	it('a telegram at a rate the host did not agree to is logged as not intact, though its bytes are', async () => {
+		const {simulator} = await readout({faults: [{kind: 'wrong-rate', answer: 'other-rate'}]});
+		await vi.advanceTimersByTimeAsync(500);
+		const [telegram] = simulator.log.flatMap((entry) => (entry.kind === 'telegram' ? [entry] : []));
+		expect(telegram?.bytes.equals(telegram.content)).toBe(true);
+		expect(telegram).toMatchObject({intact: false, faults: ['wrong-rate'], baudRate: 4800});
+	});
+
 	it('truncate: the block stops after the given bytes and never ends', async () => {
 		const {host} = await readout({faults: [{kind: 'truncate', afterBytes: 100}]});
 		host.end();
@@ -495,6 +549,39 @@ describe('MeterSimulator, lifecycle', () => {
 			again.simulator.log.some((entry) => entry.kind === 'sent' && entry.message === 'identification'),
 		).toBe(true);
 		await again.simulator.close();
+	});
+
+	it('with reopen, outlives a write cut off by the other side hanging up, and answers the next client', async () => {
+		const {pair, simulator} = await setUp({reopen: true, profile: createPushProfile()});
+		// The client hangs up while the meter writes: the write fails before the close event arrives.
+		const write = pair.meter.write.bind(pair.meter);
+		let cut = false;
+		pair.meter.write = async (bytes) => {
+			if (!cut) {
+				cut = true;
+				setTimeout(() => pair.hangUp('host'), 1);
+				throw new LinkError(pair.meter.place, 'disconnected');
+			}
+			return write(bytes);
+		};
+		await vi.advanceTimersByTimeAsync(50);
+		expect(cut).toBe(true);
+		expect(simulator.log.filter((entry) => entry.kind === 'stopped')).toEqual([]);
+		// The next client gets the next push.
+		await pair.host.open({...SIGN_ON_SETTINGS, baudRate: 9600});
+		const host = listenAsHost(pair.host);
+		await vi.advanceTimersByTimeAsync(2500);
+		expect(host.bytes().toString('latin1')).toContain('/ESY5Q3DA1004');
+		await simulator.close();
+	});
+
+	it('without reopen, stops on a write the link refuses', async () => {
+		const {pair, simulator} = await setUp({profile: createPushProfile()});
+		pair.meter.write = async () => {
+			throw new LinkError(pair.meter.place, 'disconnected');
+		};
+		await vi.advanceTimersByTimeAsync(50);
+		await expect(simulator.stopped).resolves.toBe('link-error');
 	});
 
 	it('serves values of the instant the data is sent', async () => {

@@ -14,6 +14,8 @@ describe('parseFault', () => {
 		['wrong-rate=announced-rate', {kind: 'wrong-rate', answer: 'announced-rate'}],
 		['noise-prefix=3', {kind: 'noise-prefix', bytes: 3}],
 		['hang-up', {kind: 'hang-up'}],
+		['noise-burst', {kind: 'noise-burst'}],
+		['noise-burst=12', {kind: 'noise-burst', bytes: 12}],
 	])('reads %s', (text, fault) => {
 		expect(parseFault(text)).toEqual(fault);
 	});
@@ -36,6 +38,7 @@ describe('parseFault', () => {
 			'wrong-rate',
 			'noise-prefix',
 			'hang-up',
+			'noise-burst',
 		]);
 	});
 });
@@ -49,5 +52,6 @@ describe('validateFault', () => {
 		});
 		expect(() => validateFault({kind: 'echo', times: 0})).toThrow(/echo\.times/);
 		expect(() => validateFault({kind: 'bad-bcc', bcc: 256})).toThrow(/bad-bcc\.bcc/);
+		expect(() => validateFault({kind: 'noise-burst', bytes: 0})).toThrow(/noise-burst\.bytes/);
 	});
 });

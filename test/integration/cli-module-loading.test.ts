@@ -1,0 +1,85 @@
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {runCli} from '../helpers/run-cli.ts';
+
+const fixtures = new URL('../fixtures/telegrams/', import.meta.url).pathname;
+
+// A module hook, registered through NODE_OPTIONS, that appends every module URL the CLI loads to
+// $MODULE_LOAD_LOG: what a command costs in memory is what it loads.
+const HOOKS = `import {appendFileSync} from 'node:fs';
+export async function load(url, context, next) {
+	appendFileSync(process.env.MODULE_LOAD_LOG, url + '\\n');
+	return next(url, context);
+}`;
+const REGISTER = `import {register} from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}));`;
+
+let directory: string;
+let runs = 0;
+
+async function modulesLoadedBy(args: readonly string[]): Promise<{code: number | null; modules: string[]}> {
+	const log = join(directory, `modules-${runs++}.txt`);
+	const run = await runCli(args, {
+		env: {
+			NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(REGISTER)}`,
+			MODULE_LOAD_LOG: log,
+		},
+	});
+	const modules = (await readFile(log, 'utf8')).trim().split('\n');
+	return {code: run.code, modules};
+}
+
+const loads = (modules: readonly string[], part: string) => modules.some((url) => url.includes(part));
+
+describe('the CLI loads what a command needs, as a process', () => {
+	beforeAll(async () => {
+		directory = await mkdtemp(join(tmpdir(), 'dlms-module-loading-'));
+	});
+	afterAll(async () => {
+		await rm(directory, {recursive: true, force: true});
+	});
+
+	it('lists every command for --help (the recorder sees them all)', async () => {
+		const {code, modules} = await modulesLoadedBy(['--help']);
+		expect(code).toBe(0);
+		for (const command of ['run', 'parse', 'read', 'backfill', 'simulate', 'ports', 'spool', 'check-config'])
+			expect(loads(modules, `/dist/src/cli/${command}-command.js`), command).toBe(true);
+	});
+
+	it('parse loads neither another command, the collector, serialport nor the InfluxDB client', async () => {
+		const {code, modules} = await modulesLoadedBy(['parse', `${fixtures}landisgyr-zmd120-c/input.bin`]);
+		expect(code).toBe(0);
+		expect(loads(modules, '/dist/src/cli/parse-command.js')).toBe(true);
+		for (const part of [
+			'/dist/src/cli/run-command.js',
+			'/dist/src/cli/backfill-command.js',
+			'/dist/src/cli/read-command.js',
+			'/dist/src/daemon/collector.js',
+			'/node_modules/serialport/',
+			'/node_modules/@serialport/',
+			'/node_modules/@influxdata/',
+		])
+			expect(loads(modules, part), part).toBe(false);
+	});
+
+	it('the collector of a simulated meter printing line protocol loads no serial binding, spool, InfluxDB client, archive or health server', async () => {
+		const {code, modules} = await modulesLoadedBy(['run', '--once']);
+		expect(code).toBe(0);
+		expect(loads(modules, '/dist/src/daemon/collector.js')).toBe(true);
+		expect(loads(modules, '/dist/src/daemon/simulated-port.js')).toBe(true);
+		for (const part of [
+			'/dist/src/cli/parse-command.js',
+			'/dist/src/cli/read-command.js',
+			'/node_modules/serialport/',
+			'/node_modules/@serialport/',
+			'/node_modules/@influxdata/',
+			'/dist/src/output/line-spool.js',
+			'/dist/src/output/history-ledger.js',
+			'/dist/src/output/raw-archive.js',
+			'/dist/src/observability/health-server.js',
+		])
+			expect(loads(modules, part), part).toBe(false);
+	});
+});

@@ -1,0 +1,55 @@
+import {describe, expect, it} from 'vitest';
+import {soakReport} from '../../bench/soak/soak-report.ts';
+import {ANNOUNCED_RATE, runSoak, type SoakResult} from '../../bench/soak/soak-run.ts';
+import {hasSocat} from '../helpers/pty-pair.ts';
+import {serverBinary} from '../helpers/server-process.ts';
+
+const influxd = serverBinary('influxd', 'influxdb');
+
+/**
+ * Two minutes of `npm run soak`: the built collector as a process reads a mode C meter and a push meter
+ * over socat ptys into influxd 1.6.7 while faults rotate, influxd is stopped and started again and the
+ * collector is killed with SIGKILL and started again; then the database is held against what the
+ * meters sent.
+ */
+describe.skipIf(influxd.skipReason !== undefined || !hasSocat())('fault soak, 2 minutes', () => {
+	it('stores every telegram the collector read, no value of a faulty one, each once and at its time, and ends at the announced rate', async () => {
+		const result: SoakResult = await runSoak({
+			chaosMs: 95_000,
+			settleMs: 15_000,
+			// A kill and an outage somewhere in the 95 s (at least one of each is guaranteed).
+			meanKillGapMs: 45_000,
+			meanOutageGapMs: 60_000,
+			maxOutageMs: 15_000,
+			modeCEverySeconds: 4,
+		});
+		const report = soakReport(result);
+		const {check} = result;
+		expect(result.kills, report).toBeGreaterThanOrEqual(1);
+		expect(result.influxdRestarts, report).toBeGreaterThanOrEqual(1);
+		// Faults happened and spoilt telegrams; intact ones were read and owed.
+		expect(check.telegrams.length - check.intact, report).toBeGreaterThan(3);
+		expect(check.owed, report).toBeGreaterThan(15);
+		// Everything the collector finished (logged after its spool append) is in the database, whole.
+		expect(check.missing, report).toEqual([]);
+		expect(check.storedOwed, report).toBe(check.owed);
+		expect(check.partial, report).toEqual([]);
+		// An intact mode C telegram is read unless a kill cut its readout.
+		expect(check.unread, report).toEqual([]);
+		// Nothing else: no value of a faulty telegram, none unknown, none twice, each at its telegram's time.
+		expect(check.faultyValues, report).toEqual([]);
+		expect(check.unknownValues, report).toEqual([]);
+		expect(check.duplicates, report).toEqual([]);
+		expect(check.wrongTimes, report).toEqual([]);
+		expect(check.wrongSeries, report).toEqual([]);
+		expect(check.unmatchedReads, report).toEqual([]);
+		// A cut push telegram is skipped, not a failed readout: the next whole one follows within a second.
+		expect(result.pushReadoutsFailedOnCut, report).toBe(0);
+		// Back at the announced rate, and nothing learned from one-off faults.
+		expect(result.finalReadouts.length, report).toBeGreaterThan(0);
+		for (const readout of result.finalReadouts)
+			expect(readout, report).toEqual({mode: 'C', baudRate: ANNOUNCED_RATE});
+		expect(result.finalRateMetric, report).toEqual({mode: 'C', baudRate: ANNOUNCED_RATE});
+		expect(result.planChanges, report).toEqual([]);
+	}, 180_000);
+});
