@@ -388,7 +388,7 @@ export class FrameScanner {
 			this.#frames.push(frame);
 			if (!this.#lineAfterBadBlock) {
 				this.#identification = frame;
-				this.#gap.length = 0;
+				if (this.#gap.length > 0) this.#gap.length = 0;
 			}
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
@@ -705,7 +705,7 @@ export class FrameScanner {
 			// there could be the rest of a block whose one corrupted byte looked like a `/`.
 			if (!inBlock) {
 				this.#identification = frame;
-				this.#gap.length = 0;
+				if (this.#gap.length > 0) this.#gap.length = 0;
 			}
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
