@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {closeSync, openSync, readFileSync} from 'node:fs';
+import {closeSync, createReadStream, openSync, readFileSync} from 'node:fs';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -21,18 +21,25 @@ function peakKiB(pid: number): number | undefined {
 	}
 }
 
-/** Runs `dlms-logger parse FILE -f FORMAT` with stdout to /dev/null; its peak RSS (MB) and wall time (s). */
+/**
+ * Runs `dlms-logger parse FILE -f FORMAT` (or, `piped`, `parse -` with the file piped into stdin) with
+ * stdout to /dev/null; its peak RSS (MB) and wall time (s).
+ */
 async function measure(
 	file: string,
 	format: string,
+	piped = false,
 ): Promise<{peakMb: number; seconds: number; code: number | null}> {
 	const devNull = openSync('/dev/null', 'w');
 	const started = Date.now();
 	// The flag of the CLI's shebang: `dlms-logger parse` runs with it.
-	const child = spawn(process.execPath, ['--max-semi-space-size=1', CLI, 'parse', file, '-f', format], {
-		stdio: ['ignore', devNull, 'pipe'],
-	});
+	const child = spawn(
+		process.execPath,
+		['--max-semi-space-size=1', CLI, 'parse', piped ? '-' : file, '-f', format],
+		{stdio: [piped ? 'pipe' : 'ignore', devNull, 'pipe']},
+	);
 	closeSync(devNull);
+	if (piped && child.stdin !== null) createReadStream(file).pipe(child.stdin);
 	let stderr = '';
 	child.stderr?.on('data', (chunk: Buffer) => {
 		stderr += chunk.toString();
@@ -50,8 +57,9 @@ async function measure(
 
 /**
  * Peak RSS of `dlms-logger parse` on captures of 1, 10 and 50 MB (copies of the ZMD120 telegram of the
- * smarthomeNG dlms plugin's README) in each output format. Parsing streams, so the peak should stay
- * flat in the input size (target: at most 100 MB at any size).
+ * smarthomeNG dlms plugin's README) in each output format, read from the file, and the 50 MB one also
+ * piped into stdin. Parsing streams, so the peak should stay flat in the input size (target: at most
+ * 100 MB at any size). For scale: a bare `node` is ~40 MB, and `parse` of one telegram ~62 MB.
  */
 export async function runParseMemory(): Promise<string> {
 	const directory = await mkdtemp(join(tmpdir(), 'dlms-bench-parse-memory-'));
@@ -62,11 +70,15 @@ export async function runParseMemory(): Promise<string> {
 			const copies = Math.ceil((megabytes * 1_000_000) / telegram.length);
 			const file = join(directory, `capture-${megabytes}mb.bin`);
 			await writeFile(file, Buffer.concat(Array.from({length: copies}, () => telegram)));
-			for (const format of FORMATS) {
-				const {peakMb, seconds, code} = await measure(file, format);
-				rows.push(
-					`  ${`${megabytes} MB`.padStart(5)} (${copies} telegrams)  ${format.padEnd(13)}  peak RSS ${peakMb.toFixed(1).padStart(6)} MB  ${seconds.toFixed(1).padStart(5)} s${code === 0 ? '' : `  exit ${code}`}`,
-				);
+			// The largest capture also piped into stdin, as `cat capture | dlms-logger parse -` reads it.
+			const sources = megabytes === SIZES_MB[SIZES_MB.length - 1] ? [false, true] : [false];
+			for (const piped of sources) {
+				for (const format of FORMATS) {
+					const {peakMb, seconds, code} = await measure(file, format, piped);
+					rows.push(
+						`  ${`${megabytes} MB`.padStart(5)} (${copies} telegrams)  ${piped ? 'stdin' : 'file '}  ${format.padEnd(13)}  peak RSS ${peakMb.toFixed(1).padStart(6)} MB  ${seconds.toFixed(1).padStart(5)} s${code === 0 ? '' : `  exit ${code}`}`,
+					);
+				}
 			}
 		}
 		return `parse memory (stdout to /dev/null; peak RSS from /proc VmHWM):\n${rows.join('\n')}`;

@@ -4,6 +4,7 @@ import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {reusedChunks} from './reused-chunks.ts';
 
 /** Stdin kept for a second pass (parity bits stripped) while it has shown no telegram, bytes. */
 const MAX_RETAINED_STDIN_BYTES = 16 * 1024 * 1024;
@@ -27,7 +28,7 @@ export class CaptureReader {
 	#parityNote: string | undefined;
 	/** The first bytes of the input (for telling a raw archive apart), given back to the first pass. */
 	#head: Buffer = Buffer.alloc(0);
-	#stdinIterator: AsyncIterator<unknown> | undefined;
+	#stdinChunks: AsyncGenerator<Buffer, void, undefined> | undefined;
 
 	private constructor(
 		file: string | undefined,
@@ -55,9 +56,10 @@ export class CaptureReader {
 				);
 			}
 			const reader = new CaptureReader(undefined, 'stdin', undefined, io, options.ignoreBcc);
-			reader.#stdinIterator = io.stdin[Symbol.asyncIterator]();
-			const first = await reader.#stdinIterator.next();
-			if (!first.done) reader.#head = Buffer.from(first.value as Uint8Array);
+			reader.#stdinChunks = reusedChunks(io.stdin);
+			const first = await reader.#stdinChunks.next();
+			// A copy: the chunk is a view of memory the next one reuses.
+			if (!first.done) reader.#head = Buffer.from(first.value);
 			return reader;
 		}
 		try {
@@ -88,9 +90,9 @@ export class CaptureReader {
 		if (this.#file !== undefined) return await readFile(this.#file);
 		const chunks = [this.#head];
 		for (;;) {
-			const next = await this.#stdinIterator?.next();
+			const next = await this.#stdinChunks?.next();
 			if (next === undefined || next.done) break;
-			chunks.push(Buffer.from(next.value as Uint8Array));
+			chunks.push(Buffer.from(next.value));
 		}
 		return Buffer.concat(chunks);
 	}
@@ -158,15 +160,14 @@ export class CaptureReader {
 		yield* this.#retained ?? [];
 	}
 
-	/** Stdin from its first chunk (read at open) on. */
+	/** Stdin from its first chunk (read at open) on, each chunk valid until the next is asked for. */
 	async *#restOfStdin(): AsyncGenerator<Buffer> {
 		if (this.#head.length > 0) yield this.#head;
-		const iterator = this.#stdinIterator ?? this.#stdin[Symbol.asyncIterator]();
+		const chunks = this.#stdinChunks ?? reusedChunks(this.#stdin);
 		for (;;) {
-			const next = await iterator.next();
+			const next = await chunks.next();
 			if (next.done) return;
-			const value = next.value as Uint8Array;
-			yield Buffer.isBuffer(value) ? value : Buffer.from(value);
+			yield next.value;
 		}
 	}
 

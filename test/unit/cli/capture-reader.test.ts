@@ -54,6 +54,15 @@ describe('CaptureReader', () => {
 		expect(new Set(telegrams.map((telegram) => telegram.dataSets.length))).toEqual(new Set([38]));
 	});
 
+	it('reads stdin of many blocks, each telegram whole', async () => {
+		const one = await readFile(zmd120);
+		const io = capturedIo(Buffer.concat(Array.from({length: 300}, () => one)));
+		const telegrams = await all(await CaptureReader.open('-', io, {ignoreBcc: false}));
+		expect(telegrams).toHaveLength(300);
+		const block = decodeCapture(one).telegrams[0]?.bytes;
+		for (const telegram of telegrams) expect(telegram.bytes.equals(block ?? Buffer.alloc(0))).toBe(true);
+	});
+
 	it('reads stdin', async () => {
 		const io = capturedIo(await readFile(zmd120));
 		const reader = await CaptureReader.open('-', io, {ignoreBcc: false});
