@@ -27,7 +27,7 @@ export class StreamingCaptureDecoder {
 	readonly #scanner: FrameScanner;
 	readonly #frames: CaptureFrameDecoder;
 	readonly #maxPlainTextBytes: number;
-	/** Noise frames and input kept for the plain-text case, while it is still possible. */
+	/** Noise (and command) frames and input kept for the plain-text case, while it is still possible. */
 	#noise: Frame[] | undefined = [];
 	#input: Buffer[] | undefined = [];
 	#inputBytes = 0;
@@ -105,7 +105,8 @@ export class StreamingCaptureDecoder {
 	*#accept(frames: readonly Frame[]): Generator<DecodedTelegram, void, undefined> {
 		const ready: DecodedTelegram[] = [];
 		for (const frame of frames) {
-			if (frame.kind === 'noise') this.#noise?.push(frame);
+			// Noise is the text; a command message beside it says the input is no text (see plainText).
+			if (frame.kind === 'noise' || frame.kind === 'command') this.#noise?.push(frame);
 			this.#frames.accept(frame, ready);
 			// A framed capture is never read as plain text: stop keeping its bytes.
 			if (ready.length > 0 || this.errors.length > 0) this.#dropPlainText();

@@ -67,6 +67,13 @@ describe('StreamingCaptureDecoder', () => {
 		expect(telegrams[0]?.dataSets.map((set) => set.address)).toEqual(['1.8.1', '2.8.1']);
 	});
 
+	it('reads no plain text beside a command message, as decodeCapture does not', () => {
+		const bytes = Buffer.from('1.8.1(001234.5*kWh)\r\n\x01\r\n\x03M2.8.1(000012.0*kWh)\r\n', 'latin1');
+		expect(decodeCapture(bytes).telegrams).toEqual([]);
+		expect(streamed(bytes, 1).telegrams).toEqual([]);
+		expect(streamed(bytes, bytes.length).telegrams).toEqual([]);
+	});
+
 	it('gives up keeping bytes for the plain-text case beyond its allowance', () => {
 		const text = Buffer.from('1.8.1(001234.5*kWh)\r\n'.repeat(100));
 		expect(streamed(text, 64, {maxPlainTextBytes: 1024}).telegrams).toEqual([]);
