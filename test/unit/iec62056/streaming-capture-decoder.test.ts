@@ -80,6 +80,17 @@ describe('StreamingCaptureDecoder', () => {
 		}
 	});
 
+	it('parses each telegram of a chunk only when it is taken', () => {
+		const one = readFileSync(new URL('landisgyr-zmd120-c/input.bin', FIXTURES));
+		const decoder = new StreamingCaptureDecoder();
+		const telegrams = decoder.decode(Buffer.concat([one, one, one]));
+		expect(telegrams.next().value?.dataSets).toHaveLength(38);
+		expect(decoder.telegramCount).toBe(1);
+		expect([...telegrams]).toHaveLength(2);
+		expect(decoder.telegramCount).toBe(3);
+		expect(decoder.end()).toEqual([]);
+	});
+
 	it('reads pasted text lines at the end, as one telegram', () => {
 		const text = Buffer.from('1.8.1(001234.5*kWh)\r\n2.8.1(000012.0*kWh)\r\n');
 		const {telegrams} = streamed(text, 5);
