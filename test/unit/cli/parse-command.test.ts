@@ -289,7 +289,8 @@ describe('parse', () => {
 		}
 
 		it('writes -f json as one document, the same text as for the whole readout at once', async () => {
-			const file = await copies(3);
+			// 80 copies: more than one 64 KiB read, telegrams cut between reads.
+			const file = await copies(80);
 			const {stdout, error} = await run(file, {format: 'json'});
 			expect(error).toBeUndefined();
 			const whole = readoutToJson(decodeCapture(await readCapture(file)).telegrams, false);

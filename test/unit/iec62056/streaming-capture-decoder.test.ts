@@ -48,12 +48,30 @@ describe('StreamingCaptureDecoder', () => {
 		expect(decoder.telegramCount).toBe(2);
 	});
 
+	it('parses each telegram of a chunk only when it is taken', () => {
+		const one = readFileSync(new URL('landisgyr-zmd120-c/input.bin', FIXTURES));
+		const decoder = new StreamingCaptureDecoder();
+		const telegrams = decoder.decode(Buffer.concat([one, one, one]));
+		expect(telegrams.next().value?.dataSets).toHaveLength(38);
+		expect(decoder.telegramCount).toBe(1);
+		expect([...telegrams]).toHaveLength(2);
+		expect(decoder.telegramCount).toBe(3);
+		expect(decoder.end()).toEqual([]);
+	});
+
 	it('reads pasted text lines at the end, as one telegram', () => {
 		const text = Buffer.from('1.8.1(001234.5*kWh)\r\n2.8.1(000012.0*kWh)\r\n');
 		const {telegrams} = streamed(text, 5);
 		expect(telegrams).toHaveLength(1);
 		expect(telegrams[0]?.framing).toBe('text');
 		expect(telegrams[0]?.dataSets.map((set) => set.address)).toEqual(['1.8.1', '2.8.1']);
+	});
+
+	it('reads no plain text beside a command message, as decodeCapture does not', () => {
+		const bytes = Buffer.from('1.8.1(001234.5*kWh)\r\n\x01\r\n\x03M2.8.1(000012.0*kWh)\r\n', 'latin1');
+		expect(decodeCapture(bytes).telegrams).toEqual([]);
+		expect(streamed(bytes, 1).telegrams).toEqual([]);
+		expect(streamed(bytes, bytes.length).telegrams).toEqual([]);
 	});
 
 	it('gives up keeping bytes for the plain-text case beyond its allowance', () => {
