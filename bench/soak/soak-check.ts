@@ -87,16 +87,17 @@ export function checkSoak(input: SoakCheckInput): SoakCheck {
 	const byKey = new Map(records.map((record) => [key(record.meter, record.telegram), record]));
 	const meters = new Map(input.meters.map((meter) => [meter.meter, meter]));
 
-	// Which telegram each logged read was: the intact one of that meter whose last byte went out last
-	// before the collector had the block (a pty passes bytes at once; the collector may see them late).
+	// Which telegram each logged read was: the intact one of that meter that began last before the
+	// collector had the block. Not by its end: the simulator notes that after its own drain(), which on
+	// a loaded host may come after the collector (on a pty, bytes pass at once) already has the block.
 	const owed = new Set<string>();
 	const unmatchedReads: string[] = [];
 	for (const read of input.reads) {
 		let best: TelegramRecord | undefined;
 		for (const record of records) {
 			if (record.meter !== read.meter || !record.intact) continue;
-			if (record.endMs > read.atMs + 50 || read.atMs - record.endMs > READ_SLACK_MS) continue;
-			if (best === undefined || record.endMs > best.endMs) best = record;
+			if (record.startMs > read.atMs || read.atMs - record.endMs > READ_SLACK_MS) continue;
+			if (best === undefined || record.startMs > best.startMs) best = record;
 		}
 		if (best === undefined) unmatchedReads.push(`${read.meter} at ${new Date(read.atMs).toISOString()}`);
 		else owed.add(key(best.meter, best.telegram));

@@ -26,6 +26,8 @@ export interface SoakMeterOptions {
 	readonly path: string;
 	readonly profile: SimulatorProfile;
 	readonly rotation: FaultRotation;
+	/** How late the harness's event loop ran before an instant, ms (to judge the meter's host errors). */
+	readonly loopLateMs?: (atMs: number) => number;
 	/** The host end's rate at an instant (the pty's termios), so a character crossing a rate change is garbled. */
 	readonly hostLineRate?: (atMs: number) => number | undefined;
 }
@@ -123,8 +125,12 @@ export class SoakMeter {
 				baudRate: entry.baudRate,
 			});
 		} else if (entry.kind === 'host-error') {
+			const late = this.#options.loopLateMs?.(entry.timeMs);
 			this.problems.push(
-				`${this.#options.meter} at ${new Date(entry.timeMs).toISOString()}: host ${entry.problem}: ${entry.detail}`,
+				`${this.#options.meter} at ${new Date(entry.timeMs).toISOString()}: host ${entry.problem}: ${entry.detail}` +
+					(late === undefined
+						? ''
+						: ` (the harness's event loop ran up to ${late} ms late in the second before)`),
 			);
 		} else if (entry.kind === 'stopped' && entry.error !== undefined) {
 			this.problems.push(`${this.#options.meter}: ${entry.error.message}`);

@@ -9,13 +9,13 @@ export function soakReport(result: SoakResult): string {
 	const metric = result.finalRateMetric
 		? `${result.finalRateMetric.baudRate} Bd (mode ${result.finalRateMetric.mode})`
 		: 'none';
-	const list = (label: string, items: readonly string[]) =>
+	const list = (label: string, items: readonly string[], limit = 10) =>
 		items.length === 0
 			? []
 			: [
 					`  ${label}:`,
-					...items.slice(0, 10).map((item) => `    ${item}`),
-					...(items.length > 10 ? [`    … ${items.length - 10} more`] : []),
+					...items.slice(0, limit).map((item) => `    ${item}`),
+					...(items.length > limit ? [`    … ${items.length - limit} more`] : []),
 				];
 	return [
 		`fault soak, seed ${result.seed}, ${(result.durationMs / 60_000).toFixed(1)} min`,
@@ -24,7 +24,7 @@ export function soakReport(result: SoakResult): string {
 		`  readouts logged ok: ${result.readouts.ok}; failures warned: ${result.readouts.failed}; fell back within a readout: ${result.readouts.fellBack}`,
 		`  owed (intact, read): ${check.owed}; stored whole: ${check.storedOwed}; missing: ${check.missing.length}`,
 		`  in flight at a kill: ${check.inFlightAtKill}, of which stored: ${check.inFlightStored}`,
-		`  push telegrams not listened to: ${check.notListened} (stored anyway: ${check.notListenedStored}); push readouts failed on a cut telegram: ${result.pushReadoutsFailedOnCut}`,
+		`  push telegrams not listened to: ${check.notListened} (stored anyway: ${check.notListenedStored}); push readouts failed: ${result.pushReadoutsFailed}`,
 		`  intact mode C telegrams never read (no kill): ${check.unread.length}; stored in part: ${check.partial.length}`,
 		`  points in the database: ${check.storedPoints}; faulty values: ${check.faultyValues.length}; unknown values: ${check.unknownValues.length}; wrong times: ${check.wrongTimes.length}; wrong series: ${check.wrongSeries.length}; duplicates/extra: ${check.duplicates.length}`,
 		`  kills (-9): ${result.kills}; influxd restarts: ${result.influxdRestarts}; plan changes: ${result.planChanges.length}`,
@@ -39,7 +39,8 @@ export function soakReport(result: SoakResult): string {
 		...list('duplicates', check.duplicates),
 		...list('reads matching no telegram', check.unmatchedReads),
 		...list('plan changes', result.planChanges),
-		...list('problems', result.problems),
+		...list('collector errors', result.collectorErrors),
+		...list('meter notes', result.meterNotes, 40),
 	].join('\n');
 }
 
@@ -55,7 +56,8 @@ export function soakPassed(result: SoakResult, announcedRate: number): boolean {
 		check.wrongTimes.length === 0 &&
 		check.wrongSeries.length === 0 &&
 		check.duplicates.length === 0 &&
-		result.pushReadoutsFailedOnCut === 0 &&
+		result.pushReadoutsFailed === 0 &&
+		result.collectorErrors.length === 0 &&
 		result.finalReadouts.length > 0 &&
 		result.finalReadouts.every((readout) => readout.mode === 'C' && readout.baudRate === announcedRate) &&
 		result.finalRateMetric?.baudRate === announcedRate &&

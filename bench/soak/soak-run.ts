@@ -8,6 +8,7 @@ import {type LineSpeedWatch, watchLineSpeed} from '../../test/helpers/line-speed
 import {openPtyPair, type PtyPair} from '../../test/helpers/pty-pair.ts';
 import {removeDir, trackDir} from '../../test/helpers/server-process.ts';
 import {FaultRotation, MODE_C_FAULTS, PUSH_FAULTS, seededRandom} from './fault-rotation.ts';
+import {LoopLag} from './loop-lag.ts';
 import {type CheckedMeter, checkSoak, type LoggedRead, type SoakCheck} from './soak-check.ts';
 import {type CollectorLogLine, SoakCollector} from './soak-collector.ts';
 import {SoakMeter} from './soak-meter.ts';
@@ -65,12 +66,14 @@ export interface SoakResult {
 	readonly planChanges: readonly string[];
 	readonly readouts: {readonly ok: number; readonly failed: number; readonly fellBack: number};
 	/**
-	 * Push readouts that failed on a cut telegram (warnings; a streak of equal failures is warned once):
-	 * the next whole push follows within a second, so there should be none.
+	 * Push readouts that failed (warnings; a streak of equal failures is warned once): the meter pushes
+	 * a whole telegram at least every 2 s (one cut or left out at a time), so there should be none.
 	 */
-	readonly pushReadoutsFailedOnCut: number;
-	/** Collector lines at level error, and simulator problems. */
-	readonly problems: readonly string[];
+	readonly pushReadoutsFailed: number;
+	/** Collector lines at level error or not JSON (a crash's stack), and exits nobody caused. */
+	readonly collectorErrors: readonly string[];
+	/** What the simulated meters noted: a host sending at the wrong moment (expected around a kill), a link error. */
+	readonly meterNotes: readonly string[];
 }
 
 const DATABASE = 'soak';
@@ -116,6 +119,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		const watch: LineSpeedWatch = await watchLineSpeed(ptyC.hostPath);
 		cleanups.push(() => watch.close());
 
+		const lag = new LoopLag();
+		cleanups.push(async () => lag.stop());
 		const rotationC = new FaultRotation(MODE_C_FAULTS, seed);
 		const rotationD = new FaultRotation(PUSH_FAULTS, seed + 1);
 		const meterC = new SoakMeter({
@@ -124,6 +129,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 			profile: modeCSoakProfile(new TelegramCounter()),
 			rotation: rotationC,
 			hostLineRate: (atMs) => watch.rateAt(atMs),
+			loopLateMs: (atMs) => lag.worstBefore(atMs),
 		});
 		const meterD = new SoakMeter({
 			meter: PUSH_ID,
@@ -162,6 +168,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		).map((offset) => started + offset);
 		const maxOutageMs = Math.max(3000, options.maxOutageMs ?? 20_000);
 		let influxdRestarts = 0;
+		const crashes: string[] = [];
 		const outageLoop = (async () => {
 			for (const at of outages) {
 				if (!(await waitUntil(at, options.signal))) return;
@@ -180,13 +187,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 				// Every other kill lands just after a telegram's last byte: the readout is then being
 				// parsed and spooled, the moment the durable spool exists for.
 				if (index % 2 === 0) await justAfterTelegram(meterC, random, options.signal);
-				const killedAt = await running.kill();
+				if (!running.running) {
+					// It ended by itself: a finding of its own. Start it again and go on.
+					crashes.push(`${clock(started)} the collector had exited by itself`);
+					running.start();
+					continue;
+				}
+				await running.kill();
 				const downMs = 500 + random() * 2500;
 				progress(`${clock(started)} collector killed (-9), restarting in ${(downMs / 1000).toFixed(1)} s`);
 				await sleep(downMs);
 				if (options.signal?.aborted) return;
 				running.start();
-				void killedAt;
 			}
 		})();
 		const ticker = setInterval(() => progress(status(started, meters, running)), 60_000);
@@ -246,15 +258,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 					.length,
 				fellBack: logLines.filter((line) => /read with .* this time/.test(line.msg)).length,
 			},
-			pushReadoutsFailedOnCut: logLines.filter(
-				(line) => line.fields['meter'] === PUSH_ID && line.fields['failure'] === 'truncated',
+			pushReadoutsFailed: logLines.filter(
+				(line) => line.fields['meter'] === PUSH_ID && typeof line.fields['failure'] === 'string',
 			).length,
-			problems: [
+			collectorErrors: [
 				...logLines
 					.filter((line) => line.level === 'error' || line.level === 'fatal' || line.level === 'raw')
 					.map((line) => `collector ${line.incarnation}: ${line.msg}`),
-				...meters.flatMap((meter) => meter.problems),
+				...crashes,
 			],
+			meterNotes: meters.flatMap((meter) => meter.problems),
 		};
 	} finally {
 		if (options.keepLogsIn !== undefined) {

@@ -294,9 +294,11 @@ async function receiveBlock(
 	let naks = 0;
 	let noiseHighBits = 0;
 	let firstByteMs = receive.firstByteMs;
-	// Mode D: a push telegram cut off on the line is skipped, as the meter sends the next one by itself;
-	// reported only if no whole one follows before the deadline.
+	// Mode D: the meter sends the next telegram by itself, so a telegram cut off on the line is skipped,
+	// and so is a pause after the tail of one joined mid-way (a push left out, a slow meter): listening
+	// goes on for the push timeout; what went wrong is reported only if no whole telegram came by then.
 	let cutPush: ReadoutError | undefined;
+	const listenUntil = Date.now() + receive.firstByteMs;
 	for (;;) {
 		const frame = await inbox.next(
 			(candidate) =>
@@ -314,17 +316,23 @@ async function receiveBlock(
 		if (!isFrame(frame)) {
 			const truncated =
 				frame.kind === 'silence' || frame.kind === 'deadline' ? truncatedIn(frame.pending) : undefined;
-			if (truncated) {
-				const error = new ReadoutError(link.place, 'data', 'truncated', truncated.message, {
-					cause: truncated,
-					received: inbox.raw,
-				});
-				if (receive.pushOnly && frame.kind === 'silence') {
-					cutPush = error;
-					continue;
-				}
-				throw error;
+			const cut = truncated
+				? new ReadoutError(link.place, 'data', 'truncated', truncated.message, {
+						cause: truncated,
+						received: inbox.raw,
+					})
+				: undefined;
+			if (
+				receive.pushOnly &&
+				frame.kind === 'silence' &&
+				frame.bytesInPhase > 0 &&
+				Date.now() < listenUntil
+			) {
+				cutPush = cut ?? cutPush;
+				firstByteMs = listenUntil - Date.now();
+				continue;
 			}
+			if (cut) throw cut;
 			if (cutPush && (frame.kind === 'silence' || frame.kind === 'deadline')) throw cutPush;
 			if (receive.onMismatch && (frame.kind === 'silence' || frame.kind === 'deadline')) {
 				throw receive.onMismatch(

@@ -95,6 +95,18 @@ describe('SpooledSink', () => {
 		await sink.close();
 	});
 
+	it('delivers formatted text as it delivers points, after the points written before it', async () => {
+		const sink = await makeSink();
+		await sink.write([point(1)]);
+		await sink.writeText(Buffer.from('meter,meter=m1,obis=1.8.1 value=2 1767225602\n'));
+		expect(await sink.flush()).toBe(true);
+		expect(server.stored).toEqual([
+			'meter,meter=m1,obis=1.8.1 value=1 1767225601',
+			'meter,meter=m1,obis=1.8.1 value=2 1767225602',
+		]);
+		await sink.close();
+	});
+
 	it('keeps points while the server is away and sends each exactly once when it returns', async () => {
 		vi.useFakeTimers();
 		const sink = await makeSink();
@@ -106,8 +118,9 @@ describe('SpooledSink', () => {
 		server.failWith = undefined;
 		await vi.advanceTimersByTimeAsync(1000);
 		await vi.waitFor(() => expect(server.stored).toHaveLength(2));
+		// The sink reports recovery once it has taken the acknowledgement, a moment after the server stored.
+		await vi.waitFor(() => expect(events.some((event) => event.kind === 'recovered')).toBe(true));
 		expect(events.filter((event) => event.kind === 'unavailable')).toHaveLength(1);
-		expect(events.some((event) => event.kind === 'recovered')).toBe(true);
 		expect(await sink.flush()).toBe(true);
 		await sink.close();
 	});

@@ -248,6 +248,30 @@ describe('readMeter, mode D with a cut push telegram', () => {
 		},
 	);
 
+	it('joined mid-way and the next push left out: waits for the one after, not failing on the pause', async () => {
+		({pair, simulator} = await startSimulatedLine(createPushProfile({pushIntervalMs: 2000}), {
+			faultsAt: (push) => (push === 2 ? [{kind: 'silence'}] : []),
+		}));
+		// The collector opens the port 100 ms into the first push (about 0.3 s at 9600 Bd).
+		await vi.advanceTimersByTimeAsync(100);
+		const result = expectResult(await read({mode: 'D'}));
+		const sent = simulator?.log.flatMap((entry) => (entry.kind === 'telegram' ? [entry] : [])) ?? [];
+		expect(sent).toHaveLength(2);
+		expect(sent[1]?.content.toString('latin1')).toContain(result.block.text);
+		expect(result.readAt.getTime()).toBeGreaterThanOrEqual(sent[1]?.startMs ?? Number.NaN);
+	});
+
+	it('still gives up after the push timeout on a line that only ever sends parts', async () => {
+		({pair, simulator} = await startSimulatedLine(createPushProfile({pushIntervalMs: 2000}), {
+			faults: [{kind: 'truncate'}],
+		}));
+		const started = Date.now();
+		const outcome = await read({mode: 'D', pushTimeoutMs: 5000});
+		expect(outcome).toBeInstanceOf(ReadoutError);
+		expect((outcome as ReadoutError).failure).toBe('truncated');
+		expect(Date.now() - started).toBeLessThan(5000 + 2000);
+	});
+
 	it('reports the cut telegram when no whole one follows before the deadline', async () => {
 		({pair, simulator} = await startSimulatedLine(createPushProfile({pushIntervalMs: 1000}), {
 			faults: [{kind: 'truncate'}],

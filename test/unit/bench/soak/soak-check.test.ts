@@ -170,6 +170,18 @@ describe('checkSoak', () => {
 		expect(cut).toMatchObject({inFlightAtKill: 1, inFlightStored: 1, unread: [], missing: []});
 	});
 
+	it('matches a read to the telegram that began last before it, also when the simulator noted its end late', () => {
+		// The collector had #2 at T0 + 1180, 80 ms before the simulator noted #2's end (after its drain()).
+		const check = checkSoak(
+			input({
+				telegrams: [sent('d', 1, T0), sent('d', 2, T0 + 1000)],
+				reads: [{meter: 'd', atMs: T0 + 1180}],
+				series: series('d', [['1.8.1', T0 + 1000, soakValue(1, 2)]]),
+			}),
+		);
+		expect(check).toMatchObject({owed: 1, storedOwed: 1, missing: [], notListened: 1, notListenedStored: 0});
+	});
+
 	it('owes a push telegram only when the collector read it', () => {
 		const check = checkSoak(
 			input({
