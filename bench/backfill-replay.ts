@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process';
 import {createReadStream, createWriteStream, readFileSync} from 'node:fs';
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readdir, rm, writeFile} from 'node:fs/promises';
 import {cpus, loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createInterface} from 'node:readline';
@@ -8,7 +8,11 @@ import {writeSyntheticArchive} from '../src/simulator/synthetic-archive.ts';
 import {createZmd120Profile} from '../src/simulator/zmd120-profile.ts';
 import {startInfluxd} from '../test/helpers/influxd-server.ts';
 
-const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
+// The built CLI: beside this file's tree when it runs compiled (dist/bench), else in dist/.
+const CLI = new URL(
+	import.meta.url.includes('/dist/bench/') ? '../src/cli/main.js' : '../dist/src/cli/main.js',
+	import.meta.url,
+).pathname;
 const READOUT_EVERY_MS = 60_000;
 const BATCH = 5000;
 
@@ -76,77 +80,158 @@ async function rawPost(url: string, db: string, file: string): Promise<{seconds:
 	return {seconds: Number(process.hrtime.bigint() - started) / 1e9, lines};
 }
 
+/** How much archive to replay. */
+export interface BackfillReplayOptions {
+	/** Readouts in the archive (one every 60 s). Default: `days` of them. */
+	readonly readouts?: number;
+	/** Days of archive, when `readouts` is not given. Default: BENCH_BACKFILL_DAYS, else 365. */
+	readonly days?: number;
+	/**
+	 * A directory to keep the generated archive in and reuse when it already holds one of the same
+	 * size (repeated runs skip the generation). Default: BENCH_BACKFILL_ARCHIVE, else a temp directory.
+	 */
+	readonly archiveDirectory?: string;
+	/** Told what the bench is doing (lines without newline); default: stderr. */
+	readonly onProgress?: (line: string) => void;
+}
+
+/** What one replay measured; rates per second of wall time, memory in MiB. */
+export interface BackfillReplayFigures {
+	readonly readouts: number;
+	readonly points: number;
+	/** `backfill` into influxd: spool, writer and server, from start to exit. */
+	readonly backfillSeconds: number;
+	readonly telegramsPerSecond: number;
+	readonly pointsPerSecond: number;
+	/** The same points as line protocol, POSTed in batches of 5000 over one connection. */
+	readonly rawPostSeconds: number;
+	readonly rawPostPointsPerSecond: number;
+	/** pointsPerSecond / rawPostPointsPerSecond (target >= 0.8). */
+	readonly ratio: number;
+	/** The backfill's peak resident set (VmHWM), MiB (target <= 150). */
+	readonly peakRssMiB: number;
+	/** `backfill --dry-run` (decode, map, format; points to a file). */
+	readonly dryRunSeconds: number;
+	readonly dryRunTelegramsPerSecond: number;
+	readonly dryRunPeakRssMiB: number;
+	/** 1-minute load average before and after the run (the machine may be shared). */
+	readonly loadBefore: number;
+	readonly loadAfter: number;
+	/** The figures as printed by `npm run bench:backfill`. */
+	readonly text: string;
+}
+
 /**
  * `npm run bench:backfill`: replay of a synthetic raw archive (the plain ZMD120 profile read every 60 s;
  * BENCH_BACKFILL_DAYS days, default 365: 525,600 readouts) by `dlms-logger backfill` into influxd 1.6.7,
  * against a raw line-protocol POST of the same points (the lines `backfill --dry-run` prints, posted in
  * batches of 5000 over one connection) in the same run; the backfill's peak RSS. Not part of the tests.
+ * `npm run bench` calls it with a small size for its summary row.
  */
-export async function runBackfillReplay(
-	days = Number(process.env['BENCH_BACKFILL_DAYS'] ?? 365),
-): Promise<string> {
-	const readouts = Math.round((days * 86_400_000) / READOUT_EVERY_MS);
+export async function runBackfillReplay(options: BackfillReplayOptions = {}): Promise<BackfillReplayFigures> {
+	const days = options.days ?? Number(process.env['BENCH_BACKFILL_DAYS'] ?? 365);
+	const readouts = options.readouts ?? Math.round((days * 86_400_000) / READOUT_EVERY_MS);
+	if (!Number.isInteger(readouts) || readouts < 1) {
+		throw new TypeError(`readouts must be a positive integer, received ${String(readouts)}`);
+	}
+	const progress = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
+	const loadBefore = loadavg()[0] ?? 0;
 	const directory = await mkdtemp(join(tmpdir(), 'dlms-bench-backfill-'));
-	const server = await startInfluxd();
+	const kept = options.archiveDirectory ?? process.env['BENCH_BACKFILL_ARCHIVE'];
 	try {
-		const archive = join(directory, 'raw');
+		const archive = kept === undefined ? join(directory, 'raw') : join(kept, `zmd120-60s-${readouts}`);
 		const generatedAt = process.hrtime.bigint();
-		await writeSyntheticArchive({
-			directory: archive,
-			meterId: 'house',
-			profile: createZmd120Profile({timeZone: 'Europe/Berlin'}),
-			fromMs: Date.UTC(2025, 0, 1),
-			everyMs: READOUT_EVERY_MS,
-			readouts,
-			onDay: (written) => {
-				if (written % (30 * 1440) < 1440)
-					process.stderr.write(`bench: archive ${written}/${readouts} readouts\n`);
-			},
-		});
+		const reused =
+			kept !== undefined && (await readdir(archive).catch((): string[] => [])).includes(ARCHIVE_DONE);
+		if (reused) progress(`bench: reusing the archive in ${archive}`);
+		else await rm(archive, {recursive: true, force: true});
+		if (!reused)
+			await writeSyntheticArchive({
+				directory: archive,
+				meterId: 'house',
+				profile: createZmd120Profile({timeZone: 'Europe/Berlin'}),
+				fromMs: Date.UTC(2025, 0, 1),
+				everyMs: READOUT_EVERY_MS,
+				readouts,
+				onDay: (written) => {
+					if (written % (30 * 1440) < 1440) progress(`bench: archive ${written}/${readouts} readouts`);
+				},
+			});
+		if (!reused) await writeFile(join(archive, ARCHIVE_DONE), '');
 		const generateSeconds = Number(process.hrtime.bigint() - generatedAt) / 1e9;
-		for (const db of ['backfill', 'raw']) await server.createDatabase(db);
-		const config = (db: string) =>
-			`timezone: Europe/Berlin\ninfluxdb:\n  url: ${server.url}\n  version: "1"\n  database: ${db}\nspool:\n  directory: ${join(directory, `spool-${db}`)}\nmeters:\n  - id: house\n    port: simulator:zmd120\n`;
-		await writeFile(join(directory, 'backfill.yaml'), config('backfill'));
+		// Without an `influxdb` section the points go to stdout (the dry run's file).
+		const config = (url?: string) =>
+			`timezone: Europe/Berlin\n${url === undefined ? '' : `influxdb:\n  url: ${url}\n  version: "1"\n  database: bench\n`}spool:\n  directory: ${join(directory, 'spool')}\nmeters:\n  - id: house\n    port: simulator:zmd120\n`;
+		await writeFile(join(directory, 'dry.yaml'), config());
 
-		process.stderr.write('bench: backfill --dry-run (the points, for the raw POST)\n');
+		progress('bench: backfill --dry-run (the points, for the raw POST)');
 		const lines = join(directory, 'points.lp');
-		const dry = await runCli(
-			['backfill', '--dry-run', '-c', join(directory, 'backfill.yaml'), archive],
-			lines,
-		);
+		const dry = await runCli(['backfill', '--dry-run', '-c', join(directory, 'dry.yaml'), archive], lines);
 		if (dry.code !== 0) throw new Error(`backfill --dry-run exited ${dry.code}: ${dry.stderr}`);
-		process.stderr.write('bench: raw POST\n');
-		const raw = await rawPost(server.url, 'raw', lines);
-		process.stderr.write('bench: backfill\n');
-		const run = await runCli(['backfill', '-c', join(directory, 'backfill.yaml'), archive]);
-		if (run.code !== 0) throw new Error(`backfill exited ${run.code}: ${run.stderr}`);
-
-		const count = async (db: string) => {
-			const [series] = await server.query('SELECT count("value") FROM "meter"', db);
-			return Number(series?.values[0]?.[1] ?? 0);
-		};
-		const [stored, storedRaw] = [await count('backfill'), await count('raw')];
+		// Each side writes into a fresh server of its own: influxd compacts for a while after a bulk
+		// write, and that work must not fall into the other side's time.
+		progress('bench: raw POST');
+		const raw = await withInfluxd((url) => rawPost(url, 'bench', lines));
+		progress('bench: backfill');
+		const run = await withInfluxd(async (url) => {
+			await writeFile(join(directory, 'backfill.yaml'), config(url));
+			const child = await runCli(['backfill', '-c', join(directory, 'backfill.yaml'), archive]);
+			if (child.code !== 0) throw new Error(`backfill exited ${child.code}: ${child.stderr}`);
+			return child;
+		});
+		const [stored, storedRaw] = [run.stored, raw.stored];
 		if (stored !== storedRaw) throw new Error(`backfill stored ${stored} points, the raw POST ${storedRaw}`);
-		const perSecond = (value: number, seconds: number) => Math.round(value / seconds).toLocaleString('en');
-		const ratio = raw.lines / run.seconds / (raw.lines / raw.seconds);
-		return [
-			`backfill: ${days} days of raw archive (plain ZMD120 every 60 s: ${readouts.toLocaleString('en')} readouts, ${raw.lines.toLocaleString('en')} points) into influxd 1.6.7 on loopback`,
-			`  machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()[0]?.toFixed(1)} at the end`,
+		const loadAfter = loadavg()[0] ?? 0;
+		const figures = {
+			readouts,
+			points: raw.lines,
+			backfillSeconds: run.seconds,
+			telegramsPerSecond: readouts / run.seconds,
+			pointsPerSecond: raw.lines / run.seconds,
+			rawPostSeconds: raw.seconds,
+			rawPostPointsPerSecond: raw.lines / raw.seconds,
+			ratio: raw.seconds / run.seconds,
+			peakRssMiB: run.peakRssKiB / 1024,
+			dryRunSeconds: dry.seconds,
+			dryRunTelegramsPerSecond: readouts / dry.seconds,
+			dryRunPeakRssMiB: dry.peakRssKiB / 1024,
+			loadBefore,
+			loadAfter,
+		};
+		const rate = (value: number) => Math.round(value).toLocaleString('en');
+		const text = [
+			`backfill: ${readouts.toLocaleString('en')} readouts of raw archive (plain ZMD120 every 60 s, ${(readouts / 1440).toFixed(1)} days, ${raw.lines.toLocaleString('en')} points) into influxd 1.6.7 on loopback`,
+			`  machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`,
 			`  archive generated in                     ${generateSeconds.toFixed(1)} s`,
-			`  backfill --dry-run (decode + map)        ${dry.seconds.toFixed(1)} s, ${perSecond(readouts, dry.seconds)} telegrams/s, peak RSS ${Math.round(dry.peakRssKiB / 1024)} MiB`,
-			`  raw line-protocol POST (batches of ${BATCH}) ${raw.seconds.toFixed(1)} s, ${perSecond(raw.lines, raw.seconds)} points/s`,
-			`  backfill (spool, writer, influxd)        ${run.seconds.toFixed(1)} s, ${perSecond(readouts, run.seconds)} telegrams/s, ${perSecond(raw.lines, run.seconds)} points/s`,
-			`  backfill / raw POST                      ${ratio.toFixed(2)} x (target >= 0.8)`,
-			`  backfill peak RSS                        ${Math.round(run.peakRssKiB / 1024)} MiB (target <= 150)`,
+			`  backfill --dry-run (decode + map)        ${dry.seconds.toFixed(1)} s, ${rate(figures.dryRunTelegramsPerSecond)} telegrams/s, peak RSS ${Math.round(figures.dryRunPeakRssMiB)} MiB`,
+			`  raw line-protocol POST (batches of ${BATCH}) ${raw.seconds.toFixed(1)} s, ${rate(figures.rawPostPointsPerSecond)} points/s`,
+			`  backfill (spool, writer, influxd)        ${run.seconds.toFixed(1)} s, ${rate(figures.telegramsPerSecond)} telegrams/s, ${rate(figures.pointsPerSecond)} points/s`,
+			`  backfill / raw POST                      ${figures.ratio.toFixed(2)} x (target >= 0.8)`,
+			`  backfill peak RSS                        ${Math.round(figures.peakRssMiB)} MiB (target <= 150)`,
 			`  points stored                            ${stored.toLocaleString('en')} (both databases)`,
 		].join('\n');
+		return {...figures, text};
 	} finally {
-		await server.stop();
 		await rm(directory, {recursive: true, force: true});
 	}
 }
 
+/** Marks a kept archive as complete (a run interrupted while generating leaves none). */
+const ARCHIVE_DONE = 'complete';
+
+/** Runs `work` against a fresh influxd with a database `bench`; adds the points it then holds. */
+async function withInfluxd<T>(work: (url: string) => Promise<T>): Promise<T & {stored: number}> {
+	const server = await startInfluxd();
+	try {
+		await server.createDatabase('bench');
+		const result = await work(server.url);
+		const [series] = await server.query('SELECT count("value") FROM "meter"', 'bench');
+		return {...result, stored: Number(series?.values[0]?.[1] ?? 0)};
+	} finally {
+		await server.stop();
+	}
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-	process.stdout.write(`node ${process.version}\n${await runBackfillReplay()}\n`);
+	process.stdout.write(`${(await runBackfillReplay()).text}\n`);
 }

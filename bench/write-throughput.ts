@@ -7,6 +7,7 @@ import {LineSpool} from '../src/output/line-spool.ts';
 import {SpooledSink} from '../src/output/spooled-sink.ts';
 import type {Point} from '../src/readings/point.ts';
 import {startInfluxd} from '../test/helpers/influxd-server.ts';
+import {type BenchmarkResult, ratioAtLeast} from './benchmark-report.ts';
 
 const POINTS = 100_000;
 const BATCH = 5000;
@@ -33,7 +34,7 @@ async function timed(action: () => Promise<void>): Promise<number> {
  * durable path (spool with fsync, then the writer), once with bulk writes (a backfill or a replay) and
  * once one readout at a time (the daemon's case: one fsync per readout).
  */
-export async function runWriteThroughput(): Promise<string> {
+export async function measureWriteThroughput(): Promise<BenchmarkResult> {
 	const server = await startInfluxd();
 	const directory = await mkdtemp(join(tmpdir(), 'dlms-bench-write-'));
 	try {
@@ -75,14 +76,32 @@ export async function runWriteThroughput(): Promise<string> {
 			Math.round(POINTS / seconds)
 				.toLocaleString('en')
 				.padStart(10);
-		return [
-			`write: ${POINTS.toLocaleString('en')} points into influxd 1.6.7 on loopback`,
-			`  format + raw POST (batches of ${BATCH})          ${rate(rawSeconds)} points/s`,
-			`  spool + writer, bulk (writes of ${BATCH})         ${rate(bulkSeconds)} points/s  ratio ${(rawSeconds / bulkSeconds).toFixed(2)} (target >= 0.8)`,
-			`  spool + writer, one readout (${READOUT} points) a write ${rate(readoutSeconds)} points/s  ratio ${(rawSeconds / readoutSeconds).toFixed(2)} (one fsync per readout)`,
-		].join('\n');
+		const perSecond = (seconds: number) => `${Math.round(POINTS / seconds).toLocaleString('en')} points/s`;
+		return {
+			detail: [
+				`write: ${POINTS.toLocaleString('en')} points into influxd 1.6.7 on loopback`,
+				`  format + raw POST (batches of ${BATCH})          ${rate(rawSeconds)} points/s`,
+				`  spool + writer, bulk (writes of ${BATCH})         ${rate(bulkSeconds)} points/s  ratio ${(rawSeconds / bulkSeconds).toFixed(2)} (target >= 0.8)`,
+				`  spool + writer, one readout (${READOUT} points) a write ${rate(readoutSeconds)} points/s  ratio ${(rawSeconds / readoutSeconds).toFixed(2)} (one fsync per readout)`,
+			].join('\n'),
+			rows: [
+				{
+					figure: `write, spool + writer, batches of ${BATCH}`,
+					ours: perSecond(bulkSeconds),
+					baseline: `raw line-protocol POST ${perSecond(rawSeconds)}`,
+					ratio: rawSeconds / bulkSeconds,
+					value: Number.NaN,
+					target: ratioAtLeast(0.8),
+				},
+			],
+		};
 	} finally {
 		await server.stop();
 		await rm(directory, {recursive: true, force: true});
 	}
+}
+
+/** The write figures as text (what `npm run bench` printed before it had a report). */
+export async function runWriteThroughput(): Promise<string> {
+	return (await measureWriteThroughput()).detail;
 }

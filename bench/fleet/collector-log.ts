@@ -18,6 +18,8 @@ export interface CollectorLogSummary {
 	readonly startedMs: number | undefined;
 	/** Warnings and errors by message with digits masked, with counts. */
 	readonly problems: Map<string, number>;
+	/** When a failed readout was logged (the first of a kind in a row per meter; repeats are only counted). */
+	readonly failureTimes: number[];
 }
 
 /** Reads the collector's JSON log (`log.format: json`), line by line. */
@@ -25,9 +27,11 @@ export function summariseCollectorLog(text: string): CollectorLogSummary {
 	const readouts: LoggedReadout[] = [];
 	const problems = new Map<string, number>();
 	let startedMs: number | undefined;
+	const failureTimes: number[] = [];
 	for (const line of text.split('\n')) {
 		if (!line.startsWith('{')) continue;
 		let entry: {
+			failure?: string;
 			time?: string;
 			msg?: string;
 			level?: string;
@@ -56,9 +60,10 @@ export function summariseCollectorLog(text: string): CollectorLogSummary {
 				points: Number(read[1]),
 			});
 		} else if (entry.level === 'warn' || entry.level === 'error') {
+			if (entry.failure !== undefined) failureTimes.push(time);
 			const key = `${entry.level}: ${message.replace(/fleet-\d+-[\w-]+/g, '<meter>').replace(/\d+/g, 'N')}`;
 			problems.set(key, (problems.get(key) ?? 0) + 1);
 		}
 	}
-	return {readouts, startedMs, problems};
+	return {readouts, startedMs, problems, failureTimes};
 }

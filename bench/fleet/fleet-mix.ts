@@ -46,11 +46,13 @@ export interface FleetMeter {
 	readonly kind: FleetKind;
 }
 
-/** `count` meters in the mix's proportions (rounding goes to the first kind). */
+/** `count` meters in the mix's proportions, the shares taken relative to their sum (rounding goes to the first kind). */
 export function fleetMeters(count: number, mix: readonly FleetKind[] = FLEET_MIX): FleetMeter[] {
 	if (!Number.isInteger(count) || count < 1)
 		throw new TypeError(`count must be a whole number > 0, received ${count}`);
-	const counts = mix.map((kind) => Math.floor(kind.share * count));
+	const total = mix.reduce((sum, kind) => sum + kind.share, 0);
+	// Rounded before the floor: 0.05 / 0.9999999999999999 × 100 is 5, not 4.
+	const counts = mix.map((kind) => Math.floor(Math.round(((kind.share * count) / total) * 1e6) / 1e6));
 	counts[0] = (counts[0] ?? 0) + count - counts.reduce((sum, value) => sum + value, 0);
 	const meters: FleetMeter[] = [];
 	for (const [index, kind] of mix.entries()) {

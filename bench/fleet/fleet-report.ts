@@ -58,6 +58,9 @@ export interface FleetFigures {
 	readonly readoutsOk: number;
 	readonly readoutsFailed: number;
 	readonly failuresByKind: Record<string, number>;
+	/** Failed readouts logged in the first minute (start-up: every simulator and the collector warming up) and after. */
+	readonly failuresLoggedFirstMinute: number;
+	readonly failuresLoggedLater: number;
 	readonly skippedTicks: number;
 	readonly writeLatencyMsP50: number | undefined;
 	readonly writeLatencyMsP99: number | undefined;
@@ -73,6 +76,8 @@ export interface FleetFigures {
 	readonly collectorRssMbByTenth: number[];
 	readonly collectorCpuPercent: number;
 	readonly farmCpuPercent: number;
+	/** The largest RSS of a simulator process, MB. */
+	readonly farmRssMbMax: number;
 	readonly loadAverageMin: number;
 	readonly loadAverageMean: number;
 	readonly loadAverageMax: number;
@@ -168,6 +173,9 @@ export function fleetFigures(input: FleetInput): FleetFigures {
 		readoutsOk: sumOf(last, 'dlms_logger_readouts_total', {result: 'ok'}),
 		readoutsFailed: sumOf(last, 'dlms_logger_readouts_total', {result: 'failed'}),
 		failuresByKind: failures,
+		failuresLoggedFirstMinute: input.log.failureTimes.filter((time) => time < input.startedAt + 60_000)
+			.length,
+		failuresLoggedLater: input.log.failureTimes.filter((time) => time >= input.startedAt + 60_000).length,
 		skippedTicks: sumOf(last, 'dlms_logger_readouts_total', {result: 'skipped'}),
 		writeLatencyMsP50: p50 === undefined ? undefined : round(p50 * 1000, 1),
 		writeLatencyMsP99: p99 === undefined ? undefined : round(p99 * 1000, 1),
@@ -183,6 +191,7 @@ export function fleetFigures(input: FleetInput): FleetFigures {
 		collectorRssMbByTenth: tenths(samples.map((sample) => sample.rssKiB)).map((kiB) => round(kiB / 1024, 1)),
 		collectorCpuPercent: firstSample && lastSample ? round(cpuPercent(firstSample, lastSample), 2) : 0,
 		farmCpuPercent: round(farmCpu, 1),
+		farmRssMbMax: round(Math.max(0, ...input.farmSamples.flat().map((sample) => sample.rssKiB)) / 1024, 1),
 		loadAverageMin: round(Math.min(...loads), 2),
 		loadAverageMean: round(loads.reduce((total, value) => total + value, 0) / Math.max(1, loads.length), 2),
 		loadAverageMax: round(Math.max(...loads), 2),
@@ -211,11 +220,11 @@ export function formatFleetReport(figures: FleetFigures): string {
 		'',
 		`fleet: ${figures.meters} meters into ${figures.database} for ${figures.minutes} min (${figures.date}; ${figures.machine})`,
 		`readouts on time and ok: ${figures.onTimeOk} of ${figures.ticks} ticks (${figures.onTimeOkPercent} %); start after tick p50 ${figures.startLatenessMsP50} ms, p99 ${figures.startLatenessMsP99} ms; end of data to points spooled p50 ${figures.storeMsP50} ms, p99 ${figures.storeMsP99} ms`,
-		`readouts: ${figures.readoutsOk} ok, ${figures.readoutsFailed} failed ${JSON.stringify(figures.failuresByKind)}, ${figures.skippedTicks} ticks skipped`,
+		`readouts: ${figures.readoutsOk} ok, ${figures.readoutsFailed} failed ${JSON.stringify(figures.failuresByKind)} (logged: ${figures.failuresLoggedFirstMinute} in the first minute, ${figures.failuresLoggedLater} after), ${figures.skippedTicks} ticks skipped`,
 		`writes: ${figures.writes} requests, latency p50 ${ms(figures.writeLatencyMsP50)}, p99 ${ms(figures.writeLatencyMsP99)}; ${figures.pointsSent} points acknowledged, ${figures.storedPoints} meter points in the database`,
 		`spool depth (bytes, max per tenth of the run): ${figures.spoolBytesByTenth.join(' ')}; at the end ${figures.spoolBytesAtEnd}`,
 		`collector: RSS ${figures.collectorRssMbStart} MB at start, ${figures.collectorRssMbMax} MB max, ${figures.collectorRssMbEnd} MB at the end (max per tenth: ${figures.collectorRssMbByTenth.join(' ')}); CPU ${figures.collectorCpuPercent} % of one core; exit ${figures.collectorExitCode}`,
-		`simulators: CPU ${figures.farmCpuPercent} % of one core; load average min/mean/max ${figures.loadAverageMin}/${figures.loadAverageMean}/${figures.loadAverageMax}`,
+		`simulators: CPU ${figures.farmCpuPercent} % of one core, RSS up to ${figures.farmRssMbMax} MB a process; load average min/mean/max ${figures.loadAverageMin}/${figures.loadAverageMean}/${figures.loadAverageMax}`,
 		'',
 		'profile          line                              meters  every  ticks  on time+ok  readout p50/max (s)',
 		...figures.kinds.map(

@@ -80,11 +80,7 @@ async function main(): Promise<void> {
 	const only = profilesText?.split(',').map((name) => name.trim());
 	const mix = FLEET_MIX.filter((kind) => only === undefined || only.includes(kind.profile));
 	if (mix.length === 0) throw new TypeError(`FLEET_PROFILES: none of ${profilesText} is in the mix`);
-	const total = mix.reduce((sum, kind) => sum + kind.share, 0);
-	const meters = fleetMeters(
-		meterCount,
-		mix.map((kind) => ({...kind, share: kind.share / total})),
-	);
+	const meters = fleetMeters(meterCount, mix);
 	log(
 		`fleet: ${meters.length} meters, ${minutes} min, into ${database}; ${cpus().length} cores, load ${loadAverage1()}`,
 	);

@@ -92,7 +92,7 @@ function formatReport(report: CampaignReport): string {
 		lines.push(
 			`| ${floor.floor} | ${number(floor.trials)} | ${number(floor.hits)} | 1/${rate === 0 ? '∞' : (1 / rate).toFixed(1)} | ` +
 				`1/${(1 / high).toFixed(1)} … 1/${low === 0 ? '∞' : (1 / low).toFixed(1)} | 1/${Math.round(1 / floor.expected)} | ` +
-				`${floor.expected >= low && floor.expected <= high ? 'yes' : 'NO'} |`,
+				`${floor.expected >= low && floor.expected <= high ? 'yes' : floor.exact ? 'NO' : 'no (alike halves)'} |`,
 		);
 	}
 	lines.push('');
@@ -105,7 +105,12 @@ function formatReport(report: CampaignReport): string {
 	lines.push(
 		'  shorter block unless its `!` came before the new end (then its data sets are the intact ones): "undetected by design".',
 	);
-	lines.push('bcc-splice: an STX block made of two telegrams whose BCC agrees by chance, also 1 in 128.');
+	lines.push(
+		'bcc-splice, crc16-splice: a block made of two telegrams whose check agrees by chance: 1 in 128 (65536) for unrelated',
+	);
+	lines.push(
+		'  halves; two readouts of one meter share layout and most digits, so their BCC agrees more often (shown, not held to it).',
+	);
 	lines.push(
 		'crc16-early-end: a `!` put into a DSMR telegram; its CRC16 could agree 1 time in 65536 at most (only where 1-4 hex',
 	);

@@ -1,11 +1,12 @@
-import type {PointSink} from '../output/point-sink.ts';
+import {formatLineProtocol} from '../output/line-protocol.ts';
 import {billingResetTimes} from '../readings/billing-reset-times.ts';
 import {meterTimeToInstant} from '../readings/meter-clock.ts';
 import type {ObisSelection} from '../readings/obis-selection.ts';
 import type {Point} from '../readings/point.ts';
-import {mapReading} from '../readings/point-mapper.ts';
+import {mapReading, type PointMapperOptions} from '../readings/point-mapper.ts';
 import type {BackfillItem} from './backfill-sources.ts';
 import type {BackfillTally} from './backfill-tally.ts';
+import {LineBatch} from './line-batch.ts';
 
 /** A configured meter as a backfill maps its telegrams: the same options its collector job uses. */
 export interface BackfillMeter {
@@ -15,6 +16,15 @@ export interface BackfillMeter {
 	readonly timeZone: string;
 	readonly selection?: ObisSelection;
 	readonly ignoreBlockCheck: boolean;
+}
+
+/** Where a backfill's points go, as line protocol: the spool of its InfluxDB target, or stdout. */
+export interface LineSink {
+	/**
+	 * Takes lines (UTF-8, each ended by `\n`); resolves once they are safe (in the fsync'd spool, or
+	 * written). The caller reuses the buffer afterwards.
+	 */
+	writeText(text: Uint8Array): Promise<void>;
 }
 
 export interface BackfillOptions {
@@ -30,9 +40,12 @@ export interface BackfillOptions {
 	readonly until?: Date;
 	/** Write only points with a time of their own (billing history, values with a date field). Default false. */
 	readonly datedOnly?: boolean;
-	readonly sink: PointSink;
-	/** Takes away history already written (the ledger); returns what is to be written. */
-	readonly filterHistory?: (points: readonly Point[]) => Point[];
+	readonly sink: LineSink;
+	/**
+	 * Of one readout's history lines (points with a `billing` tag) of a meter, the indexes of those to
+	 * write: the ledger takes away what the server already holds (HistoryLedger.select).
+	 */
+	readonly selectHistory?: (meter: string, lines: readonly string[]) => readonly number[];
 	/** Points per sink write. Default 5000 (a spool append and fsync per batch, not per readout). */
 	readonly batchPoints?: number;
 	/** Awaited after each batch: the place to wait while the spool is full (backpressure). */
@@ -51,7 +64,11 @@ export const DEFAULT_BATCH_POINTS = 5000;
 export class Backfill {
 	readonly #options: BackfillOptions;
 	readonly #batchPoints: number;
-	#pending: Point[] = [];
+	/** The batch being filled, and the one being written (its buffer is reused once that write resolved). */
+	#batch = new LineBatch();
+	#spare = new LineBatch();
+	#writing: Promise<void> | undefined;
+	readonly #mapperOptionsByMeter = new Map<BackfillMeter, PointMapperOptions>();
 
 	constructor(options: BackfillOptions) {
 		const batchPoints = options.batchPoints ?? DEFAULT_BATCH_POINTS;
@@ -81,16 +98,17 @@ export class Backfill {
 		if (meter === undefined) return;
 		tally.telegrams += item.telegrams.length;
 		tally.readouts++;
-		const dataSets = item.telegrams.flatMap((telegram) => telegram.dataSets);
+		const [only] = item.telegrams;
+		const dataSets =
+			item.telegrams.length === 1 && only !== undefined
+				? only.dataSets
+				: item.telegrams.flatMap((telegram) => telegram.dataSets);
 		const identification = item.telegrams.at(-1)?.identification;
 		const mapped = mapReading(
-			{readAt: item.readAt, dataSets, ...(identification === undefined ? {} : {identification})},
-			{
-				measurement: meter.measurement,
-				meterId: meter.id,
-				timeZone: meter.timeZone,
-				...(meter.selection === undefined ? {} : {selection: meter.selection}),
-			},
+			identification === undefined
+				? {readAt: item.readAt, dataSets}
+				: {readAt: item.readAt, dataSets, identification},
+			this.#mapperOptions(meter),
 		);
 		for (const skipped of mapped.skipped) {
 			tally.skip(skipped.reason);
@@ -99,50 +117,93 @@ export class Backfill {
 				tally.undatedValue({place: item.place, address: skipped.address, reason: skipped.reason});
 			}
 		}
-		if (mapped.points.some((point) => point.tags['billing'] !== undefined)) {
+		if (hasHistory(mapped.points)) {
 			for (const [period, time] of billingResetTimes(dataSets)) {
 				const instant = meterTimeToInstant(time, meter.timeZone);
 				if (instant !== undefined) tally.period(`${meter.id}\u0000${period[0]}\u0000${instant.getTime()}`);
 			}
 		}
-		const readAtSeconds = Math.floor(item.readAt.getTime() / 1000);
-		const {since, until, datedOnly} = this.#options;
-		let points = mapped.points.filter((point) => {
+		const readAtMs = Math.floor(item.readAt.getTime() / 1000) * 1000;
+		const {since, until, datedOnly, selectHistory} = this.#options;
+		const sinceMs = since?.getTime() ?? Number.NEGATIVE_INFINITY;
+		const untilMs = until?.getTime() ?? Number.POSITIVE_INFINITY;
+		// Each point becomes its line at once (see LineBatch); history lines wait for the ledger's word.
+		const lines: string[] = [];
+		const history: number[] = [];
+		let beforeSince = 0;
+		let afterUntil = 0;
+		let notDated = 0;
+		const {points} = mapped;
+		for (let at = 0; at < points.length; at++) {
+			const point = points[at] as (typeof points)[number];
 			const time = point.time.getTime();
-			if (since !== undefined && time < since.getTime()) {
-				tally.skip('before-since');
-				return false;
+			const billing = point.tags['billing'] !== undefined;
+			if (time < sinceMs) beforeSince++;
+			else if (time >= untilMs) afterUntil++;
+			// Point times are whole seconds, as is readAtMs.
+			else if (datedOnly && !billing && time === readAtMs) notDated++;
+			else {
+				if (billing) history.push(lines.length);
+				lines.push(formatLineProtocol(point));
 			}
-			if (until !== undefined && time >= until.getTime()) {
-				tally.skip('after-until');
-				return false;
-			}
-			if (datedOnly && point.tags['billing'] === undefined && Math.floor(time / 1000) === readAtSeconds) {
-				tally.skip('not-dated');
-				return false;
-			}
-			return true;
-		});
-		if (this.#options.filterHistory !== undefined) {
-			const kept = this.#options.filterHistory(points);
-			tally.skip('already-written', points.length - kept.length);
-			points = kept;
 		}
-		tally.pointsWritten += points.length;
-		for (const point of points) this.#pending.push(point);
-		if (this.#pending.length >= this.#batchPoints) await this.#writePending();
+		tally.skip('before-since', beforeSince);
+		tally.skip('after-until', afterUntil);
+		tally.skip('not-dated', notDated);
+		let written: Set<number> | undefined;
+		if (history.length > 0 && selectHistory !== undefined) {
+			const chosen = new Set(
+				selectHistory(
+					meter.id,
+					history.map((index) => lines[index] as string),
+				),
+			);
+			written = new Set(history.filter((_, position) => !chosen.has(position)));
+			tally.skip('already-written', written.size);
+		}
+		for (let index = 0; index < lines.length; index++) {
+			if (written?.has(index) !== true) this.#batch.add(lines[index] as string);
+		}
+		tally.pointsWritten += lines.length - (written?.size ?? 0);
+		if (this.#batch.lines >= this.#batchPoints) await this.#writePending();
 	}
 
 	/** Writes what is still queued. */
 	async finish(): Promise<void> {
-		if (this.#pending.length > 0) await this.#writePending();
+		if (this.#batch.lines > 0) await this.#writePending();
+		await this.#writing;
 	}
 
+	/**
+	 * Hands the full batch to the sink and goes on mapping into the other buffer while the spool writes
+	 * and fsyncs it: the next batch waits for that write, so at most one is on its way and nothing is
+	 * sent before it is safe in the spool. A failed write surfaces at the next batch or at finish().
+	 */
 	async #writePending(): Promise<void> {
-		const batch = this.#pending;
-		this.#pending = [];
-		await this.#options.sink.write(batch);
+		await this.#writing;
+		const batch = this.#batch;
+		this.#batch = this.#spare;
+		this.#spare = batch;
+		const writing = this.#options.sink.writeText(batch.text()).then(() => batch.clear());
+		// Awaited later; until then a rejection must not count as unhandled.
+		writing.catch(() => undefined);
+		this.#writing = writing;
 		await this.#options.waitForRoom?.();
+	}
+
+	/** The mapper's options of a meter, made once (every readout of a replay asks for them). */
+	#mapperOptions(meter: BackfillMeter): PointMapperOptions {
+		let options = this.#mapperOptionsByMeter.get(meter);
+		if (options === undefined) {
+			options = {
+				measurement: meter.measurement,
+				meterId: meter.id,
+				timeZone: meter.timeZone,
+				...(meter.selection === undefined ? {} : {selection: meter.selection}),
+			};
+			this.#mapperOptionsByMeter.set(meter, options);
+		}
+		return options;
 	}
 
 	#meterOf(item: Extract<BackfillItem, {kind: 'readout'}>): BackfillMeter | undefined {
@@ -161,4 +222,11 @@ export class Backfill {
 		);
 		return undefined;
 	}
+}
+
+function hasHistory(points: readonly Point[]): boolean {
+	for (let index = 0; index < points.length; index++) {
+		if ((points[index] as Point).tags['billing'] !== undefined) return true;
+	}
+	return false;
 }

@@ -1,10 +1,13 @@
+import {createReadStream} from 'node:fs';
 import {open, readdir, readFile, stat} from 'node:fs/promises';
 import {basename, join} from 'node:path';
 import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec62056/capture-decoder.ts';
+import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
+import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
-import {streamCapture} from './capture-stream.ts';
+import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
 import {signOnReadouts} from './sign-on-readouts.ts';
 
 /** Why a telegram (or a record holding one) was not used. */
@@ -132,13 +135,19 @@ export function archiveFileItems(file: string, options: SourceReadOptions): Asyn
 
 /**
  * Captures larger than this are read in chunks (memory flat however long the log); smaller ones are
- * decoded whole, as `parse` does (with its 7E1-as-8N1 parity repair).
+ * decoded whole, as `parse` does (with its 7E1-as-8N1 parity repair, and bare text lines as one pasted
+ * readout). A larger file without any framed telegram is refused, never read as one readout: bare data
+ * lines of that size are a log of many readouts, which would merge into one at one time.
  */
 export const STREAM_FROM_BYTES = 1024 * 1024;
 
+/** Bytes per read of a streamed capture. */
+const CAPTURE_CHUNK_BYTES = 64 * 1024;
+
 /**
- * A large capture, streamed (see streamCapture): each telegram at the meter clock in it; one that has
- * none is refused, unless it is the only telegram of the file (then at the file's modification time).
+ * A large capture, streamed through the shared StreamingCaptureDecoder: each telegram at the meter
+ * clock in it; one that has none is refused, unless it is the only telegram of the file (then at the
+ * file's modification time). Refused blocks come in their place among the telegrams.
  */
 async function* streamedCaptureItems(
 	path: string,
@@ -146,7 +155,12 @@ async function* streamedCaptureItems(
 	options: SourceReadOptions,
 ): AsyncGenerator<BackfillItem> {
 	const name = basename(path);
-	let index = 0;
+	// No allowance for bare text: a file this large is not pasted text (see STREAM_FROM_BYTES).
+	const decoder = new StreamingCaptureDecoder({
+		ignoreBlockCheck: options.ignoreBlockCheck(undefined),
+		maxPlainTextBytes: 0,
+	});
+	const entries = new CaptureEntries(decoder);
 	// The first undated telegram waits: it is stamped with the file time only if no second one follows.
 	let undatedFirst: {place: string; telegram: DecodedTelegram} | undefined;
 	const noTime = (place: string): BackfillItem => ({
@@ -156,31 +170,44 @@ async function* streamedCaptureItems(
 		message: `${place}: no time of its own (no meter clock such as 0-0:1.0.0 or 0.9.1 with 0.9.2) in a capture of several telegrams`,
 		telegrams: 1,
 	});
-	for await (const entry of streamCapture(path, {
-		ignoreBlockCheck: options.ignoreBlockCheck(undefined),
-		...(options.onBytes === undefined ? {} : {onBytes: options.onBytes}),
-	})) {
-		if (entry.kind === 'error') {
-			yield {
-				kind: 'refused',
-				place: name,
-				reason: reasonOf(entry.error),
-				message: `${name}: ${entry.error.message}`,
-				telegrams: 1,
-			};
-			continue;
+	const take = function* (telegrams: readonly DecodedTelegram[]): Generator<BackfillItem> {
+		for (const entry of entries.of(telegrams)) {
+			if (entry.kind === 'error') {
+				yield refusedBlock(name, entry);
+				continue;
+			}
+			const place = `${name} telegram ${entry.index}`;
+			if (entry.index === 2 && undatedFirst !== undefined) {
+				yield noTime(undatedFirst.place);
+				undatedFirst = undefined;
+			}
+			const readAt = telegramClock(entry.telegram.dataSets, options.captureTimeZone);
+			if (readAt !== undefined)
+				yield {kind: 'readout', place, meterId: undefined, readAt, telegrams: [entry.telegram]};
+			else if (entry.index === 1) undatedFirst = {place, telegram: entry.telegram};
+			else yield noTime(place);
 		}
-		index++;
-		const place = `${name} telegram ${index}`;
-		if (index === 2 && undatedFirst !== undefined) {
-			yield noTime(undatedFirst.place);
-			undatedFirst = undefined;
+	};
+	let read = 0;
+	try {
+		for await (const chunk of createReadStream(path, {highWaterMark: CAPTURE_CHUNK_BYTES})) {
+			read += (chunk as Buffer).length;
+			yield* take(decoder.push(chunk as Buffer));
+			options.onBytes?.(read);
 		}
-		const readAt = telegramClock(entry.telegram.dataSets, options.captureTimeZone);
-		if (readAt !== undefined)
-			yield {kind: 'readout', place, meterId: undefined, readAt, telegrams: [entry.telegram]};
-		else if (index === 1) undatedFirst = {place, telegram: entry.telegram};
-		else yield noTime(place);
+	} catch (error) {
+		throw new BackfillSourceError(`${path}: cannot read: ${describeFsError(error)}`, {cause: error});
+	}
+	yield* take(decoder.end());
+	if (decoder.telegramCount === 0 && decoder.errors.length === 0) {
+		yield {
+			kind: 'refused',
+			place: name,
+			reason: 'no-telegram',
+			message: `${name}: no framed telegram in ${megabytes(read)} MB (expected "/XXX5…" with STX…ETX, or a DSMR "/…!" telegram); bare data lines are read as one pasted readout only up to ${megabytes(STREAM_FROM_BYTES)} MB, a longer text would merge many readouts into one`,
+			telegrams: 0,
+		};
+		return;
 	}
 	if (undatedFirst !== undefined) {
 		yield {
@@ -193,6 +220,22 @@ async function* streamedCaptureItems(
 	}
 }
 
+/** A block of a capture that failed its check or was cut off, named by the telegram it followed. */
+function refusedBlock(name: string, entry: Extract<CaptureEntry, {kind: 'error'}>): BackfillItem {
+	const place = entry.after === 0 ? name : `${name} block after telegram ${entry.after}`;
+	return {
+		kind: 'refused',
+		place,
+		reason: reasonOf(entry.error),
+		message: `${place}: ${entry.error.message}`,
+		telegrams: 1,
+	};
+}
+
+function megabytes(bytes: number): string {
+	return (bytes / (1024 * 1024)).toFixed(1);
+}
+
 /** Archive records (a file being read, or stdin's bytes) as readouts. */
 export async function* archiveItems(
 	records: AsyncIterable<RawTelegram> | Iterable<RawTelegram>,
@@ -200,7 +243,7 @@ export async function* archiveItems(
 	options: SourceReadOptions,
 ): AsyncGenerator<BackfillItem> {
 	let record = 0;
-	for await (const readout of signOnReadouts(asAsync(records))) {
+	for await (const readout of signOnReadouts(records)) {
 		const first = record + 1;
 		record += readout.telegrams.length;
 		const place = `${name} record ${first === record ? first : `${first}-${record}`}`;
@@ -222,10 +265,6 @@ export async function* archiveItems(
 	}
 }
 
-async function* asAsync<T>(items: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T> {
-	yield* items;
-}
-
 /**
  * The items of a capture (raw bytes as sent, pasted text, a log of many telegrams): each telegram a
  * readout of its own, at its own time: the meter's clock in it (DSMR `0-0:1.0.0`, IEC `0.9.1` with
@@ -238,25 +277,16 @@ export function* captureItems(
 	fallback: Date,
 	options: SourceReadOptions,
 ): Generator<BackfillItem> {
-	let decoding = decodeCapture(bytes, {ignoreBlockCheck: options.ignoreBlockCheck(undefined)});
-	if (decoding.telegrams.length === 0 && decoding.highBitBytes > 0) {
+	const ignoreBlockCheck = options.ignoreBlockCheck(undefined);
+	let decoder = new StreamingCaptureDecoder({ignoreBlockCheck});
+	let telegrams = [...decoder.push(bytes), ...decoder.end()];
+	if (telegrams.length === 0 && decoder.highBitBytes > 0) {
 		// 7E1 data captured on an 8N1 port: strip the parity bits, as `parse` does.
-		const stripped = decodeCapture(bytes, {
-			ignoreBlockCheck: options.ignoreBlockCheck(undefined),
-			parity: 'strip-even',
-		});
-		if (stripped.telegrams.length > 0) decoding = stripped;
+		const stripped = new StreamingCaptureDecoder({ignoreBlockCheck, parity: 'strip-even'});
+		const again = [...stripped.push(bytes), ...stripped.end()];
+		if (again.length > 0) [decoder, telegrams] = [stripped, again];
 	}
-	for (const error of decoding.errors) {
-		yield {
-			kind: 'refused',
-			place: name,
-			reason: reasonOf(error),
-			message: `${name}: ${error.message}`,
-			telegrams: 1,
-		};
-	}
-	if (decoding.telegrams.length === 0 && decoding.errors.length === 0) {
+	if (telegrams.length === 0 && decoder.errors.length === 0) {
 		yield {
 			kind: 'refused',
 			place: name,
@@ -266,22 +296,26 @@ export function* captureItems(
 		};
 		return;
 	}
-	const single = decoding.telegrams.length === 1;
-	for (const [index, telegram] of decoding.telegrams.entries()) {
-		const place = single ? name : `${name} telegram ${index + 1}`;
+	const single = telegrams.length === 1;
+	for (const entry of new CaptureEntries(decoder).of(telegrams)) {
+		if (entry.kind === 'error') {
+			yield refusedBlock(name, entry);
+			continue;
+		}
+		const place = single ? name : `${name} telegram ${entry.index}`;
 		const readAt =
-			telegramClock(telegram.dataSets, options.captureTimeZone) ?? (single ? fallback : undefined);
+			telegramClock(entry.telegram.dataSets, options.captureTimeZone) ?? (single ? fallback : undefined);
 		if (readAt === undefined) {
 			yield {
 				kind: 'refused',
 				place,
 				reason: 'no-time',
-				message: `${place}: no time of its own (no meter clock such as 0-0:1.0.0 or 0.9.1 with 0.9.2) in a capture of ${decoding.telegrams.length} telegrams`,
+				message: `${place}: no time of its own (no meter clock such as 0-0:1.0.0 or 0.9.1 with 0.9.2) in a capture of ${telegrams.length} telegrams`,
 				telegrams: 1,
 			};
 			continue;
 		}
-		yield {kind: 'readout', place, meterId: undefined, readAt, telegrams: [telegram]};
+		yield {kind: 'readout', place, meterId: undefined, readAt, telegrams: [entry.telegram]};
 	}
 	options.onBytes?.(bytes.length);
 }
@@ -317,13 +351,8 @@ export async function* sourceItems(
 				});
 			}
 			if (size > STREAM_FROM_BYTES) {
-				let streamed = false;
-				for await (const item of streamedCaptureItems(source.path, modifiedAt, options)) {
-					streamed = true;
-					yield item;
-				}
-				// A large file without any framed telegram (pasted text) is decoded whole below.
-				if (streamed) return;
+				yield* streamedCaptureItems(source.path, modifiedAt, options);
+				return;
 			}
 			let bytes: Buffer;
 			try {
@@ -374,7 +403,7 @@ function refusalOf(decoding: CaptureDecoding, place: string, telegrams: number):
 	return undefined;
 }
 
-function reasonOf(error: Error): RefusalReason {
+function reasonOf(error: ProtocolError): RefusalReason {
 	if (error instanceof BlockCheckError) return 'bad-bcc';
 	if (error instanceof TruncatedBlockError) return 'truncated';
 	return 'malformed';

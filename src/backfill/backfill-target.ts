@@ -3,10 +3,9 @@ import type {LoadedConfig} from '../config/config-loader.ts';
 import type {InfluxConfig} from '../config/config-schema.ts';
 import {influxTargetFromConfig} from '../daemon/influx-target-from-config.ts';
 import {HistoryLedger} from '../output/history-ledger.ts';
-import {acknowledgingSender, HistoryOnceSink} from '../output/history-once-sink.ts';
+import {acknowledgingSender} from '../output/history-once-sink.ts';
 import {LineSpool} from '../output/line-spool.ts';
 import {type SpoolEvent, SpooledSink} from '../output/spooled-sink.ts';
-import type {Point} from '../readings/point.ts';
 
 /** The collector's spool directory of a configuration (relative paths start at `base`). */
 export function collectorSpoolDirectory(config: LoadedConfig['config'], base: string): string {
@@ -44,7 +43,6 @@ export class InfluxBackfillTarget {
 	readonly sink: SpooledSink;
 	readonly description: string;
 	readonly #spool: LineSpool;
-	readonly #history: HistoryOnceSink;
 	readonly #ledger: HistoryLedger;
 	readonly #highWaterBytes: number;
 
@@ -60,7 +58,6 @@ export class InfluxBackfillTarget {
 		this.#spool = spool;
 		this.sink = sink;
 		this.#ledger = ledger;
-		this.#history = new HistoryOnceSink({sink, ledger});
 		this.description = description;
 		this.#highWaterBytes = highWaterBytes;
 	}
@@ -85,6 +82,9 @@ export class InfluxBackfillTarget {
 			const {InfluxLineWriter} = await import('../output/influx-line-writer.ts');
 			const writer = new InfluxLineWriter(influxTargetFromConfig(options.influx, options.loaded.secrets), {
 				timeoutMs: options.influx.timeout,
+				// A server on this machine gains nothing from compressed bodies, and a backfill sends
+				// hundreds of megabytes: the CPU gzip would take goes to reading the sources and to the server.
+				...(isLoopbackUrl(options.influx.url) ? {gzipThresholdBytes: Number.MAX_SAFE_INTEGER} : {}),
 			});
 			const sink = new SpooledSink({
 				spool,
@@ -113,9 +113,12 @@ export class InfluxBackfillTarget {
 		return this.#spool.pendingBytes;
 	}
 
-	/** Lines not yet acknowledged by the server. */
-	filterHistory(points: readonly Point[]): Point[] {
-		return this.#history.filter(points);
+	/**
+	 * Of one readout's history lines of `meter`, the indexes of those to write: neither acknowledged
+	 * by the server nor on their way (see HistoryLedger.select).
+	 */
+	selectHistory(meter: string, lines: readonly string[]): number[] {
+		return this.#ledger.select(meter, lines);
 	}
 
 	/** Resolves once the spool holds less than the high water mark (or `signal` aborts). */
@@ -154,4 +157,15 @@ export class InfluxBackfillTarget {
 			await this.#ledger.close();
 		}
 	}
+}
+
+/** Whether a server url names this machine: `localhost`, 127.0.0.0/8 or `[::1]`. */
+export function isLoopbackUrl(url: string): boolean {
+	let host: string;
+	try {
+		host = new URL(url).hostname;
+	} catch {
+		return false;
+	}
+	return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -15,7 +15,9 @@ export interface ArchivedReadout {
  * brought, and so does this). Records without a part (one sign-on, or written before parts were kept)
  * are readouts of their own.
  */
-export async function* signOnReadouts(records: AsyncIterable<RawTelegram>): AsyncGenerator<ArchivedReadout> {
+export async function* signOnReadouts(
+	records: AsyncIterable<RawTelegram> | Iterable<RawTelegram>,
+): AsyncGenerator<ArchivedReadout> {
 	const open = new Map<string, RawTelegram[]>();
 	for await (const record of records) {
 		const {meterId, signOn} = record;

@@ -1,6 +1,7 @@
 import {hostname} from 'node:os';
+import type {Writable} from 'node:stream';
 import {Command, InvalidArgumentError} from 'commander';
-import {Backfill, type BackfillMeter} from '../backfill/backfill-run.ts';
+import {Backfill, type BackfillMeter, type LineSink} from '../backfill/backfill-run.ts';
 import {
 	type BackfillSource,
 	BackfillSourceError,
@@ -19,9 +20,7 @@ import type {LoadedConfig} from '../config/config-loader.ts';
 import type {MeterConfig} from '../config/config-schema.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
 import {configBase} from '../daemon/startup-checks.ts';
-import {LineProtocolStreamSink} from '../output/line-protocol-stream-sink.ts';
 import {SpoolError} from '../output/line-spool.ts';
-import type {PointSink} from '../output/point-sink.ts';
 import {readSpoolLock, SpoolLockedError, systemProcessProbe} from '../output/spool-lock.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
 import {ReadoutError} from '../readout/readout-errors.ts';
@@ -134,7 +133,7 @@ export async function runBackfill(
 			throw error;
 		}
 	}
-	const sink: PointSink = target?.sink ?? new LineProtocolStreamSink(io.stdout);
+	const sink: LineSink = target?.sink ?? {writeText: (text) => writeBytes(io.stdout, Buffer.from(text))};
 	const tally = new BackfillTally();
 	const [onlyMeter] = chosen;
 	const backfill = new Backfill({
@@ -148,7 +147,7 @@ export async function runBackfill(
 		...(target === undefined
 			? {}
 			: {
-					filterHistory: (points) => (target as InfluxBackfillTarget).filterHistory(points),
+					selectHistory: (meter, lines) => (target as InfluxBackfillTarget).selectHistory(meter, lines),
 					waitForRoom: () => (target as InfluxBackfillTarget).waitForRoom(io.signal),
 				}),
 		tally,
@@ -185,8 +184,6 @@ export async function runBackfill(
 		});
 		await target.close();
 		if (!drained) unsent = target.pendingBytes;
-	} else {
-		await sink.close();
 	}
 	const summary = backfillSummaryTable(tally, {
 		elapsedMs: Date.now() - startedAt,
@@ -339,6 +336,13 @@ function backfillMeter(meter: MeterConfig, loaded: LoadedConfig): BackfillMeter 
 		...(meter.select === undefined ? {} : {selection: new ObisSelection(meter.select)}),
 		ignoreBlockCheck: meter.ignore_bcc,
 	};
+}
+
+/** Writes bytes and waits for the stream to take them (backpressure), so nothing is lost on exit. */
+function writeBytes(stream: Writable, bytes: Buffer): Promise<void> {
+	return new Promise((resolve, reject) => {
+		stream.write(bytes, (error) => (error ? reject(error) : resolve()));
+	});
 }
 
 async function readStdin(io: CommandIo): Promise<Buffer> {

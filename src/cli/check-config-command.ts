@@ -34,7 +34,7 @@ export function checkConfigCommand(io: CommandIo, context: ProcessContext): Comm
 				? `${config.influxdb.url} (InfluxDB ${config.influxdb.version})`
 				: 'stdout';
 			io.stdout.write(
-				`${loaded.source === undefined ? loaded.file : ENVIRONMENT_LABEL}: ok, ${config.meters.length} meter(s), points to ${output}\n${meters.join('\n')}\n`,
+				`${loaded.source === undefined ? loaded.file : ENVIRONMENT_LABEL}: ok, ${config.meters.length} ${config.meters.length === 1 ? 'meter' : 'meters'}, points to ${output}\n${meters.join('\n')}\n`,
 			);
 		});
 }

@@ -12,6 +12,7 @@ import {
 	addTelegramOutputOptions,
 	checkTelegramOutputOptions,
 	type TelegramOutputOptions,
+	utcReadingNote,
 } from './telegram-output.ts';
 import {createTelegramWriter, TelegramSummary} from './telegram-writers.ts';
 
@@ -39,6 +40,8 @@ export function parseCommand(io: CommandIo): Command {
 
 export async function runParse(file: string, options: ParseOptions, io: CommandIo): Promise<void> {
 	const selection = checkTelegramOutputOptions(options);
+	const note = utcReadingNote(options);
+	if (note !== undefined) io.stderr.write(`${note}\n`);
 	const reader = await CaptureReader.open(file, io, {ignoreBcc: options.ignoreBcc});
 	const {place} = reader;
 	// A raw archive (gzip members, one readout each) is read whole: one day's file is small.

@@ -13,6 +13,7 @@ import {
 	addTelegramOutputOptions,
 	checkTelegramOutputOptions,
 	type TelegramOutputOptions,
+	utcReadingNote,
 	writeTelegrams,
 } from './telegram-output.ts';
 
@@ -55,6 +56,7 @@ export function readCommand(io: CommandIo, options: ReadCommandOptions = {}): Co
 			.option(
 				'--query-char <char>',
 				"the sign-on's query character: ? (default), or # for a Siemens 2WR5's further data",
+				queryCharacter,
 			)
 			.option('--baud-max <rate>', 'highest rate to ask for in mode C, Bd', positiveInteger),
 	)
@@ -84,6 +86,8 @@ export async function runRead(
 	options: ReadCommandOptions = {},
 ) {
 	const selection = checkTelegramOutputOptions(flags);
+	const note = utcReadingNote(flags);
+	if (note !== undefined) io.stderr.write(`${note}\n`);
 	let link: Link;
 	try {
 		link = (options.openLink ?? createLink)(port);
@@ -207,4 +211,12 @@ function wholeMilliseconds(value: string): number {
 	if (!Number.isInteger(number) || number < 0)
 		throw new InvalidArgumentError('expected a whole number of ms >= 0');
 	return number;
+}
+
+/** `--query-char`: one character the sign-on `/?!` can carry in place of `?`. */
+function queryCharacter(value: string): string {
+	if (value.length !== 1 || '/!\r\n'.includes(value)) {
+		throw new InvalidArgumentError('expected one character other than / ! or a line break, e.g. ? or #');
+	}
+	return value;
 }

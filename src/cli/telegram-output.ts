@@ -1,5 +1,5 @@
 import type {Command} from 'commander';
-import {hostTimeZone} from '../daemon/host-time-zone.ts';
+import {hostTimeZone, isUtcZone} from '../daemon/host-time-zone.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import {formatLineProtocolBatch} from '../output/line-protocol.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
@@ -42,10 +42,31 @@ export function addTelegramOutputOptions(command: Command): Command {
 		)
 		.option(
 			'--timezone <zone>',
-			`IANA time zone of the meter's clock (line protocol); default the host's zone (${hostTimeZone()}), as run assumes without a configured zone`,
+			`IANA time zone of the meter's clock, for line protocol (e.g. Europe/Berlin); default the host's zone ` +
+				`(${hostTimeZone()}), the rule run follows for a meter without a timezone. On a UTC host meter times ` +
+				'are then read as UTC, which is said once: most meters keep local time',
 		)
 		.option('--meter <id>', 'meter tag for line protocol (default: the serial number it reports)')
 		.option('--select <codes>', 'line protocol: only these codes, e.g. "1.8.1,1.6.2*01~1,2.8.*"');
+}
+
+/**
+ * Said once by `read` and `parse` when meter times become instants (line protocol) in the host's zone
+ * and that zone is UTC: most meters keep local time, and a wrong zone shifts every meter-stamped value
+ * (peaks, billing history, the readout time from the meter's clock) by hours. Undefined when a zone
+ * was given, the host is not on UTC, or the format prints the meter's times as sent (table, JSON).
+ */
+export function utcReadingNote(
+	options: TelegramOutputOptions,
+	hostZone = hostTimeZone(),
+): string | undefined {
+	if (options.format !== 'line-protocol' || options.timezone !== undefined || !isUtcZone(hostZone)) {
+		return undefined;
+	}
+	return (
+		`note: no --timezone given and this host runs ${hostZone}: meter times are read as UTC. ` +
+		"If the meter's clock shows local time, give its zone, e.g. --timezone Europe/Berlin"
+	);
 }
 
 /** Checks the options a user typed before any work starts: a bad zone or selection is a usage error. */

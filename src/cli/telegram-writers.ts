@@ -1,4 +1,3 @@
-import {once} from 'node:events';
 import type {Writable} from 'node:stream';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import {formatLineProtocolBatch} from '../output/line-protocol.ts';
@@ -9,6 +8,7 @@ import {countSkipped, describeSkipCounts} from '../readings/skip-summary.ts';
 import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {OutputFormat} from './output-format.ts';
+import {PacedOutput} from './paced-output.ts';
 import {readoutToJson} from './readout-json.ts';
 import {readoutToTable} from './readout-table.ts';
 
@@ -114,34 +114,6 @@ export class TelegramSummary {
 	}
 }
 
-/**
- * Writes in pieces of about 64 KiB and waits for `drain` when the reader is slower (a pipe, a
- * terminal): without that, output for a large capture would pile up in memory.
- */
-class PacedOutput {
-	readonly #stream: Writable;
-	#pending: string[] = [];
-	#pendingLength = 0;
-
-	constructor(stream: Writable) {
-		this.#stream = stream;
-	}
-
-	async write(text: string): Promise<void> {
-		this.#pending.push(text);
-		this.#pendingLength += text.length;
-		if (this.#pendingLength >= 64 * 1024) await this.flush();
-	}
-
-	async flush(): Promise<void> {
-		if (this.#pendingLength === 0) return;
-		const text = this.#pending.join('');
-		this.#pending = [];
-		this.#pendingLength = 0;
-		if (!this.#stream.write(text)) await once(this.#stream, 'drain');
-	}
-}
-
 /** How one text format renders each telegram and closes the output. */
 interface DocumentFormat {
 	/** The text of one telegram; `first` is true for the first telegram of the output. */
@@ -155,15 +127,21 @@ const TABLE_FORMAT: DocumentFormat = {
 	item: (telegram, verbose, first) => `${first ? '' : '\n'}${readoutToTable([telegram], verbose)}`,
 };
 
+/** What JSON.stringify(…, null, 2) puts before the first telegram of a readout and after the last. */
+const JSON_HEAD = '{\n  "telegrams": [\n    ';
+const JSON_TAIL = '\n  ]\n}';
+
 /**
  * One JSON document, `{"telegrams": [...]}`, the same text JSON.stringify(…, null, 2) gives for the
  * whole readout, written one telegram at a time.
  */
 const JSON_DOCUMENT_FORMAT: DocumentFormat = {
 	item: (telegram, verbose, first) => {
-		const [json] = readoutToJson([telegram], verbose).telegrams;
-		const text = JSON.stringify(json, null, 2).replaceAll('\n', '\n    ');
-		return `${first ? '{\n  "telegrams": [\n    ' : ',\n    '}${text}`;
+		// The telegram as JSON.stringify indents it inside the document: stringified in a document of one,
+		// and cut out (a re-indenting replaceAll of every line made five times the garbage).
+		const text = JSON.stringify(readoutToJson([telegram], verbose), null, 2);
+		const item = text.slice(JSON_HEAD.length, text.length - JSON_TAIL.length);
+		return `${first ? JSON_HEAD : ',\n    '}${item}`;
 	},
 	closing: (telegrams) => (telegrams === 0 ? '{\n  "telegrams": []\n}\n' : '\n  ]\n}\n'),
 };

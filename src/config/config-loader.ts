@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {isAbsolute, resolve} from 'node:path';
-import {LineCounter, parseDocument} from 'yaml';
+import {LineCounter, parseDocument, type YAMLError} from 'yaml';
 import type {z} from 'zod';
 import {ConfigError, type ConfigProblem} from './config-error.ts';
 import {type Config, configSchema} from './config-schema.ts';
@@ -60,7 +60,7 @@ export async function parseConfig(
 			document.errors.map((error) => ({
 				path: '',
 				line: lineCounter.linePos(error.pos[0]).line,
-				message: `YAML: ${error.message.split('\n')[0]}`,
+				message: yamlErrorWords(error, text),
 			})),
 		);
 	}
@@ -214,4 +214,17 @@ function lineOf(
 		if (range) return lineCounter.linePos(range[0]).line;
 	}
 	return undefined;
+}
+
+/**
+ * A YAML syntax error in words: the parser's own sentence, except for the mistake people make most,
+ * a key written twice in one mapping (`Map keys must be unique`), which names the key.
+ */
+function yamlErrorWords(error: YAMLError, text: string): string {
+	if (error.code === 'DUPLICATE_KEY') {
+		// The error points at the key's first character: the key runs to its colon.
+		const key = (text.slice(error.pos[0]).split(/:\s|\n/, 1)[0] ?? '').trim();
+		return `the key ${JSON.stringify(key)} appears twice here: keep one`;
+	}
+	return `not valid YAML: ${error.message.split('\n')[0]}`;
 }

@@ -230,6 +230,15 @@ export const configSchema = z
 			.strictObject({
 				measurement: z.string().min(1).default('dlms_logger'),
 				every: duration().default(60_000),
+				/**
+				 * Tag `instance` on every self-metric point: one name per collector where several write to
+				 * one database (docs/scaling.md). Default none.
+				 */
+				instance: z
+					.string()
+					.min(1)
+					.regex(/^[^\n]+$/, 'must be one line')
+					.optional(),
 			})
 			.prefault({}),
 		log: z

@@ -164,10 +164,14 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 		deps.log.info(`health endpoint on ${health.url} (/healthz, /metrics)`);
 	}
 	// The collector's own metrics, as points of their own measurement.
+	const {instance} = config.self_metrics;
+	const selfMetricTags: Record<string, string> = instance === undefined ? {} : {instance};
 	const writeSelfMetrics = () =>
-		sink.write(metrics.toPoints(config.self_metrics.measurement)).catch((error: unknown) => {
-			deps.log.warn(`self-metrics not stored: ${(error as Error).message}`);
-		});
+		sink
+			.write(metrics.toPoints(config.self_metrics.measurement, new Date(), selfMetricTags))
+			.catch((error: unknown) => {
+				deps.log.warn(`self-metrics not stored: ${(error as Error).message}`);
+			});
 	const selfMetricsTimer = setInterval(writeSelfMetrics, config.self_metrics.every);
 	const unzoned = config.meters.filter((meter) => (meter.timezone ?? config.timezone) === undefined);
 	if (unzoned.length > 0 && isUtcZone(hostZone)) {

@@ -10,6 +10,7 @@ import type {ReadoutPlan} from '../readout/readout-plan.ts';
 import {type ReadoutResult, readMeter} from '../readout/readout-session.ts';
 import {readoutOptionsFrom} from '../readout/readout-settings.ts';
 import type {Link} from '../transport/link.ts';
+import {CycleTimer} from './cycle-timer.ts';
 import type {PortLock} from './port-lock.ts';
 
 /** What the job reports, for logs and self-metrics; the daemon decides what to do with it. */
@@ -60,8 +61,9 @@ export interface MeterJobOptions {
 export const DEFAULT_CYCLE_MS = 60_000;
 
 /**
- * One meter's schedule: a croner job with `protect`, so a readout still running when the next tick
- * comes is skipped and counted (never two conversations on one meter). Each tick reads the meter
+ * One meter's schedule: a fixed grid for `every:` (CycleTimer), a croner job for a cron `schedule`;
+ * a readout still running when the next tick comes makes that tick skipped and counted (never two
+ * conversations on one meter). Each tick reads the meter
  * (waiting for its port if another meter on the same bus is being read), maps the telegram to points
  * and hands them to the sink. A port that is gone (unplugged reader) is retried with a growing pause,
  * reported once, and picked up again by itself when it returns.
@@ -73,6 +75,8 @@ export class MeterJob {
 	/** What this meter's readouts taught about its plan (kept per meter: two meters on one bus may differ). */
 	readonly #plans: PlanLearner;
 	#cron: Cron | undefined;
+	/** The schedule of an `every:` meter. */
+	#cycle: CycleTimer | undefined;
 	/** Pending start of the schedule (a spread first tick). */
 	#startTimer: ReturnType<typeof setTimeout> | undefined;
 	#controller = new AbortController();
@@ -119,20 +123,26 @@ export class MeterJob {
 		if (!(Number.isFinite(delayMs) && delayMs >= 0)) {
 			throw new TypeError(`delayMs must be a number of ms >= 0, received ${String(delayMs)}`);
 		}
+		const {meter} = this.#options;
+		if (meter.schedule === undefined) {
+			// `every`: a fixed grid from the first whole second after the delay (croner's `interval` counts
+			// from the last run, so a late run moves every later one, and an early timer loses a tick).
+			this.#cycle = new CycleTimer({everyMs: this.#cycleMs, onTick: () => void this.tick()});
+			this.#cycle.start(Math.ceil((Date.now() + delayMs) / 1000) * 1000);
+			return;
+		}
 		if (delayMs > 0) {
 			this.#startTimer = setTimeout(() => {
 				this.#startTimer = undefined;
-				this.#schedule();
+				this.#schedule(meter.schedule as string);
 			}, delayMs);
 			return;
 		}
-		this.#schedule();
+		this.#schedule(meter.schedule);
 	}
 
-	#schedule(): void {
+	#schedule(pattern: string): void {
 		const {meter} = this.#options;
-		const every = meter.schedule === undefined ? (meter.every ?? DEFAULT_CYCLE_MS) : undefined;
-		const pattern = meter.schedule ?? '* * * * * *';
 		this.#cron = new Cron(
 			pattern,
 			{
@@ -141,7 +151,6 @@ export class MeterJob {
 					this.#overlaps++;
 					this.#options.onEvent({kind: 'overlap', meter: meter.id, skippedTicks: this.#overlaps});
 				},
-				...(every === undefined ? {} : {interval: every / 1000}),
 			},
 			() => this.tick(),
 		);
@@ -166,6 +175,7 @@ export class MeterJob {
 		clearTimeout(this.#startTimer);
 		this.#startTimer = undefined;
 		this.#cron?.stop();
+		this.#cycle?.stop();
 	}
 
 	/** Stops ticking, aborts a readout in progress (closing its port), and waits for it to end. */

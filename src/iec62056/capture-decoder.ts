@@ -54,7 +54,8 @@ export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions 
 		const text = plainTextTelegram(frames, decoder.pendingIdentification, bytes);
 		if (text !== undefined) telegrams.push(text);
 	}
-	return {telegrams, errors: [...errors], highBitBytes, garbledBlocks};
+	// The decoder's own list: the decoder goes out of scope here, so nothing else holds it.
+	return {telegrams, errors: errors as ProtocolError[], highBitBytes, garbledBlocks};
 }
 
 /**
@@ -194,17 +195,20 @@ function wellFormed(frame: DataBlockFrame, parsed: ParsedDataBlock): boolean {
 
 /**
  * The frame's data block, parsed from the frame's own bytes where the text lies in them at a known
- * place: an STX block's text is its bytes after STX, before ETX/EOT and the BCC.
+ * place (textOffset: after STX, or after a push telegram's identification line).
  */
 function parseFrame(frame: DataBlockFrame): ParsedDataBlock {
-	const {text, bytes} = frame;
-	if (frame.framing === 'stx' && bytes.length === text.length + 3) {
-		return parseDataBlockBytes(text, new Uint8Array(bytes.buffer, bytes.byteOffset + 1, text.length));
+	const {text, bytes, textOffset} = frame;
+	if (textOffset !== undefined && textOffset + text.length <= bytes.length) {
+		return parseDataBlockBytes(
+			text,
+			new Uint8Array(bytes.buffer, bytes.byteOffset + textOffset, text.length),
+		);
 	}
 	return parseDataBlock(text);
 }
 
-/** A telegram built in one go, in one of two fixed shapes (identification last, when known). */
+/** A telegram built in one go, in one of four fixed shapes (identification, then notes, last when there). */
 function telegramOf(
 	parsed: ParsedDataBlock,
 	frame: DataBlockFrame,
@@ -213,11 +217,15 @@ function telegramOf(
 ): DecodedTelegram {
 	const {dataSets, malformed, complete} = parsed;
 	const {framing, check, bytes} = frame;
-	const telegram: DecodedTelegram =
-		identification === undefined
+	// Literals, not a spread of an optional field: object spread takes V8's slow path.
+	if (notes === undefined) {
+		return identification === undefined
 			? {dataSets, malformed, complete, framing, check, bytes}
 			: {dataSets, malformed, complete, framing, check, bytes, identification};
-	return notes === undefined ? telegram : {...telegram, notes};
+	}
+	return identification === undefined
+		? {dataSets, malformed, complete, framing, check, bytes, notes}
+		: {dataSets, malformed, complete, framing, check, bytes, identification, notes};
 }
 
 /**

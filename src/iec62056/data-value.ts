@@ -1,4 +1,5 @@
 import {isDecimal} from './decimal-text.ts';
+import {unitText} from './unit-table.ts';
 
 /** One `&`-separated piece of a bracket, e.g. `082*C` in `9.4(088*C&082*C)`. */
 export interface ValuePart {
@@ -44,7 +45,7 @@ export function parseScannedValue(
 	const raw = source.slice(start, end);
 	if (special) return parseDataValueAt(source, start, end, raw);
 	if (star < 0) return {raw, text: raw};
-	return {raw, text: source.slice(start, star), unit: source.slice(star + 1, end)};
+	return {raw, text: source.slice(start, star), unit: unitText(source, star + 1, end)};
 }
 
 /**

@@ -4,6 +4,7 @@ import {crc16} from './crc16.ts';
 import type {BlockCheck, Frame} from './frame.ts';
 import {GrowableBytes, plainView} from './growable-bytes.ts';
 import {type Identification, parseIdentification} from './identification.ts';
+import {identificationOf} from './identification-table.ts';
 import {MessageBytes} from './message-bytes.ts';
 import {parseOptionSelect} from './option-select.ts';
 import {FrameOverflowError, ProtocolError, TruncatedBlockError} from './protocol-errors.ts';
@@ -79,7 +80,9 @@ export class FrameScanner {
 	#highBitBytes = 0;
 	#parityErrors = 0;
 	/** Set while the bytes right after an identification may still turn into a push telegram. */
-	#identification: {frame: Extract<Frame, {kind: 'identification'}>; gap: number[]} | undefined;
+	#identification: Extract<Frame, {kind: 'identification'}> | undefined;
+	/** Line ends after that identification (blank lines before push data); reused, emptied with each one. */
+	readonly #gap: number[] = [];
 	/** Offset in #message where a push telegram's data starts (after its identification line). */
 	#pushTextStart = 0;
 	/** The parsed identification line a push telegram began with. */
@@ -133,7 +136,7 @@ export class FrameScanner {
 		this.#lastIdleByte = -1;
 		this.#afterBadBlock = false;
 		this.#lineAfterBadBlock = false;
-		this.#frames = [];
+		if (this.#frames.length > 0) this.#frames = [];
 	}
 
 	/** True when this scanner was built with these options (after defaults), so it can serve them again. */
@@ -156,16 +159,26 @@ export class FrameScanner {
 			FrameScanner.#whole = scanner;
 		}
 		scanner.reset();
-		const frames = scanner.push(bytes);
-		const rest = scanner.end();
-		for (const frame of rest) frames.push(frame);
-		return frames;
+		scanner.#scan(bytes);
+		scanner.#finish();
+		return scanner.#take();
 	}
 
 	static #whole: FrameScanner | undefined;
 
 	/** Feeds a chunk; returns the frames it completed, in order. */
 	push(input: Uint8Array): Frame[] {
+		this.#scan(input);
+		return this.#take();
+	}
+
+	/** The input is over: returns what the unfinished state amounts to. The scanner can be reused. */
+	end(): Frame[] {
+		this.#finish();
+		return this.#take();
+	}
+
+	#scan(input: Uint8Array): void {
 		// Runs are appended as views of the chunk: views of a plain Uint8Array are the cheap kind.
 		const chunk = plainView(input);
 		this.#message.attach(chunk);
@@ -190,11 +203,9 @@ export class FrameScanner {
 			if (this.#state === 'idle') this.#message.clear();
 			this.#message.detach();
 		}
-		return this.#take();
 	}
 
-	/** The input is over: returns what the unfinished state amounts to. The scanner can be reused. */
-	end(): Frame[] {
+	#finish(): void {
 		switch (this.#state) {
 			case 'block':
 			case 'block-ident':
@@ -224,7 +235,6 @@ export class FrameScanner {
 		}
 		this.#flushNoise();
 		this.#identification = undefined;
-		return this.#take();
 	}
 
 	#take(): Frame[] {
@@ -311,7 +321,7 @@ export class FrameScanner {
 			case CR:
 			case LF:
 				// Blank lines between an identification and its push data (EMH, Easymeter) belong to the telegram.
-				if (this.#identification && this.#identification.gap.length < 8) this.#identification.gap.push(byte);
+				if (this.#identification && this.#gap.length < 8) this.#gap.push(byte);
 				else if (this.#noise.length > 0) this.#addNoise(byte);
 				return;
 		}
@@ -351,10 +361,12 @@ export class FrameScanner {
 		let end = this.#message.length - 1;
 		while (end > 1 && this.#message.at(end - 1) === CR) end--;
 		let bytes = this.#message.copy();
-		let text = bytes.toString('latin1', 0, end);
 		this.#state = 'idle';
 		// `/ISk5MT/EMH5…`: a line cut short by noise, then the next meter's (or telegram's) identification.
-		const restart = text.search(RESTARTED_LINE);
+		// Only a line with a second `/` can be one; most lines are looked at no further.
+		const restart = slashAfterStart(bytes, end)
+			? bytes.toString('latin1', 0, end).search(RESTARTED_LINE)
+			: -1;
 		if (restart > 0) {
 			const cut = bytes.subarray(0, restart);
 			this.#frames.push({
@@ -364,16 +376,20 @@ export class FrameScanner {
 				reason: 'line cut short by a new message',
 			});
 			bytes = bytes.subarray(restart);
-			text = text.slice(restart);
+			end -= restart;
 		}
 		try {
-			if (text.endsWith('!')) {
-				this.#frames.push({kind: 'request', request: parseRequest(text), bytes});
+			if (bytes[end - 1] === BANG) {
+				this.#frames.push({kind: 'request', request: parseRequest(bytes.toString('latin1', 0, end)), bytes});
 				return;
 			}
-			const frame = {kind: 'identification', identification: parseIdentification(text), bytes} as const;
+			// Parsed once per distinct line (see identification-table.ts): a meter repeats its line.
+			const frame = {kind: 'identification', identification: identificationOf(bytes, end), bytes} as const;
 			this.#frames.push(frame);
-			if (!this.#lineAfterBadBlock) this.#identification = {frame, gap: []};
+			if (!this.#lineAfterBadBlock) {
+				this.#identification = frame;
+				if (this.#gap.length > 0) this.#gap.length = 0;
+			}
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
 			this.#frames.push({kind: 'noise', bytes, highBitBytes: this.#highBitBytes, reason: error.message});
@@ -497,6 +513,7 @@ export class FrameScanner {
 			kind: 'data-block',
 			framing: 'stx',
 			text: bytes.toString('latin1', 1, bytes.length - 2),
+			textOffset: 1,
 			terminator: this.#terminator,
 			check,
 			highBitBytes: this.#highBitBytes,
@@ -544,9 +561,9 @@ export class FrameScanner {
 		const identification = this.#identification;
 		if (!identification) return;
 		this.#state = 'push';
-		this.#message.restartWith(identification.frame.bytes, identification.gap, this.#index);
+		this.#message.restartWith(identification.bytes, this.#gap, this.#index);
 		this.#pushTextStart = this.#message.length;
-		this.#pushIdentification = identification.frame.identification;
+		this.#pushIdentification = identification.identification;
 		this.#identification = undefined;
 		this.#lastIdleByte = -1;
 		this.#inBracket = false;
@@ -686,7 +703,10 @@ export class FrameScanner {
 			// A push telegram may follow a cut push telegram's successor (mode D). After a cut block it may
 			// not: a mode C meter answers with an STX block, and bytes taken as an unchecked push telegram
 			// there could be the rest of a block whose one corrupted byte looked like a `/`.
-			if (!inBlock) this.#identification = {frame, gap: []};
+			if (!inBlock) {
+				this.#identification = frame;
+				if (this.#gap.length > 0) this.#gap.length = 0;
+			}
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
 			this.#frames.push({kind: 'noise', bytes: line, highBitBytes: 0, reason: error.message});
@@ -709,6 +729,7 @@ export class FrameScanner {
 			kind: 'data-block',
 			framing: 'push',
 			text: bytes.toString('latin1', this.#pushTextStart, this.#pushBang),
+			textOffset: this.#pushTextStart,
 			terminator: 'bang',
 			check,
 			// The line the telegram began with, parsed when it arrived (same text up to its line end).
@@ -753,6 +774,14 @@ export class FrameScanner {
 		this.#noise.clear();
 		this.#noiseHighBits = 0;
 	}
+}
+
+/** Whether `bytes[1, end)` holds a `/`. */
+function slashAfterStart(bytes: Uint8Array, end: number): boolean {
+	for (let index = 1; index < end; index++) {
+		if (bytes[index] === SLASH) return true;
+	}
+	return false;
 }
 
 const NO_CRC = -1;

@@ -35,6 +35,11 @@ export interface DataBlockFrame {
 	readonly framing: 'stx' | 'push';
 	/** Text between STX and ETX/EOT (or after the identification line of a push telegram), `!` included. */
 	readonly text: string;
+	/**
+	 * Where `text` starts in `bytes`: it is `bytes[textOffset, textOffset + text.length)` read as Latin-1,
+	 * so a parser can read the bytes instead of the string. Absent when that is not known.
+	 */
+	readonly textOffset?: number;
 	/** ETX ends the readout; EOT ends a partial block to be acknowledged (programming mode). */
 	readonly terminator: 'etx' | 'eot' | 'bang';
 	readonly check: BlockCheck;

@@ -58,7 +58,11 @@ export function groupValue(group: string): number {
 
 /** `C.D.E` as the standard names the quantity, e.g. `1.8.1`, `F.F`, `C.3.1`, `1.8`. */
 export function reducedCode(code: ObisCode): string {
-	return [code.c, code.d, code.e].filter((group) => group !== undefined).join('.');
+	// Concatenated, not joined from an array: every data set of every readout asks for it.
+	let reduced = code.c;
+	if (code.d !== undefined) reduced += `.${code.d}`;
+	if (code.e !== undefined) reduced += `.${code.e}`;
+	return reduced;
 }
 
 /** True when F is absent or 255 ("current value"): the current register, not a billing period. */

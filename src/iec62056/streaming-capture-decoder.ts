@@ -27,11 +27,12 @@ export class StreamingCaptureDecoder {
 	readonly #scanner: FrameScanner;
 	readonly #frames: CaptureFrameDecoder;
 	readonly #maxPlainTextBytes: number;
-	/** Noise frames and input kept for the plain-text case, while it is still possible. */
+	/** Noise (and command) frames and input kept for the plain-text case, while it is still possible. */
 	#noise: Frame[] | undefined = [];
 	#input: Buffer[] | undefined = [];
 	#inputBytes = 0;
 	#telegrams = 0;
+	readonly #errorPositions: number[] = [];
 
 	constructor(options: StreamingCaptureDecoderOptions = {}) {
 		this.#scanner = new FrameScanner(options);
@@ -49,6 +50,14 @@ export class StreamingCaptureDecoder {
 		return this.#frames.errors;
 	}
 
+	/**
+	 * Where each of `errors` stands among the telegrams: how many telegrams were decoded before it. A
+	 * caller that reports block by block (a backfill) puts each refusal in its place with it.
+	 */
+	get errorPositions(): readonly number[] {
+		return this.#errorPositions;
+	}
+
 	get highBitBytes(): number {
 		return this.#frames.highBitBytes;
 	}
@@ -58,16 +67,27 @@ export class StreamingCaptureDecoder {
 	}
 
 	push(chunk: Uint8Array): DecodedTelegram[] {
+		return [...this.decode(chunk)];
+	}
+
+	/**
+	 * push() one telegram at a time: the chunk is framed at once, but each telegram's data sets are
+	 * parsed only when the consumer asks for it. A consumer that prints each telegram before taking the
+	 * next thus holds one telegram's data sets, not a whole chunk's (a 64 KiB chunk holds 70 readouts of
+	 * a ZMD120, ~0.8 MB parsed), so they die young instead of being promoted to the old generation.
+	 * Take every telegram before the next decode(), push() or end().
+	 */
+	*decode(chunk: Uint8Array): Generator<DecodedTelegram, void, undefined> {
 		if (this.#input !== undefined) {
 			this.#input.push(Buffer.from(chunk));
 			this.#inputBytes += chunk.length;
 			if (this.#inputBytes > this.#maxPlainTextBytes) this.#dropPlainText();
 		}
-		return this.#accept(this.#scanner.push(chunk));
+		yield* this.#accept(this.#scanner.push(chunk));
 	}
 
 	end(): DecodedTelegram[] {
-		const telegrams = this.#accept(this.#scanner.end());
+		const telegrams = [...this.#accept(this.#scanner.end())];
 		const last = telegrams.length;
 		this.#frames.finish(telegrams);
 		this.#telegrams += telegrams.length - last;
@@ -91,16 +111,25 @@ export class StreamingCaptureDecoder {
 		return telegrams;
 	}
 
-	#accept(frames: readonly Frame[]): DecodedTelegram[] {
-		const telegrams: DecodedTelegram[] = [];
+	*#accept(frames: readonly Frame[]): Generator<DecodedTelegram, void, undefined> {
+		const ready: DecodedTelegram[] = [];
 		for (const frame of frames) {
-			if (frame.kind === 'noise') this.#noise?.push(frame);
-			this.#frames.accept(frame, telegrams);
+			// Noise is the text; a command message beside it says the input is no text (see plainText).
+			if (frame.kind === 'noise' || frame.kind === 'command') this.#noise?.push(frame);
+			const errors = this.#frames.errors.length;
+			this.#frames.accept(frame, ready);
+			// A framed capture is never read as plain text: stop keeping its bytes.
+			if (ready.length > 0 || this.errors.length > 0) this.#dropPlainText();
+			for (const telegram of ready) {
+				this.#telegrams++;
+				yield telegram;
+			}
+			ready.length = 0;
+			// One frame's errors follow its telegrams: a push telegram refused by the frame after it (noise
+			// starting with ETX) leaves that frame nothing to add.
+			for (let added = this.#frames.errors.length - errors; added > 0; added--)
+				this.#errorPositions.push(this.#telegrams);
 		}
-		this.#telegrams += telegrams.length;
-		// A framed capture is never read as plain text: stop keeping its bytes.
-		if (this.#telegrams > 0 || this.errors.length > 0) this.#dropPlainText();
-		return telegrams;
 	}
 
 	#dropPlainText(): void {

@@ -377,14 +377,23 @@ export class SelfMetrics implements MeterActivity {
 	 * Points for the self-metrics measurement. The point schema allows one field per point, so each
 	 * series is a point: tag `metric` (the name without `dlms_logger_`), the labels as tags (`meter`
 	 * for per-meter series; process series have none), field `value` (a float). Stamped `now`, in whole
-	 * seconds like every point.
+	 * seconds like every point. `tags` go on every point: `instance` tells collectors that write to one
+	 * database apart (their process series would otherwise be one series, each overwriting the other).
 	 */
-	toPoints(measurement = 'dlms_logger', now: Date = this.#clock()): Point[] {
+	toPoints(
+		measurement = 'dlms_logger',
+		now: Date = this.#clock(),
+		tags: Readonly<Record<string, string>> = {},
+	): Point[] {
 		const time = new Date(Math.floor(now.getTime() / 1000) * 1000);
 		return this.families().flatMap((family) =>
 			family.samples.map((sample) => ({
 				measurement,
-				tags: {...sample.labels, metric: family.name.slice(PREFIX.length) + (sample.suffix ?? '')},
+				tags: {
+					...tags,
+					...sample.labels,
+					metric: family.name.slice(PREFIX.length) + (sample.suffix ?? ''),
+				},
 				fields: {value: sample.value},
 				time,
 			})),

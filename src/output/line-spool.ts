@@ -167,8 +167,29 @@ export class LineSpool {
 		return group.done;
 	}
 
-	async #commit(lines: readonly string[]): Promise<void> {
-		const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+	/**
+	 * Appends lines already encoded (UTF-8, each ended by `\n`) and fsyncs, as append() does: for a
+	 * writer that formats many lines into one buffer (a backfill) instead of an array of strings. The
+	 * bytes are written before the returned promise settles; the caller may reuse its buffer after.
+	 */
+	appendText(bytes: Uint8Array): Promise<void> {
+		if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) {
+			return Promise.reject(new TypeError('spooled text must end with a newline'));
+		}
+		let lines = 0;
+		const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+		for (let index = buffer.indexOf(0x0a); index >= 0; index = buffer.indexOf(0x0a, index + 1)) lines++;
+		if (lines === 0) return this.#serialised(async () => undefined);
+		// Appends after this one must not join a group commit queued before it: they would land first.
+		this.#nextCommit = undefined;
+		return this.#serialised(() => this.#commitBytes(buffer, lines));
+	}
+
+	#commit(lines: readonly string[]): Promise<void> {
+		return this.#commitBytes(Buffer.from(`${lines.join('\n')}\n`, 'utf8'), lines.length);
+	}
+
+	async #commitBytes(bytes: Buffer, lines: number): Promise<void> {
 		if (this.pendingBytes + bytes.length > this.#maxBytes) await this.#dropOldest(bytes.length);
 		const handle = await this.#handle();
 		try {
@@ -180,7 +201,7 @@ export class LineSpool {
 			});
 		}
 		this.#size += bytes.length;
-		this.#pendingLines += lines.length;
+		this.#pendingLines += lines;
 	}
 
 	/** The oldest unsent lines, up to `maxLines` and about `maxBytes` (whole lines only). */

@@ -80,6 +80,17 @@ export class SpooledSink implements PointSink {
 		this.#kick();
 	}
 
+	/**
+	 * Takes lines already formatted as line protocol (UTF-8, each ended by `\n`), as write() takes
+	 * points: safe in the spool when it resolves. For a writer that formats into one buffer (a backfill).
+	 */
+	async writeText(text: Uint8Array): Promise<void> {
+		if (this.#closed) throw new Error('SpooledSink is closed');
+		if (text.length === 0) return;
+		await this.#spool.appendText(text);
+		this.#kick();
+	}
+
 	/** Sends now, without waiting for a pending backoff; true when the spool is empty afterwards. */
 	async flush(): Promise<boolean> {
 		await this.#pumping;

@@ -1,7 +1,7 @@
 import type {DataSet} from '../iec62056/data-set.ts';
 import {parseDecimal} from '../iec62056/decimal-text.ts';
 import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
-import {NO_TIME} from '../iec62056/meter-time.ts';
+import {type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
 import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from './billing-reset-times.ts';
 import {meterTimeToInstant} from './meter-clock.ts';
@@ -81,29 +81,37 @@ export interface MappedReading {
 export function mapReading(reading: Reading, options: PointMapperOptions = {}): MappedReading {
 	const merged = {...DEFAULT_POINT_MAPPER_OPTIONS, ...options};
 	const meter = merged.meterId ?? meterIdentity(reading.dataSets, reading.identification) ?? 'meter';
-	const resets = billingResetTimes(reading.dataSets);
-	const units = unitsByCode(reading.dataSets);
+	// Needed only for history without a date of its own: worked out then (most readouts hold none).
+	let resets: Map<string, MeterTime> | undefined;
+	// `C.D.E` of each data set, worked out once (the unit table and the points both need it).
+	const reduced = reading.dataSets.map((set) => (set.obis === undefined ? undefined : reducedCode(set.obis)));
+	// Needed only for a value sent without a unit (history lines of some meters): worked out then.
+	let units: Map<string, string> | undefined;
 	const readAt = wholeSeconds(reading.readAt);
-	const points: Point[] = [];
-	const skipped: SkippedDataSet[] = [];
-	const unknownUnits = new Set<string>();
-	const seen = new Set<string>();
-
-	for (const set of reading.dataSets) {
-		const skip = (reason: SkipReason) => skipped.push({address: set.address, reason});
+	const state: MappingState = {
+		merged,
+		points: [],
+		skipped: [],
+		unknownUnits: new Set<string>(),
+		byObis: new Map<string, Point | Point[]>(),
+	};
+	const {skipped} = state;
+	// A per-set loop on the hot path of every readout and of a backfill of millions: no closures,
+	// spread objects or iterators per set, they cost more than the mapping itself.
+	const {dataSets} = reading;
+	for (let index = 0; index < dataSets.length; index++) {
+		const set = dataSets[index] as DataSet;
 		if (set.key === '') {
-			skip('no-address');
+			skipped.push({address: set.address, reason: 'no-address'});
 			continue;
 		}
 		if (merged.select && !merged.select(set)) {
-			skip('not-selected');
+			skipped.push({address: set.address, reason: 'not-selected'});
 			continue;
 		}
-		const requests: readonly SelectionMatch[] = merged.selection
-			? merged.selection.match(set)
-			: [{valueIndex: 0}];
+		const requests: readonly SelectionMatch[] = merged.selection ? merged.selection.match(set) : ALL_OF_IT;
 		if (requests.length === 0) {
-			skip('not-selected');
+			skipped.push({address: set.address, reason: 'not-selected'});
 			continue;
 		}
 		const code = set.obis;
@@ -111,108 +119,81 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 		const history =
 			buffered === undefined ? code !== undefined && !isCurrentValue(code) : buffered.kind === 'buffer';
 		if (history && !merged.history) {
-			skip('history-disabled');
+			skipped.push({address: set.address, reason: 'history-disabled'});
 			continue;
 		}
 
-		/** Adds one point unless an equal one (same series and time) was added before. */
-		const emit = (tags: Record<string, string>, fields: Point['fields'], time: Date) => {
-			const point: Point = {measurement: merged.measurement, tags, fields, time: wholeSeconds(time)};
-			const identity = `${JSON.stringify(tags)}@${point.time.getTime()}`;
-			if (seen.has(identity)) {
-				skip('duplicate');
-				return;
-			}
-			seen.add(identity);
-			points.push(point);
-		};
-		/** The fields of one value: text where a float would lie, else the number in its canonical unit. */
-		const fieldsOf = (
-			text: string,
-			sentUnit: string | undefined,
-			asText: boolean,
-		): {fields: Point['fields']; unit: string} | undefined => {
-			const number = asText ? undefined : exactNumber(text);
-			if (number === undefined) {
-				if (!merged.text && merged.selection === undefined) return undefined;
-				return {fields: {text}, unit: ''};
-			}
-			const normalised = normaliseUnit(number, sentUnit);
-			if (!normalised.known) unknownUnits.add(normalised.unit);
-			return {fields: {value: normalised.value}, unit: normalised.unit};
-		};
-
 		if (buffered !== undefined) {
 			if (buffered.entries.length === 0) {
-				skip(buffered.kind === 'buffer' ? 'empty-buffer' : 'no-value');
+				skipped.push({
+					address: set.address,
+					reason: buffered.kind === 'buffer' ? 'empty-buffer' : 'no-value',
+				});
 				continue;
 			}
 			for (const entry of buffered.entries) {
 				const value = set.values[entry.valueIndex];
 				if (value === undefined || value.text === '') {
-					skip('no-value');
+					skipped.push({address: set.address, reason: 'no-value'});
 					continue;
 				}
 				const stamp = valueTime(set, entry.stampIndex);
 				const at =
 					stamp === undefined || stamp === NO_TIME ? undefined : meterTimeToInstant(stamp, merged.timeZone);
 				if (at === undefined) {
-					skip('no-date');
+					skipped.push({address: set.address, reason: 'no-date'});
 					continue;
 				}
-				const shaped = fieldsOf(value.text, entry.unit ?? value.unit, false);
+				const shaped = fieldsOf(state, value.text, entry.unit ?? value.unit, false);
 				if (shaped === undefined) {
-					skip('text-disabled');
+					skipped.push({address: set.address, reason: 'text-disabled'});
 					continue;
 				}
+				const tags: Record<string, string> = {meter, obis: reducedCode(entry.code)};
 				const channel = channelOf(entry.code);
-				emit(
-					{
-						meter,
-						obis: reducedCode(entry.code),
-						...(channel === undefined ? {} : {channel}),
-						...(shaped.unit === '' ? {} : {unit: shaped.unit}),
-						...(history ? {billing: '1'} : {}),
-						...(requests[0]?.name === undefined ? {} : {name: requests[0].name}),
-					},
-					shaped.fields,
-					new Date(at.getTime() + entry.offsetMinutes * 60_000),
-				);
+				if (channel !== undefined) tags['channel'] = channel;
+				if (shaped.unit !== '') tags['unit'] = shaped.unit;
+				if (history) tags['billing'] = '1';
+				const name = requests[0]?.name;
+				if (name !== undefined) tags['name'] = name;
+				emit(state, set, tags, shaped.fields, new Date(at.getTime() + entry.offsetMinutes * 60_000));
 			}
 			continue;
 		}
 
 		const picked = datedValue(set);
 		if (picked === undefined || picked.value.text === '') {
-			skip('no-value');
+			skipped.push({address: set.address, reason: 'no-value'});
 			continue;
 		}
 		let time: Date | undefined = readAt;
 		if (picked.stamp === NO_TIME) {
-			skip('no-date');
+			skipped.push({address: set.address, reason: 'no-date'});
 			continue;
 		}
 		if (picked.stamp !== undefined) {
 			time = meterTimeToInstant(picked.stamp, merged.timeZone);
 		} else if (history) {
+			resets ??= billingResetTimes(dataSets);
 			const reset = code?.f === undefined ? undefined : resets.get(`${code.separator}${code.f}`);
 			time = reset === undefined ? undefined : meterTimeToInstant(reset, merged.timeZone);
 			if (time === undefined) {
-				skip('history-without-date');
+				skipped.push({address: set.address, reason: 'history-without-date'});
 				continue;
 			}
 		}
 		if (time === undefined) {
-			skip('no-date');
+			skipped.push({address: set.address, reason: 'no-date'});
 			continue;
 		}
 
-		const obis = code === undefined ? set.key : reducedCode(code);
+		const obis = reduced[index] ?? set.key;
 		const channel = code === undefined ? undefined : channelOf(code);
-		for (const request of requests) {
+		for (let requestIndex = 0; requestIndex < requests.length; requestIndex++) {
+			const request = requests[requestIndex] as SelectionMatch;
 			const value = request.valueIndex === 0 ? picked.value : set.values[request.valueIndex];
 			if (value === undefined || value.text === '') {
-				skip('no-value');
+				skipped.push({address: set.address, reason: 'no-value'});
 				continue;
 			}
 			// Text even when it looks numeric: the first value of a text register (ids, status words) or one
@@ -222,40 +203,107 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 					? isTextRegister(code) || picked.isTime
 					: valueTime(set, request.valueIndex) !== undefined;
 			// `9.4(088*C&082*C)`: every part of one bracket is a value of its own, told apart by `part`.
-			const parts =
-				value.parts === undefined || asText
-					? [{text: value.text, unit: value.unit, part: undefined}]
-					: value.parts.map((part, index) => ({text: part.text, unit: part.unit, part: String(index + 1)}));
-			for (const part of parts) {
-				if (part.text === '') {
-					skip('no-value');
+			const whole = value.parts === undefined || asText;
+			const partCount = whole ? 1 : (value.parts?.length ?? 0);
+			for (let partIndex = 0; partIndex < partCount; partIndex++) {
+				const part = whole ? value : value.parts?.[partIndex];
+				if (part === undefined || part.text === '') {
+					skipped.push({address: set.address, reason: 'no-value'});
 					continue;
 				}
-				const shaped = fieldsOf(
-					part.text,
-					part.unit ?? (request.valueIndex === 0 ? units.get(obis) : undefined),
-					asText,
-				);
+				// A value taken as text has no unit (see fieldsOf): the unit table is not asked for it.
+				let unit = part.unit;
+				if (unit === undefined && request.valueIndex === 0 && !asText) {
+					units ??= unitsByCode(dataSets, reduced);
+					unit = units.get(obis);
+				}
+				const shaped = fieldsOf(state, part.text, unit, asText);
 				if (shaped === undefined) {
-					skip('text-disabled');
+					skipped.push({address: set.address, reason: 'text-disabled'});
 					continue;
 				}
-				const tags: Record<string, string> = {
-					meter,
-					obis,
-					...(channel === undefined ? {} : {channel}),
-					...(shaped.unit === '' ? {} : {unit: shaped.unit}),
-					// The billing scheme keeps history apart from the live register: `*NN` is scheme 1, `&NN` scheme 2.
-					...(history ? {billing: code?.separator === '&' ? '2' : '1'} : {}),
-					...(part.part === undefined ? {} : {part: part.part}),
-					...(request.valueIndex === 0 ? {} : {index: String(request.valueIndex)}),
-					...(request.name === undefined ? {} : {name: request.name}),
-				};
-				emit(tags, shaped.fields, time);
+				// Insertion order as before: meter, obis, channel, unit, billing, part, index, name.
+				const tags: Record<string, string> = {meter, obis};
+				if (channel !== undefined) tags['channel'] = channel;
+				if (shaped.unit !== '') tags['unit'] = shaped.unit;
+				// The billing scheme keeps history apart from the live register: `*NN` is scheme 1, `&NN` scheme 2.
+				if (history) tags['billing'] = code?.separator === '&' ? '2' : '1';
+				if (!whole) tags['part'] = String(partIndex + 1);
+				if (request.valueIndex !== 0) tags['index'] = String(request.valueIndex);
+				if (request.name !== undefined) tags['name'] = request.name;
+				emit(state, set, tags, shaped.fields, time);
 			}
 		}
 	}
-	return {points, skipped, unknownUnits: [...unknownUnits]};
+	return {points: state.points, skipped, unknownUnits: [...state.unknownUnits]};
+}
+
+/** Without a selection, each data set's first value is asked for. */
+const ALL_OF_IT: readonly SelectionMatch[] = [{valueIndex: 0}];
+
+/** What one mapping builds up as it goes through the data sets. */
+interface MappingState {
+	readonly merged: Required<Pick<PointMapperOptions, 'measurement' | 'text'>> & PointMapperOptions;
+	readonly points: Point[];
+	readonly skipped: SkippedDataSet[];
+	readonly unknownUnits: Set<string>;
+	/**
+	 * The points so far by their `obis` tag: an equal point can only be among those (see emit). Most
+	 * codes have one point: an array only for the others.
+	 */
+	readonly byObis: Map<string, Point | Point[]>;
+}
+
+/** Adds one point unless an equal one (same series and time) was added before. */
+function emit(
+	state: MappingState,
+	set: DataSet,
+	tags: Record<string, string>,
+	fields: Point['fields'],
+	time: Date,
+): void {
+	const point: Point = {measurement: state.merged.measurement, tags, fields, time: wholeSeconds(time)};
+	const obis = tags['obis'] ?? '';
+	const sameCode = state.byObis.get(obis);
+	if (sameCode === undefined) state.byObis.set(obis, point);
+	else {
+		const others = Array.isArray(sameCode) ? sameCode : [sameCode];
+		const at = point.time.getTime();
+		if (others.some((other) => other.time.getTime() === at && sameTags(other.tags, tags))) {
+			state.skipped.push({address: set.address, reason: 'duplicate'});
+			return;
+		}
+		others.push(point);
+		if (others !== sameCode) state.byObis.set(obis, others);
+	}
+	state.points.push(point);
+}
+
+function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+	let keys = 0;
+	for (const key in a) {
+		if (a[key] !== b[key]) return false;
+		keys++;
+	}
+	for (const _ in b) keys--;
+	return keys === 0;
+}
+
+/** The fields of one value: text where a float would lie, else the number in its canonical unit. */
+function fieldsOf(
+	state: MappingState,
+	text: string,
+	sentUnit: string | undefined,
+	asText: boolean,
+): {fields: Point['fields']; unit: string} | undefined {
+	const number = asText ? undefined : exactNumber(text);
+	if (number === undefined) {
+		if (!state.merged.text && state.merged.selection === undefined) return undefined;
+		return {fields: {text}, unit: ''};
+	}
+	const normalised = normaliseUnit(number, sentUnit);
+	if (!normalised.known) state.unknownUnits.add(normalised.unit);
+	return {fields: {value: normalised.value}, unit: normalised.unit};
 }
 
 /**
@@ -277,18 +325,27 @@ function exactNumber(text: string): number | undefined {
 	return digits > 15 ? undefined : number;
 }
 
-/** The unit each reduced code is sent with somewhere in the telegram, for history lines sent without one. */
-function unitsByCode(dataSets: readonly DataSet[]): Map<string, string> {
+/**
+ * The unit each reduced code is sent with somewhere in the telegram, for history lines sent without one.
+ * `reduced` holds each set's reduced code (undefined for a set without an OBIS code).
+ */
+function unitsByCode(
+	dataSets: readonly DataSet[],
+	reduced: readonly (string | undefined)[],
+): Map<string, string> {
 	const units = new Map<string, string>();
-	for (const set of dataSets) {
+	for (let index = 0; index < dataSets.length; index++) {
+		const set = dataSets[index] as DataSet;
 		const unit = set.values[0]?.unit;
-		if (set.obis === undefined || unit === undefined || unit === '') continue;
-		const code = reducedCode(set.obis);
+		const code = reduced[index];
+		if (code === undefined || unit === undefined || unit === '') continue;
 		if (!units.has(code)) units.set(code, unit);
 	}
 	return units;
 }
 
+/** The time cut to whole seconds; a time that is one already is taken as it is (no copy per point). */
 function wholeSeconds(date: Date): Date {
-	return new Date(Math.floor(date.getTime() / 1000) * 1000);
+	const ms = date.getTime();
+	return ms % 1000 === 0 ? date : new Date(Math.floor(ms / 1000) * 1000);
 }

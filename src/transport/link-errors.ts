@@ -48,10 +48,9 @@ export class LinkError extends Error {
 export function linkErrorFrom(place: string, error: unknown): LinkError {
 	if (error instanceof LinkError) return error;
 	const failure = failureOf(error);
-	const message = error instanceof Error ? error.message : String(error);
 	return new LinkError(place, failure, {
 		cause: error,
-		...(failure === 'other' ? {detail: `link failure: ${message}`} : {}),
+		...(failure === 'other' ? {detail: `link failure: ${withoutAddress(error)}`} : {}),
 	});
 }
 
@@ -78,6 +77,17 @@ const FAILURE_BY_MESSAGE: readonly (readonly [RegExp, LinkFailure])[] = [
 	[/disconnected|input\/output error/i, 'disconnected'],
 	[/port is not open/i, 'not-open'],
 ];
+
+/**
+ * The error's message without the address `place` already names: Node's socket errors end in it
+ * (`connect EHOSTUNREACH 10.0.0.7:2000`), which would put the address twice in one line.
+ */
+function withoutAddress(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	const {syscall, code, address} = (error ?? {}) as NodeJS.ErrnoException & {address?: string};
+	if (syscall !== undefined && code !== undefined && address !== undefined) return `${syscall} ${code}`;
+	return message;
+}
 
 function failureOf(error: unknown): LinkFailure {
 	if (error instanceof Error && error.name === 'AbortError') return 'aborted';

@@ -161,7 +161,7 @@ export class SerialLink implements Link {
 				await callback((done) => port.close(done)).catch(() => undefined);
 				throw new LinkError(this.place, 'other', {
 					cause: error,
-					detail: `cannot set low-latency mode (${(error as Error).message}): open it without lowLatency`,
+					detail: `cannot set low-latency mode (${(error as Error).message}): this adapter cannot hand bytes over at once: do without low latency`,
 				});
 			}
 		}

@@ -130,7 +130,9 @@ describe.skipIf(!hasSocat())('SerialLink on a socat pty pair (native serialport 
 
 	it('refuses low-latency mode on a pty with a LinkError that says what to do', async () => {
 		const link = new SerialLink({path: pair.hostPath, lowLatency: true});
-		await expect(link.open(SIGN_ON_SETTINGS)).rejects.toThrow(/open it without lowLatency/);
+		await expect(link.open(SIGN_ON_SETTINGS)).rejects.toThrow(
+			/cannot hand bytes over at once: do without low latency/,
+		);
 		expect(link.isOpen).toBe(false);
 	});
 });

@@ -228,7 +228,7 @@ describe.skipIf(skipReason !== undefined)(
 			const {argv, env, cwd} = processOf(serviceOf(meter, 'collector'), ['check-config']);
 			const checked = start(argv, env, cwd);
 			expect(await checked.exited).toBe(0);
-			expect(checked.output()).toContain('environment variables: ok, 1 meter(s)');
+			expect(checked.output()).toContain('environment variables: ok, 1 meter,');
 			expect(checked.output()).toContain('house: /dev/ttyMETER, mode auto, every 60 s');
 			expect(checked.output()).toContain(`${server.url} (InfluxDB 2)`);
 		});

@@ -85,6 +85,23 @@ describe('captureItems', () => {
 		]);
 	});
 
+	it('lists a refused block of a log in its place, named by the telegram before it', () => {
+		const times = [Date.UTC(2026, 2, 1, 10, 0, 0), Date.UTC(2026, 2, 1, 10, 15, 0)];
+		const bad = telegramAt(Date.UTC(2026, 2, 1, 10, 5, 0));
+		bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0x01;
+		const log = Buffer.concat([telegramAt(times[0] ?? 0), bad, telegramAt(times[1] ?? 0)]);
+		const items = [...captureItems(log, 'log', new Date(0), options)];
+		expect(items.map((item) => `${item.kind} ${item.place}`)).toEqual([
+			'readout log telegram 1',
+			'refused log block after telegram 1',
+			'readout log telegram 2',
+		]);
+		expect(items[1]).toMatchObject({
+			reason: 'bad-bcc',
+			message: expect.stringMatching(/^log block after telegram 1: BCC mismatch/),
+		});
+	});
+
 	it('refuses a block with a wrong BCC with its reason, and says when there is no telegram at all', () => {
 		const bad = telegramAt(Date.UTC(2026, 2, 1));
 		bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0x01;

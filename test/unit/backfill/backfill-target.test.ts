@@ -1,4 +1,6 @@
 import {mkdtemp, rm} from 'node:fs/promises';
+import {createServer, type IncomingMessage} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -6,6 +8,7 @@ import {
 	backfillSpoolDirectory,
 	collectorSpoolDirectory,
 	InfluxBackfillTarget,
+	isLoopbackUrl,
 } from '../../../src/backfill/backfill-target.ts';
 import {parseConfig} from '../../../src/config/config-loader.ts';
 
@@ -55,5 +58,67 @@ describe('InfluxBackfillTarget', () => {
 		const next = await InfluxBackfillTarget.open({loaded, influx, directory: spool});
 		expect(next.pendingBytes).toBeGreaterThan(0);
 		await next.close();
+	});
+});
+
+describe('isLoopbackUrl', () => {
+	it('tells a server on this machine from one elsewhere', () => {
+		for (const url of [
+			'http://localhost:8086',
+			'http://127.0.0.1:8086',
+			'https://127.1.2.3',
+			'http://[::1]:8086',
+		])
+			expect(isLoopbackUrl(url), url).toBe(true);
+		for (const url of [
+			'http://influx.lan:8086',
+			'https://192.168.1.5:8086',
+			'http://127.0.0.1.example.org',
+			'nonsense',
+		])
+			expect(isLoopbackUrl(url), url).toBe(false);
+	});
+});
+
+describe('InfluxBackfillTarget bodies', () => {
+	it('sends a server on this machine plain bodies, not gzip', async () => {
+		const requests: {encoding: string | undefined; body: string}[] = [];
+		const server = createServer((request: IncomingMessage, response) => {
+			const chunks: Buffer[] = [];
+			request.on('data', (chunk: Buffer) => chunks.push(chunk));
+			request.on('end', () => {
+				requests.push({
+					encoding: request.headers['content-encoding'],
+					body: Buffer.concat(chunks).toString('utf8'),
+				});
+				response.writeHead(204).end();
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const {port} = server.address() as AddressInfo;
+			const loaded = await parseConfig(
+				`influxdb:\n  url: http://127.0.0.1:${port}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
+				join(directory, 'config.yaml'),
+			);
+			const influx = loaded.config.influxdb;
+			if (influx === undefined) throw new Error('no influxdb section');
+			const target = await InfluxBackfillTarget.open({
+				loaded,
+				influx,
+				directory: join(directory, 'spool-backfill'),
+			});
+			// Far above the writer's 1000-byte gzip threshold.
+			const lines = Array.from(
+				{length: 100},
+				(_, index) => `meter,meter=house,obis=1.8.1 value=${index} ${index}`,
+			);
+			await target.sink.writeText(Buffer.from(`${lines.join('\n')}\n`));
+			expect(await target.drain({stallMs: 5000})).toBe(true);
+			await target.close();
+			expect(requests).toEqual([{encoding: undefined, body: lines.join('\n')}]);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
 	});
 });

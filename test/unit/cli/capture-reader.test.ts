@@ -5,7 +5,7 @@ import {Readable} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {CaptureReader} from '../../../src/cli/capture-reader.ts';
 import {CliError} from '../../../src/cli/cli-error.ts';
-import type {DecodedTelegram} from '../../../src/iec62056/capture-decoder.ts';
+import {type DecodedTelegram, decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
 
 const zmd120 = new URL('../../fixtures/telegrams/landisgyr-zmd120-c/input.bin', import.meta.url).pathname;
@@ -41,6 +41,26 @@ describe('CaptureReader', () => {
 		expect(await all(reader)).toHaveLength(1);
 		expect(reader.modifiedAt).toBeInstanceOf(Date);
 		expect(reader.place).toBe(zmd120);
+	});
+
+	it('reads a file of many 64 KiB reads, telegrams cut between them, each telegram whole', async () => {
+		const one = await readFile(zmd120);
+		const file = join(directory, 'copies.bin');
+		await writeFile(file, Buffer.concat(Array.from({length: 200}, () => one)));
+		const telegrams = await all(await CaptureReader.open(file, capturedIo(), {ignoreBcc: false}));
+		expect(telegrams).toHaveLength(200);
+		const block = decodeCapture(one).telegrams[0]?.bytes;
+		for (const telegram of telegrams) expect(telegram.bytes.equals(block ?? Buffer.alloc(0))).toBe(true);
+		expect(new Set(telegrams.map((telegram) => telegram.dataSets.length))).toEqual(new Set([38]));
+	});
+
+	it('reads stdin of many blocks, each telegram whole', async () => {
+		const one = await readFile(zmd120);
+		const io = capturedIo(Buffer.concat(Array.from({length: 300}, () => one)));
+		const telegrams = await all(await CaptureReader.open('-', io, {ignoreBcc: false}));
+		expect(telegrams).toHaveLength(300);
+		const block = decodeCapture(one).telegrams[0]?.bytes;
+		for (const telegram of telegrams) expect(telegram.bytes.equals(block ?? Buffer.alloc(0))).toBe(true);
 	});
 
 	it('reads stdin', async () => {

@@ -39,7 +39,7 @@ describe('check-config', () => {
 		});
 		expect(error).toBeUndefined();
 		expect(out).toBe(
-			'environment variables: ok, 1 meter(s), points to stdout\n  house: tcp://192.0.2.7:8888, mode auto, every 900 s\n',
+			'environment variables: ok, 1 meter, points to stdout\n  house: tcp://192.0.2.7:8888, mode auto, every 900 s\n',
 		);
 	});
 
@@ -66,7 +66,7 @@ describe('check-config', () => {
 		const {out, error} = await check([]);
 		expect(error).toBeUndefined();
 		expect(out).toBe(
-			`${join(cwd, 'config.yaml')}: ok, 2 meter(s), points to stdout\n  house: /dev/ttyUSB0, mode auto, every 30 s\n  heat: tcp://h:1, mode auto, */5 * * * *\n`,
+			`${join(cwd, 'config.yaml')}: ok, 2 meters, points to stdout\n  house: /dev/ttyUSB0, mode auto, every 30 s\n  heat: tcp://h:1, mode auto, */5 * * * *\n`,
 		);
 	});
 

@@ -8,6 +8,7 @@ import {type ReadoutJson, readoutToJson} from '../../../src/cli/readout-json.ts'
 import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {encodeTelegram} from '../../../src/iec62056/telegram-encoder.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
+import {withHostTimeZone} from '../../helpers/host-time-zone.ts';
 import {referenceCrc16Arc as crc16Arc} from '../../helpers/reference-checks.ts';
 
 const fixtures = new URL('../../fixtures/telegrams/', import.meta.url).pathname;
@@ -89,6 +90,25 @@ describe('parse', () => {
 		expect(lines).toContain(
 			`meter,channel=1-1,meter=50871031,obis=1.8.1,unit=kWh value=21271 ${Date.UTC(2016, 4, 11, 14, 3, 53) / 1000}`,
 		);
+	});
+
+	it('says once, on a UTC host without --timezone, that meter times are read as UTC and how to give the zone', async () => {
+		const twice = join(directory, 'two-telegrams.bin');
+		const bytes = await readCapture(zmd120);
+		await writeFile(twice, Buffer.concat([bytes, bytes]));
+		const {stderr, error} = await withHostTimeZone('Etc/UTC', () => run(twice, {format: 'line-protocol'}));
+		expect(error).toBeUndefined();
+		expect(stderr.match(/meter times are read as UTC/g)).toHaveLength(1);
+		expect(stderr).toContain('--timezone Europe/Berlin');
+	});
+
+	it('says nothing of the zone when one is given, the host keeps local time, or the format prints meter times as sent', async () => {
+		const given = await withHostTimeZone('UTC', () =>
+			run(zmd120, {format: 'line-protocol', timezone: 'Europe/Berlin'}),
+		);
+		const local = await withHostTimeZone('Europe/Vienna', () => run(zmd120, {format: 'line-protocol'}));
+		const table = await withHostTimeZone('UTC', () => run(zmd120, {format: 'table'}));
+		for (const {stderr} of [given, local, table]) expect(stderr).not.toContain('read as UTC');
 	});
 
 	it('refuses a block with a wrong BCC in one line naming the file, and prints no values', async () => {
@@ -269,7 +289,8 @@ describe('parse', () => {
 		}
 
 		it('writes -f json as one document, the same text as for the whole readout at once', async () => {
-			const file = await copies(3);
+			// 80 copies: more than one 64 KiB read, telegrams cut between reads.
+			const file = await copies(80);
 			const {stdout, error} = await run(file, {format: 'json'});
 			expect(error).toBeUndefined();
 			const whole = readoutToJson(decodeCapture(await readCapture(file)).telegrams, false);

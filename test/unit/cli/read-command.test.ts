@@ -14,6 +14,7 @@ import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.
 import type {MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
 import {settleWithFakeTimers, startSimulatedLine} from '../../helpers/fake-timer-meter.ts';
+import {withHostTimeZone} from '../../helpers/host-time-zone.ts';
 
 const IDENTIFICATION = '/LGZ52ZMD120APt.G03\r\n';
 const defaults: ReadFlags = {format: 'table', verbose: false, mode: 'auto', ignoreBcc: false, wakeUp: false};
@@ -167,6 +168,26 @@ describe('read, line protocol', () => {
 		expect(lines[0]).toContain('obis=1.8.1');
 	});
 
+	it('says once, on a UTC host without --timezone, that meter times are read as UTC and how to give the zone', async () => {
+		await startMeter();
+		const {stderr} = await withHostTimeZone('Etc/UTC', () => read({format: 'line-protocol', meter: 'house'}));
+		expect(stderr.match(/meter times are read as UTC/g)).toHaveLength(1);
+		expect(stderr).toContain('--timezone Europe/Berlin');
+	});
+
+	it('says nothing of the zone when one is given or the host keeps local time', async () => {
+		await startMeter();
+		const given = await withHostTimeZone('UTC', () =>
+			read({format: 'line-protocol', meter: 'house', timezone: 'Europe/Berlin'}),
+		);
+		await simulator?.close();
+		await startMeter();
+		const local = await withHostTimeZone('Europe/Vienna', () =>
+			read({format: 'line-protocol', meter: 'house'}),
+		);
+		for (const {stderr} of [given, local]) expect(stderr).not.toContain('read as UTC');
+	});
+
 	it('puts the summary on stderr', async () => {
 		await startMeter();
 		const {stderr} = await read({format: 'line-protocol', meter: 'house', timezone: 'UTC'});
@@ -304,5 +325,20 @@ describe('describeReadout', () => {
 		expect(describeReadout(result({place: 'tcp://10.0.0.5:8888', mode: 'D', baudRate: 9600, timings}))).toBe(
 			'tcp://10.0.0.5:8888: mode D, 9600 Bd, 1.25 s (waited 1.23 s)',
 		);
+	});
+});
+
+describe('read, --query-char', () => {
+	it('refuses more than one character in words naming the flag, not the internal option', async () => {
+		const {readCommand} = await import('../../../src/cli/read-command.ts');
+		const io = capturedIo();
+		const command = readCommand(io).exitOverride();
+		let stderr = '';
+		command.configureOutput({writeErr: (text) => (stderr += text)});
+		expect(() => command.parse(['memory', '--query-char', 'ab'], {from: 'user'})).toThrow();
+		expect(stderr).toContain(
+			"option '--query-char <char>' argument 'ab' is invalid. expected one character other than / ! or a line break, e.g. ? or #",
+		);
+		expect(stderr).not.toContain('queryChar');
 	});
 });

@@ -8,6 +8,7 @@ import {
 	addTelegramOutputOptions,
 	checkTelegramOutputOptions,
 	type TelegramOutputOptions,
+	utcReadingNote,
 	writeTelegrams,
 } from '../../../src/cli/telegram-output.ts';
 import type {DecodedTelegram} from '../../../src/iec62056/capture-decoder.ts';
@@ -72,6 +73,31 @@ function usageError(options: Partial<TelegramOutputOptions>): CliError {
 	}
 	throw new Error('no error');
 }
+
+describe('utcReadingNote', () => {
+	const lineProtocol: TelegramOutputOptions = {format: 'line-protocol', verbose: false};
+
+	it('says, for line protocol on a UTC host without a zone, that meter times are read as UTC and how to give one', () => {
+		expect(utcReadingNote(lineProtocol, 'Etc/UTC')).toBe(
+			"note: no --timezone given and this host runs Etc/UTC: meter times are read as UTC. If the meter's clock shows local time, give its zone, e.g. --timezone Europe/Berlin",
+		);
+	});
+
+	it('says nothing with a zone given, on a host in local time, or for formats that print meter times as sent', () => {
+		expect(utcReadingNote({...lineProtocol, timezone: 'UTC'}, 'UTC')).toBeUndefined();
+		expect(utcReadingNote(lineProtocol, 'Europe/Berlin')).toBeUndefined();
+		for (const format of ['table', 'json', 'ndjson'] as const) {
+			expect(utcReadingNote({...lineProtocol, format}, 'UTC')).toBeUndefined();
+		}
+	});
+
+	it('states the rule in --help', () => {
+		const help = addTelegramOutputOptions(new Command('parse')).helpInformation();
+		expect(help.replace(/\s+/g, ' ')).toMatch(
+			/--timezone <zone> +IANA time zone of the meter's clock, for line protocol .*default the host's zone .*the rule run follows for a meter without a timezone\. On a UTC host meter times are then read as UTC, which is said once/,
+		);
+	});
+});
 
 describe('checkTelegramOutputOptions', () => {
 	it('returns no selection when --select is not given', () => {

@@ -234,9 +234,14 @@ describe('invalid configurations: every problem, with its path and line, at once
 			'YAML that does not parse',
 			'meters: [\n  - a',
 			[
-				'@2: YAML: Block collections are not allowed within flow collections',
-				'@2: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+				'@2: not valid YAML: Block collections are not allowed within flow collections',
+				'@2: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
 			],
+		],
+		[
+			'a key written twice in one mapping, by name',
+			'meters:\n  - id: m\n    port: /dev/ttyUSB0\n    every: 10s\n    every: 20s\n',
+			['@5: the key "every" appears twice here: keep one'],
 		],
 	];
 

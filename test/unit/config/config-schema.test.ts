@@ -37,6 +37,15 @@ describe('configSchema defaults', () => {
 		expect(parse({meters: [meter]}).self_metrics).toEqual({measurement: 'dlms_logger', every: 60_000});
 	});
 
+	it('names the collector on its self-metrics only when told to, in one line', () => {
+		expect(parse({meters: [meter], self_metrics: {instance: 'cellar-a'}}).self_metrics.instance).toBe(
+			'cellar-a',
+		);
+		expect(problems({meters: [meter], self_metrics: {instance: 'a\nb'}})).toEqual([
+			'self_metrics.instance: must be one line',
+		]);
+	});
+
 	it('logs at info in the automatic format', () => {
 		expect(parse({meters: [meter]}).log).toEqual({level: 'info', format: 'auto'});
 	});

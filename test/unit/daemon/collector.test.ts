@@ -108,6 +108,20 @@ describe('startCollector', () => {
 		expect(events.some((event) => event.kind === 'failed')).toBe(false);
 	});
 
+	it('tags its self-metric points with the configured instance', async () => {
+		const {printed} = await start(
+			'self_metrics:\n  every: 1s\n  instance: cellar-a\nmeters:\n  - id: sim\n    port: simulator:zmd120\n    every: 60s\n',
+		);
+		await until(() => /^dlms_logger,/m.test(printed()));
+		const lines = printed()
+			.split('\n')
+			.filter((line) => line.startsWith('dlms_logger,'));
+		expect(lines.length).toBeGreaterThan(20);
+		expect(lines.every((line) => line.includes(',instance=cellar-a'))).toBe(true);
+		// Meter points keep their schema: no instance tag there.
+		expect(printed()).not.toMatch(/^meter,.*instance=/m);
+	});
+
 	it('serves /healthz and /metrics when health is configured', async () => {
 		const {events} = await start(
 			'health:\n  listen: 127.0.0.1:0\nmeters:\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n',

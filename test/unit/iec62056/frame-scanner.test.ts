@@ -165,6 +165,41 @@ describe('FrameScanner messages', () => {
 	});
 });
 
+describe('FrameScanner data block text', () => {
+	it('says where the text lies in the bytes, for STX blocks and push telegrams', () => {
+		const push = `/EBZ5DD32R06ETA_107\r\n\r\n1-0:1.8.0*255(000123.4*kWh)\r\n!\r\n`;
+		const dsmr = `/ISk5\\2MT382-1003\r\n\r\n1-0:1.8.1(000123.456*kWh)\r\n!`;
+		const input = `/LGZ4ZMD120\r\n${stxBlock('1.8.1(000783.16*kWh)\r\n!\r\n')}${push}${dsmr}${crc16Arc(dsmr).toString(16).toUpperCase().padStart(4, '0')}\r\n`;
+		const blocks = dataBlocks(scan(input));
+		expect(blocks.map((block) => block.framing)).toEqual(['stx', 'push', 'push']);
+		expect(blocks[2]?.check).toMatchObject({algorithm: 'crc16', ok: true});
+		for (const block of blocks) {
+			const offset = block.textOffset ?? -1;
+			expect(block.bytes.toString('latin1', offset, offset + block.text.length)).toBe(block.text);
+		}
+	});
+
+	it('parses an identification line sent again to the same identification, and a new one anew', () => {
+		const first = '/LGZ4ZMD120\r\n';
+		const other = '/ISk5\\2MT174-0001\r\n';
+		const ids = scan(
+			`${first}${stxBlock('1.8.1(1)\r\n!\r\n')}${first}${stxBlock('1.8.1(2)\r\n!\r\n')}${other}`,
+		)
+			.filter((frame) => frame.kind === 'identification')
+			.map((frame) => frame.identification);
+		expect(ids.map((id) => `${id.manufacturer}${id.baudChar}${id.ident}`)).toEqual([
+			'LGZ4ZMD120',
+			'LGZ4ZMD120',
+			'ISk5MT174-0001',
+		]);
+		expect(ids[1]).toEqual(ids[0]);
+		expect(ids[2]?.enhanced).toEqual(['2']);
+		// A line that only begins like the known one is not taken for it.
+		const [longer] = scan('/LGZ4ZMD120X\r\n').filter((frame) => frame.kind === 'identification');
+		expect(longer?.kind === 'identification' && longer.identification.ident).toBe('ZMD120X');
+	});
+});
+
 describe('FrameScanner noise and resynchronisation', () => {
 	it('takes a `/` right after text for data, not for an identification', () => {
 		// The remains of a block that failed its check: `Imp/kWh)` must not open a push telegram.

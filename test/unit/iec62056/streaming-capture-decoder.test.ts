@@ -48,12 +48,62 @@ describe('StreamingCaptureDecoder', () => {
 		expect(decoder.telegramCount).toBe(2);
 	});
 
+	it('tells where each block error stands among the telegrams, in any chunking', () => {
+		const one = readFileSync(new URL('landisgyr-zmd120-c/input.bin', FIXTURES));
+		const bad = Buffer.from(one);
+		bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0x01; // its BCC
+		const cut = one.subarray(0, one.length - 40); // no ETX: cut off by the next telegram's start
+		const capture = Buffer.concat([bad, one, one, bad, cut, one, bad]);
+		for (const size of [13, 4096, capture.length]) {
+			const {telegrams, decoder} = streamed(capture, size);
+			expect(telegrams).toHaveLength(3);
+			expect(decoder.errors.map((error) => error.name)).toEqual([
+				'BlockCheckError',
+				'BlockCheckError',
+				'TruncatedBlockError',
+				'BlockCheckError',
+			]);
+			expect(decoder.errorPositions).toEqual([0, 2, 2, 3]);
+		}
+	});
+
+	it('places an error after a push telegram that waited for the frame after it', () => {
+		const good = readFileSync(new URL('dsmr-kaifa-p1/input.bin', FIXTURES));
+		const bad = Buffer.from(good);
+		const crcAt = bad.lastIndexOf(0x21) + 1; // the first CRC digit after `!`
+		bad[crcAt] = bad[crcAt] === 0x30 ? 0x31 : 0x30;
+		for (const size of [9, good.length * 3]) {
+			const {telegrams, decoder} = streamed(Buffer.concat([good, bad, good]), size);
+			expect(telegrams).toHaveLength(2);
+			expect(decoder.errors.map((error) => error.name)).toEqual(['BlockCheckError']);
+			expect(decoder.errorPositions).toEqual([1]);
+		}
+	});
+
+	it('parses each telegram of a chunk only when it is taken', () => {
+		const one = readFileSync(new URL('landisgyr-zmd120-c/input.bin', FIXTURES));
+		const decoder = new StreamingCaptureDecoder();
+		const telegrams = decoder.decode(Buffer.concat([one, one, one]));
+		expect(telegrams.next().value?.dataSets).toHaveLength(38);
+		expect(decoder.telegramCount).toBe(1);
+		expect([...telegrams]).toHaveLength(2);
+		expect(decoder.telegramCount).toBe(3);
+		expect(decoder.end()).toEqual([]);
+	});
+
 	it('reads pasted text lines at the end, as one telegram', () => {
 		const text = Buffer.from('1.8.1(001234.5*kWh)\r\n2.8.1(000012.0*kWh)\r\n');
 		const {telegrams} = streamed(text, 5);
 		expect(telegrams).toHaveLength(1);
 		expect(telegrams[0]?.framing).toBe('text');
 		expect(telegrams[0]?.dataSets.map((set) => set.address)).toEqual(['1.8.1', '2.8.1']);
+	});
+
+	it('reads no plain text beside a command message, as decodeCapture does not', () => {
+		const bytes = Buffer.from('1.8.1(001234.5*kWh)\r\n\x01\r\n\x03M2.8.1(000012.0*kWh)\r\n', 'latin1');
+		expect(decodeCapture(bytes).telegrams).toEqual([]);
+		expect(streamed(bytes, 1).telegrams).toEqual([]);
+		expect(streamed(bytes, bytes.length).telegrams).toEqual([]);
 	});
 
 	it('gives up keeping bytes for the plain-text case beyond its allowance', () => {

@@ -453,6 +453,16 @@ describe('SelfMetrics.toPoints', () => {
 		expect(process).toHaveLength(7 + 14);
 	});
 
+	it('adds the tags given to every point, under the series labels', () => {
+		const {self} = metrics();
+		self.addMeter('house');
+		const points = self.toPoints(undefined, START, {instance: 'cellar-a'});
+		expect(points.every((point) => point.tags['instance'] === 'cellar-a')).toBe(true);
+		expect(points).toContainEqual(
+			expect.objectContaining({tags: {instance: 'cellar-a', metric: 'writer_up'}, fields: {value: 1}}),
+		);
+	});
+
 	it('uses the measurement given', () => {
 		const {self} = metrics();
 		expect(self.toPoints('collector', START).every((point) => point.measurement === 'collector')).toBe(true);

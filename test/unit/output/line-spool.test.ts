@@ -184,6 +184,43 @@ describe('LineSpool', () => {
 		await spool.close();
 	});
 
+	it('takes encoded text as lines: counted, kept in order with appended lines, replayed after a reopen', async () => {
+		const spool = await openSpool();
+		await spool.append(lines(0, 2));
+		const text = Buffer.from(`${lines(2, 3).join('\n')}\n`, 'utf8');
+		await spool.appendText(text);
+		// The caller may reuse its buffer once the append resolved.
+		text.fill(0x20);
+		expect(spool.pendingLines).toBe(5);
+		await spool.close();
+		const reopened = await openSpool();
+		expect(reopened.pendingLines).toBe(5);
+		expect((await reopened.peek()).lines).toEqual(lines(0, 5));
+		await reopened.close();
+	});
+
+	it('keeps call order between grouped appends and encoded text', async () => {
+		const spool = await openSpool();
+		const text = Buffer.from(`${lines(3, 2).join('\n')}\n`, 'utf8');
+		// The first append runs; the second waits for a group commit, which a later append would join.
+		await Promise.all([
+			spool.append(lines(0, 1)),
+			spool.append(lines(1, 2)),
+			spool.appendText(text),
+			spool.append(lines(5, 2)),
+		]);
+		expect((await spool.peek()).lines).toEqual(lines(0, 7));
+		expect(spool.pendingLines).toBe(7);
+		await spool.close();
+	});
+
+	it('refuses text that does not end with a newline (a torn line)', async () => {
+		const spool = await openSpool();
+		await expect(spool.appendText(Buffer.from('meter value=1 1'))).rejects.toThrow(/end with a newline/);
+		expect(spool.pendingBytes).toBe(0);
+		await spool.close();
+	});
+
 	it('refuses a line with a newline inside', async () => {
 		const spool = await openSpool();
 		await expect(spool.append(['a\nb'])).rejects.toThrow(TypeError);

@@ -127,6 +127,38 @@ describe('RawArchive', () => {
 		expect(warnings).toHaveLength(1);
 	});
 
+	it('reads a long file chunk by chunk, every record in order, and finds a damaged one among them', async () => {
+		const raw = new RawArchive({directory, fsync: false, onWarning: (message) => warnings.push(message)});
+		const readAt = new Date('2024-05-04T11:45:00Z');
+		const file = raw.fileFor(readAt);
+		// Records of ~1 KB compressed each (bytes of their own), 300 KB in all: several read chunks.
+		const count = 300;
+		for (let index = 0; index < count; index++) {
+			const noise = Buffer.from(Array.from({length: 700}, (_, at) => (at * 7919 + index * 104_729) % 251));
+			await raw.append(`m${index}`, readAt, Buffer.concat([TELEGRAM, noise]));
+		}
+		const bytes = await readFile(file);
+		let at = 0;
+		for (let index = 0; index < 150; index++) at += bytes.readUInt32LE(at + 16);
+		const size = bytes.readUInt32LE(at + 16);
+		bytes[at + size - 9] = (bytes[at + size - 9] ?? 0) ^ 0xff; // record 150's CRC32
+		await writeFile(file, bytes);
+		const offsets: number[] = [];
+		const telegrams: RawTelegram[] = [];
+		for await (const telegram of raw.read(file, (offset) => offsets.push(offset))) telegrams.push(telegram);
+		const expected = Array.from({length: count}, (_, index) => `m${index}`).filter((id) => id !== 'm150');
+		expect(telegrams.map((telegram) => telegram.meterId)).toEqual(expected);
+		expect(telegrams[200]?.bytes.subarray(0, TELEGRAM.length)).toEqual(TELEGRAM);
+		expect(warnings).toEqual([
+			expect.stringMatching(new RegExp(`damaged record \\(${size} bytes at offset ${at}\\)`)),
+		]);
+		// The offset told after each record is where it ends: increasing, the file's size at the end.
+		expect(offsets).toHaveLength(count - 1);
+		expect(offsets.every((offset, index) => index === 0 || offset > (offsets[index - 1] ?? 0))).toBe(true);
+		expect(offsets.at(-1)).toBe(bytes.length);
+		expect(offsets[149]).toBe(at);
+	});
+
 	it('ignores trailing garbage shorter than a member with a warning', async () => {
 		const raw = archive();
 		const readAt = new Date('2024-05-04T11:45:00Z');

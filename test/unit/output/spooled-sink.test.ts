@@ -95,6 +95,18 @@ describe('SpooledSink', () => {
 		await sink.close();
 	});
 
+	it('delivers formatted text as it delivers points, after the points written before it', async () => {
+		const sink = await makeSink();
+		await sink.write([point(1)]);
+		await sink.writeText(Buffer.from('meter,meter=m1,obis=1.8.1 value=2 1767225602\n'));
+		expect(await sink.flush()).toBe(true);
+		expect(server.stored).toEqual([
+			'meter,meter=m1,obis=1.8.1 value=1 1767225601',
+			'meter,meter=m1,obis=1.8.1 value=2 1767225602',
+		]);
+		await sink.close();
+	});
+
 	it('keeps points while the server is away and sends each exactly once when it returns', async () => {
 		vi.useFakeTimers();
 		const sink = await makeSink();

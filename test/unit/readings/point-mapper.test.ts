@@ -461,6 +461,17 @@ describe('mapReading', () => {
 			expect(skipped).toEqual([{address: '1.8.1', reason: 'duplicate'}]);
 		});
 
+		it('keeps sets of one code on other channels or with other units apart: no duplicates', () => {
+			const {points, skipped} = map([
+				'1-1:1.8.1(1*kWh)',
+				'1-2:1.8.1(2*kWh)',
+				'1-1:1.8.1(3*kvarh)',
+				'1-2:1.8.1(4*kWh)',
+			]);
+			expect(points.map((point) => point.fields)).toEqual([{value: 1}, {value: 2}, {value: 3}]);
+			expect(skipped).toEqual([{address: '1-2:1.8.1', reason: 'duplicate'}]);
+		});
+
 		it('never gives two points of a golden telegram the same tags and time', () => {
 			for (const name of FIXTURES) {
 				const {points} = mapReading(fixture(name), {timeZone: BERLIN});

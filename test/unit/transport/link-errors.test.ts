@@ -54,6 +54,18 @@ describe('linkErrorFrom', () => {
 		expect(linkError.cause).toBe(error);
 	});
 
+	it('names a socket failure without the address again (the place names it)', () => {
+		const socketError = Object.assign(new Error('connect EHOSTUNREACH 10.0.0.7:2000'), {
+			code: 'EHOSTUNREACH',
+			syscall: 'connect',
+			address: '10.0.0.7',
+			port: 2000,
+		});
+		const error = linkErrorFrom('tcp://10.0.0.7:2000', socketError);
+		expect(error.message).toBe('tcp://10.0.0.7:2000: link failure: connect EHOSTUNREACH');
+		expect(error.message.match(/10\.0\.0\.7/g)).toHaveLength(1);
+	});
+
 	it('accepts something that is not an Error', () => {
 		expect(linkErrorFrom('x', 'weird').message).toBe('x: link failure: weird');
 	});
