@@ -382,9 +382,13 @@ export class MeterSimulator {
 				return;
 			case 'B':
 				await this.link.drain();
-				if (!this.#isCurrent(session)) return;
-				await this.#setBaudRate(this.#identification.baudRate);
+				// The reaction time passes before the switch, not after: on a line both orders look alike,
+				// but serialport's rate change flushes (tcflush TCIOFLUSH) what the other side has not yet
+				// read, and on a pty, where drain() returns at once, that can be the identification's last
+				// characters when the host is slow to read them.
 				if (!(await this.#sleep(session, this.#reactionTimeMs))) return;
+				await this.#setBaudRate(this.#identification.baudRate);
+				if (!this.#isCurrent(session)) return;
 				await this.#sendData(session);
 				return;
 			case 'C':
