@@ -1,12 +1,13 @@
 import {Command, Option} from 'commander';
 import {ConfigError} from '../config/config-error.ts';
-import {hasMeterEnvironment} from '../config/environment-config.ts';
+import {hasMeterEnvironment} from '../config/meter-environment.ts';
 import {type Collector, startCollector} from '../daemon/collector.ts';
 import type {MeterJobEvent} from '../daemon/meter-job.ts';
 import {createLogger, type Logger} from '../observability/logger.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
-import {loadConfiguration, type ProcessContext} from './config-source.ts';
+import {loadConfigurationApart} from './config-apart.ts';
+import type {ProcessContext} from './config-source.ts';
 
 export interface RunFlags {
 	readonly config?: string;
@@ -51,7 +52,8 @@ export async function runCollector(
 	context: ProcessContext,
 ): Promise<void> {
 	const {config: file, once = false, logLevel} = typeof flags === 'object' ? flags : {config: flags};
-	const loaded = await loadConfiguration(file, context, {embeddedFallback: true});
+	// Loaded in a child process: the schema and YAML parser need not stay in the collector's memory.
+	const loaded = await loadConfigurationApart(file, context, {embeddedFallback: true});
 	const {log: logConfig} = loaded.config;
 	const stderrIsTty = Boolean((io.stderr as {isTTY?: boolean}).isTTY);
 	// Logs go to stderr: without InfluxDB, stdout carries the points (line protocol) for a pipe.

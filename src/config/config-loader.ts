@@ -3,8 +3,11 @@ import {isAbsolute, resolve} from 'node:path';
 import {LineCounter, parseDocument, type YAMLError} from 'yaml';
 import type {z} from 'zod';
 import {ConfigError, type ConfigProblem} from './config-error.ts';
+import {formatPath} from './config-path.ts';
 import {type Config, configSchema} from './config-schema.ts';
 import {configIssueMessage} from './issue-wording.ts';
+
+export {formatPath} from './config-path.ts';
 
 /** A configuration with its secrets read (from env or files). Secrets live here only, never in logs. */
 export interface LoadedConfig {
@@ -181,15 +184,6 @@ function toProblem(
 	}
 	const line = lineOf(document, lineCounter, path);
 	return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
-}
-
-/** `meters[0].schedule` from `['meters', 0, 'schedule']`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-	let text = '';
-	for (const part of path) {
-		text += typeof part === 'number' ? `[${part}]` : `${text === '' ? '' : '.'}${String(part)}`;
-	}
-	return text;
 }
 
 function lineOf(

@@ -1,6 +1,9 @@
 import {ConfigError, type ConfigProblem} from './config-error.ts';
 import {type ConfigSources, formatPath, type LoadedConfig, parseConfigObject} from './config-loader.ts';
 import {parseDuration} from './duration.ts';
+import {hasMeterEnvironment} from './meter-environment.ts';
+
+export {hasMeterEnvironment} from './meter-environment.ts';
 
 /** How an environment variable's text becomes a configuration value. */
 type ValueKind = 'text' | 'integer' | 'boolean' | 'list' | 'schedule';
@@ -192,12 +195,6 @@ export interface EnvironmentConfigOptions {
 
 /** The label of environment configurations in messages, e.g. `environment variables: 1 problem`. */
 export const ENVIRONMENT_LABEL = 'environment variables';
-
-/** Whether the environment asks for the one-meter configuration (METER_PORT set and not empty). */
-export function hasMeterEnvironment(env: NodeJS.ProcessEnv): boolean {
-	const {METER_PORT} = env;
-	return nonEmpty(METER_PORT) !== undefined;
-}
 
 /**
  * Builds and validates the configuration from environment variables (ENVIRONMENT_SETTINGS). Every

@@ -2,7 +2,8 @@ import {constants} from 'node:fs';
 import {access, stat} from 'node:fs/promises';
 import {dirname, isAbsolute, resolve} from 'node:path';
 import {ConfigError, type ConfigProblem} from '../config/config-error.ts';
-import {formatPath, type LoadedConfig} from '../config/config-loader.ts';
+import type {LoadedConfig} from '../config/config-loader.ts';
+import {formatPath} from '../config/config-path.ts';
 import {createLink} from '../transport/link-from-port.ts';
 import {influxTargetFromConfig} from './influx-target-from-config.ts';
 import {isSimulatorPort, SIMULATOR_PORT_PREFIX} from './simulator-port-name.ts';
@@ -64,6 +65,19 @@ export async function startupProblems(loaded: LoadedConfig, base: string): Promi
 		if (archive !== undefined) problem(['archive', 'directory'], archive);
 	}
 	return problems;
+}
+
+/**
+ * Every place startupProblems can report a problem at, for a configuration: a configuration loaded in
+ * another process hands over the lines and names of exactly these (its YAML document stays there).
+ */
+export function startupCheckPaths(config: LoadedConfig['config']): (string | number)[][] {
+	return [
+		...config.meters.map((_, index) => ['meters', index, 'port']),
+		['influxdb', 'url'],
+		['spool', 'directory'],
+		['archive', 'directory'],
+	];
 }
 
 /** Throws a ConfigError listing every start-up problem (exit 78 in the CLI). */

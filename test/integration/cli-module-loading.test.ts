@@ -7,14 +7,15 @@ import {runCli} from '../helpers/run-cli.ts';
 const fixtures = new URL('../fixtures/telegrams/', import.meta.url).pathname;
 
 // A module hook, registered through NODE_OPTIONS, that appends every module URL the CLI loads to
-// $MODULE_LOAD_LOG: what a command costs in memory is what it loads.
+// $MODULE_LOAD_LOG: what a command costs in memory is what it loads. A process the CLI forks (it has
+// an IPC channel) records nothing: the log is the CLI's own.
 const HOOKS = `import {appendFileSync} from 'node:fs';
 export async function load(url, context, next) {
 	appendFileSync(process.env.MODULE_LOAD_LOG, url + '\\n');
 	return next(url, context);
 }`;
 const REGISTER = `import {register} from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}));`;
+if (process.channel === undefined) register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}));`;
 
 let directory: string;
 let runs = 0;
@@ -79,6 +80,19 @@ describe('the CLI loads what a command needs, as a process', () => {
 			'/dist/src/output/history-ledger.js',
 			'/dist/src/output/raw-archive.js',
 			'/dist/src/observability/health-server.js',
+		])
+			expect(loads(modules, part), part).toBe(false);
+	});
+
+	it('the collector validates its configuration in a process of its own: no yaml or zod in its memory', async () => {
+		const {code, modules} = await modulesLoadedBy(['run', '--once']);
+		expect(code).toBe(0);
+		expect(loads(modules, '/dist/src/cli/config-apart.js')).toBe(true);
+		for (const part of [
+			'/node_modules/yaml/',
+			'/node_modules/zod/',
+			'/dist/src/config/config-schema.js',
+			'/dist/src/config/config-loader.js',
 		])
 			expect(loads(modules, part), part).toBe(false);
 	});

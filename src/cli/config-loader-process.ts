@@ -1,0 +1,51 @@
+import {ConfigError} from '../config/config-error.ts';
+import {formatPath} from '../config/config-path.ts';
+import {startupCheckPaths} from '../daemon/startup-checks.ts';
+import {CliError} from './cli-error.ts';
+import type {ConfigPlace, ConfigReply, ConfigRequest} from './config-apart.ts';
+import {loadConfiguration} from './config-source.ts';
+
+/**
+ * The configuration loader process (see loadConfigurationApart): reads one request, loads and
+ * validates the configuration, answers with plain data and exits.
+ */
+async function answer(request: ConfigRequest): Promise<ConfigReply> {
+	try {
+		const {locate, placeOf, ...loaded} = await loadConfiguration(
+			request.file,
+			request.context,
+			request.options,
+		);
+		const places: Record<string, ConfigPlace> = {};
+		for (const path of startupCheckPaths(loaded.config)) {
+			const line = locate?.(path);
+			const place = placeOf?.(path);
+			places[formatPath(path)] = {
+				...(line === undefined ? {} : {line}),
+				...(place === undefined ? {} : {place}),
+			};
+		}
+		return {kind: 'loaded', loaded, places};
+	} catch (error) {
+		if (error instanceof CliError) {
+			const cause = error.cause;
+			return {
+				kind: 'cli-error',
+				message: error.message,
+				exitCode: error.exitCode,
+				...(error.hint === undefined ? {} : {hint: error.hint}),
+				...(cause instanceof ConfigError
+					? {configError: {file: cause.file, problems: cause.problems.map((problem) => ({...problem}))}}
+					: {}),
+			};
+		}
+		const {message, stack} = error as Error;
+		return {kind: 'error', message: message ?? String(error), ...(stack === undefined ? {} : {stack})};
+	}
+}
+
+process.once('message', (request) => {
+	void answer(request as ConfigRequest).then((reply) => {
+		process.send?.(reply, () => process.disconnect());
+	});
+});
