@@ -10,3 +10,15 @@ export const COLLECTOR_V8_FLAGS: readonly string[] = ['--no-opt', '--no-sparkplu
 export function v8FlagsFor(command: string | undefined): readonly string[] {
 	return command === 'run' ? COLLECTOR_V8_FLAGS : [];
 }
+
+/**
+ * Above this many meters the collector parses often enough for the optimising compilers to pay:
+ * reading 100 simulated meters (`npm run fleet`) it took 13.8 % of a core without them and 7.5 %
+ * with them, where they cost one meter's collector about 8 MB and save it nothing.
+ */
+export const OPTIMISE_ABOVE_METERS = 10;
+
+/** The V8 flags `run` sets once it knows how many meters it reads: the compilers back for a large site. */
+export function v8FlagsForMeters(meters: number): readonly string[] {
+	return meters > OPTIMISE_ABOVE_METERS ? ['--opt', '--sparkplug'] : [];
+}

@@ -1,3 +1,4 @@
+import {setFlagsFromString} from 'node:v8';
 import {Command, Option} from 'commander';
 import {ConfigError} from '../config/config-error.ts';
 import {hasMeterEnvironment} from '../config/meter-environment.ts';
@@ -6,6 +7,7 @@ import type {MeterJobEvent} from '../daemon/meter-job.ts';
 import {createLogger, type Logger} from '../observability/logger.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {v8FlagsForMeters} from './command-v8-flags.ts';
 import {loadConfigurationApart} from './config-apart.ts';
 import type {ProcessContext} from './config-source.ts';
 
@@ -54,6 +56,8 @@ export async function runCollector(
 	const {config: file, once = false, logLevel} = typeof flags === 'object' ? flags : {config: flags};
 	// Loaded in a child process: the schema and YAML parser need not stay in the collector's memory.
 	const loaded = await loadConfigurationApart(file, context, {embeddedFallback: true});
+	// main turned the optimising compilers off for the collector; a large site gets them back.
+	for (const flag of v8FlagsForMeters(loaded.config.meters.length)) setFlagsFromString(flag);
 	const {log: logConfig} = loaded.config;
 	const stderrIsTty = Boolean((io.stderr as {isTTY?: boolean}).isTTY);
 	// Logs go to stderr: without InfluxDB, stdout carries the points (line protocol) for a pipe.
