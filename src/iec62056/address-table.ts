@@ -86,10 +86,10 @@ export function lookupAddress(
 	return entry;
 }
 
-/** `address` occurs in `source` at `start` (the caller has checked the length). */
-function sameText(address: string, source: string, start: number): boolean {
-	for (let index = 0; index < address.length; index++) {
-		if (address.charCodeAt(index) !== source.charCodeAt(start + index)) return false;
+/** `text` occurs in `source` at `start` (the caller has checked the length); unit-table.ts uses it too. */
+export function sameText(text: string, source: string, start: number): boolean {
+	for (let index = 0; index < text.length; index++) {
+		if (text.charCodeAt(index) !== source.charCodeAt(start + index)) return false;
 	}
 	return true;
 }

@@ -1,3 +1,5 @@
+import {addressHash, sameText} from './address-table.ts';
+
 // Units repeat in every data set and readout (`kWh`, `kW`, `V`, `A`, `m3`), so each distinct unit is
 // kept as one string and handed out again: comparing its few characters in place costs less than
 // cutting a new string out of the block for every value, and the values of a whole capture share them.
@@ -10,19 +12,12 @@ const units: string[] = new Array<string>(SLOTS).fill('');
 export function unitText(source: string, start: number, end: number): string {
 	const length = end - start;
 	if (length <= 0 || length > MAX_LENGTH) return source.slice(start, end);
-	let hash = 0x811c9dc5;
-	for (let index = start; index < end; index++) hash = Math.imul(hash ^ source.charCodeAt(index), 0x01000193);
+	// The FNV-1a hash addresses are looked up by.
+	const hash = addressHash(source, start, end);
 	const slot = (hash ^ (hash >>> 13)) & (SLOTS - 1);
 	const known = units[slot] as string;
 	if (known.length === length && sameText(known, source, start)) return known;
 	const unit = source.slice(start, end);
 	units[slot] = unit;
 	return unit;
-}
-
-function sameText(known: string, source: string, start: number): boolean {
-	for (let index = 0; index < known.length; index++) {
-		if (known.charCodeAt(index) !== source.charCodeAt(start + index)) return false;
-	}
-	return true;
 }
