@@ -1,6 +1,7 @@
 import {Cron} from 'croner';
 import {IANAZone} from 'luxon';
 import {z} from 'zod';
+import {deviceAddressProblem} from '../iec62056/request-message.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
 import {parseDuration, parseSize} from './duration.ts';
 import {describeValue} from './issue-wording.ts';
@@ -89,7 +90,16 @@ const meter = z
 		/** `/dev/ttyUSB0`, `/dev/serial/by-id/…`, `tcp://host:port`, or `simulator:<profile>` (the built-in meter). */
 		port: z.string().min(1),
 		mode: z.enum(['auto', 'A', 'B', 'C', 'D']).default('auto'),
-		address: z.string().max(32).optional(),
+		/** Sent in the sign-on `/?address!`: up to 32 of 0-9, A-Z, a-z and space (IEC 62056-21). */
+		address: z
+			.string()
+			.superRefine((address, context) => {
+				const problem = deviceAddressProblem(address);
+				if (problem !== undefined) {
+					context.addIssue({code: 'custom', message: `${problem}, got ${describeValue(address)}`});
+				}
+			})
+			.optional(),
 		/**
 		 * The sign-on messages of one readout, in order: `["?"]` (default); `["?", "#"]` also asks a
 		 * Siemens 2WR5 for its further data. Each is a conversation of its own; their data sets are combined.

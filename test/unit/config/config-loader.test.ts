@@ -187,6 +187,13 @@ describe('invalid configurations: every problem, with its path and line, at once
 			`${meter}    sign_on: ["?", "##"]\n`,
 			['meters[0].sign_on[1]@4: expected one character such as "?" or "#"'],
 		],
+		[
+			'a device address the sign-on cannot carry',
+			`${meter}    address: "a(b"\n`,
+			[
+				'meters[0].address@4: "(" cannot be sent: a device address holds only 0-9, A-Z, a-z and space (IEC 62056-21), got the string "a(b"',
+			],
+		],
 		['a baud cap below 300', `${meter}    baud_max: 100\n`, ['meters[0].baud_max@4: must be at least 300']],
 		[
 			'a malformed selection',

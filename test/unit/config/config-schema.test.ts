@@ -209,6 +209,22 @@ describe('configSchema meters', () => {
 	it('refuses push data bits other than 7 or 8', () => {
 		expect(meterProblems({push: {data_bits: 6}})[0]).toMatch(/^meters\.0\.push\.data_bits: /);
 	});
+
+	it('accepts a device address of digits, letters and spaces', () => {
+		expect(parse({meters: [{...meter, address: 'ITZ 12345678'}]}).meters[0]?.address).toBe('ITZ 12345678');
+	});
+
+	it('refuses a device address with a character the sign-on cannot carry, naming it', () => {
+		expect(meterProblems({address: 'a(b'})).toEqual([
+			'meters.0.address: "(" cannot be sent: a device address holds only 0-9, A-Z, a-z and space (IEC 62056-21), got the string "a(b"',
+		]);
+	});
+
+	it('refuses a device address longer than 32 characters', () => {
+		expect(meterProblems({address: '1'.repeat(33)})).toEqual([
+			`meters.0.address: must be at most 32 characters long (it has 33), got the string "${'1'.repeat(33)}"`,
+		]);
+	});
 });
 
 describe('configSchema influxdb', () => {
