@@ -157,7 +157,10 @@ async function readSecrets(
 			const absolute = isAbsolute(path) ? path : resolve(file, '..', path);
 			try {
 				// A trailing newline is an artefact of how secret files are written, not part of the secret.
-				secrets[name] = (await readSecret(absolute)).replace(/\r?\n$/, '');
+				const secret = (await readSecret(absolute)).replace(/\r?\n$/, '');
+				// An empty file is a secret not written yet (a Docker secret created before its value).
+				if (secret === '') problems.push({...place(`${name}_file`), message: `${absolute} is empty`});
+				else secrets[name] = secret;
 			} catch (error) {
 				problems.push({
 					...place(`${name}_file`),

@@ -207,10 +207,13 @@ export async function environmentConfig(
 ): Promise<Omit<LoadedConfig, 'file'>> {
 	const problems: ConfigProblem[] = [];
 	const meterEntry: {every?: unknown; schedule?: unknown; [key: string]: unknown} = {};
-	const raw: {meters: unknown[]; influxdb?: {bucket?: unknown; database?: unknown}; [key: string]: unknown} =
-		{
-			meters: [meterEntry],
-		};
+	const raw: {
+		meters: unknown[];
+		influxdb?: {version?: unknown; bucket?: unknown; database?: unknown};
+		[key: string]: unknown;
+	} = {
+		meters: [meterEntry],
+	};
 	if (!hasMeterEnvironment(env)) {
 		const defaults = options.meterDefaults;
 		if (defaults === undefined) {
@@ -268,8 +271,14 @@ export async function environmentConfig(
 	}
 	const influx = raw.influxdb;
 	if (influx !== undefined) {
-		influx.bucket ??= 'meters';
-		influx.database ??= influx.bucket;
+		// INFLUX_BUCKET (default meters) is 2.x's bucket, and 1.x's database unless INFLUX_DATABASE names
+		// one: each version gets only its own keys, as the schema refuses the other version's.
+		if (influx.version === undefined || influx.version === '2') {
+			influx.bucket ??= 'meters';
+		} else {
+			influx.database ??= influx.bucket ?? 'meters';
+			delete influx.bucket;
+		}
 	}
 	const nameOf = (path: readonly PropertyKey[]) => variableFor(path);
 	let loaded: Omit<LoadedConfig, 'file'> | undefined;
