@@ -148,6 +148,11 @@ describe('invalid configurations: every problem, with its path and line, at once
 			['meters[0].id@2: expected a text, got the number 123 (write it in quotes: "123")'],
 		],
 		[
+			'a device address YAML reads as a number, quoted as written, zeros and all',
+			`${meter}    address: 00012345\n`,
+			['meters[0].address@4: expected a text, got the number 12345 (write it in quotes: "00012345")'],
+		],
+		[
 			'a port YAML reads as a number',
 			'meters:\n  - id: a\n    port: 5\n',
 			['meters[0].port@3: expected a text, got the number 5 (write it in quotes: "5")'],
