@@ -187,13 +187,13 @@ const serverUrl = z
 				message: "expected the server's address without ?… or #…, e.g. http://localhost:8086",
 			});
 		}
-		const writePath = /\/(api\/v2\/write|write)\/?$/.exec(parsed.pathname);
+		const writePath = /\/(api\/v2\/write|api\/v2|write)\/?$/.exec(parsed.pathname);
 		if (writePath !== null) {
 			// The address to write instead, without any `user:password@`.
 			const base = `${parsed.protocol}//${parsed.host}${parsed.pathname.slice(0, writePath.index)}`;
 			context.addIssue({
 				code: 'custom',
-				message: `expected the server's address without the write path: ${base} (the collector adds ${writePath[0].replace(/\/$/, '')} itself)`,
+				message: `expected the server's address without ${writePath[0].replace(/\/$/, '')}: ${base} (the collector adds the write path itself)`,
 			});
 		}
 	});
@@ -219,7 +219,10 @@ const influxdb = z
 		password: z.string().optional(),
 		password_env: z.string().min(1).optional(),
 		password_file: z.string().min(1).optional(),
-		timeout: duration().default(10_000),
+		/** Per request, ms; default 10 s. The client reads 0 as "no timeout": a server that never answers would stall the spool. */
+		timeout: duration()
+			.refine((ms) => ms >= 1000, {message: 'must be at least 1s'})
+			.default(10_000),
 		batch_lines: z.number().int().min(1).default(5000),
 	})
 	.superRefine((value, context) => {

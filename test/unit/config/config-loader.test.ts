@@ -257,7 +257,7 @@ describe('invalid configurations: every problem, with its path and line, at once
 			'a URL holding the write path',
 			`${meter}influxdb:\n  url: http://db:8086/api/v2/write\n  org: o\n  bucket: b\n  token: t\n`,
 			[
-				"influxdb.url@5: expected the server's address without the write path: http://db:8086 (the collector adds /api/v2/write itself)",
+				"influxdb.url@5: expected the server's address without /api/v2/write: http://db:8086 (the collector adds the write path itself)",
 			],
 		],
 		[

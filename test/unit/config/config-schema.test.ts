@@ -310,12 +310,12 @@ describe('configSchema influxdb', () => {
 
 	it('refuses a URL that already holds the write path, naming it', () => {
 		expect(influxProblems({url: 'http://localhost:8086/api/v2/write', ...v2})).toEqual([
-			"influxdb.url: expected the server's address without the write path: http://localhost:8086 (the collector adds /api/v2/write itself)",
+			"influxdb.url: expected the server's address without /api/v2/write: http://localhost:8086 (the collector adds the write path itself)",
 		]);
 		expect(
 			influxProblems({version: '1', database: 'm', url: 'https://u:hunter2@proxy/influx/write/'}),
 		).toEqual([
-			"influxdb.url: expected the server's address without the write path: https://proxy/influx (the collector adds /write itself)",
+			"influxdb.url: expected the server's address without /write: https://proxy/influx (the collector adds the write path itself)",
 		]);
 	});
 
@@ -341,6 +341,17 @@ describe('configSchema influxdb', () => {
 				password_file: '/run/secrets/p',
 			}),
 		).toEqual(['influxdb.password_file: give only one of password_env, password_file']);
+	});
+
+	it('refuses a timeout under 1 s, as 0 would mean waiting for ever', () => {
+		expect(influxProblems({...v2, timeout: 0})).toEqual(['influxdb.timeout: must be at least 1s']);
+		expect(influxProblems({...v2, timeout: '500ms'})).toEqual(['influxdb.timeout: must be at least 1s']);
+	});
+
+	it('refuses a URL ending in /api/v2, which the client would quietly drop', () => {
+		expect(influxProblems({url: 'http://localhost:8086/api/v2/', ...v2})).toEqual([
+			"influxdb.url: expected the server's address without /api/v2: http://localhost:8086 (the collector adds the write path itself)",
+		]);
 	});
 
 	it('takes the timeout as a duration', () => {
