@@ -259,7 +259,11 @@ const influxdb = z
 			if (!['token', 'token_env', 'token_file'].some(given)) {
 				// At `token`, which names INFLUX_TOKEN for environment configurations; token_env and token_file
 				// are in config.yaml.example right beside it.
-				context.addIssue({code: 'custom', path: ['token'], message: 'required for version 2'});
+				context.addIssue({
+					code: 'custom',
+					path: ['token'],
+					message: 'required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+				});
 			}
 			return;
 		}

@@ -230,7 +230,7 @@ describe('invalid configurations: every problem, with its path and line, at once
 			[
 				'influxdb.org@5: required for version 2',
 				'influxdb.bucket@5: required for version 2',
-				'influxdb.token@5: required for version 2',
+				'influxdb.token@5: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
 			],
 		],
 		[

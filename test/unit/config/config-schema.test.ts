@@ -235,7 +235,7 @@ describe('configSchema influxdb', () => {
 		expect(influxProblems({})).toEqual([
 			'influxdb.org: required for version 2',
 			'influxdb.bucket: required for version 2',
-			'influxdb.token: required for version 2',
+			'influxdb.token: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
 		]);
 	});
 
