@@ -27,6 +27,8 @@ export type ConfigReply =
 			readonly kind: 'loaded';
 			readonly loaded: Omit<LoadedConfig, 'locate' | 'placeOf'>;
 			readonly places: Readonly<Record<string, ConfigPlace>>;
+			/** The host's IANA zone (see hostTimeZone), asked where Intl is loaded anyway. */
+			readonly hostTimeZone: string;
 	  }
 	| {
 			readonly kind: 'cli-error';
@@ -36,6 +38,9 @@ export type ConfigReply =
 			readonly configError?: {readonly file: string; readonly problems: readonly ConfigProblem[]};
 	  }
 	| {readonly kind: 'error'; readonly message: string; readonly stack?: string};
+
+/** A configuration loaded apart, with the host's zone, which costs Intl to ask (see process-zone-rules.ts). */
+export type LoadedApart = LoadedConfig & {readonly hostTimeZone: string};
 
 /** The entry the loader process runs, beside this module once built (dist/src/cli/). */
 const ENTRY = new URL('./config-loader-process.js', import.meta.url);
@@ -53,10 +58,13 @@ export async function loadConfigurationApart(
 	file: string | undefined,
 	context: ProcessContext,
 	options: {embeddedFallback: boolean; withSecrets?: boolean},
-): Promise<LoadedConfig> {
+): Promise<LoadedApart> {
 	if (!import.meta.url.endsWith('.js')) {
-		const {loadConfiguration} = await import('./config-source.ts');
-		return await loadConfiguration(file, context, options);
+		const [{loadConfiguration}, {hostTimeZone}] = await Promise.all([
+			import('./config-source.ts'),
+			import('../daemon/host-time-zone.ts'),
+		]);
+		return {...(await loadConfiguration(file, context, options)), hostTimeZone: hostTimeZone()};
 	}
 	const request: ConfigRequest = {file, context, options};
 	return rebuiltConfig(await askLoaderProcess(request));
@@ -85,7 +93,7 @@ function askLoaderProcess(request: ConfigRequest): Promise<ConfigReply> {
 }
 
 /** The loaded configuration back in this process, or the error the loader met, thrown here. */
-export function rebuiltConfig(reply: ConfigReply): LoadedConfig {
+export function rebuiltConfig(reply: ConfigReply): LoadedApart {
 	if (reply.kind === 'error') {
 		const error = new Error(reply.message);
 		if (reply.stack !== undefined) error.stack = reply.stack;
@@ -102,11 +110,12 @@ export function rebuiltConfig(reply: ConfigReply): LoadedConfig {
 			...(reply.hint === undefined ? {} : {hint: reply.hint}),
 		});
 	}
-	const {loaded, places} = reply;
+	const {loaded, places, hostTimeZone} = reply;
 	const placeOf = (path: readonly PropertyKey[]) => places[formatPath(path)];
 	const named = Object.values(places).some((place) => place.place !== undefined);
 	return {
 		...loaded,
+		hostTimeZone,
 		locate: (path) => placeOf(path)?.line,
 		...(named ? {placeOf: (path) => placeOf(path)?.place ?? formatPath(path)} : {}),
 	};

@@ -1,5 +1,6 @@
 import {ConfigError} from '../config/config-error.ts';
 import {formatPath} from '../config/config-path.ts';
+import {hostTimeZone} from '../daemon/host-time-zone.ts';
 import {startupCheckPaths} from '../daemon/startup-checks.ts';
 import {CliError} from './cli-error.ts';
 import type {ConfigPlace, ConfigReply, ConfigRequest} from './config-apart.ts';
@@ -25,7 +26,7 @@ async function answer(request: ConfigRequest): Promise<ConfigReply> {
 				...(place === undefined ? {} : {place}),
 			};
 		}
-		return {kind: 'loaded', loaded, places};
+		return {kind: 'loaded', loaded, places, hostTimeZone: hostTimeZone()};
 	} catch (error) {
 		if (error instanceof CliError) {
 			const cause = error.cause;

@@ -1,7 +1,6 @@
-import {DateTime} from 'luxon';
 import type {DataSet} from '../iec62056/data-set.ts';
 import {type MeterTime, NO_TIME, parseMeterTime} from '../iec62056/meter-time.ts';
-import {meterTimeToInstant} from '../readings/meter-clock.ts';
+import {meterTimeToInstant, zoneOffsetMinutes} from '../readings/meter-clock.ts';
 
 /**
  * How far the meter's clock is ahead of the host's, in seconds (negative: the meter is slow), from the
@@ -39,7 +38,8 @@ export function meterClockOffsetSeconds(
 	// meterTimeToInstant takes the first occurrence of a repeated hour; the second is an hour later
 	// and shows the same wall clock.
 	const later = new Date(instant.getTime() + 3_600_000);
-	const wall = (date: Date) => DateTime.fromJSDate(date, {zone}).toFormat('yyyy-MM-dd HH:mm:ss');
+	// The wall clock as ms: the instant moved by the zone's offset then.
+	const wall = (date: Date) => date.getTime() + zoneOffsetMinutes(date, zone) * 60_000;
 	if (wall(later) !== wall(instant)) return offset(instant);
 	const [first, second] = [offset(instant), offset(later)];
 	return Math.abs(second) < Math.abs(first) ? second : first;

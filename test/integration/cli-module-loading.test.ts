@@ -1,7 +1,10 @@
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {MeterSimulator} from '../../src/simulator/meter-simulator.ts';
+import {createSimulatorProfile} from '../../src/simulator/simulator-profiles.ts';
+import {listenTcpLink} from '../../src/transport/tcp-server-link.ts';
 import {runCli} from '../helpers/run-cli.ts';
 
 const fixtures = new URL('../fixtures/telegrams/', import.meta.url).pathname;
@@ -95,5 +98,55 @@ describe('the CLI loads what a command needs, as a process', () => {
 			'/dist/src/config/config-loader.js',
 		])
 			expect(loads(modules, part), part).toBe(false);
+	});
+
+	it('the collector of a meter on a port converts meter times without an Intl.DateTimeFormat', async () => {
+		// The first Intl.DateTimeFormat makes about 7 MB of ICU data resident: count them in the CLI.
+		const log = join(directory, 'date-time-formats.txt');
+		const counter = `import {appendFileSync} from 'node:fs';
+if (process.channel === undefined) {
+	const count = () => appendFileSync(process.env.INTL_LOG, 'DateTimeFormat\\n');
+	Intl.DateTimeFormat = new Proxy(Intl.DateTimeFormat, {
+		construct: (target, args) => (count(), Reflect.construct(target, args)),
+		apply: (target, self, args) => (count(), Reflect.apply(target, self, args)),
+	});
+}`;
+		const listener = await listenTcpLink({host: '127.0.0.1', port: 0});
+		const simulator = new MeterSimulator(listener.link, {
+			profile: createSimulatorProfile('zmd120', {timeZone: 'Europe/Berlin'}),
+			reopen: true,
+		});
+		void simulator.start();
+		try {
+			const config = join(directory, 'tcp-meter.yaml');
+			await writeFile(
+				config,
+				[
+					'meters:',
+					'  - id: house',
+					`    port: tcp://127.0.0.1:${listener.address.port}`,
+					'    timezone: Europe/Berlin',
+					'',
+				].join('\n'),
+			);
+			await writeFile(log, '');
+			const run = await runCli(['run', '--once', '--config', config], {
+				env: {NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(counter)}`, INTL_LOG: log},
+			});
+			expect(run.code, run.stderr).toBe(0);
+			// The maximum demand (1.6.1) is stamped with the time the meter gives for it, in its zone.
+			const stamp = (code: string) =>
+				run.stdout
+					.split('\n')
+					.find((line) => line.includes(`,obis=${code},`))
+					?.split(' ')[2];
+			expect(stamp('1.8.0')).toMatch(/^\d+$/);
+			expect(stamp('1.6.1')).toMatch(/^\d+$/);
+			expect(stamp('1.6.1')).not.toBe(stamp('1.8.0'));
+			expect(await readFile(log, 'utf8')).toBe('');
+		} finally {
+			await simulator.close();
+			await listener.close();
+		}
 	});
 });

@@ -12,12 +12,14 @@ describe('rebuiltConfig', () => {
 			kind: 'loaded',
 			loaded: structuredClone(plain),
 			places: {'meters[0].port': {line: 3}, 'spool.directory': {line: 9}},
+			hostTimeZone: 'Europe/Vienna',
 		});
 		expect(rebuilt.config).toEqual(loaded.config);
 		expect(rebuilt.locate?.(['meters', 0, 'port'])).toBe(3);
 		expect(rebuilt.locate?.(['spool', 'directory'])).toBe(9);
 		expect(rebuilt.locate?.(['influxdb', 'url'])).toBeUndefined();
 		expect(rebuilt.placeOf).toBeUndefined();
+		expect(rebuilt.hostTimeZone).toBe('Europe/Vienna');
 	});
 
 	it('names places by variable for a configuration from the environment', () => {
@@ -25,6 +27,7 @@ describe('rebuiltConfig', () => {
 			kind: 'loaded',
 			loaded: {file: '', source: 'environment', config: {} as never, secrets: {}},
 			places: {'meters[0].port': {place: 'METER_PORT'}},
+			hostTimeZone: 'UTC',
 		});
 		expect(rebuilt.placeOf?.(['meters', 0, 'port'])).toBe('METER_PORT');
 		expect(rebuilt.placeOf?.(['archive', 'directory'])).toBe('archive.directory');
