@@ -7,6 +7,8 @@ export const EXIT_CODES = {
 	usage: 2,
 	/** The configuration file is invalid (every problem is listed). */
 	config: 78,
+	/** Ended by a signal before it could finish on its own terms (128 + SIGINT's 2, as shells report). */
+	interrupted: 130,
 } as const;
 
 /**

@@ -2,7 +2,7 @@ import {fork} from 'node:child_process';
 import {ConfigError, type ConfigProblem} from '../config/config-error.ts';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import {formatPath} from '../config/config-path.ts';
-import {CliError} from './cli-error.ts';
+import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {ProcessContext} from './config-source.ts';
 
 /** What the loader process is asked: loadConfiguration's arguments. */
@@ -52,12 +52,15 @@ const ENTRY = new URL('./config-loader-process.js', import.meta.url);
  * worker thread gives back only half of it (its heap and arenas stay mapped); a process gives it all.
  * Errors come back as they would in-process: the same message, hint and exit code, a ConfigError
  * with its problems as the cause. Run from TypeScript sources (the unit tests), where the entry is
- * not built, it loads in-process.
+ * not built, it loads in-process. When `signal` aborts (SIGINT, SIGTERM) while the loader runs, the
+ * loader is stopped and a CliError with the interrupted exit code (130) is thrown; so too when the
+ * loader itself is ended by SIGINT or SIGTERM (Ctrl-C reaches the whole process group).
  */
 export async function loadConfigurationApart(
 	file: string | undefined,
 	context: ProcessContext,
 	options: {embeddedFallback: boolean; withSecrets?: boolean},
+	signal?: AbortSignal,
 ): Promise<LoadedApart> {
 	if (!import.meta.url.endsWith('.js')) {
 		const [{loadConfiguration}, {hostTimeZone}] = await Promise.all([
@@ -67,11 +70,17 @@ export async function loadConfigurationApart(
 		return {...(await loadConfiguration(file, context, options)), hostTimeZone: hostTimeZone()};
 	}
 	const request: ConfigRequest = {file, context, options};
-	return rebuiltConfig(await askLoaderProcess(request));
+	return rebuiltConfig(await askLoaderProcess(request, signal));
 }
 
-function askLoaderProcess(request: ConfigRequest): Promise<ConfigReply> {
+/** The error of a configuration load that a signal ended. */
+export function interruptedLoad(): CliError {
+	return new CliError('interrupted while loading the configuration', {exitCode: EXIT_CODES.interrupted});
+}
+
+function askLoaderProcess(request: ConfigRequest, signal: AbortSignal | undefined): Promise<ConfigReply> {
 	return new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(interruptedLoad());
 		// No V8 flags of the collector's, and a default heap: validation is a one-off burst.
 		const child = fork(ENTRY, [], {
 			serialization: 'advanced',
@@ -79,16 +88,31 @@ function askLoaderProcess(request: ConfigRequest): Promise<ConfigReply> {
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
 		let reply: ConfigReply | undefined;
+		// A loader ended by Ctrl-C may be gone before the request reaches it (EPIPE): its exit decides.
+		let failure: Error | undefined;
+		const stop = () => child.kill('SIGTERM');
+		signal?.addEventListener('abort', stop, {once: true});
 		child.on('message', (message) => {
 			reply = message as ConfigReply;
 		});
-		child.on('error', reject);
-		child.on('exit', (code, signal) => {
-			if (reply !== undefined) resolve(reply);
-			else
-				reject(new Error(`the configuration loader ended without an answer (${signal ?? `exit ${code}`})`));
+		child.on('error', (error) => {
+			// Not started at all (no pid): no exit follows.
+			if (child.pid === undefined) reject(error);
+			else failure ??= error;
 		});
-		child.send(request);
+		child.on('exit', (code, ended) => {
+			signal?.removeEventListener('abort', stop);
+			if (reply !== undefined) resolve(reply);
+			else if (signal?.aborted || ended === 'SIGINT' || ended === 'SIGTERM') reject(interruptedLoad());
+			else
+				reject(
+					failure ??
+						new Error(`the configuration loader ended without an answer (${ended ?? `exit ${code}`})`),
+				);
+		});
+		child.send(request, (error) => {
+			if (error) failure ??= error;
+		});
 	});
 }
 

@@ -43,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	// SIGINT/SIGTERM end long-running commands cleanly through this signal; a second one exits at once.
 	const controller = new AbortController();
 	const onSignal = (signal: NodeJS.Signals) => {
-		if (controller.signal.aborted) process.exit(130);
+		if (controller.signal.aborted) process.exit(EXIT_CODES.interrupted);
 		controller.abort(new Error(`received ${signal}`));
 	};
 	process.on('SIGINT', onSignal);

@@ -10,7 +10,7 @@ import {useZoneRules} from '../readings/meter-clock.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {v8FlagsForMeters} from './command-v8-flags.ts';
-import {type LoadedApart, loadConfigurationApart} from './config-apart.ts';
+import {interruptedLoad, type LoadedApart, loadConfigurationApart} from './config-apart.ts';
 import type {ProcessContext} from './config-source.ts';
 import {processZoneRules} from './process-zone-rules.ts';
 
@@ -58,7 +58,9 @@ export async function runCollector(
 ): Promise<void> {
 	const {config: file, once = false, logLevel} = typeof flags === 'object' ? flags : {config: flags};
 	// Loaded in a child process: the schema and YAML parser need not stay in the collector's memory.
-	const loaded = await loadConfigurationApart(file, context, {embeddedFallback: true});
+	const loaded = await loadConfigurationApart(file, context, {embeddedFallback: true}, io.signal);
+	// A signal during the load ends the run before anything starts, as one a moment earlier would.
+	if (io.signal?.aborted) throw interruptedLoad();
 	// main turned the optimising compilers off for the collector; a large site gets them back.
 	for (const flag of v8FlagsForMeters(loaded.config.meters.length)) setFlagsFromString(flag);
 	// Meter times convert without Intl.DateTimeFormat (about 7 MB resident), unless a simulated meter

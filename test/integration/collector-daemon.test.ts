@@ -1,5 +1,5 @@
-import {spawn} from 'node:child_process';
-import {mkdtemp, readdir, rm, stat, symlink, unlink, writeFile} from 'node:fs/promises';
+import {execFileSync, spawn} from 'node:child_process';
+import {mkdtemp, readdir, readFile, rm, stat, symlink, unlink, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -252,5 +252,77 @@ describe.skipIf(!hasSocat())('dlms-logger run (the collector daemon)', () => {
 		expect(daemon.stderr).toContain(
 			'meters[0].every (line 3): expected a duration such as 10s, 5m or 500ms, got the string "fast"',
 		);
+	});
+});
+
+describe('dlms-logger run interrupted while it loads its configuration', () => {
+	let directory: string;
+	let cli: ReturnType<typeof spawn> | undefined;
+
+	beforeEach(async () => {
+		directory = await mkdtemp(join(tmpdir(), 'dlms-interrupt-'));
+	});
+	afterEach(async () => {
+		if (cli?.pid !== undefined && cli.exitCode === null && cli.signalCode === null)
+			process.kill(-cli.pid, 'SIGKILL');
+		cli = undefined;
+		await rm(directory, {recursive: true, force: true});
+	});
+
+	/**
+	 * `run` on a configuration file that is a FIFO nobody writes: the loader process waits on it for as
+	 * long as the test likes, so the signal lands inside the load every time. In a process group of its
+	 * own, as a shell runs a command; resolves with the loader's pid once it runs.
+	 */
+	async function runLoadingForever(): Promise<{
+		exited: Promise<number | null>;
+		stderr: () => string;
+		loader: number;
+	}> {
+		const config = join(directory, 'config.yaml');
+		execFileSync('mkfifo', [config]);
+		const child = spawn(process.execPath, [CLI_PATH, 'run', '--config', config], {
+			stdio: ['ignore', 'ignore', 'pipe'],
+			detached: true,
+		});
+		cli = child;
+		let stderr = '';
+		child.stderr?.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+		const children = `/proc/${child.pid}/task/${child.pid}/children`;
+		const deadline = Date.now() + 20_000;
+		let loader: number | undefined;
+		while (loader === undefined) {
+			if (Date.now() > deadline) throw new Error(`no configuration loader started; stderr: ${stderr}`);
+			const pids = (await readFile(children, 'utf8').catch(() => '')).trim();
+			if (pids !== '') loader = Number(pids.split(' ')[0]);
+			else await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+		return {exited, stderr: () => stderr, loader};
+	}
+
+	const gone = (pid: number) =>
+		readFile(`/proc/${pid}/stat`, 'utf8').then(
+			(stat) => / [ZX] /.test(stat),
+			() => true,
+		);
+
+	it('exits 130 and stops the loader on SIGINT to the collector alone', async () => {
+		const run = await runLoadingForever();
+		cli?.kill('SIGINT');
+		expect(await run.exited).toBe(130);
+		expect(run.stderr()).toContain('dlms-logger: interrupted while loading the configuration');
+		expect(await gone(run.loader)).toBe(true);
+	});
+
+	it('exits 130 on Ctrl-C, which reaches the loader too', async () => {
+		const run = await runLoadingForever();
+		process.kill(-(cli?.pid as number), 'SIGINT');
+		expect(await run.exited, run.stderr()).toBe(130);
+		expect(run.stderr()).toContain('dlms-logger: interrupted while loading the configuration');
+		expect(run.stderr()).not.toContain('unexpected error');
+		expect(await gone(run.loader)).toBe(true);
 	});
 });
