@@ -9,6 +9,7 @@ import {encodeRequest} from '../iec62056/request-message.ts';
 import type {Link} from '../transport/link.ts';
 import {LinkError} from '../transport/link-errors.ts';
 import {FrameInbox, type InboxTimeout} from './frame-inbox.ts';
+import type {DataMessageWithoutStx} from './missing-stx.ts';
 import {defaultSwitchGuardMs, wireTimeMs} from './rate-switch-timing.ts';
 import {ReadoutError, type ReadoutPhase} from './readout-errors.ts';
 import {type MergedOptions, mergeReadoutOptions, type ReadoutOptions} from './readout-options.ts';
@@ -202,8 +203,10 @@ async function attempt(
 	}
 	const switchedAt = Date.now();
 	if (switched) inbox.mark();
+	const dataRate = switched || chosen.mode === 'A' ? chosen.baudRate : signOnRate;
 
 	const result = await receiveBlock(link, inbox, options, {
+		baudRate: dataRate,
 		firstByteMs: options.dataTimeoutMs,
 		deadline: startedAt + options.totalTimeoutMs,
 		onMismatch: switched
@@ -216,7 +219,7 @@ async function attempt(
 		readAt: new Date(doneAt),
 		identification,
 		mode: chosen.mode,
-		baudRate: switched || chosen.mode === 'A' ? chosen.baudRate : signOnRate,
+		baudRate: dataRate,
 		timings: {
 			signOnMs: requestSentAt - signOnAt,
 			identificationMs: identifiedAt - requestSentAt,
@@ -250,6 +253,7 @@ async function listenForPush(
 ): Promise<ReadoutResult> {
 	inbox.mark();
 	const result = await receiveBlock(link, inbox, options, {
+		baudRate: options.pushSettings.baudRate,
 		firstByteMs: options.pushTimeoutMs,
 		deadline: startedAt + options.pushTimeoutMs + options.totalTimeoutMs,
 		onMismatch: undefined,
@@ -277,6 +281,8 @@ async function listenForPush(
 }
 
 interface ReceiveOptions {
+	/** The rate the data is read at, Bd (for messages). */
+	readonly baudRate: number;
 	readonly firstByteMs: number;
 	readonly deadline: number;
 	/** After a rate switch: how to report garbage or silence (the rate is wrong), instead of failing. */
@@ -286,6 +292,22 @@ interface ReceiveOptions {
 }
 
 async function receiveBlock(
+	link: Link,
+	inbox: FrameInbox,
+	options: MergedOptions,
+	receive: ReceiveOptions,
+): Promise<Pick<ReadoutResult, 'block' | 'check' | 'parsed'>> {
+	// Modes A–C: a data message whose STX the line lost or damaged is readable text at the right rate,
+	// told apart from the junk of a wrong rate (and from silence) by the inbox.
+	const unwatch = receive.pushOnly ? undefined : inbox.watchForMissingStx();
+	try {
+		return await awaitBlock(link, inbox, options, receive);
+	} finally {
+		unwatch?.();
+	}
+}
+
+async function awaitBlock(
 	link: Link,
 	inbox: FrameInbox,
 	options: MergedOptions,
@@ -313,7 +335,22 @@ async function receiveBlock(
 				if (skipped.kind === 'noise') noiseHighBits += skipped.highBitBytes;
 			},
 		);
+		if (frame.kind === 'without-stx') {
+			if (naks < options.nakRetries) {
+				naks++;
+				// To the meter this is a faulty block like one with a wrong BCC: after a NAK it repeats the
+				// data message (§5.2), which the line may carry whole this time.
+				await nak(link);
+				inbox.watchForMissingStx();
+				firstByteMs = options.dataTimeoutMs;
+				continue;
+			}
+			throw withoutStxError(link, inbox, frame.message, receive.baudRate, naks);
+		}
 		if (!isFrame(frame)) {
+			const unfinished =
+				frame.kind === 'silence' || frame.kind === 'deadline' ? inbox.unfinishedWithoutStx() : undefined;
+			if (unfinished) throw withoutStxError(link, inbox, unfinished, receive.baudRate, naks);
 			const truncated =
 				frame.kind === 'silence' || frame.kind === 'deadline' ? truncatedIn(frame.pending) : undefined;
 			const cut = truncated
@@ -360,8 +397,8 @@ async function receiveBlock(
 			if (naks < options.nakRetries && block.framing === 'stx') {
 				naks++;
 				// The meter repeats the block after a NAK (§5.2); the repetition may take as long again.
-				await link.write(Buffer.of(NAK));
-				await link.drain();
+				await nak(link);
+				inbox.watchForMissingStx();
 				firstByteMs = options.dataTimeoutMs;
 				continue;
 			}
@@ -384,6 +421,35 @@ async function receiveBlock(
 		}
 		return {block, check: block.check, parsed};
 	}
+}
+
+async function nak(link: Link): Promise<void> {
+	await link.write(Buffer.of(NAK));
+	await link.drain();
+}
+
+/**
+ * A data message that came as readable text at `baudRate` but without its STX: the rate was right and
+ * the line lost or damaged one byte, so it is a block that came incomplete (`truncated`), never a rate
+ * mismatch (which would make the collector fall back to a lower rate for nothing).
+ */
+function withoutStxError(
+	link: Link,
+	inbox: FrameInbox,
+	message: DataMessageWithoutStx,
+	baudRate: number,
+	naks: number,
+): ReadoutError {
+	const what = message.complete
+		? `data message without STX at ${baudRate} Bd`
+		: `data message without STX at ${baudRate} Bd, cut off after ${message.bytes} bytes`;
+	return new ReadoutError(
+		link.place,
+		'data',
+		'truncated',
+		`${what}: the start byte was lost or damaged${naks > 0 ? ` (also after ${naks} NAK)` : ''}`,
+		{received: inbox.raw},
+	);
 }
 
 function rateMismatchError(link: Link, detail: string, inbox: FrameInbox): ReadoutError {
@@ -428,6 +494,14 @@ function timeoutError(
 				cause: timeout.error,
 				received,
 			});
+		case 'without-stx':
+			return new ReadoutError(
+				link.place,
+				phase,
+				'truncated',
+				`${what}: a data message without STX: the start byte was lost or damaged`,
+				{received},
+			);
 		default: {
 			if (timeout.bytesInPhase === 0) {
 				const failure = phase === 'identification' ? 'no-answer' : 'timeout';
@@ -462,7 +536,13 @@ function asReadoutError(link: Link, phase: ReadoutPhase, error: unknown, receive
 	});
 }
 
-const TIMEOUT_KINDS: ReadonlySet<string> = new Set(['silence', 'deadline', 'closed', 'aborted']);
+const TIMEOUT_KINDS: ReadonlySet<string> = new Set([
+	'silence',
+	'deadline',
+	'closed',
+	'aborted',
+	'without-stx',
+]);
 
 function isFrame(value: Frame | InboxTimeout): value is Frame {
 	return !TIMEOUT_KINDS.has(value.kind);
