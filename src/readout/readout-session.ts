@@ -314,6 +314,12 @@ async function awaitBlock(
 	receive: ReceiveOptions,
 ): Promise<Pick<ReadoutResult, 'block' | 'check' | 'parsed'>> {
 	let naks = 0;
+	/**
+	 * After a NAK: the failure of the block it was for. A meter that does not repeat it (its repeat window
+	 * passed) leaves silence, which after a rate switch would otherwise read as a wrong rate; but that
+	 * block came at this rate.
+	 */
+	let unrepeated: ((why: string) => ReadoutError) | undefined;
 	let noiseHighBits = 0;
 	let firstByteMs = receive.firstByteMs;
 	// Mode D: the meter sends the next telegram by itself, so a telegram cut off on the line is skipped,
@@ -341,16 +347,21 @@ async function awaitBlock(
 				// To the meter this is a faulty block like one with a wrong BCC: after a NAK it repeats the
 				// data message (§5.2), which the line may carry whole this time.
 				await nak(link);
+				inbox.mark();
 				inbox.watchForMissingStx();
+				const message = frame.message;
+				unrepeated = (why) => withoutStxError(link, inbox, message, receive.baudRate, why);
+				// The junk byte in the STX's place says nothing about the rate: the rest was readable.
+				noiseHighBits = 0;
 				firstByteMs = options.dataTimeoutMs;
 				continue;
 			}
-			throw withoutStxError(link, inbox, frame.message, receive.baudRate, naks);
+			throw withoutStxError(link, inbox, frame.message, receive.baudRate, afterNaks(naks));
 		}
 		if (!isFrame(frame)) {
 			const unfinished =
 				frame.kind === 'silence' || frame.kind === 'deadline' ? inbox.unfinishedWithoutStx() : undefined;
-			if (unfinished) throw withoutStxError(link, inbox, unfinished, receive.baudRate, naks);
+			if (unfinished) throw withoutStxError(link, inbox, unfinished, receive.baudRate, afterNaks(naks));
 			const truncated =
 				frame.kind === 'silence' || frame.kind === 'deadline' ? truncatedIn(frame.pending) : undefined;
 			const cut = truncated
@@ -370,6 +381,13 @@ async function awaitBlock(
 				continue;
 			}
 			if (cut) throw cut;
+			if (unrepeated && (frame.kind === 'silence' || frame.kind === 'deadline')) {
+				throw unrepeated(
+					frame.bytesInPhase === 0
+						? ' (no repetition after the NAK)'
+						: ` (after the NAK ${frame.bytesInPhase} bytes but no block)`,
+				);
+			}
 			if (cutPush && (frame.kind === 'silence' || frame.kind === 'deadline')) throw cutPush;
 			if (receive.onMismatch && (frame.kind === 'silence' || frame.kind === 'deadline')) {
 				throw receive.onMismatch(
@@ -398,18 +416,13 @@ async function awaitBlock(
 				naks++;
 				// The meter repeats the block after a NAK (§5.2); the repetition may take as long again.
 				await nak(link);
+				inbox.mark();
 				inbox.watchForMissingStx();
+				unrepeated = (why) => blockCheckError(link, inbox, block, why);
 				firstByteMs = options.dataTimeoutMs;
 				continue;
 			}
-			const check = block.check as Extract<BlockCheck, {algorithm: 'bcc' | 'crc16'}>;
-			throw new ReadoutError(
-				link.place,
-				'data',
-				'block-check',
-				`${check.algorithm.toUpperCase()} mismatch: computed 0x${hex(check.expected)}, received 0x${hex(check.received)}${naks > 0 ? ` (also after ${naks} NAK)` : ''}`,
-				{received: inbox.raw},
-			);
+			throw blockCheckError(link, inbox, block, afterNaks(naks));
 		}
 		const parsed = parseDataBlock(block.text);
 		if (!parsed.complete) {
@@ -428,6 +441,23 @@ async function nak(link: Link): Promise<void> {
 	await link.drain();
 }
 
+/** ` (also after 1 NAK)` when the block failed again after NAKs, for the end of a message. */
+function afterNaks(naks: number): string {
+	return naks > 0 ? ` (also after ${naks} NAK)` : '';
+}
+
+/** `why`: how the NAK went, for the end of the message. */
+function blockCheckError(link: Link, inbox: FrameInbox, block: DataBlockFrame, why: string): ReadoutError {
+	const check = block.check as Extract<BlockCheck, {algorithm: 'bcc' | 'crc16'}>;
+	return new ReadoutError(
+		link.place,
+		'data',
+		'block-check',
+		`${check.algorithm.toUpperCase()} mismatch: computed 0x${hex(check.expected)}, received 0x${hex(check.received)}${why}`,
+		{received: inbox.raw},
+	);
+}
+
 /**
  * A data message that came as readable text at `baudRate` but without its STX: the rate was right and
  * the line lost or damaged one byte, so it is a block that came incomplete (`truncated`), never a rate
@@ -438,7 +468,8 @@ function withoutStxError(
 	inbox: FrameInbox,
 	message: DataMessageWithoutStx,
 	baudRate: number,
-	naks: number,
+	/** How the NAK went, for the end of the message. */
+	why: string,
 ): ReadoutError {
 	const what = message.complete
 		? `data message without STX at ${baudRate} Bd`
@@ -447,7 +478,7 @@ function withoutStxError(
 		link.place,
 		'data',
 		'truncated',
-		`${what}: the start byte was lost or damaged${naks > 0 ? ` (also after ${naks} NAK)` : ''}`,
+		`${what}: the start byte was lost or damaged${why}`,
 		{received: inbox.raw},
 	);
 }

@@ -105,6 +105,17 @@ describe('readMeter, faults', () => {
 		expect(second.check.ok).toBe(true);
 	});
 
+	it('fails with a block-check error, not a rate mismatch, when the meter does not repeat the block after the NAK', async () => {
+		({pair, simulator} = await startSimulatedLine(
+			createSimulatorProfile('zmd120'),
+			{faults: [{kind: 'bad-bcc'}], repeatWindowMs: 1},
+			{latencyMs: 0},
+		));
+		const error = await read();
+		expect((error as ReadoutError).failure).toBe('block-check');
+		expect((error as ReadoutError).message).toMatch(/BCC mismatch: .* \(no repetition after the NAK\)$/);
+	});
+
 	it('fails with a block-check error when the repetition is wrong too', async () => {
 		await startMeter('zmd120', [{kind: 'bad-bcc'}]);
 		const error = await read();
@@ -215,13 +226,14 @@ describe('readMeter, faults', () => {
 
 describe('readMeter, a data message whose STX the line lost or damaged', () => {
 	/** The ZMD120 behind a line that damages the STX of its first data messages; the meter itself sends them whole. */
-	async function startDamagedLine(damage: StxDamage, faults: SimulatorFault[] = []) {
+	async function startDamagedLine(damage: StxDamage, faults: SimulatorFault[] = [], repeatWindowMs?: number) {
 		pair = createMemoryLinkPair({paced: true});
 		const meterEnd = damagingStx(pair.meter, damage);
 		simulator = new MeterSimulator(meterEnd, {
 			profile: createSimulatorProfile('zmd120'),
 			faults,
 			hangUp: () => pair.hangUp('meter'),
+			...(repeatWindowMs === undefined ? {} : {repeatWindowMs}),
 		});
 		await simulator.start();
 		return meterEnd;
@@ -251,6 +263,17 @@ describe('readMeter, a data message whose STX the line lost or damaged', () => {
 			'memory:host: data: data message without STX at 9600 Bd: the start byte was lost or damaged (also after 1 NAK)',
 		);
 		// No fallback to another plan within the readout: one request, no switch back to 300 Bd for data.
+		expect(hostWrites(0x2f)).toHaveLength(1);
+	});
+
+	it('fails as truncated, not as a rate mismatch, when the meter does not repeat the message after the NAK', async () => {
+		// The meter is back at 300 Bd and idle before the NAK comes: it ignores it.
+		await startDamagedLine({becomes: 'lost'}, [], 1);
+		const error = await read();
+		expect((error as ReadoutError).failure).toBe('truncated');
+		expect((error as ReadoutError).message).toMatch(
+			/data: data message without STX at 9600 Bd: the start byte was lost or damaged \(no repetition after the NAK\)$/,
+		);
 		expect(hostWrites(0x2f)).toHaveLength(1);
 	});
 
