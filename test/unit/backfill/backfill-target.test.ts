@@ -11,6 +11,7 @@ import {
 	isLoopbackUrl,
 } from '../../../src/backfill/backfill-target.ts';
 import {parseConfig} from '../../../src/config/config-loader.ts';
+import {startFakeInfluxWrite} from '../../helpers/fake-influx-write.ts';
 
 let directory: string;
 beforeEach(async () => {
@@ -58,6 +59,36 @@ describe('InfluxBackfillTarget', () => {
 		const next = await InfluxBackfillTarget.open({loaded, influx, directory: spool});
 		expect(next.pendingBytes).toBeGreaterThan(0);
 		await next.close();
+	});
+});
+
+describe('InfluxBackfillTarget under a refusal retrying cannot fix', () => {
+	it('stops waiting at once on a 404 (no such database), in the drain and while the spool is full', async () => {
+		const server = await startFakeInfluxWrite(() => ({status: 404, error: 'database not found: "meters"'}));
+		try {
+			const loaded = await parseConfig(
+				`influxdb:\n  url: ${server.url}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
+				join(directory, 'config.yaml'),
+			);
+			const influx = loaded.config.influxdb;
+			if (influx === undefined) throw new Error('no influxdb section');
+			const target = await InfluxBackfillTarget.open({
+				loaded,
+				influx,
+				directory: join(directory, 'spool-backfill'),
+				highWaterBytes: 10,
+			});
+			await target.sink.writeText(Buffer.from('meter,meter=house,obis=1.8.1 value=1 1\n'));
+			const startedAt = Date.now();
+			expect(await target.drain({stallMs: 30_000})).toBe(false);
+			expect(Date.now() - startedAt).toBeLessThan(5000);
+			expect(target.sink.lastFailure?.status).toBe(404);
+			await expect(target.waitForRoom()).rejects.toThrow(/HTTP 404: .*database not found/);
+			await target.close();
+			expect(target.pendingPoints).toBe(1);
+		} finally {
+			await server.close();
+		}
 	});
 });
 
