@@ -70,10 +70,13 @@ export function backfillSummaryTable(
 		]);
 	} else {
 		rows.push(['points spooled', `${tally.pointsWritten} for ${context.target}`]);
-		rows.push([
-			'points written',
-			`${delivery.stored} (stored by the server${delivery.carriedOver > 0 ? `; ${delivery.carriedOver} left by an earlier backfill were sent first` : ''})`,
-		]);
+		if (delivery.carriedOver > 0) {
+			rows.push([
+				'points left earlier',
+				`${delivery.carriedOver} (unsent by an earlier backfill, sent first)`,
+			]);
+		}
+		rows.push(['points written', `${delivery.stored} (stored by the server)`]);
 		if (delivery.unsentPoints > 0) {
 			rows.push([
 				'points unsent',

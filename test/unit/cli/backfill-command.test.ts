@@ -199,7 +199,7 @@ describe('backfill into InfluxDB', () => {
 				'backfill: sending first the 16 points (1166 bytes) an earlier backfill left unsent',
 			);
 			expect(result.stdout).toMatch(
-				/^points written +16 \(stored by the server; 16 left by an earlier backfill were sent first\)$/m,
+				/^points left earlier +16 \(unsent by an earlier backfill, sent first\)\npoints written +16 \(stored by the server\)$/m,
 			);
 			expect(result.stdout).toMatch(/^sources +0$/m);
 		} finally {

@@ -56,9 +56,8 @@ describe('backfillSummaryTable', () => {
 			},
 		});
 		expect(text).toMatch(/^points spooled +16 for http:\/\/x \(database nodb\)$/m);
-		expect(text).toMatch(
-			/^points written +3 \(stored by the server; 2 left by an earlier backfill were sent first\)$/m,
-		);
+		expect(text).toMatch(/^points left earlier +2 \(unsent by an earlier backfill, sent first\)$/m);
+		expect(text).toMatch(/^points written +3 \(stored by the server\)$/m);
 		expect(text).toMatch(/^points unsent +10 \(700 bytes wait in \/s-backfill\)$/m);
 		expect(text).toMatch(/^points refused +5 \(bad data, set aside in \/s-backfill\/dead-letter\.lp\)$/m);
 		const clean = backfillSummaryTable(tally, {
