@@ -215,20 +215,37 @@ export class SpooledSink implements PointSink {
 	 * the server's reason: one dead-letter entry and one event per reason, however many lines it refused.
 	 */
 	async #sendIsolating(lines: readonly string[]): Promise<void> {
+		try {
+			await this.#sender.send(lines);
+			return;
+		} catch (error) {
+			if (!isolatable(error)) throw error;
+			if (lines.length === 1) {
+				await this.#setAside(new Map([[deadLetterReasonKey(error.message), {error, lines: [...lines]}]]));
+				return;
+			}
+		}
+		// The halves, down to single lines; the refused ones are gathered by reason.
 		const refused = new Map<string, {error: InfluxWriteError; lines: string[]}>();
 		try {
-			await this.#isolate(lines, refused);
+			const middle = Math.ceil(lines.length / 2);
+			await this.#isolate(lines.slice(0, middle), refused);
+			await this.#isolate(lines.slice(middle), refused);
 		} finally {
 			// Lines isolated before a later half failed otherwise are set aside all the same.
-			for (const {error, lines: bad} of refused.values()) {
-				await this.#spool.deadLetter(bad, error.message);
-				this.#onEvent({
-					kind: 'dead-letter',
-					lines: bad.length,
-					error,
-					file: join(this.#spool.directory, DEAD_LETTER_FILE),
-				});
-			}
+			await this.#setAside(refused);
+		}
+	}
+
+	async #setAside(refused: ReadonlyMap<string, {error: InfluxWriteError; lines: string[]}>): Promise<void> {
+		for (const {error, lines} of refused.values()) {
+			await this.#spool.deadLetter(lines, error.message);
+			this.#onEvent({
+				kind: 'dead-letter',
+				lines: lines.length,
+				error,
+				file: join(this.#spool.directory, DEAD_LETTER_FILE),
+			});
 		}
 	}
 
@@ -239,10 +256,7 @@ export class SpooledSink implements PointSink {
 		try {
 			await this.#sender.send(lines);
 		} catch (error) {
-			if (!(error instanceof InfluxWriteError)) throw error;
-			// 413: the batch is too large for the server's body limit; halves may pass, one line cannot.
-			const tooLarge = error.status === 413;
-			if (error.disposition !== 'dead-letter' && !tooLarge) throw error;
+			if (!isolatable(error)) throw error;
 			// One line left: bad data, or a single line above the server's body limit.
 			if (lines.length === 1) {
 				const key = deadLetterReasonKey(error.message);
@@ -262,4 +276,9 @@ export class SpooledSink implements PointSink {
 		clearTimeout(this.#timer);
 		this.#timer = undefined;
 	}
+}
+
+/** Bad data (400), or a body too large (413: halves may pass, one line cannot): found by splitting. */
+function isolatable(error: unknown): error is InfluxWriteError {
+	return error instanceof InfluxWriteError && (error.disposition === 'dead-letter' || error.status === 413);
 }
