@@ -129,13 +129,14 @@ export class InfluxBackfillTarget {
 	/**
 	 * Resolves once the spool holds less than the high water mark (or `signal` aborts). Rejects with
 	 * the server's answer when it refused for a reason retrying cannot fix (401, 403, 404: disposition
-	 * `hold`): reading on would only fill the spool.
+	 * `hold`): reading on would only fill the spool. `onWait` is called while it waits (every 50 ms).
 	 */
-	async waitForRoom(signal?: AbortSignal): Promise<void> {
+	async waitForRoom(signal?: AbortSignal, onWait?: () => void): Promise<void> {
 		while (this.#spool.pendingBytes > this.#highWaterBytes && !signal?.aborted) {
 			const failure = this.sink.lastFailure;
 			if (failure?.disposition === 'hold') throw failure;
 			await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+			onWait?.();
 		}
 	}
 

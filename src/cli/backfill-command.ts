@@ -189,7 +189,9 @@ export async function runBackfill(
 			? {}
 			: {
 					selectHistory: (meter, lines) => (target as InfluxBackfillTarget).selectHistory(meter, lines),
-					waitForRoom: () => (target as InfluxBackfillTarget).waitForRoom(io.signal),
+					// While the server is slow or away, the progress says what it answered last.
+					waitForRoom: () =>
+						(target as InfluxBackfillTarget).waitForRoom(io.signal, () => noteWaiting('to catch up')),
 				}),
 		tally,
 	});
@@ -201,6 +203,14 @@ export async function runBackfill(
 		totalBytes,
 		...(deps.progressEveryMs === undefined ? {} : {everyMs: deps.progressEveryMs}),
 	});
+	// The server's last answer in every line: "waiting" alone hides a missing database or a stopped server.
+	const noteWaiting = (what: string) => {
+		if (target === undefined) return;
+		const last = target.sink.lastFailure;
+		progress.note(
+			`waiting for ${target.description} ${what}${last === undefined ? '' : `: ${withoutPlace(last.message, target.description)}`}`,
+		);
+	};
 	let failure: unknown;
 	try {
 		if (resend) {
@@ -224,13 +234,7 @@ export async function runBackfill(
 		const drained = await open.drain({
 			stallMs: deps.drainStallMs ?? 60_000,
 			...(io.signal === undefined ? {} : {signal: io.signal}),
-			// The server's last answer in every line: "waiting" alone hides a missing database or a stopped server.
-			onWait: () => {
-				const failure = open.sink.lastFailure;
-				progress.note(
-					`waiting for ${open.description} to take the last points${failure === undefined ? '' : `: ${withoutPlace(failure.message, open.description)}`}`,
-				);
-			},
+			onWait: () => noteWaiting('to take the last points'),
 		});
 		lastFailure = open.sink.lastFailure;
 		await open.close();

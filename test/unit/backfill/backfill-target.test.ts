@@ -12,6 +12,7 @@ import {
 } from '../../../src/backfill/backfill-target.ts';
 import {parseConfig} from '../../../src/config/config-loader.ts';
 import {startFakeInfluxWrite} from '../../helpers/fake-influx-write.ts';
+import {freePort} from '../../helpers/free-port.ts';
 
 let directory: string;
 beforeEach(async () => {
@@ -89,6 +90,30 @@ describe('InfluxBackfillTarget under a refusal retrying cannot fix', () => {
 		} finally {
 			await server.close();
 		}
+	});
+});
+
+describe('InfluxBackfillTarget with the server away', () => {
+	it('keeps waiting for room while the server is down, saying so, and the failure tells why', async () => {
+		const loaded = await parseConfig(
+			`influxdb:\n  url: http://127.0.0.1:${await freePort()}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
+			join(directory, 'config.yaml'),
+		);
+		const influx = loaded.config.influxdb;
+		if (influx === undefined) throw new Error('no influxdb section');
+		const target = await InfluxBackfillTarget.open({
+			loaded,
+			influx,
+			directory: join(directory, 'spool-backfill'),
+			highWaterBytes: 10,
+		});
+		await target.sink.writeText(Buffer.from('meter,meter=house,obis=1.8.1 value=1 1\n'));
+		let waits = 0;
+		await target.waitForRoom(AbortSignal.timeout(400), () => waits++);
+		expect(waits).toBeGreaterThan(1);
+		expect(target.sink.lastFailure?.disposition).toBe('retry');
+		expect(target.sink.lastFailure?.message).toMatch(/connection refused/);
+		await target.close();
 	});
 });
 
