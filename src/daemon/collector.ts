@@ -203,7 +203,8 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 				const flushed = await withTimeout(sink.flush(), options.flushTimeoutMs ?? 5000, false);
 				await withTimeout(sink.close(), 2000, undefined);
 				for (const port of simulated) await port.close();
-				const refused = deadLetters?.summary();
+				// The reasons were logged as they came; the last word says how many and where.
+				const refused = deadLetters?.brief();
 				deps.log.info(
 					(flushed || spool === undefined
 						? 'collector stopped; nothing left unsent'

@@ -69,6 +69,13 @@ export class DeadLetterReport {
 		return line;
 	}
 
+	/** How many and where, without the reasons (logged when they first appeared); undefined when none. */
+	brief(): string | undefined {
+		if (this.#total === 0) return undefined;
+		const files = [...new Set([...this.#reasons.values()].map((reason) => reason.file))].join(', ');
+		return `${points(this.#total)} refused by the server as bad data, set aside in ${files}`;
+	}
+
 	/**
 	 * One line for the end of a run: how many, why (each reason once) and where; undefined when the
 	 * server refused nothing.

@@ -128,9 +128,11 @@ describe('runCollector', () => {
 			);
 			// One log line for the refusal, not one per point.
 			const logged = out.stderr.split('\n').filter((line) => line.includes('field type conflict'));
-			expect(logged).toHaveLength(2);
+			expect(logged).toHaveLength(1);
 			expect(logged[0]).toContain(`"msg":"${refused} points refused by the server and set aside in`);
-			expect(logged[1]).toContain('collector stopped; nothing left unsent; ');
+			expect(out.stderr).toContain(
+				`"msg":"collector stopped; nothing left unsent; ${refused} points refused by the server as bad data, set aside in ${join(cwd, 'spool', 'dead-letter.lp')}"`,
+			);
 		} finally {
 			await server.close();
 		}

@@ -39,8 +39,12 @@ describe('DeadLetterReport', () => {
 	it('sums up a run in one line: how many, why (each reason once) and where', () => {
 		const report = new DeadLetterReport({now: () => 0});
 		expect(report.summary()).toBeUndefined();
+		expect(report.brief()).toBeUndefined();
 		report.take(event(18));
 		report.take(event(2, conflict(2)));
+		expect(report.brief()).toBe(
+			'20 points refused by the server as bad data, set aside in /spool/dead-letter.lp',
+		);
 		expect(report.summary()).toBe(
 			'20 points refused by the server as bad data and set aside in /spool/dead-letter.lp: http://db (database conf): HTTP 400: {"error":"partial write: field type conflict dropped=1"}',
 		);
