@@ -1,4 +1,4 @@
-import {Command, InvalidArgumentError} from 'commander';
+import {Command} from 'commander';
 import {hostTimeZone} from '../daemon/host-time-zone.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
 import {isRawArchive} from '../output/raw-archive.ts';
@@ -6,6 +6,7 @@ import {CaptureReader} from './capture-reader.ts';
 import {CaptureTimeError} from './capture-times.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {parseIsoTimeArgument} from './iso-time-argument.ts';
 import {parseRawArchive} from './raw-archive-output.ts';
 import {StreamingCaptureTimes} from './streaming-capture-times.ts';
 import {
@@ -32,7 +33,7 @@ export function parseCommand(io: CommandIo): Command {
 			.argument('[file]', 'capture to read; "-" or nothing reads stdin', '-'),
 	)
 		.option('--ignore-bcc', 'accept blocks whose BCC/CRC is wrong (they must still be complete)', false)
-		.option('--read-at <time>', 'readout time (ISO 8601) for values without their own date', parseInstant)
+		.option('--read-at <time>', 'readout time (ISO 8601) for values without their own date', parseIsoTimeArgument)
 		.action(async (file: string, options: ParseOptions) => {
 			await runParse(file, options, io);
 		});
@@ -130,11 +131,4 @@ function noTelegram(reader: CaptureReader): CliError {
 			? {hint: `${reader.highBitBytes} bytes have bit 7 set: was 7E1 data read as 8N1?`}
 			: {},
 	);
-}
-
-function parseInstant(value: string): Date {
-	const date = new Date(value);
-	if (Number.isNaN(date.getTime()))
-		throw new InvalidArgumentError('expected an ISO 8601 time such as 2026-01-31T12:00:00Z');
-	return date;
 }
