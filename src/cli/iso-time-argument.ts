@@ -16,7 +16,9 @@ export function parseIsoTimeArgument(value: string): Date {
 		const parsed = DateTime.fromISO(text, {zone: /t/i.test(text) ? 'local' : 'utc'});
 		if (parsed.isValid) return parsed.toJSDate();
 		if (/^\d{4}-\d{2}-\d{2}(T|$)/i.test(text)) {
-			throw new InvalidArgumentError(`not a date in the calendar (${parsed.invalidExplanation ?? 'invalid'})`);
+			throw new InvalidArgumentError(
+				`not a date in the calendar (${parsed.invalidExplanation ?? 'invalid'})`,
+			);
 		}
 	}
 	throw new InvalidArgumentError(isoSuggestion(text));
@@ -31,7 +33,8 @@ function isoSuggestion(text: string): string {
 	if (dotted !== null) {
 		const [, day, month, year, hour, minute, second] = dotted;
 		const date = `${year}-${pad(month)}-${pad(day)}`;
-		const time = hour === undefined ? '' : `T${pad(hour)}:${minute}${second === undefined ? '' : `:${second}`}`;
+		const time =
+			hour === undefined ? '' : `T${pad(hour)}:${minute}${second === undefined ? '' : `:${second}`}`;
 		if (DateTime.fromISO(`${date}${time}`).isValid) {
 			return `${EXPECTED}; for ${text} (day.month.year) write ${date}${time}`;
 		}

@@ -33,7 +33,11 @@ export function parseCommand(io: CommandIo): Command {
 			.argument('[file]', 'capture to read; "-" or nothing reads stdin', '-'),
 	)
 		.option('--ignore-bcc', 'accept blocks whose BCC/CRC is wrong (they must still be complete)', false)
-		.option('--read-at <time>', 'readout time (ISO 8601) for values without their own date', parseIsoTimeArgument)
+		.option(
+			'--read-at <time>',
+			'readout time (ISO 8601) for values without their own date',
+			parseIsoTimeArgument,
+		)
 		.action(async (file: string, options: ParseOptions) => {
 			await runParse(file, options, io);
 		});

@@ -42,7 +42,9 @@ describe('parseIsoTimeArgument', () => {
 	});
 
 	it.each(['06/04/2016', 'June 4, 2016', '12:00', 'yesterday', '1465000000'])('refuses %s', (value) => {
-		expect(refusal(value)).toBe('expected an ISO 8601 date or time such as 2025-01-01 or 2025-01-01T00:00:00Z');
+		expect(refusal(value)).toBe(
+			'expected an ISO 8601 date or time such as 2025-01-01 or 2025-01-01T00:00:00Z',
+		);
 	});
 
 	it('refuses a day the calendar does not have', () => {
