@@ -3,6 +3,7 @@ import {IANAZone} from 'luxon';
 import {z} from 'zod';
 import {deviceAddressProblem} from '../iec62056/request-message.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
+import {cronProblem} from './cron-problem.ts';
 import {parseDuration, parseSize} from './duration.ts';
 import {describeValue} from './issue-wording.ts';
 
@@ -47,17 +48,13 @@ const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
 	error: (issue) => `expected an IANA time zone such as Europe/Berlin, got ${describeValue(issue.input)}`,
 });
 
-const cronPattern = z.string().refine(
-	(pattern) => {
-		try {
-			new Cron(pattern, {paused: true}).stop();
-			return true;
-		} catch {
-			return false;
-		}
-	},
-	{message: 'expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)'},
-);
+const cronPattern = z.string().superRefine((pattern, context) => {
+	const problem = cronProblem(pattern);
+	if (problem !== undefined) context.addIssue({code: 'custom', message: problem});
+});
+
+/** The data rates of IEC 62056-21's baud-rate characters (mode C `0`–`6`), Bd. */
+export const STANDARD_BAUD_RATES = [300, 600, 1200, 2400, 4800, 9600, 19200] as const;
 
 const selectionEntry = z.union(
 	[
@@ -89,7 +86,14 @@ const meter = z
 			.regex(/^[^\n]+$/, 'must be one line'),
 		/** `/dev/ttyUSB0`, `/dev/serial/by-id/…`, `tcp://host:port`, or `simulator:<profile>` (the built-in meter). */
 		port: z.string().min(1),
-		mode: z.enum(['auto', 'A', 'B', 'C', 'D']).default('auto'),
+		// `mode: c` means C: the letters are upper case in the standard, not in everyone's config.
+		mode: z
+			.preprocess(
+				(value) =>
+					typeof value === 'string' ? (/^auto$/i.test(value) ? 'auto' : value.toUpperCase()) : value,
+				z.enum(['auto', 'A', 'B', 'C', 'D']),
+			)
+			.default('auto'),
 		/** Sent in the sign-on `/?address!`: up to 32 of 0-9, A-Z, a-z and space (IEC 62056-21). */
 		address: z
 			.string()
@@ -108,7 +112,14 @@ const meter = z
 			.array(z.string().regex(/^[^/!\r\n]$/, 'expected one character such as "?" or "#"'))
 			.min(1)
 			.default(['?']),
-		baud_max: z.number().int().min(300).optional(),
+		/** The highest data rate to ask for in mode C, Bd: one of IEC 62056-21's rates (300 to 19200). */
+		baud_max: z
+			.number()
+			.refine((rate) => (STANDARD_BAUD_RATES as readonly number[]).includes(rate), {
+				error: (issue) =>
+					`expected one of the rates of IEC 62056-21: ${STANDARD_BAUD_RATES.join(', ')} (Bd), got ${describeValue(issue.input)}`,
+			})
+			.optional(),
 		timezone: timeZone.optional(),
 		/** A cron expression, or `every: 60s`; default every 60 s (the smarthomeNG dlms plugin's update_cycle). */
 		schedule: cronPattern.optional(),
@@ -247,7 +258,7 @@ const influxdb = z
 				code: 'custom',
 				path: [key],
 				message: version2
-					? 'not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or "1.8"'
+					? 'not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or version "1.8"'
 					: `not used by version ${value.version}, which writes to database (and retention_policy) as username with password; for InfluxDB 2.x/3.x set version "2"`,
 			});
 		}
