@@ -1,4 +1,3 @@
-import {Cron} from 'croner';
 import {IANAZone} from 'luxon';
 import {z} from 'zod';
 import {deviceAddressProblem} from '../iec62056/request-message.ts';
