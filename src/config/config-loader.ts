@@ -1,11 +1,12 @@
 import {readFile} from 'node:fs/promises';
 import {isAbsolute, resolve} from 'node:path';
-import {isScalar, LineCounter, parseDocument, type YAMLError} from 'yaml';
+import {isScalar, LineCounter, parseDocument} from 'yaml';
 import type {z} from 'zod';
 import {ConfigError, type ConfigProblem} from './config-error.ts';
 import {formatPath} from './config-path.ts';
 import {type Config, configSchema} from './config-schema.ts';
 import {configIssueMessage} from './issue-wording.ts';
+import {unreadableDocumentProblem, yamlProblems} from './yaml-problems.ts';
 
 export {formatPath} from './config-path.ts';
 
@@ -58,16 +59,14 @@ export async function parseConfig(
 	const lineCounter = new LineCounter();
 	const document = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true});
 	if (document.errors.length > 0) {
-		throw new ConfigError(
-			file,
-			document.errors.map((error) => ({
-				path: '',
-				line: lineCounter.linePos(error.pos[0]).line,
-				message: yamlErrorWords(error, text),
-			})),
-		);
+		throw new ConfigError(file, yamlProblems(document.errors, text, lineCounter));
 	}
-	const raw: unknown = document.toJS() ?? {};
+	let raw: unknown;
+	try {
+		raw = document.toJS() ?? {};
+	} catch (error) {
+		throw new ConfigError(file, [unreadableDocumentProblem(error as Error, text)], {cause: error});
+	}
 	const parsed = configSchema.safeParse(raw, {error: configIssueMessage});
 	if (!parsed.success) {
 		throw new ConfigError(
@@ -233,17 +232,4 @@ function lineOf(
 		if (range) return lineCounter.linePos(range[0]).line;
 	}
 	return undefined;
-}
-
-/**
- * A YAML syntax error in words: the parser's own sentence, except for the mistake people make most,
- * a key written twice in one mapping (`Map keys must be unique`), which names the key.
- */
-function yamlErrorWords(error: YAMLError, text: string): string {
-	if (error.code === 'DUPLICATE_KEY') {
-		// The error points at the key's first character: the key runs to its colon.
-		const key = (text.slice(error.pos[0]).split(/:\s|\n/, 1)[0] ?? '').trim();
-		return `the key ${JSON.stringify(key)} appears twice here: keep one`;
-	}
-	return `not valid YAML: ${error.message.split('\n')[0]}`;
 }
