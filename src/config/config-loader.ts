@@ -6,6 +6,7 @@ import {ConfigError, type ConfigProblem} from './config-error.ts';
 import {formatPath} from './config-path.ts';
 import {type Config, configSchema} from './config-schema.ts';
 import {configIssueMessage} from './issue-wording.ts';
+import {closestKey, knownKeysAt} from './key-suggestion.ts';
 import {unreadableDocumentProblem, yamlProblems} from './yaml-problems.ts';
 
 export {formatPath} from './config-path.ts';
@@ -73,7 +74,7 @@ export async function parseConfig(
 			file,
 			// In the order of the file, which is how a person fixes them.
 			parsed.error.issues
-				.map((issue) => toProblem(issue, document, lineCounter))
+				.flatMap((issue) => toProblems(issue, document, lineCounter))
 				.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
 		);
 	}
@@ -172,24 +173,34 @@ async function readSecrets(
 	return secrets;
 }
 
-function toProblem(
+function toProblems(
 	issue: z.core.$ZodIssue,
 	document: ReturnType<typeof parseDocument>,
 	lineCounter: LineCounter,
-): ConfigProblem {
+): ConfigProblem[] {
 	const path = issue.path;
-	let message = issue.message;
+	const message = issue.message;
 	if (issue.code === 'unrecognized_keys') {
-		message = `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
-		const line = lineOf(document, lineCounter, [...path, issue.keys[0] as string], true);
-		return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
+		// One problem per key, each at its own line, with the known key it was most likely meant to be.
+		const known = knownKeysAt(configSchema, path);
+		return issue.keys.map((key) => {
+			const line = lineOf(document, lineCounter, [...path, key], true);
+			const meant = closestKey(key, known);
+			return {
+				path: formatPath(path),
+				...(line === undefined ? {} : {line}),
+				message: `unknown key ${JSON.stringify(key)}${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`,
+			};
+		});
 	}
 	const line = lineOf(document, lineCounter, path);
-	return {
-		path: formatPath(path),
-		...(line === undefined ? {} : {line}),
-		message: asWritten(message, issue, document),
-	};
+	return [
+		{
+			path: formatPath(path),
+			...(line === undefined ? {} : {line}),
+			message: asWritten(message, issue, document),
+		},
+	];
 }
 
 /**

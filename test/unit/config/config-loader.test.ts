@@ -94,6 +94,15 @@ describe('invalid configurations: every problem, with its path and line, at once
 		['a meter without a port', 'meters:\n  - id: a\n', ['meters[0].port@2: required']],
 		['an unknown key, with its line', `${meter}    colour: blue\n`, ['meters[0]@4: unknown key "colour"']],
 		[
+			'misspelt keys, each at its line with the key meant',
+			`influx:\n  url: http://db:8086\n${meter}    evry: 30s\n    selcet: [1.8.1]\n`,
+			[
+				'@1: unknown key "influx" (did you mean "influxdb"?)',
+				'meters[0]@6: unknown key "evry" (did you mean "every"?)',
+				'meters[0]@7: unknown key "selcet" (did you mean "select"?)',
+			],
+		],
+		[
 			'a bad cron expression',
 			`${meter}    schedule: "every minute"\n`,
 			[
