@@ -2,6 +2,7 @@ import {IANAZone} from 'luxon';
 import {z} from 'zod';
 import {deviceAddressProblem} from '../iec62056/request-message.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
+import {isPlaceholderPort} from '../transport/port-name-hint.ts';
 import {cronProblem} from './cron-problem.ts';
 import {parseDuration, parseSize} from './duration.ts';
 import {describeValue} from './issue-wording.ts';
@@ -84,7 +85,13 @@ const meter = z
 			.min(1)
 			.regex(/^[^\n]+$/, 'must be one line'),
 		/** `/dev/ttyUSB0`, `/dev/serial/by-id/…`, `tcp://host:port`, or `simulator:<profile>` (the built-in meter). */
-		port: z.string().min(1),
+		port: z
+			.string()
+			.min(1)
+			.refine((port) => !isPlaceholderPort(port), {
+				message:
+					"still the README's placeholder: put your reader's name from `ls /dev/serial/by-id/` (or `dlms-logger ports`)",
+			}),
 		// `mode: c` means C: the letters are upper case in the standard, not in everyone's config.
 		mode: z
 			.preprocess(

@@ -185,6 +185,12 @@ describe('configSchema meters', () => {
 		expect(meterProblems({mode: 'E'})[0]).toMatch(/^meters\.0\.mode: /);
 	});
 
+	it("refuses the README's placeholder as port", () => {
+		expect(meterProblems({port: '/dev/serial/by-id/usb-…-if00-port0'})).toEqual([
+			"meters.0.port: still the README's placeholder: put your reader's name from `ls /dev/serial/by-id/` (or `dlms-logger ports`)",
+		]);
+	});
+
 	it('takes the mode letter in either case, as the standard writes it', () => {
 		expect(parse({meters: [{...meter, mode: 'c'}]}).meters[0]?.mode).toBe('C');
 		expect(parse({meters: [{...meter, mode: 'AUTO'}]}).meters[0]?.mode).toBe('auto');
