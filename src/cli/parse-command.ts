@@ -2,6 +2,7 @@ import {Command} from 'commander';
 import {hostTimeZone} from '../daemon/host-time-zone.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
 import {isRawArchive} from '../output/raw-archive.ts';
+import {blockCheckHint} from './block-check-hint.ts';
 import {CaptureReader} from './capture-reader.ts';
 import {CaptureTimeError} from './capture-times.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
@@ -117,11 +118,17 @@ function failOnRejectedBlocks(reader: CaptureReader): void {
 		`${reader.place}: ${first.message}${more}; ${printed === 0 ? 'no values printed' : `nothing of it printed, ${printed} complete telegram${printed === 1 ? '' : 's'} printed`}`,
 		{
 			cause: first,
-			...(reader.errors.some((error) => error instanceof BlockCheckError)
-				? {hint: 'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc'}
-				: {}),
+			...blockCheckHintOf(reader.errors),
 		},
 	);
+}
+
+function blockCheckHintOf(errors: readonly Error[]): {hint?: string} {
+	const algorithms = new Set(
+		errors.filter((error) => error instanceof BlockCheckError).map((error) => error.algorithm),
+	);
+	const hint = blockCheckHint(algorithms);
+	return hint === undefined ? {} : {hint};
 }
 
 function noTelegram(reader: CaptureReader): CliError {

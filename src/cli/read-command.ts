@@ -7,6 +7,7 @@ import {type ReadoutResult, readMeter} from '../readout/readout-session.ts';
 import {readoutOptionsFrom} from '../readout/readout-settings.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
+import {blockCheckHint} from './block-check-hint.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {
@@ -181,8 +182,11 @@ export function describeReadout(result: ReadoutResult): string {
 }
 
 function hintFor(error: ReadoutError): {hint?: string} {
-	if (error.failure === 'block-check')
-		return {hint: 'a meter known to send a wrong BCC can be read with --ignore-bcc'};
+	if (error.failure === 'block-check') {
+		// The readout names the algorithm first: "CRC16 mismatch: …" or "BCC mismatch: …".
+		const hint = blockCheckHint(new Set([/\bCRC16 mismatch/.test(error.message) ? 'crc16' : 'bcc']));
+		return hint === undefined ? {} : {hint};
+	}
 	if (error.failure === 'garbage')
 		return {hint: 'try --mode A, a lower --baud-max, or check 7E1 vs 8N1 (--data-bits for mode D)'};
 	if (error.failure === 'no-answer')

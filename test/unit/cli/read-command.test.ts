@@ -260,7 +260,9 @@ describe('read, failures', () => {
 		await startMeter('zmd120', [{kind: 'bad-bcc'}]);
 		const error = (await read()).error as CliError;
 		expect(error.exitCode).toBe(1);
-		expect(error.hint).toBe('a meter known to send a wrong BCC can be read with --ignore-bcc');
+		expect(error.hint).toBe(
+			'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc',
+		);
 	});
 
 	it('reads a block with a wrong BCC under --ignore-bcc', async () => {
