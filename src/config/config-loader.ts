@@ -183,13 +183,26 @@ function toProblems(
 	if (issue.code === 'unrecognized_keys') {
 		// One problem per key, each at its own line, with the known key it was most likely meant to be.
 		const known = knownKeysAt(configSchema, path);
+		// A section left empty (`influxdb:` with its keys not indented) leaves its keys one level up.
+		const emptySections = known.filter(
+			(section) => document.hasIn([...path, section]) && document.getIn([...path, section]) === null,
+		);
 		return issue.keys.map((key) => {
 			const line = lineOf(document, lineCounter, [...path, key], true);
 			const meant = closestKey(key, known);
+			const owner = emptySections.find((section) =>
+				knownKeysAt(configSchema, [...path, section]).includes(key),
+			);
+			const hint =
+				owner !== undefined
+					? `: it belongs to ${owner}, which is empty; indent it under "${owner}:"`
+					: meant !== undefined
+						? ` (did you mean "${meant}"?)`
+						: '';
 			return {
 				path: formatPath(path),
 				...(line === undefined ? {} : {line}),
-				message: `unknown key ${JSON.stringify(key)}${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`,
+				message: `unknown key ${JSON.stringify(key)}${hint}`,
 			};
 		});
 	}

@@ -94,6 +94,15 @@ describe('invalid configurations: every problem, with its path and line, at once
 		['a meter without a port', 'meters:\n  - id: a\n', ['meters[0].port@2: required']],
 		['an unknown key, with its line', `${meter}    colour: blue\n`, ['meters[0]@4: unknown key "colour"']],
 		[
+			'the keys of a section not indented under it',
+			`influxdb:\nurl: http://db:8086\norg: home\n${meter}`,
+			[
+				'influxdb@1: expected a mapping (key: value lines), got an empty value',
+				'@2: unknown key "url": it belongs to influxdb, which is empty; indent it under "influxdb:"',
+				'@3: unknown key "org": it belongs to influxdb, which is empty; indent it under "influxdb:"',
+			],
+		],
+		[
 			'misspelt keys, each at its line with the key meant',
 			`influx:\n  url: http://db:8086\n${meter}    evry: 30s\n    selcet: [1.8.1]\n`,
 			[
