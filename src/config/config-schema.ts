@@ -6,6 +6,7 @@ import {isPlaceholderPort} from '../transport/port-name-hint.ts';
 import {cronProblem} from './cron-problem.ts';
 import {parseDuration, parseSize} from './duration.ts';
 import {describeValue} from './issue-wording.ts';
+import {STANDARD_BAUD_RATES} from './standard-baud-rates.ts';
 
 // `unknown` rather than a union of string and number: a value of another type (a list, a boolean)
 // gets the same message as a malformed text, instead of zod's "invalid input".
@@ -52,9 +53,6 @@ const cronPattern = z.string().superRefine((pattern, context) => {
 	const problem = cronProblem(pattern);
 	if (problem !== undefined) context.addIssue({code: 'custom', message: problem});
 });
-
-/** The data rates of IEC 62056-21's baud-rate characters (mode C `0`–`6`), Bd. */
-export const STANDARD_BAUD_RATES = [300, 600, 1200, 2400, 4800, 9600, 19200] as const;
 
 const selectionEntry = z.union(
 	[
