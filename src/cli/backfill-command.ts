@@ -52,6 +52,8 @@ export interface BackfillDependencies {
 	readonly progressEveryMs?: number;
 	/** How long the end of a backfill waits for a server that makes no progress, ms. Default 60 000. */
 	readonly drainStallMs?: number;
+	/** Unsent bytes at which reading pauses for the server (see InfluxBackfillTarget). Default 4 MiB. */
+	readonly highWaterBytes?: number;
 }
 
 /** `dlms-logger backfill`: imports billing history, captures and the raw archive. */
@@ -150,6 +152,7 @@ export async function runBackfill(
 				influx: config.influxdb,
 				directory: backfillSpoolDirectory(config, base),
 				onWarning: warn,
+				...(deps.highWaterBytes === undefined ? {} : {highWaterBytes: deps.highWaterBytes}),
 				onSpoolEvent: (event) => {
 					// A batch's refused lines leave the spool with it (sent), but were not stored.
 					if (event.kind === 'sent') delivery.stored += event.lines;
@@ -192,7 +195,7 @@ export async function runBackfill(
 					selectHistory: (meter, lines) => (target as InfluxBackfillTarget).selectHistory(meter, lines),
 					// While the server is slow or away, the progress says what it answered last.
 					waitForRoom: () =>
-						(target as InfluxBackfillTarget).waitForRoom(io.signal, () => noteWaiting('to catch up')),
+						(target as InfluxBackfillTarget).waitForRoom(io.signal, () => noteWaiting('to catch up', true)),
 				}),
 		tally,
 	});
@@ -205,9 +208,11 @@ export async function runBackfill(
 		...(deps.progressEveryMs === undefined ? {} : {everyMs: deps.progressEveryMs}),
 	});
 	// The server's last answer in every line: "waiting" alone hides a missing database or a stopped server.
-	const noteWaiting = (what: string) => {
+	const noteWaiting = (what: string, onlyOnFailure = false) => {
 		if (target === undefined) return;
 		const last = target.sink.lastFailure;
+		// A spool at its high water mark is the normal pace of a fast import: the progress line says enough.
+		if (last === undefined && onlyOnFailure) return;
 		progress.note(
 			`waiting for ${target.description} ${what}${last === undefined ? '' : `: ${withoutPlace(last.message, target.description)}`}`,
 		);
@@ -261,13 +266,13 @@ export async function runBackfill(
 	// With points on stdout (dry run, no InfluxDB), the summary goes to stderr to keep the pipe clean.
 	(toStdout ? io.stderr : io.stdout).write(summary);
 	const resendCommand = `dlms-logger backfill${flags.config === undefined ? '' : ` -c ${shellWord(flags.config)}`} --resend`;
-	if (failure instanceof InfluxWriteError && target !== undefined) {
-		// The server refused for a reason retrying cannot fix (waitForRoom): reading on would only fill the spool.
-		throw new CliError(
-			`${failure.message}: the backfill stopped; ${plural(target.pendingPoints, 'point')} (${unsent} bytes) wait in ${target.directory}`,
-			{cause: failure, hint: `once that is fixed, send them with: ${resendCommand}`},
+	const held = (refusal: InfluxWriteError, spool: InfluxBackfillTarget) =>
+		new CliError(
+			`${refusal.message}; retrying cannot fix that, so the backfill stopped: ${plural(spool.pendingPoints, 'point')} (${spool.pendingBytes} bytes) wait in ${spool.directory}`,
+			{cause: refusal, hint: `once that is fixed, send them with: ${resendCommand}`},
 		);
-	}
+	// The server refused mid-import for a reason retrying cannot fix (waitForRoom): reading on would only fill the spool.
+	if (failure instanceof InfluxWriteError && target !== undefined) throw held(failure, target);
 	if (failure !== undefined) {
 		if (failure instanceof CliError) throw failure;
 		if (failure instanceof BackfillSourceError) throw new CliError(failure.message, {cause: failure});
@@ -277,16 +282,8 @@ export async function runBackfill(
 		throw new CliError('backfill interrupted; run it again to finish (what was written stays written)');
 	}
 	if (target !== undefined && unsent > 0) {
+		if (lastFailure?.disposition === 'hold') throw held(lastFailure, target);
 		const waiting = `${plural(target.pendingPoints, 'point')} (${unsent} bytes) wait in ${target.directory}`;
-		if (lastFailure?.disposition === 'hold') {
-			throw new CliError(
-				`${lastFailure.message}; retrying cannot fix that, so the backfill stopped: ${waiting}`,
-				{
-					cause: lastFailure,
-					hint: `once that is fixed, send them with: ${resendCommand}`,
-				},
-			);
-		}
 		throw new CliError(
 			`${target.description} did not take every point${lastFailure === undefined ? '' : ` (${withoutPlace(lastFailure.message, target.description)})`}: ${waiting}`,
 			{

@@ -207,6 +207,24 @@ describe('backfill into InfluxDB', () => {
 		}
 	});
 
+	it('gives up waiting for room in a full spool when the server refuses for good, and says the same', async () => {
+		const server = await startFakeInfluxWrite(() => ({status: 401, error: 'authorization failed'}));
+		try {
+			const file = await influxConfig(server.url);
+			const result = await runWithDeps([verbose, verbose], {config: file}, {highWaterBytes: 100});
+			expect(result.error?.exitCode).toBe(1);
+			expect(result.error?.message).toMatch(
+				/^http:\/\/127\.0\.0\.1:\d+ \(database nodb\): HTTP 401: .*authorization failed.* \(check the token or username\/password\); retrying cannot fix that, so the backfill stopped: 19 points \(1363 bytes\) wait in /,
+			);
+			expect(result.error?.hint).toBe(
+				`once that is fixed, send them with: dlms-logger backfill -c ${file} --resend`,
+			);
+			expect(result.stdout).toMatch(/^points unsent +19 /m);
+		} finally {
+			await server.close();
+		}
+	});
+
 	it('names the failure in every waiting line and in the error when the server is down', async () => {
 		const file = await influxConfig(`http://127.0.0.1:${await freePort()}`);
 		const result = await runWithDeps([verbose], {config: file}, {drainStallMs: 600, progressEveryMs: 0});
@@ -263,7 +281,7 @@ describe('backfill into InfluxDB', () => {
 async function runWithDeps(
 	sources: string[],
 	flags: BackfillFlags,
-	deps: {drainStallMs?: number; progressEveryMs?: number},
+	deps: {drainStallMs?: number; progressEveryMs?: number; highWaterBytes?: number},
 ) {
 	const io = capturedIo();
 	let error: unknown;
