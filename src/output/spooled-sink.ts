@@ -206,7 +206,9 @@ export class SpooledSink implements PointSink {
 	#replayed(lines: number): void {
 		const replay = this.#replay as Replay;
 		replay.left -= lines;
-		if (replay.left > 0) return;
+		// An empty spool ends it too: lines dropped at the size bound during an outage never leave by a send.
+		if (replay.left > 0 && this.#spool.pendingBytes > 0) return;
+		replay.left = 0;
 		this.#onEvent({kind: 'replayed', lines: replay.lines, durationMs: performance.now() - replay.startedAt});
 	}
 
