@@ -1,3 +1,4 @@
+import {Buffer} from 'node:buffer';
 import {plainRun} from './byte-fold.ts';
 import {ACK, BANG, CR, EOT, ETX, LF, NAK, SLASH, SOH, STX} from './control-characters.ts';
 import {crc16} from './crc16.ts';
@@ -81,8 +82,12 @@ export class FrameScanner {
 	#parityErrors = 0;
 	/** Set while the bytes right after an identification may still turn into a push telegram. */
 	#identification: Extract<Frame, {kind: 'identification'}> | undefined;
-	/** Line ends after that identification (blank lines before push data); reused, emptied with each one. */
-	readonly #gap: number[] = [];
+	/**
+	 * Line ends after that identification (blank lines before push data): the first #gapLength bytes,
+	 * at most 8. Reused; a count rather than an array's length, which costs a runtime call to empty.
+	 */
+	readonly #gap = new Uint8Array(8);
+	#gapLength = 0;
 	/** Offset in #message where a push telegram's data starts (after its identification line). */
 	#pushTextStart = 0;
 	/** The parsed identification line a push telegram began with. */
@@ -321,7 +326,7 @@ export class FrameScanner {
 			case CR:
 			case LF:
 				// Blank lines between an identification and its push data (EMH, Easymeter) belong to the telegram.
-				if (this.#identification && this.#gap.length < 8) this.#gap.push(byte);
+				if (this.#identification && this.#gapLength < this.#gap.length) this.#gap[this.#gapLength++] = byte;
 				else if (this.#noise.length > 0) this.#addNoise(byte);
 				return;
 		}
@@ -388,7 +393,7 @@ export class FrameScanner {
 			this.#frames.push(frame);
 			if (!this.#lineAfterBadBlock) {
 				this.#identification = frame;
-				if (this.#gap.length > 0) this.#gap.length = 0;
+				this.#gapLength = 0;
 			}
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
@@ -561,7 +566,7 @@ export class FrameScanner {
 		const identification = this.#identification;
 		if (!identification) return;
 		this.#state = 'push';
-		this.#message.restartWith(identification.bytes, this.#gap, this.#index);
+		this.#message.restartWith(identification.bytes, this.#gap, this.#gapLength, this.#index);
 		this.#pushTextStart = this.#message.length;
 		this.#pushIdentification = identification.identification;
 		this.#identification = undefined;
@@ -705,7 +710,7 @@ export class FrameScanner {
 			// there could be the rest of a block whose one corrupted byte looked like a `/`.
 			if (!inBlock) {
 				this.#identification = frame;
-				if (this.#gap.length > 0) this.#gap.length = 0;
+				this.#gapLength = 0;
 			}
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
