@@ -1,3 +1,4 @@
+import {Buffer} from 'node:buffer';
 import {isLatin1} from './char-codes.ts';
 import {type ObisCode, obisKey, parseObisCode} from './obis-code.ts';
 
@@ -50,9 +51,9 @@ export function addressHash(source: string, start: number, end: number): number 
 
 /**
  * The entry for the address `source[start, end)`, which the caller has already trimmed, given its
- * addressHash. `codes`, when given, holds the same characters as bytes at the same indexes (see
- * char-codes.ts) and makes the comparison cheaper. `address` equals the text exactly; `obis` and
- * `key` are as parseObisCode and obisKey give them.
+ * addressHash. `codes`, when given, holds the same characters as bytes, `codesOffset` further on
+ * (`codes[codesOffset + i]` is `source.charCodeAt(i)`; see char-codes.ts), and makes the comparison
+ * cheaper. `address` equals the text exactly; `obis` and `key` are as parseObisCode and obisKey give them.
  */
 export function lookupAddress(
 	source: string,
@@ -60,6 +61,7 @@ export function lookupAddress(
 	start: number,
 	end: number,
 	hash: number,
+	codesOffset = 0,
 ): AddressEntry {
 	const length = end - start;
 	// FNV-1a leaves the low bits of short, similar addresses (`1.8.0`, `1.8.1`) clustered: mix them.
@@ -70,7 +72,11 @@ export function lookupAddress(
 		const entry = table[(home + probe) & MASK];
 		if (entry === undefined) break;
 		if (entry.hash !== hash || entry.address.length !== length) continue;
-		if (codes === undefined ? sameText(entry.address, source, start) : sameBytes(entry.codes, codes, start)) {
+		if (
+			codes === undefined
+				? sameText(entry.address, source, start)
+				: sameBytes(entry.codes, codes, codesOffset + start)
+		) {
 			return entry;
 		}
 	}
