@@ -4,6 +4,7 @@ import {
 	addressHash,
 	addressHashStep,
 	lookupAddress,
+	noteSuccessor,
 	successorAt,
 } from './address-table.ts';
 import {charCodes, isLatin1} from './char-codes.ts';
@@ -162,7 +163,7 @@ function parseCodes(
 		}
 		if (broken || values === undefined) continue;
 		const entry = predicted ?? addressOf(text, codes, exactCodes, base, addressStart, addressEnd, hash);
-		if (previous !== undefined && previous.next !== entry.slot) previous.next = entry.slot;
+		if (previous !== undefined) noteSuccessor(previous, entry);
 		previous = entry;
 		if (entry.address === '') {
 			const previous = dataSets[dataSets.length - 1];
