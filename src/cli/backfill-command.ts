@@ -1,6 +1,6 @@
 import {hostname} from 'node:os';
 import type {Writable} from 'node:stream';
-import {Command, InvalidArgumentError} from 'commander';
+import {Command} from 'commander';
 import {Backfill, type BackfillMeter, type LineSink} from '../backfill/backfill-run.ts';
 import {
 	type BackfillSource,
@@ -31,6 +31,7 @@ import {backfillSummaryTable} from './backfill-summary-table.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
+import {parseIsoTimeArgument} from './iso-time-argument.ts';
 
 export interface BackfillFlags {
 	readonly config?: string;
@@ -362,12 +363,7 @@ function describeChain(error: unknown): string {
 	return parts.join(': ');
 }
 
+/** ISO 8601 only: `new Date()` would read 04.06.2016 month first. */
 function parseDate(value: string): Date {
-	const date = new Date(value);
-	if (Number.isNaN(date.getTime())) {
-		throw new InvalidArgumentError(
-			'expected an ISO 8601 date or time such as 2025-01-01 or 2025-01-01T00:00:00Z',
-		);
-	}
-	return date;
+	return parseIsoTimeArgument(value);
 }

@@ -21,13 +21,18 @@ async function check(args: string[], env: NodeJS.ProcessEnv = {}) {
 	stdout.on('data', (chunk: Buffer) => {
 		out += chunk.toString();
 	});
-	const io = {stdin: Readable.from([]), stdout, stderr: new PassThrough()};
+	const stderr = new PassThrough();
+	let err = '';
+	stderr.on('data', (chunk: Buffer) => {
+		err += chunk.toString();
+	});
+	const io = {stdin: Readable.from([]), stdout, stderr};
 	const command = checkConfigCommand(io, {env, cwd}).exitOverride();
 	let error: unknown;
 	await command.parseAsync(args, {from: 'user'}).catch((caught: unknown) => {
 		error = caught;
 	});
-	return {out, error};
+	return {out, err, error};
 }
 
 describe('check-config', () => {
@@ -49,6 +54,8 @@ describe('check-config', () => {
 			METER_PORT: 'tcp://192.0.2.7',
 			METER_ID: 'house',
 			INFLUX_URL: 'http://127.0.0.1:8086',
+			INFLUX_ORG: 'home',
+			INFLUX_TOKEN: 'secret',
 			SPOOL_DIRECTORY: join(cwd, 'not-a-directory'),
 		});
 		expect(error).toBeInstanceOf(CliError);
@@ -68,6 +75,63 @@ describe('check-config', () => {
 		expect(out).toBe(
 			`${join(cwd, 'config.yaml')}: ok, 2 meters, points to stdout\n  house: /dev/ttyUSB0, mode auto, every 30 s\n  heat: tcp://h:1, mode auto, */5 * * * *\n`,
 		);
+	});
+
+	it('warns about ports that cannot be opened as given now, and still says ok', async () => {
+		await writeFile(join(cwd, 'capture.bin'), '');
+		await writeFile(
+			join(cwd, 'config.yaml'),
+			'meters:\n  - id: a\n    port: /dev/ttyUSB97\n  - id: b\n    port: ttyUSB0\n  - id: c\n    port: COM3\n  - id: d\n    port: 127.0.0.1:8888\n  - id: e\n    port: capture.bin\n  - id: f\n    port: /dev/null\n  - id: g\n    port: tcp://192.0.2.7:8888\n  - id: h\n    port: simulator:zmd120\n',
+		);
+		const {out, err, error} = await check([]);
+		expect(error).toBeUndefined();
+		expect(out).toMatch(/: ok, 8 meters, points to stdout\n/);
+		const file = join(cwd, 'config.yaml');
+		expect(err.split('\n').filter(Boolean)).toEqual([
+			`${file}: warning: meters[0].port (line 3): /dev/ttyUSB97 does not exist now: is the reader plugged in? (\`dlms-logger ports\` lists the ports; run starts anyway and opens it again every cycle until it is there)`,
+			`${file}: warning: meters[1].port (line 5): a device is given by its path: /dev/ttyUSB0`,
+			expect.stringMatching(/^.*: warning: meters\[2\]\.port \(line 7\): COM3 is a Windows name: on Linux/),
+			`${file}: warning: meters[3].port (line 9): a TCP bridge is written with its scheme: tcp://127.0.0.1:8888`,
+			`${file}: warning: meters[4].port (line 11): capture.bin is a file, not a serial device`,
+		]);
+	});
+
+	it("refuses the README's placeholder as port", async () => {
+		await writeFile(
+			join(cwd, 'config.yaml'),
+			'meters:\n  - id: a\n    port: /dev/serial/by-id/usb-…-if00-port0\n',
+		);
+		const {error} = await check([]);
+		expect((error as CliError).exitCode).toBe(78);
+		expect((error as Error).message).toContain("meters[0].port (line 3): still the README's placeholder");
+	});
+
+	it('warns about an OBIS code selected twice, naming the variable of an environment configuration', async () => {
+		const {err, error} = await check([], {
+			METER_PORT: 'simulator:zmd120',
+			METER_ID: 'house',
+			METER_SELECT: '1.8.1,2.8.1,1.8.1',
+		});
+		expect(error).toBeUndefined();
+		expect(err).toBe(
+			'environment variables: warning: METER_SELECT entry 3: 1.8.1 is selected twice (also select[0]): keep one\n',
+		);
+	});
+
+	it.each([
+		[
+			'influxdb:\n  url: http://user:pw@db:8086\n  version: "1"\n  database: energy\n',
+			'points to http://db:8086 (InfluxDB 1, database energy)',
+		],
+		[
+			'influxdb:\n  url: http://db:8086/influx\n  org: home\n  bucket: meters\n  token: t\n',
+			'points to http://db:8086/influx (InfluxDB 2, bucket meters of org home)',
+		],
+	])('names the database or bucket points go to, without credentials', async (influx, expected) => {
+		await writeFile(join(cwd, 'config.yaml'), `${influx}meters:\n  - id: a\n    port: simulator:zmd120\n`);
+		const {out, error} = await check([]);
+		expect(error).toBeUndefined();
+		expect(out).toContain(expected);
 	});
 
 	it('lists every problem of an invalid file', async () => {
@@ -95,9 +159,19 @@ describe('check-config', () => {
 			'meters[0].port (line 3): "rfc2217://host:2000" uses "rfc2217://"',
 		],
 		[
+			'a device address the sign-on /?address! cannot carry',
+			'meters:\n  - id: a\n    port: simulator:zmd120\n    address: "a(b"\n',
+			'meters[0].address (line 4): "(" cannot be sent: a device address holds only 0-9, A-Z, a-z and space (IEC 62056-21), got the string "a(b"',
+		],
+		[
+			'InfluxDB 2 without org and token',
+			'influxdb:\n  url: http://127.0.0.1:9\n  version: "2"\n  bucket: b\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
+			'2 problems\n  influxdb.org (line 2): required for version 2\n  influxdb.token (line 2): required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+		],
+		[
 			'a spool directory under a file',
-			'influxdb:\n  url: http://127.0.0.1:9\n  bucket: b\nspool:\n  directory: ./config.yaml/spool\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
-			'spool.directory (line 5): cannot create',
+			'influxdb:\n  url: http://127.0.0.1:9\n  org: o\n  bucket: b\n  token: t\nspool:\n  directory: ./config.yaml/spool\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
+			'spool.directory (line 7): cannot create',
 		],
 	];
 	for (const [what, text, expected] of startupCases) {
