@@ -13,6 +13,12 @@ export interface LineSender {
 	readonly description: string;
 	/** Resolves on 2xx; rejects with InfluxWriteError (anything else counts as `retry`). */
 	send(lines: readonly string[]): Promise<void>;
+	/**
+	 * Told of lines the sink set aside in the dead-letter file (appended and fsync'd) because the server
+	 * refused them as bad data: they will not be sent again, so they count as handled, as stored lines do.
+	 * Optional; the history ledger's sender records them (see acknowledgingSender).
+	 */
+	setAside?(lines: readonly string[]): void;
 }
 
 /** What happened, for the logger and the self-metrics. Emitted on changes, not on every attempt. */
@@ -242,6 +248,7 @@ export class SpooledSink implements PointSink {
 	async #setAside(refused: ReadonlyMap<string, {error: InfluxWriteError; lines: string[]}>): Promise<void> {
 		for (const {error, lines} of refused.values()) {
 			await this.#spool.deadLetter(lines, error.message);
+			this.#sender.setAside?.(lines);
 			this.#onEvent({
 				kind: 'dead-letter',
 				lines: lines.length,

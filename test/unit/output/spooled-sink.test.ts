@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -16,6 +17,7 @@ class FakeServer implements LineSender {
 	retryAfterMs: number | undefined;
 	/** Lines the server refuses as bad data. */
 	readonly bad = new Set<string>();
+	setAside?: (lines: readonly string[]) => void;
 
 	async send(lines: readonly string[]): Promise<void> {
 		this.requests++;
@@ -185,6 +187,23 @@ describe('SpooledSink', () => {
 		const file = await readFile(join(directory, 'dead-letter.lp'), 'utf8');
 		expect(file.match(/^# /gm)).toHaveLength(1);
 		expect(file.trim().split('\n')).toHaveLength(19);
+		await sink.close();
+	});
+
+	it('tells its sender which lines it set aside, once they are in the dead-letter file', async () => {
+		const sink = await makeSink();
+		const {formatLineProtocol} = await import('../../../src/output/line-protocol.ts');
+		const bad = [2, 4].map((value) => formatLineProtocol(point(value)));
+		for (const line of bad) server.bad.add(line);
+		const setAside: {lines: string[]; inFile: boolean}[] = [];
+		server.setAside = (lines: readonly string[]) => {
+			const file = readFileSync(join(directory, 'dead-letter.lp'), 'utf8');
+			setAside.push({lines: [...lines], inFile: lines.every((line) => file.includes(line))});
+		};
+		await sink.write([1, 2, 3, 4, 5].map(point));
+		expect(await sink.flush()).toBe(true);
+		expect(setAside).toEqual([{lines: bad, inFile: true}]);
+		expect(server.stored).toHaveLength(3);
 		await sink.close();
 	});
 
