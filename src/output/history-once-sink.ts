@@ -75,12 +75,12 @@ export class HistoryOnceSink implements PointSink {
 export function acknowledgingSender(sender: LineSender, ledger: HistoryLedger): LineSender {
 	return {
 		description: sender.description,
-		async send(lines) {
-			await sender.send(lines);
-			ledger.acknowledge(lines);
-		},
 		setAside(lines) {
 			sender.setAside?.(lines);
+			ledger.acknowledge(lines);
+		},
+		async send(lines) {
+			await sender.send(lines);
 			ledger.acknowledge(lines);
 		},
 	};
