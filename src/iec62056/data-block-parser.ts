@@ -103,7 +103,9 @@ function parseCodes(
 		const addressAt = at;
 		let hash = ADDRESS_HASH_SEED;
 		const predicted =
-			previous === undefined || exactCodes === undefined ? undefined : successorAt(previous, exactCodes, at, stop);
+			previous === undefined || exactCodes === undefined
+				? undefined
+				: successorAt(previous, exactCodes, at, stop);
 		if (predicted === undefined) {
 			while (at < stop) {
 				code = codes[at] as number;
