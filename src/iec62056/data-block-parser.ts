@@ -163,7 +163,7 @@ function parseCodes(
 				at = lineEndOf(text, end, false) + offset;
 				break;
 			}
-			const value = parseScannedValue(text, valueAt - offset, end, star, special);
+			const value = parseScannedValue(text, valueAt - offset, end, star, special, exactCodes, offset);
 			if (values === undefined) values = [value];
 			else values.push(value);
 			at = close + 1;
