@@ -1,4 +1,4 @@
-import {type FileHandle, mkdir, open, readdir, readFile, rm} from 'node:fs/promises';
+import {type FileHandle, mkdir, open, readdir, readFile, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {SpoolLock, type SpoolLockOptions} from './spool-lock.ts';
 import {
@@ -81,6 +81,7 @@ export class LineSpool {
 	#lastPeek: {start: number; end: number; lines: number} | undefined;
 	#closed = false;
 	#lock: SpoolLock | undefined;
+	#backlogSince: Date | undefined;
 	/** Appends not yet being written: they go out together in the next commit. */
 	#nextCommit: {lines: string[]; done: Promise<void>} | undefined;
 
@@ -127,6 +128,14 @@ export class LineSpool {
 	/** Lines appended but not yet acknowledged (points waiting to be sent). */
 	get pendingLines(): number {
 		return this.#pendingLines;
+	}
+
+	/**
+	 * When the lines found unsent at open began to wait: the last acknowledgement before, as the state
+	 * record's modification time says. Undefined when open() found nothing unsent, or no state record.
+	 */
+	get backlogSince(): Date | undefined {
+		return this.#backlogSince;
 	}
 
 	/** The directory this spool lives in. */
@@ -348,6 +357,12 @@ export class LineSpool {
 		}
 		if (this.#sentOffset > this.#size) this.#sentOffset = this.#size;
 		this.#pendingLines = await this.#countLines(this.#sentOffset, this.#size);
+		if (this.#pendingLines > 0 && record) {
+			this.#backlogSince = await stat(join(this.#directory, STATE_FILE)).then(
+				(info) => info.mtime,
+				() => undefined,
+			);
+		}
 	}
 
 	/** Newlines in [from, to) of the data file (each ends one line). */
