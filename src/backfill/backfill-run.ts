@@ -7,6 +7,7 @@ import {mapReading, type PointMapperOptions} from '../readings/point-mapper.ts';
 import type {BackfillItem} from './backfill-sources.ts';
 import type {BackfillTally} from './backfill-tally.ts';
 import {LineBatch} from './line-batch.ts';
+import {SeriesKeys} from './series-keys.ts';
 
 /** A configured meter as a backfill maps its telegrams: the same options its collector job uses. */
 export interface BackfillMeter {
@@ -69,6 +70,8 @@ export class Backfill {
 	#spare = new LineBatch();
 	#writing: Promise<void> | undefined;
 	readonly #mapperOptionsByMeter = new Map<BackfillMeter, PointMapperOptions>();
+	/** Series keys of the lines written so far (shared by both batches). */
+	readonly #series = new SeriesKeys();
 
 	constructor(options: BackfillOptions) {
 		const batchPoints = options.batchPoints ?? DEFAULT_BATCH_POINTS;
@@ -117,7 +120,8 @@ export class Backfill {
 				tally.undatedValue({place: item.place, address: skipped.address, reason: skipped.reason});
 			}
 		}
-		if (hasHistory(mapped.points)) {
+		const withHistory = hasHistory(mapped.points);
+		if (withHistory) {
 			for (const [period, time] of billingResetTimes(dataSets)) {
 				const instant = meterTimeToInstant(time, meter.timeZone);
 				if (instant !== undefined) tally.period(`${meter.id}\u0000${period[0]}\u0000${instant.getTime()}`);
@@ -130,9 +134,12 @@ export class Backfill {
 		// Each point becomes its line at once (see LineBatch); history lines wait for the ledger's word.
 		const lines: string[] = [];
 		const history: number[] = [];
+		// Without history to ask the ledger about, lines go straight into the batch, in point order.
+		const direct = !withHistory || selectHistory === undefined;
 		let beforeSince = 0;
 		let afterUntil = 0;
 		let notDated = 0;
+		let added = 0;
 		const {points} = mapped;
 		for (let at = 0; at < points.length; at++) {
 			const point = points[at] as (typeof points)[number];
@@ -142,7 +149,10 @@ export class Backfill {
 			else if (time >= untilMs) afterUntil++;
 			// Point times are whole seconds, as is readAtMs.
 			else if (datedOnly && !billing && time === readAtMs) notDated++;
-			else {
+			else if (direct) {
+				this.#batch.addPoint(point, this.#series);
+				added++;
+			} else {
 				if (billing) history.push(lines.length);
 				lines.push(formatLineProtocol(point));
 			}
@@ -164,7 +174,7 @@ export class Backfill {
 		for (let index = 0; index < lines.length; index++) {
 			if (written?.has(index) !== true) this.#batch.add(lines[index] as string);
 		}
-		tally.pointsWritten += lines.length - (written?.size ?? 0);
+		tally.pointsWritten += added + lines.length - (written?.size ?? 0);
 		if (this.#batch.lines >= this.#batchPoints) await this.#writePending();
 	}
 
