@@ -69,11 +69,20 @@ export class HistoryOnceSink implements PointSink {
 
 /** A sender that tells the ledger which lines the server took (2xx), after it took them. */
 export function acknowledgingSender(sender: LineSender, ledger: HistoryLedger): LineSender {
+	const {sendText} = sender;
 	return {
 		description: sender.description,
 		async send(lines) {
 			await sender.send(lines);
 			ledger.acknowledge(lines);
 		},
+		...(sendText === undefined
+			? {}
+			: {
+					async sendText(text: Uint8Array) {
+						await sendText.call(sender, text);
+						ledger.acknowledgeText(text);
+					},
+				}),
 	};
 }

@@ -69,7 +69,9 @@ export class InfluxLineWriter {
 	 */
 	async sendText(text: Uint8Array): Promise<void> {
 		if (text.length === 0) return;
-		await this.#write(Buffer.from(text.buffer, text.byteOffset, text.length).toString('utf8'));
+		// The body ends without a line end, as send() makes it.
+		const length = text[text.length - 1] === 0x0a ? text.length - 1 : text.length;
+		await this.#write(Buffer.from(text.buffer, text.byteOffset, length).toString('utf8'));
 	}
 
 	async #write(body: string): Promise<void> {

@@ -42,6 +42,14 @@ export class SpoolError extends Error {
 	}
 }
 
+/** Unsent lines from the head of the spool as they lie in it (UTF-8, each ended by `\n`). */
+export interface SpoolText {
+	readonly text: Buffer;
+	readonly lines: number;
+	/** Pass to ack() after a 2xx: everything before it leaves the spool. */
+	readonly end: number;
+}
+
 /** Unsent lines from the head of the spool, and the position to acknowledge once they are stored. */
 export interface SpoolBatch {
 	readonly lines: string[];
@@ -233,6 +241,45 @@ export class LineSpool {
 			}
 			this.#lastPeek = {start: this.#sentOffset, end: offset, lines: lines.length};
 			return {lines, end: offset};
+		});
+	}
+
+	/**
+	 * As peek(), but the lines as the bytes they are in the spool, not split into strings: for a sender
+	 * that posts them as one body (a backfill sends hundreds of megabytes this way).
+	 */
+	peekText(maxLines = 5000, maxBytes = 1024 * 1024): Promise<SpoolText> {
+		return this.#serialised(async () => {
+			const start = this.#sentOffset;
+			if (this.pendingBytes === 0) return {text: Buffer.alloc(0), lines: 0, end: start};
+			const handle = await open(this.#dataPath(), 'r');
+			let text: Buffer;
+			let lines = 0;
+			try {
+				let length = Math.min(this.pendingBytes, maxBytes);
+				for (;;) {
+					const buffer = Buffer.allocUnsafe(length);
+					const {bytesRead} = await handle.read(buffer, 0, length, start);
+					let end = 0;
+					for (
+						let newline = buffer.indexOf(0x0a);
+						newline >= 0 && newline < bytesRead && lines < maxLines;
+						newline = buffer.indexOf(0x0a, newline + 1)
+					) {
+						lines++;
+						end = newline + 1;
+					}
+					text = buffer.subarray(0, end);
+					// A single line longer than maxBytes: read on until its end.
+					if (lines > 0 || bytesRead < length || start + bytesRead >= this.#size) break;
+					length = Math.min(this.pendingBytes, length * 2);
+				}
+			} finally {
+				await handle.close();
+			}
+			const end = start + text.length;
+			this.#lastPeek = {start, end, lines};
+			return {text, lines, end};
 		});
 	}
 

@@ -10,6 +10,11 @@ export interface LineSender {
 	readonly description: string;
 	/** Resolves on 2xx; rejects with InfluxWriteError (anything else counts as `retry`). */
 	send(lines: readonly string[]): Promise<void>;
+	/**
+	 * As send(), for lines as the spool holds them (UTF-8, each ended by `\n`), posted as they are.
+	 * Optional: a sender with it is handed the spool's bytes without splitting them into lines.
+	 */
+	sendText?(text: Uint8Array): Promise<void>;
 }
 
 /** What happened, for the logger and the self-metrics. Emitted on changes, not on every attempt. */
@@ -121,11 +126,11 @@ export class SpooledSink implements PointSink {
 
 	async #sendAll(): Promise<void> {
 		for (;;) {
-			const batch = await this.#spool.peek(this.#batchLines);
-			if (batch.lines.length === 0) return;
+			const batch = await this.#peek();
+			if (batch.lines === 0) return;
 			const sendingAt = performance.now();
 			try {
-				await this.#sendIsolating(batch.lines);
+				await this.#sendBatch(batch);
 			} catch (error) {
 				const failure =
 					error instanceof InfluxWriteError
@@ -150,7 +155,35 @@ export class SpooledSink implements PointSink {
 			await this.#spool.ack(batch.end);
 			if (this.#failedAttempts > 0) this.#onEvent({kind: 'recovered', afterAttempts: this.#failedAttempts});
 			this.#failedAttempts = 0;
-			this.#onEvent({kind: 'sent', lines: batch.lines.length, durationMs: performance.now() - sendingAt});
+			this.#onEvent({kind: 'sent', lines: batch.lines, durationMs: performance.now() - sendingAt});
+		}
+	}
+
+	/** The next batch: the spool's bytes for a sender that posts them as they are, else its lines. */
+	async #peek(): Promise<{lines: number; end: number; text?: Buffer; list?: readonly string[]}> {
+		if (this.#sender.sendText !== undefined) return this.#spool.peekText(this.#batchLines);
+		const batch = await this.#spool.peek(this.#batchLines);
+		return {lines: batch.lines.length, end: batch.end, list: batch.lines};
+	}
+
+	/**
+	 * Sends a batch whole; when the server refuses it as bad data or as too large, goes line by line
+	 * (see #sendIsolating), which needs the lines as strings: only then is the text split.
+	 */
+	async #sendBatch(batch: {text?: Buffer; list?: readonly string[]}): Promise<void> {
+		const {text} = batch;
+		if (text === undefined || this.#sender.sendText === undefined) {
+			await this.#sendIsolating(batch.list ?? []);
+			return;
+		}
+		try {
+			await this.#sender.sendText(text);
+		} catch (error) {
+			// Split only when it comes to isolating bad lines (never on the way of a good batch).
+			const splittable =
+				error instanceof InfluxWriteError && (error.disposition === 'dead-letter' || error.status === 413);
+			if (!splittable) throw error;
+			await this.#isolate(text.toString('utf8', 0, text.length - 1).split('\n'), error);
 		}
 	}
 
@@ -159,25 +192,30 @@ export class SpooledSink implements PointSink {
 		try {
 			await this.#sender.send(lines);
 		} catch (error) {
-			if (!(error instanceof InfluxWriteError)) throw error;
-			// 413: the batch is too large for the server's body limit; halves may pass, one line cannot.
-			const tooLarge = error.status === 413;
-			if (error.disposition !== 'dead-letter' && !tooLarge) throw error;
-			if (tooLarge && lines.length > 1) {
-				const middle = Math.ceil(lines.length / 2);
-				await this.#sendIsolating(lines.slice(0, middle));
-				await this.#sendIsolating(lines.slice(middle));
-				return;
-			}
-			if (lines.length === 1) {
-				await this.#spool.deadLetter(lines, error.message);
-				this.#onEvent({kind: 'dead-letter', lines: 1, error});
-				return;
-			}
+			await this.#isolate(lines, error);
+		}
+	}
+
+	/** After `lines` failed together with `error`: rethrows unless bad data or a body too large, else splits. */
+	async #isolate(lines: readonly string[], error: unknown): Promise<void> {
+		if (!(error instanceof InfluxWriteError)) throw error;
+		// 413: the batch is too large for the server's body limit; halves may pass, one line cannot.
+		const tooLarge = error.status === 413;
+		if (error.disposition !== 'dead-letter' && !tooLarge) throw error;
+		if (tooLarge && lines.length > 1) {
 			const middle = Math.ceil(lines.length / 2);
 			await this.#sendIsolating(lines.slice(0, middle));
 			await this.#sendIsolating(lines.slice(middle));
+			return;
 		}
+		if (lines.length === 1) {
+			await this.#spool.deadLetter(lines, error.message);
+			this.#onEvent({kind: 'dead-letter', lines: 1, error});
+			return;
+		}
+		const middle = Math.ceil(lines.length / 2);
+		await this.#sendIsolating(lines.slice(0, middle));
+		await this.#sendIsolating(lines.slice(middle));
 	}
 
 	#cancelTimer(): void {

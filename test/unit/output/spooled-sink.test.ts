@@ -35,6 +35,18 @@ class FakeServer implements LineSender {
 	}
 }
 
+/** The same stand-in, also taking the spool's bytes as they are (as the InfluxDB writer does). */
+class FakeTextServer extends FakeServer {
+	textRequests = 0;
+
+	async sendText(text: Uint8Array): Promise<void> {
+		this.textRequests++;
+		const body = Buffer.from(text).toString('utf8');
+		expect(body.endsWith('\n')).toBe(true);
+		await this.send(body.slice(0, -1).split('\n'));
+	}
+}
+
 const point = (value: number): Point => ({
 	measurement: 'meter',
 	tags: {meter: 'm1', obis: '1.8.1'},
@@ -67,7 +79,14 @@ async function makeSink(batchLines?: number) {
 	});
 }
 
-describe('SpooledSink', () => {
+describe.each([
+	['a sender of lines', () => new FakeServer()],
+	["a sender of the spool's text", () => new FakeTextServer()],
+])('SpooledSink with %s', (_kind, makeServer) => {
+	beforeEach(() => {
+		server = makeServer();
+	});
+
 	it('says how long each acknowledged batch took to send', async () => {
 		const sink = await makeSink();
 		const send = server.send.bind(server);
@@ -237,5 +256,21 @@ describe('SpooledSink', () => {
 		const spool = await LineSpool.open({directory});
 		expect(() => new SpooledSink({spool, sender: server, batchLines: 0})).toThrow(TypeError);
 		await spool.close();
+	});
+});
+
+describe('SpooledSink with a sender of text', () => {
+	it("hands it the spool's bytes, split into lines only to find a bad one", async () => {
+		const textServer = new FakeTextServer();
+		server = textServer;
+		const sink = await makeSink();
+		const bad = 'meter,meter=m1,obis=1.8.1 value=2 1767225602';
+		textServer.bad.add(bad);
+		await sink.write([point(1), point(2), point(3)]);
+		await sink.flush();
+		expect(textServer.textRequests).toBe(1);
+		expect(textServer.stored).toHaveLength(2);
+		expect(textServer.stored.includes(bad)).toBe(false);
+		await sink.close();
 	});
 });
