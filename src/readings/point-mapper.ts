@@ -93,7 +93,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 		points: [],
 		skipped: [],
 		unknownUnits: new Set<string>(),
-		byObis: new Map<string, Point | Point[]>(),
+		byObis: undefined,
 	};
 	const {skipped} = state;
 	// A per-set loop on the hot path of every readout and of a backfill of millions: no closures,
@@ -249,10 +249,14 @@ interface MappingState {
 	readonly unknownUnits: Set<string>;
 	/**
 	 * The points so far by their `obis` tag: an equal point can only be among those (see emit). Most
-	 * codes have one point: an array only for the others.
+	 * codes have one point: an array only for the others. Made once a reading has many points; until
+	 * then a look through the few points so far is cheaper than building the map for every readout.
 	 */
-	readonly byObis: Map<string, Point | Point[]>;
+	byObis: Map<string, Point | Point[]> | undefined;
 }
+
+/** Points of a reading up to which duplicates are looked for one by one (see MappingState.byObis). */
+const SCAN_POINTS = 32;
 
 /** Adds one point unless an equal one (same series and time) was added before. */
 function emit(
@@ -264,11 +268,24 @@ function emit(
 ): void {
 	const point: Point = {measurement: state.merged.measurement, tags, fields, time: wholeSeconds(time)};
 	const obis = tags['obis'] ?? '';
+	const at = point.time.getTime();
+	const {points} = state;
+	if (state.byObis === undefined && points.length < SCAN_POINTS) {
+		for (let index = 0; index < points.length; index++) {
+			const other = points[index] as Point;
+			if ((other.tags['obis'] ?? '') === obis && other.time.getTime() === at && sameTags(other.tags, tags)) {
+				state.skipped.push({address: set.address, reason: 'duplicate'});
+				return;
+			}
+		}
+		points.push(point);
+		return;
+	}
+	state.byObis ??= pointsByObis(points);
 	const sameCode = state.byObis.get(obis);
 	if (sameCode === undefined) state.byObis.set(obis, point);
 	else {
 		const others = Array.isArray(sameCode) ? sameCode : [sameCode];
-		const at = point.time.getTime();
 		if (others.some((other) => other.time.getTime() === at && sameTags(other.tags, tags))) {
 			state.skipped.push({address: set.address, reason: 'duplicate'});
 			return;
@@ -276,7 +293,20 @@ function emit(
 		others.push(point);
 		if (others !== sameCode) state.byObis.set(obis, others);
 	}
-	state.points.push(point);
+	points.push(point);
+}
+
+/** The points by their `obis` tag, in order (see MappingState.byObis). */
+function pointsByObis(points: readonly Point[]): Map<string, Point | Point[]> {
+	const byObis = new Map<string, Point | Point[]>();
+	for (const point of points) {
+		const obis = point.tags['obis'] ?? '';
+		const sameCode = byObis.get(obis);
+		if (sameCode === undefined) byObis.set(obis, point);
+		else if (Array.isArray(sameCode)) sameCode.push(point);
+		else byObis.set(obis, [sameCode, point]);
+	}
+	return byObis;
 }
 
 function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
