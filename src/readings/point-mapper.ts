@@ -2,7 +2,7 @@ import type {DataSet} from '../iec62056/data-set.ts';
 import {parseDecimal} from '../iec62056/decimal-text.ts';
 import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import {type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
-import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
+import {channelOf, isCurrentValue, type ObisCode, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from './billing-reset-times.ts';
 import {meterTimeToInstant} from './meter-clock.ts';
 import {meterIdentity} from './meter-identity.ts';
@@ -84,7 +84,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 	// Needed only for history without a date of its own: worked out then (most readouts hold none).
 	let resets: Map<string, MeterTime> | undefined;
 	// `C.D.E` of each data set, worked out once (the unit table and the points both need it).
-	const reduced = reading.dataSets.map((set) => (set.obis === undefined ? undefined : reducedCode(set.obis)));
+	const reduced = reading.dataSets.map(reducedCodeOf);
 	// Needed only for a value sent without a unit (history lines of some meters): worked out then.
 	let units: Map<string, string> | undefined;
 	const readAt = wholeSeconds(reading.readAt);
@@ -188,7 +188,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 		}
 
 		const obis = reduced[index] ?? set.key;
-		const channel = code === undefined ? undefined : channelOf(code);
+		const channel = code === undefined ? undefined : channelText(code);
 		for (let requestIndex = 0; requestIndex < requests.length; requestIndex++) {
 			const request = requests[requestIndex] as SelectionMatch;
 			const value = request.valueIndex === 0 ? picked.value : set.values[request.valueIndex];
@@ -236,6 +236,32 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 		}
 	}
 	return {points: state.points, skipped, unknownUnits: [...state.unknownUnits]};
+}
+
+/**
+ * `C.D.E` of a data set: its key when it is a current value (obisKey gives the reduced code then),
+ * without concatenating it again for every set of every readout.
+ */
+function reducedCodeOf(set: DataSet): string | undefined {
+	const code = set.obis;
+	if (code === undefined) return undefined;
+	return isCurrentValue(code) ? set.key : reducedCode(code);
+}
+
+/** The last channel worked out: the sets of a readout mostly share one (`1-1`), so its text is kept. */
+let lastChannel: {a: number; b: number | undefined; text: string | undefined} = {
+	a: -1,
+	b: -1,
+	text: undefined,
+};
+
+/** channelOf, the same text for the same `A-B` as the set before (no new string per point). */
+function channelText(code: ObisCode): string | undefined {
+	if (code.a === undefined) return undefined;
+	if (code.a !== lastChannel.a || code.b !== lastChannel.b) {
+		lastChannel = {a: code.a, b: code.b, text: channelOf(code)};
+	}
+	return lastChannel.text;
 }
 
 /** Without a selection, each data set's first value is asked for. */
