@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {isAbsolute, resolve} from 'node:path';
-import {LineCounter, parseDocument, type YAMLError} from 'yaml';
+import {isScalar, LineCounter, parseDocument, type YAMLError} from 'yaml';
 import type {z} from 'zod';
 import {ConfigError, type ConfigProblem} from './config-error.ts';
 import {formatPath} from './config-path.ts';
@@ -157,7 +157,10 @@ async function readSecrets(
 			const absolute = isAbsolute(path) ? path : resolve(file, '..', path);
 			try {
 				// A trailing newline is an artefact of how secret files are written, not part of the secret.
-				secrets[name] = (await readSecret(absolute)).replace(/\r?\n$/, '');
+				const secret = (await readSecret(absolute)).replace(/\r?\n$/, '');
+				// An empty file is a secret not written yet (a Docker secret created before its value).
+				if (secret === '') problems.push({...place(`${name}_file`), message: `${absolute} is empty`});
+				else secrets[name] = secret;
 			} catch (error) {
 				problems.push({
 					...place(`${name}_file`),
@@ -183,7 +186,29 @@ function toProblem(
 		return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
 	}
 	const line = lineOf(document, lineCounter, path);
-	return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
+	return {
+		path: formatPath(path),
+		...(line === undefined ? {} : {line}),
+		message: asWritten(message, issue, document),
+	};
+}
+
+/**
+ * The quoting hint with the value as written: YAML reads `address: 00012345` as the number 12345, and
+ * "write it in quotes" must keep the zeros a device address or serial number may need.
+ */
+function asWritten(
+	message: string,
+	issue: z.core.$ZodIssue,
+	document: ReturnType<typeof parseDocument>,
+): string {
+	if (issue.code !== 'invalid_type') return message;
+	// zod leaves the input out of its issues: the node holds it, and the text it was read from.
+	const node = document.getIn(issue.path as (string | number)[], true);
+	if (!isScalar(node) || typeof node.value !== 'number' || typeof node.source !== 'string') return message;
+	const read = String(node.value);
+	if (node.source === read) return message;
+	return message.replace(`(write it in quotes: "${read}")`, `(write it in quotes: "${node.source}")`);
 }
 
 function lineOf(

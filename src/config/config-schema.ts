@@ -1,6 +1,7 @@
 import {Cron} from 'croner';
 import {IANAZone} from 'luxon';
 import {z} from 'zod';
+import {deviceAddressProblem} from '../iec62056/request-message.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
 import {parseDuration, parseSize} from './duration.ts';
 import {describeValue} from './issue-wording.ts';
@@ -89,7 +90,16 @@ const meter = z
 		/** `/dev/ttyUSB0`, `/dev/serial/by-id/…`, `tcp://host:port`, or `simulator:<profile>` (the built-in meter). */
 		port: z.string().min(1),
 		mode: z.enum(['auto', 'A', 'B', 'C', 'D']).default('auto'),
-		address: z.string().max(32).optional(),
+		/** Sent in the sign-on `/?address!`: up to 32 of 0-9, A-Z, a-z and space (IEC 62056-21). */
+		address: z
+			.string()
+			.superRefine((address, context) => {
+				const problem = deviceAddressProblem(address);
+				if (problem !== undefined) {
+					context.addIssue({code: 'custom', message: `${problem}, got ${describeValue(address)}`});
+				}
+			})
+			.optional(),
 		/**
 		 * The sign-on messages of one readout, in order: `["?"]` (default); `["?", "#"]` also asks a
 		 * Siemens 2WR5 for its further data. Each is a conversation of its own; their data sets are combined.
@@ -150,51 +160,127 @@ const meter = z
 		}
 	});
 
+/** What each version writes with (src/daemon/influx-target-from-config.ts); the other version's keys are refused, not ignored. */
+const VERSION_2_KEYS = ['org', 'bucket', 'token', 'token_env', 'token_file'] as const;
+const VERSION_1_KEYS = [
+	'database',
+	'retention_policy',
+	'username',
+	'password',
+	'password_env',
+	'password_file',
+] as const;
+
+// The url may carry `user:password@`: messages about it never quote it.
+const serverUrl = z
+	.url({protocol: /^https?$/, error: 'expected an http:// or https:// URL'})
+	.superRefine((url, context) => {
+		let parsed: URL;
+		try {
+			parsed = new URL(url);
+		} catch {
+			return;
+		}
+		if (parsed.search !== '' || parsed.hash !== '') {
+			context.addIssue({
+				code: 'custom',
+				message: "expected the server's address without ?… or #…, e.g. http://localhost:8086",
+			});
+		}
+		const writePath = /\/(api\/v2\/write|api\/v2|write)\/?$/.exec(parsed.pathname);
+		if (writePath !== null) {
+			// The address to write instead, without any `user:password@`.
+			const base = `${parsed.protocol}//${parsed.host}${parsed.pathname.slice(0, writePath.index)}`;
+			context.addIssue({
+				code: 'custom',
+				message: `expected the server's address without ${writePath[0].replace(/\/$/, '')}: ${base} (the collector adds the write path itself)`,
+			});
+		}
+	});
+
 const influxdb = z
 	.strictObject({
-		url: z.url({protocol: /^https?$/, error: 'expected an http:// or https:// URL'}),
+		/** The server's address; a path is kept as a prefix (a reverse proxy's `/influx`). */
+		url: serverUrl,
 		/** 2 (InfluxDB 2.x/3.x, VictoriaMetrics), 1.8 (1.8+ through /api/v2/write), 1 (before 1.8: /write). Default 2. */
 		// `version: 2` (a YAML number) means the same as `version: "2"`.
 		version: z
 			.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.enum(['2', '1.8', '1']))
 			.default('2'),
-		org: z.string().optional(),
+		org: z.string().min(1).optional(),
 		bucket: z.string().min(1).optional(),
 		database: z.string().min(1).optional(),
 		retention_policy: z.string().min(1).optional(),
-		username: z.string().optional(),
+		username: z.string().min(1).optional(),
 		// Secrets inline, through an environment variable, or in a file (Docker/systemd secrets).
-		token: z.string().optional(),
+		token: z.string().min(1).optional(),
 		token_env: z.string().min(1).optional(),
 		token_file: z.string().min(1).optional(),
 		password: z.string().optional(),
 		password_env: z.string().min(1).optional(),
 		password_file: z.string().min(1).optional(),
-		timeout: duration().default(10_000),
+		/** Per request, ms; default 10 s. The client reads 0 as "no timeout": a server that never answers would stall the spool. */
+		timeout: duration()
+			.refine((ms) => ms >= 1000, {message: 'must be at least 1s'})
+			.default(10_000),
 		batch_lines: z.number().int().min(1).default(5000),
 	})
 	.superRefine((value, context) => {
-		if (value.version === '2' && value.bucket === undefined) {
-			context.addIssue({code: 'custom', path: ['bucket'], message: 'required for version 2'});
+		const fields = value as Record<string, unknown>;
+		const given = (key: string) => fields[key] !== undefined;
+		for (const name of ['token', 'password'] as const) {
+			const ways = [name, `${name}_env`, `${name}_file`].filter(given);
+			if (ways.length > 1) {
+				context.addIssue({
+					code: 'custom',
+					path: [ways[1] as string],
+					message: `give only one of ${ways.join(', ')}`,
+				});
+			}
 		}
-		if (value.version !== '2' && value.database === undefined) {
+		const version2 = value.version === '2';
+		// A key of the other version means the version is wrong more often than the key: say so, and
+		// leave "required" to after that is settled.
+		const foreign = (version2 ? VERSION_1_KEYS : VERSION_2_KEYS).filter(given);
+		for (const key of foreign) {
+			context.addIssue({
+				code: 'custom',
+				path: [key],
+				message: version2
+					? 'not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or "1.8"'
+					: `not used by version ${value.version}, which writes to database (and retention_policy) as username with password; for InfluxDB 2.x/3.x set version "2"`,
+			});
+		}
+		if (foreign.length > 0) return;
+		if (version2) {
+			for (const key of ['org', 'bucket'] as const) {
+				if (!given(key)) context.addIssue({code: 'custom', path: [key], message: 'required for version 2'});
+			}
+			if (!['token', 'token_env', 'token_file'].some(given)) {
+				// At `token`, which names INFLUX_TOKEN for environment configurations; token_env and token_file
+				// are in config.yaml.example right beside it.
+				context.addIssue({
+					code: 'custom',
+					path: ['token'],
+					message: 'required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+				});
+			}
+			return;
+		}
+		if (!given('database')) {
 			context.addIssue({
 				code: 'custom',
 				path: ['database'],
 				message: `required for version ${value.version}`,
 			});
 		}
-		for (const name of ['token', 'password'] as const) {
-			const given = [name, `${name}_env`, `${name}_file`].filter(
-				(key) => (value as Record<string, unknown>)[key] !== undefined,
-			);
-			if (given.length > 1) {
-				context.addIssue({
-					code: 'custom',
-					path: [given[1] as string],
-					message: `give only one of ${given.join(', ')}`,
-				});
-			}
+		const password = ['password', 'password_env', 'password_file'].find(given);
+		if (password !== undefined && !given('username')) {
+			context.addIssue({
+				code: 'custom',
+				path: [password],
+				message: 'needs username too: InfluxDB 1.x signs in with both',
+			});
 		}
 	});
 

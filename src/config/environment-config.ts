@@ -55,7 +55,7 @@ export const ENVIRONMENT_SETTINGS: readonly EnvironmentSetting[] = [
 		variable: 'METER_ADDRESS',
 		path: meter('address'),
 		kind: 'text',
-		description: 'device address for the sign-on',
+		description: 'device address for the sign-on: up to 32 of 0-9, A-Z, a-z and space',
 	},
 	{
 		variable: 'METER_BAUD_MAX',
@@ -105,7 +105,12 @@ export const ENVIRONMENT_SETTINGS: readonly EnvironmentSetting[] = [
 		kind: 'text',
 		description: '2 (2.x/3.x, VictoriaMetrics), 1.8 or 1; default 2',
 	},
-	{variable: 'INFLUX_ORG', path: ['influxdb', 'org'], kind: 'text', description: 'InfluxDB 2 organisation'},
+	{
+		variable: 'INFLUX_ORG',
+		path: ['influxdb', 'org'],
+		kind: 'text',
+		description: 'InfluxDB 2 organisation; required for version 2',
+	},
 	{
 		variable: 'INFLUX_BUCKET',
 		path: ['influxdb', 'bucket'],
@@ -134,7 +139,7 @@ export const ENVIRONMENT_SETTINGS: readonly EnvironmentSetting[] = [
 		variable: 'INFLUX_TOKEN',
 		path: ['influxdb', 'token_env'],
 		kind: 'text',
-		description: 'InfluxDB 2 API token (never logged)',
+		description: 'InfluxDB 2 API token, or INFLUX_TOKEN_FILE; required for version 2 (never logged)',
 	},
 	{
 		variable: 'INFLUX_TOKEN_FILE',
@@ -207,10 +212,13 @@ export async function environmentConfig(
 ): Promise<Omit<LoadedConfig, 'file'>> {
 	const problems: ConfigProblem[] = [];
 	const meterEntry: {every?: unknown; schedule?: unknown; [key: string]: unknown} = {};
-	const raw: {meters: unknown[]; influxdb?: {bucket?: unknown; database?: unknown}; [key: string]: unknown} =
-		{
-			meters: [meterEntry],
-		};
+	const raw: {
+		meters: unknown[];
+		influxdb?: {version?: unknown; bucket?: unknown; database?: unknown};
+		[key: string]: unknown;
+	} = {
+		meters: [meterEntry],
+	};
 	if (!hasMeterEnvironment(env)) {
 		const defaults = options.meterDefaults;
 		if (defaults === undefined) {
@@ -268,8 +276,14 @@ export async function environmentConfig(
 	}
 	const influx = raw.influxdb;
 	if (influx !== undefined) {
-		influx.bucket ??= 'meters';
-		influx.database ??= influx.bucket;
+		// INFLUX_BUCKET (default meters) is 2.x's bucket, and 1.x's database unless INFLUX_DATABASE names
+		// one: each version gets only its own keys, as the schema refuses the other version's.
+		if (influx.version === undefined || influx.version === '2') {
+			influx.bucket ??= 'meters';
+		} else {
+			influx.database ??= influx.bucket ?? 'meters';
+			delete influx.bucket;
+		}
 	}
 	const nameOf = (path: readonly PropertyKey[]) => variableFor(path);
 	let loaded: Omit<LoadedConfig, 'file'> | undefined;

@@ -8,8 +8,23 @@ export interface RequestMessage {
 	readonly address: string;
 }
 
-/** smartmeter-obis and the EMH manuals agree on 32 characters as the practical cap. */
+/** IEC 62056-21 (6.3.1): a device address has at most 32 characters; smartmeter-obis caps it there too. */
 export const MAX_ADDRESS_LENGTH = 32;
+
+/**
+ * Why a device address cannot go into the request `/?address!`, or undefined when it can. IEC 62056-21
+ * (6.3.1) allows 0-9, A-Z, a-z and space: anything else either breaks the message (`/` starts one, `!`
+ * ends it, `?`, `(` and `)` are the protocol's own, CR LF end the line) or no meter expects it.
+ */
+export function deviceAddressProblem(address: string): string | undefined {
+	if (address.length > MAX_ADDRESS_LENGTH) {
+		return `must be at most ${MAX_ADDRESS_LENGTH} characters long (it has ${address.length})`;
+	}
+	const bad = /[^0-9A-Za-z ]/.exec(address)?.[0];
+	if (bad === undefined) return undefined;
+	// JSON.stringify shows a control character as \r or \u0000 rather than printing it.
+	return `${JSON.stringify(bad)} cannot be sent: a device address holds only 0-9, A-Z, a-z and space (IEC 62056-21)`;
+}
 
 /** Encodes a request to the bytes sent on the wire. Throws TypeError on an address the meter could not parse. */
 export function encodeRequest(request: Partial<RequestMessage> = {}): Buffer {
@@ -20,10 +35,9 @@ export function encodeRequest(request: Partial<RequestMessage> = {}): Buffer {
 			`queryChar must be one character other than / ! CR LF, received ${JSON.stringify(queryChar)}`,
 		);
 	}
-	if (address.length > MAX_ADDRESS_LENGTH || !/^[\x20-\x7e]*$/.test(address) || /[/!]/.test(address)) {
-		throw new TypeError(
-			`address must be at most ${MAX_ADDRESS_LENGTH} printable characters without / or !, received ${JSON.stringify(address)}`,
-		);
+	const problem = deviceAddressProblem(address);
+	if (problem !== undefined) {
+		throw new TypeError(`address ${problem}, received ${JSON.stringify(address)}`);
 	}
 	return Buffer.from(`/${queryChar}${address}!\r\n`, 'latin1');
 }

@@ -80,7 +80,7 @@ export function mergeReadoutOptions(options: ReadoutOptions): MergedOptions {
 }
 
 function validate(options: MergedOptions): MergedOptions {
-	// The request's own checks (one character, not / ! CR LF; a printable address) fail fast here.
+	// The request's own checks (one character, not / ! CR LF; an address of 0-9, A-Z, a-z and space) fail fast here.
 	encodeRequest({
 		...(options.address === undefined ? {} : {address: options.address}),
 		...(options.queryChar === undefined ? {} : {queryChar: options.queryChar}),

@@ -49,6 +49,8 @@ describe('check-config', () => {
 			METER_PORT: 'tcp://192.0.2.7',
 			METER_ID: 'house',
 			INFLUX_URL: 'http://127.0.0.1:8086',
+			INFLUX_ORG: 'home',
+			INFLUX_TOKEN: 'secret',
 			SPOOL_DIRECTORY: join(cwd, 'not-a-directory'),
 		});
 		expect(error).toBeInstanceOf(CliError);
@@ -95,9 +97,19 @@ describe('check-config', () => {
 			'meters[0].port (line 3): "rfc2217://host:2000" uses "rfc2217://"',
 		],
 		[
+			'a device address the sign-on /?address! cannot carry',
+			'meters:\n  - id: a\n    port: simulator:zmd120\n    address: "a(b"\n',
+			'meters[0].address (line 4): "(" cannot be sent: a device address holds only 0-9, A-Z, a-z and space (IEC 62056-21), got the string "a(b"',
+		],
+		[
+			'InfluxDB 2 without org and token',
+			'influxdb:\n  url: http://127.0.0.1:9\n  version: "2"\n  bucket: b\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
+			'2 problems\n  influxdb.org (line 2): required for version 2\n  influxdb.token (line 2): required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+		],
+		[
 			'a spool directory under a file',
-			'influxdb:\n  url: http://127.0.0.1:9\n  bucket: b\nspool:\n  directory: ./config.yaml/spool\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
-			'spool.directory (line 5): cannot create',
+			'influxdb:\n  url: http://127.0.0.1:9\n  org: o\n  bucket: b\n  token: t\nspool:\n  directory: ./config.yaml/spool\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
+			'spool.directory (line 7): cannot create',
 		],
 	];
 	for (const [what, text, expected] of startupCases) {

@@ -27,6 +27,7 @@ async function show(format: 'table' | 'json') {
 const config = [
 	'influxdb:',
 	'  url: http://db:8086',
+	'  org: home',
 	'  bucket: meters',
 	'  token_env: INFLUX_TOKEN',
 	'spool:',

@@ -50,7 +50,7 @@ describe('parseConfig', () => {
 
 	it('takes version 2 written as a YAML number like the text "2"', async () => {
 		const {config} = await parseConfig(
-			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  version: 2\n`,
+			`${meter}influxdb:\n  url: http://db:8086\n  org: o\n  bucket: b\n  token: t\n  version: 2\n`,
 			'c.yaml',
 		);
 		expect(config.influxdb?.version).toBe('2');
@@ -67,11 +67,18 @@ describe('parseConfig', () => {
 
 	it('reads a secret from a file, without its trailing newline', async () => {
 		const loaded = await parseConfig(
-			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  token_file: token.txt\n`,
+			`${meter}influxdb:\n  url: http://db:8086\n  org: o\n  bucket: b\n  token_file: token.txt\n`,
 			'/etc/dlms/config.yaml',
 			{readSecret: async () => 'from-file\n'},
 		);
 		expect(loaded.secrets.token).toBe('from-file');
+	});
+
+	it('refuses an empty secret file', async () => {
+		const text = `${meter}influxdb:\n  url: http://db:8086\n  org: o\n  bucket: b\n  token_file: token.txt\n`;
+		await expect(parseConfig(text, '/etc/dlms/config.yaml', {readSecret: async () => '\n'})).rejects.toThrow(
+			'influxdb.token_file (line 8): /etc/dlms/token.txt is empty',
+		);
 	});
 
 	it('never puts a secret into an error message', async () => {
@@ -141,6 +148,11 @@ describe('invalid configurations: every problem, with its path and line, at once
 			['meters[0].id@2: expected a text, got the number 123 (write it in quotes: "123")'],
 		],
 		[
+			'a device address YAML reads as a number, quoted as written, zeros and all',
+			`${meter}    address: 00012345\n`,
+			['meters[0].address@4: expected a text, got the number 12345 (write it in quotes: "00012345")'],
+		],
+		[
 			'a port YAML reads as a number',
 			'meters:\n  - id: a\n    port: 5\n',
 			['meters[0].port@3: expected a text, got the number 5 (write it in quotes: "5")'],
@@ -187,6 +199,13 @@ describe('invalid configurations: every problem, with its path and line, at once
 			`${meter}    sign_on: ["?", "##"]\n`,
 			['meters[0].sign_on[1]@4: expected one character such as "?" or "#"'],
 		],
+		[
+			'a device address the sign-on cannot carry',
+			`${meter}    address: "a(b"\n`,
+			[
+				'meters[0].address@4: "(" cannot be sent: a device address holds only 0-9, A-Z, a-z and space (IEC 62056-21), got the string "a(b"',
+			],
+		],
 		['a baud cap below 300', `${meter}    baud_max: 100\n`, ['meters[0].baud_max@4: must be at least 300']],
 		[
 			'a malformed selection',
@@ -202,13 +221,44 @@ describe('invalid configurations: every problem, with its path and line, at once
 		],
 		[
 			'an InfluxDB URL that is not http',
-			`${meter}influxdb:\n  url: ftp://db\n  bucket: b\n`,
+			`${meter}influxdb:\n  url: ftp://db\n  org: o\n  bucket: b\n  token: t\n`,
 			['influxdb.url@5: expected an http:// or https:// URL'],
 		],
 		[
-			'InfluxDB 2 without a bucket',
+			'InfluxDB 2 without org, bucket or token, at the section',
 			`${meter}influxdb:\n  url: http://db:8086\n`,
-			['influxdb.bucket@5: required for version 2'],
+			[
+				'influxdb.org@5: required for version 2',
+				'influxdb.bucket@5: required for version 2',
+				'influxdb.token@5: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+			],
+		],
+		[
+			'an empty token',
+			`${meter}influxdb:\n  url: http://db:8086\n  org: o\n  bucket: b\n  token: ""\n`,
+			['influxdb.token@8: must not be empty'],
+		],
+		[
+			'InfluxDB 1.x keys under the default version 2, each at its line',
+			`${meter}influxdb:\n  url: http://db:8086\n  database: meters\n  username: logger\n`,
+			[
+				'influxdb.database@6: not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or "1.8"',
+				'influxdb.username@7: not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or "1.8"',
+			],
+		],
+		[
+			'a token under version 1.8',
+			`${meter}influxdb:\n  url: http://db:8086\n  version: "1.8"\n  database: meters\n  token_env: T\n`,
+			[
+				'influxdb.token_env@8: not used by version 1.8, which writes to database (and retention_policy) as username with password; for InfluxDB 2.x/3.x set version "2"',
+			],
+		],
+		[
+			'a URL holding the write path',
+			`${meter}influxdb:\n  url: http://db:8086/api/v2/write\n  org: o\n  bucket: b\n  token: t\n`,
+			[
+				"influxdb.url@5: expected the server's address without /api/v2/write: http://db:8086 (the collector adds the write path itself)",
+			],
 		],
 		[
 			'InfluxDB 1 without a database',
@@ -217,18 +267,18 @@ describe('invalid configurations: every problem, with its path and line, at once
 		],
 		[
 			'two ways to give one secret',
-			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  token: x\n  token_env: T\n`,
-			['influxdb.token_env@8: give only one of token, token_env'],
+			`${meter}influxdb:\n  url: http://db:8086\n  org: o\n  bucket: b\n  token: x\n  token_env: T\n`,
+			['influxdb.token_env@9: give only one of token, token_env'],
 		],
 		[
 			'a secret from an unset variable',
-			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  token_env: NOT_SET\n`,
-			['influxdb.token_env@7: environment variable NOT_SET is not set'],
+			`${meter}influxdb:\n  url: http://db:8086\n  org: o\n  bucket: b\n  token_env: NOT_SET\n`,
+			['influxdb.token_env@8: environment variable NOT_SET is not set'],
 		],
 		[
 			'a secret file that cannot be read',
-			`${meter}influxdb:\n  url: http://db:8086\n  bucket: b\n  password_file: missing.txt\n`,
-			['influxdb.password_file@7: cannot read /etc/dlms/missing.txt: ENOENT'],
+			`${meter}influxdb:\n  url: http://db:8086\n  version: "1"\n  database: d\n  username: u\n  password_file: missing.txt\n`,
+			['influxdb.password_file@9: cannot read /etc/dlms/missing.txt: ENOENT'],
 		],
 		[
 			'YAML that does not parse',

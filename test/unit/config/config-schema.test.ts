@@ -20,6 +20,9 @@ function meterProblems(fields: Record<string, unknown>): string[] {
 	return problems({meters: [{...meter, ...fields}]});
 }
 
+/** What InfluxDB 2 needs besides the url. */
+const v2 = {org: 'home', bucket: 'meters', token: 't'};
+
 function influxProblems(fields: Record<string, unknown>): string[] {
 	return problems({meters: [meter], influxdb: {url: 'http://localhost:8086', ...fields}});
 }
@@ -96,7 +99,7 @@ describe('configSchema defaults', () => {
 	});
 
 	it('talks to InfluxDB version 2 with a 10 s timeout and batches of 5000 lines', () => {
-		const config = parse({meters: [meter], influxdb: {url: 'http://localhost:8086', bucket: 'meters'}});
+		const config = parse({meters: [meter], influxdb: {url: 'http://localhost:8086', ...v2}});
 		expect(config.influxdb).toMatchObject({version: '2', timeout: 10_000, batch_lines: 5000});
 	});
 });
@@ -209,11 +212,74 @@ describe('configSchema meters', () => {
 	it('refuses push data bits other than 7 or 8', () => {
 		expect(meterProblems({push: {data_bits: 6}})[0]).toMatch(/^meters\.0\.push\.data_bits: /);
 	});
+
+	it('accepts a device address of digits, letters and spaces', () => {
+		expect(parse({meters: [{...meter, address: 'ITZ 12345678'}]}).meters[0]?.address).toBe('ITZ 12345678');
+	});
+
+	it('refuses a device address with a character the sign-on cannot carry, naming it', () => {
+		expect(meterProblems({address: 'a(b'})).toEqual([
+			'meters.0.address: "(" cannot be sent: a device address holds only 0-9, A-Z, a-z and space (IEC 62056-21), got the string "a(b"',
+		]);
+	});
+
+	it('refuses a device address longer than 32 characters', () => {
+		expect(meterProblems({address: '1'.repeat(33)})).toEqual([
+			`meters.0.address: must be at most 32 characters long (it has 33), got the string "${'1'.repeat(33)}"`,
+		]);
+	});
 });
 
 describe('configSchema influxdb', () => {
-	it('needs a bucket for version 2', () => {
-		expect(influxProblems({})).toEqual(['influxdb.bucket: required for version 2']);
+	it('needs org, bucket and a token for version 2', () => {
+		expect(influxProblems({})).toEqual([
+			'influxdb.org: required for version 2',
+			'influxdb.bucket: required for version 2',
+			'influxdb.token: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+		]);
+	});
+
+	it('takes the token for version 2 from a variable or a file as well', () => {
+		expect(influxProblems({org: 'home', bucket: 'meters', token_env: 'INFLUX_TOKEN'})).toEqual([]);
+		expect(influxProblems({org: 'home', bucket: 'meters', token_file: '/run/secrets/t'})).toEqual([]);
+	});
+
+	it('refuses an empty org or token', () => {
+		expect(influxProblems({...v2, org: '', token: ''})).toEqual([
+			'influxdb.org: Too small: expected string to have >=1 characters',
+			'influxdb.token: Too small: expected string to have >=1 characters',
+		]);
+	});
+
+	it('refuses the keys of InfluxDB 1.x under version 2, saying which version to set', () => {
+		expect(influxProblems({database: 'meters', username: 'logger', password: 'p'})).toEqual(
+			['database', 'username', 'password'].map(
+				(key) =>
+					`influxdb.${key}: not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or "1.8"`,
+			),
+		);
+	});
+
+	it('refuses a retention policy under version 2 even with everything 2 needs', () => {
+		expect(influxProblems({...v2, retention_policy: 'autogen'})).toHaveLength(1);
+	});
+
+	it('refuses the keys of InfluxDB 2 under versions 1 and 1.8', () => {
+		for (const version of ['1', '1.8']) {
+			expect(influxProblems({version, database: 'meters', bucket: 'meters/autogen', token_env: 'T'})).toEqual(
+				['bucket', 'token_env'].map(
+					(key) =>
+						`influxdb.${key}: not used by version ${version}, which writes to database (and retention_policy) as username with password; for InfluxDB 2.x/3.x set version "2"`,
+				),
+			);
+		}
+	});
+
+	it('refuses a password without a username for InfluxDB 1.x', () => {
+		expect(influxProblems({version: '1.8', database: 'meters', password_env: 'P'})).toEqual([
+			'influxdb.password_env: needs username too: InfluxDB 1.x signs in with both',
+		]);
+		expect(influxProblems({version: '1', database: 'meters', username: 'u', password_env: 'P'})).toEqual([]);
 	});
 
 	it('needs a database for version 1.8', () => {
@@ -233,25 +299,63 @@ describe('configSchema influxdb', () => {
 	});
 
 	it('refuses a URL that is not http or https', () => {
-		expect(influxProblems({url: 'ftp://influx', bucket: 'meters'})).toEqual([
+		expect(influxProblems({url: 'ftp://influx', ...v2})).toEqual([
 			'influxdb.url: expected an http:// or https:// URL',
 		]);
 	});
 
+	it('keeps a path in the URL as a prefix (a reverse proxy)', () => {
+		expect(influxProblems({url: 'https://proxy.example/influx', ...v2})).toEqual([]);
+	});
+
+	it('refuses a URL that already holds the write path, naming it', () => {
+		expect(influxProblems({url: 'http://localhost:8086/api/v2/write', ...v2})).toEqual([
+			"influxdb.url: expected the server's address without /api/v2/write: http://localhost:8086 (the collector adds the write path itself)",
+		]);
+		expect(
+			influxProblems({version: '1', database: 'm', url: 'https://u:hunter2@proxy/influx/write/'}),
+		).toEqual([
+			"influxdb.url: expected the server's address without /write: https://proxy/influx (the collector adds the write path itself)",
+		]);
+	});
+
+	it('refuses a URL with a query, without quoting it (it may hold a password)', () => {
+		expect(influxProblems({url: 'http://u:hunter2@localhost:8086/?org=home', ...v2})).toEqual([
+			"influxdb.url: expected the server's address without ?… or #…, e.g. http://localhost:8086",
+		]);
+	});
+
 	it('refuses a token given two ways, naming both', () => {
-		expect(influxProblems({bucket: 'meters', token: 't', token_env: 'INFLUX_TOKEN'})).toEqual([
+		expect(influxProblems({...v2, token_env: 'INFLUX_TOKEN'})).toEqual([
 			'influxdb.token_env: give only one of token, token_env',
 		]);
 	});
 
 	it('refuses a password given two ways, naming both', () => {
 		expect(
-			influxProblems({version: '1', database: 'm', password_env: 'P', password_file: '/run/secrets/p'}),
+			influxProblems({
+				version: '1',
+				database: 'm',
+				username: 'u',
+				password_env: 'P',
+				password_file: '/run/secrets/p',
+			}),
 		).toEqual(['influxdb.password_file: give only one of password_env, password_file']);
 	});
 
+	it('refuses a timeout under 1 s, as 0 would mean waiting for ever', () => {
+		expect(influxProblems({...v2, timeout: 0})).toEqual(['influxdb.timeout: must be at least 1s']);
+		expect(influxProblems({...v2, timeout: '500ms'})).toEqual(['influxdb.timeout: must be at least 1s']);
+	});
+
+	it('refuses a URL ending in /api/v2, which the client would quietly drop', () => {
+		expect(influxProblems({url: 'http://localhost:8086/api/v2/', ...v2})).toEqual([
+			"influxdb.url: expected the server's address without /api/v2: http://localhost:8086 (the collector adds the write path itself)",
+		]);
+	});
+
 	it('takes the timeout as a duration', () => {
-		const config = parse({meters: [meter], influxdb: {url: 'https://influx', bucket: 'b', timeout: '30s'}});
+		const config = parse({meters: [meter], influxdb: {url: 'https://influx', ...v2, timeout: '30s'}});
 		expect(config.influxdb?.timeout).toBe(30_000);
 	});
 });
@@ -300,7 +404,7 @@ describe('configSchema strict keys', () => {
 	});
 
 	it('refuses an unknown key in the influxdb section', () => {
-		const influxdb = {url: 'http://localhost:8086', bucket: 'b', organisation: 'home'};
+		const influxdb = {url: 'http://localhost:8086', ...v2, organisation: 'home'};
 		const issues = configSchema.safeParse({meters: [meter], influxdb}).error?.issues ?? [];
 		expect(issues).toMatchObject([{code: 'unrecognized_keys', keys: ['organisation'], path: ['influxdb']}]);
 	});

@@ -89,7 +89,7 @@ describe('environmentConfig', () => {
 	it('reads the token from INFLUX_TOKEN_FILE, relative to the base directory', async () => {
 		const read: string[] = [];
 		const {secrets} = await environmentConfig(
-			{...oneMeter, INFLUX_URL: 'http://influxdb:8086', INFLUX_TOKEN_FILE: 'token.txt'},
+			{...oneMeter, INFLUX_URL: 'http://influxdb:8086', INFLUX_ORG: 'home', INFLUX_TOKEN_FILE: 'token.txt'},
 			{
 				baseDirectory: '/srv/dlms',
 				readSecret: async (path) => {
@@ -165,6 +165,7 @@ describe('environmentConfig', () => {
 			await problemsOf({
 				...oneMeter,
 				INFLUX_URL: 'http://db:8086',
+				INFLUX_ORG: 'home',
 				INFLUX_TOKEN: 'x',
 				INFLUX_TOKEN_FILE: '/t',
 			}),
@@ -186,6 +187,7 @@ describe('environmentConfig', () => {
 			{
 				...oneMeter,
 				INFLUX_URL: 'http://db:8086',
+				INFLUX_USERNAME: 'logger',
 				INFLUX_PASSWORD_FILE: '/run/secrets/none',
 				INFLUX_VERSION: '1',
 			},
@@ -196,6 +198,36 @@ describe('environmentConfig', () => {
 			},
 		);
 		expect(problems).toEqual(['INFLUX_PASSWORD_FILE: cannot read /run/secrets/none: ENOENT']);
+	});
+
+	it('names INFLUX_ORG and INFLUX_TOKEN when InfluxDB 2 lacks them', async () => {
+		expect(await problemsOf({...oneMeter, INFLUX_URL: 'http://db:8086'})).toEqual([
+			'INFLUX_ORG: required for version 2',
+			'INFLUX_TOKEN: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+		]);
+	});
+
+	it('writes to INFLUX_BUCKET as the database of InfluxDB 1.x, and to meters without either', async () => {
+		const v1 = {...oneMeter, INFLUX_URL: 'http://db:8086', INFLUX_VERSION: '1'};
+		const named = await environmentConfig({...v1, INFLUX_BUCKET: 'house'});
+		expect(named.config.influxdb).toMatchObject({version: '1', database: 'house'});
+		expect(named.config.influxdb?.bucket).toBeUndefined();
+		const unnamed = await environmentConfig(v1);
+		expect(unnamed.config.influxdb).toMatchObject({database: 'meters'});
+	});
+
+	it('refuses a variable the chosen version would not use, by its name', async () => {
+		expect(
+			await problemsOf({
+				...oneMeter,
+				INFLUX_URL: 'http://db:8086',
+				INFLUX_VERSION: '1.8',
+				INFLUX_DATABASE: 'meters',
+				INFLUX_TOKEN: 'x',
+			}),
+		).toEqual([
+			'INFLUX_TOKEN: not used by version 1.8, which writes to database (and retention_policy) as username with password; for InfluxDB 2.x/3.x set version "2"',
+		]);
 	});
 
 	it('requires METER_PORT without meter defaults', async () => {

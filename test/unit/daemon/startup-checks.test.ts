@@ -15,7 +15,7 @@ afterEach(async () => {
 	await rm(directory, {recursive: true, force: true});
 });
 
-const influx = 'influxdb:\n  url: http://127.0.0.1:9\n  bucket: b\n';
+const influx = 'influxdb:\n  url: http://127.0.0.1:9\n  org: o\n  bucket: b\n  token: t\n';
 
 async function problemsOf(text: string) {
 	const loaded = await parseConfig(text, join(directory, 'config.yaml'));
@@ -49,11 +49,11 @@ describe('startupProblems', () => {
 		await writeFile(join(directory, 'taken'), '');
 		expect(
 			await problemsOf(`${influx}spool:\n  directory: taken\nmeters:\n  - id: a\n    port: /dev/x\n`),
-		).toEqual([`spool.directory@5: ${join(directory, 'taken')} is a file, not a directory`]);
+		).toEqual([`spool.directory@7: ${join(directory, 'taken')} is a file, not a directory`]);
 		expect(
 			await problemsOf(`${influx}spool:\n  directory: taken/spool\nmeters:\n  - id: a\n    port: /dev/x\n`),
 		).toEqual([
-			`spool.directory@5: cannot create ${join(directory, 'taken/spool')}: ${join(directory, 'taken')} is a file`,
+			`spool.directory@7: cannot create ${join(directory, 'taken/spool')}: ${join(directory, 'taken')} is a file`,
 		]);
 	});
 

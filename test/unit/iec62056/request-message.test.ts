@@ -1,6 +1,11 @@
 import {describe, expect, it} from 'vitest';
 import {MalformedMessageError} from '../../../src/iec62056/protocol-errors.ts';
-import {encodeRequest, MAX_ADDRESS_LENGTH, parseRequest} from '../../../src/iec62056/request-message.ts';
+import {
+	deviceAddressProblem,
+	encodeRequest,
+	MAX_ADDRESS_LENGTH,
+	parseRequest,
+} from '../../../src/iec62056/request-message.ts';
 
 describe('encodeRequest', () => {
 	it('encodes the default request as / ? ! CR LF', () => {
@@ -42,6 +47,10 @@ describe('encodeRequest', () => {
 		expect(() => encodeRequest({address: '12\r\n34'})).toThrow(/address/);
 	});
 
+	it('rejects an address holding "(", which the meter would read as a data set', () => {
+		expect(() => encodeRequest({address: 'a(b'})).toThrow(/address "\(" cannot be sent.*received "a\(b"/);
+	});
+
 	it('rejects an empty query character with a TypeError naming queryChar', () => {
 		expect(() => encodeRequest({queryChar: ''})).toThrow(TypeError);
 		expect(() => encodeRequest({queryChar: ''})).toThrow(/queryChar.*""/);
@@ -53,6 +62,31 @@ describe('encodeRequest', () => {
 
 	it('rejects "!" as the query character', () => {
 		expect(() => encodeRequest({queryChar: '!'})).toThrow(TypeError);
+	});
+});
+
+describe('deviceAddressProblem', () => {
+	it('accepts digits, letters and spaces, as IEC 62056-21 allows', () => {
+		expect(deviceAddressProblem('12345678')).toBeUndefined();
+		expect(deviceAddressProblem('EMH ITZ 0042 abc')).toBeUndefined();
+		expect(deviceAddressProblem('')).toBeUndefined();
+	});
+
+	it('names each character the request cannot carry', () => {
+		for (const bad of ['(', ')', '/', '!', '?', '*', '-', '\u00e4']) {
+			expect(deviceAddressProblem(`12${bad}34`)).toBe(
+				`${JSON.stringify(bad)} cannot be sent: a device address holds only 0-9, A-Z, a-z and space (IEC 62056-21)`,
+			);
+		}
+	});
+
+	it('shows a control character escaped, not raw', () => {
+		expect(deviceAddressProblem('12\t34')).toMatch(/^"\\t" cannot be sent/);
+		expect(deviceAddressProblem('12\u000034')).toMatch(/^"\\u0000" cannot be sent/);
+	});
+
+	it('refuses more than 32 characters, saying how many there are', () => {
+		expect(deviceAddressProblem('1'.repeat(33))).toBe('must be at most 32 characters long (it has 33)');
 	});
 });
 
