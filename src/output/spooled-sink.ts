@@ -125,10 +125,17 @@ export class SpooledSink implements PointSink {
 	}
 
 	async #sendAll(): Promise<void> {
+		let batch = await this.#peek();
 		for (;;) {
-			const batch = await this.#peek();
 			if (batch.lines === 0) return;
 			const sendingAt = performance.now();
+			// The next batch is read from the spool while this one is on its way (text senders only: the
+			// spool's bytes as they are); it is used if the spool's offsets still hold after the ack.
+			const ahead =
+				this.#sender.sendText === undefined || batch.text === undefined
+					? undefined
+					: this.#spool.peekText(this.#batchLines, undefined, batch.end);
+			ahead?.catch(() => undefined);
 			try {
 				await this.#sendBatch(batch);
 			} catch (error) {
@@ -156,6 +163,10 @@ export class SpooledSink implements PointSink {
 			if (this.#failedAttempts > 0) this.#onEvent({kind: 'recovered', afterAttempts: this.#failedAttempts});
 			this.#failedAttempts = 0;
 			this.#onEvent({kind: 'sent', lines: batch.lines, durationMs: performance.now() - sendingAt});
+			const next = await ahead?.catch(() => undefined);
+			// An empty look ahead is looked at again: lines may have come in since.
+			const usable = next !== undefined && next.lines > 0 && next.epoch === this.#spool.epoch;
+			batch = usable ? next : await this.#peek();
 		}
 	}
 

@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {InfluxWriteError, type WriteDisposition} from '../../../src/output/influx-write-error.ts';
+import {formatLineProtocol} from '../../../src/output/line-protocol.ts';
 import {LineSpool} from '../../../src/output/line-spool.ts';
 import {type LineSender, type SpoolEvent, SpooledSink} from '../../../src/output/spooled-sink.ts';
 import type {Point} from '../../../src/readings/point.ts';
@@ -271,6 +272,18 @@ describe('SpooledSink with a sender of text', () => {
 		expect(textServer.textRequests).toBe(1);
 		expect(textServer.stored).toHaveLength(2);
 		expect(textServer.stored.includes(bad)).toBe(false);
+		await sink.close();
+	});
+
+	it('delivers every line once and in order while it reads ahead, across compactions and empties', async () => {
+		const textServer = new FakeTextServer();
+		const spool = await LineSpool.open({directory, compactAfterBytes: 1024});
+		const sink = new SpooledSink({spool, sender: textServer, batchLines: 3});
+		const points = Array.from({length: 120}, (_, index) => point(index));
+		for (let index = 0; index < points.length; index += 7) await sink.write(points.slice(index, index + 7));
+		await sink.flush();
+		expect(textServer.stored).toEqual(points.map(formatLineProtocol));
+		expect(spool.pendingBytes).toBe(0);
 		await sink.close();
 	});
 });
