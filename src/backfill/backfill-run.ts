@@ -1,11 +1,10 @@
 import {formatLineProtocol} from '../output/line-protocol.ts';
-import {billingResetTimes} from '../readings/billing-reset-times.ts';
-import {meterTimeToInstant} from '../readings/meter-clock.ts';
 import type {ObisSelection} from '../readings/obis-selection.ts';
 import type {Point} from '../readings/point.ts';
 import {mapReading, type PointMapperOptions} from '../readings/point-mapper.ts';
 import type {BackfillItem} from './backfill-sources.ts';
 import type {BackfillTally} from './backfill-tally.ts';
+import {billingPeriodKeys, periodOfAddress, placeholderPeriods} from './billing-periods.ts';
 import {LineBatch} from './line-batch.ts';
 import {SeriesKeys} from './series-keys.ts';
 
@@ -118,19 +117,27 @@ export class Backfill {
 				: {readAt: item.readAt, dataSets, identification},
 			this.#mapperOptions(meter),
 		);
+		// Worked out only for a readout with history that could not be dated (rare).
+		let placeholders: Set<string> | undefined;
 		for (const skipped of mapped.skipped) {
-			tally.skip(skipped.reason);
-			// A placeholder date (`0000000000`, a period before installation) is "no data", counted only.
-			if (skipped.reason === 'history-without-date') {
-				tally.undatedValue({place: item.place, address: skipped.address, reason: skipped.reason});
+			if (skipped.reason !== 'history-without-date') {
+				tally.skip(skipped.reason);
+				continue;
 			}
+			// A placeholder date (`0000000000`, a period before installation) is "no data", counted only;
+			// so is history whose period's reset stamp is one (`0.1.2*99(0000000000)`).
+			placeholders ??= placeholderPeriods(dataSets);
+			const period = periodOfAddress(skipped.address);
+			if (period !== undefined && placeholders.has(period)) {
+				tally.skip('no-date');
+				continue;
+			}
+			tally.skip(skipped.reason);
+			tally.undatedValue({place: item.place, address: skipped.address, reason: skipped.reason});
 		}
 		const withHistory = hasHistory(mapped.points);
 		if (withHistory) {
-			for (const [period, time] of billingResetTimes(dataSets)) {
-				const instant = meterTimeToInstant(time, meter.timeZone);
-				if (instant !== undefined) tally.period(`${meter.id}\u0000${period[0]}\u0000${instant.getTime()}`);
-			}
+			for (const key of billingPeriodKeys(dataSets, meter.id, meter.timeZone)) tally.period(key);
 		}
 		const readAtMs = Math.floor(item.readAt.getTime() / 1000) * 1000;
 		const {since, until, datedOnly, selectHistory} = this.#options;

@@ -113,6 +113,11 @@ export class InfluxBackfillTarget {
 		return this.#spool.pendingBytes;
 	}
 
+	/** Points (lines) not yet acknowledged by the server. */
+	get pendingPoints(): number {
+		return this.#spool.pendingLines;
+	}
+
 	/**
 	 * Of one readout's history lines of `meter`, the indexes of those to write: neither acknowledged
 	 * by the server nor on their way (see HistoryLedger.select).
@@ -121,15 +126,23 @@ export class InfluxBackfillTarget {
 		return this.#ledger.select(meter, lines);
 	}
 
-	/** Resolves once the spool holds less than the high water mark (or `signal` aborts). */
-	async waitForRoom(signal?: AbortSignal): Promise<void> {
+	/**
+	 * Resolves once the spool holds less than the high water mark (or `signal` aborts). Rejects with
+	 * the server's answer when it refused for a reason retrying cannot fix (401, 403, 404: disposition
+	 * `hold`): reading on would only fill the spool. `onWait` is called while it waits (every 50 ms).
+	 */
+	async waitForRoom(signal?: AbortSignal, onWait?: () => void): Promise<void> {
 		while (this.#spool.pendingBytes > this.#highWaterBytes && !signal?.aborted) {
+			const failure = this.sink.lastFailure;
+			if (failure?.disposition === 'hold') throw failure;
 			await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+			onWait?.();
 		}
 	}
 
 	/**
-	 * Waits until the server acknowledged everything, the server made no progress for `stallMs`, or
+	 * Waits until the server acknowledged everything, the server made no progress for `stallMs`, it
+	 * refused for a reason retrying cannot fix (`hold`: 401, 403, 404; see sink.lastFailure), or
 	 * `signal` aborts. Resolves true when nothing is left unsent.
 	 */
 	async drain(options: {stallMs: number; signal?: AbortSignal; onWait?: () => void}): Promise<boolean> {
@@ -137,6 +150,7 @@ export class InfluxBackfillTarget {
 		let last = this.#spool.pendingBytes;
 		let since = Date.now();
 		while (this.#spool.pendingBytes > 0 && !options.signal?.aborted) {
+			if (this.sink.lastFailure?.disposition === 'hold') break;
 			await new Promise((resolve) => setTimeout(resolve, POLL_MS * 4));
 			options.onWait?.();
 			if (this.#spool.pendingBytes < last) {

@@ -1,6 +1,6 @@
 import {hostname} from 'node:os';
 import type {Writable} from 'node:stream';
-import {Command, InvalidArgumentError} from 'commander';
+import {Command} from 'commander';
 import {Backfill, type BackfillMeter, type LineSink} from '../backfill/backfill-run.ts';
 import {
 	type BackfillSource,
@@ -20,6 +20,8 @@ import type {LoadedConfig} from '../config/config-loader.ts';
 import type {MeterConfig} from '../config/config-schema.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
 import {configBase} from '../daemon/startup-checks.ts';
+import {DeadLetterReport} from '../output/dead-letter-report.ts';
+import {InfluxWriteError} from '../output/influx-write-error.ts';
 import {SpoolError} from '../output/line-spool.ts';
 import {readSpoolLock, SpoolLockedError, systemProcessProbe} from '../output/spool-lock.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
@@ -31,6 +33,7 @@ import {backfillSummaryTable} from './backfill-summary-table.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
+import {parseIsoTimeArgument} from './iso-time-argument.ts';
 
 export interface BackfillFlags {
 	readonly config?: string;
@@ -38,6 +41,8 @@ export interface BackfillFlags {
 	readonly since?: Date;
 	readonly until?: Date;
 	readonly dryRun?: boolean;
+	/** Send only what an earlier backfill left in its spool; read no source and no meter. */
+	readonly resend?: boolean;
 }
 
 export interface BackfillDependencies {
@@ -47,6 +52,8 @@ export interface BackfillDependencies {
 	readonly progressEveryMs?: number;
 	/** How long the end of a backfill waits for a server that makes no progress, ms. Default 60 000. */
 	readonly drainStallMs?: number;
+	/** Unsent bytes at which reading pauses for the server (see InfluxBackfillTarget). Default 4 MiB. */
+	readonly highWaterBytes?: number;
 }
 
 /** `dlms-logger backfill`: imports billing history, captures and the raw archive. */
@@ -67,6 +74,12 @@ export function backfillCommand(
 		.option('--since <date>', 'only points at or after this time (ISO 8601, e.g. 2025-01-01)', parseDate)
 		.option('--until <date>', 'only points before this time (ISO 8601)', parseDate)
 		.option('--dry-run', 'print the points it would write and the summary; write nothing', false)
+		.option(
+			'--resend',
+			'send only the points an earlier backfill left unsent in its spool (<spool.directory>-backfill), ' +
+				'read no source and no meter',
+			false,
+		)
 		.action(async (sources: string[], flags: BackfillFlags) => {
 			await runBackfill(sources, flags, io, context, deps);
 		});
@@ -83,8 +96,22 @@ export async function runBackfill(
 	if (flags.since && flags.until && flags.since.getTime() >= flags.until.getTime()) {
 		throw new CliError('--since must be before --until', {exitCode: EXIT_CODES.usage});
 	}
+	const resend = flags.resend === true;
+	if (resend && (sourceArgs.length > 0 || flags.dryRun === true)) {
+		throw new CliError('--resend sends what the backfill spool holds: it takes no SOURCE and no --dry-run', {
+			exitCode: EXIT_CODES.usage,
+		});
+	}
 	const loaded = await loadConfiguration(flags.config, context, {embeddedFallback: false});
 	const {config} = loaded;
+	if (resend && config.influxdb === undefined) {
+		throw new CliError(
+			'--resend: the configuration has no influxdb section, so there is no backfill spool to send',
+			{
+				exitCode: EXIT_CODES.usage,
+			},
+		);
+	}
 	const base = configBase(loaded, context.cwd);
 	const chosen = chooseMeters(config.meters, flags.meter);
 	const meters = new Map(chosen.map((meter) => [meter.id, backfillMeter(meter, loaded)]));
@@ -109,12 +136,15 @@ export async function runBackfill(
 			{exitCode: EXIT_CODES.usage},
 		);
 	}
-	if (sources.length === 0) await refuseWhileCollectorRuns(loaded, base, chosen);
+	if (sources.length === 0 && !resend) await refuseWhileCollectorRuns(loaded, base, chosen);
 
 	const dryRun = flags.dryRun === true;
 	const toStdout = dryRun || config.influxdb === undefined;
 	let target: InfluxBackfillTarget | undefined;
 	const warn = (message: string) => io.stderr.write(`backfill: warning: ${message}\n`);
+	// What the server did with the points: acknowledged (stored), or refused as bad data.
+	const delivery = {stored: 0, carriedOver: 0};
+	const deadLetters = new DeadLetterReport();
 	if (!toStdout && config.influxdb !== undefined) {
 		try {
 			target = await InfluxBackfillTarget.open({
@@ -122,6 +152,21 @@ export async function runBackfill(
 				influx: config.influxdb,
 				directory: backfillSpoolDirectory(config, base),
 				onWarning: warn,
+				...(deps.highWaterBytes === undefined ? {} : {highWaterBytes: deps.highWaterBytes}),
+				onSpoolEvent: (event) => {
+					// A batch's refused lines leave the spool with it (sent), but were not stored.
+					if (event.kind === 'sent') delivery.stored += event.lines;
+					else if (event.kind === 'replaying') {
+						delivery.carriedOver = event.lines;
+						io.stderr.write(
+							`backfill: sending first the ${plural(event.lines, 'point')} (${event.bytes} bytes) an earlier backfill left unsent\n`,
+						);
+					} else if (event.kind === 'dead-letter') {
+						delivery.stored -= event.lines;
+						const line = deadLetters.take(event);
+						if (line !== undefined) io.stderr.write(`backfill: ${line}\n`);
+					}
+				},
 			});
 		} catch (error) {
 			if (error instanceof SpoolLockedError) {
@@ -148,7 +193,9 @@ export async function runBackfill(
 			? {}
 			: {
 					selectHistory: (meter, lines) => (target as InfluxBackfillTarget).selectHistory(meter, lines),
-					waitForRoom: () => (target as InfluxBackfillTarget).waitForRoom(io.signal),
+					// While the server is slow or away, the progress says what it answered last.
+					waitForRoom: () =>
+						(target as InfluxBackfillTarget).waitForRoom(io.signal, () => noteWaiting('to catch up', true)),
 				}),
 		tally,
 	});
@@ -160,9 +207,21 @@ export async function runBackfill(
 		totalBytes,
 		...(deps.progressEveryMs === undefined ? {} : {everyMs: deps.progressEveryMs}),
 	});
+	// The server's last answer in every line: "waiting" alone hides a missing database or a stopped server.
+	const noteWaiting = (what: string, onlyOnFailure = false) => {
+		if (target === undefined) return;
+		const last = target.sink.lastFailure;
+		// A spool at its high water mark is the normal pace of a fast import: the progress line says enough.
+		if (last === undefined && onlyOnFailure) return;
+		progress.note(
+			`waiting for ${target.description} ${what}${last === undefined ? '' : `: ${withoutPlace(last.message, target.description)}`}`,
+		);
+	};
 	let failure: unknown;
 	try {
-		if (sources.length === 0) {
+		if (resend) {
+			// Nothing to read: the spool's points went out when the target opened.
+		} else if (sources.length === 0) {
 			await readMeters(chosen, loaded, backfill, tally, io, deps);
 		} else {
 			await importSources(sources, meters, backfill, tally, progress, io);
@@ -175,23 +234,45 @@ export async function runBackfill(
 	progress.stop();
 
 	let unsent = 0;
+	let lastFailure: InfluxWriteError | undefined;
 	if (target !== undefined) {
-		const drained = await target.drain({
+		const open = target;
+		const drained = await open.drain({
 			stallMs: deps.drainStallMs ?? 60_000,
 			...(io.signal === undefined ? {} : {signal: io.signal}),
-			onWait: () =>
-				progress.note(`waiting for ${(target as InfluxBackfillTarget).description} to take the last points`),
+			onWait: () => noteWaiting('to take the last points'),
 		});
-		await target.close();
-		if (!drained) unsent = target.pendingBytes;
+		lastFailure = open.sink.lastFailure;
+		await open.close();
+		if (!drained) unsent = open.pendingBytes;
 	}
 	const summary = backfillSummaryTable(tally, {
 		elapsedMs: Date.now() - startedAt,
 		dryRun,
 		target: target?.description ?? 'stdout',
+		...(target === undefined
+			? {}
+			: {
+					delivery: {
+						stored: delivery.stored,
+						carriedOver: delivery.carriedOver,
+						unsentPoints: unsent > 0 ? target.pendingPoints : 0,
+						unsentBytes: unsent,
+						directory: target.directory,
+						refused: deadLetters.total,
+					},
+				}),
 	});
 	// With points on stdout (dry run, no InfluxDB), the summary goes to stderr to keep the pipe clean.
 	(toStdout ? io.stderr : io.stdout).write(summary);
+	const resendCommand = `dlms-logger backfill${flags.config === undefined ? '' : ` -c ${shellWord(flags.config)}`} --resend`;
+	const held = (refusal: InfluxWriteError, spool: InfluxBackfillTarget) =>
+		new CliError(
+			`${refusal.message}; retrying cannot fix that, so the backfill stopped: ${plural(spool.pendingPoints, 'point')} (${spool.pendingBytes} bytes) wait in ${spool.directory}`,
+			{cause: refusal, hint: `once that is fixed, send them with: ${resendCommand}`},
+		);
+	// The server refused mid-import for a reason retrying cannot fix (waitForRoom): reading on would only fill the spool.
+	if (failure instanceof InfluxWriteError && target !== undefined) throw held(failure, target);
 	if (failure !== undefined) {
 		if (failure instanceof CliError) throw failure;
 		if (failure instanceof BackfillSourceError) throw new CliError(failure.message, {cause: failure});
@@ -201,10 +282,18 @@ export async function runBackfill(
 		throw new CliError('backfill interrupted; run it again to finish (what was written stays written)');
 	}
 	if (target !== undefined && unsent > 0) {
+		if (lastFailure?.disposition === 'hold') throw held(lastFailure, target);
+		const waiting = `${plural(target.pendingPoints, 'point')} (${unsent} bytes) wait in ${target.directory}`;
 		throw new CliError(
-			`${target.description} did not take every point: ${unsent} bytes wait in ${target.directory}; the next backfill sends them first`,
+			`${target.description} did not take every point${lastFailure === undefined ? '' : ` (${withoutPlace(lastFailure.message, target.description)})`}: ${waiting}`,
+			{
+				...(lastFailure === undefined ? {} : {cause: lastFailure}),
+				hint: `send them once the server takes them: ${resendCommand} (any later backfill sends them first, too)`,
+			},
 		);
 	}
+	const refusedPoints = deadLetters.summary();
+	if (refusedPoints !== undefined) throw new CliError(refusedPoints);
 	const refused = tally.refusedTotal - (tally.refused.get('other-meter') ?? 0);
 	if (refused > 0) {
 		throw new CliError(
@@ -356,18 +445,27 @@ async function readStdin(io: CommandIo): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
+function plural(count: number, word: string): string {
+	return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** The writer's message without the server it starts with (`http://x (database m): HTTP 404: …`). */
+function withoutPlace(message: string, place: string): string {
+	return message.startsWith(`${place}: `) ? message.slice(place.length + 2) : message;
+}
+
+/** A path as a shell reads it back: quoted when it holds anything but plain characters. */
+function shellWord(word: string): string {
+	return /^[\w./@%+=:,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
 function describeChain(error: unknown): string {
 	const parts: string[] = [];
 	for (let current = error; current instanceof Error; current = current.cause) parts.push(current.message);
 	return parts.join(': ');
 }
 
+/** ISO 8601 only: `new Date()` would read 04.06.2016 month first. */
 function parseDate(value: string): Date {
-	const date = new Date(value);
-	if (Number.isNaN(date.getTime())) {
-		throw new InvalidArgumentError(
-			'expected an ISO 8601 date or time such as 2025-01-01 or 2025-01-01T00:00:00Z',
-		);
-	}
-	return date;
+	return parseIsoTimeArgument(value);
 }

@@ -45,6 +45,9 @@ export function createBackfillProgress(options: BackfillProgressOptions): Backfi
 			cliProgress.Presets.shades_classic,
 		);
 		bar.start(options.totalBytes, 0, {telegrams: 0, points: 0, rate: 0});
+		let stopped = false;
+		let lastNote = '';
+		let noteAt = Number.NEGATIVE_INFINITY;
 		return {
 			update(tally, bytesDone) {
 				bar.update(Math.min(bytesDone, options.totalBytes), {
@@ -53,8 +56,17 @@ export function createBackfillProgress(options: BackfillProgressOptions): Backfi
 					rate: rate(tally),
 				});
 			},
-			note() {},
+			// While the bar is drawn a line would tear it; once it stopped (the wait for the server at
+			// the end), the note is a line of its own, as off a terminal, and the same one every 10 s at most.
+			note(message) {
+				const at = now();
+				if (!stopped || (message === lastNote && at < noteAt + (options.everyMs ?? 10_000))) return;
+				lastNote = message;
+				noteAt = at;
+				options.stream.write(`backfill: ${message}\n`);
+			},
 			stop() {
+				stopped = true;
 				bar.stop();
 			},
 		};

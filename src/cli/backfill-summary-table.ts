@@ -25,14 +25,34 @@ const REASON_WORDS: Record<string, string> = {
 	'not-dated': 'live value (meter reading keeps dated points only)',
 };
 
+/** What an InfluxDB target did with the points: counted from the server's answers, not from the spool. */
+export interface BackfillDelivery {
+	/** Points the server acknowledged (2xx) during this run, those an earlier backfill left included. */
+	readonly stored: number;
+	/** Points an earlier backfill left in the spool, sent first. */
+	readonly carriedOver: number;
+	/** Points and bytes still in the spool at the end. */
+	readonly unsentPoints: number;
+	readonly unsentBytes: number;
+	readonly directory: string;
+	/** Points the server refused as bad data (set aside in dead-letter.lp). */
+	readonly refused: number;
+}
+
 /**
  * The table printed at the end of a backfill: sources, telegrams (good, refused by reason), billing
- * periods found, points written, points skipped by reason, time taken; then the values that could not
- * be dated, with the reason. Plain text, two columns.
+ * periods found, points spooled and written (stored by the server), unsent and refused, points skipped
+ * by reason, time taken; then the values that could not be dated, with the reason. Plain text, two
+ * columns. Without `delivery` (stdout, dry run) the points are written as they are printed.
  */
 export function backfillSummaryTable(
 	tally: BackfillTally,
-	context: {readonly elapsedMs: number; readonly dryRun: boolean; readonly target: string},
+	context: {
+		readonly elapsedMs: number;
+		readonly dryRun: boolean;
+		readonly target: string;
+		readonly delivery?: BackfillDelivery;
+	},
 ): string {
 	const rows: [string, string][] = [];
 	const sources = tally.sources.length;
@@ -42,10 +62,34 @@ export function backfillSummaryTable(
 		rows.push([`  refused: ${REASON_WORDS[reason] ?? reason}`, `${count}`]);
 	rows.push(['readouts', `${tally.readouts}`]);
 	rows.push(['billing periods found', `${tally.billingPeriods}`]);
-	rows.push([
-		context.dryRun ? 'points to write' : 'points written',
-		`${tally.pointsWritten}${context.dryRun ? ' (dry run: nothing written)' : ` to ${context.target}`}`,
-	]);
+	const {delivery} = context;
+	if (delivery === undefined || context.dryRun) {
+		rows.push([
+			context.dryRun ? 'points to write' : 'points written',
+			`${tally.pointsWritten}${context.dryRun ? ' (dry run: nothing written)' : ` to ${context.target}`}`,
+		]);
+	} else {
+		rows.push(['points spooled', `${tally.pointsWritten} for ${context.target}`]);
+		if (delivery.carriedOver > 0) {
+			rows.push([
+				'points left earlier',
+				`${delivery.carriedOver} (unsent by an earlier backfill, sent first)`,
+			]);
+		}
+		rows.push(['points written', `${delivery.stored} (stored by the server)`]);
+		if (delivery.unsentPoints > 0) {
+			rows.push([
+				'points unsent',
+				`${delivery.unsentPoints} (${delivery.unsentBytes} bytes wait in ${delivery.directory})`,
+			]);
+		}
+		if (delivery.refused > 0) {
+			rows.push([
+				'points refused',
+				`${delivery.refused} (bad data, set aside in ${delivery.directory}/dead-letter.lp)`,
+			]);
+		}
+	}
 	rows.push(['points skipped', `${tally.skippedTotal}`]);
 	for (const [reason, count] of [...tally.skipped].sort((a, b) => b[1] - a[1])) {
 		rows.push([`  ${REASON_WORDS[reason] ?? reason}`, `${count}`]);

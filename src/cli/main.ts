@@ -5,6 +5,7 @@ import {readFileSync} from 'node:fs';
 import {setFlagsFromString} from 'node:v8';
 import {Command, CommanderError} from 'commander';
 import {CliError, EXIT_CODES} from './cli-error.ts';
+import {ClosedOutputWatch} from './closed-output.ts';
 import type {CommandIo} from './command-io.ts';
 import {v8FlagsFor} from './command-v8-flags.ts';
 
@@ -48,10 +49,8 @@ async function main(argv: readonly string[]): Promise<number> {
 	};
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
-	// A reader that went away (`dlms-logger run | head`) ends the output, not with a crash.
-	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-		if (error.code === 'EPIPE') controller.abort(new Error('stdout closed'));
-	});
+	// A reader that went away (`dlms-logger run | head`) ends the command quietly, with exit 0.
+	const output = new ClosedOutputWatch(process.stdout, () => controller.abort(new Error('stdout closed')));
 	const io = {
 		stdin: process.stdin,
 		stdout: process.stdout,
@@ -80,6 +79,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		await program.parseAsync(argv);
 		return EXIT_CODES.ok;
 	} catch (error) {
+		if (output.explains(error)) return EXIT_CODES.ok;
 		if (error instanceof CommanderError) {
 			// commander has printed the message (or the help) already.
 			return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;

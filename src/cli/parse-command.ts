@@ -1,11 +1,13 @@
-import {Command, InvalidArgumentError} from 'commander';
+import {Command} from 'commander';
 import {hostTimeZone} from '../daemon/host-time-zone.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
 import {isRawArchive} from '../output/raw-archive.ts';
+import {blockCheckHint} from './block-check-hint.ts';
 import {CaptureReader} from './capture-reader.ts';
 import {CaptureTimeError} from './capture-times.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {parseIsoTimeArgument} from './iso-time-argument.ts';
 import {parseRawArchive} from './raw-archive-output.ts';
 import {StreamingCaptureTimes} from './streaming-capture-times.ts';
 import {
@@ -32,7 +34,11 @@ export function parseCommand(io: CommandIo): Command {
 			.argument('[file]', 'capture to read; "-" or nothing reads stdin', '-'),
 	)
 		.option('--ignore-bcc', 'accept blocks whose BCC/CRC is wrong (they must still be complete)', false)
-		.option('--read-at <time>', 'readout time (ISO 8601) for values without their own date', parseInstant)
+		.option(
+			'--read-at <time>',
+			'readout time (ISO 8601) for values without their own date',
+			parseIsoTimeArgument,
+		)
 		.action(async (file: string, options: ParseOptions) => {
 			await runParse(file, options, io);
 		});
@@ -112,11 +118,17 @@ function failOnRejectedBlocks(reader: CaptureReader): void {
 		`${reader.place}: ${first.message}${more}; ${printed === 0 ? 'no values printed' : `nothing of it printed, ${printed} complete telegram${printed === 1 ? '' : 's'} printed`}`,
 		{
 			cause: first,
-			...(reader.errors.some((error) => error instanceof BlockCheckError)
-				? {hint: 'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc'}
-				: {}),
+			...blockCheckHintOf(reader.errors),
 		},
 	);
+}
+
+function blockCheckHintOf(errors: readonly Error[]): {hint?: string} {
+	const algorithms = new Set(
+		errors.filter((error) => error instanceof BlockCheckError).map((error) => error.algorithm),
+	);
+	const hint = blockCheckHint(algorithms);
+	return hint === undefined ? {} : {hint};
 }
 
 function noTelegram(reader: CaptureReader): CliError {
@@ -130,11 +142,4 @@ function noTelegram(reader: CaptureReader): CliError {
 			? {hint: `${reader.highBitBytes} bytes have bit 7 set: was 7E1 data read as 8N1?`}
 			: {},
 	);
-}
-
-function parseInstant(value: string): Date {
-	const date = new Date(value);
-	if (Number.isNaN(date.getTime()))
-		throw new InvalidArgumentError('expected an ISO 8601 time such as 2026-01-31T12:00:00Z');
-	return date;
 }

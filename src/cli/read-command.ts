@@ -1,5 +1,6 @@
 import {writeFile} from 'node:fs/promises';
 import {Command, InvalidArgumentError, Option} from 'commander';
+import {STANDARD_BAUD_RATES} from '../config/standard-baud-rates.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import {ReadoutError} from '../readout/readout-errors.ts';
 import {describePlan} from '../readout/readout-plan.ts';
@@ -7,6 +8,7 @@ import {type ReadoutResult, readMeter} from '../readout/readout-session.ts';
 import {readoutOptionsFrom} from '../readout/readout-settings.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
+import {blockCheckHint} from './block-check-hint.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {
@@ -50,6 +52,8 @@ export function readCommand(io: CommandIo, options: ReadCommandOptions = {}): Co
 			.addOption(
 				new Option('--mode <mode>', 'protocol mode; auto takes it from the identification')
 					.choices(['auto', 'A', 'B', 'C', 'D'])
+					// After choices(), which sets its own parser: `--mode c` is mode C, as in config.yaml.
+					.argParser(protocolMode)
 					.default('auto'),
 			)
 			.option('--address <address>', 'device address sent in the sign-on /?address!')
@@ -58,7 +62,11 @@ export function readCommand(io: CommandIo, options: ReadCommandOptions = {}): Co
 				"the sign-on's query character: ? (default), or # for a Siemens 2WR5's further data",
 				queryCharacter,
 			)
-			.option('--baud-max <rate>', 'highest rate to ask for in mode C, Bd', positiveInteger),
+			.option(
+				'--baud-max <rate>',
+				`highest rate to ask for in mode C, Bd (${STANDARD_BAUD_RATES.join(', ')})`,
+				standardRate,
+			),
 	)
 		.option('--save-raw <file>', 'write every byte received to this file (also when the readout fails)')
 		.option('--ignore-bcc', 'accept blocks whose BCC is wrong (they must still be complete)', false)
@@ -181,8 +189,11 @@ export function describeReadout(result: ReadoutResult): string {
 }
 
 function hintFor(error: ReadoutError): {hint?: string} {
-	if (error.failure === 'block-check')
-		return {hint: 'a meter known to send a wrong BCC can be read with --ignore-bcc'};
+	if (error.failure === 'block-check') {
+		// The readout names the algorithm first: "CRC16 mismatch: …" or "BCC mismatch: …".
+		const hint = blockCheckHint(new Set([/\bCRC16 mismatch/.test(error.message) ? 'crc16' : 'bcc']));
+		return hint === undefined ? {} : {hint};
+	}
 	if (error.failure === 'garbage')
 		return {hint: 'try --mode A, a lower --baud-max, or check 7E1 vs 8N1 (--data-bits for mode D)'};
 	if (error.failure === 'no-answer')
@@ -204,6 +215,27 @@ function positiveInteger(value: string): number {
 	if (!Number.isInteger(number) || number <= 0)
 		throw new InvalidArgumentError('expected a positive whole number');
 	return number;
+}
+
+const MODES = ['auto', 'A', 'B', 'C', 'D'] as const;
+
+/** `--mode`: auto or a mode letter, in either case. */
+export function protocolMode(value: string): ReadFlags['mode'] {
+	const mode = /^auto$/i.test(value) ? 'auto' : value.toUpperCase();
+	const known = MODES.find((candidate) => candidate === mode);
+	if (known === undefined) throw new InvalidArgumentError(`choose one of ${MODES.join(', ')}`);
+	return known;
+}
+
+/** `--baud-max`: one of the rates of IEC 62056-21, as `baud_max` in config.yaml. */
+export function standardRate(value: string): number {
+	const rate = Number(value);
+	if (!(STANDARD_BAUD_RATES as readonly number[]).includes(rate)) {
+		throw new InvalidArgumentError(
+			`expected one of the rates of IEC 62056-21: ${STANDARD_BAUD_RATES.join(', ')} (Bd)`,
+		);
+	}
+	return rate;
 }
 
 function wholeMilliseconds(value: string): number {

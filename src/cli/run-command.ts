@@ -5,6 +5,7 @@ import {hasMeterEnvironment} from '../config/meter-environment.ts';
 import {type Collector, startCollector} from '../daemon/collector.ts';
 import type {MeterJobEvent} from '../daemon/meter-job.ts';
 import {createLogger, type Logger} from '../observability/logger.ts';
+import {DeadLetterReport} from '../output/dead-letter-report.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {v8FlagsForMeters} from './command-v8-flags.ts';
@@ -33,7 +34,8 @@ export function runCommand(io: CommandIo, context: ProcessContext): Command {
 		.option(
 			'--once',
 			'read every meter once, write (or spool) the points, flush and exit: 0 when every meter was read ' +
-				'and its points were stored or spooled, 1 otherwise',
+				'and its points were stored or spooled, 1 otherwise (also when the server refused points as bad ' +
+				'data: they are set aside in dead-letter.lp beside the spool)',
 		)
 		.addOption(
 			new Option('--log-level <level>', 'log level, overriding log.level of the configuration').choices([
@@ -78,6 +80,8 @@ export async function runCollector(
 		log.warn(`METER_* variables ignored: the configuration comes from ${loaded.file}`);
 	}
 	const outcome = new Map<string, MeterJobEvent['kind']>();
+	// Points the server refused are neither stored nor spooled: --once fails on them.
+	const deadLetters = new DeadLetterReport();
 	let collector: Collector;
 	try {
 		collector = await startCollector(loaded, {
@@ -90,6 +94,9 @@ export async function runCollector(
 				if (event.kind === 'read' || event.kind === 'failed' || event.kind === 'write-failed') {
 					outcome.set(event.meter, event.kind);
 				}
+			},
+			onSpoolEvent: (event) => {
+				if (event.kind === 'dead-letter') deadLetters.take(event);
 			},
 		});
 	} catch (error) {
@@ -107,7 +114,7 @@ export async function runCollector(
 		throw error;
 	}
 	if (once) {
-		await runOnce(collector, outcome, log, io.signal);
+		await runOnce(collector, outcome, log, io.signal, deadLetters);
 		return;
 	}
 	await new Promise<void>((resolve) => {
@@ -124,6 +131,7 @@ async function runOnce(
 	outcome: ReadonlyMap<string, MeterJobEvent['kind']>,
 	log: Logger,
 	signal: AbortSignal | undefined,
+	deadLetters: DeadLetterReport,
 ): Promise<void> {
 	const aborted = new Promise<void>((resolve) => {
 		if (signal === undefined) return;
@@ -139,5 +147,7 @@ async function runOnce(
 			{exitCode: EXIT_CODES.failed},
 		);
 	}
+	const refused = deadLetters.summary();
+	if (refused !== undefined) throw new CliError(refused, {exitCode: EXIT_CODES.failed});
 	log.info(`read ${collector.jobs.length} ${collector.jobs.length === 1 ? 'meter' : 'meters'} once`);
 }

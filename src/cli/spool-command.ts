@@ -1,6 +1,7 @@
 import {hostname} from 'node:os';
 import {isAbsolute, resolve} from 'node:path';
 import {Command, InvalidArgumentError} from 'commander';
+import {backfillSpoolDirectory} from '../backfill/backfill-target.ts';
 import {influxTargetFromConfig} from '../daemon/influx-target-from-config.ts';
 import {configBase} from '../daemon/startup-checks.ts';
 import {describeTarget} from '../output/influx-target.ts';
@@ -21,7 +22,8 @@ export function spoolCommand(io: CommandIo, context: ProcessContext): Command {
 	return new Command('spool')
 		.description(
 			'show the spool: unsent points, bytes, oldest and newest point time, dead letters with their ' +
-				'reasons, and the target; only reads, so it works while a collector runs',
+				"reasons, and the target; then the backfill's spool (<spool.directory>-backfill) when there is " +
+				'one; only reads, so it works while a collector or a backfill runs',
 		)
 		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
 		.option('-f, --format <format>', 'table or json', parseSpoolFormat, 'table' as SpoolFormat)
@@ -34,26 +36,22 @@ export async function showSpool(flags: SpoolFlags, io: CommandIo, context: Proce
 	// The token is not needed to look at files: a shell without INFLUX_TOKEN can still look.
 	const loaded = await loadConfiguration(flags.config, context, {embeddedFallback: true, withSecrets: false});
 	const {config} = loaded;
+	const base = configBase(loaded, context.cwd);
 	const directory = isAbsolute(config.spool.directory)
 		? config.spool.directory
-		: resolve(configBase(loaded, context.cwd), config.spool.directory);
+		: resolve(base, config.spool.directory);
 	const status = await inspectSpool(directory);
+	// A backfill keeps a spool of its own beside the collector's: what it left unsent waits there.
+	const backfill = await inspectSpool(backfillSpoolDirectory(config, base));
 	const target =
 		config.influxdb === undefined ? undefined : describeTarget(influxTargetFromConfig(config.influxdb, {}));
-	const owner = status.owner;
-	const ownerRunning =
-		owner === undefined
-			? undefined
-			: owner.host === hostname()
-				? systemProcessProbe.isRunning(owner.pid)
-				: undefined;
 	if (flags.format === 'json') {
 		io.stdout.write(
 			`${JSON.stringify(
 				{
-					...status,
+					...withOwner(status),
 					target: target ?? null,
-					...(owner === undefined ? {} : {owner: {...owner, running: ownerRunning ?? null}}),
+					backfill: backfill.exists ? withOwner(backfill) : null,
 				},
 				null,
 				2,
@@ -61,29 +59,47 @@ export async function showSpool(flags: SpoolFlags, io: CommandIo, context: Proce
 		);
 		return;
 	}
-	io.stdout.write(spoolTable(status, target, ownerRunning));
+	let text = spoolTable(status, target, {spool: 'spool', owner: 'collector'});
+	if (backfill.exists) {
+		text += `\n${spoolTable(backfill, target, {spool: 'backfill spool', owner: 'backfill'})}`;
+		if (backfill.unsentPoints > 0) {
+			text += `  (sent by the next backfill, or now with: dlms-logger backfill${flags.config === undefined ? '' : ` -c ${flags.config}`} --resend)\n`;
+		}
+	}
+	io.stdout.write(text);
+}
+
+/** Whether a lock's process runs: known only on this host. */
+function ownerRunning(status: SpoolStatus): boolean | undefined {
+	const {owner} = status;
+	if (owner === undefined || owner.host !== hostname()) return undefined;
+	return systemProcessProbe.isRunning(owner.pid);
+}
+
+function withOwner(status: SpoolStatus): Record<string, unknown> {
+	const {owner} = status;
+	return owner === undefined
+		? {...status}
+		: {...status, owner: {...owner, running: ownerRunning(status) ?? null}};
 }
 
 function spoolTable(
 	status: SpoolStatus,
 	target: string | undefined,
-	ownerRunning: boolean | undefined,
+	labels: {readonly spool: string; readonly owner: string},
 ): string {
+	const running = ownerRunning(status);
 	const rows: [string, string][] = [
-		['spool', status.exists ? status.directory : `${status.directory} (does not exist yet)`],
+		[labels.spool, status.exists ? status.directory : `${status.directory} (does not exist yet)`],
 		['target', target ?? 'none: no influxdb section, points go to stdout and nothing is spooled'],
 	];
 	const {owner} = status;
 	rows.push([
-		'collector',
+		labels.owner,
 		owner === undefined
 			? 'none holds the spool'
 			: `pid ${owner.pid} on ${owner.host}, since ${owner.since}${
-					ownerRunning === undefined
-						? ''
-						: ownerRunning
-							? ' (running)'
-							: ' (not running: the next start takes over)'
+					running === undefined ? '' : running ? ' (running)' : ' (not running: the next start takes over)'
 				}`,
 	]);
 	rows.push(['unsent', `${plural(status.unsentPoints, 'point')}, ${formatBytes(status.unsentBytes)}`]);

@@ -1,11 +1,13 @@
 import {readFile} from 'node:fs/promises';
 import {isAbsolute, resolve} from 'node:path';
-import {isScalar, LineCounter, parseDocument, type YAMLError} from 'yaml';
+import {isScalar, LineCounter, parseDocument} from 'yaml';
 import type {z} from 'zod';
 import {ConfigError, type ConfigProblem} from './config-error.ts';
 import {formatPath} from './config-path.ts';
 import {type Config, configSchema} from './config-schema.ts';
 import {configIssueMessage} from './issue-wording.ts';
+import {closestKey, knownKeysAt} from './key-suggestion.ts';
+import {unreadableDocumentProblem, yamlProblems} from './yaml-problems.ts';
 
 export {formatPath} from './config-path.ts';
 
@@ -58,23 +60,21 @@ export async function parseConfig(
 	const lineCounter = new LineCounter();
 	const document = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true});
 	if (document.errors.length > 0) {
-		throw new ConfigError(
-			file,
-			document.errors.map((error) => ({
-				path: '',
-				line: lineCounter.linePos(error.pos[0]).line,
-				message: yamlErrorWords(error, text),
-			})),
-		);
+		throw new ConfigError(file, yamlProblems(document.errors, text, lineCounter));
 	}
-	const raw: unknown = document.toJS() ?? {};
+	let raw: unknown;
+	try {
+		raw = document.toJS() ?? {};
+	} catch (error) {
+		throw new ConfigError(file, [unreadableDocumentProblem(error as Error, text)], {cause: error});
+	}
 	const parsed = configSchema.safeParse(raw, {error: configIssueMessage});
 	if (!parsed.success) {
 		throw new ConfigError(
 			file,
 			// In the order of the file, which is how a person fixes them.
 			parsed.error.issues
-				.map((issue) => toProblem(issue, document, lineCounter))
+				.flatMap((issue) => toProblems(issue, document, lineCounter))
 				.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
 		);
 	}
@@ -173,24 +173,47 @@ async function readSecrets(
 	return secrets;
 }
 
-function toProblem(
+function toProblems(
 	issue: z.core.$ZodIssue,
 	document: ReturnType<typeof parseDocument>,
 	lineCounter: LineCounter,
-): ConfigProblem {
+): ConfigProblem[] {
 	const path = issue.path;
-	let message = issue.message;
+	const message = issue.message;
 	if (issue.code === 'unrecognized_keys') {
-		message = `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
-		const line = lineOf(document, lineCounter, [...path, issue.keys[0] as string], true);
-		return {path: formatPath(path), ...(line === undefined ? {} : {line}), message};
+		// One problem per key, each at its own line, with the known key it was most likely meant to be.
+		const known = knownKeysAt(configSchema, path);
+		// A section left empty (`influxdb:` with its keys not indented) leaves its keys one level up.
+		const emptySections = known.filter(
+			(section) => document.hasIn([...path, section]) && document.getIn([...path, section]) === null,
+		);
+		return issue.keys.map((key) => {
+			const line = lineOf(document, lineCounter, [...path, key], true);
+			const meant = closestKey(key, known);
+			const owner = emptySections.find((section) =>
+				knownKeysAt(configSchema, [...path, section]).includes(key),
+			);
+			const hint =
+				owner !== undefined
+					? `: it belongs to ${owner}, which is empty; indent it under "${owner}:"`
+					: meant !== undefined
+						? ` (did you mean "${meant}"?)`
+						: '';
+			return {
+				path: formatPath(path),
+				...(line === undefined ? {} : {line}),
+				message: `unknown key ${JSON.stringify(key)}${hint}`,
+			};
+		});
 	}
 	const line = lineOf(document, lineCounter, path);
-	return {
-		path: formatPath(path),
-		...(line === undefined ? {} : {line}),
-		message: asWritten(message, issue, document),
-	};
+	return [
+		{
+			path: formatPath(path),
+			...(line === undefined ? {} : {line}),
+			message: asWritten(message, issue, document),
+		},
+	];
 }
 
 /**
@@ -233,17 +256,4 @@ function lineOf(
 		if (range) return lineCounter.linePos(range[0]).line;
 	}
 	return undefined;
-}
-
-/**
- * A YAML syntax error in words: the parser's own sentence, except for the mistake people make most,
- * a key written twice in one mapping (`Map keys must be unique`), which names the key.
- */
-function yamlErrorWords(error: YAMLError, text: string): string {
-	if (error.code === 'DUPLICATE_KEY') {
-		// The error points at the key's first character: the key runs to its colon.
-		const key = (text.slice(error.pos[0]).split(/:\s|\n/, 1)[0] ?? '').trim();
-		return `the key ${JSON.stringify(key)} appears twice here: keep one`;
-	}
-	return `not valid YAML: ${error.message.split('\n')[0]}`;
 }

@@ -1,10 +1,12 @@
-import {Cron} from 'croner';
 import {IANAZone} from 'luxon';
 import {z} from 'zod';
 import {deviceAddressProblem} from '../iec62056/request-message.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
+import {isPlaceholderPort} from '../transport/port-name-hint.ts';
+import {cronProblem} from './cron-problem.ts';
 import {parseDuration, parseSize} from './duration.ts';
 import {describeValue} from './issue-wording.ts';
+import {STANDARD_BAUD_RATES} from './standard-baud-rates.ts';
 
 // `unknown` rather than a union of string and number: a value of another type (a list, a boolean)
 // gets the same message as a malformed text, instead of zod's "invalid input".
@@ -47,17 +49,10 @@ const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
 	error: (issue) => `expected an IANA time zone such as Europe/Berlin, got ${describeValue(issue.input)}`,
 });
 
-const cronPattern = z.string().refine(
-	(pattern) => {
-		try {
-			new Cron(pattern, {paused: true}).stop();
-			return true;
-		} catch {
-			return false;
-		}
-	},
-	{message: 'expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)'},
-);
+const cronPattern = z.string().superRefine((pattern, context) => {
+	const problem = cronProblem(pattern);
+	if (problem !== undefined) context.addIssue({code: 'custom', message: problem});
+});
 
 const selectionEntry = z.union(
 	[
@@ -88,8 +83,21 @@ const meter = z
 			.min(1)
 			.regex(/^[^\n]+$/, 'must be one line'),
 		/** `/dev/ttyUSB0`, `/dev/serial/by-id/…`, `tcp://host:port`, or `simulator:<profile>` (the built-in meter). */
-		port: z.string().min(1),
-		mode: z.enum(['auto', 'A', 'B', 'C', 'D']).default('auto'),
+		port: z
+			.string()
+			.min(1)
+			.refine((port) => !isPlaceholderPort(port), {
+				message:
+					"still the README's placeholder: put your reader's name from `ls /dev/serial/by-id/` (or `dlms-logger ports`)",
+			}),
+		// `mode: c` means C: the letters are upper case in the standard, not in everyone's config.
+		mode: z
+			.preprocess(
+				(value) =>
+					typeof value === 'string' ? (/^auto$/i.test(value) ? 'auto' : value.toUpperCase()) : value,
+				z.enum(['auto', 'A', 'B', 'C', 'D']),
+			)
+			.default('auto'),
 		/** Sent in the sign-on `/?address!`: up to 32 of 0-9, A-Z, a-z and space (IEC 62056-21). */
 		address: z
 			.string()
@@ -108,7 +116,14 @@ const meter = z
 			.array(z.string().regex(/^[^/!\r\n]$/, 'expected one character such as "?" or "#"'))
 			.min(1)
 			.default(['?']),
-		baud_max: z.number().int().min(300).optional(),
+		/** The highest data rate to ask for in mode C, Bd: one of IEC 62056-21's rates (300 to 19200). */
+		baud_max: z
+			.number()
+			.refine((rate) => (STANDARD_BAUD_RATES as readonly number[]).includes(rate), {
+				error: (issue) =>
+					`expected one of the rates of IEC 62056-21: ${STANDARD_BAUD_RATES.join(', ')} (Bd), got ${describeValue(issue.input)}`,
+			})
+			.optional(),
 		timezone: timeZone.optional(),
 		/** A cron expression, or `every: 60s`; default every 60 s (the smarthomeNG dlms plugin's update_cycle). */
 		schedule: cronPattern.optional(),
@@ -247,7 +262,7 @@ const influxdb = z
 				code: 'custom',
 				path: [key],
 				message: version2
-					? 'not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or "1.8"'
+					? 'not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or version "1.8"'
 					: `not used by version ${value.version}, which writes to database (and retention_policy) as username with password; for InfluxDB 2.x/3.x set version "2"`,
 			});
 		}

@@ -295,7 +295,9 @@ export async function environmentConfig(
 		});
 	} catch (error) {
 		if (!(error instanceof ConfigError)) throw error;
-		problems.push(...error.problems);
+		problems.push(
+			...error.problems.map((problem) => ({...problem, message: inVariableWords(problem.message)})),
+		);
 	}
 	if (problems.length > 0 || loaded === undefined)
 		throw new ConfigError(ENVIRONMENT_LABEL, ordered(problems));
@@ -350,6 +352,14 @@ function readValue(setting: EnvironmentSetting, text: string, problems: ConfigPr
 			// A duration when it reads as one ("60s", "15m", "90"), else a cron expression for the schema to check.
 			return parseDuration(text) === undefined ? {schedule: text.trim()} : {every: text.trim()};
 	}
+}
+
+/**
+ * The schema's advice in the words of this configuration: `set version "1"` is `set INFLUX_VERSION=1`
+ * where the version comes from a variable.
+ */
+function inVariableWords(message: string): string {
+	return message.replace(/\bversion "([\d.]+)"/g, 'INFLUX_VERSION=$1');
 }
 
 function setIn(target: Record<string, unknown>, path: readonly (string | number)[], value: unknown) {

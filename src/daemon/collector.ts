@@ -4,6 +4,7 @@ import type {LoadedConfig} from '../config/config-loader.ts';
 import {CycleHealthPolicy} from '../observability/health-policy.ts';
 import type {HealthServer} from '../observability/health-server.ts';
 import {SelfMetrics} from '../observability/self-metrics.ts';
+import type {DeadLetterReport} from '../output/dead-letter-report.ts';
 import {LineProtocolStreamSink} from '../output/line-protocol-stream-sink.ts';
 import type {LineSpool} from '../output/line-spool.ts';
 import type {PointSink} from '../output/point-sink.ts';
@@ -72,7 +73,7 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	await assertStartable(loaded, base);
 	// While the server is away: since when, for the periodic spool depth line.
 	let unavailableSince: Date | undefined;
-	const {sink, spool, target} = await openSink(loaded, base, deps, metrics, (event) => {
+	const {sink, spool, target, deadLetters} = await openSink(loaded, base, deps, metrics, (event) => {
 		if (event.kind === 'unavailable') unavailableSince ??= new Date();
 		else if (event.kind === 'sent' || event.kind === 'recovered') unavailableSince = undefined;
 	});
@@ -202,10 +203,13 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 				const flushed = await withTimeout(sink.flush(), options.flushTimeoutMs ?? 5000, false);
 				await withTimeout(sink.close(), 2000, undefined);
 				for (const port of simulated) await port.close();
+				// The reasons were logged as they came; the last word says how many and where.
+				const refused = deadLetters?.brief();
 				deps.log.info(
-					flushed || spool === undefined
+					(flushed || spool === undefined
 						? 'collector stopped; nothing left unsent'
-						: `collector stopped; ${spoolDepth(spool)} wait in the spool ${spool.directory}, sent at the next start`,
+						: `collector stopped; ${spoolDepth(spool)} wait in the spool ${spool.directory}, sent at the next start`) +
+						(refused === undefined ? '' : `; ${refused}`),
 				);
 				return flushed;
 			})();
@@ -220,7 +224,7 @@ async function openSink(
 	deps: CollectorDependencies,
 	metrics: SelfMetrics,
 	onSpoolEvent: (event: SpoolEvent) => void,
-): Promise<{sink: PointSink; spool?: LineSpool; target?: string}> {
+): Promise<{sink: PointSink; spool?: LineSpool; target?: string; deadLetters?: DeadLetterReport}> {
 	const {config} = loaded;
 	if (config.influxdb === undefined) return {sink: new LineProtocolStreamSink(deps.stdout)};
 	const [
@@ -229,12 +233,14 @@ async function openSink(
 		{HistoryLedger},
 		{acknowledgingSender, HistoryOnceSink},
 		{InfluxLineWriter},
+		{DeadLetterReport},
 	] = await Promise.all([
 		import('../output/line-spool.ts'),
 		import('../output/spooled-sink.ts'),
 		import('../output/history-ledger.ts'),
 		import('../output/history-once-sink.ts'),
 		import('../output/influx-line-writer.ts'),
+		import('../output/dead-letter-report.ts'),
 	]);
 	const directory = isAbsolute(config.spool.directory)
 		? config.spool.directory
@@ -249,12 +255,13 @@ async function openSink(
 	});
 	// Billing history goes out once, and again only when it changes (the ledger lives beside the spool).
 	const ledger = await HistoryLedger.open({directory, onWarning: (message) => deps.log.warn(message)});
+	const deadLetters = new DeadLetterReport();
 	const spooled = new SpooledSink({
 		spool,
 		sender: acknowledgingSender(writer, ledger),
 		batchLines: config.influxdb.batch_lines,
 		onEvent: (event) => {
-			logSpoolEvent(deps.log, event, writer.description);
+			logSpoolEvent(deps.log, event, writer.description, deadLetters);
 			metrics.recordSpoolEvent(event);
 			onSpoolEvent(event);
 			deps.onSpoolEvent?.(event);
@@ -262,7 +269,7 @@ async function openSink(
 	});
 	// Replay what the previous run left before new points arrive.
 	spooled.start();
-	return {sink: new HistoryOnceSink({sink: spooled, ledger}), spool, target: writer.description};
+	return {sink: new HistoryOnceSink({sink: spooled, ledger}), spool, target: writer.description, deadLetters};
 }
 
 /** `12 points (1.2 kB)`. */
@@ -346,7 +353,12 @@ function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 	}
 }
 
-function logSpoolEvent(log: CollectorLog, event: SpoolEvent, target: string): void {
+function logSpoolEvent(
+	log: CollectorLog,
+	event: SpoolEvent,
+	target: string,
+	deadLetters: DeadLetterReport,
+): void {
 	switch (event.kind) {
 		case 'unavailable':
 			log.warn(
@@ -359,8 +371,23 @@ function logSpoolEvent(log: CollectorLog, event: SpoolEvent, target: string): vo
 		case 'recovered':
 			log.info(`${target}: writing again after ${event.afterAttempts} failed attempts`);
 			return;
-		case 'dead-letter':
-			log.error(`${event.error.message}; the line was set aside in dead-letter.lp`, {target});
+		case 'dead-letter': {
+			// One line per reason, then at most one every 10 min: not one per refused point.
+			const line = deadLetters.take(event);
+			if (line !== undefined) log.error(line, {target, deadLettered: deadLetters.total});
+			return;
+		}
+		case 'replaying':
+			log.info(
+				`sending ${event.lines} ${event.lines === 1 ? 'point' : 'points'} (${event.bytes} bytes) left in the spool${event.since === undefined ? '' : `, unsent since ${event.since.toISOString()}`}, to ${target}`,
+				{spoolPoints: event.lines, spoolBytes: event.bytes},
+			);
+			return;
+		case 'replayed':
+			log.info(
+				`sent the ${event.lines} ${event.lines === 1 ? 'point' : 'points'} left in the spool from before the start, in ${(event.durationMs / 1000).toFixed(1)} s`,
+				{target},
+			);
 			return;
 		case 'sent':
 			return;

@@ -1,3 +1,4 @@
+import {Buffer} from 'node:buffer';
 import {isLatin1} from './char-codes.ts';
 import {type ObisCode, obisKey, parseObisCode} from './obis-code.ts';
 
@@ -23,6 +24,12 @@ export interface AddressEntry {
 	 * the probe. A slot number, not the entry: an evicted entry must not be kept alive by a chain.
 	 */
 	next: number;
+	/**
+	 * The slot of another address that followed this one before `next` did, or -1: meters of two kinds
+	 * share addresses (`1.8.0`, `F.F`, `0.9.1`) but not what follows them, and a collector reading
+	 * both would otherwise miss the prediction at every shared address (see noteSuccessor).
+	 */
+	nextAlt: number;
 }
 
 // A meter sends the same addresses in every readout, so each is parsed once and remembered. Looked up
@@ -50,9 +57,9 @@ export function addressHash(source: string, start: number, end: number): number 
 
 /**
  * The entry for the address `source[start, end)`, which the caller has already trimmed, given its
- * addressHash. `codes`, when given, holds the same characters as bytes at the same indexes (see
- * char-codes.ts) and makes the comparison cheaper. `address` equals the text exactly; `obis` and
- * `key` are as parseObisCode and obisKey give them.
+ * addressHash. `codes`, when given, holds the same characters as bytes, `codesOffset` further on
+ * (`codes[codesOffset + i]` is `source.charCodeAt(i)`; see char-codes.ts), and makes the comparison
+ * cheaper. `address` equals the text exactly; `obis` and `key` are as parseObisCode and obisKey give them.
  */
 export function lookupAddress(
 	source: string,
@@ -60,6 +67,7 @@ export function lookupAddress(
 	start: number,
 	end: number,
 	hash: number,
+	codesOffset = 0,
 ): AddressEntry {
 	const length = end - start;
 	// FNV-1a leaves the low bits of short, similar addresses (`1.8.0`, `1.8.1`) clustered: mix them.
@@ -70,7 +78,11 @@ export function lookupAddress(
 		const entry = table[(home + probe) & MASK];
 		if (entry === undefined) break;
 		if (entry.hash !== hash || entry.address.length !== length) continue;
-		if (codes === undefined ? sameText(entry.address, source, start) : sameBytes(entry.codes, codes, start)) {
+		if (
+			codes === undefined
+				? sameText(entry.address, source, start)
+				: sameBytes(entry.codes, codes, codesOffset + start)
+		) {
 			return entry;
 		}
 	}
@@ -104,7 +116,7 @@ function sameBytes(own: Uint8Array | undefined, codes: Uint8Array, start: number
 }
 
 /**
- * The entry that followed `previous` last time, when `codes` hold exactly its address from `start`
+ * The entry that followed `previous` last time (or the time before; see nextAlt), when `codes` hold exactly its address from `start`
  * followed by `(` before `limit`: the same address a scan for `(` and lookupAddress would find. Only
  * addresses with plain ends qualify (those need no trimming); otherwise, or on any difference, undefined.
  */
@@ -114,13 +126,30 @@ export function successorAt(
 	start: number,
 	limit: number,
 ): AddressEntry | undefined {
-	if (previous.next < 0) return undefined;
-	const entry = table[previous.next];
+	return entryAt(previous.next, codes, start, limit) ?? entryAt(previous.nextAlt, codes, start, limit);
+}
+
+/** The entry in `slot` when `codes` hold its address from `start` followed by `(` before `limit`. */
+function entryAt(slot: number, codes: Uint8Array, start: number, limit: number): AddressEntry | undefined {
+	if (slot < 0) return undefined;
+	const entry = table[slot];
 	if (entry === undefined || !entry.inPlace) return undefined;
 	const own = entry.codes as Uint8Array;
 	const end = start + own.length;
 	if (end >= limit || codes[end] !== OPEN) return undefined;
 	return sameBytes(own, codes, start) ? entry : undefined;
+}
+
+/**
+ * Remembers that `entry` followed `previous`, for successorAt: as `next`, the one before moving to
+ * `nextAlt`, unless it is one of the two already (then nothing changes, so two kinds of meter that
+ * alternate keep both their successors).
+ */
+export function noteSuccessor(previous: AddressEntry, entry: AddressEntry): void {
+	const slot = entry.slot;
+	if (previous.next === slot || previous.nextAlt === slot) return;
+	previous.nextAlt = previous.next;
+	previous.next = slot;
 }
 
 const OPEN = 0x28;
@@ -140,5 +169,5 @@ function parseAddress(address: string, hash: number, slot: number): AddressEntry
 	const key = obis === undefined ? address.replace(/^\d{1,3}-\d{1,3}:/, '') : obisKey(obis);
 	const codes = isLatin1(address) ? Buffer.from(address, 'latin1') : undefined;
 	const inPlace = codes !== undefined && isInPlace(address);
-	return {address, obis, key, hash, codes, inPlace, slot, next: -1};
+	return {address, obis, key, hash, codes, inPlace, slot, next: -1, nextAlt: -1};
 }

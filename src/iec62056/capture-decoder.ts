@@ -1,3 +1,4 @@
+import {Buffer} from 'node:buffer';
 import {EOT, ETX, SOH} from './control-characters.ts';
 import {type ParsedDataBlock, parseDataBlock, parseDataBlockBytes} from './data-block-parser.ts';
 import type {BlockCheck, DataBlockFrame, Frame} from './frame.ts';
@@ -200,10 +201,7 @@ function wellFormed(frame: DataBlockFrame, parsed: ParsedDataBlock): boolean {
 function parseFrame(frame: DataBlockFrame): ParsedDataBlock {
 	const {text, bytes, textOffset} = frame;
 	if (textOffset !== undefined && textOffset + text.length <= bytes.length) {
-		return parseDataBlockBytes(
-			text,
-			new Uint8Array(bytes.buffer, bytes.byteOffset + textOffset, text.length),
-		);
+		return parseDataBlockBytes(text, bytes, textOffset);
 	}
 	return parseDataBlock(text);
 }

@@ -1,3 +1,5 @@
+import {Buffer} from 'node:buffer';
+
 // Scanning a string with charCodeAt costs about twice as much per character as reading a byte array,
 // and a data block's text is scanned character by character. One scratch buffer, reused by every
 // call (parsing is synchronous) and grown by doubling, holds the codes; it starts at 4 KiB.

@@ -1,8 +1,10 @@
+import {Buffer} from 'node:buffer';
+import {type AlignedWords, alignedWords} from './aligned-words.ts';
 import {plainRun} from './byte-fold.ts';
 import {ACK, BANG, CR, EOT, ETX, LF, NAK, SLASH, SOH, STX} from './control-characters.ts';
 import {crc16} from './crc16.ts';
 import type {BlockCheck, Frame} from './frame.ts';
-import {GrowableBytes, plainView} from './growable-bytes.ts';
+import {GrowableBytes} from './growable-bytes.ts';
 import {type Identification, parseIdentification} from './identification.ts';
 import {identificationOf} from './identification-table.ts';
 import {MessageBytes} from './message-bytes.ts';
@@ -36,6 +38,11 @@ export const DEFAULT_FRAME_SCANNER_OPTIONS: Required<FrameScannerOptions> = {
  * identification holds one, so an earlier part of the line is what remains of one cut short.
  */
 const RESTARTED_LINE = /\/[A-Za-z]{3}[^/]*$/;
+
+/** Runs shorter than this are read byte by byte: four bytes at a time gains little on them. */
+const MIN_WORD_RUN = 16;
+
+const EMPTY = new ArrayBuffer(0);
 
 /** An identification line is at most ~40 characters in practice; beyond this a `/` was data, not a message. */
 const MAX_LINE_BYTES = 256;
@@ -81,8 +88,12 @@ export class FrameScanner {
 	#parityErrors = 0;
 	/** Set while the bytes right after an identification may still turn into a push telegram. */
 	#identification: Extract<Frame, {kind: 'identification'}> | undefined;
-	/** Line ends after that identification (blank lines before push data); reused, emptied with each one. */
-	readonly #gap: number[] = [];
+	/**
+	 * Line ends after that identification (blank lines before push data): the first #gapLength bytes,
+	 * at most 8. Reused; a count rather than an array's length, which costs a runtime call to empty.
+	 */
+	readonly #gap = new Uint8Array(8);
+	#gapLength = 0;
 	/** Offset in #message where a push telegram's data starts (after its identification line). */
 	#pushTextStart = 0;
 	/** The parsed identification line a push telegram began with. */
@@ -99,6 +110,10 @@ export class FrameScanner {
 	/** The identification line being read may not begin a push telegram (it follows a bad block). */
 	#lineAfterBadBlock = false;
 	#frames: Frame[] = [];
+	/** The memory of the chunk being scanned, and its words once a run has needed them. */
+	#chunkBuffer: ArrayBufferLike = EMPTY;
+	#chunkOffset = 0;
+	#chunkWords: AlignedWords | undefined;
 
 	constructor(options: FrameScannerOptions = {}) {
 		const merged = {...DEFAULT_FRAME_SCANNER_OPTIONS, ...options};
@@ -179,8 +194,15 @@ export class FrameScanner {
 	}
 
 	#scan(input: Uint8Array): void {
-		// Runs are appended as views of the chunk: views of a plain Uint8Array are the cheap kind.
-		const chunk = plainView(input);
+		// Runs are appended as views of the chunk: views of a plain Uint8Array are the cheap kind. Its
+		// memory is fetched once: V8 (Node 20) reads a typed array's `buffer` and `byteOffset` through a
+		// call into the engine each time, where `length` is read inline.
+		const buffer = input.buffer;
+		const byteOffset = input.byteOffset;
+		const chunk = new Uint8Array(buffer, byteOffset, input.length);
+		this.#chunkBuffer = buffer;
+		this.#chunkOffset = byteOffset;
+		this.#chunkWords = undefined;
 		this.#message.attach(chunk);
 		try {
 			for (let index = 0; index < chunk.length; index++) {
@@ -202,7 +224,17 @@ export class FrameScanner {
 			// A finished one is dead (every message starts afresh), so it need not be kept at all.
 			if (this.#state === 'idle') this.#message.clear();
 			this.#message.detach();
+			// Nor may the scanner keep the caller's memory alive.
+			this.#chunkWords = undefined;
+			this.#chunkBuffer = EMPTY;
 		}
+	}
+
+	/** The chunk's aligned words for runs long enough to read them (see aligned-words.ts), else undefined. */
+	#wordsFor(chunk: Uint8Array, start: number, end: number): AlignedWords | undefined {
+		if (end - start < MIN_WORD_RUN) return undefined;
+		this.#chunkWords ??= alignedWords(this.#chunkBuffer, this.#chunkOffset, chunk.length);
+		return this.#chunkWords;
 	}
 
 	#finish(): void {
@@ -321,7 +353,7 @@ export class FrameScanner {
 			case CR:
 			case LF:
 				// Blank lines between an identification and its push data (EMH, Easymeter) belong to the telegram.
-				if (this.#identification && this.#gap.length < 8) this.#gap.push(byte);
+				if (this.#identification && this.#gapLength < this.#gap.length) this.#gap[this.#gapLength++] = byte;
 				else if (this.#noise.length > 0) this.#addNoise(byte);
 				return;
 		}
@@ -388,7 +420,7 @@ export class FrameScanner {
 			this.#frames.push(frame);
 			if (!this.#lineAfterBadBlock) {
 				this.#identification = frame;
-				if (this.#gap.length > 0) this.#gap.length = 0;
+				this.#gapLength = 0;
 			}
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
@@ -428,7 +460,7 @@ export class FrameScanner {
 		const room = this.#maxMessageBytes - this.#message.length;
 		const limit = Math.min(chunk.length, start + Math.max(0, room));
 		// The run also stops at a `/`, which the per-byte path judges (it may begin an identification).
-		const run = plainRun(chunk, start, limit);
+		const run = plainRun(chunk, start, limit, this.#wordsFor(chunk, start, limit));
 		const end = Math.floor(run / 256);
 		this.#bcc ^= run & 0xff;
 		this.#message.append(chunk, start, end);
@@ -446,7 +478,7 @@ export class FrameScanner {
 	#pushRun(chunk: Uint8Array, start: number): number {
 		const room = this.#maxMessageBytes - this.#message.length;
 		const limit = Math.min(chunk.length, start + Math.max(0, room));
-		const index = pushStop(chunk, start, limit);
+		const index = pushStop(chunk, start, limit, this.#wordsFor(chunk, start, limit));
 		if (index > start) {
 			this.#pushFlags(chunk, start, index);
 			this.#message.append(chunk, start, index);
@@ -508,7 +540,7 @@ export class FrameScanner {
 			});
 			return;
 		}
-		this.#afterBadBlock = !check.ok || !bytes.includes(BANG);
+		this.#afterBadBlock = !check.ok || !hasBang(bytes);
 		this.#frames.push({
 			kind: 'data-block',
 			framing: 'stx',
@@ -561,7 +593,7 @@ export class FrameScanner {
 		const identification = this.#identification;
 		if (!identification) return;
 		this.#state = 'push';
-		this.#message.restartWith(identification.bytes, this.#gap, this.#index);
+		this.#message.restartWith(identification.bytes, this.#gap, this.#gapLength, this.#index);
 		this.#pushTextStart = this.#message.length;
 		this.#pushIdentification = identification.identification;
 		this.#identification = undefined;
@@ -705,7 +737,7 @@ export class FrameScanner {
 			// there could be the rest of a block whose one corrupted byte looked like a `/`.
 			if (!inBlock) {
 				this.#identification = frame;
-				if (this.#gap.length > 0) this.#gap.length = 0;
+				this.#gapLength = 0;
 			}
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
@@ -774,6 +806,17 @@ export class FrameScanner {
 		this.#noise.clear();
 		this.#noiseHighBits = 0;
 	}
+}
+
+/**
+ * Whether a block holds `!`. Sought from the end, where it stands (`! CR LF ETX BCC`): a loop costs
+ * less than Buffer#includes, a call into native code, on every block.
+ */
+function hasBang(bytes: Uint8Array): boolean {
+	for (let index = bytes.length - 1; index >= 0; index--) {
+		if (bytes[index] === BANG) return true;
+	}
+	return false;
 }
 
 /** Whether `bytes[1, end)` holds a `/`. */

@@ -1,3 +1,5 @@
+import {Buffer} from 'node:buffer';
+
 /**
  * An append-only byte buffer that doubles its capacity, so feeding a long telegram one byte at a
  * time stays linear instead of re-concatenating Buffers on every chunk.

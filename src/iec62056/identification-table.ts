@@ -1,10 +1,16 @@
+import {Buffer} from 'node:buffer';
 import {type Identification, parseIdentification} from './identification.ts';
 
 // A meter sends the same identification line in every readout, so each line is parsed once and
 // remembered, as addresses are (address-table.ts): looked up straight from the bytes (hash and
 // compare), a known line costs neither its text nor its parse. An Identification is immutable data, so
-// the telegrams of one meter may share it. Bounded: 64 slots, one line each; a collision replaces.
-const SLOTS = 64;
+// the telegrams of one meter may share it. Bounded: 256 slots, one line each, a line tried in PROBES
+// neighbouring slots; when all are taken the first is replaced. With one slot per hash (64 before),
+// four of the 22 distinct lines of the golden fixtures shared slots in pairs and were parsed again on
+// every telegram: a collector reading several meters would see the same.
+const SLOTS = 256;
+const MASK = SLOTS - 1;
+const PROBES = 4;
 const lines: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SLOTS).fill(undefined);
 const parsed: (Identification | undefined)[] = new Array<Identification | undefined>(SLOTS).fill(undefined);
 
@@ -15,10 +21,21 @@ const parsed: (Identification | undefined)[] = new Array<Identification | undefi
 export function identificationOf(bytes: Uint8Array, end: number): Identification {
 	let hash = 0x811c9dc5;
 	for (let index = 0; index < end; index++) hash = Math.imul(hash ^ (bytes[index] as number), 0x01000193);
-	const slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
-	const line = lines[slot];
-	if (line !== undefined && sameLine(line, bytes, end)) return parsed[slot] as Identification;
+	// FNV-1a's low bits cluster for lines that differ near their end (serial numbers): mix them.
+	hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d);
+	const home = (hash ^ (hash >>> 12)) & MASK;
+	let free = -1;
+	for (let probe = 0; probe < PROBES; probe++) {
+		const slot = (home + probe) & MASK;
+		const line = lines[slot];
+		if (line === undefined) {
+			free = slot;
+			break;
+		}
+		if (sameLine(line, bytes, end)) return parsed[slot] as Identification;
+	}
 	const identification = parseIdentification(latin1(bytes, end));
+	const slot = free < 0 ? home : free;
 	lines[slot] = Uint8Array.prototype.slice.call(bytes, 0, end);
 	parsed[slot] = identification;
 	return identification;

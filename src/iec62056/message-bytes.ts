@@ -1,3 +1,4 @@
+import {Buffer} from 'node:buffer';
 import {GrowableBytes} from './growable-bytes.ts';
 
 /**
@@ -47,21 +48,27 @@ export class MessageBytes {
 	}
 
 	/**
-	 * Starts the message anew with `head` then `tail`, bytes the scanner saw up to `index` (exclusive)
-	 * of the attached chunk: a push telegram begins with its identification line and the line ends
-	 * after it, which were read before it was known that they belong to it.
+	 * Starts the message anew with `head` then the first `tailLength` bytes of `tail`, bytes the scanner
+	 * saw up to `index` (exclusive) of the attached chunk: a push telegram begins with its
+	 * identification line and the line ends after it, which were read before it was known that they
+	 * belong to it.
 	 */
-	restartWith(head: Uint8Array, tail: readonly number[], index: number): void {
+	restartWith(head: Uint8Array, tail: Uint8Array, tailLength: number, index: number): void {
 		this.clear();
 		const chunk = this.#chunk;
-		const start = index - tail.length - head.length;
-		if (chunk !== undefined && start >= 0 && index <= chunk.length && follows(chunk, start, head, tail)) {
+		const start = index - tailLength - head.length;
+		if (
+			chunk !== undefined &&
+			start >= 0 &&
+			index <= chunk.length &&
+			follows(chunk, start, head, tail, tailLength)
+		) {
 			this.#start = start;
 			this.#end = index;
 			return;
 		}
 		this.#owned.append(head);
-		for (const byte of tail) this.#owned.push(byte);
+		this.#owned.append(tail, 0, tailLength);
 	}
 
 	push(byte: number): void {
@@ -121,13 +128,19 @@ export class MessageBytes {
 /** Bytes up to which copy() copies byte by byte. */
 const SHORT_COPY = 48;
 
-/** True when chunk holds `head` then `tail` from `start` on. */
-function follows(chunk: Uint8Array, start: number, head: Uint8Array, tail: readonly number[]): boolean {
+/** True when chunk holds `head` then `tail[0, tailLength)` from `start` on. */
+function follows(
+	chunk: Uint8Array,
+	start: number,
+	head: Uint8Array,
+	tail: Uint8Array,
+	tailLength: number,
+): boolean {
 	for (let index = 0; index < head.length; index++) {
 		if (chunk[start + index] !== head[index]) return false;
 	}
 	const tailStart = start + head.length;
-	for (let index = 0; index < tail.length; index++) {
+	for (let index = 0; index < tailLength; index++) {
 		if (chunk[tailStart + index] !== tail[index]) return false;
 	}
 	return true;

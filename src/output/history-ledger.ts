@@ -21,7 +21,7 @@ export const DEFAULT_HISTORY_LEDGER_OPTIONS = {saveDelayMs: 2000} as const;
 
 interface LedgerFile {
 	readonly version: 1;
-	/** Per meter: the digests of the history lines the server acknowledged. */
+	/** Per meter: the digests of the history lines the server acknowledged or refused as bad data. */
 	readonly meters: Record<string, string[]>;
 }
 
@@ -32,10 +32,12 @@ interface LedgerFile {
  * keeps duplicates unless deduplication is configured, and each write wears a Raspberry Pi's SD card.
  *
  * An entry is the digest of a whole line-protocol line (series, value, time): a changed value is
- * another line, so it is written. A line is recorded only after the server answered 2xx for it
- * (acknowledge(), called by the sender); lines handed on but not yet acknowledged are pending and not
- * handed on twice. Each readout's history replaces the meter's entries (periods that rolled off the
- * meter are forgotten), which bounds the ledger to one readout's history per meter.
+ * another line, so it is written. A line is recorded only after the server answered 2xx for it, or
+ * refused it as bad data and it was set aside in `dead-letter.lp` (acknowledge(), called by the
+ * sender): a refusal repeats with every send, and the dead letter keeps the line to be written by
+ * hand. Lines handed on but not yet acknowledged are pending and not handed on twice. Each readout's
+ * history replaces the meter's entries (periods that rolled off the meter are forgotten), which bounds
+ * the ledger to one readout's history per meter.
  *
  * Kept in `history-ledger.json` beside the spool, rewritten (temp file and rename) shortly after
  * acknowledgements and at close. Losing it costs one more write of the history, never a point: a
@@ -124,7 +126,10 @@ export class HistoryLedger {
 		return chosen;
 	}
 
-	/** The server answered 2xx for these lines: pending history among them is recorded. */
+	/**
+	 * The server answered 2xx for these lines, or they were set aside as dead letters: pending history
+	 * among them is recorded.
+	 */
 	acknowledge(lines: readonly string[]): void {
 		if (this.#pending.size === 0) return;
 		let recorded = false;

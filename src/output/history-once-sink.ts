@@ -67,11 +67,19 @@ export class HistoryOnceSink implements PointSink {
 	}
 }
 
-/** A sender that tells the ledger which lines the server took (2xx), after it took them. */
+/**
+ * A sender that tells the ledger which lines are done: those the server took (2xx), after it took them,
+ * and those the sink set aside in the dead-letter file (refused as bad data, kept there to be written
+ * by hand once the cause is fixed; sending them with every readout would only repeat the refusal).
+ */
 export function acknowledgingSender(sender: LineSender, ledger: HistoryLedger): LineSender {
 	const {sendText} = sender;
 	return {
 		description: sender.description,
+		setAside(lines) {
+			sender.setAside?.(lines);
+			ledger.acknowledge(lines);
+		},
 		async send(lines) {
 			await sender.send(lines);
 			ledger.acknowledge(lines);

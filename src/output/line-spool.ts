@@ -1,4 +1,4 @@
-import {type FileHandle, mkdir, open, readdir, readFile, rm} from 'node:fs/promises';
+import {type FileHandle, mkdir, open, readdir, readFile, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {SpoolLock, type SpoolLockOptions} from './spool-lock.ts';
 import {
@@ -95,6 +95,7 @@ export class LineSpool {
 	#epoch = 0;
 	#closed = false;
 	#lock: SpoolLock | undefined;
+	#backlogSince: Date | undefined;
 	/** Appends not yet being written: they go out together in the next commit. */
 	#nextCommit: {lines: string[]; done: Promise<void>} | undefined;
 
@@ -149,6 +150,14 @@ export class LineSpool {
 	 */
 	get epoch(): number {
 		return this.#epoch;
+	}
+
+	/**
+	 * When the lines found unsent at open began to wait: the last acknowledgement before, as the state
+	 * record's modification time says. Undefined when open() found nothing unsent, or no state record.
+	 */
+	get backlogSince(): Date | undefined {
+		return this.#backlogSince;
 	}
 
 	/** The directory this spool lives in. */
@@ -419,6 +428,12 @@ export class LineSpool {
 		}
 		if (this.#sentOffset > this.#size) this.#sentOffset = this.#size;
 		this.#pendingLines = await this.#countLines(this.#sentOffset, this.#size);
+		if (this.#pendingLines > 0 && record) {
+			this.#backlogSince = await stat(join(this.#directory, STATE_FILE)).then(
+				(info) => info.mtime,
+				() => undefined,
+			);
+		}
 	}
 
 	/** Newlines in [from, to) of the data file (each ends one line). */

@@ -1,15 +1,24 @@
+import {join} from 'node:path';
 import type {Point} from '../readings/point.ts';
+import {deadLetterReasonKey} from './dead-letter-reason.ts';
 import {InfluxWriteError} from './influx-write-error.ts';
 import {formatLineProtocol} from './line-protocol.ts';
 import type {LineSpool} from './line-spool.ts';
 import type {PointSink} from './point-sink.ts';
 import {RetryBackoff, type RetryBackoffOptions} from './retry-backoff.ts';
+import {DEAD_LETTER_FILE} from './spool-state-record.ts';
 
 /** The part of the InfluxDB writer the sink needs (a real server, or a stand-in in unit tests). */
 export interface LineSender {
 	readonly description: string;
 	/** Resolves on 2xx; rejects with InfluxWriteError (anything else counts as `retry`). */
 	send(lines: readonly string[]): Promise<void>;
+	/**
+	 * Told of lines the sink set aside in the dead-letter file (appended and fsync'd) because the server
+	 * refused them as bad data: they will not be sent again, so they count as handled, as stored lines do.
+	 * Optional; the history ledger's sender records them (see acknowledgingSender).
+	 */
+	setAside?(lines: readonly string[]): void;
 	/**
 	 * As send(), for lines as the spool holds them (UTF-8, each ended by `\n`), posted as they are.
 	 * Optional: a sender with it is handed the spool's bytes without splitting them into lines.
@@ -23,7 +32,27 @@ export type SpoolEvent =
 	| {readonly kind: 'sent'; readonly lines: number; readonly durationMs?: number}
 	| {readonly kind: 'unavailable'; readonly error: InfluxWriteError; readonly retryInMs: number}
 	| {readonly kind: 'recovered'; readonly afterAttempts: number}
-	| {readonly kind: 'dead-letter'; readonly lines: number; readonly error: InfluxWriteError};
+	/**
+	 * Lines of one batch the server refused for one reason, set aside in `file` (one event per reason
+	 * and batch, not per line: 18 refused points make one event of 18 lines).
+	 */
+	| {
+			readonly kind: 'dead-letter';
+			readonly lines: number;
+			readonly error: InfluxWriteError;
+			readonly file: string;
+	  }
+	/** start() found lines a previous run left unsent; `since`: the last acknowledgement before (unknown for a new spool). */
+	| {readonly kind: 'replaying'; readonly lines: number; readonly bytes: number; readonly since?: Date}
+	/** Those lines have left the spool (sent or set aside), `durationMs` after start(). */
+	| {readonly kind: 'replayed'; readonly lines: number; readonly durationMs: number};
+
+/** Lines a previous run left in the spool: how many, how many still to leave, since when (performance.now()). */
+interface Replay {
+	readonly lines: number;
+	left: number;
+	readonly startedAt: number;
+}
 
 export interface SpooledSinkOptions {
 	readonly spool: LineSpool;
@@ -54,6 +83,10 @@ export class SpooledSink implements PointSink {
 	#failedAttempts = 0;
 	#closed = false;
 	readonly #holdDelayMs: number;
+	/** The failure of the last attempt; undefined once a batch went through. */
+	#lastFailure: InfluxWriteError | undefined;
+	/** Lines left by a previous run still to leave the spool, and when start() found them. */
+	#replay: Replay | undefined;
 
 	constructor(options: SpooledSinkOptions) {
 		const batchLines = options.batchLines ?? 5000;
@@ -73,8 +106,27 @@ export class SpooledSink implements PointSink {
 		return this.#spool.pendingBytes;
 	}
 
-	/** Replays what the previous run left in the spool. */
+	/**
+	 * Why the last attempt failed (the server's answer, or the network's), while the spool holds lines
+	 * it could not send; undefined after a success.
+	 */
+	get lastFailure(): InfluxWriteError | undefined {
+		return this.#lastFailure;
+	}
+
+	/** Replays what the previous run left in the spool (a `replaying` event says how much). */
 	start(): void {
+		const lines = this.#spool.pendingLines;
+		if (lines > 0 && this.#replay === undefined) {
+			this.#replay = {lines, left: lines, startedAt: performance.now()};
+			const since = this.#spool.backlogSince;
+			this.#onEvent({
+				kind: 'replaying',
+				lines,
+				bytes: this.#spool.pendingBytes,
+				...(since === undefined ? {} : {since}),
+			});
+		}
 		this.#kick();
 	}
 
@@ -147,6 +199,7 @@ export class SpooledSink implements PointSink {
 								cause: error,
 							});
 				this.#failedAttempts++;
+				this.#lastFailure = failure;
 				// A configuration problem (wrong token, no such bucket) is not fixed by hammering the server.
 				const backoff = this.#backoff.delayMs(this.#failedAttempts, failure.retryAfterMs);
 				const retryInMs = failure.disposition === 'hold' ? Math.max(backoff, this.#holdDelayMs) : backoff;
@@ -162,7 +215,9 @@ export class SpooledSink implements PointSink {
 			await this.#spool.ack(batch.end);
 			if (this.#failedAttempts > 0) this.#onEvent({kind: 'recovered', afterAttempts: this.#failedAttempts});
 			this.#failedAttempts = 0;
+			this.#lastFailure = undefined;
 			this.#onEvent({kind: 'sent', lines: batch.lines, durationMs: performance.now() - sendingAt});
+			if (this.#replay !== undefined && this.#replay.left > 0) this.#replayed(batch.lines);
 			const next = await ahead?.catch(() => undefined);
 			// An empty look ahead is looked at again: lines may have come in since.
 			const usable = next !== undefined && next.lines > 0 && next.epoch === this.#spool.epoch;
@@ -190,43 +245,89 @@ export class SpooledSink implements PointSink {
 		try {
 			await this.#sender.sendText(text);
 		} catch (error) {
-			// Split only when it comes to isolating bad lines (never on the way of a good batch).
-			const splittable =
-				error instanceof InfluxWriteError && (error.disposition === 'dead-letter' || error.status === 413);
-			if (!splittable) throw error;
-			await this.#isolate(text.toString('utf8', 0, text.length - 1).split('\n'), error);
+			if (!isolatable(error)) throw error;
+			const lines = text.toString('utf8', 0, text.length - 1).split('\n');
+			if (lines.length === 1) {
+				await this.#setAside(new Map([[deadLetterReasonKey(error.message), {error, lines}]]));
+				return;
+			}
+			await this.#splitIsolating(lines);
 		}
 	}
 
-	/** Sends lines; on a 400 splits them until the bad lines are found and dead-lettered one by one. */
+	#replayed(lines: number): void {
+		const replay = this.#replay as Replay;
+		replay.left -= lines;
+		// An empty spool ends it too: lines dropped at the size bound during an outage never leave by a send.
+		if (replay.left > 0 && this.#spool.pendingBytes > 0) return;
+		replay.left = 0;
+		this.#onEvent({kind: 'replayed', lines: replay.lines, durationMs: performance.now() - replay.startedAt});
+	}
+
+	/**
+	 * Sends lines; on a 400 splits them until the bad lines are found, then sets them aside grouped by
+	 * the server's reason: one dead-letter entry and one event per reason, however many lines it refused.
+	 */
 	async #sendIsolating(lines: readonly string[]): Promise<void> {
 		try {
 			await this.#sender.send(lines);
+			return;
 		} catch (error) {
-			await this.#isolate(lines, error);
+			if (!isolatable(error)) throw error;
+			if (lines.length === 1) {
+				await this.#setAside(new Map([[deadLetterReasonKey(error.message), {error, lines: [...lines]}]]));
+				return;
+			}
+		}
+		await this.#splitIsolating(lines);
+	}
+
+	/** Lines refused together: their halves, down to single lines; the refused ones set aside by reason. */
+	async #splitIsolating(lines: readonly string[]): Promise<void> {
+		const refused = new Map<string, {error: InfluxWriteError; lines: string[]}>();
+		try {
+			const middle = Math.ceil(lines.length / 2);
+			await this.#isolate(lines.slice(0, middle), refused);
+			await this.#isolate(lines.slice(middle), refused);
+		} finally {
+			// Lines isolated before a later half failed otherwise are set aside all the same.
+			await this.#setAside(refused);
 		}
 	}
 
-	/** After `lines` failed together with `error`: rethrows unless bad data or a body too large, else splits. */
-	async #isolate(lines: readonly string[], error: unknown): Promise<void> {
-		if (!(error instanceof InfluxWriteError)) throw error;
-		// 413: the batch is too large for the server's body limit; halves may pass, one line cannot.
-		const tooLarge = error.status === 413;
-		if (error.disposition !== 'dead-letter' && !tooLarge) throw error;
-		if (tooLarge && lines.length > 1) {
-			const middle = Math.ceil(lines.length / 2);
-			await this.#sendIsolating(lines.slice(0, middle));
-			await this.#sendIsolating(lines.slice(middle));
-			return;
-		}
-		if (lines.length === 1) {
+	async #setAside(refused: ReadonlyMap<string, {error: InfluxWriteError; lines: string[]}>): Promise<void> {
+		for (const {error, lines} of refused.values()) {
 			await this.#spool.deadLetter(lines, error.message);
-			this.#onEvent({kind: 'dead-letter', lines: 1, error});
-			return;
+			this.#sender.setAside?.(lines);
+			this.#onEvent({
+				kind: 'dead-letter',
+				lines: lines.length,
+				error,
+				file: join(this.#spool.directory, DEAD_LETTER_FILE),
+			});
 		}
-		const middle = Math.ceil(lines.length / 2);
-		await this.#sendIsolating(lines.slice(0, middle));
-		await this.#sendIsolating(lines.slice(middle));
+	}
+
+	async #isolate(
+		lines: readonly string[],
+		refused: Map<string, {error: InfluxWriteError; lines: string[]}>,
+	): Promise<void> {
+		try {
+			await this.#sender.send(lines);
+		} catch (error) {
+			if (!isolatable(error)) throw error;
+			// One line left: bad data, or a single line above the server's body limit.
+			if (lines.length === 1) {
+				const key = deadLetterReasonKey(error.message);
+				const group = refused.get(key);
+				if (group === undefined) refused.set(key, {error, lines: [lines[0] as string]});
+				else group.lines.push(lines[0] as string);
+				return;
+			}
+			const middle = Math.ceil(lines.length / 2);
+			await this.#isolate(lines.slice(0, middle), refused);
+			await this.#isolate(lines.slice(middle), refused);
+		}
 	}
 
 	#cancelTimer(): void {
@@ -234,4 +335,9 @@ export class SpooledSink implements PointSink {
 		clearTimeout(this.#timer);
 		this.#timer = undefined;
 	}
+}
+
+/** Bad data (400), or a body too large (413: halves may pass, one line cannot): found by splitting. */
+function isolatable(error: unknown): error is InfluxWriteError {
+	return error instanceof InfluxWriteError && (error.disposition === 'dead-letter' || error.status === 413);
 }

@@ -2,6 +2,7 @@ import type {Frame} from '../iec62056/frame.ts';
 import {FrameScanner, type FrameScannerOptions} from '../iec62056/frame-scanner.ts';
 import type {Link} from '../transport/link.ts';
 import type {LinkError} from '../transport/link-errors.ts';
+import {type DataMessageWithoutStx, MissingStxWatch} from './missing-stx.ts';
 
 /** The event loop's own setImmediate, taken when the module loads (test fake timers replace the global one). */
 const realSetImmediate = globalThis.setImmediate;
@@ -11,7 +12,9 @@ export type InboxTimeout =
 	| {readonly kind: 'silence'; readonly bytesInPhase: number; readonly pending: Frame[]}
 	| {readonly kind: 'deadline'; readonly bytesInPhase: number; readonly pending: Frame[]}
 	| {readonly kind: 'closed'; readonly error: LinkError | undefined}
-	| {readonly kind: 'aborted'; readonly reason: unknown};
+	| {readonly kind: 'aborted'; readonly reason: unknown}
+	/** With watchForMissingStx(): a whole data message came without its STX (see MissingStxWatch). */
+	| {readonly kind: 'without-stx'; readonly message: DataMessageWithoutStx};
 
 export interface InboxWait {
 	/** How long to wait for the first byte, ms. */
@@ -40,10 +43,14 @@ export class FrameInbox {
 	#watchingBlockStart = false;
 	#blockStarted = false;
 	#closed: {error: LinkError | undefined} | undefined;
+	readonly #parity: FrameScannerOptions['parity'];
+	#missingStx: MissingStxWatch | undefined;
+	#withoutStx: DataMessageWithoutStx | undefined;
 	readonly #unsubscribe: (() => void)[];
 
 	constructor(link: Link, options: FrameScannerOptions = {}) {
 		this.#scanner = new FrameScanner(options);
+		this.#parity = options.parity;
 		this.#maxRawBytes = options.maxMessageBytes ?? 64 * 1024;
 		this.#unsubscribe = [
 			link.onData((chunk) => this.#receive(chunk)),
@@ -80,6 +87,28 @@ export class FrameInbox {
 		return this.#blockStarted;
 	}
 
+	/**
+	 * From now on, watch the bytes for a data message whose STX was lost or damaged on the line: a wait
+	 * then ends with `without-stx` once its BCC is in, and what the scanner made of those bytes is
+	 * dropped. Calling it again starts afresh (after a NAK); the returned function stops watching.
+	 */
+	watchForMissingStx(): () => void {
+		this.#missingStx = new MissingStxWatch({
+			...(this.#parity === undefined ? {} : {parity: this.#parity}),
+			maxBytes: this.#maxRawBytes,
+		});
+		this.#withoutStx = undefined;
+		return () => {
+			this.#missingStx = undefined;
+			this.#withoutStx = undefined;
+		};
+	}
+
+	/** While watching: the data message without STX the bytes so far began, cut off before its end (ask once they stopped). */
+	unfinishedWithoutStx(): DataMessageWithoutStx | undefined {
+		return this.#missingStx?.unfinished();
+	}
+
 	/** Drops frames received so far (e.g. before a rate switch, when they can only be garbage). */
 	discard(): Frame[] {
 		return this.#frames.splice(0);
@@ -97,6 +126,11 @@ export class FrameInbox {
 		// When the last sleep should have ended, while it is not yet known whether that was too late.
 		let wokeLateFrom: number | undefined;
 		for (;;) {
+			if (this.#withoutStx) {
+				const message = this.#withoutStx;
+				this.#withoutStx = undefined;
+				return {kind: 'without-stx', message};
+			}
 			while (this.#frames.length > 0) {
 				const frame = this.#frames.shift() as Frame;
 				if (accept(frame)) return frame;
@@ -145,7 +179,18 @@ export class FrameInbox {
 			this.#rawBytes += chunk.length;
 		}
 		if (this.#watchingBlockStart && chunk.includes(0x02)) this.#blockStarted = true;
-		this.#frames.push(...this.#scanner.push(chunk));
+		const found = this.#missingStx?.push(chunk);
+		if (found) {
+			this.#missingStx = undefined;
+			this.#withoutStx = found.message;
+			// What the scanner made of that message (noise, an unchecked push telegram, a block opened by
+			// its BCC) is void: it starts afresh with what follows it, the meter's next bytes.
+			this.#frames.length = 0;
+			this.#scanner.reset();
+			this.#frames.push(...this.#scanner.push(chunk.subarray(found.taken)));
+		} else {
+			this.#frames.push(...this.#scanner.push(chunk));
+		}
 		this.#wake?.();
 	}
 

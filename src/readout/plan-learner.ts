@@ -101,7 +101,10 @@ export class PlanLearner {
 		return change;
 	}
 
-	/** A readout that started with `tried` failed; only a rate mismatch says something about the plan. */
+	/**
+	 * A readout that started with `tried` failed; only a rate mismatch says something about the plan. A
+	 * block that came incomplete (`truncated`, also when the line lost its STX) came at the agreed rate.
+	 */
 	recordFailure(
 		tried: ReadoutPlan | undefined,
 		error: Pick<ReadoutError, 'failure'>,

@@ -13,10 +13,12 @@ export type ReadoutPhase =
  * - `no-answer`: nothing came back to the sign-on;
  * - `timeout`: the meter stopped sending mid-way (inter-character or total timeout);
  * - `block-check`: the block's BCC/CRC was wrong (after the NAK repetition, if any);
- * - `truncated`: the block ended without ETX (or `!`);
+ * - `truncated`: the block came incomplete: it ended without ETX (or `!`), or the line lost or
+ *   damaged its STX (the rest came as readable data at the agreed rate, so the rate was right);
  * - `garbage`: bytes arrived but never a message (wrong rate, 7E1 read as 8N1, a noisy head);
  * - `rate-mismatch`: the meter answered at the start rate but not at the rate agreed for the data
- *   message (an ACK lost in the rate switch, a meter that stays at another rate);
+ *   message (an ACK lost in the rate switch, a meter that stays at another rate): silence or junk
+ *   after the switch, never readable data. The only failure the collector changes its plan for;
  * - `link`: the port or connection failed (unplugged, refused …);
  * - `aborted`: the caller cancelled (shutdown).
  */

@@ -9,6 +9,7 @@ import {encodeRequest} from '../iec62056/request-message.ts';
 import type {Link} from '../transport/link.ts';
 import {LinkError} from '../transport/link-errors.ts';
 import {FrameInbox, type InboxTimeout} from './frame-inbox.ts';
+import type {DataMessageWithoutStx} from './missing-stx.ts';
 import {defaultSwitchGuardMs, wireTimeMs} from './rate-switch-timing.ts';
 import {ReadoutError, type ReadoutPhase} from './readout-errors.ts';
 import {type MergedOptions, mergeReadoutOptions, type ReadoutOptions} from './readout-options.ts';
@@ -202,8 +203,10 @@ async function attempt(
 	}
 	const switchedAt = Date.now();
 	if (switched) inbox.mark();
+	const dataRate = switched || chosen.mode === 'A' ? chosen.baudRate : signOnRate;
 
 	const result = await receiveBlock(link, inbox, options, {
+		baudRate: dataRate,
 		firstByteMs: options.dataTimeoutMs,
 		deadline: startedAt + options.totalTimeoutMs,
 		onMismatch: switched
@@ -216,7 +219,7 @@ async function attempt(
 		readAt: new Date(doneAt),
 		identification,
 		mode: chosen.mode,
-		baudRate: switched || chosen.mode === 'A' ? chosen.baudRate : signOnRate,
+		baudRate: dataRate,
 		timings: {
 			signOnMs: requestSentAt - signOnAt,
 			identificationMs: identifiedAt - requestSentAt,
@@ -250,6 +253,7 @@ async function listenForPush(
 ): Promise<ReadoutResult> {
 	inbox.mark();
 	const result = await receiveBlock(link, inbox, options, {
+		baudRate: options.pushSettings.baudRate,
 		firstByteMs: options.pushTimeoutMs,
 		deadline: startedAt + options.pushTimeoutMs + options.totalTimeoutMs,
 		onMismatch: undefined,
@@ -277,6 +281,8 @@ async function listenForPush(
 }
 
 interface ReceiveOptions {
+	/** The rate the data is read at, Bd (for messages). */
+	readonly baudRate: number;
 	readonly firstByteMs: number;
 	readonly deadline: number;
 	/** After a rate switch: how to report garbage or silence (the rate is wrong), instead of failing. */
@@ -291,7 +297,29 @@ async function receiveBlock(
 	options: MergedOptions,
 	receive: ReceiveOptions,
 ): Promise<Pick<ReadoutResult, 'block' | 'check' | 'parsed'>> {
+	// Modes A–C: a data message whose STX the line lost or damaged is readable text at the right rate,
+	// told apart from the junk of a wrong rate (and from silence) by the inbox.
+	const unwatch = receive.pushOnly ? undefined : inbox.watchForMissingStx();
+	try {
+		return await awaitBlock(link, inbox, options, receive);
+	} finally {
+		unwatch?.();
+	}
+}
+
+async function awaitBlock(
+	link: Link,
+	inbox: FrameInbox,
+	options: MergedOptions,
+	receive: ReceiveOptions,
+): Promise<Pick<ReadoutResult, 'block' | 'check' | 'parsed'>> {
 	let naks = 0;
+	/**
+	 * After a NAK: the failure of the block it was for. A meter that does not repeat it (its repeat window
+	 * passed) leaves silence, which after a rate switch would otherwise read as a wrong rate; but that
+	 * block came at this rate.
+	 */
+	let unrepeated: ((why: string) => ReadoutError) | undefined;
 	let noiseHighBits = 0;
 	let firstByteMs = receive.firstByteMs;
 	// Mode D: the meter sends the next telegram by itself, so a telegram cut off on the line is skipped,
@@ -313,7 +341,27 @@ async function receiveBlock(
 				if (skipped.kind === 'noise') noiseHighBits += skipped.highBitBytes;
 			},
 		);
+		if (frame.kind === 'without-stx') {
+			if (naks < options.nakRetries) {
+				naks++;
+				// To the meter this is a faulty block like one with a wrong BCC: after a NAK it repeats the
+				// data message (§5.2), which the line may carry whole this time.
+				await nak(link);
+				inbox.mark();
+				inbox.watchForMissingStx();
+				const message = frame.message;
+				unrepeated = (why) => withoutStxError(link, inbox, message, receive.baudRate, why);
+				// The junk byte in the STX's place says nothing about the rate: the rest was readable.
+				noiseHighBits = 0;
+				firstByteMs = options.dataTimeoutMs;
+				continue;
+			}
+			throw withoutStxError(link, inbox, frame.message, receive.baudRate, afterNaks(naks));
+		}
 		if (!isFrame(frame)) {
+			const unfinished =
+				frame.kind === 'silence' || frame.kind === 'deadline' ? inbox.unfinishedWithoutStx() : undefined;
+			if (unfinished) throw withoutStxError(link, inbox, unfinished, receive.baudRate, afterNaks(naks));
 			const truncated =
 				frame.kind === 'silence' || frame.kind === 'deadline' ? truncatedIn(frame.pending) : undefined;
 			const cut = truncated
@@ -333,6 +381,13 @@ async function receiveBlock(
 				continue;
 			}
 			if (cut) throw cut;
+			if (unrepeated && (frame.kind === 'silence' || frame.kind === 'deadline')) {
+				throw unrepeated(
+					frame.bytesInPhase === 0
+						? ' (no repetition after the NAK)'
+						: ` (after the NAK ${frame.bytesInPhase} bytes but no block)`,
+				);
+			}
 			if (cutPush && (frame.kind === 'silence' || frame.kind === 'deadline')) throw cutPush;
 			if (receive.onMismatch && (frame.kind === 'silence' || frame.kind === 'deadline')) {
 				throw receive.onMismatch(
@@ -360,19 +415,14 @@ async function receiveBlock(
 			if (naks < options.nakRetries && block.framing === 'stx') {
 				naks++;
 				// The meter repeats the block after a NAK (§5.2); the repetition may take as long again.
-				await link.write(Buffer.of(NAK));
-				await link.drain();
+				await nak(link);
+				inbox.mark();
+				inbox.watchForMissingStx();
+				unrepeated = (why) => blockCheckError(link, inbox, block, why);
 				firstByteMs = options.dataTimeoutMs;
 				continue;
 			}
-			const check = block.check as Extract<BlockCheck, {algorithm: 'bcc' | 'crc16'}>;
-			throw new ReadoutError(
-				link.place,
-				'data',
-				'block-check',
-				`${check.algorithm.toUpperCase()} mismatch: computed 0x${hex(check.expected)}, received 0x${hex(check.received)}${naks > 0 ? ` (also after ${naks} NAK)` : ''}`,
-				{received: inbox.raw},
-			);
+			throw blockCheckError(link, inbox, block, afterNaks(naks));
 		}
 		const parsed = parseDataBlock(block.text);
 		if (!parsed.complete) {
@@ -384,6 +434,53 @@ async function receiveBlock(
 		}
 		return {block, check: block.check, parsed};
 	}
+}
+
+async function nak(link: Link): Promise<void> {
+	await link.write(Buffer.of(NAK));
+	await link.drain();
+}
+
+/** ` (also after 1 NAK)` when the block failed again after NAKs, for the end of a message. */
+function afterNaks(naks: number): string {
+	return naks > 0 ? ` (also after ${naks} NAK)` : '';
+}
+
+/** `why`: how the NAK went, for the end of the message. */
+function blockCheckError(link: Link, inbox: FrameInbox, block: DataBlockFrame, why: string): ReadoutError {
+	const check = block.check as Extract<BlockCheck, {algorithm: 'bcc' | 'crc16'}>;
+	return new ReadoutError(
+		link.place,
+		'data',
+		'block-check',
+		`${check.algorithm.toUpperCase()} mismatch: computed 0x${hex(check.expected)}, received 0x${hex(check.received)}${why}`,
+		{received: inbox.raw},
+	);
+}
+
+/**
+ * A data message that came as readable text at `baudRate` but without its STX: the rate was right and
+ * the line lost or damaged one byte, so it is a block that came incomplete (`truncated`), never a rate
+ * mismatch (which would make the collector fall back to a lower rate for nothing).
+ */
+function withoutStxError(
+	link: Link,
+	inbox: FrameInbox,
+	message: DataMessageWithoutStx,
+	baudRate: number,
+	/** How the NAK went, for the end of the message. */
+	why: string,
+): ReadoutError {
+	const what = message.complete
+		? `data message without STX at ${baudRate} Bd`
+		: `data message without STX at ${baudRate} Bd, cut off after ${message.bytes} bytes`;
+	return new ReadoutError(
+		link.place,
+		'data',
+		'truncated',
+		`${what}: the start byte was lost or damaged${why}`,
+		{received: inbox.raw},
+	);
 }
 
 function rateMismatchError(link: Link, detail: string, inbox: FrameInbox): ReadoutError {
@@ -428,6 +525,14 @@ function timeoutError(
 				cause: timeout.error,
 				received,
 			});
+		case 'without-stx':
+			return new ReadoutError(
+				link.place,
+				phase,
+				'truncated',
+				`${what}: a data message without STX: the start byte was lost or damaged`,
+				{received},
+			);
 		default: {
 			if (timeout.bytesInPhase === 0) {
 				const failure = phase === 'identification' ? 'no-answer' : 'timeout';
@@ -462,7 +567,13 @@ function asReadoutError(link: Link, phase: ReadoutPhase, error: unknown, receive
 	});
 }
 
-const TIMEOUT_KINDS: ReadonlySet<string> = new Set(['silence', 'deadline', 'closed', 'aborted']);
+const TIMEOUT_KINDS: ReadonlySet<string> = new Set([
+	'silence',
+	'deadline',
+	'closed',
+	'aborted',
+	'without-stx',
+]);
 
 function isFrame(value: Frame | InboxTimeout): value is Frame {
 	return !TIMEOUT_KINDS.has(value.kind);

@@ -1,6 +1,9 @@
+import {portNameHint} from './port-name-hint.ts';
+
 /** Why a link failed, as far as the user can act on it. */
 export type LinkFailure =
 	| 'not-found'
+	| 'not-serial'
 	| 'permission'
 	| 'busy'
 	| 'refused'
@@ -11,6 +14,8 @@ export type LinkFailure =
 
 const ADVICE: Readonly<Record<LinkFailure, string>> = {
 	'not-found': 'no such port: is the IR head plugged in? (`dlms-logger ports` lists the ports)',
+	'not-serial':
+		'not a serial device (a file or another kind of device): give the IR head, e.g. /dev/ttyUSB0 or /dev/serial/by-id/…',
 	permission:
 		'permission denied: add the user to the dialout group, or install the udev rule from the README',
 	busy: 'port busy: another program has it open (another logger, ModemManager, a serial console)',
@@ -36,7 +41,8 @@ export class LinkError extends Error {
 		this.name = 'LinkError';
 		this.place = place;
 		this.failure = failure;
-		this.retryable = failure !== 'permission' && failure !== 'aborted';
+		// A file does not turn into a serial device by waiting.
+		this.retryable = failure !== 'permission' && failure !== 'aborted' && failure !== 'not-serial';
 	}
 }
 
@@ -48,9 +54,12 @@ export class LinkError extends Error {
 export function linkErrorFrom(place: string, error: unknown): LinkError {
 	if (error instanceof LinkError) return error;
 	const failure = failureOf(error);
+	// A name of the wrong shape (`127.0.0.1:8888`, `COM3`, `ttyUSB0`) is missing for that reason.
+	const hint = failure === 'not-found' ? portNameHint(place) : undefined;
 	return new LinkError(place, failure, {
 		cause: error,
 		...(failure === 'other' ? {detail: `link failure: ${withoutAddress(error)}`} : {}),
+		...(hint === undefined ? {} : {detail: `no such port: ${hint}`}),
 	});
 }
 
@@ -60,6 +69,7 @@ const FAILURE_BY_CODE: ReadonlyMap<string, LinkFailure> = new Map<string, LinkFa
 	['EACCES', 'permission'],
 	['EPERM', 'permission'],
 	['EBUSY', 'busy'],
+	['ENOTTY', 'not-serial'],
 	['ECONNREFUSED', 'refused'],
 	['ECONNRESET', 'disconnected'],
 	['EPIPE', 'disconnected'],
@@ -75,6 +85,8 @@ const FAILURE_BY_MESSAGE: readonly (readonly [RegExp, LinkFailure])[] = [
 	[/connection refused/i, 'refused'],
 	[/no such file|no such device|does not exist|not found/i, 'not-found'],
 	[/disconnected|input\/output error/i, 'disconnected'],
+	// The binding's first ioctl on a file: "Inappropriate ioctl for device setting custom baud rate".
+	[/inappropriate ioctl/i, 'not-serial'],
 	[/port is not open/i, 'not-open'],
 ];
 

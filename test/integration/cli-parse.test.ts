@@ -1,6 +1,7 @@
+import {spawn} from 'node:child_process';
 import {readFile} from 'node:fs/promises';
 import {describe, expect, it} from 'vitest';
-import {runCli} from '../helpers/run-cli.ts';
+import {CLI_PATH, runCli} from '../helpers/run-cli.ts';
 
 const fixtures = new URL('../fixtures/telegrams/', import.meta.url).pathname;
 
@@ -29,6 +30,25 @@ describe('dlms-logger parse, as a process', () => {
 		const [first, ...rest] = run.stderr.trimEnd().split('\n');
 		expect(first).toBe(`dlms-logger: ${file}: BCC mismatch: computed 0x4D, received 0x46; no values printed`);
 		expect(rest).toEqual([expect.stringMatching(/^hint: .*--ignore-bcc/)]);
+	});
+
+	it('ends quietly with exit 0 when the reader of its output has gone (`| head`)', async () => {
+		const child = spawn(
+			process.execPath,
+			[CLI_PATH, 'parse', '-f', 'json', `${fixtures}landisgyr-zmd120-c/input.bin`],
+			{
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
+		// Closed before the first write: every write of the child meets EPIPE.
+		child.stdout.destroy();
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		const code = await new Promise((resolve) => child.on('close', resolve));
+		expect(stderr).not.toContain('EPIPE');
+		expect(code).toBe(0);
 	});
 
 	it('exits 2 on a usage error', async () => {

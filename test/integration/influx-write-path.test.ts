@@ -9,7 +9,7 @@ import {InfluxLineWriter} from '../../src/output/influx-line-writer.ts';
 import {InfluxWriteError} from '../../src/output/influx-write-error.ts';
 import {formatLineProtocol} from '../../src/output/line-protocol.ts';
 import {LineSpool} from '../../src/output/line-spool.ts';
-import {SpooledSink} from '../../src/output/spooled-sink.ts';
+import {type SpoolEvent, SpooledSink} from '../../src/output/spooled-sink.ts';
 import type {Point} from '../../src/readings/point.ts';
 import {mapReading} from '../../src/readings/point-mapper.ts';
 import {type InfluxdServer, startInfluxd} from '../helpers/influxd-server.ts';
@@ -144,6 +144,30 @@ describe('writing to InfluxDB 1.6.7 through the legacy /write path', () => {
 		const deadLetter = await readFile(join(directory, 'dead-letter.lp'), 'utf8');
 		expect(deadLetter).toMatch(/HTTP 400: .*field type conflict/);
 		expect(deadLetter).toContain('value="two" 1700000002');
+	});
+
+	it("sets many conflicting lines aside under one reason: influxd's messages differ only in dropped=N", async () => {
+		await server.createDatabase('conflicts');
+		const spool = await LineSpool.open({directory});
+		const writer = new InfluxLineWriter({kind: 'v1', url: server.url, database: 'conflicts'});
+		const events: SpoolEvent[] = [];
+		const sink = new SpooledSink({spool, sender: writer, onEvent: (event) => events.push(event)});
+		await writer.send(['meter,meter=c,obis=0.0.0 value="text" 1700000000']);
+		await spool.append(
+			Array.from({length: 20}, (_, index) =>
+				index < 2
+					? `meter,meter=c,obis=0.0.0 value="t${index}" 170000001${index}`
+					: `meter,meter=c,obis=1.8.${index} value=${index} 17000000${10 + index}`,
+			),
+		);
+		expect(await sink.flush()).toBe(true);
+		await sink.close();
+		const deadLetters = events.filter((event) => event.kind === 'dead-letter');
+		expect(deadLetters).toEqual([
+			expect.objectContaining({lines: 18, file: join(directory, 'dead-letter.lp')}),
+		]);
+		const file = await readFile(join(directory, 'dead-letter.lp'), 'utf8');
+		expect(file.match(/^# .*field type conflict/gm)).toHaveLength(1);
 	});
 
 	it('loses nothing and duplicates nothing while the server is down and comes back', async () => {

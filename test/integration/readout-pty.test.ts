@@ -12,6 +12,7 @@ import {createSimulatorProfile} from '../../src/simulator/simulator-profiles.ts'
 import {SerialLink} from '../../src/transport/serial-link.ts';
 import {hasSocat, openPtyPair, type PtyPair} from '../helpers/pty-pair.ts';
 import {runCli} from '../helpers/run-cli.ts';
+import {damagingStx} from '../helpers/stx-damaging-link.ts';
 
 const fixtures = new URL('../fixtures/telegrams/', import.meta.url).pathname;
 
@@ -88,6 +89,29 @@ describe.skipIf(!hasSocat())('readout over a socat pty pair', () => {
 		await meter(createSimulatorProfile('zmd120'), [{kind: 'bad-bcc'}]);
 		const error = await read().catch((caught: unknown) => caught);
 		expect((error as ReadoutError).failure).toBe('block-check');
+	});
+
+	it('NAKs a data message whose STX the line damaged, and reads the repetition at 9600 Bd', async () => {
+		// A 20 ms meter with a short message, so the case costs about a second.
+		const text = '0.0.0(80921334)\r\n1.8.0(0012345.678*kWh)\r\n!\r\n\x03';
+		const bcc = Buffer.from(text, 'latin1').reduce((check, byte) => check ^ byte, 0);
+		const profile: SimulatorProfile = {
+			name: 'mt174-short',
+			description: 'Iskra MT174 identification, two registers',
+			identification: '/ISk5MT174-0001',
+			dataMessage: () => Buffer.concat([Buffer.from(`\x02${text}`, 'latin1'), Buffer.of(bcc)]),
+		};
+		const line = damagingStx(new SerialLink({path: pty.meterPath}), {becomes: 0x82});
+		simulator = new MeterSimulator(line, {profile, paced: true});
+		await simulator.start();
+		const result = await read();
+		expect(line.damaged).toBe(1);
+		expect(result.plan).toEqual({mode: 'C', baudRate: 9600});
+		expect(result.fellBack).toBe(false);
+		expect(result.check.ok).toBe(true);
+		expect(simulator.log.filter((entry) => entry.kind === 'sent' && entry.message === 'repeat')).toHaveLength(
+			1,
+		);
 	});
 
 	it('never parses a truncated block', async () => {

@@ -230,7 +230,7 @@ describe.skipIf(skipReason !== undefined)(
 			expect(await checked.exited).toBe(0);
 			expect(checked.output()).toContain('environment variables: ok, 1 meter,');
 			expect(checked.output()).toContain('house: /dev/ttyMETER, mode auto, every 60 s');
-			expect(checked.output()).toContain(`${server.url} (InfluxDB 2)`);
+			expect(checked.output()).toContain(`${server.url} (InfluxDB 2, bucket `);
 		});
 
 		it('a wrong variable in the meter collector stops it with exit 78, naming the variable', async () => {

@@ -1,4 +1,4 @@
-import {mkdtemp, rm} from 'node:fs/promises';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {createServer, type IncomingMessage} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
@@ -11,6 +11,8 @@ import {
 	isLoopbackUrl,
 } from '../../../src/backfill/backfill-target.ts';
 import {parseConfig} from '../../../src/config/config-loader.ts';
+import {fieldTypeConflict, startFakeInfluxWrite} from '../../helpers/fake-influx-write.ts';
+import {freePort} from '../../helpers/free-port.ts';
 
 let directory: string;
 beforeEach(async () => {
@@ -58,6 +60,92 @@ describe('InfluxBackfillTarget', () => {
 		const next = await InfluxBackfillTarget.open({loaded, influx, directory: spool});
 		expect(next.pendingBytes).toBeGreaterThan(0);
 		await next.close();
+	});
+});
+
+describe('InfluxBackfillTarget under a refusal retrying cannot fix', () => {
+	it('stops waiting at once on a 404 (no such database), in the drain and while the spool is full', async () => {
+		const server = await startFakeInfluxWrite(() => ({status: 404, error: 'database not found: "meters"'}));
+		try {
+			const loaded = await parseConfig(
+				`influxdb:\n  url: ${server.url}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
+				join(directory, 'config.yaml'),
+			);
+			const influx = loaded.config.influxdb;
+			if (influx === undefined) throw new Error('no influxdb section');
+			const target = await InfluxBackfillTarget.open({
+				loaded,
+				influx,
+				directory: join(directory, 'spool-backfill'),
+				highWaterBytes: 10,
+			});
+			await target.sink.writeText(Buffer.from('meter,meter=house,obis=1.8.1 value=1 1\n'));
+			const startedAt = Date.now();
+			expect(await target.drain({stallMs: 30_000})).toBe(false);
+			expect(Date.now() - startedAt).toBeLessThan(5000);
+			expect(target.sink.lastFailure?.status).toBe(404);
+			await expect(target.waitForRoom()).rejects.toThrow(/HTTP 404: .*database not found/);
+			await target.close();
+			expect(target.pendingPoints).toBe(1);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('InfluxBackfillTarget before a server that refuses history as bad data', () => {
+	it('counts the history set aside as done: the next backfill does not send it again', async () => {
+		const refused = 'meter,billing=1,meter=house,obis=1.8.1 value=100 1735689600';
+		const stored = 'meter,billing=1,meter=house,obis=1.8.1 value=200 1738368000';
+		const server = await startFakeInfluxWrite((lines) =>
+			lines.includes(refused) ? fieldTypeConflict(1) : {status: 204},
+		);
+		try {
+			const loaded = await parseConfig(
+				`influxdb:\n  url: ${server.url}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
+				join(directory, 'config.yaml'),
+			);
+			const influx = loaded.config.influxdb;
+			if (influx === undefined) throw new Error('no influxdb section');
+			const spool = join(directory, 'spool-backfill');
+			const first = await InfluxBackfillTarget.open({loaded, influx, directory: spool});
+			expect(first.selectHistory('house', [refused, stored])).toEqual([0, 1]);
+			await first.sink.writeText(Buffer.from(`${refused}\n${stored}\n`));
+			expect(await first.drain({stallMs: 5000})).toBe(true);
+			await first.close();
+			expect(server.stored).toEqual([stored]);
+			expect(await readFile(join(spool, 'dead-letter.lp'), 'utf8')).toContain(refused);
+
+			const next = await InfluxBackfillTarget.open({loaded, influx, directory: spool});
+			expect(next.selectHistory('house', [refused, stored])).toEqual([]);
+			await next.close();
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('InfluxBackfillTarget with the server away', () => {
+	it('keeps waiting for room while the server is down, saying so, and the failure tells why', async () => {
+		const loaded = await parseConfig(
+			`influxdb:\n  url: http://127.0.0.1:${await freePort()}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
+			join(directory, 'config.yaml'),
+		);
+		const influx = loaded.config.influxdb;
+		if (influx === undefined) throw new Error('no influxdb section');
+		const target = await InfluxBackfillTarget.open({
+			loaded,
+			influx,
+			directory: join(directory, 'spool-backfill'),
+			highWaterBytes: 10,
+		});
+		await target.sink.writeText(Buffer.from('meter,meter=house,obis=1.8.1 value=1 1\n'));
+		let waits = 0;
+		await target.waitForRoom(AbortSignal.timeout(400), () => waits++);
+		expect(waits).toBeGreaterThan(1);
+		expect(target.sink.lastFailure?.disposition).toBe('retry');
+		expect(target.sink.lastFailure?.message).toMatch(/connection refused/);
+		await target.close();
 	});
 });
 

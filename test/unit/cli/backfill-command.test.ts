@@ -1,4 +1,4 @@
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -7,6 +7,8 @@ import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {RawArchive} from '../../../src/output/raw-archive.ts';
 import {createZmd120Profile} from '../../../src/simulator/zmd120-profile.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
+import {fieldTypeConflict, startFakeInfluxWrite} from '../../helpers/fake-influx-write.ts';
+import {freePort} from '../../helpers/free-port.ts';
 
 const profile = createZmd120Profile({timeZone: 'Europe/Berlin'});
 const telegramAt = (atMs: number) =>
@@ -157,3 +159,136 @@ describe('backfill, interrupted', () => {
 		expect(io.err()).toMatch(/^telegrams +1 good, 0 refused$/m);
 	});
 });
+
+describe('backfill into InfluxDB', () => {
+	const verbose = join(import.meta.dirname, '../../fixtures/telegrams/landisgyr-zmd120-c-verbose/input.bin');
+	const influxConfig = (url: string) =>
+		config(
+			`influxdb:\n  url: ${url}\n  version: "1"\n  database: nodb\nspool:\n  directory: ${join(directory, 'spool')}\nmeters:\n  - id: house\n    port: /dev/null\n`,
+		);
+
+	it('stops at once when the database does not exist, says why, keeps the spool and how to resend', async () => {
+		const server = await startFakeInfluxWrite(() => ({status: 404, error: 'database not found: "nodb"'}));
+		try {
+			const file = await influxConfig(server.url);
+			const startedAt = Date.now();
+			const result = await runWithDeps([verbose], {config: file}, {drainStallMs: 30_000});
+			expect(Date.now() - startedAt).toBeLessThan(10_000);
+			expect(result.error).toBeInstanceOf(CliError);
+			expect(result.error?.exitCode).toBe(1);
+			expect(result.error?.message).toBe(
+				`${server.url} (database nodb): HTTP 404: {"error":"database not found: \\"nodb\\""} (does database "nodb" exist? CREATE DATABASE "nodb" makes it); retrying cannot fix that, so the backfill stopped: 16 points (1166 bytes) wait in ${join(directory, 'spool-backfill')}`,
+			);
+			expect(result.error?.hint).toBe(
+				`once that is fixed, send them with: dlms-logger backfill -c ${file} --resend`,
+			);
+			expect(result.stdout).toMatch(/^points spooled +16 for http:\/\/127\.0\.0\.1:\d+ \(database nodb\)$/m);
+			expect(result.stdout).toMatch(/^points written +0 \(stored by the server\)$/m);
+			expect(result.stdout).toMatch(/^points unsent +16 \(1166 bytes wait in .*spool-backfill\)$/m);
+		} finally {
+			await server.close();
+		}
+		// Once the database is there, --resend sends what waits, reading nothing.
+		const fixed = await startFakeInfluxWrite();
+		try {
+			const file = await influxConfig(fixed.url);
+			const result = await runWithDeps([], {config: file, resend: true}, {});
+			expect(result.error).toBeUndefined();
+			expect(fixed.stored).toHaveLength(16);
+			expect(result.stderr).toContain(
+				'backfill: sending first the 16 points (1166 bytes) an earlier backfill left unsent',
+			);
+			expect(result.stdout).toMatch(
+				/^points left earlier +16 \(unsent by an earlier backfill, sent first\)\npoints written +16 \(stored by the server\)$/m,
+			);
+			expect(result.stdout).toMatch(/^sources +0$/m);
+		} finally {
+			await fixed.close();
+		}
+	});
+
+	it('gives up waiting for room in a full spool when the server refuses for good, and says the same', async () => {
+		const server = await startFakeInfluxWrite(() => ({status: 401, error: 'authorization failed'}));
+		try {
+			const file = await influxConfig(server.url);
+			const result = await runWithDeps([verbose, verbose], {config: file}, {highWaterBytes: 100});
+			expect(result.error?.exitCode).toBe(1);
+			expect(result.error?.message).toMatch(
+				/^http:\/\/127\.0\.0\.1:\d+ \(database nodb\): HTTP 401: .*authorization failed.* \(check the token or username\/password\); retrying cannot fix that, so the backfill stopped: 19 points \(1363 bytes\) wait in /,
+			);
+			expect(result.error?.hint).toBe(
+				`once that is fixed, send them with: dlms-logger backfill -c ${file} --resend`,
+			);
+			expect(result.stdout).toMatch(/^points unsent +19 /m);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('names the failure in every waiting line and in the error when the server is down', async () => {
+		const file = await influxConfig(`http://127.0.0.1:${await freePort()}`);
+		const result = await runWithDeps([verbose], {config: file}, {drainStallMs: 600, progressEveryMs: 0});
+		expect(result.error?.exitCode).toBe(1);
+		const waiting = result.stderr.split('\n').filter((line) => line.startsWith('backfill: waiting for'));
+		expect(waiting.length).toBeGreaterThan(0);
+		for (const line of waiting) {
+			expect(line).toMatch(
+				/^backfill: waiting for http:\/\/127\.0\.0\.1:\d+ \(database nodb\) to take the last points: connection refused \(is the server running, on this port\?\)$/,
+			);
+		}
+		expect(result.error?.message).toMatch(
+			/^http:\/\/127\.0\.0\.1:\d+ \(database nodb\) did not take every point \(connection refused \(is the server running, on this port\?\)\): 16 points \(1166 bytes\) wait in /,
+		);
+		expect(result.error?.hint).toMatch(/--resend/);
+		expect(result.stdout).toMatch(/^points written +0 \(stored by the server\)$/m);
+	});
+
+	it('exits non-zero when the server refused points as bad data, saying how many, why and where', async () => {
+		const server = await startFakeInfluxWrite((lines) =>
+			lines.some((line) => line.includes('billing=1')) ? fieldTypeConflict(1) : {status: 204},
+		);
+		try {
+			const result = await runWithDeps([verbose], {config: await influxConfig(server.url)}, {});
+			expect(server.stored).toHaveLength(3);
+			expect(result.error?.exitCode).toBe(1);
+			const deadLetters = join(directory, 'spool-backfill', 'dead-letter.lp');
+			expect(result.error?.message).toMatch(
+				new RegExp(
+					`^13 points refused by the server as bad data and set aside in ${deadLetters}: .*field type conflict`,
+				),
+			);
+			expect((await readFile(deadLetters, 'utf8')).match(/^# /gm)).toHaveLength(1);
+			expect(result.stderr.split('\n').filter((line) => line.includes('field type conflict'))).toHaveLength(
+				1,
+			);
+			expect(result.stdout).toMatch(/^points written +3 \(stored by the server\)$/m);
+			expect(result.stdout).toMatch(/^points refused +13 \(bad data, set aside in .*dead-letter\.lp\)$/m);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('--resend takes no SOURCE', async () => {
+		const result = await runWithDeps(
+			[verbose],
+			{config: await influxConfig('http://127.0.0.1:9'), resend: true},
+			{},
+		);
+		expect(result.error?.exitCode).toBe(EXIT_CODES.usage);
+	});
+});
+
+async function runWithDeps(
+	sources: string[],
+	flags: BackfillFlags,
+	deps: {drainStallMs?: number; progressEveryMs?: number; highWaterBytes?: number},
+) {
+	const io = capturedIo();
+	let error: unknown;
+	try {
+		await runBackfill(sources, flags, io, {env: {}, cwd: directory}, deps);
+	} catch (caught) {
+		error = caught;
+	}
+	return {stdout: io.out(), stderr: io.err(), error: error as CliError | undefined};
+}

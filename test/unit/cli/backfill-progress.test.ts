@@ -44,4 +44,18 @@ describe('createBackfillProgress', () => {
 		progress.stop();
 		expect(text()).toMatch(/backfill \|.*\| 50% \| 0 telegrams/);
 	});
+
+	it('on a terminal, says what it waits for once the bar stopped (the end of a backfill)', () => {
+		const {out, text} = stream(true);
+		let now = 0;
+		const progress = createBackfillProgress({stream: out, totalBytes: 1000, everyMs: 1000, now: () => now});
+		progress.note('waiting while the bar is drawn');
+		progress.stop();
+		expect(text()).not.toContain('waiting while the bar is drawn');
+		progress.note('waiting for the server: connection refused');
+		progress.note('waiting for the server: connection refused');
+		now = 1000;
+		progress.note('waiting for the server: connection refused');
+		expect(text().match(/backfill: waiting for the server: connection refused\n/g)).toHaveLength(2);
+	});
 });

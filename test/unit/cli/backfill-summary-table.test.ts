@@ -38,4 +38,35 @@ describe('backfillSummaryTable', () => {
 		const text = backfillSummaryTable(new BackfillTally(), {elapsedMs: 0, dryRun: true, target: 'stdout'});
 		expect(text).toMatch(/^points to write +0 \(dry run: nothing written\)$/m);
 	});
+
+	it('tells points spooled from points the server stored, unsent and refused', () => {
+		const tally = new BackfillTally();
+		tally.pointsWritten = 16;
+		const text = backfillSummaryTable(tally, {
+			elapsedMs: 1000,
+			dryRun: false,
+			target: 'http://x (database nodb)',
+			delivery: {
+				stored: 3,
+				carriedOver: 2,
+				unsentPoints: 10,
+				unsentBytes: 700,
+				directory: '/s-backfill',
+				refused: 5,
+			},
+		});
+		expect(text).toMatch(/^points spooled +16 for http:\/\/x \(database nodb\)$/m);
+		expect(text).toMatch(/^points left earlier +2 \(unsent by an earlier backfill, sent first\)$/m);
+		expect(text).toMatch(/^points written +3 \(stored by the server\)$/m);
+		expect(text).toMatch(/^points unsent +10 \(700 bytes wait in \/s-backfill\)$/m);
+		expect(text).toMatch(/^points refused +5 \(bad data, set aside in \/s-backfill\/dead-letter\.lp\)$/m);
+		const clean = backfillSummaryTable(tally, {
+			elapsedMs: 1000,
+			dryRun: false,
+			target: 'http://x',
+			delivery: {stored: 16, carriedOver: 0, unsentPoints: 0, unsentBytes: 0, directory: '/s', refused: 0},
+		});
+		expect(clean).toMatch(/^points written +16 \(stored by the server\)$/m);
+		expect(clean).not.toMatch(/^points (unsent|refused)/m);
+	});
 });

@@ -21,13 +21,18 @@ async function check(args: string[], env: NodeJS.ProcessEnv = {}) {
 	stdout.on('data', (chunk: Buffer) => {
 		out += chunk.toString();
 	});
-	const io = {stdin: Readable.from([]), stdout, stderr: new PassThrough()};
+	const stderr = new PassThrough();
+	let err = '';
+	stderr.on('data', (chunk: Buffer) => {
+		err += chunk.toString();
+	});
+	const io = {stdin: Readable.from([]), stdout, stderr};
 	const command = checkConfigCommand(io, {env, cwd}).exitOverride();
 	let error: unknown;
 	await command.parseAsync(args, {from: 'user'}).catch((caught: unknown) => {
 		error = caught;
 	});
-	return {out, error};
+	return {out, err, error};
 }
 
 describe('check-config', () => {
@@ -70,6 +75,63 @@ describe('check-config', () => {
 		expect(out).toBe(
 			`${join(cwd, 'config.yaml')}: ok, 2 meters, points to stdout\n  house: /dev/ttyUSB0, mode auto, every 30 s\n  heat: tcp://h:1, mode auto, */5 * * * *\n`,
 		);
+	});
+
+	it('warns about ports that cannot be opened as given now, and still says ok', async () => {
+		await writeFile(join(cwd, 'capture.bin'), '');
+		await writeFile(
+			join(cwd, 'config.yaml'),
+			'meters:\n  - id: a\n    port: /dev/ttyUSB97\n  - id: b\n    port: ttyUSB0\n  - id: c\n    port: COM3\n  - id: d\n    port: 127.0.0.1:8888\n  - id: e\n    port: capture.bin\n  - id: f\n    port: /dev/null\n  - id: g\n    port: tcp://192.0.2.7:8888\n  - id: h\n    port: simulator:zmd120\n',
+		);
+		const {out, err, error} = await check([]);
+		expect(error).toBeUndefined();
+		expect(out).toMatch(/: ok, 8 meters, points to stdout\n/);
+		const file = join(cwd, 'config.yaml');
+		expect(err.split('\n').filter(Boolean)).toEqual([
+			`${file}: warning: meters[0].port (line 3): /dev/ttyUSB97 does not exist now: is the reader plugged in? (\`dlms-logger ports\` lists the ports; run starts anyway and opens it again every cycle until it is there)`,
+			`${file}: warning: meters[1].port (line 5): a device is given by its path: /dev/ttyUSB0`,
+			expect.stringMatching(/^.*: warning: meters\[2\]\.port \(line 7\): COM3 is a Windows name: on Linux/),
+			`${file}: warning: meters[3].port (line 9): a TCP bridge is written with its scheme: tcp://127.0.0.1:8888`,
+			`${file}: warning: meters[4].port (line 11): capture.bin is a file, not a serial device`,
+		]);
+	});
+
+	it("refuses the README's placeholder as port", async () => {
+		await writeFile(
+			join(cwd, 'config.yaml'),
+			'meters:\n  - id: a\n    port: /dev/serial/by-id/usb-…-if00-port0\n',
+		);
+		const {error} = await check([]);
+		expect((error as CliError).exitCode).toBe(78);
+		expect((error as Error).message).toContain("meters[0].port (line 3): still the README's placeholder");
+	});
+
+	it('warns about an OBIS code selected twice, naming the variable of an environment configuration', async () => {
+		const {err, error} = await check([], {
+			METER_PORT: 'simulator:zmd120',
+			METER_ID: 'house',
+			METER_SELECT: '1.8.1,2.8.1,1.8.1',
+		});
+		expect(error).toBeUndefined();
+		expect(err).toBe(
+			'environment variables: warning: METER_SELECT entry 3: 1.8.1 is selected twice (also select[0]): keep one\n',
+		);
+	});
+
+	it.each([
+		[
+			'influxdb:\n  url: http://user:pw@db:8086\n  version: "1"\n  database: energy\n',
+			'points to http://db:8086 (InfluxDB 1, database energy)',
+		],
+		[
+			'influxdb:\n  url: http://db:8086/influx\n  org: home\n  bucket: meters\n  token: t\n',
+			'points to http://db:8086/influx (InfluxDB 2, bucket meters of org home)',
+		],
+	])('names the database or bucket points go to, without credentials', async (influx, expected) => {
+		await writeFile(join(cwd, 'config.yaml'), `${influx}meters:\n  - id: a\n    port: simulator:zmd120\n`);
+		const {out, error} = await check([]);
+		expect(error).toBeUndefined();
+		expect(out).toContain(expected);
 	});
 
 	it('lists every problem of an invalid file', async () => {

@@ -122,6 +122,25 @@ describe('parse', () => {
 		expect((error as CliError).hint).toContain('--ignore-bcc');
 	});
 
+	it('words the hint for a DSMR telegram whose CRC16 does not match for the line, not a BCC-broken meter', async () => {
+		const telegram = await readCapture(join(fixtures, 'dsmr-kaifa-p1/input.bin'), 'latin1');
+		// One digit of a register changed on the way: the CRC16 at the end no longer matches.
+		const file = join(directory, 'dsmr-flipped.bin');
+		await writeFile(
+			file,
+			Buffer.from(
+				telegram.replace(
+					/\(0*(\d)/,
+					(match, digit: string) => match.slice(0, -1) + String((Number(digit) + 1) % 10),
+				),
+				'latin1',
+			),
+		);
+		const {error} = await run(file);
+		expect((error as CliError).message).toMatch(/CRC16 mismatch/);
+		expect((error as CliError).hint).toMatch(/^a CRC16 mismatch in a DSMR P1 telegram/);
+	});
+
 	it('reads a block with a wrong BCC when told to, and reports the junk line on stderr', async () => {
 		const {stdout, stderr, error} = await run(ace3000, {ignoreBcc: true});
 		expect(error).toBeUndefined();

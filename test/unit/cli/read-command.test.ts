@@ -4,7 +4,13 @@ import {join} from 'node:path';
 import {PassThrough, Readable} from 'node:stream';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
-import {describeReadout, type ReadFlags, runRead} from '../../../src/cli/read-command.ts';
+import {
+	describeReadout,
+	protocolMode,
+	type ReadFlags,
+	runRead,
+	standardRate,
+} from '../../../src/cli/read-command.ts';
 import type {ReadoutJson} from '../../../src/cli/readout-json.ts';
 import {ReadoutError} from '../../../src/readout/readout-errors.ts';
 import type {ReadoutResult} from '../../../src/readout/readout-session.ts';
@@ -260,7 +266,9 @@ describe('read, failures', () => {
 		await startMeter('zmd120', [{kind: 'bad-bcc'}]);
 		const error = (await read()).error as CliError;
 		expect(error.exitCode).toBe(1);
-		expect(error.hint).toBe('a meter known to send a wrong BCC can be read with --ignore-bcc');
+		expect(error.hint).toBe(
+			'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc',
+		);
 	});
 
 	it('reads a block with a wrong BCC under --ignore-bcc', async () => {
@@ -340,5 +348,20 @@ describe('read, --query-char', () => {
 			"option '--query-char <char>' argument 'ab' is invalid. expected one character other than / ! or a line break, e.g. ? or #",
 		);
 		expect(stderr).not.toContain('queryChar');
+	});
+});
+
+describe('read options', () => {
+	it('takes --mode in either case, as config.yaml does', () => {
+		expect(protocolMode('c')).toBe('C');
+		expect(protocolMode('AUTO')).toBe('auto');
+		expect(() => protocolMode('e')).toThrow('choose one of auto, A, B, C, D');
+	});
+
+	it('takes only the rates of the standard as --baud-max', () => {
+		expect(standardRate('19200')).toBe(19200);
+		expect(() => standardRate('9601')).toThrow(
+			'expected one of the rates of IEC 62056-21: 300, 600, 1200, 2400, 4800, 9600, 19200 (Bd)',
+		);
 	});
 });

@@ -1,10 +1,11 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough, Readable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {CliError} from '../../../src/cli/cli-error.ts';
 import {runCollector} from '../../../src/cli/run-command.ts';
+import {fieldTypeConflict, startFakeInfluxWrite} from '../../helpers/fake-influx-write.ts';
 import {freePort} from '../../helpers/free-port.ts';
 
 let cwd: string;
@@ -88,6 +89,53 @@ describe('runCollector', () => {
 		expect((error as CliError).exitCode).toBe(1);
 		expect((error as Error).message).toBe('1 of 2 meters not read or not stored: gone');
 		expect(out.stdout).toMatch(/meter=good,obis=1\.8\.1/);
+	}, 20_000);
+
+	it('--once fails with exit 1 when the server refused points, saying once how many, why and where', async () => {
+		// As a database where `value` is a string field: every line with a unit is refused.
+		const server = await startFakeInfluxWrite((lines) =>
+			lines.some((line) => line.includes(',unit=')) ? fieldTypeConflict(1) : {status: 204},
+		);
+		try {
+			const config = join(cwd, 'config.yaml');
+			await writeFile(
+				config,
+				[
+					'influxdb:',
+					`  url: ${server.url}`,
+					'  version: "1"',
+					'  database: conf',
+					'spool:',
+					`  directory: ${join(cwd, 'spool')}`,
+					'meters:',
+					'  - id: sim',
+					'    port: simulator:zmd120',
+				].join('\n'),
+			);
+			const {io, out} = captured();
+			const error = await runCollector({config, once: true}, io, {env: {}, cwd}).catch(
+				(caught: unknown) => caught,
+			);
+			expect(error).toBeInstanceOf(CliError);
+			expect((error as CliError).exitCode).toBe(1);
+			const refused = (await readFile(join(cwd, 'spool', 'dead-letter.lp'), 'utf8'))
+				.split('\n')
+				.filter((line) => line.startsWith('meter,')).length;
+			expect(refused).toBeGreaterThan(5);
+			expect(server.stored.length).toBeGreaterThan(0);
+			expect((error as Error).message).toBe(
+				`${refused} points refused by the server as bad data and set aside in ${join(cwd, 'spool', 'dead-letter.lp')}: ${server.url} (database conf): HTTP 400: {"error":"partial write: field type conflict: input field \\"value\\" on measurement \\"meter\\" is type float, already exists as type string dropped=1"}`,
+			);
+			// One log line for the refusal, not one per point.
+			const logged = out.stderr.split('\n').filter((line) => line.includes('field type conflict'));
+			expect(logged).toHaveLength(1);
+			expect(logged[0]).toContain(`"msg":"${refused} points refused by the server and set aside in`);
+			expect(out.stderr).toContain(
+				`"msg":"collector stopped; nothing left unsent; ${refused} points refused by the server as bad data, set aside in ${join(cwd, 'spool', 'dead-letter.lp')}"`,
+			);
+		} finally {
+			await server.close();
+		}
 	}, 20_000);
 
 	it('--log-level overrides the configured level', async () => {

@@ -65,6 +65,27 @@ describe('dlms-logger spool', () => {
 		await spool.close();
 	});
 
+	it("shows the backfill's spool beside the collector's when there is one, and how to send what waits there", async () => {
+		await writeFile(join(cwd, 'config.yaml'), config);
+		expect(await show('table')).not.toContain('backfill');
+		expect(JSON.parse(await show('json'))).toMatchObject({backfill: null});
+		const spool = await LineSpool.open({directory: join(cwd, 'spool-backfill')});
+		await spool.append(['meter value=1 1700000000']);
+		await spool.close();
+		const table = await show('table');
+		expect(table).toContain(`\nbackfill spool  ${join(cwd, 'spool-backfill')}\n`);
+		expect(table).toContain('backfill        none holds the spool\n');
+		expect(table).toContain('unsent          1 point, 25 bytes\n');
+		expect(table).toContain('(sent by the next backfill, or now with: dlms-logger backfill --resend)');
+		const json = JSON.parse(await show('json')) as {backfill: Record<string, unknown>; unsentPoints: number};
+		expect(json.unsentPoints).toBe(0);
+		expect(json.backfill).toMatchObject({
+			directory: join(cwd, 'spool-backfill'),
+			unsentPoints: 1,
+			unsentBytes: 25,
+		});
+	});
+
 	it('says when there is no spool yet and points go to stdout', async () => {
 		await writeFile(join(cwd, 'config.yaml'), 'meters:\n  - id: house\n    port: /dev/ttyUSB0\n');
 		const table = await show('table');

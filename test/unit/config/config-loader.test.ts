@@ -94,10 +94,28 @@ describe('invalid configurations: every problem, with its path and line, at once
 		['a meter without a port', 'meters:\n  - id: a\n', ['meters[0].port@2: required']],
 		['an unknown key, with its line', `${meter}    colour: blue\n`, ['meters[0]@4: unknown key "colour"']],
 		[
+			'the keys of a section not indented under it',
+			`influxdb:\nurl: http://db:8086\norg: home\n${meter}`,
+			[
+				'influxdb@1: expected a mapping (key: value lines), got an empty value',
+				'@2: unknown key "url": it belongs to influxdb, which is empty; indent it under "influxdb:"',
+				'@3: unknown key "org": it belongs to influxdb, which is empty; indent it under "influxdb:"',
+			],
+		],
+		[
+			'misspelt keys, each at its line with the key meant',
+			`influx:\n  url: http://db:8086\n${meter}    evry: 30s\n    selcet: [1.8.1]\n`,
+			[
+				'@1: unknown key "influx" (did you mean "influxdb"?)',
+				'meters[0]@6: unknown key "evry" (did you mean "every"?)',
+				'meters[0]@7: unknown key "selcet" (did you mean "select"?)',
+			],
+		],
+		[
 			'a bad cron expression',
 			`${meter}    schedule: "every minute"\n`,
 			[
-				'meters[0].schedule@4: expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)',
+				'meters[0].schedule@4: expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, such as "*/15 * * * *"; got 2 fields',
 			],
 		],
 		[
@@ -206,7 +224,18 @@ describe('invalid configurations: every problem, with its path and line, at once
 				'meters[0].address@4: "(" cannot be sent: a device address holds only 0-9, A-Z, a-z and space (IEC 62056-21), got the string "a(b"',
 			],
 		],
-		['a baud cap below 300', `${meter}    baud_max: 100\n`, ['meters[0].baud_max@4: must be at least 300']],
+		[
+			'a baud cap that is not a rate of the standard',
+			`${meter}    baud_max: 9601\n`,
+			[
+				'meters[0].baud_max@4: expected one of the rates of IEC 62056-21: 300, 600, 1200, 2400, 4800, 9600, 19200 (Bd), got the number 9601',
+			],
+		],
+		[
+			'a schedule with a field out of range',
+			`${meter}    schedule: "61 * * * *"\n`,
+			['meters[0].schedule@4: the minute field "61" is out of range 0-59'],
+		],
 		[
 			'a malformed selection',
 			`${meter}    select: [1.8.1, nonsense]\n`,
@@ -242,8 +271,8 @@ describe('invalid configurations: every problem, with its path and line, at once
 			'InfluxDB 1.x keys under the default version 2, each at its line',
 			`${meter}influxdb:\n  url: http://db:8086\n  database: meters\n  username: logger\n`,
 			[
-				'influxdb.database@6: not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or "1.8"',
-				'influxdb.username@7: not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or "1.8"',
+				'influxdb.database@6: not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or version "1.8"',
+				'influxdb.username@7: not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or version "1.8"',
 			],
 		],
 		[

@@ -134,7 +134,7 @@ describe('configSchema meters', () => {
 
 	it('refuses a schedule that is not a cron expression', () => {
 		expect(meterProblems({schedule: 'every minute'})).toEqual([
-			'meters.0.schedule: expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)',
+			'meters.0.schedule: expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, such as "*/15 * * * *"; got 2 fields',
 		]);
 	});
 
@@ -185,8 +185,26 @@ describe('configSchema meters', () => {
 		expect(meterProblems({mode: 'E'})[0]).toMatch(/^meters\.0\.mode: /);
 	});
 
+	it("refuses the README's placeholder as port", () => {
+		expect(meterProblems({port: '/dev/serial/by-id/usb-…-if00-port0'})).toEqual([
+			"meters.0.port: still the README's placeholder: put your reader's name from `ls /dev/serial/by-id/` (or `dlms-logger ports`)",
+		]);
+	});
+
+	it('takes the mode letter in either case, as the standard writes it', () => {
+		expect(parse({meters: [{...meter, mode: 'c'}]}).meters[0]?.mode).toBe('C');
+		expect(parse({meters: [{...meter, mode: 'AUTO'}]}).meters[0]?.mode).toBe('auto');
+	});
+
 	it('refuses a baud cap below 300', () => {
 		expect(meterProblems({baud_max: 150})[0]).toMatch(/^meters\.0\.baud_max: /);
+	});
+
+	it('takes only the rates of the standard as baud cap, listing them', () => {
+		expect(parse({meters: [{...meter, baud_max: 19200}]}).meters[0]?.baud_max).toBe(19200);
+		expect(meterProblems({baud_max: 9601})).toEqual([
+			'meters.0.baud_max: expected one of the rates of IEC 62056-21: 300, 600, 1200, 2400, 4800, 9600, 19200 (Bd), got the number 9601',
+		]);
 	});
 
 	it('refuses a time zone that is not an IANA name', () => {
@@ -255,7 +273,7 @@ describe('configSchema influxdb', () => {
 		expect(influxProblems({database: 'meters', username: 'logger', password: 'p'})).toEqual(
 			['database', 'username', 'password'].map(
 				(key) =>
-					`influxdb.${key}: not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or "1.8"`,
+					`influxdb.${key}: not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set version "1" (before 1.8) or version "1.8"`,
 			),
 		);
 	});

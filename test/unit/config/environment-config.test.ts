@@ -226,7 +226,13 @@ describe('environmentConfig', () => {
 				INFLUX_TOKEN: 'x',
 			}),
 		).toEqual([
-			'INFLUX_TOKEN: not used by version 1.8, which writes to database (and retention_policy) as username with password; for InfluxDB 2.x/3.x set version "2"',
+			'INFLUX_TOKEN: not used by version 1.8, which writes to database (and retention_policy) as username with password; for InfluxDB 2.x/3.x set INFLUX_VERSION=2',
+		]);
+	});
+
+	it('names INFLUX_VERSION when only INFLUX_DATABASE says the server is InfluxDB 1.x', async () => {
+		expect(await problemsOf({...oneMeter, INFLUX_URL: 'http://db:8086', INFLUX_DATABASE: 'meters'})).toEqual([
+			'INFLUX_DATABASE: not used by version 2, which writes to org and bucket with a token; for InfluxDB 1.x set INFLUX_VERSION=1 (before 1.8) or INFLUX_VERSION=1.8',
 		]);
 	});
 

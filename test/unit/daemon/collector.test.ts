@@ -171,6 +171,46 @@ describe('startCollector', () => {
 		);
 	});
 
+	it('says when it starts sending what an earlier run left in the spool (how much, since when) and when that is done', async () => {
+		const {LineSpool} = await import('../../../src/output/line-spool.ts');
+		const {startFakeInfluxWrite} = await import('../../helpers/fake-influx-write.ts');
+		const spoolDirectory = join(directory, 'spool');
+		const earlier = await LineSpool.open({directory: spoolDirectory});
+		await earlier.append(['meter,meter=sim,obis=1.8.1 value=1 1700000000']);
+		await earlier.ack((await earlier.peek()).end);
+		await earlier.append([
+			'meter,meter=sim,obis=1.8.1 value=2 1700000060',
+			'meter,meter=sim,obis=1.8.1 value=3 1700000120',
+		]);
+		await earlier.close();
+		const server = await startFakeInfluxWrite();
+		try {
+			await start(
+				`influxdb:\n  url: ${server.url}\n  version: "1"\n  database: m\nspool:\n  directory: ${spoolDirectory}\nmeters:\n  - id: sim\n    port: simulator:zmd120\n    every: 1h\n`,
+			);
+			await until(() =>
+				messages.some((message) => message.includes('left in the spool from before the start')),
+			);
+			const replaying = messages.filter((message) => message.includes('left in the spool'));
+			expect(replaying[0]).toMatch(
+				new RegExp(
+					`^info sending 2 points \\(\\d+ bytes\\) left in the spool, unsent since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, to ${server.url} \\(database m\\)$`,
+				),
+			);
+			expect(replaying[1]).toMatch(
+				/^info sent the 2 points left in the spool from before the start, in \d+\.\d s$/,
+			);
+			expect(server.stored.slice(0, 2)).toEqual([
+				'meter,meter=sim,obis=1.8.1 value=2 1700000060',
+				'meter,meter=sim,obis=1.8.1 value=3 1700000120',
+			]);
+			await collector?.stop({flushTimeoutMs: 500});
+			collector = undefined;
+		} finally {
+			await server.close();
+		}
+	});
+
 	it('says once that meter times are read as UTC when no zone is configured and the host runs UTC', async () => {
 		await start(
 			'meters:\n  - id: a\n    port: simulator:zmd120\n  - id: b\n    port: simulator:zmd120\n    timezone: Europe/Vienna\n',

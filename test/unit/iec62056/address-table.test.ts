@@ -1,5 +1,11 @@
 import {describe, expect, it} from 'vitest';
-import {addressHash, lookupAddress, successorAt} from '../../../src/iec62056/address-table.ts';
+import {
+	type AddressEntry,
+	addressHash,
+	lookupAddress,
+	noteSuccessor,
+	successorAt,
+} from '../../../src/iec62056/address-table.ts';
 import {charCodes} from '../../../src/iec62056/char-codes.ts';
 
 function lookup(text: string, start = 0, end = text.length) {
@@ -65,6 +71,37 @@ describe('successorAt', () => {
 		first.next = entryOf(' 7.7.6').slot;
 		const codes = Buffer.from(' 7.7.6(5)', 'latin1');
 		expect(successorAt(first, codes, 0, codes.length)).toBeUndefined();
+	});
+});
+
+describe('noteSuccessor', () => {
+	it('keeps the successors of two kinds of meter that share an address, and finds either', () => {
+		const shared = entryOf('7.8.0');
+		const ofOne = entryOf('7.8.1');
+		const ofOther = entryOf('7.9.9');
+		noteSuccessor(shared, ofOne);
+		noteSuccessor(shared, ofOther);
+		for (let readout = 0; readout < 3; readout++) {
+			noteSuccessor(shared, readout % 2 === 0 ? ofOne : ofOther);
+			for (const [text, entry] of [
+				['7.8.1(5)', ofOne],
+				['7.9.9(5)', ofOther],
+			] as const) {
+				const codes = Buffer.from(text, 'latin1');
+				expect(successorAt(shared, codes, 0, codes.length)).toBe(entry);
+			}
+		}
+	});
+
+	it('forgets the older of two successors when a third one comes', () => {
+		const shared = entryOf('7.8.2');
+		const [a, b, c] = ['7.8.3', '7.8.4', '7.8.5'].map(entryOf) as [AddressEntry, AddressEntry, AddressEntry];
+		noteSuccessor(shared, a);
+		noteSuccessor(shared, b);
+		noteSuccessor(shared, c);
+		expect([shared.next, shared.nextAlt]).toEqual([c.slot, b.slot]);
+		const codes = Buffer.from('7.8.3(5)', 'latin1');
+		expect(successorAt(shared, codes, 0, codes.length)).toBeUndefined();
 	});
 });
 

@@ -294,4 +294,13 @@ describe('parseDataBlockBytes', () => {
 			expect(parseDataBlockBytes(text, Buffer.from(text, 'latin1'))).toEqual(parseDataBlock(text));
 		}
 	});
+
+	it('reads the bytes from an offset, as they lie in a frame after STX or an identification line', () => {
+		const text = '1.8.0(000783.16*kWh)\r\n 1.8.1 (1*kWh)1.8.0(2)\r\n(3)\r\n1.8.0*1(4)\r\n!';
+		// Bytes before and after the text that would end an address or a value if they were read.
+		const frame = Buffer.from(`/(!)\r\n${text}\x03(`, 'latin1');
+		for (let pass = 0; pass < 3; pass++) {
+			expect(parseDataBlockBytes(text, frame, 6)).toEqual(parseDataBlock(text));
+		}
+	});
 });

@@ -50,7 +50,7 @@ describe('MessageBytes', () => {
 		for (const source of [head, ascii('/XYZ5MT174\r\n')]) {
 			const message = new MessageBytes();
 			message.attach(chunk);
-			message.restartWith(source, [0x0d, 0x0a], 14);
+			message.restartWith(source, Uint8Array.of(0x0d, 0x0a, 0x0d), 2, 14);
 			message.append(chunk, 14, chunk.length);
 			message.detach();
 			expect(message.copy()).toEqual(Buffer.concat([source, ascii(`\r\n${chunk.toString('latin1', 14)}`)]));

@@ -188,6 +188,7 @@ describe('SelfMetrics counters', () => {
 			kind: 'dead-letter',
 			lines: 1,
 			error: new InfluxWriteError('400', {disposition: 'dead-letter'}),
+			file: '/spool/dead-letter.lp',
 		});
 		expect(sample(self, 'points_sent_total', {})).toBe(120);
 		expect(sample(self, 'spool_dead_lettered_lines_total', {})).toBe(1);

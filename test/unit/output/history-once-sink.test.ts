@@ -1,12 +1,16 @@
-import {mkdtemp, rm} from 'node:fs/promises';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {HistoryLedger} from '../../../src/output/history-ledger.ts';
 import {acknowledgingSender, HistoryOnceSink} from '../../../src/output/history-once-sink.ts';
+import {InfluxLineWriter} from '../../../src/output/influx-line-writer.ts';
 import {formatLineProtocol} from '../../../src/output/line-protocol.ts';
+import {LineSpool} from '../../../src/output/line-spool.ts';
 import type {PointSink} from '../../../src/output/point-sink.ts';
+import {SpooledSink} from '../../../src/output/spooled-sink.ts';
 import type {Point} from '../../../src/readings/point.ts';
+import {fieldTypeConflict, startFakeInfluxWrite} from '../../helpers/fake-influx-write.ts';
 
 class MemorySink implements PointSink {
 	readonly points: Point[] = [];
@@ -85,5 +89,56 @@ describe('HistoryOnceSink', () => {
 		await reopened.write([history('m1', 1, 100)]);
 		expect(inner.points).toHaveLength(2);
 		await reopened.close();
+	});
+});
+
+describe('HistoryOnceSink before a server that refuses history as bad data', () => {
+	it('sets the refused history aside once: the next readout, after a restart too, does not send it again', async () => {
+		const refused = formatLineProtocol(history('m1', 1, 100));
+		const sent: string[] = [];
+		// A field type conflict on the refused line (InfluxDB 1.x answers 400 for the whole request).
+		const server = await startFakeInfluxWrite((lines) => {
+			sent.push(...lines);
+			return lines.includes(refused) ? fieldTypeConflict(1) : {status: 204};
+		});
+		// One collector process: spool, ledger and writer as the collector wires them.
+		const collector = async () => {
+			const ledger = await HistoryLedger.open({directory});
+			const writer = new InfluxLineWriter({kind: 'v1', url: server.url, database: 'meters'});
+			const spooled = new SpooledSink({
+				spool: await LineSpool.open({directory}),
+				sender: acknowledgingSender(writer, ledger),
+			});
+			return new HistoryOnceSink({sink: spooled, ledger});
+		};
+		const readout = (value: number) => [live(value), history('m1', 1, 100), history('m1', 2, 200)];
+		const timesSent = (line: string) => sent.filter((each) => each === line).length;
+		try {
+			const first = await collector();
+			await first.write(readout(1));
+			expect(await first.flush()).toBe(true);
+			// Sent with the batch, then in the halves that isolated it.
+			const whileIsolating = timesSent(refused);
+			expect(whileIsolating).toBeGreaterThan(1);
+			await first.write(readout(2));
+			expect(await first.flush()).toBe(true);
+			await first.close();
+			const restarted = await collector();
+			await restarted.write(readout(3));
+			expect(await restarted.flush()).toBe(true);
+			await restarted.close();
+
+			expect(timesSent(refused)).toBe(whileIsolating);
+			const deadLetters = await readFile(join(directory, 'dead-letter.lp'), 'utf8');
+			expect(deadLetters.split('\n').filter((line) => line === refused)).toHaveLength(1);
+			expect(server.stored).toEqual([
+				formatLineProtocol(live(1)),
+				formatLineProtocol(history('m1', 2, 200)),
+				formatLineProtocol(live(2)),
+				formatLineProtocol(live(3)),
+			]);
+		} finally {
+			await server.close();
+		}
 	});
 });

@@ -1,4 +1,5 @@
-import {mkdtemp, rm} from 'node:fs/promises';
+import {readFileSync} from 'node:fs';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
@@ -17,6 +18,7 @@ class FakeServer implements LineSender {
 	retryAfterMs: number | undefined;
 	/** Lines the server refuses as bad data. */
 	readonly bad = new Set<string>();
+	setAside?: (lines: readonly string[]) => void;
 
 	async send(lines: readonly string[]): Promise<void> {
 		this.requests++;
@@ -188,6 +190,95 @@ describe.each([
 		expect(server.stored).toHaveLength(4);
 		expect(server.stored).not.toContain(badLine);
 		expect(events.filter((event) => event.kind === 'dead-letter')).toHaveLength(1);
+		await sink.close();
+	});
+
+	it('sets many refused lines of a batch aside as one entry and one event per reason, with the file', async () => {
+		const sink = await makeSink();
+		const {formatLineProtocol} = await import('../../../src/output/line-protocol.ts');
+		const points = Array.from({length: 20}, (_, index) => point(index + 1));
+		for (const refused of points.slice(2)) server.bad.add(formatLineProtocol(refused));
+		await sink.write(points);
+		expect(await sink.flush()).toBe(true);
+		expect(server.stored).toHaveLength(2);
+		const deadLetters = events.filter((event) => event.kind === 'dead-letter');
+		expect(deadLetters).toHaveLength(1);
+		expect(deadLetters[0]).toMatchObject({lines: 18, file: join(directory, 'dead-letter.lp')});
+		const file = await readFile(join(directory, 'dead-letter.lp'), 'utf8');
+		expect(file.match(/^# /gm)).toHaveLength(1);
+		expect(file.trim().split('\n')).toHaveLength(19);
+		await sink.close();
+	});
+
+	it('tells its sender which lines it set aside, once they are in the dead-letter file', async () => {
+		const sink = await makeSink();
+		const {formatLineProtocol} = await import('../../../src/output/line-protocol.ts');
+		const bad = [2, 4].map((value) => formatLineProtocol(point(value)));
+		for (const line of bad) server.bad.add(line);
+		const setAside: {lines: string[]; inFile: boolean}[] = [];
+		server.setAside = (lines: readonly string[]) => {
+			const file = readFileSync(join(directory, 'dead-letter.lp'), 'utf8');
+			setAside.push({lines: [...lines], inFile: lines.every((line) => file.includes(line))});
+		};
+		await sink.write([1, 2, 3, 4, 5].map(point));
+		expect(await sink.flush()).toBe(true);
+		expect(setAside).toEqual([{lines: bad, inFile: true}]);
+		expect(server.stored).toHaveLength(3);
+		await sink.close();
+	});
+
+	it('keeps the last failure while lines wait, and forgets it after a success', async () => {
+		const sink = await makeSink();
+		server.failWith = 'hold';
+		await sink.write([point(1)]);
+		expect(await sink.flush()).toBe(false);
+		expect(sink.lastFailure?.disposition).toBe('hold');
+		expect(sink.lastFailure?.message).toBe('fake: hold');
+		server.failWith = undefined;
+		expect(await sink.flush()).toBe(true);
+		expect(sink.lastFailure).toBeUndefined();
+		await sink.close();
+	});
+
+	it('says when it replays what a previous run left (how much, since when) and when that is through', async () => {
+		const first = await makeSink(1);
+		await first.write([point(0)]);
+		expect(await first.flush()).toBe(true);
+		const lastAck = Date.now();
+		server.failWith = 'retry';
+		await first.write([point(1)]);
+		expect(await first.flush()).toBe(false);
+		await first.close();
+		const firstSink = await makeSink(1);
+		await firstSink.write([point(2), point(3)]);
+		expect(await firstSink.flush()).toBe(false);
+		await firstSink.close();
+		events = [];
+		server.failWith = undefined;
+		const second = await makeSink(1);
+		second.start();
+		await vi.waitFor(() => expect(events.some((event) => event.kind === 'replayed')).toBe(true));
+		const replaying = events.find((event) => event.kind === 'replaying');
+		expect(replaying).toMatchObject({kind: 'replaying', lines: 3});
+		expect((replaying as {bytes: number}).bytes).toBeGreaterThan(30);
+		// The last acknowledgement before the outage (file times may be a little coarse).
+		expect(Math.abs(((replaying as {since?: Date}).since?.getTime() ?? 0) - lastAck)).toBeLessThan(1000);
+		expect(events.filter((event) => event.kind === 'replayed')).toEqual([
+			expect.objectContaining({kind: 'replayed', lines: 3}),
+		]);
+		// Points written after the start are not part of the replay.
+		await second.write([point(4)]);
+		await second.flush();
+		expect(events.filter((event) => event.kind === 'replayed')).toHaveLength(1);
+		await second.close();
+	});
+
+	it('says nothing of a replay when the spool was empty', async () => {
+		const sink = await makeSink();
+		sink.start();
+		await sink.write([point(1)]);
+		await sink.flush();
+		expect(events.some((event) => event.kind === 'replaying' || event.kind === 'replayed')).toBe(false);
 		await sink.close();
 	});
 

@@ -245,6 +245,58 @@ describe('FrameInbox block start', () => {
 	});
 });
 
+describe('FrameInbox missing STX', () => {
+	const TEXT = '0.0.0(50871031)\r\n1.8.1(00021271*kWh)\r\n!\r\n';
+
+	it('ends a wait with without-stx once the BCC of a data message without STX is in', async () => {
+		inbox.watchForMissingStx();
+		const waiting = waitFor(isDataBlock, wait());
+		await meterSends(dataMessage(TEXT).subarray(1, -1));
+		expect(waiting.state.outcome).toBeUndefined();
+		await meterSends(dataMessage(TEXT).subarray(-1));
+		expect(await waiting.done).toEqual({
+			kind: 'without-stx',
+			message: {bytes: dataMessage(TEXT).length - 1, dataLines: 2, complete: true},
+		});
+	});
+
+	it('scans what follows afresh, even when the BCC was a byte that opens a block', async () => {
+		// `C.1.0(x)` with x chosen so that the BCC is STX: the scanner alone would take the repetition's
+		// STX as data inside a block opened by it.
+		const padded = (value: string) => `C.1.0(${value})\r\n${TEXT}`;
+		const value = String.fromCharCode((dataMessage(padded('')).at(-1) as number) ^ STX);
+		const message = dataMessage(padded(value));
+		expect(message.at(-1)).toBe(STX);
+		inbox.watchForMissingStx();
+		await meterSends(message.subarray(1));
+		expect(await inbox.next(isDataBlock, wait(), undefined)).toMatchObject({kind: 'without-stx'});
+		await meterSends(message);
+		expect(await inbox.next(isDataBlock, wait(), undefined)).toMatchObject({
+			kind: 'data-block',
+			check: {ok: true},
+		});
+	});
+
+	it('tells how far a message without STX came when the bytes stop before its end', async () => {
+		inbox.watchForMissingStx();
+		const waiting = waitFor(isDataBlock, wait());
+		await meterSends(Buffer.from(TEXT.slice(0, 30), 'latin1'));
+		await vi.advanceTimersByTimeAsync(300);
+		expect(await waiting.done).toMatchObject({kind: 'silence'});
+		expect(inbox.unfinishedWithoutStx()).toEqual({bytes: 30, dataLines: 1, complete: false});
+	});
+
+	it('does not watch unless asked, nor after it was told to stop', async () => {
+		const stop = inbox.watchForMissingStx();
+		stop();
+		const waiting = waitFor(isDataBlock, wait());
+		await meterSends(dataMessage(TEXT).subarray(1));
+		await vi.advanceTimersByTimeAsync(300);
+		expect(await waiting.done).toMatchObject({kind: 'silence'});
+		expect(inbox.unfinishedWithoutStx()).toBeUndefined();
+	});
+});
+
 describe('FrameInbox on a busy host', () => {
 	it('reads bytes that arrived while the event loop was blocked before calling the silence a timeout', async () => {
 		vi.useRealTimers();

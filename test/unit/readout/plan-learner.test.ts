@@ -60,6 +60,15 @@ describe('PlanLearner', () => {
 		expect(plans.recordResult(undefined, fellBack)).toMatchObject({to: C300});
 	});
 
+	it('learns nothing from blocks that came incomplete at the announced rate (an STX lost on the line)', () => {
+		const {plans} = learner({learnAfter: 1});
+		for (let readout = 0; readout < 3; readout++) {
+			expect(plans.recordFailure(undefined, {failure: 'truncated'})).toBeUndefined();
+		}
+		expect(plans.failuresInRow).toBe(0);
+		expect(plans.next()).toBeUndefined();
+	});
+
 	it('tries the announced plan again after retry_every, and returns to it as soon as it works', () => {
 		const {plans, advance} = learner({learnAfter: 1});
 		plans.recordResult(undefined, fellBack);

@@ -1,13 +1,15 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {PlanLearner} from '../../../src/readout/plan-learner.ts';
 import {ReadoutError} from '../../../src/readout/readout-errors.ts';
 import type {ReadoutOptions} from '../../../src/readout/readout-options.ts';
 import {type ReadoutResult, readMeter} from '../../../src/readout/readout-session.ts';
-import type {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
+import {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
 import {createPushProfile} from '../../../src/simulator/push-profile.ts';
 import type {SimulatorFault} from '../../../src/simulator/simulator-fault.ts';
 import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
 import {createMemoryLinkPair, type MemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
 import {settleWithFakeTimers, startSimulatedLine} from '../../helpers/fake-timer-meter.ts';
+import {damagingStx, type StxDamage} from '../../helpers/stx-damaging-link.ts';
 
 let pair: MemoryLinkPair;
 let simulator: MeterSimulator | undefined;
@@ -103,6 +105,17 @@ describe('readMeter, faults', () => {
 		expect(second.check.ok).toBe(true);
 	});
 
+	it('fails with a block-check error, not a rate mismatch, when the meter does not repeat the block after the NAK', async () => {
+		({pair, simulator} = await startSimulatedLine(
+			createSimulatorProfile('zmd120'),
+			{faults: [{kind: 'bad-bcc'}], repeatWindowMs: 1},
+			{latencyMs: 0},
+		));
+		const error = await read();
+		expect((error as ReadoutError).failure).toBe('block-check');
+		expect((error as ReadoutError).message).toMatch(/BCC mismatch: .* \(no repetition after the NAK\)$/);
+	});
+
 	it('fails with a block-check error when the repetition is wrong too', async () => {
 		await startMeter('zmd120', [{kind: 'bad-bcc'}]);
 		const error = await read();
@@ -122,6 +135,8 @@ describe('readMeter, faults', () => {
 		({pair, simulator} = await startSimulatedLine(withoutStx, {faults: []}, {latencyMs: 0}));
 		const outcome = await read();
 		expect(outcome).toBeInstanceOf(ReadoutError);
+		// Readable data at the agreed rate: the block is incomplete, the rate was right.
+		expect((outcome as ReadoutError).failure).toBe('truncated');
 	});
 
 	it('never parses a block cut off mid-way', async () => {
@@ -206,6 +221,93 @@ describe('readMeter, faults', () => {
 		const error = await read({signal: controller.signal});
 		expect((error as ReadoutError).failure).toBe('aborted');
 		expect(pair.host.isOpen).toBe(false);
+	});
+});
+
+describe('readMeter, a data message whose STX the line lost or damaged', () => {
+	/** The ZMD120 behind a line that damages the STX of its first data messages; the meter itself sends them whole. */
+	async function startDamagedLine(damage: StxDamage, faults: SimulatorFault[] = [], repeatWindowMs?: number) {
+		pair = createMemoryLinkPair({paced: true});
+		const meterEnd = damagingStx(pair.meter, damage);
+		simulator = new MeterSimulator(meterEnd, {
+			profile: createSimulatorProfile('zmd120'),
+			faults,
+			hangUp: () => pair.hangUp('meter'),
+			...(repeatWindowMs === undefined ? {} : {repeatWindowMs}),
+		});
+		await simulator.start();
+		return meterEnd;
+	}
+
+	const hostWrites = (first: number) =>
+		pair.events.filter(
+			(event) => event.side === 'host' && event.kind === 'write' && event.bytes[0] === first,
+		);
+
+	it('NAKs a data message whose STX became 0x82 and reads its repetition at the agreed rate', async () => {
+		const line = await startDamagedLine({becomes: 0x82});
+		const result = expectResult(await read());
+		expect(line.damaged).toBe(1);
+		expect(hostWrites(0x15)).toHaveLength(1);
+		expect(result.plan).toEqual({mode: 'C', baudRate: 9600});
+		expect(result.fellBack).toBe(false);
+		expect(result.check.ok).toBe(true);
+	});
+
+	it('fails as truncated, naming the rate, when the repetition lost its STX too, and signs on only once', async () => {
+		await startDamagedLine({becomes: 'lost', times: 2});
+		const error = await read();
+		expect(error).toBeInstanceOf(ReadoutError);
+		expect((error as ReadoutError).failure).toBe('truncated');
+		expect((error as ReadoutError).message).toBe(
+			'memory:host: data: data message without STX at 9600 Bd: the start byte was lost or damaged (also after 1 NAK)',
+		);
+		// No fallback to another plan within the readout: one request, no switch back to 300 Bd for data.
+		expect(hostWrites(0x2f)).toHaveLength(1);
+	});
+
+	it('fails as truncated, not as a rate mismatch, when the meter does not repeat the message after the NAK', async () => {
+		// The meter is back at 300 Bd and idle before the NAK comes: it ignores it.
+		await startDamagedLine({becomes: 'lost'}, [], 1);
+		const error = await read();
+		expect((error as ReadoutError).failure).toBe('truncated');
+		expect((error as ReadoutError).message).toMatch(
+			/data: data message without STX at 9600 Bd: the start byte was lost or damaged \(no repetition after the NAK\)$/,
+		);
+		expect(hostWrites(0x2f)).toHaveLength(1);
+	});
+
+	it('fails as truncated when the message without STX was cut off as well', async () => {
+		await startDamagedLine({becomes: 'lost'}, [{kind: 'truncate'}]);
+		const error = await read();
+		expect((error as ReadoutError).failure).toBe('truncated');
+		expect((error as ReadoutError).message).toMatch(
+			/data: data message without STX at 9600 Bd, cut off after \d+ bytes: the start byte was lost or damaged$/,
+		);
+	});
+
+	it('changes no plan, however often it happens (no NAK allowed)', async () => {
+		const plans = new PlanLearner({learnAfter: 2});
+		await startDamagedLine({becomes: 0x82, times: 4});
+		for (let readout = 0; readout < 4; readout++) {
+			const error = await read({remembered: plans.next(), nakRetries: 0});
+			expect((error as ReadoutError).failure).toBe('truncated');
+			expect(plans.recordFailure(undefined, error as ReadoutError)).toBeUndefined();
+			await vi.advanceTimersByTimeAsync(3000);
+		}
+		expect(plans.failuresInRow).toBe(0);
+		expect(plans.next()).toBeUndefined();
+		expect(hostWrites(0x2f)).toHaveLength(4);
+		// The meter was read at the rate it announced each time, never at a lower one.
+		expect(expectResult(await read()).plan).toEqual({mode: 'C', baudRate: 9600});
+	});
+
+	it('still calls junk at another rate a rate mismatch', async () => {
+		await startMeter('zmd120', [{kind: 'wrong-rate', answer: 'other-rate'}]);
+		const error = await read({fallback: false});
+		expect((error as ReadoutError).failure).toBe('rate-mismatch');
+		expect((error as ReadoutError).message).toMatch(/after the rate switch/);
+		expect(hostWrites(0x15)).toHaveLength(0);
 	});
 });
 

@@ -91,6 +91,28 @@ describe('LinkError', () => {
 		);
 	});
 
+	it('hints at tcp:// for a bridge address given as a serial port', () => {
+		const error = linkErrorFrom(
+			'127.0.0.1:8888',
+			new Error('Error: No such file or directory, cannot open 127.0.0.1:8888'),
+		);
+		expect(error.failure).toBe('not-found');
+		expect(error.message).toBe(
+			'127.0.0.1:8888: no such port: a TCP bridge is written with its scheme: tcp://127.0.0.1:8888',
+		);
+	});
+
+	it('says a file given as the port is not a serial device, and that waiting will not help', () => {
+		const error = linkErrorFrom(
+			'/tmp/capture.bin',
+			new Error('Error: Inappropriate ioctl for device setting custom baud rate of 300'),
+		);
+		expect(error.failure).toBe('not-serial');
+		expect(error.message).toMatch(/^\/tmp\/capture\.bin: not a serial device/);
+		expect(error.retryable).toBe(false);
+		expect(linkErrorFrom('/tmp/x', systemError('ENOTTY')).failure).toBe('not-serial');
+	});
+
 	it('carries its cause', () => {
 		const cause = systemError('ENOENT');
 		expect(new LinkError('p', 'not-found', {cause}).cause).toBe(cause);

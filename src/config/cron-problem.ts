@@ -1,0 +1,46 @@
+import {Cron} from 'croner';
+
+const EXAMPLE =
+	'expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)';
+
+const FIELD_COUNT =
+	'expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, such as "*/15 * * * *"';
+
+/** croner's field names, in the order of a 7-field pattern, with what each holds. */
+const FIELDS: readonly {readonly name: string; readonly words: string; readonly range: string}[] = [
+	{name: 'second', words: 'second', range: '0-59'},
+	{name: 'minute', words: 'minute', range: '0-59'},
+	{name: 'hour', words: 'hour', range: '0-23'},
+	{name: 'day', words: 'day of month', range: '1-31'},
+	{name: 'month', words: 'month', range: '1-12 or JAN-DEC'},
+	{name: 'dayOfWeek', words: 'day of week', range: '0-7 or SUN-SAT'},
+	{name: 'year', words: 'year', range: '1-9999'},
+];
+
+/**
+ * What is wrong with a cron expression (croner's syntax: 5 fields, 6 with seconds first), or undefined
+ * when croner takes it. A value out of range names its field and the range: croner's own text gives
+ * the field but not always the value written (`day: 31` for a 32).
+ */
+export function cronProblem(pattern: string): string | undefined {
+	try {
+		new Cron(pattern, {paused: true}).stop();
+		return undefined;
+	} catch (error) {
+		const message = (error as Error).message;
+		const name = /Invalid value for (\w+)/.exec(message)?.[1];
+		const parts = pattern.trim().split(/\s+/);
+		// A 5-field pattern has no seconds: its first field is the minute.
+		const offset = parts.length === 5 ? 1 : 0;
+		const index = FIELDS.findIndex((field) => field.name === name);
+		const field = FIELDS[index];
+		const written = parts[index - offset];
+		if (field !== undefined && written !== undefined) {
+			return `the ${field.words} field "${written}" is out of range ${field.range}`;
+		}
+		if (/exactly five, six, or seven/.test(message)) {
+			return `${FIELD_COUNT}; got ${parts.length} ${parts.length === 1 ? 'field' : 'fields'}`;
+		}
+		return `${EXAMPLE}; ${message.replace(/^CronPattern: /, '').replace(/\.$/, '')}`;
+	}
+}
