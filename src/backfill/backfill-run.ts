@@ -6,6 +6,7 @@ import type {BackfillItem} from './backfill-sources.ts';
 import type {BackfillTally} from './backfill-tally.ts';
 import {billingPeriodKeys, periodOfAddress, placeholderPeriods} from './billing-periods.ts';
 import {LineBatch} from './line-batch.ts';
+import {SeriesKeys} from './series-keys.ts';
 
 /** A configured meter as a backfill maps its telegrams: the same options its collector job uses. */
 export interface BackfillMeter {
@@ -54,6 +55,9 @@ export interface BackfillOptions {
 
 export const DEFAULT_BATCH_POINTS = 5000;
 
+/** Mapping time after which the event loop gets a turn, ms. */
+const TURN_EVERY_MS = 2;
+
 /**
  * Maps the readouts of backfill sources to points exactly as the collector maps a readout (one
  * reading of the sign-ons' data sets, the meter's tag, zone, selection and measurement), filters them
@@ -68,6 +72,10 @@ export class Backfill {
 	#spare = new LineBatch();
 	#writing: Promise<void> | undefined;
 	readonly #mapperOptionsByMeter = new Map<BackfillMeter, PointMapperOptions>();
+	/** When the event loop last had a turn (see take), performance.now() ms. */
+	#turnAt = performance.now();
+	/** Series keys of the lines written so far (shared by both batches). */
+	readonly #series = new SeriesKeys();
 
 	constructor(options: BackfillOptions) {
 		const batchPoints = options.batchPoints ?? DEFAULT_BATCH_POINTS;
@@ -127,7 +135,8 @@ export class Backfill {
 			tally.skip(skipped.reason);
 			tally.undatedValue({place: item.place, address: skipped.address, reason: skipped.reason});
 		}
-		if (hasHistory(mapped.points)) {
+		const withHistory = hasHistory(mapped.points);
+		if (withHistory) {
 			for (const key of billingPeriodKeys(dataSets, meter.id, meter.timeZone)) tally.period(key);
 		}
 		const readAtMs = Math.floor(item.readAt.getTime() / 1000) * 1000;
@@ -137,9 +146,12 @@ export class Backfill {
 		// Each point becomes its line at once (see LineBatch); history lines wait for the ledger's word.
 		const lines: string[] = [];
 		const history: number[] = [];
+		// Without history to ask the ledger about, lines go straight into the batch, in point order.
+		const direct = !withHistory || selectHistory === undefined;
 		let beforeSince = 0;
 		let afterUntil = 0;
 		let notDated = 0;
+		let added = 0;
 		const {points} = mapped;
 		for (let at = 0; at < points.length; at++) {
 			const point = points[at] as (typeof points)[number];
@@ -149,7 +161,10 @@ export class Backfill {
 			else if (time >= untilMs) afterUntil++;
 			// Point times are whole seconds, as is readAtMs.
 			else if (datedOnly && !billing && time === readAtMs) notDated++;
-			else {
+			else if (direct) {
+				this.#batch.addPoint(point, this.#series);
+				added++;
+			} else {
 				if (billing) history.push(lines.length);
 				lines.push(formatLineProtocol(point));
 			}
@@ -171,8 +186,15 @@ export class Backfill {
 		for (let index = 0; index < lines.length; index++) {
 			if (written?.has(index) !== true) this.#batch.add(lines[index] as string);
 		}
-		tally.pointsWritten += lines.length - (written?.size ?? 0);
+		tally.pointsWritten += added + lines.length - (written?.size ?? 0);
 		if (this.#batch.lines >= this.#batchPoints) await this.#writePending();
+		// Reading a source hands on its readouts through promises alone for as long as it has bytes in
+		// hand, and the writer's I/O (spool, server answers) waits for a turn of the event loop: give it
+		// one every few milliseconds, or each batch sent waits tens of milliseconds per step.
+		if (performance.now() - this.#turnAt >= TURN_EVERY_MS) {
+			await new Promise((resolve) => setImmediate(resolve));
+			this.#turnAt = performance.now();
+		}
 	}
 
 	/** Writes what is still queued. */

@@ -71,21 +71,26 @@ function parseCodes(
 	const malformed: MalformedDataSetError[] = [];
 	let line = 1;
 	let lineStart = 0;
-	let index = 0;
 	let complete = false;
-	const length = text.length;
+	// Positions are absolute in `codes` (text index + base), `| 0` keeps them Int32: the byte loops then
+	// index the array directly, without an overflow-checked `base + index` per byte (1 % fewer
+	// instructions for the whole decode of the fixture mix).
+	const offset = base | 0;
+	const stop = (offset + text.length) | 0;
+	let at = offset;
 	// The address of the set before: its successor last time is tried first (see successorAt).
 	let previous: AddressEntry | undefined;
 
-	while (index < length) {
-		let code = codes[base + index] as number;
+	while (at < stop) {
+		let code = codes[at] as number;
 		if (code === LF) {
 			line++;
-			lineStart = ++index;
+			at++;
+			lineStart = at - offset;
 			continue;
 		}
 		if (code === CR || code === 0x20 || code === 0x09 || code === 0) {
-			index++;
+			at++;
 			continue;
 		}
 		if (code === BANG) {
@@ -95,71 +100,73 @@ function parseCodes(
 		// Address: everything up to `(`. A line end or `!` first means the line is not a data set. Every
 		// character that can end it is below `*`, so most take one comparison; the hash for the address
 		// table is built on the way.
-		const addressStart = index;
+		const addressAt = at;
 		let hash = ADDRESS_HASH_SEED;
 		const predicted =
 			previous === undefined || exactCodes === undefined
 				? undefined
-				: successorAt(previous, exactCodes, base + index, base + length);
+				: successorAt(previous, exactCodes, at, stop);
 		if (predicted === undefined) {
-			while (index < length) {
-				code = codes[base + index] as number;
+			while (at < stop) {
+				code = codes[at] as number;
 				if (code <= CLOSE && (code === OPEN || code === LF || code === CR || code === BANG || code === CLOSE))
 					break;
 				hash = addressHashStep(hash, code);
-				index++;
+				at++;
 			}
 		} else {
 			// The same address, byte for byte, and its `(`: where the scan above would have stopped.
-			index += predicted.address.length;
+			at += predicted.address.length;
 			code = OPEN;
 		}
-		if (index >= length || code !== OPEN) {
+		const addressStart = addressAt - offset;
+		if (at >= stop || code !== OPEN) {
 			const reason = code === CLOSE ? 'unexpected ")"' : 'no "(" after the address';
-			malformed.push(malformedSet(text, line, lineStart, addressStart, reason, index));
-			if (code === CLOSE) index = lineEndOf(text, index, false);
+			malformed.push(malformedSet(text, line, lineStart, addressStart, reason, at - offset));
+			if (code === CLOSE) at = lineEndOf(text, at - offset, false) + offset;
 			continue;
 		}
-		const addressEnd = index;
+		const addressEnd = at - offset;
 		const column = addressStart - lineStart + 1;
 		// Most sets hold one value: `[value]` sizes the array for it, where push() on `[]` would reserve 16.
 		let values: DataValue[] | undefined;
 		let broken = false;
-		while (index < length && codes[base + index] === OPEN) {
-			const valueStart = index + 1;
-			let end = valueStart;
+		while (at < stop && codes[at] === OPEN) {
+			const valueAt = at + 1;
+			let close = valueAt;
 			let star = -1;
 			// `&` or padding (space, tab, NUL, CR) anywhere: the value needs the general parse.
 			let special = false;
-			while (end < length) {
-				code = codes[base + end] as number;
+			while (close < stop) {
+				code = codes[close] as number;
 				if (code <= STAR) {
 					if (code === CLOSE || code === LF || code === OPEN) break;
 					if (code === STAR) {
-						if (star < 0) star = end;
+						if (star < 0) star = close - offset;
 					} else if (code === AMPERSAND || code === 0x20 || code === 0x09 || code === 0 || code === CR) {
 						special = true;
 					}
 				}
-				end++;
+				close++;
 			}
-			if (end >= length || code !== CLOSE) {
+			const end = close - offset;
+			if (close >= stop || code !== CLOSE) {
 				const reason =
-					end >= length
+					close >= stop
 						? 'unterminated "("'
 						: code === OPEN
 							? '"(" inside a value'
 							: 'line ends inside "( )"';
-				malformed.push(malformedSet(text, line, lineStart, index, reason, end));
+				malformed.push(malformedSet(text, line, lineStart, at - offset, reason, end));
 				broken = true;
 				// Skip the rest of the broken line; the next line starts a new set.
-				index = lineEndOf(text, end, false);
+				at = lineEndOf(text, end, false) + offset;
 				break;
 			}
-			const value = parseScannedValue(text, valueStart, end, star, special);
+			const value = parseScannedValue(text, valueAt - offset, end, star, special, exactCodes, offset);
 			if (values === undefined) values = [value];
 			else values.push(value);
-			index = end + 1;
+			at = close + 1;
 		}
 		if (broken || values === undefined) continue;
 		const entry = predicted ?? addressOf(text, codes, exactCodes, base, addressStart, addressEnd, hash);

@@ -1,5 +1,5 @@
 import {isDecimal} from './decimal-text.ts';
-import {unitText} from './unit-table.ts';
+import {unitText, unitTextOf} from './unit-table.ts';
 
 /** One `&`-separated piece of a bracket, e.g. `082*C` in `9.4(088*C&082*C)`. */
 export interface ValuePart {
@@ -33,7 +33,8 @@ export function parseDataValue(raw: string): DataValue {
 /**
  * The value in `source[start, end)` for a caller that has already scanned it: `star` is the first `*`
  * (or -1) and `special` says whether an `&` or padding (space, tab, NUL, CR) occurs. Most values
- * (`000783.16*kWh`, `1605041345`) have neither, and need no trimming nor a second look.
+ * (`000783.16*kWh`, `1605041345`) have neither, and need no trimming nor a second look. `codes`, when
+ * given, are the Latin-1 bytes of `source` from `codesOffset` on (see unitTextOf).
  */
 export function parseScannedValue(
 	source: string,
@@ -41,11 +42,17 @@ export function parseScannedValue(
 	end: number,
 	star: number,
 	special: boolean,
+	codes?: Uint8Array,
+	codesOffset = 0,
 ): DataValue {
 	const raw = source.slice(start, end);
 	if (special) return parseDataValueAt(source, start, end, raw);
 	if (star < 0) return {raw, text: raw};
-	return {raw, text: source.slice(start, star), unit: unitText(source, star + 1, end)};
+	const unit =
+		codes === undefined
+			? unitText(source, star + 1, end)
+			: unitTextOf(source, codes, codesOffset, star + 1, end);
+	return {raw, text: source.slice(start, star), unit};
 }
 
 /**

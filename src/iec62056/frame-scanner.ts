@@ -6,7 +6,7 @@ import {crc16} from './crc16.ts';
 import type {BlockCheck, Frame} from './frame.ts';
 import {GrowableBytes} from './growable-bytes.ts';
 import {type Identification, parseIdentification} from './identification.ts';
-import {identificationOf} from './identification-table.ts';
+import {identificationOf, knownIdentificationOf} from './identification-table.ts';
 import {MessageBytes} from './message-bytes.ts';
 import {parseOptionSelect} from './option-select.ts';
 import {FrameOverflowError, ProtocolError, TruncatedBlockError} from './protocol-errors.ts';
@@ -394,6 +394,14 @@ export class FrameScanner {
 		while (end > 1 && this.#message.at(end - 1) === CR) end--;
 		let bytes = this.#message.copy();
 		this.#state = 'idle';
+		// A line the identification table knows was a whole identification line before (neither cut short
+		// nor a request): the checks below would find the same again. Looked up first, which spares the
+		// search for a second `/` on nearly every line (1.5 % of decoding the fixture mix).
+		const known = knownIdentificationOf(bytes, end);
+		if (known !== undefined) {
+			this.#identificationFrame(known, bytes);
+			return;
+		}
 		// `/ISk5MT/EMH5…`: a line cut short by noise, then the next meter's (or telegram's) identification.
 		// Only a line with a second `/` can be one; most lines are looked at no further.
 		const restart = slashAfterStart(bytes, end)
@@ -416,15 +424,20 @@ export class FrameScanner {
 				return;
 			}
 			// Parsed once per distinct line (see identification-table.ts): a meter repeats its line.
-			const frame = {kind: 'identification', identification: identificationOf(bytes, end), bytes} as const;
-			this.#frames.push(frame);
-			if (!this.#lineAfterBadBlock) {
-				this.#identification = frame;
-				this.#gapLength = 0;
-			}
+			this.#identificationFrame(identificationOf(bytes, end), bytes);
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
 			this.#frames.push({kind: 'noise', bytes, highBitBytes: this.#highBitBytes, reason: error.message});
+		}
+	}
+
+	/** The frame of an identification line just read, which a push telegram may follow. */
+	#identificationFrame(identification: Identification, bytes: Buffer): void {
+		const frame = {kind: 'identification', identification, bytes} as const;
+		this.#frames.push(frame);
+		if (!this.#lineAfterBadBlock) {
+			this.#identification = frame;
+			this.#gapLength = 0;
 		}
 	}
 

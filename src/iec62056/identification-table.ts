@@ -19,26 +19,44 @@ const parsed: (Identification | undefined)[] = new Array<Identification | undefi
  * parseIdentification gives it. Throws as parseIdentification does.
  */
 export function identificationOf(bytes: Uint8Array, end: number): Identification {
+	const known = knownIdentificationOf(bytes, end);
+	if (known !== undefined) return known;
+	const home = homeSlot(bytes, end);
+	let slot = home;
+	for (let probe = 0; probe < PROBES; probe++) {
+		if (lines[(home + probe) & MASK] === undefined) {
+			slot = (home + probe) & MASK;
+			break;
+		}
+	}
+	const identification = parseIdentification(latin1(bytes, end));
+	lines[slot] = Uint8Array.prototype.slice.call(bytes, 0, end);
+	parsed[slot] = identification;
+	return identification;
+}
+
+/**
+ * The identification of the line `bytes[0, end)` when the table holds it, else undefined. A line in
+ * the table has been found to be a whole identification line before, which lets a scanner skip its
+ * other checks of a line it has seen (a second `/` in it, a `!` at its end).
+ */
+export function knownIdentificationOf(bytes: Uint8Array, end: number): Identification | undefined {
+	const home = homeSlot(bytes, end);
+	for (let probe = 0; probe < PROBES; probe++) {
+		const slot = (home + probe) & MASK;
+		const line = lines[slot];
+		if (line === undefined) return undefined;
+		if (sameLine(line, bytes, end)) return parsed[slot] as Identification;
+	}
+	return undefined;
+}
+
+function homeSlot(bytes: Uint8Array, end: number): number {
 	let hash = 0x811c9dc5;
 	for (let index = 0; index < end; index++) hash = Math.imul(hash ^ (bytes[index] as number), 0x01000193);
 	// FNV-1a's low bits cluster for lines that differ near their end (serial numbers): mix them.
 	hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d);
-	const home = (hash ^ (hash >>> 12)) & MASK;
-	let free = -1;
-	for (let probe = 0; probe < PROBES; probe++) {
-		const slot = (home + probe) & MASK;
-		const line = lines[slot];
-		if (line === undefined) {
-			free = slot;
-			break;
-		}
-		if (sameLine(line, bytes, end)) return parsed[slot] as Identification;
-	}
-	const identification = parseIdentification(latin1(bytes, end));
-	const slot = free < 0 ? home : free;
-	lines[slot] = Uint8Array.prototype.slice.call(bytes, 0, end);
-	parsed[slot] = identification;
-	return identification;
+	return (hash ^ (hash >>> 12)) & MASK;
 }
 
 function sameLine(line: Uint8Array, bytes: Uint8Array, end: number): boolean {

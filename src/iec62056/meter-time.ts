@@ -123,8 +123,15 @@ function digits(value: string, hint: MeterTimeHint): MeterTime | typeof NO_TIME 
 	}
 	// An all-zero date is "no data" (unused history slots); an all-zero time of day is midnight.
 	if (/^0+$/.test(value) && (value.length >= 10 || (value.length === 6 && hint === 'date'))) return NO_TIME;
-	const pairs = value.match(/\d\d/g)?.map(Number) ?? [];
-	const [p0, p1, p2, p3, p4, p5] = pairs as [number, number, number, number, number, number];
+	// Two-digit groups read from the character codes: every readout stamps a few values, and a replay
+	// of a year of archive millions (a match and a map per stamp were a good part of its garbage).
+	// Only digits come here (the callers check).
+	const p0 = pair(value, 0);
+	const p1 = pair(value, 1);
+	const p2 = pair(value, 2);
+	const p3 = pair(value, 3);
+	const p4 = pair(value, 4);
+	const p5 = pair(value, 5);
 	switch (value.length) {
 		case 12:
 			return checked({
@@ -155,6 +162,13 @@ function digits(value: string, hint: MeterTimeHint): MeterTime | typeof NO_TIME 
 		default:
 			return undefined;
 	}
+}
+
+/** The `index`th two-digit group of a digit string (NaN past its end, as no group is there). */
+function pair(digits: string, index: number): number {
+	const at = index * 2;
+	if (at + 2 > digits.length) return Number.NaN;
+	return (digits.charCodeAt(at) - 0x30) * 10 + (digits.charCodeAt(at + 1) - 0x30);
 }
 
 /** Two-digit years are 20YY: a meter's `70…` or `99…` is a placeholder or a clock never set, not 1970. */

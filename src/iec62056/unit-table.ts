@@ -1,4 +1,4 @@
-import {addressHash, sameText} from './address-table.ts';
+import {ADDRESS_HASH_SEED, addressHash, addressHashStep, sameText} from './address-table.ts';
 
 // Units repeat in every data set and readout (`kWh`, `kW`, `V`, `A`, `m3`), so each distinct unit is
 // kept as one string and handed out again: comparing its few characters in place costs less than
@@ -7,17 +7,65 @@ import {addressHash, sameText} from './address-table.ts';
 const SLOTS = 256;
 const MAX_LENGTH = 12;
 const units: string[] = new Array<string>(SLOTS).fill('');
+// The same units as Latin-1 bytes, MAX_LENGTH per slot, with their lengths (-1: not Latin-1), for
+// unitTextOf: a block's bytes are hashed and compared in place, where reading a string's characters
+// costs more per character (1 % of decoding the fixture mix).
+const unitBytes = new Uint8Array(SLOTS * MAX_LENGTH);
+const unitLengths = new Int32Array(SLOTS);
 
 /** `source.slice(start, end)`, the same string for the same unit text each time. */
 export function unitText(source: string, start: number, end: number): string {
 	const length = end - start;
 	if (length <= 0 || length > MAX_LENGTH) return source.slice(start, end);
 	// The FNV-1a hash addresses are looked up by.
-	const hash = addressHash(source, start, end);
-	const slot = (hash ^ (hash >>> 13)) & (SLOTS - 1);
+	const slot = slotOf(addressHash(source, start, end));
 	const known = units[slot] as string;
 	if (known.length === length && sameText(known, source, start)) return known;
-	const unit = source.slice(start, end);
+	return remember(slot, source.slice(start, end));
+}
+
+/**
+ * unitText for a caller that holds the Latin-1 bytes of `source` as well: `codes[codesOffset + i]` is
+ * `source.charCodeAt(i)`.
+ */
+export function unitTextOf(
+	source: string,
+	codes: Uint8Array,
+	codesOffset: number,
+	start: number,
+	end: number,
+): string {
+	const length = end - start;
+	if (length <= 0 || length > MAX_LENGTH) return source.slice(start, end);
+	const from = codesOffset + start;
+	const to = codesOffset + end;
+	let hash = ADDRESS_HASH_SEED;
+	for (let index = from; index < to; index++) hash = addressHashStep(hash, codes[index] as number);
+	const slot = slotOf(hash);
+	if (unitLengths[slot] === length) {
+		const base = slot * MAX_LENGTH - from;
+		let index = from;
+		while (index < to && unitBytes[base + index] === codes[index]) index++;
+		if (index === to) return units[slot] as string;
+	}
+	return remember(slot, source.slice(start, end));
+}
+
+function slotOf(hash: number): number {
+	return (hash ^ (hash >>> 13)) & (SLOTS - 1);
+}
+
+function remember(slot: number, unit: string): string {
 	units[slot] = unit;
+	unitLengths[slot] = unit.length;
+	const base = slot * MAX_LENGTH;
+	for (let index = 0; index < unit.length; index++) {
+		const code = unit.charCodeAt(index);
+		if (code > 0xff) {
+			unitLengths[slot] = -1;
+			break;
+		}
+		unitBytes[base + index] = code;
+	}
 	return unit;
 }

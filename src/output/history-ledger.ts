@@ -151,6 +151,24 @@ export class HistoryLedger {
 		if (recorded) this.#scheduleSave();
 	}
 
+	/**
+	 * As acknowledge(), for lines as one UTF-8 buffer (each ended by `\n`): only the lines with a
+	 * billing tag become strings, found by a byte search.
+	 */
+	acknowledgeText(text: Uint8Array): void {
+		if (this.#pending.size === 0) return;
+		const buffer = Buffer.from(text.buffer, text.byteOffset, text.length);
+		const history: string[] = [];
+		for (let at = buffer.indexOf(BILLING_TAG); at >= 0; at = buffer.indexOf(BILLING_TAG, at)) {
+			const start = buffer.lastIndexOf(0x0a, at) + 1;
+			let end = buffer.indexOf(0x0a, at);
+			if (end < 0) end = buffer.length;
+			history.push(buffer.toString('utf8', start, end));
+			at = end;
+		}
+		if (history.length > 0) this.acknowledge(history);
+	}
+
 	/** Writes the file now if anything changed since the last save. */
 	save(): Promise<void> {
 		if (this.#timer !== undefined) {
@@ -194,6 +212,8 @@ export class HistoryLedger {
 		}
 	}
 }
+
+const BILLING_TAG = Buffer.from('billing=', 'latin1');
 
 /** 96 bits of SHA-1: collisions are out of reach for any meter's history. */
 function digestOf(line: string): string {

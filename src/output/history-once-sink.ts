@@ -73,6 +73,7 @@ export class HistoryOnceSink implements PointSink {
  * by hand once the cause is fixed; sending them with every readout would only repeat the refusal).
  */
 export function acknowledgingSender(sender: LineSender, ledger: HistoryLedger): LineSender {
+	const {sendText} = sender;
 	return {
 		description: sender.description,
 		setAside(lines) {
@@ -83,5 +84,13 @@ export function acknowledgingSender(sender: LineSender, ledger: HistoryLedger): 
 			await sender.send(lines);
 			ledger.acknowledge(lines);
 		},
+		...(sendText === undefined
+			? {}
+			: {
+					async sendText(text: Uint8Array) {
+						await sendText.call(sender, text);
+						ledger.acknowledgeText(text);
+					},
+				}),
 	};
 }

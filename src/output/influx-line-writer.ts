@@ -1,4 +1,4 @@
-import {HttpError, InfluxDB, type WriteApi} from '@influxdata/influxdb-client';
+import {HttpError, InfluxDB} from '@influxdata/influxdb-client';
 import {describeTarget, type InfluxTarget, legacyWritePath} from './influx-target.ts';
 import {InfluxWriteError, parseRetryAfter} from './influx-write-error.ts';
 import {notFoundHint, probeServerVersion} from './server-version-hint.ts';
@@ -14,14 +14,18 @@ export const DEFAULT_INFLUX_LINE_WRITER_OPTIONS = {timeoutMs: 10_000, gzipThresh
 
 /**
  * Sends one batch of line-protocol lines and says, by throwing an InfluxWriteError, what went wrong.
- * Mechanism only: it neither retries nor buffers. The client's own retry buffer lives in memory and
- * dies with the process, so every failure is taken over (`writeFailed` returning a Promise) and handed
- * to the durable spool, which owns the retry policy.
+ * Mechanism only: it neither retries nor buffers. The body goes out through the client's transport
+ * (its connection handling, token, timeout and gzip) as one POST to the write endpoint, not through
+ * the client's WriteApi: that one keeps a retry buffer in memory, which dies with the process (the
+ * durable spool owns the retry policy), and copies and measures every line character by character,
+ * a cost that a backfill of millions of points pays in full.
  */
 export class InfluxLineWriter {
 	readonly #target: InfluxTarget;
 	readonly #client: InfluxDB;
 	readonly #gzipThresholdBytes: number;
+	/** Request path and query of the write endpoint. */
+	readonly #path: string;
 	/** The server's version from /ping, asked once, after the first 404. */
 	#serverVersion: Promise<string | undefined> | undefined;
 
@@ -34,6 +38,7 @@ export class InfluxLineWriter {
 		}
 		this.#target = target;
 		this.#gzipThresholdBytes = merged.gzipThresholdBytes;
+		this.#path = writePath(target);
 		const token =
 			target.kind === 'v2'
 				? target.token
@@ -55,22 +60,30 @@ export class InfluxLineWriter {
 	/** Resolves when the server answered 2xx for every line; throws InfluxWriteError otherwise. */
 	async send(lines: readonly string[]): Promise<void> {
 		if (lines.length === 0) return;
+		await this.#write(lines.join('\n'));
+	}
+
+	/**
+	 * As send(), for lines already in one buffer (UTF-8, each ended by `\n`, as the spool holds them):
+	 * the body goes out as it is, without splitting it into lines first.
+	 */
+	async sendText(text: Uint8Array): Promise<void> {
+		if (text.length === 0) return;
+		// The body ends without a line end, as send() makes it.
+		const length = text[text.length - 1] === 0x0a ? text.length - 1 : text.length;
+		await this.#write(Buffer.from(text.buffer, text.byteOffset, length).toString('utf8'));
+	}
+
+	async #write(body: string): Promise<void> {
 		let failure: Error | undefined;
-		const api = this.#writeApi(lines.length, (error) => {
-			failure = error;
-		});
 		try {
-			api.writeRecords([...lines]);
-			await api.flush();
+			await this.#post(body);
 		} catch (error) {
-			failure ??= error as Error;
-		} finally {
-			api.dispose();
+			failure = error as Error;
 		}
-		// The client takes only 204 and 201 as success and reports any other 2xx (a proxy's 200) as an
-		// HttpError; the server stored the lines all the same, so that must not become a dead letter.
-		if (failure instanceof HttpError && failure.statusCode >= 200 && failure.statusCode < 300) return;
 		if (failure === undefined) return;
+		// As the client's WriteApi: InfluxDB Enterprise stored the lines when its hinted handoff queue is busy.
+		if (failure instanceof HttpError && isHintedHandoffBusy(failure)) return;
 		// A 404 often means the configured version does not fit the server (2 against a 1.x): ask it.
 		let version: string | undefined;
 		if (failure instanceof HttpError && failure.statusCode === 404) {
@@ -80,26 +93,24 @@ export class InfluxLineWriter {
 		throw this.#classify(failure, version);
 	}
 
-	#writeApi(lineCount: number, onFailure: (error: Error) => void): WriteApi {
-		const target = this.#target;
-		const [org, bucket] =
-			target.kind === 'v2'
-				? [target.org, target.bucket]
-				: ['', target.retentionPolicy ? `${target.database}/${target.retentionPolicy}` : target.database];
-		const api = this.#client.getWriteApi(org, bucket, 's', {
-			batchSize: lineCount + 1,
-			flushInterval: 0,
-			maxRetries: 0,
-			maxBufferLines: lineCount + 1,
-			gzipThreshold: this.#gzipThresholdBytes,
-			writeFailed(error) {
-				onFailure(error);
-				// A Promise here takes the batch over: no in-memory retry, flush() settles at once.
-				return Promise.resolve();
-			},
+	/**
+	 * One POST; resolves on any 2xx (the transport reports 3xx and above as an HttpError). The client
+	 * itself takes only 204 and 201 and reports another 2xx (a proxy's 200) as a failure, though the
+	 * server stored the lines: that must not become a dead letter.
+	 */
+	#post(body: string): Promise<void> {
+		return new Promise((resolve, reject) => {
+			this.#client.transport.send(
+				this.#path,
+				body,
+				{
+					method: 'POST',
+					headers: {'content-type': 'text/plain; charset=utf-8'},
+					gzipThreshold: this.#gzipThresholdBytes,
+				},
+				{next: () => undefined, error: reject, complete: resolve},
+			);
 		});
-		if (target.kind === 'v1') api.path = legacyWritePath(target);
-		return api;
 	}
 
 	#classify(error: Error, serverVersion: string | undefined): InfluxWriteError {
@@ -139,6 +150,24 @@ export class InfluxLineWriter {
 			cause: error,
 		});
 	}
+}
+
+/**
+ * The write endpoint with its query: the legacy `/write?db=…` for 1.x before 1.8, else `/api/v2/write`
+ * with org and bucket (`database/retention-policy` for the 1.8+ compatibility endpoint), seconds.
+ */
+function writePath(target: InfluxTarget): string {
+	if (target.kind === 'v1') return legacyWritePath(target);
+	const [org, bucket] =
+		target.kind === 'v2'
+			? [target.org, target.bucket]
+			: ['', target.retentionPolicy ? `${target.database}/${target.retentionPolicy}` : target.database];
+	return `/api/v2/write?org=${encodeURIComponent(org)}&bucket=${encodeURIComponent(bucket)}&precision=s`;
+}
+
+function isHintedHandoffBusy(error: HttpError): boolean {
+	const json = error.json as {error?: unknown} | undefined;
+	return typeof json?.error === 'string' && json.error.includes('hinted handoff queue not empty');
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

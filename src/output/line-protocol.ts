@@ -7,22 +7,32 @@ import type {Point} from '../readings/point.ts';
  * protocol cannot express them; newlines, which it cannot carry either, become spaces.
  */
 export function formatLineProtocol(point: Point): string {
-	let line = escapeName(point.measurement, MEASUREMENT);
-	const keys = Object.keys(point.tags);
+	return `${formatSeriesKey(point.measurement, point.tags)} ${formatFieldSet(point.fields)} ${Math.floor(point.time.getTime() / 1000)}`;
+}
+
+/**
+ * The series part of a line: the measurement and the non-empty tags sorted by key, escaped
+ * (`meter,meter=50871031,obis=1.8.1,unit=kWh`). The same for every point of one series.
+ */
+export function formatSeriesKey(measurement: string, tags: Readonly<Record<string, string>>): string {
+	let line = escapeName(measurement, MEASUREMENT);
+	const keys = Object.keys(tags);
 	// Tag sets are small (≤ 8): sorted in place by insertion, which allocates nothing (Array#sort
 	// allocates a work array per call, a good part of what a backfill of millions of points allocates).
 	sortSmall(keys);
 	for (const key of keys) {
-		const value = point.tags[key];
+		const value = tags[key];
 		if (value === undefined || value === '') continue;
 		line += `,${escapeName(key, TAG)}=${escapeName(value, TAG)}`;
 	}
-	const fields = point.fields;
-	line +=
-		'value' in fields
-			? ` value=${formatFloat(fields.value)}`
-			: ` text="${fields.text.replace(NEWLINE, ' ').replace(STRING, '\\$&')}"`;
-	return `${line} ${Math.floor(point.time.getTime() / 1000)}`;
+	return line;
+}
+
+/** The field set: `value=21271` (a float), or `text="…"` quoted and escaped. */
+export function formatFieldSet(fields: Point['fields']): string {
+	return 'value' in fields
+		? `value=${formatFloat(fields.value)}`
+		: `text="${fields.text.replace(NEWLINE, ' ').replace(STRING, '\\$&')}"`;
 }
 
 /** Many points, one per line, each line ended by `\n` (a batch body for `/write`). */
@@ -45,7 +55,8 @@ function escapeName(text: string, special: RegExp): string {
 	return text.replace(NEWLINE, ' ').replace(special, '\\$&');
 }
 
-function formatFloat(value: number): string {
+/** A float value as line protocol writes it; throws a RangeError for NaN and the infinities. */
+export function formatFloat(value: number): string {
 	if (!Number.isFinite(value)) throw new RangeError(`line protocol cannot carry the float ${value}`);
 	return String(value);
 }

@@ -42,6 +42,16 @@ export class SpoolError extends Error {
 	}
 }
 
+/** Unsent lines from the head of the spool as they lie in it (UTF-8, each ended by `\n`). */
+export interface SpoolText {
+	readonly text: Buffer;
+	readonly lines: number;
+	/** Pass to ack() after a 2xx: everything before it leaves the spool. */
+	readonly end: number;
+	/** The spool's epoch when read: the batch holds as long as the spool's epoch is the same. */
+	readonly epoch: number;
+}
+
 /** Unsent lines from the head of the spool, and the position to acknowledge once they are stored. */
 export interface SpoolBatch {
 	readonly lines: string[];
@@ -79,6 +89,10 @@ export class LineSpool {
 	#pendingLines = 0;
 	/** The last batch handed out, so ack() knows how many lines leave without reading them again. */
 	#lastPeek: {start: number; end: number; lines: number} | undefined;
+	/** A batch read ahead (peekText from a later offset), so ack() knows its lines too. */
+	#aheadPeek: {start: number; end: number; lines: number} | undefined;
+	/** Bumped whenever offsets start afresh (empty, compaction) or unsent lines are dropped. */
+	#epoch = 0;
 	#closed = false;
 	#lock: SpoolLock | undefined;
 	#backlogSince: Date | undefined;
@@ -128,6 +142,14 @@ export class LineSpool {
 	/** Lines appended but not yet acknowledged (points waiting to be sent). */
 	get pendingLines(): number {
 		return this.#pendingLines;
+	}
+
+	/**
+	 * Changes whenever offsets handed out before no longer hold (the spool emptied or compacted into a
+	 * new file, or dropped unsent lines at its bound): a batch read ahead under another epoch is stale.
+	 */
+	get epoch(): number {
+		return this.#epoch;
 	}
 
 	/**
@@ -245,6 +267,52 @@ export class LineSpool {
 		});
 	}
 
+	/**
+	 * As peek(), but the lines as the bytes they are in the spool, not split into strings: for a sender
+	 * that posts them as one body (a backfill sends hundreds of megabytes this way).
+	 */
+	peekText(maxLines = 5000, maxBytes = 1024 * 1024, from?: number): Promise<SpoolText> {
+		return this.#serialised(async () => {
+			const start = from ?? this.#sentOffset;
+			if (start < this.#sentOffset || start > this.#size) {
+				throw new RangeError(
+					`peekText from ${start}: outside the unsent range ${this.#sentOffset}..${this.#size}`,
+				);
+			}
+			const epoch = this.#epoch;
+			if (start === this.#size) return {text: Buffer.alloc(0), lines: 0, end: start, epoch};
+			const handle = await open(this.#dataPath(), 'r');
+			let text: Buffer;
+			let lines = 0;
+			try {
+				let length = Math.min(this.#size - start, maxBytes);
+				for (;;) {
+					const buffer = Buffer.allocUnsafe(length);
+					const {bytesRead} = await handle.read(buffer, 0, length, start);
+					let end = 0;
+					for (
+						let newline = buffer.indexOf(0x0a);
+						newline >= 0 && newline < bytesRead && lines < maxLines;
+						newline = buffer.indexOf(0x0a, newline + 1)
+					) {
+						lines++;
+						end = newline + 1;
+					}
+					text = buffer.subarray(0, end);
+					// A single line longer than maxBytes: read on until its end.
+					if (lines > 0 || bytesRead < length || start + bytesRead >= this.#size) break;
+					length = Math.min(this.#size - start, length * 2);
+				}
+			} finally {
+				await handle.close();
+			}
+			const end = start + text.length;
+			if (start === this.#sentOffset) this.#lastPeek = {start, end, lines};
+			else this.#aheadPeek = {start, end, lines};
+			return {text, lines, end, epoch};
+		});
+	}
+
 	/** Everything before `end` was stored by the server: it leaves the spool. */
 	ack(end: number): Promise<void> {
 		return this.#serialised(async () => {
@@ -257,7 +325,10 @@ export class LineSpool {
 					? peeked.lines
 					: await this.#countLines(this.#sentOffset, end);
 			this.#pendingLines = Math.max(0, this.#pendingLines - leaving);
-			this.#lastPeek = undefined;
+			// The batch read ahead from here on is now the head's.
+			const ahead = this.#aheadPeek;
+			this.#lastPeek = ahead !== undefined && ahead.start === end ? ahead : undefined;
+			this.#aheadPeek = undefined;
 			this.#sentOffset = end;
 			if (this.#sentOffset === this.#size) await this.#empty();
 			else if (this.#sentOffset >= this.#compactAfterBytes) await this.#compact();
@@ -414,6 +485,8 @@ export class LineSpool {
 		this.#dropped += dropped;
 		this.#pendingLines = Math.max(0, this.#pendingLines - dropped);
 		this.#lastPeek = undefined;
+		this.#aheadPeek = undefined;
+		this.#epoch++;
 		this.#sentOffset = offset;
 		this.#warn(
 			`spool ${this.#directory}: full (${this.#maxBytes} bytes unsent); dropped the ${dropped} oldest lines (${this.#dropped} since start)`,
@@ -429,6 +502,8 @@ export class LineSpool {
 		const handle = await this.#handle();
 		// No fsync here: if the truncation is lost in a crash, the old lines replay (harmless duplicates).
 		await handle.truncate(0);
+		this.#epoch++;
+		this.#lastPeek = undefined;
 		this.#size = 0;
 		this.#sentOffset = 0;
 		this.#pendingLines = 0;
@@ -469,6 +544,8 @@ export class LineSpool {
 		await this.#appendHandle?.close();
 		this.#appendHandle = undefined;
 		this.#generation = next;
+		this.#epoch++;
+		this.#lastPeek = undefined;
 		this.#sentOffset = 0;
 		this.#size = remaining;
 		await this.#saveState();

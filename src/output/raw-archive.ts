@@ -171,7 +171,7 @@ export class RawArchive {
 				position += bytes;
 			};
 			for (;;) {
-				// Read ahead a chunk, so that the complete members in it are decoded together (see decodeMembers).
+				// Read ahead a chunk, so that the complete members in it are gunzipped together (see gunzipMembers).
 				await fill(READ_CHUNK_BYTES);
 				if (buffer.length < MIN_MEMBER_BYTES) {
 					if (buffer.length > 0)
@@ -179,15 +179,28 @@ export class RawArchive {
 					return;
 				}
 				const run = completeMembers(buffer);
-				const decoded = run.count > 1 ? decodeMembers(buffer.subarray(0, run.bytes), run.count) : undefined;
-				if (decoded !== undefined) {
-					// Each record's offset as the member-by-member read gives it.
-					for (const {telegram, end} of decoded) {
-						onOffset?.(position + end);
+				const text = run.count > 1 ? gunzipMembers(buffer.subarray(0, run.bytes)) : undefined;
+				if (text !== undefined) {
+					// Each record is parsed as it is handed on, not the whole chunk's first: parsed together,
+					// a chunk's records would all outlive the young generation while the first ones are used.
+					let offset = 0;
+					let at = 0;
+					let taken = 0;
+					for (; taken < run.count; taken++) {
+						const size = buffer.readUInt32LE(offset + SIZE_OFFSET);
+						// ISIZE, the member's last 4 bytes: the length of its record, verified by the gunzip.
+						const length = buffer.readUInt32LE(offset + size - 4);
+						const telegram = recordIn(text, at, length);
+						if (telegram === undefined) break;
+						offset += size;
+						at += length;
+						// Each record's offset as the member-by-member read gives it.
+						onOffset?.(position + offset);
 						yield telegram;
 					}
-					skip(run.bytes);
-					continue;
+					skip(offset);
+					if (taken === run.count) continue;
+					// A member that holds no record: the member-by-member read below finds and reports it.
 				}
 				const size = buffer.readUInt32LE(SIZE_OFFSET);
 				const complete =
@@ -318,31 +331,23 @@ function completeMembers(buffer: Buffer): {count: number; bytes: number} {
 }
 
 /**
- * The telegrams of `count` consecutive members, gunzipped in one go (gzip readers take concatenated
- * members as one stream, each checked against its CRC32 and length): one zlib set-up per chunk instead
- * of one per record, which costs more than the inflating. Each record's `end` is its offset after the
- * member. Undefined when anything does not verify (a damaged member, a record that is not one JSON line
- * per member): the caller then goes member by member and finds the damage.
+ * The records of consecutive members, gunzipped in one go (gzip readers take concatenated members as
+ * one stream, each checked against its CRC32 and length): one zlib set-up per chunk instead of one per
+ * record, which costs more than the inflating. Undefined when a member does not verify: the caller
+ * then goes member by member and finds the damage.
  */
-function decodeMembers(members: Buffer, count: number): {telegram: RawTelegram; end: number}[] | undefined {
-	let text: string;
+function gunzipMembers(members: Buffer): Buffer | undefined {
 	try {
-		text = gunzipSync(members).toString('utf8');
+		return gunzipSync(members);
 	} catch {
 		return undefined;
 	}
-	const decoded: {telegram: RawTelegram; end: number}[] = [];
-	let start = 0;
-	let end = 0;
-	for (let index = 0; index < count; index++) {
-		const newline = text.indexOf('\n', start);
-		const telegram = newline < 0 ? undefined : recordOf(text.slice(start, newline));
-		if (telegram === undefined) return undefined;
-		end += members.readUInt32LE(end + SIZE_OFFSET);
-		decoded.push({telegram, end});
-		start = newline + 1;
-	}
-	return start === text.length ? decoded : undefined;
+}
+
+/** The record of one member within gunzipped members: `length` bytes at `at`, one JSON line. */
+function recordIn(text: Buffer, at: number, length: number): RawTelegram | undefined {
+	if (length < 2 || at + length > text.length || text[at + length - 1] !== 0x0a) return undefined;
+	return recordOf(text.toString('utf8', at, at + length - 1));
 }
 
 /** The telegram in a member, or undefined when the member does not verify (CRC, length, JSON). */

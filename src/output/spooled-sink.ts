@@ -19,6 +19,11 @@ export interface LineSender {
 	 * Optional; the history ledger's sender records them (see acknowledgingSender).
 	 */
 	setAside?(lines: readonly string[]): void;
+	/**
+	 * As send(), for lines as the spool holds them (UTF-8, each ended by `\n`), posted as they are.
+	 * Optional: a sender with it is handed the spool's bytes without splitting them into lines.
+	 */
+	sendText?(text: Uint8Array): Promise<void>;
 }
 
 /** What happened, for the logger and the self-metrics. Emitted on changes, not on every attempt. */
@@ -172,12 +177,19 @@ export class SpooledSink implements PointSink {
 	}
 
 	async #sendAll(): Promise<void> {
+		let batch = await this.#peek();
 		for (;;) {
-			const batch = await this.#spool.peek(this.#batchLines);
-			if (batch.lines.length === 0) return;
+			if (batch.lines === 0) return;
 			const sendingAt = performance.now();
+			// The next batch is read from the spool while this one is on its way (text senders only: the
+			// spool's bytes as they are); it is used if the spool's offsets still hold after the ack.
+			const ahead =
+				this.#sender.sendText === undefined || batch.text === undefined
+					? undefined
+					: this.#spool.peekText(this.#batchLines, undefined, batch.end);
+			ahead?.catch(() => undefined);
 			try {
-				await this.#sendIsolating(batch.lines);
+				await this.#sendBatch(batch);
 			} catch (error) {
 				const failure =
 					error instanceof InfluxWriteError
@@ -204,8 +216,42 @@ export class SpooledSink implements PointSink {
 			if (this.#failedAttempts > 0) this.#onEvent({kind: 'recovered', afterAttempts: this.#failedAttempts});
 			this.#failedAttempts = 0;
 			this.#lastFailure = undefined;
-			this.#onEvent({kind: 'sent', lines: batch.lines.length, durationMs: performance.now() - sendingAt});
-			if (this.#replay !== undefined && this.#replay.left > 0) this.#replayed(batch.lines.length);
+			this.#onEvent({kind: 'sent', lines: batch.lines, durationMs: performance.now() - sendingAt});
+			if (this.#replay !== undefined && this.#replay.left > 0) this.#replayed(batch.lines);
+			const next = await ahead?.catch(() => undefined);
+			// An empty look ahead is looked at again: lines may have come in since.
+			const usable = next !== undefined && next.lines > 0 && next.epoch === this.#spool.epoch;
+			batch = usable ? next : await this.#peek();
+		}
+	}
+
+	/** The next batch: the spool's bytes for a sender that posts them as they are, else its lines. */
+	async #peek(): Promise<{lines: number; end: number; text?: Buffer; list?: readonly string[]}> {
+		if (this.#sender.sendText !== undefined) return this.#spool.peekText(this.#batchLines);
+		const batch = await this.#spool.peek(this.#batchLines);
+		return {lines: batch.lines.length, end: batch.end, list: batch.lines};
+	}
+
+	/**
+	 * Sends a batch whole; when the server refuses it as bad data or as too large, goes line by line
+	 * (see #sendIsolating), which needs the lines as strings: only then is the text split.
+	 */
+	async #sendBatch(batch: {text?: Buffer; list?: readonly string[]}): Promise<void> {
+		const {text} = batch;
+		if (text === undefined || this.#sender.sendText === undefined) {
+			await this.#sendIsolating(batch.list ?? []);
+			return;
+		}
+		try {
+			await this.#sender.sendText(text);
+		} catch (error) {
+			if (!isolatable(error)) throw error;
+			const lines = text.toString('utf8', 0, text.length - 1).split('\n');
+			if (lines.length === 1) {
+				await this.#setAside(new Map([[deadLetterReasonKey(error.message), {error, lines}]]));
+				return;
+			}
+			await this.#splitIsolating(lines);
 		}
 	}
 
@@ -233,7 +279,11 @@ export class SpooledSink implements PointSink {
 				return;
 			}
 		}
-		// The halves, down to single lines; the refused ones are gathered by reason.
+		await this.#splitIsolating(lines);
+	}
+
+	/** Lines refused together: their halves, down to single lines; the refused ones set aside by reason. */
+	async #splitIsolating(lines: readonly string[]): Promise<void> {
 		const refused = new Map<string, {error: InfluxWriteError; lines: string[]}>();
 		try {
 			const middle = Math.ceil(lines.length / 2);

@@ -2,7 +2,7 @@ import type {DataSet} from '../iec62056/data-set.ts';
 import {parseDecimal} from '../iec62056/decimal-text.ts';
 import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import {type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
-import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
+import {channelOf, isCurrentValue, type ObisCode, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from './billing-reset-times.ts';
 import {meterTimeToInstant} from './meter-clock.ts';
 import {meterIdentity} from './meter-identity.ts';
@@ -84,7 +84,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 	// Needed only for history without a date of its own: worked out then (most readouts hold none).
 	let resets: Map<string, MeterTime> | undefined;
 	// `C.D.E` of each data set, worked out once (the unit table and the points both need it).
-	const reduced = reading.dataSets.map((set) => (set.obis === undefined ? undefined : reducedCode(set.obis)));
+	const reduced = reading.dataSets.map(reducedCodeOf);
 	// Needed only for a value sent without a unit (history lines of some meters): worked out then.
 	let units: Map<string, string> | undefined;
 	const readAt = wholeSeconds(reading.readAt);
@@ -93,7 +93,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 		points: [],
 		skipped: [],
 		unknownUnits: new Set<string>(),
-		byObis: new Map<string, Point | Point[]>(),
+		byObis: undefined,
 	};
 	const {skipped} = state;
 	// A per-set loop on the hot path of every readout and of a backfill of millions: no closures,
@@ -188,7 +188,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 		}
 
 		const obis = reduced[index] ?? set.key;
-		const channel = code === undefined ? undefined : channelOf(code);
+		const channel = code === undefined ? undefined : channelText(code);
 		for (let requestIndex = 0; requestIndex < requests.length; requestIndex++) {
 			const request = requests[requestIndex] as SelectionMatch;
 			const value = request.valueIndex === 0 ? picked.value : set.values[request.valueIndex];
@@ -238,6 +238,32 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 	return {points: state.points, skipped, unknownUnits: [...state.unknownUnits]};
 }
 
+/**
+ * `C.D.E` of a data set: its key when it is a current value (obisKey gives the reduced code then),
+ * without concatenating it again for every set of every readout.
+ */
+function reducedCodeOf(set: DataSet): string | undefined {
+	const code = set.obis;
+	if (code === undefined) return undefined;
+	return isCurrentValue(code) ? set.key : reducedCode(code);
+}
+
+/** The last channel worked out: the sets of a readout mostly share one (`1-1`), so its text is kept. */
+let lastChannel: {a: number; b: number | undefined; text: string | undefined} = {
+	a: -1,
+	b: -1,
+	text: undefined,
+};
+
+/** channelOf, the same text for the same `A-B` as the set before (no new string per point). */
+function channelText(code: ObisCode): string | undefined {
+	if (code.a === undefined) return undefined;
+	if (code.a !== lastChannel.a || code.b !== lastChannel.b) {
+		lastChannel = {a: code.a, b: code.b, text: channelOf(code)};
+	}
+	return lastChannel.text;
+}
+
 /** Without a selection, each data set's first value is asked for. */
 const ALL_OF_IT: readonly SelectionMatch[] = [{valueIndex: 0}];
 
@@ -249,10 +275,14 @@ interface MappingState {
 	readonly unknownUnits: Set<string>;
 	/**
 	 * The points so far by their `obis` tag: an equal point can only be among those (see emit). Most
-	 * codes have one point: an array only for the others.
+	 * codes have one point: an array only for the others. Made once a reading has many points; until
+	 * then a look through the few points so far is cheaper than building the map for every readout.
 	 */
-	readonly byObis: Map<string, Point | Point[]>;
+	byObis: Map<string, Point | Point[]> | undefined;
 }
+
+/** Points of a reading up to which duplicates are looked for one by one (see MappingState.byObis). */
+const SCAN_POINTS = 32;
 
 /** Adds one point unless an equal one (same series and time) was added before. */
 function emit(
@@ -264,11 +294,24 @@ function emit(
 ): void {
 	const point: Point = {measurement: state.merged.measurement, tags, fields, time: wholeSeconds(time)};
 	const obis = tags['obis'] ?? '';
+	const at = point.time.getTime();
+	const {points} = state;
+	if (state.byObis === undefined && points.length < SCAN_POINTS) {
+		for (let index = 0; index < points.length; index++) {
+			const other = points[index] as Point;
+			if ((other.tags['obis'] ?? '') === obis && other.time.getTime() === at && sameTags(other.tags, tags)) {
+				state.skipped.push({address: set.address, reason: 'duplicate'});
+				return;
+			}
+		}
+		points.push(point);
+		return;
+	}
+	state.byObis ??= pointsByObis(points);
 	const sameCode = state.byObis.get(obis);
 	if (sameCode === undefined) state.byObis.set(obis, point);
 	else {
 		const others = Array.isArray(sameCode) ? sameCode : [sameCode];
-		const at = point.time.getTime();
 		if (others.some((other) => other.time.getTime() === at && sameTags(other.tags, tags))) {
 			state.skipped.push({address: set.address, reason: 'duplicate'});
 			return;
@@ -276,7 +319,20 @@ function emit(
 		others.push(point);
 		if (others !== sameCode) state.byObis.set(obis, others);
 	}
-	state.points.push(point);
+	points.push(point);
+}
+
+/** The points by their `obis` tag, in order (see MappingState.byObis). */
+function pointsByObis(points: readonly Point[]): Map<string, Point | Point[]> {
+	const byObis = new Map<string, Point | Point[]>();
+	for (const point of points) {
+		const obis = point.tags['obis'] ?? '';
+		const sameCode = byObis.get(obis);
+		if (sameCode === undefined) byObis.set(obis, point);
+		else if (Array.isArray(sameCode)) sameCode.push(point);
+		else byObis.set(obis, [sameCode, point]);
+	}
+	return byObis;
 }
 
 function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {

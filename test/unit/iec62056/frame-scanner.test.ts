@@ -612,3 +612,17 @@ describe('FrameScanner chunking', () => {
 		}
 	});
 });
+
+describe('FrameScanner identification lines seen before', () => {
+	it('cuts a line that holds a known identification after noise every time, not only the first', () => {
+		const input = Buffer.from('/ISk5MT/EMH5\\2EHZ-REPEAT\r\n', 'latin1');
+		for (let round = 0; round < 3; round++) {
+			const frames = scanFrames(input);
+			expect(frames.map((frame) => frame.kind)).toEqual(['noise', 'identification']);
+			expect(frames[1]?.bytes.toString('latin1')).toBe('/EMH5\\2EHZ-REPEAT\r\n');
+		}
+		// The identification alone, now known, is still the whole line.
+		const alone = scanFrames(Buffer.from('/EMH5\\2EHZ-REPEAT\r\n', 'latin1'));
+		expect(alone.map((frame) => frame.kind)).toEqual(['identification']);
+	});
+});

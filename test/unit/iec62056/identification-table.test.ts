@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {parseIdentification} from '../../../src/iec62056/identification.ts';
-import {identificationOf} from '../../../src/iec62056/identification-table.ts';
+import {identificationOf, knownIdentificationOf} from '../../../src/iec62056/identification-table.ts';
 
 function line(text: string): {bytes: Buffer; end: number} {
 	// As the scanner hands it over: the line's bytes with CR LF after `end`.
@@ -48,5 +48,15 @@ describe('identificationOf', () => {
 		const bad = line('/12');
 		expect(() => identificationOf(bad.bytes, bad.end)).toThrow(/identification/);
 		expect(() => identificationOf(bad.bytes, bad.end)).toThrow(/identification/);
+	});
+});
+
+describe('knownIdentificationOf', () => {
+	it('gives nothing for a line never parsed, and what identificationOf gave once it was', () => {
+		const {bytes, end} = line('/KNW5\\2KNOWN-LINE-0001');
+		expect(knownIdentificationOf(bytes, end)).toBeUndefined();
+		const parsed = identificationOf(bytes, end);
+		expect(knownIdentificationOf(bytes, end)).toBe(parsed);
+		expect(knownIdentificationOf(bytes, end - 1)).toBeUndefined();
 	});
 });

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {unitText} from '../../../src/iec62056/unit-table.ts';
+import {unitText, unitTextOf} from '../../../src/iec62056/unit-table.ts';
 
 describe('unitText', () => {
 	it('gives the unit text between start and end', () => {
@@ -22,5 +22,24 @@ describe('unitText', () => {
 		expect(unitText('(1*)', 3, 3)).toBe('');
 		const long = 'averyveryverylongunit';
 		expect(unitText(`(1*${long})`, 3, 3 + long.length)).toBe(long);
+	});
+});
+
+describe('unitTextOf', () => {
+	it('gives what unitText gives, read from the bytes at an offset, whichever of the two saw a unit first', () => {
+		for (let index = 0; index < 1000; index++) {
+			const unit = index % 3 === 0 ? `m${index % 7}` : `u${index}`;
+			const source = `(1*${unit})`;
+			const bytes = Buffer.from(`xx${source}`, 'latin1');
+			const end = 3 + unit.length;
+			if (index % 2 === 0) expect(unitText(source, 3, end)).toBe(unit);
+			expect(unitTextOf(source, bytes, 2, 3, end)).toBe(unit);
+			expect(unitText(source, 3, end)).toBe(unit);
+		}
+	});
+
+	it('never hands out a remembered unit beyond Latin-1 for bytes', () => {
+		expect(unitText('(1*\u20acW)', 3, 5)).toBe('\u20acW');
+		expect(unitTextOf('(1*\xffW)', Buffer.from('(1*\xffW)', 'latin1'), 0, 3, 5)).toBe('\xffW');
 	});
 });

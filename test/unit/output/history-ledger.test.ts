@@ -27,6 +27,20 @@ describe('HistoryLedger', () => {
 		await ledger.close();
 	});
 
+	it('records acknowledged history from lines in one buffer (acknowledgeText), live lines beside it ignored', async () => {
+		const ledger = await HistoryLedger.open({directory});
+		const history = [line(1, 10), line(2, 20), line(3, 30)];
+		expect(ledger.select('m1', history)).toEqual([0, 1, 2]);
+		const live = 'meter,meter=m1,obis=1.8.1,unit=kWh value=99 1700000000';
+		ledger.acknowledgeText(Buffer.from(`${history[0]}\n${live}\n${history[1]}\n${live}\n`));
+		expect(ledger.size).toBe(2);
+		// The third is still pending: neither chosen again nor recorded.
+		expect(ledger.select('m1', history)).toEqual([]);
+		ledger.acknowledgeText(Buffer.from(`${history[2]}\n`));
+		expect(ledger.size).toBe(3);
+		await ledger.close();
+	});
+
 	it('chooses a changed value and a new period again', async () => {
 		const ledger = await HistoryLedger.open({directory});
 		ledger.select('m1', [line(1, 10), line(2, 20)]);

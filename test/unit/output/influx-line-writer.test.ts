@@ -105,6 +105,30 @@ describe('InfluxLineWriter', () => {
 			expect(received).toEqual([]);
 		});
 
+		it('sends lines already in one UTF-8 buffer (sendText) as send() sends them, without the last line end', async () => {
+			const text = Buffer.from(`${LINES.join('\n')}\nmeter,obis=C.1.0 text="Zähler" 1\n`, 'utf8');
+			await new InfluxLineWriter(v2()).sendText(text);
+			expect(received).toHaveLength(1);
+			expect(received[0]?.path).toBe('/api/v2/write');
+			expect(received[0]?.query).toEqual({org: 'home', bucket: 'meters', precision: 's'});
+			expect(received[0]?.body).toBe(text.toString('utf8').slice(0, -1));
+		});
+
+		it('sends nothing for an empty buffer', async () => {
+			await new InfluxLineWriter(v2()).sendText(new Uint8Array(0));
+			expect(received).toEqual([]);
+		});
+
+		it("fails sendText as it fails send: a 400 is a dead letter with the server's words", async () => {
+			answer = answerWith(400, '{"error":"unable to parse"}', {'content-type': 'application/json'});
+			const error: unknown = await new InfluxLineWriter(v2())
+				.sendText(Buffer.from('bad line\n'))
+				.catch((caught: unknown) => caught);
+			expect(error).toBeInstanceOf(InfluxWriteError);
+			expect((error as InfluxWriteError).disposition).toBe('dead-letter');
+			expect((error as InfluxWriteError).message).toContain('unable to parse');
+		});
+
 		it('resolves when the server answers another 2xx, such as 200 from a proxy', async () => {
 			answer = answerWith(200, 'ok');
 			await expect(new InfluxLineWriter(v2()).send(LINES)).resolves.toBeUndefined();

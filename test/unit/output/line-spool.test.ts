@@ -66,6 +66,26 @@ describe('LineSpool', () => {
 		await spool.close();
 	});
 
+	it('gives back the same lines as bytes (peekText), counted, acknowledged as peek() is', async () => {
+		const spool = await openSpool();
+		await spool.append([...lines(0, 3), 'meter,obis=C.1.0 text="Zähler" 1']);
+		await spool.append(lines(3, 6));
+		const batch = await spool.peekText(5);
+		expect(batch.lines).toBe(5);
+		expect(batch.text.toString('utf8')).toBe(
+			`${[...lines(0, 3), 'meter,obis=C.1.0 text="Zähler" 1', ...lines(3, 1)].join('\n')}\n`,
+		);
+		expect(batch.end).toBe((await spool.peek(5)).end);
+		await spool.ack((await spool.peekText(5)).end);
+		expect(spool.pendingLines).toBe(5);
+		const rest = await spool.peekText(100);
+		expect([rest.lines, rest.text.toString('utf8')]).toEqual([5, `${lines(4, 5).join('\n')}\n`]);
+		await spool.ack(rest.end);
+		expect(await spool.peekText()).toMatchObject({lines: 0, end: (await spool.peek()).end});
+		expect(spool.pendingBytes).toBe(0);
+		await spool.close();
+	});
+
 	it('keeps lines until they are acknowledged', async () => {
 		const spool = await openSpool();
 		await spool.append(lines(0, 3));

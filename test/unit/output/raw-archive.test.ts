@@ -1,7 +1,7 @@
 import {appendFile, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {gunzipSync} from 'node:zlib';
+import {gunzipSync, gzipSync} from 'node:zlib';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {
 	isRawArchive,
@@ -157,6 +157,29 @@ describe('RawArchive', () => {
 		expect(offsets.every((offset, index) => index === 0 || offset > (offsets[index - 1] ?? 0))).toBe(true);
 		expect(offsets.at(-1)).toBe(bytes.length);
 		expect(offsets[149]).toBe(at);
+	});
+
+	it('skips a sound member that holds no record among many, reading every other record once', async () => {
+		const raw = new RawArchive({directory, fsync: false, onWarning: (message) => warnings.push(message)});
+		const readAt = new Date('2024-05-04T11:45:00Z');
+		const file = raw.fileFor(readAt);
+		for (let index = 0; index < 40; index++) await raw.append(`m${index}`, readAt, TELEGRAM);
+		// A member as the archive writes them (size field and all), its content no record: its CRC is good.
+		const gzip = gzipSync('not a record\n');
+		const extra = Buffer.alloc(12);
+		extra.writeUInt16LE(10, 0);
+		extra.write('DL', 2, 'latin1');
+		extra.writeUInt16LE(4, 4);
+		extra.writeUInt32LE(gzip.length + 12, 6);
+		const header = Buffer.from(gzip.subarray(0, 10));
+		header[3] = 0x04;
+		await appendFile(file, Buffer.concat([header, extra, gzip.subarray(10)]));
+		for (let index = 40; index < 80; index++) await raw.append(`m${index}`, readAt, TELEGRAM);
+		const telegrams = await readAll(raw, file);
+		expect(telegrams.map((telegram) => telegram.meterId)).toEqual(
+			Array.from({length: 80}, (_, index) => `m${index}`),
+		);
+		expect(warnings).toEqual([expect.stringContaining('damaged record')]);
 	});
 
 	it('ignores trailing garbage shorter than a member with a warning', async () => {

@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {InfluxWriteError, type WriteDisposition} from '../../../src/output/influx-write-error.ts';
+import {formatLineProtocol} from '../../../src/output/line-protocol.ts';
 import {LineSpool} from '../../../src/output/line-spool.ts';
 import {type LineSender, type SpoolEvent, SpooledSink} from '../../../src/output/spooled-sink.ts';
 import type {Point} from '../../../src/readings/point.ts';
@@ -34,6 +35,18 @@ class FakeServer implements LineSender {
 			});
 		}
 		this.stored.push(...lines);
+	}
+}
+
+/** The same stand-in, also taking the spool's bytes as they are (as the InfluxDB writer does). */
+class FakeTextServer extends FakeServer {
+	textRequests = 0;
+
+	async sendText(text: Uint8Array): Promise<void> {
+		this.textRequests++;
+		const body = Buffer.from(text).toString('utf8');
+		expect(body.endsWith('\n')).toBe(true);
+		await this.send(body.slice(0, -1).split('\n'));
 	}
 }
 
@@ -69,7 +82,14 @@ async function makeSink(batchLines?: number) {
 	});
 }
 
-describe('SpooledSink', () => {
+describe.each([
+	['a sender of lines', () => new FakeServer()],
+	["a sender of the spool's text", () => new FakeTextServer()],
+])('SpooledSink with %s', (_kind, makeServer) => {
+	beforeEach(() => {
+		server = makeServer();
+	});
+
 	it('says how long each acknowledged batch took to send', async () => {
 		const sink = await makeSink();
 		const send = server.send.bind(server);
@@ -328,5 +348,33 @@ describe('SpooledSink', () => {
 		const spool = await LineSpool.open({directory});
 		expect(() => new SpooledSink({spool, sender: server, batchLines: 0})).toThrow(TypeError);
 		await spool.close();
+	});
+});
+
+describe('SpooledSink with a sender of text', () => {
+	it("hands it the spool's bytes, split into lines only to find a bad one", async () => {
+		const textServer = new FakeTextServer();
+		server = textServer;
+		const sink = await makeSink();
+		const bad = 'meter,meter=m1,obis=1.8.1 value=2 1767225602';
+		textServer.bad.add(bad);
+		await sink.write([point(1), point(2), point(3)]);
+		await sink.flush();
+		expect(textServer.textRequests).toBe(1);
+		expect(textServer.stored).toHaveLength(2);
+		expect(textServer.stored.includes(bad)).toBe(false);
+		await sink.close();
+	});
+
+	it('delivers every line once and in order while it reads ahead, across compactions and empties', async () => {
+		const textServer = new FakeTextServer();
+		const spool = await LineSpool.open({directory, compactAfterBytes: 1024});
+		const sink = new SpooledSink({spool, sender: textServer, batchLines: 3});
+		const points = Array.from({length: 120}, (_, index) => point(index));
+		for (let index = 0; index < points.length; index += 7) await sink.write(points.slice(index, index + 7));
+		await sink.flush();
+		expect(textServer.stored).toEqual(points.map(formatLineProtocol));
+		expect(spool.pendingBytes).toBe(0);
+		await sink.close();
 	});
 });
