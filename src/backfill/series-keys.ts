@@ -1,4 +1,5 @@
 import {formatSeriesKey} from '../output/line-protocol.ts';
+import {sameTags} from '../readings/point.ts';
 
 /** One series seen before: its tags (a copy) and its key as UTF-8 bytes. */
 interface KnownSeries {
@@ -60,14 +61,4 @@ export class SeriesKeys {
 		this.#size++;
 		return bytes;
 	}
-}
-
-function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-	let keys = 0;
-	for (const key in a) {
-		if (a[key] !== b[key]) return false;
-		keys++;
-	}
-	for (const _ in b) keys--;
-	return keys === 0;
 }

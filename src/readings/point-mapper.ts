@@ -7,7 +7,7 @@ import {billingResetTimes} from './billing-reset-times.ts';
 import {meterTimeToInstant} from './meter-clock.ts';
 import {meterIdentity} from './meter-identity.ts';
 import type {ObisSelection, SelectionMatch} from './obis-selection.ts';
-import type {Point} from './point.ts';
+import {type Point, sameTags} from './point.ts';
 import type {Reading} from './reading.ts';
 import {normaliseUnit} from './unit-normaliser.ts';
 import {isTextRegister} from './value-kind.ts';
@@ -333,16 +333,6 @@ function pointsByObis(points: readonly Point[]): Map<string, Point | Point[]> {
 		else byObis.set(obis, [sameCode, point]);
 	}
 	return byObis;
-}
-
-function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-	let keys = 0;
-	for (const key in a) {
-		if (a[key] !== b[key]) return false;
-		keys++;
-	}
-	for (const _ in b) keys--;
-	return keys === 0;
 }
 
 /** The fields of one value: text where a float would lie, else the number in its canonical unit. */

@@ -19,3 +19,14 @@ export function pointKey(point: Point): string {
 		.map((key) => [key, point.tags[key]]);
 	return JSON.stringify([point.measurement, tags, Math.floor(point.time.getTime() / 1000)]);
 }
+
+/** Whether two tag sets hold the same keys with the same values, in any order; allocates nothing. */
+export function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+	let keys = 0;
+	for (const key in a) {
+		if (a[key] !== b[key]) return false;
+		keys++;
+	}
+	for (const _ in b) keys--;
+	return keys === 0;
+}

@@ -1,4 +1,5 @@
 import {DateTime} from 'luxon';
+import type {WallTime} from '../readings/zone-rules.ts';
 
 /**
  * How meters print registers: fixed-width numbers with leading zeros, and local-time stamps
@@ -35,13 +36,7 @@ export function signedFixedNumber(value: number, integerDigits: number, decimals
 }
 
 /** The meter's wall clock at an instant. */
-export interface LocalClock {
-	readonly year: number;
-	readonly month: number;
-	readonly day: number;
-	readonly hour: number;
-	readonly minute: number;
-	readonly second: number;
+export interface LocalClock extends WallTime {
 	/** Daylight saving time is in force (the season digit 1). */
 	readonly summer: boolean;
 }

@@ -22,6 +22,17 @@ afterEach(async () => {
 	await rm(directory, {recursive: true, force: true});
 });
 
+/** A configuration of one meter writing to InfluxDB 1.x database `meters` at `url`, and its influxdb section. */
+async function configWithInflux(url: string) {
+	const loaded = await parseConfig(
+		`influxdb:\n  url: ${url}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
+		join(directory, 'config.yaml'),
+	);
+	const influx = loaded.config.influxdb;
+	if (influx === undefined) throw new Error('no influxdb section');
+	return {loaded, influx};
+}
+
 describe('backfillSpoolDirectory', () => {
 	it('the collector spool directory resolves from the configuration file', () => {
 		const config = {spool: {directory: './data/spool'}} as Parameters<typeof collectorSpoolDirectory>[0];
@@ -41,12 +52,7 @@ describe('backfillSpoolDirectory', () => {
 describe('InfluxBackfillTarget', () => {
 	it('keeps what an unreachable server did not take, and a second backfill on the same spool is refused', async () => {
 		// Port 9 on loopback: nothing listens, every send fails at once.
-		const loaded = await parseConfig(
-			'influxdb:\n  url: http://127.0.0.1:9\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n',
-			join(directory, 'config.yaml'),
-		);
-		const influx = loaded.config.influxdb;
-		if (influx === undefined) throw new Error('no influxdb section');
+		const {loaded, influx} = await configWithInflux('http://127.0.0.1:9');
 		const spool = join(directory, 'spool-backfill');
 		const target = await InfluxBackfillTarget.open({loaded, influx, directory: spool});
 		await expect(InfluxBackfillTarget.open({loaded, influx, directory: spool})).rejects.toThrow(/is in use/);
@@ -67,12 +73,7 @@ describe('InfluxBackfillTarget under a refusal retrying cannot fix', () => {
 	it('stops waiting at once on a 404 (no such database), in the drain and while the spool is full', async () => {
 		const server = await startFakeInfluxWrite(() => ({status: 404, error: 'database not found: "meters"'}));
 		try {
-			const loaded = await parseConfig(
-				`influxdb:\n  url: ${server.url}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
-				join(directory, 'config.yaml'),
-			);
-			const influx = loaded.config.influxdb;
-			if (influx === undefined) throw new Error('no influxdb section');
+			const {loaded, influx} = await configWithInflux(server.url);
 			const target = await InfluxBackfillTarget.open({
 				loaded,
 				influx,
@@ -101,12 +102,7 @@ describe('InfluxBackfillTarget before a server that refuses history as bad data'
 			lines.includes(refused) ? fieldTypeConflict(1) : {status: 204},
 		);
 		try {
-			const loaded = await parseConfig(
-				`influxdb:\n  url: ${server.url}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
-				join(directory, 'config.yaml'),
-			);
-			const influx = loaded.config.influxdb;
-			if (influx === undefined) throw new Error('no influxdb section');
+			const {loaded, influx} = await configWithInflux(server.url);
 			const spool = join(directory, 'spool-backfill');
 			const first = await InfluxBackfillTarget.open({loaded, influx, directory: spool});
 			expect(first.selectHistory('house', [refused, stored])).toEqual([0, 1]);
@@ -127,12 +123,7 @@ describe('InfluxBackfillTarget before a server that refuses history as bad data'
 
 describe('InfluxBackfillTarget with the server away', () => {
 	it('keeps waiting for room while the server is down, saying so, and the failure tells why', async () => {
-		const loaded = await parseConfig(
-			`influxdb:\n  url: http://127.0.0.1:${await freePort()}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
-			join(directory, 'config.yaml'),
-		);
-		const influx = loaded.config.influxdb;
-		if (influx === undefined) throw new Error('no influxdb section');
+		const {loaded, influx} = await configWithInflux(`http://127.0.0.1:${await freePort()}`);
 		const target = await InfluxBackfillTarget.open({
 			loaded,
 			influx,
@@ -185,12 +176,7 @@ describe('InfluxBackfillTarget bodies', () => {
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		try {
 			const {port} = server.address() as AddressInfo;
-			const loaded = await parseConfig(
-				`influxdb:\n  url: http://127.0.0.1:${port}\n  version: "1"\n  database: meters\nmeters:\n  - id: house\n    port: /dev/null\n`,
-				join(directory, 'config.yaml'),
-			);
-			const influx = loaded.config.influxdb;
-			if (influx === undefined) throw new Error('no influxdb section');
+			const {loaded, influx} = await configWithInflux(`http://127.0.0.1:${port}`);
 			const target = await InfluxBackfillTarget.open({
 				loaded,
 				influx,
