@@ -70,12 +70,16 @@ export async function parseConfig(
 	}
 	const parsed = configSchema.safeParse(raw, {error: configIssueMessage});
 	if (!parsed.success) {
+		const ports = await portProblems(raw, parsed.error.issues, (path) => {
+			const line = lineOf(document, lineCounter, path);
+			return {path: formatPath(path), ...(line === undefined ? {} : {line})};
+		});
 		throw new ConfigError(
 			file,
 			// In the order of the file, which is how a person fixes them.
-			parsed.error.issues
-				.flatMap((issue) => toProblems(issue, document, lineCounter))
-				.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
+			[...parsed.error.issues.flatMap((issue) => toProblems(issue, document, lineCounter)), ...ports].sort(
+				(a, b) => (a.line ?? 0) - (b.line ?? 0),
+			),
 		);
 	}
 	const config = parsed.data;
@@ -107,19 +111,41 @@ export async function parseConfigObject(
 ): Promise<Omit<LoadedConfig, 'file'>> {
 	const parsed = configSchema.safeParse(raw, {error: configIssueMessage});
 	if (!parsed.success) {
-		throw new ConfigError(
-			label,
-			parsed.error.issues.map((issue) => ({
+		throw new ConfigError(label, [
+			...parsed.error.issues.map((issue) => ({
 				path: nameOf(issue.path),
 				// An unset variable is missing, whatever the schema says about a wrong value.
 				message: issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message,
 			})),
-		);
+			...(await portProblems(raw, parsed.error.issues, (path) => ({path: nameOf(path)}))),
+		]);
 	}
 	const config = parsed.data;
 	const anchor = resolve(sources.baseDirectory ?? '.', 'environment');
 	const secrets = await readSecrets(config, anchor, sources, (path) => ({path: nameOf(path)}), label);
 	return {config, secrets, placeOf: nameOf, label};
+}
+
+/**
+ * The start-up port checks (startupProblems) of the meters a refused configuration still lets us check,
+ * so that one pass names a wrong port beside the schema's problems instead of after they are fixed.
+ */
+async function portProblems(
+	raw: unknown,
+	issues: readonly z.core.$ZodIssue[],
+	placeOf: (path: readonly (string | number)[]) => Pick<ConfigProblem, 'path' | 'line'>,
+): Promise<ConfigProblem[]> {
+	// Loaded only for a refused configuration: the port checks bring in the serial and TCP links.
+	const {meterPortProblem, portsToCheck} = await import('./meter-port-problem.ts');
+	const problems: ConfigProblem[] = [];
+	for (const {path, port, timeZone} of portsToCheck(
+		raw,
+		issues.map((issue) => issue.path),
+	)) {
+		const message = await meterPortProblem(port, timeZone);
+		if (message !== undefined) problems.push({...placeOf(path), message});
+	}
+	return problems;
 }
 
 async function readSecrets(

@@ -4,9 +4,8 @@ import {dirname, isAbsolute, resolve} from 'node:path';
 import {ConfigError, type ConfigProblem} from '../config/config-error.ts';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import {formatPath} from '../config/config-path.ts';
-import {createLink} from '../transport/link-from-port.ts';
+import {meterPortProblem} from '../config/meter-port-problem.ts';
 import {influxTargetFromConfig} from './influx-target-from-config.ts';
-import {isSimulatorPort, SIMULATOR_PORT_PREFIX} from './simulator-port-name.ts';
 
 /** How messages name the configuration that has no file. */
 export const EMBEDDED_CONFIG_NAME = '(embedded default)';
@@ -32,21 +31,8 @@ export async function startupProblems(loaded: LoadedConfig, base: string): Promi
 		});
 	};
 	for (const [index, meter] of config.meters.entries()) {
-		try {
-			if (isSimulatorPort(meter.port)) {
-				// Loaded on demand, like the collector does: a configuration of real meters does not need it.
-				const {createSimulatorProfile} = await import('../simulator/simulator-profiles.ts');
-				const zone = meter.timezone ?? config.timezone;
-				createSimulatorProfile(
-					meter.port.slice(SIMULATOR_PORT_PREFIX.length) || 'zmd120',
-					zone === undefined ? {} : {timeZone: zone},
-				);
-			} else {
-				createLink(meter.port);
-			}
-		} catch (error) {
-			problem(['meters', index, 'port'], (error as Error).message.replace(/^port: /, ''));
-		}
+		const portProblem = await meterPortProblem(meter.port, meter.timezone ?? config.timezone);
+		if (portProblem !== undefined) problem(['meters', index, 'port'], portProblem);
 	}
 	if (config.influxdb !== undefined) {
 		try {

@@ -335,6 +335,46 @@ describe('invalid configurations: every problem, with its path and line, at once
 		const list = await problems('timezone: Nowhere\nmeters:\n  - id: a\n    every: x\n');
 		expect(list).toHaveLength(3);
 	});
+
+	it('names a wrong port beside the schema problems of the same meter, not after they are fixed', async () => {
+		const list = await problems('meters:\n  - id: a\n    port: tcp://localhost\n    evry: 10s\n');
+		expect(list).toEqual([
+			'meters[0].port@3: "tcp://localhost" is not a valid tcp://host:port address (the port number is missing)',
+			'meters[0]@4: unknown key "evry" (did you mean "every"?)',
+		]);
+	});
+
+	it("checks every other meter's port beside the README's placeholder", async () => {
+		const text = [
+			'meters:',
+			'  - id: a',
+			'    port: /dev/serial/by-id/usb-…-if00-port0',
+			'  - id: b',
+			'    port: tcp://localhost',
+			'  - id: c',
+			'    port: simulator:foo',
+			'  - id: d',
+			'    port: udp://bridge:2000',
+			'  - id: e',
+			'    port: /dev/ttyUSB0',
+			'',
+		].join('\n');
+		const list = await problems(text);
+		expect(list.map((line) => line.slice(0, line.indexOf(':', line.indexOf('@'))))).toEqual([
+			'meters[0].port@3',
+			'meters[1].port@5',
+			'meters[2].port@7',
+			'meters[3].port@9',
+		]);
+		expect(list[2]).toContain('unknown simulator profile "foo"');
+		expect(list[3]).toContain('only tcp://host:port bridges are supported');
+	});
+
+	it('leaves the port of a meter entry that is not a mapping, or has no text port, to the schema', async () => {
+		const list = await problems('meters:\n  - tcp://localhost\n  - id: b\n    port: 7\n');
+		expect(list.some((line) => line.includes('tcp://host:port address'))).toBe(false);
+		expect(list).toHaveLength(2);
+	});
 });
 
 describe('loadConfigFile', () => {

@@ -17,6 +17,14 @@ async function problemsOf(env: NodeJS.ProcessEnv, options = {}) {
 const oneMeter = {METER_PORT: '/dev/ttyUSB0', METER_ID: 'house'};
 
 describe('environmentConfig', () => {
+	it('names a wrong METER_PORT beside the other problems of the variables', async () => {
+		const list = await problemsOf({METER_PORT: 'tcp://localhost', METER_ID: 'house', METER_MODE: 'Z'});
+		expect(list).toContain(
+			'METER_PORT: "tcp://localhost" is not a valid tcp://host:port address (the port number is missing)',
+		);
+		expect(list.some((line) => line.startsWith('METER_MODE: '))).toBe(true);
+	});
+
 	it('builds one meter from METER_* with the defaults of a config file', async () => {
 		const {config} = await environmentConfig(oneMeter);
 		expect(config.meters).toEqual([
