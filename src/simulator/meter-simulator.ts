@@ -73,6 +73,8 @@ export class MeterSimulator {
 	/** Readouts (accepted requests, or pushes) so far; faults with `times` count them. */
 	#readouts = 0;
 	#lastData: Buffer | undefined;
+	/** The noise-burst in the last data message, bytes: line noise, so a repetition carries other noise. */
+	#lastNoiseBytes = 0;
 	/** The last data message as the profile made it, the faults of its readout and whether it went out intact. */
 	#lastTelegram: {content: Buffer; faults: SimulatorFaultKind[]; intact: boolean} | undefined;
 	/** Faults noted in the current readout (for the telegram log). */
@@ -347,7 +349,10 @@ export class MeterSimulator {
 			return;
 		}
 		this.#repeated = true;
-		const data = this.#lastData;
+		const data =
+			this.#lastNoiseBytes > 0
+				? otherNoiseBurst(this.#lastData, this.#lastNoiseBytes, this.#readouts)
+				: this.#lastData;
 		const telegram = this.#lastTelegram;
 		this.#state = 'sending';
 		this.#cancelTimers();
@@ -512,8 +517,10 @@ export class MeterSimulator {
 		const content = this.profile.dataMessage(this.#clock());
 		let data = content;
 		const burst = this.#fault('noise-burst');
+		this.#lastNoiseBytes = 0;
 		if (burst && data[0] === STX) {
-			data = withNoiseBurst(data, burst.bytes ?? DEFAULT_NOISE_BURST_BYTES, this.#readouts);
+			this.#lastNoiseBytes = burst.bytes ?? DEFAULT_NOISE_BURST_BYTES;
+			data = withNoiseBurst(data, this.#lastNoiseBytes, this.#readouts);
 			this.#faultNote(
 				'noise-burst',
 				`${data.length - content.length} bytes of noise inside the data message after byte ${Math.floor(content.length / 3)}`,
@@ -794,6 +801,18 @@ function withNoiseBurst(data: Buffer, count: number, seed: number): Buffer {
 		noise[count - 1] = (noise[count - 1] as number) ^ 0x02;
 	const at = Math.max(1, Math.floor(data.length / 3));
 	return Buffer.concat([data.subarray(0, at), noise, data.subarray(at)]);
+}
+
+/**
+ * The data message of withNoiseBurst with the meter's bytes as they were and other noise in the burst's
+ * place: the noise was on the line, the repetition after a NAK meets the line again.
+ */
+function otherNoiseBurst(data: Buffer, count: number, seed: number): Buffer {
+	const length = data.length - count;
+	const at = Math.max(1, Math.floor(length / 3));
+	const meterBytes = Buffer.concat([data.subarray(0, at), data.subarray(at + count)]);
+	// A seed no readout number reaches: noise unlike the first try's.
+	return withNoiseBurst(meterBytes, count, seed + 0x10000);
 }
 
 function hex(byte: number): string {
