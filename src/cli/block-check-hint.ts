@@ -1,13 +1,32 @@
+import type {BlockCheckEvidence} from '../readout/block-check-evidence.ts';
+
 /**
  * What to do about blocks that failed their check, by algorithm. A wrong BCC is a known meter fault
- * (the Itron ACE3000 sends one in every readout), so accepting it is the way out. A DSMR P1
- * telegram's CRC16 covers the whole telegram, and P1 meters compute it right: a mismatch means bytes
- * were lost or changed on the way (wrong line settings, a cut capture, a noisy cable).
+ * (the Itron ACE3000 sends one in every readout), so accepting it is the way out, but only where the
+ * evidence says the meter sent it: a block the line damaged fails its BCC too, and accepting it would
+ * keep damaged values (`evidence`: see BlockCheckEvidence; absent when nothing is known beyond the
+ * mismatch). A DSMR P1 telegram's CRC16 covers the whole telegram, and P1 meters compute it right: a
+ * mismatch means bytes were lost or changed on the way (wrong line settings, a cut capture, a noisy cable).
  */
-export function blockCheckHint(algorithms: ReadonlySet<'bcc' | 'crc16'>): string | undefined {
+export function blockCheckHint(
+	algorithms: ReadonlySet<'bcc' | 'crc16'>,
+	evidence?: BlockCheckEvidence,
+): string | undefined {
 	const hints: string[] = [];
 	if (algorithms.has('bcc')) {
-		hints.push('a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc');
+		if (evidence?.kind === 'noise') {
+			hints.push(
+				`the block looks damaged on the line (${evidence.why}), not like a meter that computes its BCC differently: check the IR head's placement on the optical port and its cable, or try a lower --baud-max`,
+			);
+		} else if (evidence?.kind === 'meter') {
+			hints.push(
+				`${evidence.why}: this meter computes its BCC differently (a known fault, e.g. Itron ACE3000); read it with --ignore-bcc`,
+			);
+		} else {
+			hints.push(
+				'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc; a block that fails differently each time is line noise instead (check the IR head and its cable)',
+			);
+		}
 	}
 	if (algorithms.has('crc16')) {
 		hints.push(

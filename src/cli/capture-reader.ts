@@ -137,6 +137,29 @@ export class CaptureReader {
 	}
 
 	/**
+	 * The BCC-checked blocks that failed their check, decoded anyway, for judging why they failed (after
+	 * telegrams(); see blockShapeEvidence): a second read of the file, or of stdin while it is kept.
+	 * Undefined when the input cannot be read again. At most `limit` blocks.
+	 */
+	async bccFailures(limit = 16): Promise<DecodedTelegram[] | undefined> {
+		if (this.#file === undefined && this.#retained === undefined) return undefined;
+		const decoder = new StreamingCaptureDecoder({
+			ignoreBlockCheck: true,
+			...(this.#parityNote === undefined ? {} : {parity: 'strip-even' as const}),
+		});
+		const failed: DecodedTelegram[] = [];
+		const keep = (telegram: DecodedTelegram) => {
+			if (!telegram.check.ok && telegram.check.algorithm === 'bcc') failed.push(telegram);
+		};
+		for await (const chunk of this.#chunks(false)) {
+			for (const telegram of decodePieces(decoder, chunk)) keep(telegram);
+			if (failed.length >= limit) return failed.slice(0, limit);
+		}
+		for (const telegram of decoder.end()) keep(telegram);
+		return failed.slice(0, limit);
+	}
+
+	/**
 	 * The input in chunks, each valid until the next is asked for. First pass: from the file or stdin
 	 * (stdin kept while it shows no telegram). Second pass: from the file again or the kept stdin.
 	 */

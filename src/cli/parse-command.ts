@@ -1,7 +1,9 @@
 import {Command} from 'commander';
 import {hostTimeZone} from '../daemon/host-time-zone.ts';
+import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
 import {isRawArchive} from '../output/raw-archive.ts';
+import {type BlockCheckEvidence, blockShapeEvidence} from '../readout/block-check-evidence.ts';
 import {blockCheckHint} from './block-check-hint.ts';
 import {CaptureReader} from './capture-reader.ts';
 import {CaptureTimeError} from './capture-times.ts';
@@ -105,30 +107,45 @@ export async function runParse(file: string, options: ParseOptions, io: CommandI
 		throw new CliError(`${place}: ${timeError.message}`, {exitCode: EXIT_CODES.usage, cause: timeError});
 	}
 	if (reader.telegramCount === 0 && reader.errors.length === 0) throw noTelegram(reader);
-	failOnRejectedBlocks(reader);
+	await failOnRejectedBlocks(reader);
 }
 
 /** Blocks that were cut or failed their check: reported after the good telegrams were printed, exit non-zero. */
-function failOnRejectedBlocks(reader: CaptureReader): void {
+async function failOnRejectedBlocks(reader: CaptureReader): Promise<void> {
 	const [first, ...others] = reader.errors;
 	if (first === undefined) return;
+	const evidence = reader.errors.some(
+		(error) => error instanceof BlockCheckError && error.algorithm === 'bcc',
+	)
+		? bccEvidence(await reader.bccFailures())
+		: undefined;
 	const more = others.length > 0 ? ` (and ${others.length} more)` : '';
 	const printed = reader.telegramCount;
 	throw new CliError(
 		`${reader.place}: ${first.message}${more}; ${printed === 0 ? 'no values printed' : `nothing of it printed, ${printed} complete telegram${printed === 1 ? '' : 's'} printed`}`,
 		{
 			cause: first,
-			...blockCheckHintOf(reader.errors),
+			...blockCheckHintOf(reader.errors, evidence),
 		},
 	);
 }
 
-function blockCheckHintOf(errors: readonly Error[]): {hint?: string} {
+function blockCheckHintOf(
+	errors: readonly Error[],
+	evidence: BlockCheckEvidence | undefined,
+): {hint?: string} {
 	const algorithms = new Set(
 		errors.filter((error) => error instanceof BlockCheckError).map((error) => error.algorithm),
 	);
-	const hint = blockCheckHint(algorithms);
+	const hint = blockCheckHint(algorithms, evidence);
 	return hint === undefined ? {} : {hint};
+}
+
+/** Line noise when any failed block shows it, the meter's own BCC when every one is well-formed. */
+function bccEvidence(failed: readonly DecodedTelegram[] | undefined): BlockCheckEvidence | undefined {
+	if (failed === undefined || failed.length === 0) return undefined;
+	const judged = failed.map((telegram) => blockShapeEvidence(telegram));
+	return judged.find((evidence) => evidence.kind === 'noise') ?? judged[0];
 }
 
 function noTelegram(reader: CaptureReader): CliError {

@@ -191,7 +191,10 @@ export function describeReadout(result: ReadoutResult): string {
 function hintFor(error: ReadoutError): {hint?: string} {
 	if (error.failure === 'block-check') {
 		// The readout names the algorithm first: "CRC16 mismatch: …" or "BCC mismatch: …".
-		const hint = blockCheckHint(new Set([/\bCRC16 mismatch/.test(error.message) ? 'crc16' : 'bcc']));
+		const hint = blockCheckHint(
+			new Set([/\bCRC16 mismatch/.test(error.message) ? 'crc16' : 'bcc']),
+			error.blockCheck,
+		);
 		return hint === undefined ? {} : {hint};
 	}
 	if (error.failure === 'garbage')

@@ -1,3 +1,5 @@
+import type {BlockCheckEvidence} from './block-check-evidence.ts';
+
 /** The phase of a readout in which something failed, for messages and per-phase metrics. */
 export type ReadoutPhase =
 	| 'open'
@@ -47,13 +49,15 @@ export class ReadoutError extends Error {
 	readonly retryable: boolean;
 	/** Bytes received before the failure (for `--save-raw` and bug reports). */
 	readonly received: Buffer;
+	/** For a `block-check` failure: whether the meter sent that check itself or the line damaged the block. */
+	readonly blockCheck?: BlockCheckEvidence;
 
 	constructor(
 		place: string,
 		phase: ReadoutPhase,
 		failure: ReadoutFailure,
 		detail: string,
-		options: {cause?: unknown; received?: Buffer} = {},
+		options: {cause?: unknown; received?: Buffer; blockCheck?: BlockCheckEvidence} = {},
 	) {
 		const advice = ADVICE[failure];
 		super(
@@ -66,5 +70,6 @@ export class ReadoutError extends Error {
 		this.failure = failure;
 		this.retryable = failure !== 'aborted';
 		this.received = options.received ?? Buffer.alloc(0);
+		if (options.blockCheck !== undefined) this.blockCheck = options.blockCheck;
 	}
 }

@@ -8,6 +8,7 @@ import {modeCBaudCharacter, type ProtocolMode} from '../iec62056/protocol-mode.t
 import {encodeRequest} from '../iec62056/request-message.ts';
 import type {Link} from '../transport/link.ts';
 import {LinkError} from '../transport/link-errors.ts';
+import {type BlockCheckEvidence, blockShapeEvidence, repetitionEvidence} from './block-check-evidence.ts';
 import {FrameInbox, type InboxTimeout} from './frame-inbox.ts';
 import type {DataMessageWithoutStx} from './missing-stx.ts';
 import {defaultSwitchGuardMs, wireTimeMs} from './rate-switch-timing.ts';
@@ -320,6 +321,8 @@ async function awaitBlock(
 	 * block came at this rate.
 	 */
 	let unrepeated: ((why: string) => ReadoutError) | undefined;
+	/** The block that failed its check before the NAK, to compare its repetition with. */
+	let failedBlock: DataBlockFrame | undefined;
 	let noiseHighBits = 0;
 	let firstByteMs = receive.firstByteMs;
 	// Mode D: the meter sends the next telegram by itself, so a telegram cut off on the line is skipped,
@@ -418,11 +421,17 @@ async function awaitBlock(
 				await nak(link);
 				inbox.mark();
 				inbox.watchForMissingStx();
-				unrepeated = (why) => blockCheckError(link, inbox, block, why);
+				unrepeated = (why) =>
+					blockCheckError(link, inbox, block, why, blockShapeEvidence(parseDataBlock(block.text)));
+				failedBlock = block;
 				firstByteMs = options.dataTimeoutMs;
 				continue;
 			}
-			throw blockCheckError(link, inbox, block, afterNaks(naks));
+			const evidence =
+				failedBlock === undefined || failedBlock.framing !== block.framing
+					? blockShapeEvidence(parseDataBlock(block.text))
+					: repetitionEvidence(failedBlock.bytes, block.bytes);
+			throw blockCheckError(link, inbox, block, afterNaks(naks), evidence);
 		}
 		const parsed = parseDataBlock(block.text);
 		if (!parsed.complete) {
@@ -447,14 +456,20 @@ function afterNaks(naks: number): string {
 }
 
 /** `why`: how the NAK went, for the end of the message. */
-function blockCheckError(link: Link, inbox: FrameInbox, block: DataBlockFrame, why: string): ReadoutError {
+function blockCheckError(
+	link: Link,
+	inbox: FrameInbox,
+	block: DataBlockFrame,
+	why: string,
+	evidence: BlockCheckEvidence,
+): ReadoutError {
 	const check = block.check as Extract<BlockCheck, {algorithm: 'bcc' | 'crc16'}>;
 	return new ReadoutError(
 		link.place,
 		'data',
 		'block-check',
 		`${check.algorithm.toUpperCase()} mismatch: computed 0x${hex(check.expected)}, received 0x${hex(check.received)}${why}`,
-		{received: inbox.raw},
+		{received: inbox.raw, blockCheck: evidence},
 	);
 }
 

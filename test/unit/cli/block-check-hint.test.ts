@@ -2,10 +2,26 @@ import {describe, expect, it} from 'vitest';
 import {blockCheckHint} from '../../../src/cli/block-check-hint.ts';
 
 describe('blockCheckHint', () => {
-	it('offers --ignore-bcc for a wrong BCC, a known meter fault', () => {
+	it('offers --ignore-bcc for a wrong BCC, a known meter fault, and names line noise beside it', () => {
 		expect(blockCheckHint(new Set(['bcc']))).toBe(
-			'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc',
+			'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc; a block that fails differently each time is line noise instead (check the IR head and its cable)',
 		);
+	});
+
+	it('offers --ignore-bcc where the evidence says the meter sent that BCC', () => {
+		const hint = blockCheckHint(new Set(['bcc']), {kind: 'meter', why: 'the meter repeated the block'});
+		expect(hint).toBe(
+			'the meter repeated the block: this meter computes its BCC differently (a known fault, e.g. Itron ACE3000); read it with --ignore-bcc',
+		);
+	});
+
+	it('points at the IR head, not --ignore-bcc, where the evidence says the line damaged the block', () => {
+		const hint =
+			blockCheckHint(new Set(['bcc']), {kind: 'noise', why: 'the block changed between the two tries'}) ?? '';
+		expect(hint).toContain('the block changed between the two tries');
+		expect(hint).toContain("IR head's placement");
+		expect(hint).toContain('lower --baud-max');
+		expect(hint).not.toContain('--ignore-bcc');
 	});
 
 	it('points at the line, not the meter, for a DSMR CRC16 mismatch', () => {

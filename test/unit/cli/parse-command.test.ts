@@ -273,6 +273,22 @@ describe('parse', () => {
 		});
 	});
 
+	it('calls a block with letters of line noise amid its data sets line noise, without suggesting --ignore-bcc', async () => {
+		const bytes = await readCapture(zmd120);
+		const at = bytes.indexOf('1-1:1.8.0');
+		const noisy = join(directory, 'noise-burst.bin');
+		await writeFile(
+			noisy,
+			Buffer.concat([bytes.subarray(0, at + 3), Buffer.from('KUHFEAOL'), bytes.subarray(at + 3)]),
+		);
+		const {error} = await run(noisy);
+		expect((error as CliError).message).toMatch(/BCC mismatch/);
+		expect((error as CliError).hint).toMatch(
+			/^the block looks damaged on the line \("1-1KUHFEAOL:1\.8\.0" at line \d+ is no OBIS code\)/,
+		);
+		expect((error as CliError).hint).not.toContain('--ignore-bcc');
+	});
+
 	it('calls random bytes "no telegram found", without the --ignore-bcc hint', async () => {
 		let seed = 11;
 		const random = Buffer.from(

@@ -262,13 +262,23 @@ describe('read, failures', () => {
 		expect((error.cause as ReadoutError).failure).toBe('no-answer');
 	});
 
-	it('suggests --ignore-bcc for a block with a wrong BCC', async () => {
+	it('suggests --ignore-bcc for a block the meter repeats byte for byte with the same wrong BCC', async () => {
 		await startMeter('zmd120', [{kind: 'bad-bcc'}]);
 		const error = (await read()).error as CliError;
 		expect(error.exitCode).toBe(1);
 		expect(error.hint).toBe(
-			'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc',
+			'the meter repeated the block byte for byte after a NAK, with the same BCC: this meter computes its BCC differently (a known fault, e.g. Itron ACE3000); read it with --ignore-bcc',
 		);
+	});
+
+	it('calls a block that changed after the NAK line noise, without suggesting --ignore-bcc', async () => {
+		await startMeter('zmd120', [{kind: 'noise-burst'}]);
+		const error = (await read()).error as CliError;
+		expect(error.message).toMatch(/BCC mismatch.*\(also after 1 NAK\)/);
+		expect(error.hint).toMatch(
+			/^the block looks damaged on the line \(the block changed between the two tries\)/,
+		);
+		expect(error.hint).not.toContain('--ignore-bcc');
 	});
 
 	it('reads a block with a wrong BCC under --ignore-bcc', async () => {
