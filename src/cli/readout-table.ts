@@ -4,6 +4,7 @@ import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import {formatMeterTime, NO_TIME} from '../iec62056/meter-time.ts';
 import {formatObisCode} from '../iec62056/obis-code.ts';
 import {valueTime} from '../readings/value-times.ts';
+import {isStandardIdentification, printableMeterText} from './meter-text.ts';
 import {isHistory} from './readout-json.ts';
 
 /**
@@ -14,7 +15,10 @@ import {isHistory} from './readout-json.ts';
 export function readoutToTable(telegrams: readonly DecodedTelegram[], verbose: boolean): string {
 	const blocks = telegrams.map((telegram) => {
 		const header = describeTelegram(telegram);
-		const rows = telegram.dataSets.filter((set) => verbose || !isHistory(set)).flatMap(dataSetRows);
+		const rows = telegram.dataSets
+			.filter((set) => verbose || !isHistory(set))
+			.flatMap(dataSetRows)
+			.map((row) => row.map(printableMeterText));
 		return [header, ...alignRows([['code', 'value', 'unit', 'time'], ...rows])].join('\n');
 	});
 	return `${blocks.join('\n\n')}\n`;
@@ -26,11 +30,19 @@ function describeTelegram(telegram: DecodedTelegram): string {
 		telegram.check.algorithm === 'none'
 			? 'no block check'
 			: `${telegram.check.algorithm.toUpperCase()} ${telegram.check.ok ? 'ok' : 'WRONG (ignored)'}`;
-	if (id === undefined) return `(no identification)  ${telegram.dataSets.length} data sets, ${check}`;
+	// A block without data sets whose check matched by chance (1 in 256 for a BCC): what random bytes
+	// between an STX and an ETX make, unless a meter's identification says otherwise.
+	const notTelegram =
+		telegram.dataSets.length === 0 && (id === undefined || !isStandardIdentification(id))
+			? `, not a telegram (no data sets, ${id === undefined ? 'no identification' : 'no identification of the standard form'}${telegram.check.algorithm === 'none' ? '' : `; the ${telegram.check.algorithm.toUpperCase()} matched by chance`})`
+			: '';
+	if (id === undefined)
+		return `(no identification)  ${telegram.dataSets.length} data sets, ${check}${notTelegram}`;
 	const enhanced = id.enhanced.map((char) => `\\${char}`).join('');
+	const manufacturer = printableMeterText(id.manufacturer);
 	return (
-		`/${id.manufacturer}${id.baudChar}${enhanced}${id.ident}  manufacturer ${id.manufacturer}, ` +
-		`mode ${id.mode}, ${id.baudRate} Bd, ${telegram.dataSets.length} data sets, ${check}`
+		`/${manufacturer}${printableMeterText(id.baudChar + enhanced + id.ident)}  manufacturer ${manufacturer}, ` +
+		`mode ${id.mode}, ${id.baudRate} Bd, ${telegram.dataSets.length} data sets, ${check}${notTelegram}`
 	);
 }
 

@@ -289,6 +289,22 @@ describe('parse', () => {
 		expect((error as CliError).hint).not.toContain('--ignore-bcc');
 	});
 
+	it('prints meter text with its control characters escaped, and random bytes framed by chance as no telegram', async () => {
+		const body = Buffer.from('!\r\n\x03', 'latin1');
+		const bcc = body.reduce((xor, byte) => xor ^ byte, 0);
+		const file = join(directory, 'random-frame.bin');
+		await writeFile(
+			file,
+			Buffer.concat([Buffer.from('/uqO\t=yw\u0018O?[\r\n\x02', 'latin1'), body, Buffer.of(bcc)]),
+		);
+		const {stdout} = await run(file);
+		const [header] = stdout.split('\n');
+		expect(header).toBe(
+			'/uqO\\t=yw\\u0018O?[  manufacturer uqO, mode A, 300 Bd, 0 data sets, BCC ok, not a telegram (no data sets, no identification of the standard form; the BCC matched by chance)',
+		);
+		expect([...stdout].filter((char) => char < ' ' && char !== '\n')).toEqual([]);
+	});
+
 	it('calls random bytes "no telegram found", without the --ignore-bcc hint', async () => {
 		let seed = 11;
 		const random = Buffer.from(
