@@ -30,6 +30,8 @@ export class BackfillTally {
 	telegrams = 0;
 	readouts = 0;
 	readonly refused = new Map<RefusalReason, number>();
+	/** Sources (or meters read) refused whole, without a telegram in them (`no-telegram`): one each. */
+	readonly refusedSources = new Map<RefusalReason, number>();
 	/** The first refusal of each reason, for the summary. */
 	readonly refusedExamples = new Map<RefusalReason, string>();
 	pointsWritten = 0;
@@ -55,8 +57,16 @@ export class BackfillTally {
 		return total;
 	}
 
+	get refusedSourcesTotal(): number {
+		let total = 0;
+		for (const count of this.refusedSources.values()) total += count;
+		return total;
+	}
+
+	/** `telegrams` 0: a source (or meter) that gave no telegram at all, counted as one refused source. */
 	refuse(reason: RefusalReason, telegrams: number, message: string): void {
-		this.refused.set(reason, (this.refused.get(reason) ?? 0) + telegrams);
+		if (telegrams === 0) this.refusedSources.set(reason, (this.refusedSources.get(reason) ?? 0) + 1);
+		else this.refused.set(reason, (this.refused.get(reason) ?? 0) + telegrams);
 		if (!this.refusedExamples.has(reason)) this.refusedExamples.set(reason, message);
 	}
 

@@ -15,6 +15,16 @@ describe('BackfillTally', () => {
 		expect([...tally.skipped.keys()]).toEqual(['before-since']);
 	});
 
+	it('counts a source without any telegram once, as a refused source, not among the telegrams', () => {
+		const tally = new BackfillTally();
+		tally.refuse('no-telegram', 0, 'empty.bin: no telegram found');
+		tally.refuse('bad-bcc', 1, 'b: BCC wrong');
+		expect(tally.refusedTotal).toBe(1);
+		expect([...tally.refused]).toEqual([['bad-bcc', 1]]);
+		expect(tally.refusedSourcesTotal).toBe(1);
+		expect(tally.refusedExamples.get('no-telegram')).toBe('empty.bin: no telegram found');
+	});
+
 	it('counts each billing period once, and lists only the first undated values', () => {
 		const tally = new BackfillTally();
 		tally.period('m\u0000*\u00001');
