@@ -295,9 +295,14 @@ export async function runBackfill(
 	const refusedPoints = deadLetters.summary();
 	if (refusedPoints !== undefined) throw new CliError(refusedPoints);
 	const refused = tally.refusedTotal - (tally.refused.get('other-meter') ?? 0);
-	if (refused > 0) {
+	const refusedSources = tally.refusedSourcesTotal;
+	if (refused > 0 || refusedSources > 0) {
+		const what = [
+			...(refusedSources > 0 ? [`${plural(refusedSources, 'source')} without a telegram`] : []),
+			...(refused > 0 ? [`${refused} telegram${refused === 1 ? '' : 's'}`] : []),
+		].join(' and ');
 		throw new CliError(
-			`${refused} telegram${refused === 1 ? '' : 's'} refused (see the summary); the others were imported`,
+			`${what} refused (see the summary)${tally.telegrams > 0 ? '; the others were imported' : ''}`,
 		);
 	}
 }

@@ -57,6 +57,9 @@ export function backfillSummaryTable(
 	const rows: [string, string][] = [];
 	const sources = tally.sources.length;
 	rows.push(['sources', `${sources}${sources > 0 ? ` (${abbreviate(tally.sources)})` : ''}`]);
+	// A source without any telegram is refused as a source: it has no telegrams to count.
+	for (const [reason, count] of tally.refusedSources)
+		rows.push([`  refused: ${REASON_WORDS[reason] ?? reason}`, `${count}`]);
 	rows.push(['telegrams', `${tally.telegrams} good, ${tally.refusedTotal} refused`]);
 	for (const [reason, count] of tally.refused)
 		rows.push([`  refused: ${REASON_WORDS[reason] ?? reason}`, `${count}`]);

@@ -115,6 +115,21 @@ describe('backfill', () => {
 		expect(result.stderr).toMatch(/refused: BCC\/CRC wrong +1/);
 	});
 
+	it('refuses a source without any telegram once, as a source, and exits non-zero', async () => {
+		const empty = join(directory, 'empty.bin');
+		await writeFile(empty, '');
+		const result = await run([empty], {
+			config: await config('meters:\n  - id: house\n    port: /dev/null\n'),
+		});
+		expect(result.error).toBeInstanceOf(CliError);
+		expect(result.error?.exitCode).toBe(EXIT_CODES.failed);
+		expect(result.error?.message).toBe('1 source without a telegram refused (see the summary)');
+		expect(result.stderr).toMatch(
+			/^sources +1 \(\S*empty\.bin\)\n {2}refused: no telegram +1\ntelegrams +0 good, 0 refused$/m,
+		);
+		expect(result.stderr).not.toMatch(/refused: no telegram +0/);
+	});
+
 	it('refuses to read a meter whose collector runs (its spool is locked by a live process)', async () => {
 		const spool = join(directory, 'spool');
 		await mkdir(spool, {recursive: true});
