@@ -15,6 +15,11 @@ export interface HistoryLedgerOptions {
 	readonly saveDelayMs?: number;
 	/** Told of a ledger file that cannot be read (it is started afresh: history is written once more). */
 	readonly onWarning?: (message: string) => void;
+	/**
+	 * Never write the file: select() answers as it would, for a dry run that must say what a real run
+	 * writes without changing what that run will find. Default false.
+	 */
+	readonly readOnly?: boolean;
 }
 
 export const DEFAULT_HISTORY_LEDGER_OPTIONS = {saveDelayMs: 2000} as const;
@@ -52,6 +57,7 @@ export class HistoryLedger {
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#saving: Promise<void> = Promise.resolve();
 	#dirty = false;
+	readonly #readOnly: boolean;
 
 	private constructor(options: HistoryLedgerOptions) {
 		const merged = {...DEFAULT_HISTORY_LEDGER_OPTIONS, ...options};
@@ -67,6 +73,7 @@ export class HistoryLedger {
 		}
 		this.#file = join(merged.directory, HISTORY_LEDGER_FILE);
 		this.#saveDelayMs = merged.saveDelayMs;
+		this.#readOnly = options.readOnly === true;
 	}
 
 	/** Opens the ledger of a directory (empty when it has none yet). */
@@ -185,6 +192,7 @@ export class HistoryLedger {
 	}
 
 	#scheduleSave(): void {
+		if (this.#readOnly) return;
 		this.#dirty = true;
 		if (this.#timer !== undefined) return;
 		this.#timer = setTimeout(() => {

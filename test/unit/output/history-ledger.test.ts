@@ -60,6 +60,21 @@ describe('HistoryLedger', () => {
 		await ledger.close();
 	});
 
+	it('read only (a dry run): answers as the file says, and never writes it, not even when periods roll off', async () => {
+		const writer = await HistoryLedger.open({directory, saveDelayMs: 0});
+		writer.select('m1', [line(1, 10), line(2, 20)]);
+		writer.acknowledge([line(1, 10), line(2, 20)]);
+		await writer.close();
+		const file = join(directory, HISTORY_LEDGER_FILE);
+		const before = await readFile(file, 'utf8');
+		const reader = await HistoryLedger.open({directory, saveDelayMs: 0, readOnly: true});
+		expect(reader.select('m1', [line(2, 20), line(3, 30)])).toEqual([1]);
+		reader.acknowledge([line(3, 30)]);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		await reader.close();
+		expect(await readFile(file, 'utf8')).toBe(before);
+	});
+
 	it('keeps meters apart', async () => {
 		const ledger = await HistoryLedger.open({directory});
 		ledger.select('m1', [line(1, 10)]);
