@@ -21,6 +21,7 @@ import type {MeterConfig} from '../config/config-schema.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
 import {configBase} from '../daemon/startup-checks.ts';
 import {DeadLetterReport} from '../output/dead-letter-report.ts';
+import {HistoryLedger} from '../output/history-ledger.ts';
 import {InfluxWriteError} from '../output/influx-write-error.ts';
 import {SpoolError} from '../output/line-spool.ts';
 import {readSpoolLock, SpoolLockedError, systemProcessProbe} from '../output/spool-lock.ts';
@@ -178,6 +179,16 @@ export async function runBackfill(
 			throw error;
 		}
 	}
+	// A dry run asks the ledger what the real run would ask it: history the server already holds is not
+	// written again. Read only, so the real run finds it as it was.
+	const dryRunLedger =
+		dryRun && config.influxdb !== undefined
+			? await HistoryLedger.open({
+					directory: backfillSpoolDirectory(config, base),
+					readOnly: true,
+					onWarning: warn,
+				})
+			: undefined;
 	const sink: LineSink = target?.sink ?? {writeText: (text) => writeBytes(io.stdout, Buffer.from(text))};
 	const tally = new BackfillTally();
 	const [onlyMeter] = chosen;
@@ -189,6 +200,9 @@ export async function runBackfill(
 		...(flags.until === undefined ? {} : {until: flags.until}),
 		datedOnly: sources.length === 0,
 		sink,
+		...(dryRunLedger === undefined
+			? {}
+			: {selectHistory: (meter: string, lines: readonly string[]) => dryRunLedger.select(meter, lines)}),
 		...(target === undefined
 			? {}
 			: {

@@ -182,6 +182,33 @@ describe('backfill into InfluxDB', () => {
 			`influxdb:\n  url: ${url}\n  version: "1"\n  database: nodb\nspool:\n  directory: ${join(directory, 'spool')}\nmeters:\n  - id: house\n    port: /dev/null\n`,
 		);
 
+	it('predicts in a dry run what the real run writes, history already written included, and leaves the ledger as it was', async () => {
+		const server = await startFakeInfluxWrite();
+		try {
+			const file = await influxConfig(server.url);
+			const first = await runWithDeps([verbose], {config: file}, {});
+			expect(first.error).toBeUndefined();
+			const ledger = join(directory, 'spool-backfill', 'history-ledger.json');
+			const written = await readFile(ledger, 'utf8');
+			const dry = await runWithDeps([verbose], {config: file, dryRun: true}, {});
+			expect(dry.error).toBeUndefined();
+			const real = await runWithDeps([verbose], {config: file}, {});
+			expect(real.error).toBeUndefined();
+			const count = (text: string, label: RegExp) => Number(label.exec(text)?.[1]);
+			const history = count(real.stdout, /^ {2}history already written +(\d+)$/m);
+			expect(history).toBeGreaterThan(0);
+			expect(count(dry.stderr, /^ {2}history already written +(\d+)$/m)).toBe(history);
+			expect(count(dry.stderr, /^points to write +(\d+) \(dry run/m)).toBe(
+				count(real.stdout, /^points spooled +(\d+) for/m),
+			);
+			// The dry run printed only what the real run sent: no history line.
+			expect(dry.stdout).not.toContain('billing=');
+			expect(await readFile(ledger, 'utf8')).toBe(written);
+		} finally {
+			await server.close();
+		}
+	});
+
 	it('stops at once when the database does not exist, says why, keeps the spool and how to resend', async () => {
 		const server = await startFakeInfluxWrite(() => ({status: 404, error: 'database not found: "nodb"'}));
 		try {
