@@ -138,11 +138,11 @@ async function portProblems(
 	// Loaded only for a refused configuration: the port checks bring in the serial and TCP links.
 	const {meterPortProblem, portsToCheck} = await import('./meter-port-problem.ts');
 	const problems: ConfigProblem[] = [];
-	for (const {path, port, timeZone} of portsToCheck(
+	for (const {path, port} of portsToCheck(
 		raw,
 		issues.map((issue) => issue.path),
 	)) {
-		const message = await meterPortProblem(port, timeZone);
+		const message = await meterPortProblem(port);
 		if (message !== undefined) problems.push({...placeOf(path), message});
 	}
 	return problems;

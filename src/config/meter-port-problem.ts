@@ -1,4 +1,3 @@
-import {IANAZone} from 'luxon';
 import {isSimulatorPort, SIMULATOR_PORT_PREFIX} from '../daemon/simulator-port-name.ts';
 import {createLink} from '../transport/link-from-port.ts';
 
@@ -7,18 +6,16 @@ import {createLink} from '../transport/link-from-port.ts';
  * number or host, a scheme other than tcp://, a simulator profile that does not exist. Nothing is
  * opened. The message names no place (the caller knows it), e.g. `"tcp://localhost" is not a valid
  * tcp://host:port address (the port number is missing)`.
- *
- * @param timeZone the IANA zone a simulated meter's clock runs in; default the host's.
  */
-export async function meterPortProblem(port: string, timeZone?: string): Promise<string | undefined> {
+export async function meterPortProblem(port: string): Promise<string | undefined> {
 	try {
 		if (isSimulatorPort(port)) {
 			// Loaded on demand, like the collector does: a configuration of real meters does not need it.
-			const {createSimulatorProfile} = await import('../simulator/simulator-profiles.ts');
-			createSimulatorProfile(
-				port.slice(SIMULATOR_PORT_PREFIX.length) || 'zmd120',
-				timeZone === undefined ? {} : {timeZone},
-			);
+			// The name alone is checked: the zone is the schema's to check, and building the profile would
+			// compute its registers in the zone.
+			const {SIMULATOR_PROFILES, UnknownProfileError} = await import('../simulator/simulator-profiles.ts');
+			const name = port.slice(SIMULATOR_PORT_PREFIX.length) || 'zmd120';
+			if (!SIMULATOR_PROFILES.some((entry) => entry.name === name)) throw new UnknownProfileError(name);
 		} else {
 			createLink(port);
 		}
@@ -32,7 +29,6 @@ export async function meterPortProblem(port: string, timeZone?: string): Promise
 export interface PortToCheck {
 	readonly path: readonly ['meters', number, 'port'];
 	readonly port: string;
-	readonly timeZone?: string;
 }
 
 /**
@@ -50,9 +46,6 @@ export function portsToCheck(raw: unknown, refusedPaths: readonly (readonly Prop
 			: undefined;
 	const meters = record(raw)?.['meters'];
 	if (!Array.isArray(meters)) return [];
-	const zone = (value: unknown) =>
-		typeof value === 'string' && IANAZone.isValidZone(value) ? value : undefined;
-	const defaultZone = zone(record(raw)?.['timezone']);
 	const ports: PortToCheck[] = [];
 	for (const [index, entry] of meters.entries()) {
 		const port = record(entry)?.['port'];
@@ -60,8 +53,7 @@ export function portsToCheck(raw: unknown, refusedPaths: readonly (readonly Prop
 		// The schema's own word on this port (the README's placeholder) is enough.
 		if (refusedPaths.some((path) => path[0] === 'meters' && path[1] === index && path[2] === 'port'))
 			continue;
-		const timeZone = zone(record(entry)?.['timezone']) ?? defaultZone;
-		ports.push({path: ['meters', index, 'port'], port, ...(timeZone === undefined ? {} : {timeZone})});
+		ports.push({path: ['meters', index, 'port'], port});
 	}
 	return ports;
 }

@@ -31,7 +31,7 @@ export async function startupProblems(loaded: LoadedConfig, base: string): Promi
 		});
 	};
 	for (const [index, meter] of config.meters.entries()) {
-		const portProblem = await meterPortProblem(meter.port, meter.timezone ?? config.timezone);
+		const portProblem = await meterPortProblem(meter.port);
 		if (portProblem !== undefined) problem(['meters', index, 'port'], portProblem);
 	}
 	if (config.influxdb !== undefined) {
