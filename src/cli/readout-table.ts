@@ -1,10 +1,12 @@
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {DataSet} from '../iec62056/data-set.ts';
 import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
-import {formatMeterTime, NO_TIME} from '../iec62056/meter-time.ts';
-import {formatObisCode} from '../iec62056/obis-code.ts';
+import {formatMeterTime, type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
+import {formatObisCode, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
+import {billingResetTimes} from '../readings/billing-reset-times.ts';
 import {valueTime} from '../readings/value-times.ts';
 import {isStandardIdentification, printableMeterText} from './meter-text.ts';
+import {isPlaceholderStamp, isResetStampCode, placeholderResetPeriods} from './no-reset-date.ts';
 import {isHistory} from './readout-json.ts';
 
 /**
@@ -15,9 +17,10 @@ import {isHistory} from './readout-json.ts';
 export function readoutToTable(telegrams: readonly DecodedTelegram[], verbose: boolean): string {
 	const blocks = telegrams.map((telegram) => {
 		const header = describeTelegram(telegram);
+		const history = verbose ? historyContext(telegram.dataSets) : undefined;
 		const rows = telegram.dataSets
 			.filter((set) => verbose || !isHistory(set))
-			.flatMap(dataSetRows)
+			.flatMap((set) => dataSetRows(set, history))
 			.map((row) => row.map(printableMeterText));
 		return [header, ...alignRows([['code', 'value', 'unit', 'time'], ...rows])].join('\n');
 	});
@@ -50,9 +53,9 @@ function describeTelegram(telegram: DecodedTelegram): string {
  * One row per data set; a DSMR buffer or profile as one row per entry, under the code the entry is a
  * value of and at the stamp that dates it, as the points are written (see dsmrBuffer).
  */
-function dataSetRows(set: DataSet): string[][] {
+function dataSetRows(set: DataSet, history: HistoryContext | undefined): string[][] {
 	const buffer = dsmrBuffer(set);
-	if (buffer === undefined || buffer.entries.length === 0) return [dataSetRow(set)];
+	if (buffer === undefined || buffer.entries.length === 0) return [dataSetRow(set, history)];
 	return buffer.entries.map((entry) => {
 		const value = set.values[entry.valueIndex];
 		return [
@@ -64,19 +67,55 @@ function dataSetRows(set: DataSet): string[][] {
 	});
 }
 
-function dataSetRow(set: DataSet): string[] {
+function dataSetRow(set: DataSet, history: HistoryContext | undefined): string[] {
 	const [first, ...rest] = set.values;
 	let time = '';
 	const more: string[] = [];
+	const code = set.obis;
+	// `0.1.2(0000)`, `0.1.3*95(000000)`: zeros where a reset stamp would be, not midnight.
+	const placeholderStamp =
+		code !== undefined && isResetStampCode(code) && first !== undefined && isPlaceholderStamp(first.text);
 	const firstTime = valueTime(set, 0);
-	if (firstTime !== undefined) time = showTime(firstTime);
+	if (placeholderStamp) time = '(no date)';
+	else if (firstTime !== undefined) time = showTime(firstTime);
 	rest.forEach((value, offset) => {
 		const stamp = valueTime(set, offset + 1);
 		if (stamp !== undefined && time === '') time = showTime(stamp);
 		else more.push(`(${value.raw})`);
 	});
 	const value = first === undefined ? '' : first.text;
-	return [set.address, [value, ...more].join(' '), first?.unit ?? '', time];
+	let unit = first?.unit ?? '';
+	// History without a date of its own: as line protocol writes it, stamped at its period's reset and
+	// with the unit its live register is sent with.
+	if (history !== undefined && code !== undefined && !isCurrentValue(code)) {
+		if (time === '' && firstTime === undefined) {
+			const period = `${code.separator}${code.f}`;
+			const reset = history.resets.get(period);
+			if (history.placeholderPeriods.has(period)) time = '(no reset date)';
+			else if (reset !== undefined) time = `${formatMeterTime(reset)} (reset)`;
+		}
+		if (unit === '' && firstTime === undefined) unit = history.units.get(reducedCode(code)) ?? '';
+	}
+	return [set.address, [value, ...more].join(' '), unit, time];
+}
+
+/** What dates and units history rows as line protocol does: reset times, placeholder periods, live units. */
+interface HistoryContext {
+	readonly resets: ReadonlyMap<string, MeterTime>;
+	readonly placeholderPeriods: ReadonlySet<string>;
+	/** `C.D.E` → the unit its register is sent with somewhere in the telegram. */
+	readonly units: ReadonlyMap<string, string>;
+}
+
+function historyContext(dataSets: readonly DataSet[]): HistoryContext {
+	const units = new Map<string, string>();
+	for (const set of dataSets) {
+		const unit = set.values[0]?.unit;
+		if (set.obis === undefined || unit === undefined || unit === '') continue;
+		const reduced = isCurrentValue(set.obis) ? set.key : reducedCode(set.obis);
+		if (!units.has(reduced)) units.set(reduced, unit);
+	}
+	return {resets: billingResetTimes(dataSets), placeholderPeriods: placeholderResetPeriods(dataSets), units};
 }
 
 function showTime(time: ReturnType<typeof valueTime>): string {

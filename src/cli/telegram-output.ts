@@ -1,16 +1,18 @@
 import type {Command} from 'commander';
 import {hostTimeZone, isUtcZone} from '../daemon/host-time-zone.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
+import type {DataSet} from '../iec62056/data-set.ts';
 import {formatLineProtocolBatch} from '../output/line-protocol.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
 import {meterIdentity} from '../readings/meter-identity.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
-import type {SkipReason} from '../readings/point-mapper.ts';
+import type {SkippedDataSet, SkipReason} from '../readings/point-mapper.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {countSkipped, describeSkipCounts} from '../readings/skip-summary.ts';
 import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {describeNoResetDate, splitNoResetDate} from './no-reset-date.ts';
 import {type OutputFormat, parseOutputFormat} from './output-format.ts';
 import {readoutToJson} from './readout-json.ts';
 import {readoutToTable} from './readout-table.ts';
@@ -156,7 +158,8 @@ export function writeTelegrams(
 					},
 				);
 				io.stdout.write(formatLineProtocolBatch(mapped.points));
-				if (mapped.skipped.length > 0) warn(`${context.place}: ${describeSkipped(mapped.skipped)}`);
+				if (mapped.skipped.length > 0)
+					warn(`${context.place}: ${describeSkipped(mapped.skipped, telegram.dataSets)}`);
 				if (mapped.unknownUnits.length > 0) {
 					warn(`${context.place}: units passed through unconverted: ${mapped.unknownUnits.join(', ')}`);
 				}
@@ -167,8 +170,11 @@ export function writeTelegrams(
 	}
 }
 
-function describeSkipped(skipped: readonly {reason: SkipReason}[]): string {
+function describeSkipped(skipped: readonly SkippedDataSet[], dataSets: readonly DataSet[]): string {
+	const {rest, noResetDate} = splitNoResetDate(skipped, dataSets);
 	const counts = new Map<SkipReason, number>();
-	countSkipped(counts, skipped);
-	return describeSkipCounts(counts);
+	countSkipped(counts, rest);
+	return [describeSkipCounts(counts), describeNoResetDate(noResetDate)]
+		.filter((part) => part !== '')
+		.join('; ');
 }

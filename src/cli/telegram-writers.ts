@@ -1,12 +1,14 @@
 import type {Writable} from 'node:stream';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
+import type {DataSet} from '../iec62056/data-set.ts';
 import {formatLineProtocolBatch} from '../output/line-protocol.ts';
 import {meterIdentity} from '../readings/meter-identity.ts';
 import type {ObisSelection} from '../readings/obis-selection.ts';
-import {mapReading, type SkipReason} from '../readings/point-mapper.ts';
+import {mapReading, type SkippedDataSet, type SkipReason} from '../readings/point-mapper.ts';
 import {countSkipped, describeSkipCounts} from '../readings/skip-summary.ts';
 import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
+import {describeNoResetDate, splitNoResetDate} from './no-reset-date.ts';
 import type {OutputFormat} from './output-format.ts';
 import {PacedOutput} from './paced-output.ts';
 import {readoutToJson} from './readout-json.ts';
@@ -56,6 +58,8 @@ export function createTelegramWriter(
  */
 export class TelegramSummary {
 	readonly #skipped = new Map<SkipReason, number>();
+	/** History of periods whose reset stamp is a placeholder, not written (see splitNoResetDate). */
+	#noResetDate = 0;
 	readonly #unknownUnits = new Set<string>();
 	/** Message → in how many telegrams (malformed data sets, notes); the first 50 distinct ones. */
 	readonly #messages = new Map<string, number>();
@@ -75,8 +79,15 @@ export class TelegramSummary {
 		for (const error of telegram.malformed) this.#message(error.message);
 	}
 
-	noteMapping(skipped: readonly {reason: SkipReason}[], unknownUnits: readonly string[]): void {
-		countSkipped(this.#skipped, skipped);
+	/** `dataSets`: the telegram's, to tell history of a period with a placeholder reset stamp apart. */
+	noteMapping(
+		skipped: readonly (Pick<SkippedDataSet, 'reason'> & {readonly address?: string})[],
+		unknownUnits: readonly string[],
+		dataSets: readonly DataSet[] = [],
+	): void {
+		const {rest, noResetDate} = splitNoResetDate(skipped, dataSets);
+		this.#noResetDate += noResetDate;
+		countSkipped(this.#skipped, rest);
 		for (const unit of unknownUnits) this.#unknownUnits.add(unit);
 	}
 
@@ -95,7 +106,9 @@ export class TelegramSummary {
 			several ? `${message} (in ${count} of ${this.#telegrams} telegrams)` : message,
 		);
 		if (this.#otherMessages > 0) lines.push(`${this.#otherMessages} further messages not shown`);
-		const skipped = describeSkipCounts(this.#skipped);
+		const skipped = [describeSkipCounts(this.#skipped), describeNoResetDate(this.#noResetDate)]
+			.filter((part) => part !== '')
+			.join('; ');
 		if (skipped !== '') lines.push(several ? `over ${this.#telegrams} telegrams: ${skipped}` : skipped);
 		if (this.#unknownUnits.size > 0) {
 			lines.push(`units passed through unconverted: ${[...this.#unknownUnits].join(', ')}`);
@@ -211,7 +224,7 @@ class LineProtocolWriter implements TelegramWriter {
 			},
 		);
 		await this.#out.write(formatLineProtocolBatch(mapped.points));
-		this.#summary.noteMapping(mapped.skipped, mapped.unknownUnits);
+		this.#summary.noteMapping(mapped.skipped, mapped.unknownUnits, telegram.dataSets);
 		if (selection !== undefined) this.#summary.noteSelection(selection, telegram);
 	}
 

@@ -305,6 +305,26 @@ describe('parse', () => {
 		expect([...stdout].filter((char) => char < ' ' && char !== '\n')).toEqual([]);
 	});
 
+	it('says "no reset date" for history of a period whose reset stamp is a placeholder, not "without a date"', async () => {
+		const file = join(directory, 'placeholder-reset.bin');
+		await writeFile(
+			file,
+			encodeTelegram({
+				identification: {manufacturer: 'LGZ', baudChar: '5', enhanced: [], ident: 'ZMD120'},
+				lines: [
+					[{address: '1-1:0.0.0', values: [{text: '50871031'}]}],
+					[{address: '1-1:0.1.2*95', values: [{text: '0000000000'}]}],
+					[{address: '1-1:1.8.0', values: [{text: '00023013', unit: 'kWh'}]}],
+					[{address: '1-1:1.8.0*95', values: [{text: '00000000'}]}],
+				],
+			}),
+		);
+		const {stderr, error} = await run(file, {format: 'line-protocol', timezone: 'UTC'});
+		expect(error).toBeUndefined();
+		expect(stderr).toContain('2 billing history values with no reset date not written');
+		expect(stderr).not.toContain('without a date');
+	});
+
 	it('calls random bytes "no telegram found", without the --ignore-bcc hint', async () => {
 		let seed = 11;
 		const random = Buffer.from(

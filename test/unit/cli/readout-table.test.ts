@@ -36,3 +36,48 @@ describe('readoutToTable', () => {
 		expect(readoutToTable(telegrams, true)).toMatch(/1-0:1\.8\.0\*01 +0017420\.012 +kWh/);
 	});
 });
+
+describe('readoutToTable verbose history, as line protocol writes it', () => {
+	const history = decodeCapture(
+		encodeTelegram({
+			identification: {manufacturer: 'LGZ', baudChar: '5', enhanced: [], ident: 'ZMD120'},
+			lines: [
+				[{address: '1-1:0.1.0', values: [{text: '09'}]}],
+				[{address: '1-1:0.1.2', values: [{text: '0000'}]}],
+				[{address: '1-1:0.1.2*09', values: [{text: '2611010000'}]}],
+				[{address: '1-1:0.1.2*95', values: [{text: '0000000000'}]}],
+				[{address: '1-1:1.8.0', values: [{text: '00023013', unit: 'kWh'}]}],
+				[{address: '1-1:1.8.0*09', values: [{text: '00019578'}]}],
+				[{address: '1-1:1.8.0*95', values: [{text: '00000000'}]}],
+				[{address: '1-1:1.8.0*50', values: [{text: '00000001'}]}],
+			],
+		}),
+	).telegrams;
+	const rows = () =>
+		Object.fromEntries(
+			readoutToTable(history, true)
+				.split('\n')
+				.slice(2, -1)
+				.map((line) => {
+					const [code, ...rest] = line.split(/ {2,}/);
+					return [code, rest];
+				}),
+		);
+
+	it('stamps history without a date of its own at its period reset, with the unit of its live register', () => {
+		expect(rows()['1-1:1.8.0*09']).toEqual(['00019578', 'kWh', '2026-11-01 00:00:00 (reset)']);
+	});
+
+	it('says "no reset date" for history of a period whose reset stamp is a placeholder', () => {
+		expect(rows()['1-1:1.8.0*95']).toEqual(['00000000', 'kWh', '(no reset date)']);
+	});
+
+	it('shows no time for history of a period without any reset stamp', () => {
+		expect(rows()['1-1:1.8.0*50']).toEqual(['00000001', 'kWh']);
+	});
+
+	it('does not show a reset stamp of zeros as midnight', () => {
+		expect(rows()['1-1:0.1.2']).toEqual(['0000', '(no date)']);
+		expect(rows()['1-1:0.1.2*95']).toEqual(['0000000000', '(no date)']);
+	});
+});

@@ -1,0 +1,61 @@
+import type {DataSet} from '../iec62056/data-set.ts';
+import {parseObisCode} from '../iec62056/obis-code.ts';
+import type {SkippedDataSet} from '../readings/point-mapper.ts';
+
+/**
+ * True for a stamp of zeros only (`0000000000`, `0000`): what meters send for a billing period that
+ * holds no data (before the meter was installed), never a time of its own.
+ */
+export function isPlaceholderStamp(text: string): boolean {
+	return /^0+$/.test(text.trim());
+}
+
+/** True for a billing reset stamp register: `0.1.2` (reset time) or `0.1.3` (reset date), any period. */
+export function isResetStampCode(code: {c: string; d?: string; e?: string}): boolean {
+	return code.c === '0' && code.d === '1' && (code.e === '2' || code.e === '3');
+}
+
+/**
+ * The billing periods (`*NN`, `&NN`) whose reset stamp (`0.1.2*NN`, `0.1.3*NN`) is a placeholder: their
+ * history has no reset date to be stamped with.
+ */
+export function placeholderResetPeriods(dataSets: readonly DataSet[]): Set<string> {
+	const periods = new Set<string>();
+	for (const set of dataSets) {
+		const code = set.obis;
+		if (code?.f === undefined || !isResetStampCode(code)) continue;
+		if (isPlaceholderStamp(set.values[0]?.text ?? '')) periods.add(`${code.separator}${code.f}`);
+	}
+	return periods;
+}
+
+/**
+ * The mapper's `history-without-date` skips split: those of a period whose reset stamp is a placeholder
+ * have `no reset date` (a period without data), the others really lack any date.
+ */
+export function splitNoResetDate<T extends Pick<SkippedDataSet, 'reason'> & {readonly address?: string}>(
+	skipped: readonly T[],
+	dataSets: readonly DataSet[],
+): {readonly rest: readonly T[]; readonly noResetDate: number} {
+	if (!skipped.some((entry) => entry.reason === 'history-without-date'))
+		return {rest: skipped, noResetDate: 0};
+	const placeholders = placeholderResetPeriods(dataSets);
+	if (placeholders.size === 0) return {rest: skipped, noResetDate: 0};
+	const rest: T[] = [];
+	let noResetDate = 0;
+	for (const entry of skipped) {
+		const code =
+			entry.reason === 'history-without-date' && entry.address !== undefined
+				? parseObisCode(entry.address)
+				: undefined;
+		if (code?.f !== undefined && placeholders.has(`${code.separator}${code.f}`)) noResetDate++;
+		else rest.push(entry);
+	}
+	return {rest, noResetDate};
+}
+
+/** `30 billing history values with no reset date not written (…)`; empty for none. */
+export function describeNoResetDate(count: number): string {
+	if (count === 0) return '';
+	return `${count} billing history ${count === 1 ? 'value' : 'values'} with no reset date not written (the reset stamp of ${count === 1 ? 'its' : 'their'} billing period is a placeholder such as 0000000000: no data for that period)`;
+}
