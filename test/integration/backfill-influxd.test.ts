@@ -301,6 +301,9 @@ describe('backfill into a real influxd', () => {
 			withGarage,
 			`${await readFile(config, 'utf8')}  - id: garage\n    port: simulator:zmd120\n`,
 		);
+		// What the backfill will write, asked before it runs: a dry run afterwards would leave out the
+		// history it wrote (the ledger says the server holds it).
+		const expected = await backfill([archive], {config: withGarage, meter: 'garage', dryRun: true}, folder);
 		const loaded = await loadConfigFile(config, {env: {}});
 		let reads = 0;
 		const readMore = (count: number) =>
@@ -332,7 +335,6 @@ describe('backfill into a real influxd', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.stdout).toMatch(new RegExp(`telegrams +${readouts} good, 0 refused`));
 		// Every point the backfill meant to write is there…
-		const expected = await backfill([archive], {config: withGarage, meter: 'garage', dryRun: true}, folder);
 		// Distinct lines: a maximum demand at its own date repeats in every readout and is one point.
 		const garageLines = new Set(expected.stdout.split('\n').filter(Boolean));
 		const [garage] = await server.query(`SELECT count("value") FROM "meter" WHERE "meter" = 'garage'`, db);
