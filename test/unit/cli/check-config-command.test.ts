@@ -173,6 +173,11 @@ describe('check-config', () => {
 			'influxdb:\n  url: http://127.0.0.1:9\n  org: o\n  bucket: b\n  token: t\nspool:\n  directory: ./config.yaml/spool\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
 			'spool.directory (line 7): cannot create',
 		],
+		[
+			'an archive directory under /proc (where a recursive mkdir never returns)',
+			'archive:\n  directory: /proc/nope/raw\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
+			'archive.directory (line 2): /proc/nope/raw is under /proc, a kernel file system that stores nothing',
+		],
 	];
 	for (const [what, text, expected] of startupCases) {
 		it(`refuses ${what}, exactly as run does`, async () => {
