@@ -36,6 +36,16 @@ async function check(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('check-config', () => {
+	it('says in its help that it validates the environment variables too, not only a file', () => {
+		const help = checkConfigCommand(
+			{stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough()},
+			{env: {}, cwd},
+		).helpInformation();
+		expect(help).toMatch(
+			/validate the configuration, a file or the METER_\* and INFLUX_\* environment\s+variables/,
+		);
+	});
+
 	it('checks the one-meter configuration from environment variables when there is no file', async () => {
 		const {out, error} = await check([], {
 			METER_PORT: 'tcp://192.0.2.7:8888',
