@@ -117,7 +117,7 @@ export function readmeSecretsCommand(): string {
  */
 export async function writeFilledEnvFile(directory: string): Promise<string> {
 	await copyFile(join(REPO_ROOT, '.env.example'), join(directory, '.env'));
-	await run('/bin/sh', ['-c', readmeSecretsCommand()], {cwd: directory, env: {PATH: process.env.PATH}});
+	await run('/bin/sh', ['-c', readmeSecretsCommand()], {cwd: directory, env: {PATH: process.env['PATH']}});
 	return join(directory, '.env');
 }
 

@@ -273,7 +273,7 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 			// Nothing in their environment points the spool or the archive back into one shared place.
 			for (const name of collectors) {
 				const environment = both.services[name]?.environment ?? {};
-				expect(environment.SPOOL_DIRECTORY, name).toBeUndefined();
+				expect(environment['SPOOL_DIRECTORY'], name).toBeUndefined();
 			}
 		});
 

@@ -79,7 +79,7 @@ describe('the serial packages in package.json', () => {
 	it('are the exact versions serialport pins, so every install has one copy of each', () => {
 		const ours = read('package.json').dependencies;
 		const serialport = read('node_modules/serialport/package.json');
-		expect(ours.serialport).toBe(serialport.version);
+		expect(ours['serialport']).toBe(serialport.version);
 		for (const name of ['@serialport/bindings-cpp', '@serialport/stream']) {
 			expect(ours[name], name).toBe(serialport.dependencies[name]);
 		}
