@@ -126,6 +126,8 @@ describe('the variables', () => {
 			await run('/bin/sh', ['-c', readmeSecretsCommand()], {cwd: scratch});
 			const rerun = envFileValues(readFileSync(join(scratch, '.env'), 'utf8'));
 			for (const secret of COMPOSE_SECRETS) expect(rerun.get(secret), secret).toBe(values.get(secret));
+			// .env.example's own header gives the same command.
+			expect(envExample).toContain(`#   ${readmeSecretsCommand()}\n`);
 		} finally {
 			await rm(scratch, {recursive: true, force: true});
 		}
