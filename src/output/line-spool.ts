@@ -313,6 +313,15 @@ export class LineSpool {
 		});
 	}
 
+	/**
+	 * Whether ack(end) would keep the epoch as things stand: it neither empties the spool (lines lie past
+	 * `end`) nor compacts it. A batch read ahead from `end` then stays valid through that ack, and can be
+	 * sent while it runs.
+	 */
+	ackKeepsEpoch(end: number): boolean {
+		return end < this.#size && end < this.#compactAfterBytes;
+	}
+
 	/** Everything before `end` was stored by the server: it leaves the spool. */
 	ack(end: number): Promise<void> {
 		return this.#serialised(async () => {
