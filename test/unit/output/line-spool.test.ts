@@ -219,6 +219,26 @@ describe('LineSpool', () => {
 		await reopened.close();
 	});
 
+	it('gives text it just took back as taken (peekText), though the caller reused its buffer, by batch and ahead', async () => {
+		const spool = await openSpool();
+		const text = (from: number, count: number) => Buffer.from(`${lines(from, count).join('\n')}\n`, 'utf8');
+		const first = text(0, 4);
+		await spool.appendText(first);
+		first.fill(0x20);
+		await spool.appendText(text(4, 3));
+		await spool.append(lines(7, 1));
+		const batch = await spool.peekText(3);
+		expect(batch.text.toString('utf8')).toBe(text(0, 3).toString('utf8'));
+		const ahead = await spool.peekText(5, undefined, batch.end);
+		expect(ahead.text.toString('utf8')).toBe(text(3, 5).toString('utf8'));
+		await spool.ack(batch.end);
+		await spool.ack(ahead.end);
+		expect(spool.pendingLines).toBe(0);
+		await spool.appendText(text(8, 2));
+		expect((await spool.peekText()).text.toString('utf8')).toBe(text(8, 2).toString('utf8'));
+		await spool.close();
+	});
+
 	it('keeps call order between grouped appends and encoded text', async () => {
 		const spool = await openSpool();
 		const text = Buffer.from(`${lines(3, 2).join('\n')}\n`, 'utf8');
