@@ -74,8 +74,8 @@ const STATE_FILE = SPOOL_STATE_FILE;
  *   never resolved, so nothing acknowledged is lost.
  * Operations are serialised; one process owns a spool directory (its lock, SpoolLock, says which).
  */
-/** Bytes of recent appends kept for peekText (see LineSpool#recent): a few of a backfill's batches. */
-const RECENT_APPEND_BYTES = 2 * 1024 * 1024;
+/** Bytes of recent appends kept for peekText (see LineSpool#recent): a backfill's unsent batches (its high water mark). */
+const RECENT_APPEND_BYTES = 4 * 1024 * 1024;
 
 export class LineSpool {
 	readonly #directory: string;
@@ -266,26 +266,46 @@ export class LineSpool {
 	}
 
 	/**
-	 * A batch from `start` out of the recent appends (see #recent): the lines of the append that starts
-	 * there, up to `maxLines` and `maxBytes`; undefined when none starts there.
+	 * A batch from `start` out of the recent appends (see #recent), as the file would give it: whole
+	 * lines up to `maxLines` and `maxBytes`, across consecutive appends. Undefined when they do not hold
+	 * it (`start` before them, a gap, or lines past them in the file).
 	 */
 	#recentText(start: number, maxLines: number, maxBytes: number): {text: Buffer; lines: number} | undefined {
-		const recent = this.#recent.find((entry) => entry.start === start);
-		if (recent === undefined) return undefined;
-		if (recent.lines <= maxLines && recent.text.length <= maxBytes) return recent;
+		const recent = this.#recent;
+		let index = recent.findIndex((entry) => entry.start <= start && start < entry.start + entry.text.length);
+		if (index < 0) return undefined;
+		const pieces: Buffer[] = [];
 		let lines = 0;
-		let end = 0;
-		const {text} = recent;
-		for (
-			let newline = text.indexOf(0x0a);
-			newline >= 0 && newline < maxBytes && lines < maxLines;
-			newline = text.indexOf(0x0a, newline + 1)
-		) {
-			lines++;
-			end = newline + 1;
+		let bytes = 0;
+		let at = start;
+		let full = false;
+		for (; index < recent.length && !full; index++) {
+			const entry = recent[index] as {start: number; text: Buffer; lines: number};
+			if (entry.start > at) return undefined;
+			const {text} = entry;
+			const offset = at - entry.start;
+			let end = offset;
+			if (offset === 0 && lines + entry.lines <= maxLines && bytes + text.length <= maxBytes) {
+				lines += entry.lines;
+				end = text.length;
+			} else {
+				for (let newline = text.indexOf(0x0a, offset); newline >= 0; newline = text.indexOf(0x0a, end)) {
+					if (lines >= maxLines || bytes + newline + 1 - offset > maxBytes) {
+						full = true;
+						break;
+					}
+					lines++;
+					end = newline + 1;
+				}
+			}
+			if (end > offset) pieces.push(text.subarray(offset, end));
+			bytes += end - offset;
+			at = entry.start + end;
+			if (lines >= maxLines) full = true;
 		}
-		// A single line longer than maxBytes: the file read deals with it.
-		return lines === 0 ? undefined : {text: text.subarray(0, end), lines};
+		// Whole lines of a single line longer than maxBytes, or lines in the file past these: read the file.
+		if (lines === 0 || (!full && at !== this.#size)) return undefined;
+		return {text: pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces, bytes), lines};
 	}
 
 	/** The oldest unsent lines, up to `maxLines` and about `maxBytes` (whole lines only). */
@@ -400,7 +420,9 @@ export class LineSpool {
 			this.#aheadPeek = undefined;
 			this.#sentOffset = end;
 			// Appends that were sent whole are not asked for again.
-			while (this.#recent.length > 0 && (this.#recent[0] as {start: number}).start < end) {
+			while (this.#recent.length > 0) {
+				const oldest = this.#recent[0] as {start: number; text: Buffer};
+				if (oldest.start + oldest.text.length > end) break;
 				this.#recentBytes -= (this.#recent.shift() as {text: Buffer}).text.length;
 			}
 			if (this.#sentOffset === this.#size) await this.#empty();
