@@ -15,7 +15,9 @@ import {portWarnings} from './port-warnings.ts';
 /** `dlms-logger check-config [FILE]`: validates a configuration and lists every problem at once. */
 export function checkConfigCommand(io: CommandIo, context: ProcessContext): Command {
 	return new Command('check-config')
-		.description('validate a configuration file and list every problem with its YAML path and line')
+		.description(
+			'validate the configuration, a file or the METER_* and INFLUX_* environment variables, and list every problem with its YAML path and line or its variable',
+		)
 		.argument(
 			'[file]',
 			'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml, else one meter from METER_PORT and the other METER_* variables)',

@@ -1,6 +1,6 @@
 import {constants} from 'node:fs';
-import {access, stat} from 'node:fs/promises';
-import {dirname, isAbsolute, resolve} from 'node:path';
+import {access, realpath, stat} from 'node:fs/promises';
+import {dirname, isAbsolute, resolve, sep} from 'node:path';
 import {ConfigError, type ConfigProblem} from '../config/config-error.ts';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import {formatPath} from '../config/config-path.ts';
@@ -100,14 +100,35 @@ function resolveFrom(base: string, path: string): string {
 }
 
 /**
+ * The kernel's virtual file systems: nothing written there is kept, and root may "write" there. Node
+ * 20's recursive mkdir of a missing path under /proc never returns (it loops at 100 % CPU).
+ */
+const KERNEL_FILE_SYSTEMS = ['/proc', '/sys', '/dev'] as const;
+
+function kernelFileSystemOf(path: string): string | undefined {
+	return KERNEL_FILE_SYSTEMS.find((root) => path === root || path.startsWith(`${root}${sep}`));
+}
+
+/**
  * Why a directory cannot be used (created if missing, then written), or undefined: checks the
- * directory, else its nearest existing ancestor, without creating anything.
+ * directory, else its nearest existing ancestor, without creating anything. A directory under /proc,
+ * /sys or /dev is refused, also when a symbolic link leads there.
  */
 async function directoryProblem(directory: string): Promise<string | undefined> {
+	const kernel = (path: string) => {
+		const root = kernelFileSystemOf(path);
+		return root === undefined
+			? undefined
+			: `${directory} is under ${root}, a kernel file system that stores nothing; choose a directory on a disk`;
+	};
+	const named = kernel(directory);
+	if (named !== undefined) return named;
 	let current = directory;
 	for (;;) {
 		const info = await stat(current).catch((error: NodeJS.ErrnoException) => error);
 		if (!(info instanceof Error)) {
+			const linked = kernel(await realpath(current).catch(() => current));
+			if (linked !== undefined) return linked;
 			if (!info.isDirectory()) {
 				return current === directory
 					? `${directory} is a file, not a directory`

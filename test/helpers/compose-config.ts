@@ -1,4 +1,7 @@
 import {execFile} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {copyFile} from 'node:fs/promises';
+import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {parse} from 'yaml';
 import {requireServerBinary, serverBinary} from './server-process.ts';
@@ -27,6 +30,7 @@ export interface ComposeService {
 	readonly depends_on?: Readonly<Record<string, {readonly condition: string}>>;
 	readonly healthcheck?: {readonly test?: readonly string[] | string; readonly disable?: boolean};
 	readonly restart?: string;
+	readonly hostname?: string;
 }
 
 export interface ComposeConfig {
@@ -93,4 +97,33 @@ export function servicesOfProfile(config: ComposeConfig, profile: string): strin
 		.filter(([, service]) => service.profiles === undefined || service.profiles.includes(profile))
 		.map(([name]) => name)
 		.sort();
+}
+
+/** The secrets .env.example leaves empty, so that compose refuses to start until they are set. */
+export const COMPOSE_SECRETS = ['INFLUX_TOKEN', 'INFLUXDB_ADMIN_PASSWORD', 'GRAFANA_ADMIN_PASSWORD'] as const;
+
+/** The README's one-line command that fills the empty secrets of .env (the line starting `for name in`). */
+export function readmeSecretsCommand(): string {
+	const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+	const line = readme.split('\n').find((entry) => entry.startsWith('for name in ') && entry.includes('.env'));
+	if (line === undefined)
+		throw new Error('README.md has no `for name in … .env` line that fills the secrets');
+	return line;
+}
+
+/**
+ * .env.example copied to `<directory>/.env` and filled by the README's command, run with /bin/sh as a
+ * user would; returns the file's path.
+ */
+export async function writeFilledEnvFile(directory: string): Promise<string> {
+	await copyFile(join(REPO_ROOT, '.env.example'), join(directory, '.env'));
+	await run('/bin/sh', ['-c', readmeSecretsCommand()], {cwd: directory, env: {PATH: process.env['PATH']}});
+	return join(directory, '.env');
+}
+
+/** NAME=value lines of an env file. */
+export function envFileValues(text: string): Map<string, string> {
+	return new Map(
+		[...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((match) => [match[1] as string, match[2] as string]),
+	);
 }

@@ -10,6 +10,7 @@ import {
 	dockerCompose,
 	REPO_ROOT,
 	resolvedComposeConfig,
+	writeFilledEnvFile,
 } from '../../helpers/compose-config.ts';
 import {type DockerfileModel, readDockerfile} from '../../helpers/dockerfile-model.ts';
 import {freePort} from '../../helpers/free-port.ts';
@@ -116,13 +117,20 @@ describe.skipIf(skipReason !== undefined)(
 		};
 
 		beforeAll(async () => {
-			[demo, meter] = await Promise.all([
-				resolvedComposeConfig({envFile: '.env.example', profiles: ['demo']}),
-				resolvedComposeConfig({envFile: '.env.example', profiles: ['meter']}),
-			]);
+			dataDir = await mkdtemp(join(tmpdir(), 'dlms-compose-collector-'));
+			// .env.example with its secrets filled by the README's command; kept outside the data directory.
+			const envDir = await mkdtemp(join(tmpdir(), 'dlms-compose-env-'));
+			try {
+				const envFile = await writeFilledEnvFile(envDir);
+				[demo, meter] = await Promise.all([
+					resolvedComposeConfig({envFile, profiles: ['demo']}),
+					resolvedComposeConfig({envFile, profiles: ['meter']}),
+				]);
+			} finally {
+				await rm(envDir, {recursive: true, force: true});
+			}
 			image = readDockerfile(join(REPO_ROOT, 'Dockerfile'));
 			server = await startVictoriaMetrics();
-			dataDir = await mkdtemp(join(tmpdir(), 'dlms-compose-collector-'));
 			[simulatorPort, healthPort] = [await freePort(), await freePort()];
 		});
 		afterAll(async () => {
@@ -165,6 +173,15 @@ describe.skipIf(skipReason !== undefined)(
 				return await checked.exited;
 			};
 			expect(await waitFor('healthy', 20_000, async () => ((await probe()) === 0 ? 0 : undefined))).toBe(0);
+
+			// The simulated meter's clock runs in the zone collector-demo reads it in: no hour between them.
+			const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+			const offset = /^\S*meter_clock_offset_seconds\{[^}]*meter="demo-zmd120"[^}]*\} (\S+)$/m.exec(
+				metrics,
+			)?.[1];
+			expect(offset, metrics).toBeDefined();
+			// A zone mismatch shows as a whole hour (or two in summer); what is left is a few minutes at most.
+			expect(Math.abs(Number(offset))).toBeLessThan(900);
 
 			collector.child.kill('SIGTERM');
 			const stoppedAt = Date.now();

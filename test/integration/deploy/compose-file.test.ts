@@ -7,25 +7,25 @@ import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {parse} from 'yaml';
 import {
+	COMPOSE_SECRETS,
 	type ComposeConfig,
 	type ComposeService,
 	dockerCompose,
+	envFileValues,
 	REPO_ROOT,
+	readmeSecretsCommand,
 	resolvedComposeConfig,
 	runComposeConfig,
 	servicesOfProfile,
+	writeFilledEnvFile,
 } from '../../helpers/compose-config.ts';
 
 const run = promisify(execFile);
 const COMPOSE_FILES = ['docker-compose.yml', 'deploy/docker-compose.config-file.yml'];
 const envExample = readFileSync(join(REPO_ROOT, '.env.example'), 'utf8');
 /** NAME=value lines of .env.example. */
-const exampleValues = new Map(
-	[...envExample.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((match) => [
-		match[1] as string,
-		match[2] as string,
-	]),
-);
+const exampleValues = envFileValues(envExample);
+const composeText = COMPOSE_FILES.map((file) => readFileSync(join(REPO_ROOT, file), 'utf8')).join('\n');
 
 const service = (config: ComposeConfig, name: string): ComposeService | undefined => config.services[name];
 const dependencyOf = (entry: ComposeService | undefined, name: string) => entry?.depends_on?.[name];
@@ -96,6 +96,42 @@ describe('the variables', () => {
 	it('.env.example starts the demo, which needs no serial device', () => {
 		expect(exampleValues.get('COMPOSE_PROFILES')).toBe('demo');
 	});
+
+	it('.env.example ships every secret empty, and compose requires each with :? wherever it is used', () => {
+		for (const secret of COMPOSE_SECRETS) {
+			expect(exampleValues.get(secret), secret).toBe('');
+			const uses = [...composeText.matchAll(new RegExp(`\\$\\{${secret}([^}]*)\\}`, 'g'))];
+			expect(uses.length, secret).toBeGreaterThan(0);
+			for (const use of uses)
+				expect(use[1], `${secret}: ${use[0]}`).toMatch(new RegExp(`^:\\?set ${secret} in \\.env`));
+		}
+	});
+
+	it("the README's command fills each empty secret with a new random value, and keeps one already set", async () => {
+		const scratch = await mkdtemp(join(tmpdir(), 'dlms-env-secrets-'));
+		try {
+			const values = envFileValues(readFileSync(await writeFilledEnvFile(scratch), 'utf8'));
+			const again = await mkdtemp(join(scratch, 'again-'));
+			const other = envFileValues(readFileSync(await writeFilledEnvFile(again), 'utf8'));
+			for (const secret of COMPOSE_SECRETS) {
+				expect(values.get(secret), secret).toMatch(/^[0-9a-f]{48}$/);
+				expect(other.get(secret), secret).not.toBe(values.get(secret));
+			}
+			expect(new Set(COMPOSE_SECRETS.map((secret) => values.get(secret))).size).toBe(COMPOSE_SECRETS.length);
+			// Every other line is as in .env.example.
+			for (const [name, value] of exampleValues)
+				if (!(COMPOSE_SECRETS as readonly string[]).includes(name))
+					expect(values.get(name), name).toBe(value);
+			// Run once more on the filled file: the token InfluxDB was set up with must not change.
+			await run('/bin/sh', ['-c', readmeSecretsCommand()], {cwd: scratch});
+			const rerun = envFileValues(readFileSync(join(scratch, '.env'), 'utf8'));
+			for (const secret of COMPOSE_SECRETS) expect(rerun.get(secret), secret).toBe(values.get(secret));
+			// .env.example's own header gives the same command.
+			expect(envExample).toContain(`#   ${readmeSecretsCommand()}\n`);
+		} finally {
+			await rm(scratch, {recursive: true, force: true});
+		}
+	});
 });
 
 describe.skipIf(dockerCompose.skipReason !== undefined)(
@@ -103,29 +139,38 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 	() => {
 		let demo: ComposeConfig;
 		let meter: ComposeConfig;
+		let both: ComposeConfig;
 		let scratch: string;
+		/** .env.example with the secrets filled by the README's command: what a user starts with. */
+		let envFile: string;
+		let filled: string;
+		let filledValues: Map<string, string>;
 		beforeAll(async () => {
 			scratch = await mkdtemp(join(tmpdir(), 'dlms-compose-config-'));
-			[demo, meter] = await Promise.all([
-				resolvedComposeConfig({envFile: '.env.example', profiles: ['demo']}),
-				resolvedComposeConfig({envFile: '.env.example', profiles: ['meter']}),
+			envFile = await writeFilledEnvFile(scratch);
+			filled = readFileSync(envFile, 'utf8');
+			filledValues = envFileValues(filled);
+			[demo, meter, both] = await Promise.all([
+				resolvedComposeConfig({envFile, profiles: ['demo']}),
+				resolvedComposeConfig({envFile, profiles: ['meter']}),
+				resolvedComposeConfig({envFile, profiles: ['demo', 'meter']}),
 			]);
 		});
 		afterAll(async () => {
 			await rm(scratch, {recursive: true, force: true});
 		});
 
-		it.each([['demo'], ['meter']])('validates profile %s with .env.example', async (profile) => {
-			const result = await runComposeConfig({envFile: '.env.example', profiles: [profile]}, ['-q']);
-			expect(result.stderr).toBe('');
-			expect(result.code).toBe(0);
-		});
+		it.each([['demo'], ['meter']])(
+			'validates profile %s with .env.example and the secrets filled',
+			async (profile) => {
+				const result = await runComposeConfig({envFile, profiles: [profile]}, ['-q']);
+				expect(result.stderr).toBe('');
+				expect(result.code).toBe(0);
+			},
+		);
 
 		it('validates the config.yaml overlay with profile meter', async () => {
-			const result = await runComposeConfig(
-				{envFile: '.env.example', profiles: ['meter'], files: COMPOSE_FILES},
-				['-q'],
-			);
+			const result = await runComposeConfig({envFile, profiles: ['meter'], files: COMPOSE_FILES}, ['-q']);
 			expect(result.stderr).toBe('');
 			expect(result.code).toBe(0);
 		});
@@ -138,7 +183,7 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 		it('the demo asks for no device, and validates without the meter lines', async () => {
 			for (const name of servicesOfProfile(demo, 'demo'))
 				expect(demo.services[name]?.devices, name).toBeUndefined();
-			const withoutMeter = envExample
+			const withoutMeter = filled
 				.split('\n')
 				.filter((line) => !/^(METER_|DIALOUT_GID)/.test(line))
 				.join('\n');
@@ -148,10 +193,18 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 			expect(result.code).toBe(0);
 		});
 
-		it.each([['INFLUX_TOKEN'], ['INFLUXDB_ADMIN_PASSWORD'], ['GRAFANA_ADMIN_PASSWORD']])(
+		it('refuses .env.example as shipped, naming an empty secret', async () => {
+			const result = await runComposeConfig({envFile: '.env.example', profiles: ['demo']}, ['-q']);
+			expect(result.code).not.toBe(0);
+			expect(result.stderr).toMatch(
+				/set (INFLUX_TOKEN|INFLUXDB_ADMIN_PASSWORD|GRAFANA_ADMIN_PASSWORD) in \.env/,
+			);
+		});
+
+		it.each(COMPOSE_SECRETS.map((secret) => [secret]))(
 			'fails fast, naming it, when the secret %s is missing',
 			async (secret) => {
-				const withoutSecret = envExample.replace(new RegExp(`^${secret}=.*$`, 'm'), `${secret}=`);
+				const withoutSecret = filled.replace(new RegExp(`^${secret}=.*$`, 'm'), `${secret}=`);
 				await writeFile(join(scratch, `${secret}.env`), withoutSecret);
 				const result = await runComposeConfig({envFile: join(scratch, `${secret}.env`), profiles: ['demo']}, [
 					'-q',
@@ -201,6 +254,39 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 			expect(
 				mounts('collector').some((entry) => entry.startsWith('collector-data:/var/lib/dlms-logger')),
 			).toBe(true);
+		});
+
+		it('runs both profiles together: each collector its own data volume and a fixed host name', () => {
+			expect(servicesOfProfile(both, 'demo')).toContain('collector-demo');
+			const dataMount = (name: string) =>
+				(both.services[name]?.volumes ?? [])
+					.map((volume) => (typeof volume === 'string' ? volume : `${volume.source ?? ''}:${volume.target}`))
+					.find((entry) => entry.split(':')[1] === '/var/lib/dlms-logger');
+			const collectors = ['collector', 'collector-demo'];
+			const sources = collectors.map((name) => dataMount(name)?.split(':')[0]);
+			for (const [index, name] of collectors.entries())
+				expect(Object.keys(both.volumes ?? {}), name).toContain(sources[index]);
+			expect(new Set(sources).size).toBe(collectors.length);
+			// The spool lock records the host name: without a fixed one a re-created container has a new id.
+			const hostnames = collectors.map((name) => both.services[name]?.hostname);
+			for (const [index, name] of collectors.entries())
+				expect(hostnames[index], name).toMatch(/^[a-z][a-z0-9-]*$/);
+			expect(new Set(hostnames).size).toBe(collectors.length);
+			// Nothing in their environment points the spool or the archive back into one shared place.
+			for (const name of collectors) {
+				const environment = both.services[name]?.environment ?? {};
+				expect(environment['SPOOL_DIRECTORY'], name).toBeUndefined();
+			}
+		});
+
+		it("runs the simulated meter's clock in the zone collector-demo reads it in", () => {
+			const zone = filledValues.get('DEMO_TIMEZONE');
+			expect(zone).toBeTruthy();
+			expect(envOf(service(demo, 'collector-demo'), 'METER_TIMEZONE')).toBe(zone);
+			const command = service(demo, 'simulator')?.command;
+			expect(Array.isArray(command)).toBe(true);
+			const args = command as readonly string[];
+			expect(args[args.indexOf('--timezone') + 1]).toBe(zone);
 		});
 
 		it('mounts the Grafana provisioning and dashboards read-only', () => {
@@ -260,7 +346,8 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 		});
 
 		it('gives Grafana, InfluxDB and the collectors one token', () => {
-			const token = exampleValues.get('INFLUX_TOKEN');
+			const token = filledValues.get('INFLUX_TOKEN');
+			expect(token).toMatch(/^[0-9a-f]{48}$/);
 			expect(envOf(service(demo, 'influxdb'), 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN')).toBe(token);
 			expect(envOf(service(demo, 'grafana'), 'INFLUX_TOKEN')).toBe(token);
 			expect(envOf(service(demo, 'collector-demo'), 'INFLUX_TOKEN')).toBe(token);

@@ -1,14 +1,16 @@
 import {readFileSync} from 'node:fs';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {StartedDockerComposeEnvironment} from 'testcontainers';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {REPO_ROOT} from '../../helpers/compose-config.ts';
+import {envFileValues, REPO_ROOT, writeFilledEnvFile} from '../../helpers/compose-config.ts';
 import {freePort} from '../../helpers/free-port.ts';
 import {hasDockerEngine} from '../../helpers/influxdb2-container.ts';
 
 // The real thing where a Docker engine exists: the image built from the Dockerfile, the demo profile up
-// with .env.example, then Grafana asked for its dashboards and InfluxDB 2 for the collector's points.
+// with .env.example (its secrets filled by the README's command), then Grafana asked for its dashboards and InfluxDB 2 for the collector's points.
 // Docker is optional everywhere, CI included (it has no engine): without one this is skipped, and the
 // skip reason is in the test name. What can run without an engine runs in the other deploy tests.
 const dockerEngine = await hasDockerEngine();
@@ -16,12 +18,8 @@ const skipReason = dockerEngine
 	? undefined
 	: 'no Docker engine answers on DOCKER_HOST or /var/run/docker.sock';
 if (skipReason !== undefined) console.warn(`skipped "the demo stack in Docker": ${skipReason}`);
-const example = new Map(
-	[...readFileSync(join(REPO_ROOT, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(
-		(match) => [match[1] as string, match[2] as string],
-	),
-);
-const setting = (name: string) => example.get(name) ?? '';
+let settings = new Map<string, string>();
+const setting = (name: string) => settings.get(name) ?? '';
 
 describe.skipIf(!dockerEngine)(
 	skipReason === undefined ? 'the demo stack in Docker' : `the demo stack in Docker (skipped: ${skipReason})`,
@@ -29,12 +27,16 @@ describe.skipIf(!dockerEngine)(
 		let stack: StartedDockerComposeEnvironment | undefined;
 		let influxPort: number;
 		let grafanaPort: number;
+		let envDir: string | undefined;
 
 		beforeAll(async () => {
 			[influxPort, grafanaPort] = [await freePort(), await freePort()];
+			envDir = await mkdtemp(join(tmpdir(), 'dlms-compose-stack-'));
+			const envFile = await writeFilledEnvFile(envDir);
+			settings = envFileValues(readFileSync(envFile, 'utf8'));
 			const {DockerComposeEnvironment} = await import('testcontainers');
 			stack = await new DockerComposeEnvironment(REPO_ROOT, 'docker-compose.yml')
-				.withEnvironmentFile(join(REPO_ROOT, '.env.example'))
+				.withEnvironmentFile(envFile)
 				.withProfiles('demo')
 				.withBuild()
 				// Free host ports instead of 8086 and 3000, which the machine may be using.
@@ -44,6 +46,7 @@ describe.skipIf(!dockerEngine)(
 		}, 600_000);
 		afterAll(async () => {
 			await stack?.down({removeVolumes: true});
+			if (envDir !== undefined) await rm(envDir, {recursive: true, force: true});
 		}, 120_000);
 
 		it('InfluxDB 2 receives the demo meter from the collector', async () => {

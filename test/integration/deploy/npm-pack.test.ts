@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {cp, mkdtemp, rm, symlink} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -63,5 +63,25 @@ describe('npm pack', () => {
 
 	it('leaves out the TypeScript sources, the tests and dependencies', () => {
 		expect(files.filter((file) => /^package\/(src|test|node_modules)\//.test(file))).toEqual([]);
+	});
+});
+
+// `npm install -g` of the tarball resolves the dependencies afresh (the lock file is not packed). serialport
+// pins its own @serialport/* packages to exact versions, so a range of ours that lets a newer patch in
+// installs a second copy of the native binding (and npm warns about the install script of each).
+describe('the serial packages in package.json', () => {
+	const read = (path: string) =>
+		JSON.parse(readFileSync(join(REPO_ROOT, path), 'utf8')) as {
+			version: string;
+			dependencies: Record<string, string>;
+		};
+
+	it('are the exact versions serialport pins, so every install has one copy of each', () => {
+		const ours = read('package.json').dependencies;
+		const serialport = read('node_modules/serialport/package.json');
+		expect(ours['serialport']).toBe(serialport.version);
+		for (const name of ['@serialport/bindings-cpp', '@serialport/stream']) {
+			expect(ours[name], name).toBe(serialport.dependencies[name]);
+		}
 	});
 });

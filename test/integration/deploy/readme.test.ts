@@ -1,6 +1,8 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {PassThrough, Readable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
+import {parseCommand} from '../../../src/cli/parse-command.ts';
 import {ENVIRONMENT_SETTINGS} from '../../../src/config/environment-config.ts';
 import {REPO_ROOT} from '../../helpers/compose-config.ts';
 
@@ -22,6 +24,27 @@ describe('README.md', () => {
 		const table = section('### Environment variables');
 		for (const setting of ENVIRONMENT_SETTINGS)
 			expect(table, setting.variable).toContain(`| \`${setting.variable}\``);
+	});
+
+	it('has a row for every option of parse in its option table', () => {
+		const table = section('### `parse [FILE|-]`');
+		const options = parseCommand({
+			stdin: Readable.from([]),
+			stdout: new PassThrough(),
+			stderr: new PassThrough(),
+		})
+			.options.map((option) => option.long ?? '')
+			.filter((name) => name !== '' && name !== '--help');
+		expect(options.length).toBeGreaterThan(5);
+		for (const option of options)
+			expect(table, option).toMatch(new RegExp(`^\\| \`(-\\w, )?${option}\\b`, 'm'));
+	});
+
+	it('names both values of the billing tag where it describes the line protocol', () => {
+		const text = readme.slice(readme.indexOf('#### Line protocol'));
+		const paragraph = text.slice(0, text.indexOf('\n## '));
+		expect(paragraph).toMatch(/`billing=1` for `\*NN`/);
+		expect(paragraph).toMatch(/`billing=2` for\s+`&NN`/);
 	});
 
 	it('maps every setting of the smarthomeNG dlms plugin', () => {

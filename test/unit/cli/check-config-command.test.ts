@@ -36,6 +36,16 @@ async function check(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('check-config', () => {
+	it('says in its help that it validates the environment variables too, not only a file', () => {
+		const help = checkConfigCommand(
+			{stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough()},
+			{env: {}, cwd},
+		).helpInformation();
+		expect(help).toMatch(
+			/validate the configuration, a file or the METER_\* and INFLUX_\* environment\s+variables/,
+		);
+	});
+
 	it('checks the one-meter configuration from environment variables when there is no file', async () => {
 		const {out, error} = await check([], {
 			METER_PORT: 'tcp://192.0.2.7:8888',
@@ -172,6 +182,11 @@ describe('check-config', () => {
 			'a spool directory under a file',
 			'influxdb:\n  url: http://127.0.0.1:9\n  org: o\n  bucket: b\n  token: t\nspool:\n  directory: ./config.yaml/spool\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
 			'spool.directory (line 7): cannot create',
+		],
+		[
+			'an archive directory under /proc (where a recursive mkdir never returns)',
+			'archive:\n  directory: /proc/nope/raw\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
+			'archive.directory (line 2): /proc/nope/raw is under /proc, a kernel file system that stores nothing',
 		],
 	];
 	for (const [what, text, expected] of startupCases) {

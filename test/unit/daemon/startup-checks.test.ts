@@ -66,6 +66,35 @@ describe('startupProblems', () => {
 		]);
 	});
 
+	it('refuses spool and archive directories under /proc, /sys and /dev, also behind a symbolic link', async () => {
+		const {symlink} = await import('node:fs/promises');
+		await symlink('/proc/self', join(directory, 'to-proc'));
+		const because = (path: string, root: string) =>
+			`${path} is under ${root}, a kernel file system that stores nothing; choose a directory on a disk`;
+		expect(
+			await problemsOf(
+				`${influx}spool:\n  directory: /sys/nope/spool\narchive:\n  directory: /proc/nope/raw\nmeters:\n  - id: a\n    port: /dev/x\n`,
+			),
+		).toEqual([
+			`spool.directory@7: ${because('/sys/nope/spool', '/sys')}`,
+			`archive.directory@9: ${because('/proc/nope/raw', '/proc')}`,
+		]);
+		expect(
+			await problemsOf(
+				`${influx}spool:\n  directory: /dev\narchive:\n  directory: to-proc/nope/raw\nmeters:\n  - id: a\n    port: /dev/x\n`,
+			),
+		).toEqual([
+			`spool.directory@7: ${because('/dev', '/dev')}`,
+			`archive.directory@9: ${because(join(directory, 'to-proc/nope/raw'), '/proc')}`,
+		]);
+		// Only those trees: a name that merely starts alike is an ordinary directory.
+		expect(
+			await problemsOf(
+				`archive:\n  directory: ${directory}/proc/raw\nmeters:\n  - id: a\n    port: /dev/x\n`,
+			),
+		).toEqual([]);
+	});
+
 	it('ignores the spool directory when points go to stdout (no spool is used)', async () => {
 		await writeFile(join(directory, 'taken'), '');
 		expect(await problemsOf('spool:\n  directory: taken\nmeters:\n  - id: a\n    port: /dev/x\n')).toEqual(
