@@ -21,6 +21,8 @@ interface ChildRun {
 	readonly code: number | null;
 	/** VmHWM: the child's peak resident set, KiB (sampled until it exits). */
 	readonly peakRssKiB: number;
+	/** CPU time the child used (user + system), s, as last sampled (every 100 ms) before it exited. */
+	readonly cpuSeconds: number;
 	readonly stderr: string;
 }
 
@@ -35,10 +37,12 @@ async function runCli(args: readonly string[], stdoutFile?: string): Promise<Chi
 	const stderr: Buffer[] = [];
 	child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
 	let peakRssKiB = 0;
+	let cpuSeconds = 0;
 	const timer = setInterval(() => {
 		try {
 			const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
 			peakRssKiB = Math.max(peakRssKiB, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0));
+			cpuSeconds = processCpuSeconds(child.pid ?? 0);
 		} catch {
 			// exited between two samples
 		}
@@ -49,13 +53,30 @@ async function runCli(args: readonly string[], stdoutFile?: string): Promise<Chi
 		seconds: Number(process.hrtime.bigint() - started) / 1e9,
 		code,
 		peakRssKiB,
+		cpuSeconds,
 		stderr: Buffer.concat(stderr).toString('utf8'),
 	};
 }
 
+/** CPU time a process used so far (user + system, all its threads), s: /proc/PID/stat fields 14 and 15. */
+function processCpuSeconds(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// The command name (field 2) may hold spaces: count the fields after its closing bracket.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** USER_HZ, the unit of /proc's CPU times (100 on Linux everywhere but a few old architectures). */
+const CLOCK_TICKS = 100;
+
 /** POSTs a line-protocol file to influxd in batches, as fast as one connection goes. */
-async function rawPost(url: string, db: string, file: string): Promise<{seconds: number; lines: number}> {
+async function rawPost(
+	url: string,
+	db: string,
+	file: string,
+): Promise<{seconds: number; lines: number; cpuSeconds: number}> {
 	const started = process.hrtime.bigint();
+	const cpuBefore = process.cpuUsage();
 	let batch: string[] = [];
 	let lines = 0;
 	const post = async () => {
@@ -77,7 +98,12 @@ async function rawPost(url: string, db: string, file: string): Promise<{seconds:
 		if (batch.length >= BATCH) await post();
 	}
 	if (batch.length > 0) await post();
-	return {seconds: Number(process.hrtime.bigint() - started) / 1e9, lines};
+	const cpu = process.cpuUsage(cpuBefore);
+	return {
+		seconds: Number(process.hrtime.bigint() - started) / 1e9,
+		lines,
+		cpuSeconds: (cpu.user + cpu.system) / 1e6,
+	};
 }
 
 /** How much archive to replay. */
@@ -108,6 +134,14 @@ export interface BackfillReplayFigures {
 	readonly rawPostPointsPerSecond: number;
 	/** pointsPerSecond / rawPostPointsPerSecond (target >= 0.8). */
 	readonly ratio: number;
+	/**
+	 * CPU seconds of each side, its client and its influxd: on a busy machine the two sides share what
+	 * CPU there is, and the ratio of these is the throughput ratio the load leaves (less noisy than it).
+	 */
+	readonly rawPostCpuSeconds: {readonly client: number; readonly influxd: number};
+	readonly backfillCpuSeconds: {readonly client: number; readonly influxd: number};
+	/** Raw POST's CPU seconds (both processes) / the backfill's. */
+	readonly cpuRatio: number;
 	/** The backfill's peak resident set (VmHWM), MiB (target <= 150). */
 	readonly peakRssMiB: number;
 	/** `backfill --dry-run` (decode, map, format; points to a file). */
@@ -180,6 +214,9 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 			return child;
 		});
 		const [stored, storedRaw] = [run.stored, raw.stored];
+		const rawCpu = {client: raw.cpuSeconds, influxd: raw.influxdCpuSeconds};
+		const backfillCpu = {client: run.cpuSeconds, influxd: run.influxdCpuSeconds};
+		const sum = (cpu: {client: number; influxd: number}) => cpu.client + cpu.influxd;
 		if (stored !== storedRaw) throw new Error(`backfill stored ${stored} points, the raw POST ${storedRaw}`);
 		const loadAfter = loadavg()[0] ?? 0;
 		const figures = {
@@ -191,6 +228,9 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 			rawPostSeconds: raw.seconds,
 			rawPostPointsPerSecond: raw.lines / raw.seconds,
 			ratio: raw.seconds / run.seconds,
+			rawPostCpuSeconds: rawCpu,
+			backfillCpuSeconds: backfillCpu,
+			cpuRatio: sum(rawCpu) / sum(backfillCpu),
 			peakRssMiB: run.peakRssKiB / 1024,
 			dryRunSeconds: dry.seconds,
 			dryRunTelegramsPerSecond: readouts / dry.seconds,
@@ -207,6 +247,8 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 			`  raw line-protocol POST (batches of ${BATCH}) ${raw.seconds.toFixed(1)} s, ${rate(figures.rawPostPointsPerSecond)} points/s`,
 			`  backfill (spool, writer, influxd)        ${run.seconds.toFixed(1)} s, ${rate(figures.telegramsPerSecond)} telegrams/s, ${rate(figures.pointsPerSecond)} points/s`,
 			`  backfill / raw POST                      ${figures.ratio.toFixed(2)} x (target >= 0.8)`,
+			`  CPU, raw POST (client + influxd)         ${sum(rawCpu).toFixed(1)} s (${rawCpu.client.toFixed(1)} + ${rawCpu.influxd.toFixed(1)})`,
+			`  CPU, backfill (backfill + influxd)       ${sum(backfillCpu).toFixed(1)} s (${backfillCpu.client.toFixed(1)} + ${backfillCpu.influxd.toFixed(1)}), ratio ${figures.cpuRatio.toFixed(2)} x`,
 			`  backfill peak RSS                        ${Math.round(figures.peakRssMiB)} MiB (target <= 150)`,
 			`  points stored                            ${stored.toLocaleString('en')} (both databases)`,
 		].join('\n');
@@ -219,14 +261,21 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 /** Marks a kept archive as complete (a run interrupted while generating leaves none). */
 const ARCHIVE_DONE = 'complete';
 
-/** Runs `work` against a fresh influxd with a database `bench`; adds the points it then holds. */
-async function withInfluxd<T>(work: (url: string) => Promise<T>): Promise<T & {stored: number}> {
+/**
+ * Runs `work` against a fresh influxd with a database `bench`; adds the points it then holds and the
+ * CPU seconds influxd used during `work`.
+ */
+async function withInfluxd<T>(
+	work: (url: string) => Promise<T>,
+): Promise<T & {stored: number; influxdCpuSeconds: number}> {
 	const server = await startInfluxd();
 	try {
 		await server.createDatabase('bench');
+		const cpuBefore = processCpuSeconds(server.pid);
 		const result = await work(server.url);
+		const influxdCpuSeconds = processCpuSeconds(server.pid) - cpuBefore;
 		const [series] = await server.query('SELECT count("value") FROM "meter"', 'bench');
-		return {...result, stored: Number(series?.values[0]?.[1] ?? 0)};
+		return {...result, stored: Number(series?.values[0]?.[1] ?? 0), influxdCpuSeconds};
 	} finally {
 		await server.stop();
 	}

@@ -12,6 +12,10 @@ export class LineBatch {
 	#buffer: Buffer;
 	#used = 0;
 	#lines = 0;
+	/** The seconds written last (NaN: none) and their digits (see #seconds). */
+	#lastSeconds = Number.NaN;
+	readonly #secondsDigits = Buffer.alloc(24);
+	#secondsLength = 0;
 
 	/** `initialBytes`: room for a batch of typical lines (5000 lines of ~70 bytes: 512 KiB). */
 	constructor(initialBytes = 512 * 1024) {
@@ -45,9 +49,10 @@ export class LineBatch {
 	 * was most of the formatting's time and garbage.
 	 */
 	addPoint(point: Point, series: SeriesKeys): void {
-		const key = series.bytesOf(point.measurement, point.tags);
+		const known = series.seriesOf(point.measurement, point.tags);
 		const fields = point.fields;
 		if (!('value' in fields)) {
+			const key = known.bytes;
 			// Text fields (ids, status words) need escaping: rare enough to go the string way.
 			const text = formatFieldSet(fields);
 			this.#room(key.length + text.length * 3 + 24);
@@ -57,19 +62,16 @@ export class LineBatch {
 			this.#used += this.#buffer.write(text, this.#used, 'utf8');
 		} else {
 			// A float prints in at most 24 characters (`-1.2345678901234567e-300`), seconds in at most 16.
-			this.#room(key.length + VALUE.length + 24 + 1 + 16 + 1);
-			this.#buffer.set(key, this.#used);
-			this.#used += key.length;
-			this.#buffer.set(VALUE, this.#used);
-			this.#used += VALUE.length;
+			const prefix = known.valuePrefix;
+			this.#room(prefix.length + 24 + 1 + 16 + 1);
+			this.#buffer.set(prefix, this.#used);
+			this.#used += prefix.length;
 			const value = fields.value;
 			if (Number.isSafeInteger(value)) this.#integer(value);
 			else this.#ascii(formatFloat(value));
 		}
 		this.#buffer[this.#used++] = SPACE;
-		const seconds = Math.floor(point.time.getTime() / 1000);
-		if (Number.isSafeInteger(seconds)) this.#integer(seconds);
-		else this.#ascii(String(seconds));
+		this.#seconds(Math.floor(point.time.getTime() / 1000));
 		this.#buffer[this.#used++] = NEWLINE;
 		this.#lines++;
 	}
@@ -86,6 +88,32 @@ export class LineBatch {
 
 	#room(bytes: number): void {
 		if (this.#used + bytes > this.#buffer.length) this.#grow(this.#used + bytes);
+	}
+
+	/**
+	 * The seconds of a point's time as String() prints them; the digits of the last ones are kept, as
+	 * the points of one readout mostly share its time.
+	 */
+	#seconds(seconds: number): void {
+		const digits = this.#secondsDigits;
+		if (seconds === this.#lastSeconds) {
+			const buffer = this.#buffer;
+			let at = this.#used;
+			for (let index = 0; index < this.#secondsLength; index++) buffer[at++] = digits[index] as number;
+			this.#used = at;
+			return;
+		}
+		const start = this.#used;
+		if (Number.isSafeInteger(seconds)) this.#integer(seconds);
+		else this.#ascii(String(seconds));
+		const length = this.#used - start;
+		if (length > digits.length) {
+			this.#lastSeconds = Number.NaN;
+			return;
+		}
+		this.#buffer.copy(digits, 0, start, this.#used);
+		this.#secondsLength = length;
+		this.#lastSeconds = seconds;
 	}
 
 	/** A safe integer as String() prints it (`-0` as `0`). */
@@ -118,7 +146,6 @@ export class LineBatch {
 	}
 }
 
-const VALUE = Buffer.from(' value=', 'latin1');
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 const MINUS = 0x2d;

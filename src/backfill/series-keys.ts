@@ -2,10 +2,12 @@ import {formatSeriesKey} from '../output/line-protocol.ts';
 import {sameTags} from '../readings/point.ts';
 
 /** One series seen before: its tags (a copy) and its key as UTF-8 bytes. */
-interface KnownSeries {
+export interface KnownSeries {
 	readonly measurement: string;
 	readonly tags: Readonly<Record<string, string>>;
 	readonly bytes: Buffer;
+	/** The key followed by ` value=`: the start of each line of a float value, copied in one go. */
+	readonly valuePrefix: Buffer;
 }
 
 export interface SeriesKeysOptions {
@@ -41,12 +43,17 @@ export class SeriesKeys {
 
 	/** The key's bytes (UTF-8), the same as Buffer.from(formatSeriesKey(measurement, tags)). Do not modify them. */
 	bytesOf(measurement: string, tags: Readonly<Record<string, string>>): Buffer {
+		return this.seriesOf(measurement, tags).bytes;
+	}
+
+	/** The series of a point, remembered (its key's bytes and the start of a float value's line). */
+	seriesOf(measurement: string, tags: Readonly<Record<string, string>>): KnownSeries {
 		const obis = tags['obis'] ?? '';
 		let known = this.#byObis.get(obis);
 		if (known !== undefined) {
 			for (let index = 0; index < known.length; index++) {
 				const series = known[index] as KnownSeries;
-				if (series.measurement === measurement && sameTags(series.tags, tags)) return series.bytes;
+				if (series.measurement === measurement && sameTags(series.tags, tags)) return series;
 			}
 		}
 		if (this.#size >= this.#maxSeries) {
@@ -55,10 +62,12 @@ export class SeriesKeys {
 			known = undefined;
 		}
 		const bytes = Buffer.from(formatSeriesKey(measurement, tags), 'utf8');
-		const series = {measurement, tags: {...tags}, bytes};
+		const series = {measurement, tags: {...tags}, bytes, valuePrefix: Buffer.concat([bytes, VALUE])};
 		if (known === undefined) this.#byObis.set(obis, [series]);
 		else known.push(series);
 		this.#size++;
-		return bytes;
+		return series;
 	}
 }
+
+const VALUE = Buffer.from(' value=', 'latin1');

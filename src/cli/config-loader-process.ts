@@ -47,6 +47,10 @@ async function answer(request: ConfigRequest): Promise<ConfigReply> {
 
 process.once('message', (request) => {
 	void answer(request as ConfigRequest).then((reply) => {
-		process.send?.(reply, () => process.disconnect());
+		// The collector may be gone by now (killed while this process loaded): then there is no channel to
+		// close, and disconnect() would throw ERR_IPC_DISCONNECTED onto the collector's stderr.
+		process.send?.(reply, () => {
+			if (process.connected) process.disconnect();
+		});
 	});
 });

@@ -185,6 +185,13 @@ function parseCodes(
 		// for every set (about 3 % of decoding the fixture mix).
 		dataSets[dataSets.length] =
 			obis === undefined ? {address, key, values, line, column} : {address, obis, key, values, line, column};
+		// Nearly every set ends its line with CR LF: stepped over here rather than by two more turns of the
+		// loop above, each of which tests a byte against seven characters (about 2 % of decoding the mix).
+		if (at + 1 < stop && codes[at] === CR && codes[at + 1] === LF) {
+			at += 2;
+			line++;
+			lineStart = at - offset;
+		}
 	}
 	return {dataSets, malformed, complete};
 }

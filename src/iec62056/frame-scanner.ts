@@ -7,6 +7,7 @@ import type {BlockCheck, Frame} from './frame.ts';
 import {GrowableBytes} from './growable-bytes.ts';
 import {type Identification, parseIdentification} from './identification.ts';
 import {identificationOf, knownIdentificationOf} from './identification-table.ts';
+import {lineStop} from './line-stop.ts';
 import {MessageBytes} from './message-bytes.ts';
 import {parseOptionSelect} from './option-select.ts';
 import {FrameOverflowError, ProtocolError, TruncatedBlockError} from './protocol-errors.ts';
@@ -528,11 +529,7 @@ export class FrameScanner {
 	 */
 	#lineRun(chunk: Uint8Array, start: number): number {
 		const limit = Math.min(chunk.length, start + Math.max(0, MAX_LINE_BYTES - this.#message.length));
-		let index = start;
-		for (; index < limit; index++) {
-			const byte = chunk[index] as number;
-			if (byte === LF || byte === STX || byte === SOH || byte > 0x7f) break;
-		}
+		const index = lineStop(chunk, start, limit, this.#wordsFor(chunk, start, limit));
 		this.#message.append(chunk, start, index);
 		return index;
 	}

@@ -53,6 +53,11 @@ function normaliseGroup(group: string | undefined): string | undefined | null {
 
 /** The numeric value of a C, D or E group (letters mapped to 96–99). */
 export function groupValue(group: string): number {
+	// Most groups are one digit: no table lookup and no number parsing (asked for each data set of each readout).
+	if (group.length === 1) {
+		const digit = group.charCodeAt(0) - 0x30;
+		if (digit >= 0 && digit <= 9) return digit;
+	}
 	return LETTER_VALUES[group] ?? Number(group);
 }
 

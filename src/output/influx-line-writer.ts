@@ -69,12 +69,14 @@ export class InfluxLineWriter {
 	 */
 	async sendText(text: Uint8Array): Promise<void> {
 		if (text.length === 0) return;
-		// The body ends without a line end, as send() makes it.
+		// The body ends without a line end, as send() makes it. The bytes go out as they are: decoding a
+		// batch of hundreds of kilobytes into a string only for the transport to encode it again cost a
+		// backfill about 6 % of its time, and the large strings more collections.
 		const length = text[text.length - 1] === 0x0a ? text.length - 1 : text.length;
-		await this.#write(Buffer.from(text.buffer, text.byteOffset, length).toString('utf8'));
+		await this.#write(Buffer.from(text.buffer, text.byteOffset, length));
 	}
 
-	async #write(body: string): Promise<void> {
+	async #write(body: string | Buffer): Promise<void> {
 		let failure: Error | undefined;
 		try {
 			await this.#post(body);
@@ -98,11 +100,13 @@ export class InfluxLineWriter {
 	 * itself takes only 204 and 201 and reports another 2xx (a proxy's 200) as a failure, though the
 	 * server stored the lines: that must not become a dead letter.
 	 */
-	#post(body: string): Promise<void> {
+	#post(body: string | Buffer): Promise<void> {
 		return new Promise((resolve, reject) => {
 			this.#client.transport.send(
 				this.#path,
-				body,
+				// Typed as a string, but the Node transport takes its body through Buffer.from(body, 'utf-8'),
+				// which copies a Buffer's bytes as they are (and gzips that copy above the threshold).
+				body as string,
 				{
 					method: 'POST',
 					headers: {'content-type': 'text/plain; charset=utf-8'},

@@ -74,6 +74,9 @@ const STATE_FILE = SPOOL_STATE_FILE;
  *   never resolved, so nothing acknowledged is lost.
  * Operations are serialised; one process owns a spool directory (its lock, SpoolLock, says which).
  */
+/** Bytes of recent appends kept for peekText (see LineSpool#recent): a backfill's unsent batches (its high water mark). */
+const RECENT_APPEND_BYTES = 4 * 1024 * 1024;
+
 export class LineSpool {
 	readonly #directory: string;
 	readonly #maxBytes: number;
@@ -96,6 +99,13 @@ export class LineSpool {
 	#closed = false;
 	#lock: SpoolLock | undefined;
 	#backlogSince: Date | undefined;
+	/**
+	 * The text of the latest appends (a copy, whole lines) by the offset they start at, in this epoch:
+	 * peekText takes a batch from here instead of reading back from the file what was written moments
+	 * before (a backfill's batches, sent as fast as they are spooled). Bounded by RECENT_APPEND_BYTES.
+	 */
+	#recent: {start: number; text: Buffer; lines: number}[] = [];
+	#recentBytes = 0;
 	/** Appends not yet being written: they go out together in the next commit. */
 	#nextCommit: {lines: string[]; done: Promise<void>} | undefined;
 
@@ -213,14 +223,15 @@ export class LineSpool {
 		if (lines === 0) return this.#serialised(async () => undefined);
 		// Appends after this one must not join a group commit queued before it: they would land first.
 		this.#nextCommit = undefined;
-		return this.#serialised(() => this.#commitBytes(buffer, lines));
+		return this.#serialised(() => this.#commitBytes(buffer, lines, true));
 	}
 
 	#commit(lines: readonly string[]): Promise<void> {
 		return this.#commitBytes(Buffer.from(`${lines.join('\n')}\n`, 'utf8'), lines.length);
 	}
 
-	async #commitBytes(bytes: Buffer, lines: number): Promise<void> {
+	/** `remember`: keep a copy for peekText (a backfill's batches; see #recent). */
+	async #commitBytes(bytes: Buffer, lines: number, remember = false): Promise<void> {
 		if (this.pendingBytes + bytes.length > this.#maxBytes) await this.#dropOldest(bytes.length);
 		const handle = await this.#handle();
 		try {
@@ -231,8 +242,70 @@ export class LineSpool {
 				cause: error,
 			});
 		}
+		if (remember) this.#remember(this.#size, bytes, lines);
 		this.#size += bytes.length;
 		this.#pendingLines += lines;
+	}
+
+	/** Keeps a copy of appended text for peekText (see #recent), the oldest let go past the bound. */
+	#remember(start: number, bytes: Buffer, lines: number): void {
+		if (bytes.length > RECENT_APPEND_BYTES) {
+			this.#forgetRecent();
+			return;
+		}
+		this.#recent.push({start, text: Buffer.from(bytes), lines});
+		this.#recentBytes += bytes.length;
+		while (this.#recentBytes > RECENT_APPEND_BYTES) {
+			this.#recentBytes -= (this.#recent.shift() as {text: Buffer}).text.length;
+		}
+	}
+
+	#forgetRecent(): void {
+		this.#recent = [];
+		this.#recentBytes = 0;
+	}
+
+	/**
+	 * A batch from `start` out of the recent appends (see #recent), as the file would give it: whole
+	 * lines up to `maxLines` and `maxBytes`, across consecutive appends. Undefined when they do not hold
+	 * it (`start` before them, a gap, or lines past them in the file).
+	 */
+	#recentText(start: number, maxLines: number, maxBytes: number): {text: Buffer; lines: number} | undefined {
+		const recent = this.#recent;
+		let index = recent.findIndex((entry) => entry.start <= start && start < entry.start + entry.text.length);
+		if (index < 0) return undefined;
+		const pieces: Buffer[] = [];
+		let lines = 0;
+		let bytes = 0;
+		let at = start;
+		let full = false;
+		for (; index < recent.length && !full; index++) {
+			const entry = recent[index] as {start: number; text: Buffer; lines: number};
+			if (entry.start > at) return undefined;
+			const {text} = entry;
+			const offset = at - entry.start;
+			let end = offset;
+			if (offset === 0 && lines + entry.lines <= maxLines && bytes + text.length <= maxBytes) {
+				lines += entry.lines;
+				end = text.length;
+			} else {
+				for (let newline = text.indexOf(0x0a, offset); newline >= 0; newline = text.indexOf(0x0a, end)) {
+					if (lines >= maxLines || bytes + newline + 1 - offset > maxBytes) {
+						full = true;
+						break;
+					}
+					lines++;
+					end = newline + 1;
+				}
+			}
+			if (end > offset) pieces.push(text.subarray(offset, end));
+			bytes += end - offset;
+			at = entry.start + end;
+			if (lines >= maxLines) full = true;
+		}
+		// Whole lines of a single line longer than maxBytes, or lines in the file past these: read the file.
+		if (lines === 0 || (!full && at !== this.#size)) return undefined;
+		return {text: pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces, bytes), lines};
 	}
 
 	/** The oldest unsent lines, up to `maxLines` and about `maxBytes` (whole lines only). */
@@ -281,6 +354,13 @@ export class LineSpool {
 			}
 			const epoch = this.#epoch;
 			if (start === this.#size) return {text: Buffer.alloc(0), lines: 0, end: start, epoch};
+			const recent = this.#recentText(start, maxLines, maxBytes);
+			if (recent !== undefined) {
+				const end = start + recent.text.length;
+				if (start === this.#sentOffset) this.#lastPeek = {start, end, lines: recent.lines};
+				else this.#aheadPeek = {start, end, lines: recent.lines};
+				return {text: recent.text, lines: recent.lines, end, epoch};
+			}
 			const handle = await open(this.#dataPath(), 'r');
 			let text: Buffer;
 			let lines = 0;
@@ -313,6 +393,15 @@ export class LineSpool {
 		});
 	}
 
+	/**
+	 * Whether ack(end) would keep the epoch as things stand: it neither empties the spool (lines lie past
+	 * `end`) nor compacts it. A batch read ahead from `end` then stays valid through that ack, and can be
+	 * sent while it runs.
+	 */
+	ackKeepsEpoch(end: number): boolean {
+		return end < this.#size && end < this.#compactAfterBytes;
+	}
+
 	/** Everything before `end` was stored by the server: it leaves the spool. */
 	ack(end: number): Promise<void> {
 		return this.#serialised(async () => {
@@ -330,6 +419,12 @@ export class LineSpool {
 			this.#lastPeek = ahead !== undefined && ahead.start === end ? ahead : undefined;
 			this.#aheadPeek = undefined;
 			this.#sentOffset = end;
+			// Appends that were sent whole are not asked for again.
+			while (this.#recent.length > 0) {
+				const oldest = this.#recent[0] as {start: number; text: Buffer};
+				if (oldest.start + oldest.text.length > end) break;
+				this.#recentBytes -= (this.#recent.shift() as {text: Buffer}).text.length;
+			}
 			if (this.#sentOffset === this.#size) await this.#empty();
 			else if (this.#sentOffset >= this.#compactAfterBytes) await this.#compact();
 			else await this.#saveState();
@@ -487,6 +582,7 @@ export class LineSpool {
 		this.#lastPeek = undefined;
 		this.#aheadPeek = undefined;
 		this.#epoch++;
+		this.#forgetRecent();
 		this.#sentOffset = offset;
 		this.#warn(
 			`spool ${this.#directory}: full (${this.#maxBytes} bytes unsent); dropped the ${dropped} oldest lines (${this.#dropped} since start)`,
@@ -503,6 +599,7 @@ export class LineSpool {
 		// No fsync here: if the truncation is lost in a crash, the old lines replay (harmless duplicates).
 		await handle.truncate(0);
 		this.#epoch++;
+		this.#forgetRecent();
 		this.#lastPeek = undefined;
 		this.#size = 0;
 		this.#sentOffset = 0;
@@ -545,6 +642,7 @@ export class LineSpool {
 		this.#appendHandle = undefined;
 		this.#generation = next;
 		this.#epoch++;
+		this.#forgetRecent();
 		this.#lastPeek = undefined;
 		this.#sentOffset = 0;
 		this.#size = remaining;

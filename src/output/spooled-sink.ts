@@ -178,55 +178,86 @@ export class SpooledSink implements PointSink {
 
 	async #sendAll(): Promise<void> {
 		let batch = await this.#peek();
-		for (;;) {
-			if (batch.lines === 0) return;
-			const sendingAt = performance.now();
-			// The next batch is read from the spool while this one is on its way (text senders only: the
-			// spool's bytes as they are); it is used if the spool's offsets still hold after the ack.
-			const ahead =
-				this.#sender.sendText === undefined || batch.text === undefined
-					? undefined
-					: this.#spool.peekText(this.#batchLines, undefined, batch.end);
-			ahead?.catch(() => undefined);
-			try {
-				await this.#sendBatch(batch);
-			} catch (error) {
-				const failure =
-					error instanceof InfluxWriteError
-						? error
-						: new InfluxWriteError(`${this.#sender.description}: ${(error as Error).message}`, {
-								disposition: 'retry',
-								cause: error,
-							});
-				this.#failedAttempts++;
-				this.#lastFailure = failure;
-				// A configuration problem (wrong token, no such bucket) is not fixed by hammering the server.
-				const backoff = this.#backoff.delayMs(this.#failedAttempts, failure.retryAfterMs);
-				const retryInMs = failure.disposition === 'hold' ? Math.max(backoff, this.#holdDelayMs) : backoff;
-				if (this.#failedAttempts === 1) this.#onEvent({kind: 'unavailable', error: failure, retryInMs});
-				if (!this.#closed) {
-					this.#timer = setTimeout(() => {
-						this.#timer = undefined;
-						void this.#pump();
-					}, retryInMs);
+		// The acknowledgement of the batch sent last, while the next one is on its way (see below).
+		let acking: Promise<void> | undefined;
+		try {
+			for (;;) {
+				if (batch.lines === 0) return;
+				const sendingAt = performance.now();
+				// The next batch is read from the spool while this one is on its way (text senders only: the
+				// spool's bytes as they are); it is used if the spool's offsets still hold after the ack.
+				const ahead =
+					this.#sender.sendText === undefined || batch.text === undefined
+						? undefined
+						: this.#spool.peekText(this.#batchLines, undefined, batch.end);
+				ahead?.catch(() => undefined);
+				try {
+					await this.#sendBatch(batch);
+				} catch (error) {
+					const failure =
+						error instanceof InfluxWriteError
+							? error
+							: new InfluxWriteError(`${this.#sender.description}: ${(error as Error).message}`, {
+									disposition: 'retry',
+									cause: error,
+								});
+					this.#failedAttempts++;
+					this.#lastFailure = failure;
+					// A configuration problem (wrong token, no such bucket) is not fixed by hammering the server.
+					const backoff = this.#backoff.delayMs(this.#failedAttempts, failure.retryAfterMs);
+					const retryInMs = failure.disposition === 'hold' ? Math.max(backoff, this.#holdDelayMs) : backoff;
+					if (this.#failedAttempts === 1) this.#onEvent({kind: 'unavailable', error: failure, retryInMs});
+					if (!this.#closed) {
+						this.#timer = setTimeout(() => {
+							this.#timer = undefined;
+							void this.#pump();
+						}, retryInMs);
+					}
+					return;
 				}
-				return;
+				if (this.#failedAttempts > 0) this.#onEvent({kind: 'recovered', afterAttempts: this.#failedAttempts});
+				this.#failedAttempts = 0;
+				this.#lastFailure = undefined;
+				// Acknowledged in order: the batch before this one first.
+				await acking;
+				// Whether the batch read ahead stays valid through this ack (no new epoch): then it goes out
+				// while the ack is written and fsync'd, instead of after it (a backfill sends hundreds of batches).
+				const keeps = this.#spool.ackKeepsEpoch(batch.end);
+				acking = this.#acknowledge(batch, sendingAt);
+				const next = await ahead?.catch(() => undefined);
+				// An empty look ahead is looked at again: lines may have come in since.
+				if (keeps && next !== undefined && next.lines > 0 && next.epoch === this.#spool.epoch) {
+					batch = next;
+					continue;
+				}
+				await acking;
+				acking = undefined;
+				const usable = next !== undefined && next.lines > 0 && next.epoch === this.#spool.epoch;
+				batch = usable ? next : await this.#peek();
 			}
-			await this.#spool.ack(batch.end);
-			if (this.#failedAttempts > 0) this.#onEvent({kind: 'recovered', afterAttempts: this.#failedAttempts});
-			this.#failedAttempts = 0;
-			this.#lastFailure = undefined;
-			this.#onEvent({kind: 'sent', lines: batch.lines, durationMs: performance.now() - sendingAt});
-			if (this.#replay !== undefined && this.#replay.left > 0) this.#replayed(batch.lines);
-			const next = await ahead?.catch(() => undefined);
-			// An empty look ahead is looked at again: lines may have come in since.
-			const usable = next !== undefined && next.lines > 0 && next.epoch === this.#spool.epoch;
-			batch = usable ? next : await this.#peek();
+		} finally {
+			await acking;
 		}
 	}
 
+	/** A batch the server took leaves the spool; the `sent` event once it has. */
+	async #acknowledge(batch: {lines: number; end: number; epoch?: number}, sendingAt: number): Promise<void> {
+		// Lines dropped at the spool's bound while the batch was on its way moved the offsets: the batch's
+		// lines that are still there go out again (a harmless rewrite of the same points).
+		if (batch.epoch !== undefined && batch.epoch !== this.#spool.epoch) return;
+		await this.#spool.ack(batch.end);
+		this.#onEvent({kind: 'sent', lines: batch.lines, durationMs: performance.now() - sendingAt});
+		if (this.#replay !== undefined && this.#replay.left > 0) this.#replayed(batch.lines);
+	}
+
 	/** The next batch: the spool's bytes for a sender that posts them as they are, else its lines. */
-	async #peek(): Promise<{lines: number; end: number; text?: Buffer; list?: readonly string[]}> {
+	async #peek(): Promise<{
+		lines: number;
+		end: number;
+		epoch?: number;
+		text?: Buffer;
+		list?: readonly string[];
+	}> {
 		if (this.#sender.sendText !== undefined) return this.#spool.peekText(this.#batchLines);
 		const batch = await this.#spool.peek(this.#batchLines);
 		return {lines: batch.lines.length, end: batch.end, list: batch.lines};

@@ -79,14 +79,16 @@ export interface MappedReading {
  * are "no data" and never become points. Pure: the same reading and options give the same points.
  */
 export function mapReading(reading: Reading, options: PointMapperOptions = {}): MappedReading {
-	const merged = {...DEFAULT_POINT_MAPPER_OPTIONS, ...options};
+	const merged = resolvedOptions(options);
 	const meter = merged.meterId ?? meterIdentity(reading.dataSets, reading.identification) ?? 'meter';
 	// Needed only for history without a date of its own: worked out then (most readouts hold none).
 	let resets: Map<string, MeterTime> | undefined;
 	// `C.D.E` of each data set, worked out once (the unit table and the points both need it).
 	const reduced = reading.dataSets.map(reducedCodeOf);
-	// Needed only for a value sent without a unit (history lines of some meters): worked out then.
+	// Needed only for a value sent without a unit (history lines of some meters): the first few are looked
+	// up one by one (a readout has a handful: counters, status words), a table is made for more.
 	let units: Map<string, string> | undefined;
+	let unitLookups = 0;
 	const readAt = wholeSeconds(reading.readAt);
 	const state: MappingState = {
 		merged,
@@ -214,8 +216,11 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 				// A value taken as text has no unit (see fieldsOf): the unit table is not asked for it.
 				let unit = part.unit;
 				if (unit === undefined && request.valueIndex === 0 && !asText) {
-					units ??= unitsByCode(dataSets, reduced);
-					unit = units.get(obis);
+					if (units === undefined && unitLookups++ < UNIT_SCANS) unit = unitOfCode(dataSets, reduced, obis);
+					else {
+						units ??= unitsByCode(dataSets, reduced);
+						unit = units.get(obis);
+					}
 				}
 				const shaped = fieldsOf(state, part.text, unit, asText);
 				if (shaped === undefined) {
@@ -267,9 +272,38 @@ function channelText(code: ObisCode): string | undefined {
 /** Without a selection, each data set's first value is asked for. */
 const ALL_OF_IT: readonly SelectionMatch[] = [{valueIndex: 0}];
 
+/** The options with their defaults, as the mapping reads them. */
+interface ResolvedOptions {
+	readonly measurement: string;
+	readonly meterId: string | undefined;
+	readonly timeZone: string;
+	readonly history: boolean;
+	readonly text: boolean;
+	readonly selection: ObisSelection | undefined;
+	readonly select: ((set: DataSet) => boolean) | undefined;
+}
+
+/**
+ * The options with their defaults, in one object of a fixed shape (as `{...DEFAULTS, ...options}` would
+ * give them, which yields an object of another shape for each set of keys given). Its fields are read
+ * for every data set of every readout: a spread object made them the mapping's slowest reads.
+ */
+function resolvedOptions(options: PointMapperOptions): ResolvedOptions {
+	const defaults = DEFAULT_POINT_MAPPER_OPTIONS;
+	return {
+		measurement: 'measurement' in options ? (options.measurement as string) : defaults.measurement,
+		meterId: options.meterId,
+		timeZone: 'timeZone' in options ? (options.timeZone as string) : defaults.timeZone,
+		history: 'history' in options ? (options.history as boolean) : defaults.history,
+		text: 'text' in options ? (options.text as boolean) : defaults.text,
+		selection: options.selection,
+		select: options.select,
+	};
+}
+
 /** What one mapping builds up as it goes through the data sets. */
 interface MappingState {
-	readonly merged: Required<Pick<PointMapperOptions, 'measurement' | 'text'>> & PointMapperOptions;
+	readonly merged: ResolvedOptions;
 	readonly points: Point[];
 	readonly skipped: SkippedDataSet[];
 	readonly unknownUnits: Set<string>;
@@ -369,6 +403,23 @@ function exactNumber(text: string): number | undefined {
 		digits++;
 	}
 	return digits > 15 ? undefined : number;
+}
+
+/** Units looked up one by one in a reading (unitOfCode) before the table of all is made (unitsByCode). */
+const UNIT_SCANS = 8;
+
+/** The unit unitsByCode gives `code`, found without making the table: the first set of that code with a unit. */
+function unitOfCode(
+	dataSets: readonly DataSet[],
+	reduced: readonly (string | undefined)[],
+	code: string,
+): string | undefined {
+	for (let index = 0; index < dataSets.length; index++) {
+		if (reduced[index] !== code) continue;
+		const unit = (dataSets[index] as DataSet).values[0]?.unit;
+		if (unit !== undefined && unit !== '') return unit;
+	}
+	return undefined;
 }
 
 /**

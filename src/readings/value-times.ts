@@ -40,7 +40,7 @@ export function valueTime(set: DataSet, index: number): Stamp | undefined {
 	}
 	if (isMarkedStamp(text)) return parseMeterTime(text, 'date');
 	// The stamp that opens a DSMR 2.2/3 profile: `0-1:24.3.0(211123200000)(00)(60)(1)(0-1:24.2.1)(m3)`.
-	if (index === 0 && /^\d{12}$/.test(text) && dsmrBuffer(set)?.kind === 'profile')
+	if (index === 0 && text.length === 12 && /^\d{12}$/.test(text) && dsmrBuffer(set)?.kind === 'profile')
 		return parseMeterTime(text, 'date');
 	if (index > 0 && STAMP_DIGITS.test(text)) return parseMeterTime(text, 'date');
 	// `(101209110000)(12785.123*m3)`: a 10- or 12-digit first value before a quantity with a unit (DSMR 3 gas).
@@ -110,7 +110,10 @@ const STAMP_DIGITS = /^\d{4,13}[SW]?$/;
 function isMarkedStamp(text: string): boolean {
 	const length = text.length;
 	if (length === 13 && /^\d{12}[SW]$/.test(text)) return true;
-	if (/^\d{2,4}-\d{2}-\d{2}/.test(text) || /^\d{2}:\d{2}(?::\d{2})?$/.test(text)) return true;
+	// The regular expressions only where their dash or colon stands (most values hold neither).
+	const dashed = length >= 8 && (text[2] === '-' || text[3] === '-' || text[4] === '-');
+	if (dashed && /^\d{2,4}-\d{2}-\d{2}/.test(text)) return true;
+	if ((length === 5 || length === 8) && text[2] === ':' && /^\d{2}:\d{2}(?::\d{2})?$/.test(text)) return true;
 	if ((length === 11 || length === 13) && /^[012]\d+$/.test(text)) {
 		const time = parseMeterTime(text, 'date');
 		return time !== undefined;

@@ -22,8 +22,10 @@ const CLI = new URL(
 ).pathname;
 
 export interface CollectorRunOptions {
-	/** How long the collector runs, ms. */
+	/** How long the collector runs, ms; with `untilReadouts`, the longest it runs. */
 	readonly durationMs: number;
+	/** End the run as soon as this many readouts were logged (within `durationMs`). Default: run the full time. */
+	readonly untilReadouts?: number;
 	/** Readout cycle, s. Default 5. */
 	readonly everySeconds?: number;
 	/** The meter's data message comes once at half the agreed rate (the first readout). Default false. */
@@ -104,6 +106,10 @@ export async function runCollectorOverPty(options: CollectorRunOptions): Promise
 		const planChanges: string[] = [];
 		let fellBack = 0;
 		let pending = '';
+		let enough: () => void = () => undefined;
+		const enoughReadouts = new Promise<void>((resolve) => {
+			enough = resolve;
+		});
 		daemon.stderr?.on('data', (chunk: Buffer) => {
 			pending += chunk.toString();
 			const lines = pending.split('\n');
@@ -124,6 +130,7 @@ export async function runCollectorOverPty(options: CollectorRunOptions): Promise
 						baudRate: Number(entry['baudRate']),
 						durationMs: Number(entry['durationMs']),
 					});
+					if (options.untilReadouts !== undefined && readouts.length >= options.untilReadouts) enough();
 				} else if (/failed \(.*\); read with/.test(message)) {
 					fellBack++;
 				} else if (/from now on/.test(message)) {
@@ -132,7 +139,14 @@ export async function runCollectorOverPty(options: CollectorRunOptions): Promise
 				if (entry['level'] === 'warn' || entry['level'] === 'error') problems.push(message);
 			}
 		});
-		await new Promise((resolve) => setTimeout(resolve, options.durationMs));
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([
+			enoughReadouts,
+			new Promise((resolve) => {
+				timer = setTimeout(resolve, options.durationMs);
+			}),
+		]);
+		clearTimeout(timer);
 		const metrics = await fetch(`http://127.0.0.1:${healthPort}/metrics`).then(
 			(response) => response.text(),
 			(error: unknown) => `(no /metrics: ${(error as Error).message})`,

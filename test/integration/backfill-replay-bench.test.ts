@@ -18,12 +18,15 @@ describe('runBackfillReplay (the backfill benchmark, small)', () => {
 			'dryRunSeconds',
 			'dryRunTelegramsPerSecond',
 			'dryRunPeakRssMiB',
+			'cpuRatio',
 		] as const) {
 			expect(figures[key], key).toBeGreaterThan(0);
 		}
 		expect(figures.ratio).toBeCloseTo(figures.pointsPerSecond / figures.rawPostPointsPerSecond, 6);
 		expect(figures.text).toMatch(/backfill \/ raw POST +\d+\.\d\d x/);
 		expect(figures.text).toContain('540 (both databases)');
+		expect(figures.backfillCpuSeconds.client).toBeGreaterThan(0);
+		expect(figures.text).toMatch(/CPU, backfill \(backfill \+ influxd\) +\d+\.\d s/);
 		expect(progress).toContain('bench: backfill');
 	}, 120_000);
 

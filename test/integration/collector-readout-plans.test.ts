@@ -9,8 +9,9 @@ import {hasSocat} from '../helpers/pty-pair.ts';
  */
 describe.skipIf(!hasSocat())('collector readout plans over a paced pty', () => {
 	it('reads every time at 9600 Bd, with no ACK lost to the rate switch', async () => {
-		// A readout takes 2.4 s and the port's quiet gap 1.6 s: every 4 s leaves no tick skipped.
-		const run = await runCollectorOverPty({durationMs: 11_000, everySeconds: 4});
+		// A readout takes 2.4 s and the port's quiet gap 1.6 s: every 4 s leaves no tick skipped. The run
+		// ends after the second readout (or after 20 s).
+		const run = await runCollectorOverPty({durationMs: 20_000, untilReadouts: 2, everySeconds: 4});
 		expect(run.readouts.length).toBeGreaterThanOrEqual(2);
 		expect(run.readouts.map((readout) => `${readout.mode}/${readout.baudRate}`)).toEqual(
 			run.readouts.map(() => 'C/9600'),
@@ -22,8 +23,10 @@ describe.skipIf(!hasSocat())('collector readout plans over a paced pty', () => {
 	}, 30_000);
 
 	it('reads a one-off wrong-rate data message at 300 Bd within that readout, and the next at 9600 Bd again', async () => {
+		// The fallen-back readout and two after it (or 30 s).
 		const run = await runCollectorOverPty({
-			durationMs: 20_000,
+			durationMs: 30_000,
+			untilReadouts: 3,
 			everySeconds: 3,
 			glitch: true,
 			shortTelegram: true,

@@ -8,6 +8,12 @@ import {SerialLink} from '../../src/transport/serial-link.ts';
 import {describeLinkContract} from '../helpers/link-contract.ts';
 import {hasSocat, openPtyPair, type PtyPair} from '../helpers/pty-pair.ts';
 
+/**
+ * How long to wait for bytes to cross the pty, ms: they take microseconds, but a loaded 2-core machine can
+ * leave this process unscheduled for longer than vi.waitFor's default second.
+ */
+const CROSSING = {timeout: 10_000};
+
 /** What one end has received so far. */
 function collect(link: SerialLink): {bytes(): Buffer} {
 	const chunks: Buffer[] = [];
@@ -67,7 +73,7 @@ describe.skipIf(!hasSocat())('SerialLink on a socat pty pair (native serialport 
 		await meter.close();
 		await pair.close();
 		expect(existsSync(dirname(pair.hostPath))).toBe(false);
-		await vi.waitFor(() => expect(isRunning(pair.pid)).toBe(false));
+		await vi.waitFor(() => expect(isRunning(pair.pid)).toBe(false), CROSSING);
 	});
 
 	it('keeps carrying bytes after both sides switched to 9600 Bd', async () => {
@@ -78,14 +84,15 @@ describe.skipIf(!hasSocat())('SerialLink on a socat pty pair (native serialport 
 		await host.write(Buffer.from('\x06050\r\n'));
 		await host.drain();
 		await host.setBaudRate(9600);
-		await vi.waitFor(() => expect(atMeter.bytes().toString()).toBe('\x06050\r\n'));
+		await vi.waitFor(() => expect(atMeter.bytes().toString()).toBe('\x06050\r\n'), CROSSING);
 		await meter.setBaudRate(9600);
 		await meter.write(Buffer.from('\x021.8.1(00021271*kWh)\r\n!\r\n\x03\x0c'));
-		await vi.waitFor(() =>
-			expect(atHost.bytes().toString()).toBe('\x021.8.1(00021271*kWh)\r\n!\r\n\x03\x0c'),
+		await vi.waitFor(
+			() => expect(atHost.bytes().toString()).toBe('\x021.8.1(00021271*kWh)\r\n!\r\n\x03\x0c'),
+			CROSSING,
 		);
 		await host.write(Buffer.from('back'));
-		await vi.waitFor(() => expect(atMeter.bytes().toString()).toBe('\x06050\r\nback'));
+		await vi.waitFor(() => expect(atMeter.bytes().toString()).toBe('\x06050\r\nback'), CROSSING);
 	});
 
 	it('carries a 20 KB telegram intact', async () => {
@@ -113,7 +120,7 @@ describe.skipIf(!hasSocat())('SerialLink on a socat pty pair (native serialport 
 		await vi.waitFor(() => {
 			expect(hostClosed).toHaveBeenCalledOnce();
 			expect(meterClosed).toHaveBeenCalledOnce();
-		});
+		}, CROSSING);
 		const error = hostClosed.mock.calls[0]?.[0] as LinkError;
 		expect(error).toBeInstanceOf(LinkError);
 		expect(error.failure).toBe('disconnected');

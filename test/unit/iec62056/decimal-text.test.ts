@@ -76,3 +76,22 @@ describe('isDecimal', () => {
 		expect(isDecimal('0000000 kWh')).toBe(false);
 	});
 });
+
+describe('parseDecimal against the pattern it checks by hand', () => {
+	it('agrees with /^[+-]?(?:\\d+(?:[.,]\\d*)?|[.,]\\d+)$/ on every text of up to 4 of these characters', () => {
+		const pattern = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/;
+		const reference = (text: string) => {
+			if (!pattern.test(text)) return undefined;
+			const value = Number(text.replace(',', '.'));
+			return Number.isFinite(value) ? value : undefined;
+		};
+		const alphabet = ['0', '7', '.', ',', '+', '-', 'e', ' ', 'x', '\u0660'];
+		const differing: string[] = [];
+		const visit = (text: string, depth: number) => {
+			if (!Object.is(parseDecimal(text), reference(text))) differing.push(text);
+			if (depth > 0) for (const char of alphabet) visit(text + char, depth - 1);
+		};
+		visit('', 4);
+		expect(differing).toEqual([]);
+	});
+});

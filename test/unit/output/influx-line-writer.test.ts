@@ -216,6 +216,13 @@ describe('InfluxLineWriter', () => {
 			expect(received[0]?.body).toBe(lines.join('\n'));
 		});
 
+		it('gzips a buffer (sendText) larger than the threshold as it gzips lines', async () => {
+			const text = Buffer.from(`${'meter,obis=1.8.1 text="Zähler" 1\n'.repeat(50)}`, 'utf8');
+			await new InfluxLineWriter(v2(), {gzipThresholdBytes: 1000}).sendText(text);
+			expect(received[0]?.headers['content-encoding']).toBe('gzip');
+			expect(received[0]?.body).toBe(text.toString('utf8').slice(0, -1));
+		});
+
 		it('sends a body of exactly the threshold uncompressed', async () => {
 			const line = 'x'.repeat(DEFAULT_INFLUX_LINE_WRITER_OPTIONS.gzipThresholdBytes);
 			await new InfluxLineWriter(v2()).send([line]);

@@ -219,6 +219,70 @@ describe('LineSpool', () => {
 		await reopened.close();
 	});
 
+	it('gives text it just took back as taken (peekText), though the caller reused its buffer, by batch and ahead', async () => {
+		const spool = await openSpool();
+		const text = (from: number, count: number) => Buffer.from(`${lines(from, count).join('\n')}\n`, 'utf8');
+		const first = text(0, 4);
+		await spool.appendText(first);
+		first.fill(0x20);
+		await spool.appendText(text(4, 3));
+		await spool.append(lines(7, 1));
+		const batch = await spool.peekText(3);
+		expect(batch.text.toString('utf8')).toBe(text(0, 3).toString('utf8'));
+		const ahead = await spool.peekText(5, undefined, batch.end);
+		expect(ahead.text.toString('utf8')).toBe(text(3, 5).toString('utf8'));
+		await spool.ack(batch.end);
+		await spool.ack(ahead.end);
+		expect(spool.pendingLines).toBe(0);
+		await spool.appendText(text(8, 2));
+		expect((await spool.peekText()).text.toString('utf8')).toBe(text(8, 2).toString('utf8'));
+		await spool.close();
+	});
+
+	it('gives any batch of recent appends as the file holds it: across appends, by lines and by bytes', async () => {
+		const spool = await openSpool();
+		const all: string[] = [];
+		// Appends of 1 to 7 lines of varying length.
+		for (let append = 0; append < 12; append++) {
+			const count = 1 + ((append * 5) % 7);
+			const added = Array.from(
+				{length: count},
+				(_, index) => `m,i=${all.length + index} v=${'9'.repeat(append % 4)} 1`,
+			);
+			all.push(...added);
+			await spool.appendText(Buffer.from(`${added.join('\n')}\n`, 'utf8'));
+		}
+		const starts = all.map((_, index) =>
+			Buffer.byteLength(
+				all
+					.slice(0, index)
+					.map((line) => `${line}\n`)
+					.join(''),
+			),
+		);
+		for (const [lineIndex, start] of starts.entries()) {
+			for (const [maxLines, maxBytes] of [
+				[1, 1000],
+				[5, 1000],
+				[100, 1000],
+				[100, 40],
+				[3, 50],
+			] as const) {
+				const expected: string[] = [];
+				let bytes = 0;
+				for (const line of all.slice(lineIndex)) {
+					if (expected.length >= maxLines || bytes + line.length + 1 > maxBytes) break;
+					expected.push(line);
+					bytes += line.length + 1;
+				}
+				const batch = await spool.peekText(maxLines, maxBytes, start);
+				expect(batch.text.toString('utf8')).toBe(expected.map((line) => `${line}\n`).join(''));
+				expect(batch.lines).toBe(expected.length);
+			}
+		}
+		await spool.close();
+	});
+
 	it('keeps call order between grouped appends and encoded text', async () => {
 		const spool = await openSpool();
 		const text = Buffer.from(`${lines(3, 2).join('\n')}\n`, 'utf8');

@@ -377,4 +377,43 @@ describe('SpooledSink with a sender of text', () => {
 		expect(spool.pendingBytes).toBe(0);
 		await sink.close();
 	});
+
+	it('sends the next batch while the one before is acknowledged, each acknowledged once and in order', async () => {
+		const spool = await LineSpool.open({directory});
+		// Acks under way (written and fsync'd) as each batch goes out.
+		let acking = 0;
+		const ack = spool.ack.bind(spool);
+		spool.ack = async (end: number) => {
+			acking++;
+			try {
+				await ack(end);
+			} finally {
+				acking--;
+			}
+		};
+		const ackingAtSend: number[] = [];
+		const textServer = new (class extends FakeTextServer {
+			override async sendText(text: Uint8Array): Promise<void> {
+				ackingAtSend.push(acking);
+				await super.sendText(text);
+			}
+		})();
+		const sent: number[] = [];
+		const sink = new SpooledSink({
+			spool,
+			sender: textServer,
+			batchLines: 3,
+			onEvent: (event) => {
+				if (event.kind === 'sent') sent.push(event.lines);
+			},
+		});
+		const points = Array.from({length: 60}, (_, index) => point(index));
+		await sink.write(points);
+		await sink.flush();
+		expect(textServer.stored).toEqual(points.map(formatLineProtocol));
+		expect(sent).toEqual(Array.from({length: 20}, () => 3));
+		expect(spool.pendingLines).toBe(0);
+		expect(Math.max(...ackingAtSend)).toBe(1);
+		await sink.close();
+	});
 });

@@ -126,6 +126,21 @@ describe('mapReading', () => {
 			expect(history?.fields).toEqual({value: 1});
 		});
 
+		it('gives each of many history lines sent without a unit the unit of its own current register', () => {
+			const registers = Array.from({length: 12}, (_, index) => `1.8.${index}`);
+			const lines = [
+				...registers.map((code, index) => `${code}(00001234*${index % 2 === 0 ? 'Wh' : 'kWh'})`),
+				'0.1.2*01(1603010000)',
+				...registers.map((code) => `${code}*01(00001000)`),
+			];
+			const history = map(lines).points.filter(
+				(point) => tag(point, 'billing') !== undefined && tag(point, 'obis')?.startsWith('1.8.'),
+			);
+			expect(history.map((point) => [tag(point, 'obis'), tag(point, 'unit'), point.fields])).toEqual(
+				registers.map((code, index) => [code, 'kWh', {value: index % 2 === 0 ? 1 : 1000}]),
+			);
+		});
+
 		it('uses the measurement option as the measurement name', () => {
 			const {points} = map(['1.8.1(00021271*kWh)'], {measurement: 'electricity'});
 			expect(points[0]?.measurement).toBe('electricity');
