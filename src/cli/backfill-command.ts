@@ -19,7 +19,7 @@ import {readMeterOnce} from '../backfill/meter-readout.ts';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import type {MeterConfig} from '../config/config-schema.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
-import {configBase} from '../daemon/startup-checks.ts';
+import {assertStartable, configBase} from '../daemon/startup-checks.ts';
 import {DeadLetterReport} from '../output/dead-letter-report.ts';
 import {HistoryLedger} from '../output/history-ledger.ts';
 import {InfluxWriteError} from '../output/influx-write-error.ts';
@@ -114,6 +114,9 @@ export async function runBackfill(
 		);
 	}
 	const base = configBase(loaded, context.cwd);
+	// The checks the collector and check-config make (ports, target, spool and archive directories):
+	// a spool directory under /proc would otherwise hang the spool's recursive mkdir (exit 78 instead).
+	await assertStartable(loaded, base);
 	const chosen = chooseMeters(config.meters, flags.meter);
 	const meters = new Map(chosen.map((meter) => [meter.id, backfillMeter(meter, loaded)]));
 	const sources: {name: string; source: BackfillSource}[] = [];

@@ -130,6 +130,20 @@ describe('backfill', () => {
 		expect(result.stderr).not.toMatch(/refused: no telegram +0/);
 	});
 
+	it('refuses a spool directory under /proc with a configuration error, without hanging in mkdir', async () => {
+		const file = join(directory, 'zmd.bin');
+		await writeFile(file, telegramAt(Date.UTC(2026, 2, 1, 10, 0, 0)));
+		const result = await run([file], {
+			config: await config(
+				'influxdb:\n  url: http://127.0.0.1:9\n  version: "1"\n  database: meters\nspool:\n  directory: /proc/nope/spool\nmeters:\n  - id: house\n    port: /dev/null\n',
+			),
+		});
+		expect(result.error?.name).toBe('ConfigError');
+		expect(result.error?.message).toMatch(
+			/spool\.directory \(line \d+\): \/proc\/nope\/spool is under \/proc/,
+		);
+	});
+
 	it('refuses to read a meter whose collector runs (its spool is locked by a live process)', async () => {
 		const spool = join(directory, 'spool');
 		await mkdir(spool, {recursive: true});
