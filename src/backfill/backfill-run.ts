@@ -1,10 +1,11 @@
 import {formatLineProtocol} from '../output/line-protocol.ts';
 import type {ObisSelection} from '../readings/obis-selection.ts';
+import {periodOfAddress, placeholderPeriods} from '../readings/placeholder-periods.ts';
 import type {Point} from '../readings/point.ts';
 import {mapReading, type PointMapperOptions} from '../readings/point-mapper.ts';
 import type {BackfillItem} from './backfill-sources.ts';
 import type {BackfillTally} from './backfill-tally.ts';
-import {billingPeriodKeys, periodOfAddress, placeholderPeriods} from './billing-periods.ts';
+import {billingPeriodKeys} from './billing-periods.ts';
 import {LineBatch} from './line-batch.ts';
 import {SeriesKeys} from './series-keys.ts';
 

@@ -1,5 +1,5 @@
 import type {DataSet} from '../iec62056/data-set.ts';
-import {parseObisCode} from '../iec62056/obis-code.ts';
+import {periodOfAddress, placeholderPeriods} from '../readings/placeholder-periods.ts';
 import type {SkippedDataSet} from '../readings/point-mapper.ts';
 
 /**
@@ -16,20 +16,6 @@ export function isResetStampCode(code: {c: string; d?: string; e?: string}): boo
 }
 
 /**
- * The billing periods (`*NN`, `&NN`) whose reset stamp (`0.1.2*NN`, `0.1.3*NN`) is a placeholder: their
- * history has no reset date to be stamped with.
- */
-export function placeholderResetPeriods(dataSets: readonly DataSet[]): Set<string> {
-	const periods = new Set<string>();
-	for (const set of dataSets) {
-		const code = set.obis;
-		if (code?.f === undefined || !isResetStampCode(code)) continue;
-		if (isPlaceholderStamp(set.values[0]?.text ?? '')) periods.add(`${code.separator}${code.f}`);
-	}
-	return periods;
-}
-
-/**
  * The mapper's `history-without-date` skips split: those of a period whose reset stamp is a placeholder
  * have `no reset date` (a period without data), the others really lack any date.
  */
@@ -39,16 +25,16 @@ export function splitNoResetDate<T extends Pick<SkippedDataSet, 'reason'> & {rea
 ): {readonly rest: readonly T[]; readonly noResetDate: number} {
 	if (!skipped.some((entry) => entry.reason === 'history-without-date'))
 		return {rest: skipped, noResetDate: 0};
-	const placeholders = placeholderResetPeriods(dataSets);
+	const placeholders = placeholderPeriods(dataSets);
 	if (placeholders.size === 0) return {rest: skipped, noResetDate: 0};
 	const rest: T[] = [];
 	let noResetDate = 0;
 	for (const entry of skipped) {
-		const code =
+		const period =
 			entry.reason === 'history-without-date' && entry.address !== undefined
-				? parseObisCode(entry.address)
+				? periodOfAddress(entry.address)
 				: undefined;
-		if (code?.f !== undefined && placeholders.has(`${code.separator}${code.f}`)) noResetDate++;
+		if (period !== undefined && placeholders.has(period)) noResetDate++;
 		else rest.push(entry);
 	}
 	return {rest, noResetDate};

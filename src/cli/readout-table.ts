@@ -4,9 +4,10 @@ import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import {formatMeterTime, type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
 import {formatObisCode, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from '../readings/billing-reset-times.ts';
+import {placeholderPeriods} from '../readings/placeholder-periods.ts';
 import {valueTime} from '../readings/value-times.ts';
 import {isStandardIdentification, printableMeterText} from './meter-text.ts';
-import {isPlaceholderStamp, isResetStampCode, placeholderResetPeriods} from './no-reset-date.ts';
+import {isPlaceholderStamp, isResetStampCode} from './no-reset-date.ts';
 import {isHistory} from './readout-json.ts';
 
 /**
@@ -115,7 +116,7 @@ function historyContext(dataSets: readonly DataSet[]): HistoryContext {
 		const reduced = isCurrentValue(set.obis) ? set.key : reducedCode(set.obis);
 		if (!units.has(reduced)) units.set(reduced, unit);
 	}
-	return {resets: billingResetTimes(dataSets), placeholderPeriods: placeholderResetPeriods(dataSets), units};
+	return {resets: billingResetTimes(dataSets), placeholderPeriods: placeholderPeriods(dataSets), units};
 }
 
 function showTime(time: ReturnType<typeof valueTime>): string {

@@ -3,11 +3,8 @@ import {describe, expect, it} from 'vitest';
 import {Backfill, type BackfillMeter} from '../../../src/backfill/backfill-run.ts';
 import {type BackfillItem, captureItems} from '../../../src/backfill/backfill-sources.ts';
 import {BackfillTally} from '../../../src/backfill/backfill-tally.ts';
-import {
-	billingPeriodKeys,
-	periodOfAddress,
-	placeholderPeriods,
-} from '../../../src/backfill/billing-periods.ts';
+import {billingPeriodKeys} from '../../../src/backfill/billing-periods.ts';
+import {placeholderPeriods} from '../../../src/readings/placeholder-periods.ts';
 import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
 
 const ZONE = 'Europe/Berlin';
@@ -75,12 +72,5 @@ describe('billing periods in the backfill summary', () => {
 			(set) => set.obis?.c === '0' && set.obis.d === '1' && set.obis.e === '2' && set.obis.separator === '*',
 		).length;
 		expect((await summarise([item, simulated(at + 60_000)])).billingPeriods).toBe(real - placeholders.size);
-	});
-
-	it('reads the period of an address as written', () => {
-		expect(periodOfAddress('1-1:1.8.0*99')).toBe('*99');
-		expect(periodOfAddress('1-1:1.6.2&02')).toBe('&02');
-		expect(periodOfAddress('1-1:1.8.0*255')).toBeUndefined();
-		expect(periodOfAddress('1-1:1.8.0')).toBeUndefined();
 	});
 });

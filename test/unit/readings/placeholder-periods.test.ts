@@ -1,0 +1,28 @@
+import {describe, expect, it} from 'vitest';
+import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
+import {periodOfAddress, placeholderPeriods} from '../../../src/readings/placeholder-periods.ts';
+
+describe('placeholderPeriods', () => {
+	it('names the periods whose reset stamp is a placeholder and that have no real one', () => {
+		const {dataSets} = parseDataBlock(
+			'1-1:0.1.2*09(2611010000)\r\n1-1:0.1.2*95(0000000000)\r\n1-1:0.1.2&02(0000000000)\r\n' +
+				'1-1:0.1.3*94(000000)\r\n1-1:0.1.2*94(2001010000)\r\n1-1:0.1.2(2611300000)\r\n!\r\n',
+		);
+		// *94's zero date comes with a real reset time: that period holds data.
+		expect([...placeholderPeriods(dataSets)].sort()).toEqual(['&02', '*95']);
+	});
+
+	it('finds none where every reset stamp is a time', () => {
+		const {dataSets} = parseDataBlock('1-1:0.1.2*09(2611010000)\r\n1-1:1.8.0*09(00000001)\r\n!\r\n');
+		expect(placeholderPeriods(dataSets).size).toBe(0);
+	});
+});
+
+describe('periodOfAddress', () => {
+	it('reads the period of an address as written', () => {
+		expect(periodOfAddress('1-1:1.8.0*99')).toBe('*99');
+		expect(periodOfAddress('1-1:1.6.2&02')).toBe('&02');
+		expect(periodOfAddress('1-1:1.8.0*255')).toBeUndefined();
+		expect(periodOfAddress('1-1:1.8.0')).toBeUndefined();
+	});
+});
