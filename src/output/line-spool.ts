@@ -61,6 +61,8 @@ export interface SpoolBatch {
 
 const DATA_FILE = SPOOL_DATA_FILE;
 const STATE_FILE = SPOOL_STATE_FILE;
+/** Bytes of recent appends kept for peekText (see LineSpool#recent): a backfill's unsent batches (its high water mark). */
+const RECENT_APPEND_BYTES = 4 * 1024 * 1024;
 
 /**
  * A durable FIFO of line-protocol lines: appended and fsync'd before a write is acknowledged to the
@@ -74,9 +76,6 @@ const STATE_FILE = SPOOL_STATE_FILE;
  *   never resolved, so nothing acknowledged is lost.
  * Operations are serialised; one process owns a spool directory (its lock, SpoolLock, says which).
  */
-/** Bytes of recent appends kept for peekText (see LineSpool#recent): a backfill's unsent batches (its high water mark). */
-const RECENT_APPEND_BYTES = 4 * 1024 * 1024;
-
 export class LineSpool {
 	readonly #directory: string;
 	readonly #maxBytes: number;
