@@ -20,7 +20,7 @@ export interface BlockCheckEvidence {
  * @param first the bytes of the first failed block (STX … BCC); `repeated` those of the block after the NAK.
  */
 export function repetitionEvidence(first: Uint8Array, repeated: Uint8Array): BlockCheckEvidence {
-	return Buffer.from(first).equals(Buffer.from(repeated))
+	return Buffer.compare(first, repeated) === 0
 		? {kind: 'meter', why: 'the meter repeated the block byte for byte after a NAK, with the same BCC'}
 		: {kind: 'noise', why: 'the block changed between the two tries'};
 }
