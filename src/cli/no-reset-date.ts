@@ -10,11 +10,6 @@ export function isPlaceholderStamp(text: string): boolean {
 	return /^0+$/.test(text.trim());
 }
 
-/** True for a billing reset stamp register: `0.1.2` (reset time) or `0.1.3` (reset date), any period. */
-export function isResetStampCode(code: {c: string; d?: string; e?: string}): boolean {
-	return code.c === '0' && code.d === '1' && (code.e === '2' || code.e === '3');
-}
-
 /**
  * The mapper's `history-without-date` skips split: those of a period whose reset stamp is a placeholder
  * have `no reset date` (a period without data), the others really lack any date.

@@ -5,9 +5,10 @@ import {formatMeterTime, type MeterTime, NO_TIME} from '../iec62056/meter-time.t
 import {formatObisCode, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from '../readings/billing-reset-times.ts';
 import {placeholderPeriods} from '../readings/placeholder-periods.ts';
+import {isResetStampCode} from '../readings/reset-stamp.ts';
 import {valueTime} from '../readings/value-times.ts';
 import {isStandardIdentification, printableMeterText} from './meter-text.ts';
-import {isPlaceholderStamp, isResetStampCode} from './no-reset-date.ts';
+import {isPlaceholderStamp} from './no-reset-date.ts';
 import {isHistory} from './readout-json.ts';
 
 /**

@@ -1,6 +1,7 @@
 import type {DataSet} from '../iec62056/data-set.ts';
 import {parseDecimal} from '../iec62056/decimal-text.ts';
-import {type MeterTime, NO_TIME, parseMeterTime} from '../iec62056/meter-time.ts';
+import {type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
+import {isResetStampCode, parseResetStamp} from './reset-stamp.ts';
 
 /**
  * When each billing period of a readout ended, keyed by its suffix as written, separator included
@@ -25,8 +26,8 @@ export function billingResetTimes(dataSets: readonly DataSet[]): Map<string, Met
 			if (value !== undefined && Number.isInteger(value)) counter = text;
 			continue;
 		}
-		if (code.e !== '2' && code.e !== '3') continue;
-		const time = parseMeterTime(text, code.e === '2' && text.length <= 6 ? 'time' : 'date');
+		if (!isResetStampCode(code)) continue;
+		const time = parseResetStamp(code, text);
 		if (time === undefined || time === NO_TIME) continue;
 		const slot = stamps.get(period) ?? {};
 		stamps.set(period, slot);

@@ -1,7 +1,8 @@
 import type {DataSet} from '../iec62056/data-set.ts';
-import {NO_TIME, parseMeterTime} from '../iec62056/meter-time.ts';
+import {NO_TIME} from '../iec62056/meter-time.ts';
 import {isCurrentValue} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from './billing-reset-times.ts';
+import {isResetStampCode, parseResetStamp} from './reset-stamp.ts';
 
 /**
  * The periods (`*NN`, `&NN`) whose reset stamp is a placeholder (`0.1.2*99(0000000000)`: a period
@@ -13,10 +14,9 @@ export function placeholderPeriods(dataSets: readonly DataSet[]): Set<string> {
 	const real = new Set<string>();
 	for (const set of dataSets) {
 		const code = set.obis;
-		if (code === undefined || code.c !== '0' || code.d !== '1' || code.separator === undefined) continue;
-		if (isCurrentValue(code) || (code.e !== '2' && code.e !== '3')) continue;
-		const text = set.values[0]?.text ?? '';
-		const time = parseMeterTime(text, code.e === '2' && text.length <= 6 ? 'time' : 'date');
+		if (code === undefined || code.separator === undefined || !isResetStampCode(code) || isCurrentValue(code))
+			continue;
+		const time = parseResetStamp(code, set.values[0]?.text ?? '');
 		const period = `${code.separator}${code.f}`;
 		if (time === NO_TIME) placeholders.add(period);
 		else if (time !== undefined) real.add(period);
