@@ -35,6 +35,7 @@ import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 import {parseIsoTimeArgument} from './iso-time-argument.ts';
+import {plural} from './plural.ts';
 
 export interface BackfillFlags {
 	readonly config?: string;
@@ -465,10 +466,6 @@ async function readStdin(io: CommandIo): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
 	return Buffer.concat(chunks);
-}
-
-function plural(count: number, word: string): string {
-	return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** The writer's message without the server it starts with (`http://x (database m): HTTP 404: …`). */

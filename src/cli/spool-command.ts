@@ -9,6 +9,7 @@ import {inspectSpool, type SpoolStatus} from '../output/spool-inspection.ts';
 import {systemProcessProbe} from '../output/spool-lock.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
+import {plural} from './plural.ts';
 
 export type SpoolFormat = 'table' | 'json';
 
@@ -119,10 +120,6 @@ function spoolTable(
 	}
 	if (status.deadLetters.lines > 0) text += `  (in ${status.directory}/dead-letter.lp)\n`;
 	return text;
-}
-
-function plural(count: number, word: string): string {
-	return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** 1234567 → `1.2 MB` (powers of 1000, as `spool.max_size` reads `MB`). */
