@@ -13,9 +13,8 @@ export async function meterPortProblem(port: string): Promise<string | undefined
 			// Loaded on demand, like the collector does: a configuration of real meters does not need it.
 			// The name alone is checked: the zone is the schema's to check, and building the profile would
 			// compute its registers in the zone.
-			const {SIMULATOR_PROFILES, UnknownProfileError} = await import('../simulator/simulator-profiles.ts');
-			const name = port.slice(SIMULATOR_PORT_PREFIX.length) || 'zmd120';
-			if (!SIMULATOR_PROFILES.some((entry) => entry.name === name)) throw new UnknownProfileError(name);
+			const {simulatorProfileEntry} = await import('../simulator/simulator-profiles.ts');
+			simulatorProfileEntry(port.slice(SIMULATOR_PORT_PREFIX.length) || 'zmd120');
 		} else {
 			createLink(port);
 		}

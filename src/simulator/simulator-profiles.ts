@@ -62,9 +62,14 @@ export class UnknownProfileError extends Error {
 	}
 }
 
-/** Builds the named built-in profile; throws UnknownProfileError for other names. */
-export function createSimulatorProfile(name: string, options: ProfileOptions = {}): SimulatorProfile {
+/** The named built-in profile's entry, without building it; throws UnknownProfileError for other names. */
+export function simulatorProfileEntry(name: string): SimulatorProfileEntry {
 	const entry = SIMULATOR_PROFILES.find((candidate) => candidate.name === name);
 	if (entry === undefined) throw new UnknownProfileError(name);
-	return entry.create(options);
+	return entry;
+}
+
+/** Builds the named built-in profile; throws UnknownProfileError for other names. */
+export function createSimulatorProfile(name: string, options: ProfileOptions = {}): SimulatorProfile {
+	return simulatorProfileEntry(name).create(options);
 }

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {
 	createSimulatorProfile,
 	SIMULATOR_PROFILES,
+	simulatorProfileEntry,
 	UnknownProfileError,
 } from '../../../src/simulator/simulator-profiles.ts';
 
@@ -27,6 +28,11 @@ describe('SIMULATOR_PROFILES', () => {
 		const profile = createSimulatorProfile('echo');
 		expect(profile.identification).toBe('/LGZ52ZMD120APt.G03');
 		expect(profile.faults).toEqual([{kind: 'echo'}]);
+	});
+
+	it('finds the entry of a profile by name without building it, and refuses an unknown name', () => {
+		expect(simulatorProfileEntry('dsmr')).toBe(SIMULATOR_PROFILES.find((entry) => entry.name === 'dsmr'));
+		expect(() => simulatorProfileEntry('zmd')).toThrow(UnknownProfileError);
 	});
 
 	it('names the known profiles for an unknown one', () => {
