@@ -14,6 +14,12 @@ const CLI = new URL(
 	import.meta.url,
 ).pathname;
 const READOUT_EVERY_MS = 60_000;
+/**
+ * The archived meter's installation, weeks before the year replayed (2025): its registers count from
+ * here, so every readout holds the digits a working meter's would (energy by tariff, peaks with their
+ * stamps, monthly billing resets), not the zeros of a meter not yet installed.
+ */
+const INSTALLED_AT = new Date('2024-11-14T09:20:00Z');
 const BATCH = 5000;
 
 interface ChildRun {
@@ -173,7 +179,7 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 	const directory = await mkdtemp(join(tmpdir(), 'dlms-bench-backfill-'));
 	const kept = options.archiveDirectory ?? process.env['BENCH_BACKFILL_ARCHIVE'];
 	try {
-		const archive = kept === undefined ? join(directory, 'raw') : join(kept, `zmd120-60s-${readouts}`);
+		const archive = kept === undefined ? join(directory, 'raw') : join(kept, `zmd120-counting-60s-${readouts}`);
 		const generatedAt = process.hrtime.bigint();
 		const reused =
 			kept !== undefined && (await readdir(archive).catch((): string[] => [])).includes(ARCHIVE_DONE);
@@ -183,7 +189,7 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 			await writeSyntheticArchive({
 				directory: archive,
 				meterId: 'house',
-				profile: createZmd120Profile({timeZone: 'Europe/Berlin'}),
+				profile: createZmd120Profile({timeZone: 'Europe/Berlin', installedAt: INSTALLED_AT}),
 				fromMs: Date.UTC(2025, 0, 1),
 				everyMs: READOUT_EVERY_MS,
 				readouts,

@@ -86,30 +86,19 @@ export function meterRegisters(model: MeterModel, atMs: number): MeterRegisters 
 	for (let index = 0; index + 1 < boundaries.length; index++) {
 		const start = boundaries[index] as number;
 		const end = boundaries[index + 1] as number;
-		const importPeak: (DemandPeak | undefined)[] = [undefined, undefined];
-		const exportPeak: (DemandPeak | undefined)[] = [undefined, undefined];
-		for (let hour = hourIndex(start, offsetMs); hourStartMs(hour, offsetMs) < end; hour++) {
-			const hourStart = hourStartMs(hour, offsetMs);
-			const overlap = Math.min(end, hourStart + HOUR_MS) - Math.max(start, hourStart);
-			if (overlap <= 0) continue;
-			const {flows, demand: peak} = hourOf(cache, model, hour);
-			const fraction = overlap / HOUR_MS;
-			const tariff = flows.tariff - 1;
-			importKwh[tariff] = (importKwh[tariff] as number) + flows.importKw * fraction;
-			exportKwh[tariff] = (exportKwh[tariff] as number) + flows.exportKw * fraction;
-			// A demand period counts once it has ended inside this billing period.
-			if (overlap < HOUR_MS) continue;
-			const stampMs = hourStart + peak.endMinute * MINUTE_MS;
-			importPeak[tariff] = higher(importPeak[tariff], peak.importKw, stampMs);
-			exportPeak[tariff] = higher(exportPeak[tariff], peak.exportKw, stampMs);
-		}
+		const isClosed = index < resets.length;
+		const sums = isClosed ? closedPeriodSums(cache, model, start, end) : periodSums(cache, model, start, end);
+		importKwh[0] = (importKwh[0] as number) + sums.importKwh[0];
+		importKwh[1] = (importKwh[1] as number) + sums.importKwh[1];
+		exportKwh[0] = (exportKwh[0] as number) + sums.exportKwh[0];
+		exportKwh[1] = (exportKwh[1] as number) + sums.exportKwh[1];
 		const registers: PeriodRegisters = {
 			importKwh: {t1: importKwh[0] as number, t2: importKwh[1] as number},
 			exportKwh: {t1: exportKwh[0] as number, t2: exportKwh[1] as number},
-			importDemand: withPeaks(importPeak[0], importPeak[1]),
-			exportDemand: withPeaks(exportPeak[0], exportPeak[1]),
+			importDemand: withPeaks(sums.importPeak[0], sums.importPeak[1]),
+			exportDemand: withPeaks(sums.exportPeak[0], sums.exportPeak[1]),
 		};
-		if (index < resets.length) {
+		if (isClosed) {
 			closed.push({...registers, resetNumber: model.initialResetCount + index + 1, endedAtMs: end});
 		} else current = registers;
 	}
@@ -142,19 +131,116 @@ interface HourCache {
 	readonly firstHour: number;
 	readonly offsetMs: number;
 	readonly hours: {readonly flows: HourFlows; readonly demand: HourDemand}[];
+	/** Sums of closed billing periods, by `start end` (ms): they never change once the period has ended. */
+	readonly closedPeriods: Map<string, PeriodSums>;
+	/** The whole hours of the last period summed (see periodSums). */
+	running?: RunningSums;
+}
+
+/** Energy of one billing period per tariff (index 0: tariff 1), kWh, and its peaks per tariff. */
+interface PeriodSums {
+	readonly importKwh: readonly [number, number];
+	readonly exportKwh: readonly [number, number];
+	readonly importPeak: readonly [DemandPeak | undefined, DemandPeak | undefined];
+	readonly exportPeak: readonly [DemandPeak | undefined, DemandPeak | undefined];
 }
 
 /**
- * Flows and demand of every hour since installation, per model object: meterRegisters sums them all
- * for each readout, so a run of readouts would otherwise recompute the same hours again and again
- * (quadratic in the meter's age). Keyed weakly, so a model that is dropped takes its hours with it.
+ * Flows and demand of every hour since installation, and the sums of closed billing periods, per model
+ * object: meterRegisters sums them for each readout, so a run of readouts would otherwise recompute the
+ * same hours again and again (quadratic in the meter's age). Keyed weakly, so a model that is dropped
+ * takes its hours with it.
  */
 const hourCaches = new WeakMap<MeterModel, HourCache>();
+
+function closedPeriodSums(cache: HourCache, model: MeterModel, start: number, end: number): PeriodSums {
+	const key = `${start} ${end}`;
+	let sums = cache.closedPeriods.get(key);
+	if (sums === undefined) {
+		sums = periodSums(cache, model, start, end);
+		cache.closedPeriods.set(key, sums);
+	}
+	return sums;
+}
+
+/**
+ * Energy and peaks between two instants (ms), hour by hour: a part hour counts its share of energy, no
+ * peak. The hours that ended before `end` are kept as a running sum per start (the running period), so
+ * readouts in time order add only the hours since the last one.
+ */
+function periodSums(cache: HourCache, model: MeterModel, start: number, end: number): PeriodSums {
+	const {offsetMs} = cache;
+	let running = cache.running;
+	if (running === undefined || running.start !== start || hourStartMs(running.nextHour, offsetMs) > end) {
+		running = {
+			start,
+			nextHour: hourIndex(start, offsetMs),
+			importKwh: [0, 0],
+			exportKwh: [0, 0],
+			importPeak: [undefined, undefined],
+			exportPeak: [undefined, undefined],
+		};
+		cache.running = running;
+	}
+	// Whole hours (and a part hour at the start) that end by `end`: they never change again.
+	for (; hourStartMs(running.nextHour, offsetMs) + HOUR_MS <= end; running.nextHour++) {
+		addHour(running, cache, model, start, end, running.nextHour);
+	}
+	const sums: RunningSums = {
+		start,
+		nextHour: running.nextHour,
+		importKwh: [...running.importKwh],
+		exportKwh: [...running.exportKwh],
+		importPeak: [...running.importPeak],
+		exportPeak: [...running.exportPeak],
+	};
+	// The hour `end` falls in counts its share so far.
+	if (hourStartMs(sums.nextHour, offsetMs) < end) addHour(sums, cache, model, start, end, sums.nextHour);
+	return sums;
+}
+
+interface RunningSums {
+	readonly start: number;
+	/** The first hour not yet in the sums. */
+	nextHour: number;
+	readonly importKwh: [number, number];
+	readonly exportKwh: [number, number];
+	readonly importPeak: [DemandPeak | undefined, DemandPeak | undefined];
+	readonly exportPeak: [DemandPeak | undefined, DemandPeak | undefined];
+}
+
+function addHour(
+	sums: RunningSums,
+	cache: HourCache,
+	model: MeterModel,
+	start: number,
+	end: number,
+	hour: number,
+) {
+	const hourStart = hourStartMs(hour, cache.offsetMs);
+	const overlap = Math.min(end, hourStart + HOUR_MS) - Math.max(start, hourStart);
+	if (overlap <= 0) return;
+	const {flows, demand: peak} = hourOf(cache, model, hour);
+	const fraction = overlap / HOUR_MS;
+	const tariff = flows.tariff - 1;
+	sums.importKwh[tariff] = (sums.importKwh[tariff] as number) + flows.importKw * fraction;
+	sums.exportKwh[tariff] = (sums.exportKwh[tariff] as number) + flows.exportKw * fraction;
+	// A demand period counts once it has ended inside this billing period.
+	if (overlap < HOUR_MS) return;
+	const stampMs = hourStart + peak.endMinute * MINUTE_MS;
+	sums.importPeak[tariff] = higher(sums.importPeak[tariff], peak.importKw, stampMs);
+	sums.exportPeak[tariff] = higher(sums.exportPeak[tariff], peak.exportKw, stampMs);
+}
 
 function hourCache(model: MeterModel, offsetMs: number): HourCache {
 	let cache = hourCaches.get(model);
 	if (cache === undefined || cache.offsetMs !== offsetMs) {
-		cache = {firstHour: hourIndex(model.installedAt.getTime(), offsetMs), offsetMs, hours: []};
+		cache = {
+			firstHour: hourIndex(model.installedAt.getTime(), offsetMs),
+			offsetMs,
+			hours: [],
+			closedPeriods: new Map(),
+		};
 		hourCaches.set(model, cache);
 	}
 	return cache;

@@ -38,12 +38,21 @@ const CAPACITIVE_RATIO = 0.012;
 export interface Zmd120Options extends ProfileOptions {
 	/** Add the `*NN` billing history, as the smarthomeNG dlms plugin's verbose readout. Default false. */
 	readonly verbose?: boolean;
+	/**
+	 * When the meter was installed (its counters start at zero there). Default ZMD120_MODEL's, February
+	 * 2026: a meter read before that shows only zeros, so a replay of an earlier year installs it earlier.
+	 */
+	readonly installedAt?: Date;
 }
 
 export function createZmd120Profile(options: Zmd120Options = {}): SimulatorProfile {
 	const {timeZone} = resolveProfileOptions(options);
 	const verbose = options.verbose ?? false;
-	const model: MeterModel = {...ZMD120_MODEL, timeZone};
+	const model: MeterModel = {
+		...ZMD120_MODEL,
+		timeZone,
+		...(options.installedAt === undefined ? {} : {installedAt: options.installedAt}),
+	};
 	const identification = parseIdentification(ZMD120_IDENTIFICATION);
 	return {
 		name: verbose ? 'zmd120-verbose' : 'zmd120',

@@ -68,6 +68,16 @@ describe('zmd120 profile', () => {
 		);
 	});
 
+	it('installedAt: a meter installed earlier counts from then, with the model unchanged otherwise', () => {
+		const early = createZmd120Profile({installedAt: new Date('2024-11-14T09:20:00Z')});
+		const atBefore = Date.parse('2025-06-01T10:00:00Z');
+		// Before the default installation (February 2026) the default meter shows only zeros.
+		expect(value(createZmd120Profile(), atBefore, '1-1:1.8.0')).toBe('00000000');
+		expect(Number(value(early, atBefore, '1-1:1.8.0'))).toBeGreaterThan(10_000);
+		expect(value(early, atBefore, '1-1:0.1.0')).toBe('07');
+		expect(value(early, AT, '1-1:1.8.1')).not.toBe(value(createZmd120Profile(), AT, '1-1:1.8.1'));
+	});
+
 	it('verbose: 15 periods of *NN history counting down from the billing counter, zeros before installation', () => {
 		const profile = createZmd120Profile({verbose: true});
 		const telegram = decode(profile, AT);
