@@ -179,7 +179,8 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 	const directory = await mkdtemp(join(tmpdir(), 'dlms-bench-backfill-'));
 	const kept = options.archiveDirectory ?? process.env['BENCH_BACKFILL_ARCHIVE'];
 	try {
-		const archive = kept === undefined ? join(directory, 'raw') : join(kept, `zmd120-counting-60s-${readouts}`);
+		const archive =
+			kept === undefined ? join(directory, 'raw') : join(kept, `zmd120-counting-60s-${readouts}`);
 		const generatedAt = process.hrtime.bigint();
 		const reused =
 			kept !== undefined && (await readdir(archive).catch((): string[] => [])).includes(ARCHIVE_DONE);
