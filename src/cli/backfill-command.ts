@@ -15,7 +15,6 @@ import {
 	collectorSpoolDirectory,
 	InfluxBackfillTarget,
 } from '../backfill/backfill-target.ts';
-import {readMeterOnce} from '../backfill/meter-readout.ts';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import type {MeterConfig} from '../config/config-schema.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
@@ -26,9 +25,7 @@ import {InfluxWriteError} from '../output/influx-write-error.ts';
 import {SpoolError} from '../output/line-spool.ts';
 import {readSpoolLock, SpoolLockedError, systemProcessProbe} from '../output/spool-lock.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
-import {ReadoutError} from '../readout/readout-errors.ts';
 import type {Link} from '../transport/link.ts';
-import {createLink} from '../transport/link-from-port.ts';
 import {type BackfillProgress, createBackfillProgress} from './backfill-progress.ts';
 import {backfillSummaryTable} from './backfill-summary-table.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
@@ -220,7 +217,7 @@ export async function runBackfill(
 
 	let totalBytes = 0;
 	for (const {source} of sources) totalBytes += await sourceBytes(source);
-	const progress = createBackfillProgress({
+	const progress = await createBackfillProgress({
 		stream: io.stderr,
 		totalBytes,
 		...(deps.progressEveryMs === undefined ? {} : {everyMs: deps.progressEveryMs}),
@@ -366,6 +363,12 @@ async function readMeters(
 	io: CommandIo,
 	deps: BackfillDependencies,
 ): Promise<void> {
+	// Loaded here, not with the command: a backfill from files (the usual case) reads no meter.
+	const [{readMeterOnce}, {ReadoutError}, {createLink}] = await Promise.all([
+		import('../backfill/meter-readout.ts'),
+		import('../readout/readout-errors.ts'),
+		import('../transport/link-from-port.ts'),
+	]);
 	const failed: string[] = [];
 	for (const meter of meters) {
 		tally.sources.push(`meter ${meter.id}`);

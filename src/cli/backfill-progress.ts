@@ -1,5 +1,4 @@
 import type {Writable} from 'node:stream';
-import cliProgress from 'cli-progress';
 import type {BackfillTally} from '../backfill/backfill-tally.ts';
 
 /** Tells the user how far a backfill got: a bar on a terminal, a plain line now and then otherwise. */
@@ -24,8 +23,10 @@ export interface BackfillProgressOptions {
  * On a terminal, a cli-progress bar (bytes of the sources read, telegrams, points, rate, ETA); on a pipe
  * or in a log, a plain line every `everyMs`. cli-progress is the maintained, widely used bar for Node
  * (no dependencies beyond string-width); it redraws at its own rate, so updating it per readout is cheap.
+ * It is loaded only for a terminal: off one (a log, a pipe, the usual case of a long import) its 19
+ * modules would only add to the start-up.
  */
-export function createBackfillProgress(options: BackfillProgressOptions): BackfillProgress {
+export async function createBackfillProgress(options: BackfillProgressOptions): Promise<BackfillProgress> {
 	const now = options.now ?? Date.now;
 	const startedAt = now();
 	const rate = (tally: BackfillTally) => {
@@ -33,6 +34,7 @@ export function createBackfillProgress(options: BackfillProgressOptions): Backfi
 		return Math.round(tally.telegrams / seconds);
 	};
 	if (options.stream.isTTY === true && options.totalBytes > 0) {
+		const {default: cliProgress} = await import('cli-progress');
 		const bar = new cliProgress.SingleBar(
 			{
 				stream: options.stream,

@@ -10,11 +10,11 @@ function stream(isTTY: boolean) {
 	return {out, text: () => chunks.join('')};
 }
 
-describe('createBackfillProgress', () => {
-	it('writes a plain line at most every everyMs when not on a terminal', () => {
+describe('createBackfillProgress', async () => {
+	it('writes a plain line at most every everyMs when not on a terminal', async () => {
 		const {out, text} = stream(false);
 		let now = 0;
-		const progress = createBackfillProgress({
+		const progress = await createBackfillProgress({
 			stream: out,
 			totalBytes: 2_000_000,
 			everyMs: 1000,
@@ -37,18 +37,23 @@ describe('createBackfillProgress', () => {
 		progress.stop();
 	});
 
-	it('draws a bar on a terminal', () => {
+	it('draws a bar on a terminal', async () => {
 		const {out, text} = stream(true);
-		const progress = createBackfillProgress({stream: out, totalBytes: 1000});
+		const progress = await createBackfillProgress({stream: out, totalBytes: 1000});
 		progress.update(new BackfillTally(), 500);
 		progress.stop();
 		expect(text()).toMatch(/backfill \|.*\| 50% \| 0 telegrams/);
 	});
 
-	it('on a terminal, says what it waits for once the bar stopped (the end of a backfill)', () => {
+	it('on a terminal, says what it waits for once the bar stopped (the end of a backfill)', async () => {
 		const {out, text} = stream(true);
 		let now = 0;
-		const progress = createBackfillProgress({stream: out, totalBytes: 1000, everyMs: 1000, now: () => now});
+		const progress = await createBackfillProgress({
+			stream: out,
+			totalBytes: 1000,
+			everyMs: 1000,
+			now: () => now,
+		});
 		progress.note('waiting while the bar is drawn');
 		progress.stop();
 		expect(text()).not.toContain('waiting while the bar is drawn');
