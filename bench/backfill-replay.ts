@@ -141,6 +141,15 @@ export interface BackfillReplayFigures {
 	/** pointsPerSecond / rawPostPointsPerSecond (target >= 0.8). */
 	readonly ratio: number;
 	/**
+	 * What `backfill` costs before its first readout and after its last (node, imports, configuration,
+	 * checks, spool, a write of one readout's points and exit): a backfill of a one-readout archive into
+	 * influxd, median of 3 runs, wall time and CPU. The raw POST runs in this process and pays none.
+	 */
+	readonly startUpSeconds: number;
+	readonly startUpCpuSeconds: number;
+	/** rawPostSeconds / (backfillSeconds - startUpSeconds): the ratio of the steady rates. */
+	readonly ratioWithoutStartUp: number;
+	/**
 	 * CPU seconds of each side, its client and its influxd: on a busy machine the two sides share what
 	 * CPU there is, and the ratio of these is the throughput ratio the load leaves (less noisy than it).
 	 */
@@ -201,8 +210,8 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 		if (!reused) await writeFile(join(archive, ARCHIVE_DONE), '');
 		const generateSeconds = Number(process.hrtime.bigint() - generatedAt) / 1e9;
 		// Without an `influxdb` section the points go to stdout (the dry run's file).
-		const config = (url?: string) =>
-			`timezone: Europe/Berlin\n${url === undefined ? '' : `influxdb:\n  url: ${url}\n  version: "1"\n  database: bench\n`}spool:\n  directory: ${join(directory, 'spool')}\nmeters:\n  - id: house\n    port: simulator:zmd120\n`;
+		const config = (url?: string, spool = 'spool') =>
+			`timezone: Europe/Berlin\n${url === undefined ? '' : `influxdb:\n  url: ${url}\n  version: "1"\n  database: bench\n`}spool:\n  directory: ${join(directory, spool)}\nmeters:\n  - id: house\n    port: simulator:zmd120\n`;
 		await writeFile(join(directory, 'dry.yaml'), config());
 
 		progress('bench: backfill --dry-run (the points, for the raw POST)');
@@ -220,6 +229,32 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 			if (child.code !== 0) throw new Error(`backfill exited ${child.code}: ${child.stderr}`);
 			return child;
 		});
+		progress('bench: backfill start-up (a one-readout archive, 3 runs)');
+		const startUp = await withInfluxd(async (url) => {
+			const one = join(directory, 'one-readout');
+			await writeSyntheticArchive({
+				directory: one,
+				meterId: 'house',
+				profile: createZmd120Profile({timeZone: 'Europe/Berlin', installedAt: INSTALLED_AT}),
+				fromMs: Date.UTC(2025, 0, 1),
+				everyMs: READOUT_EVERY_MS,
+				readouts: 1,
+			});
+			const runs: ChildRun[] = [];
+			for (let index = 0; index < 3; index++) {
+				// A spool of its own each time: every run writes its readout's points, none finds them written.
+				const file = join(directory, `start-up-${index}.yaml`);
+				await writeFile(file, config(url, `spool-start-up-${index}`));
+				const child = await runCli(['backfill', '-c', file, one]);
+				if (child.code !== 0) throw new Error(`backfill exited ${child.code}: ${child.stderr}`);
+				runs.push(child);
+			}
+			const median = (values: number[]) => values.sort((a, b) => a - b)[1] as number;
+			return {
+				seconds: median(runs.map((child) => child.seconds)),
+				cpuSeconds: median(runs.map((child) => child.cpuSeconds)),
+			};
+		});
 		const [stored, storedRaw] = [run.stored, raw.stored];
 		const rawCpu = {client: raw.cpuSeconds, influxd: raw.influxdCpuSeconds};
 		const backfillCpu = {client: run.cpuSeconds, influxd: run.influxdCpuSeconds};
@@ -235,6 +270,9 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 			rawPostSeconds: raw.seconds,
 			rawPostPointsPerSecond: raw.lines / raw.seconds,
 			ratio: raw.seconds / run.seconds,
+			startUpSeconds: startUp.seconds,
+			startUpCpuSeconds: startUp.cpuSeconds,
+			ratioWithoutStartUp: raw.seconds / Math.max(run.seconds - startUp.seconds, 1e-3),
 			rawPostCpuSeconds: rawCpu,
 			backfillCpuSeconds: backfillCpu,
 			cpuRatio: sum(rawCpu) / sum(backfillCpu),
@@ -254,6 +292,7 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 			`  raw line-protocol POST (batches of ${BATCH}) ${raw.seconds.toFixed(1)} s, ${rate(figures.rawPostPointsPerSecond)} points/s`,
 			`  backfill (spool, writer, influxd)        ${run.seconds.toFixed(1)} s, ${rate(figures.telegramsPerSecond)} telegrams/s, ${rate(figures.pointsPerSecond)} points/s`,
 			`  backfill / raw POST                      ${figures.ratio.toFixed(2)} x (target >= 0.8)`,
+			`  backfill start-up (one readout, median)  ${startUp.seconds.toFixed(2)} s, ${startUp.cpuSeconds.toFixed(2)} CPU-s; ratio without it ${figures.ratioWithoutStartUp.toFixed(2)} x`,
 			`  CPU, raw POST (client + influxd)         ${sum(rawCpu).toFixed(1)} s (${rawCpu.client.toFixed(1)} + ${rawCpu.influxd.toFixed(1)})`,
 			`  CPU, backfill (backfill + influxd)       ${sum(backfillCpu).toFixed(1)} s (${backfillCpu.client.toFixed(1)} + ${backfillCpu.influxd.toFixed(1)}), ratio ${figures.cpuRatio.toFixed(2)} x`,
 			`  backfill peak RSS                        ${Math.round(figures.peakRssMiB)} MiB (target <= 150)`,
