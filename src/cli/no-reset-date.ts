@@ -3,14 +3,6 @@ import {periodOfAddress, placeholderPeriods} from '../readings/placeholder-perio
 import type {SkippedDataSet} from '../readings/point-mapper.ts';
 
 /**
- * True for a stamp of zeros only (`0000000000`, `0000`): what meters send for a billing period that
- * holds no data (before the meter was installed), never a time of its own.
- */
-export function isPlaceholderStamp(text: string): boolean {
-	return /^0+$/.test(text.trim());
-}
-
-/**
  * The mapper's `history-without-date` skips split: those of a period whose reset stamp is a placeholder
  * have `no reset date` (a period without data), the others really lack any date.
  */
