@@ -78,6 +78,8 @@ export async function runCollector(
 		pretty: logConfig.format === 'pretty' || (logConfig.format === 'auto' && stderrIsTty),
 		destination: io.stderr,
 	});
+	// What check-config warns about, once at start: valid, so the collector runs anyway.
+	for (const line of loaded.warnings) log.warn(line);
 	if (loaded.source === 'embedded') {
 		const zone = loaded.config.meters[0]?.timezone ?? loaded.config.timezone ?? 'the host zone';
 		log.info(
