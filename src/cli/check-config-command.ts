@@ -3,6 +3,7 @@ import {ConfigError} from '../config/config-error.ts';
 import type {InfluxConfig} from '../config/config-schema.ts';
 import {ENVIRONMENT_LABEL} from '../config/environment-config.ts';
 import {assertStartable, configBase} from '../daemon/startup-checks.ts';
+import {plural} from '../observability/plural.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
@@ -39,7 +40,7 @@ export function checkConfigCommand(io: CommandIo, context: ProcessContext): Comm
 			});
 			const output = config.influxdb ? describeTarget(config.influxdb) : 'stdout';
 			io.stdout.write(
-				`${label}: ok, ${config.meters.length} ${config.meters.length === 1 ? 'meter' : 'meters'}, points to ${output}\n${meters.join('\n')}\n`,
+				`${label}: ok, ${plural(config.meters.length, 'meter')}, points to ${output}\n${meters.join('\n')}\n`,
 			);
 		});
 }

@@ -1,4 +1,5 @@
 import type {DataSet} from '../iec62056/data-set.ts';
+import {plural} from '../observability/plural.ts';
 import {periodOfAddress, placeholderPeriods} from '../readings/placeholder-periods.ts';
 import type {SkippedDataSet} from '../readings/point-mapper.ts';
 
@@ -30,5 +31,5 @@ export function splitNoResetDate<T extends Pick<SkippedDataSet, 'reason'> & {rea
 /** `30 billing history values with no reset date not written (…)`; empty for none. */
 export function describeNoResetDate(count: number): string {
 	if (count === 0) return '';
-	return `${count} billing history ${count === 1 ? 'value' : 'values'} with no reset date not written (the reset stamp of ${count === 1 ? 'its' : 'their'} billing period is a placeholder such as 0000000000: no data for that period)`;
+	return `${plural(count, 'billing history value')} with no reset date not written (the reset stamp of ${count === 1 ? 'its' : 'their'} billing period is a placeholder such as 0000000000: no data for that period)`;
 }

@@ -6,6 +6,7 @@ import {type Collector, startCollector} from '../daemon/collector.ts';
 import type {MeterJobEvent} from '../daemon/meter-job.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
 import {createLogger, type Logger} from '../observability/logger.ts';
+import {plural} from '../observability/plural.ts';
 import {DeadLetterReport} from '../output/dead-letter-report.ts';
 import {useZoneRules} from '../readings/meter-clock.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
@@ -162,11 +163,11 @@ async function runOnce(
 	const unread = collector.jobs.map((job) => job.id).filter((id) => outcome.get(id) !== 'read');
 	if (unread.length > 0) {
 		throw new CliError(
-			`${unread.length} of ${collector.jobs.length} ${collector.jobs.length === 1 ? 'meter' : 'meters'} not read or not stored: ${unread.join(', ')}`,
+			`${unread.length} of ${plural(collector.jobs.length, 'meter')} not read or not stored: ${unread.join(', ')}`,
 			{exitCode: EXIT_CODES.failed},
 		);
 	}
 	const refused = deadLetters.summary();
 	if (refused !== undefined) throw new CliError(refused, {exitCode: EXIT_CODES.failed});
-	log.info(`read ${collector.jobs.length} ${collector.jobs.length === 1 ? 'meter' : 'meters'} once`);
+	log.info(`read ${plural(collector.jobs.length, 'meter')} once`);
 }
