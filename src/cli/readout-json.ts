@@ -5,7 +5,7 @@ import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import type {Identification} from '../iec62056/identification.ts';
 import {NO_TIME} from '../iec62056/meter-time.ts';
 import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
-import {isResetStampCode, resetDatePlaceholders, resetStampTime} from '../readings/reset-stamp.ts';
+import {resetDatePlaceholders, shownValueTime} from '../readings/reset-stamp.ts';
 import {valueTime} from '../readings/value-times.ts';
 
 /** The JSON shape of `parse --format json` and `read --format json` (documented in README.md). */
@@ -99,12 +99,9 @@ function dataSetToJson(set: DataSet, placeholderDates: ReadonlySet<string>): Dat
 		history: isHistory(set),
 		values: set.values.map((value, index) => {
 			const number = parseDecimal(value.text);
-			// A reset stamp as billing reset times read it (reset-stamp.ts): `0.1.2(0000)` is midnight
-			// beside a real `0.1.3` date, null beside a placeholder one.
-			const time =
-				index === 0 && set.obis !== undefined && isResetStampCode(set.obis)
-					? resetStampTime(set.obis, value.text, placeholderDates)
-					: valueTime(set, index);
+			// A reset stamp as billing reset times read it: `0.1.2(0000)` is midnight beside a real `0.1.3`
+			// date, null beside a placeholder one.
+			const time = shownValueTime(set, index, placeholderDates);
 			return {
 				text: value.text,
 				...(value.unit === undefined ? {} : {unit: value.unit}),

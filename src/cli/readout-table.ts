@@ -5,7 +5,7 @@ import {formatMeterTime, type MeterTime, NO_TIME} from '../iec62056/meter-time.t
 import {formatObisCode, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from '../readings/billing-reset-times.ts';
 import {placeholderPeriods} from '../readings/placeholder-periods.ts';
-import {isResetStampCode, resetDatePlaceholders, resetStampTime} from '../readings/reset-stamp.ts';
+import {resetDatePlaceholders, shownValueTime} from '../readings/reset-stamp.ts';
 import {valueTime} from '../readings/value-times.ts';
 import {isStandardIdentification, printableMeterText} from './meter-text.ts';
 import {isHistory} from './readout-json.ts';
@@ -85,10 +85,7 @@ function dataSetRow(
 	const code = set.obis;
 	// A reset stamp as billing reset times read it: `0.1.2(0000)` is midnight beside a real `0.1.3`
 	// date, no date beside a placeholder one (`0.1.3(000000)`).
-	const firstTime =
-		code !== undefined && first !== undefined && isResetStampCode(code)
-			? resetStampTime(code, first.text, placeholderDates)
-			: valueTime(set, 0);
+	const firstTime = shownValueTime(set, 0, placeholderDates);
 	if (firstTime !== undefined) time = showTime(firstTime);
 	rest.forEach((value, offset) => {
 		const stamp = valueTime(set, offset + 1);

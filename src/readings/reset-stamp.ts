@@ -1,6 +1,7 @@
 import type {DataSet} from '../iec62056/data-set.ts';
 import {type MeterTime, NO_TIME, parseMeterTime} from '../iec62056/meter-time.ts';
 import type {ObisCode} from '../iec62056/obis-code.ts';
+import {type Stamp, valueTime} from './value-times.ts';
 
 /** True for a billing reset stamp register: `0.1.2` (reset time) or `0.1.3` (reset date), any period. */
 export function isResetStampCode(code: Pick<ObisCode, 'c' | 'd' | 'e'>): boolean {
@@ -64,4 +65,21 @@ export function resetStampTime(
 	const time = parseResetStamp(code, text);
 	if (time === undefined || time === NO_TIME || time.year !== undefined) return time;
 	return placeholderDates.has(resetPeriodOf(code)) ? NO_TIME : time;
+}
+
+/**
+ * The time value `index` of a data set stands for, as `parse`/`read` show it (table and JSON): valueTime,
+ * with a reset stamp register's value read by resetStampTime. `placeholderDates`: resetDatePlaceholders
+ * of the telegram's data sets.
+ */
+export function shownValueTime(
+	set: DataSet,
+	index: number,
+	placeholderDates: ReadonlySet<string>,
+): Stamp | undefined {
+	const code = set.obis;
+	const value = set.values[index];
+	if (index === 0 && code !== undefined && value !== undefined && isResetStampCode(code))
+		return resetStampTime(code, value.text, placeholderDates);
+	return valueTime(set, index);
 }

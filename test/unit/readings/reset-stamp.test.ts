@@ -7,6 +7,7 @@ import {
 	parseResetStamp,
 	resetDatePlaceholders,
 	resetStampTime,
+	shownValueTime,
 } from '../../../src/readings/reset-stamp.ts';
 
 const code = (address: string) => {
@@ -75,5 +76,18 @@ describe('resetStampTime', () => {
 
 	it('gives no date for a full stamp of zeros', () => {
 		expect(times('0.1.2*95(0000000000)')).toEqual([NO_TIME]);
+	});
+});
+
+describe('shownValueTime', () => {
+	it('reads reset stamps by the reset rule and every other value as valueTime does', () => {
+		const {dataSets} = parseDataBlock('0.1.2(0000)\r\n0.1.3(000000)\r\n1.6.1(24.31*kW)(1605041345)\r\n!\r\n');
+		const placeholders = resetDatePlaceholders(dataSets);
+		const [time, date, peak] = dataSets;
+		if (time === undefined || date === undefined || peak === undefined) throw new Error('three data sets');
+		expect(shownValueTime(time, 0, placeholders)).toBe(NO_TIME);
+		expect(shownValueTime(date, 0, placeholders)).toBe(NO_TIME);
+		expect(shownValueTime(peak, 0, placeholders)).toBeUndefined();
+		expect(shownValueTime(peak, 1, placeholders)).toMatchObject({year: 2016, month: 5, day: 4, hour: 13});
 	});
 });
