@@ -5,7 +5,7 @@ import {ACK, BANG, CR, EOT, ETX, LF, NAK, SLASH, SOH, STX} from './control-chara
 import {crc16} from './crc16.ts';
 import type {BlockCheck, Frame} from './frame.ts';
 import {GrowableBytes} from './growable-bytes.ts';
-import {type Identification, parseIdentification} from './identification.ts';
+import type {Identification} from './identification.ts';
 import {identificationOf, knownIdentificationOf} from './identification-table.ts';
 import {lineStop} from './line-stop.ts';
 import {MessageBytes} from './message-bytes.ts';
@@ -738,9 +738,14 @@ export class FrameScanner {
 		this.#lastIdleByte = -1;
 		let end = line.length - 1;
 		while (end > 1 && line[end - 1] === CR) end--;
-		const text = line.toString('latin1', 0, end);
 		try {
-			const frame = {kind: 'identification', identification: parseIdentification(text), bytes: line} as const;
+			// Through the identification table, as in #line: the line that cut a telegram is usually the
+			// meter's own, already parsed, so neither its text nor its parse is made again.
+			const frame = {
+				kind: 'identification',
+				identification: identificationOf(line, end),
+				bytes: line,
+			} as const;
 			this.#frames.push(frame);
 			// A push telegram may follow a cut push telegram's successor (mode D). After a cut block it may
 			// not: a mode C meter answers with an STX block, and bytes taken as an unchecked push telegram
