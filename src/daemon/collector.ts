@@ -55,6 +55,8 @@ export interface Collector {
 	readonly metrics: SelfMetrics;
 	/** The health endpoint, when configured. */
 	readonly health: HealthServer | undefined;
+	/** The spool in front of InfluxDB (unsent points, where), when configured. */
+	readonly spool: Pick<LineSpool, 'directory' | 'pendingLines' | 'pendingBytes'> | undefined;
 	/** Stops the jobs (aborting readouts, closing ports), flushes and closes the sink. Resolves true when nothing was left unsent. */
 	stop(options?: {flushTimeoutMs?: number}): Promise<boolean>;
 }
@@ -193,6 +195,7 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 		sink,
 		metrics,
 		health,
+		spool,
 		stop(options = {}) {
 			stopping ??= (async () => {
 				clearInterval(selfMetricsTimer);
