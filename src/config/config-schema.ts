@@ -2,7 +2,7 @@ import {IANAZone} from 'luxon';
 import {z} from 'zod';
 import {deviceAddressProblem} from '../iec62056/request-message.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
-import {isPlaceholderPort} from '../transport/port-name-hint.ts';
+import {isPlaceholderPort, PLACEHOLDER_PORT_ADVICE} from '../transport/port-name-hint.ts';
 import {cronProblem} from './cron-problem.ts';
 import {parseDuration, parseSize} from './duration.ts';
 import {describeValue} from './issue-wording.ts';
@@ -86,10 +86,7 @@ const meter = z
 		port: z
 			.string()
 			.min(1)
-			.refine((port) => !isPlaceholderPort(port), {
-				message:
-					"still the README's placeholder: put your reader's name from `ls /dev/serial/by-id/` (or `dlms-logger ports`)",
-			}),
+			.refine((port) => !isPlaceholderPort(port), {message: PLACEHOLDER_PORT_ADVICE}),
 		// `mode: c` means C: the letters are upper case in the standard, not in everyone's config.
 		mode: z
 			.preprocess(

@@ -106,14 +106,14 @@ describe('check-config', () => {
 		]);
 	});
 
-	it("refuses the README's placeholder as port", async () => {
+	it("refuses the examples' placeholder as port", async () => {
 		await writeFile(
 			join(cwd, 'config.yaml'),
 			'meters:\n  - id: a\n    port: /dev/serial/by-id/usb-…-if00-port0\n',
 		);
 		const {error} = await check([]);
 		expect((error as CliError).exitCode).toBe(78);
-		expect((error as Error).message).toContain("meters[0].port (line 3): still the README's placeholder");
+		expect((error as Error).message).toContain("meters[0].port (line 3): still the example's placeholder");
 	});
 
 	it('warns about an OBIS code selected twice, naming the variable of an environment configuration', async () => {

@@ -25,11 +25,20 @@ async function problems(text: string, env: NodeJS.ProcessEnv = {}) {
 const meter = 'meters:\n  - id: house\n    port: /dev/ttyUSB0\n';
 
 describe('parseConfig', () => {
-	it('accepts config.yaml.example, every option documented there', async () => {
-		const loaded = await parseConfig(await readFile(example, 'utf8'), example, {
-			env: {INFLUX_TOKEN: 'secret'},
-		});
-		expect(loaded.config.meters.map((entry) => entry.id)).toEqual(['house', 'heat-pump']);
+	it('refuses config.yaml.example as shipped for its placeholder port alone', async () => {
+		const list = await problems(await readFile(example, 'utf8'), {INFLUX_TOKEN: 'secret'});
+		expect(list).toHaveLength(1);
+		expect(list[0]).toMatch(/^meters\[0\]\.port@\d+: still the example's placeholder: /);
+	});
+
+	it('accepts config.yaml.example with a real port, every option documented there', async () => {
+		const text = (await readFile(example, 'utf8')).replace(
+			'/dev/serial/by-id/usb-…-if00-port0',
+			'/dev/ttyUSB0',
+		);
+		const loaded = await parseConfig(text, example, {env: {INFLUX_TOKEN: 'secret'}});
+		// The second meter is a commented-out example.
+		expect(loaded.config.meters.map((entry) => entry.id)).toEqual(['house']);
 		expect(loaded.config.influxdb?.timeout).toBe(10_000);
 		expect(loaded.config.spool.max_size).toBe(100_000_000);
 		expect(loaded.secrets.token).toBe('secret');
