@@ -45,9 +45,16 @@ function describeTelegram(telegram: DecodedTelegram): string {
 		return `(no identification)  ${telegram.dataSets.length} data sets, ${check}${notTelegram}`;
 	const enhanced = id.enhanced.map((char) => `\\${char}`).join('');
 	const manufacturer = printableMeterText(id.manufacturer);
+	// A capture shows how the telegram was framed and what its identification announces, not the mode and
+	// rate it was read at: a push telegram (no STX) came without a sign-on; an STX block's identification
+	// only announces the highest rate (`read` prints the mode and rate it used on a line of its own).
+	const how =
+		telegram.framing === 'push'
+			? 'push (mode D, no sign-on)'
+			: `announces mode ${id.mode} at ${id.baudRate} Bd`;
 	return (
 		`/${manufacturer}${printableMeterText(id.baudChar + enhanced + id.ident)}  manufacturer ${manufacturer}, ` +
-		`mode ${id.mode}, ${id.baudRate} Bd, ${telegram.dataSets.length} data sets, ${check}${notTelegram}`
+		`${how}, ${telegram.dataSets.length} data sets, ${check}${notTelegram}`
 	);
 }
 
