@@ -20,6 +20,7 @@ import type {LoadedConfig} from '../config/config-loader.ts';
 import type {MeterConfig} from '../config/config-schema.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
 import {assertStartable, configBase} from '../daemon/startup-checks.ts';
+import {plural} from '../observability/plural.ts';
 import {DeadLetterReport} from '../output/dead-letter-report.ts';
 import {HistoryLedger} from '../output/history-ledger.ts';
 import {InfluxWriteError} from '../output/influx-write-error.ts';
@@ -35,7 +36,6 @@ import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 import {parseIsoTimeArgument} from './iso-time-argument.ts';
-import {plural} from './plural.ts';
 
 export interface BackfillFlags {
 	readonly config?: string;

@@ -1,16 +1,13 @@
-import {platform} from 'node:os';
 import {Command} from 'commander';
-import {ConfigError, formatProblem} from '../config/config-error.ts';
-import type {LoadedConfig} from '../config/config-loader.ts';
-import {formatPath} from '../config/config-path.ts';
+import {ConfigError} from '../config/config-error.ts';
 import type {InfluxConfig} from '../config/config-schema.ts';
-import {type ConfigWarning, configWarnings} from '../config/config-warnings.ts';
 import {ENVIRONMENT_LABEL} from '../config/environment-config.ts';
 import {assertStartable, configBase} from '../daemon/startup-checks.ts';
+import {plural} from '../observability/plural.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
-import {portWarnings} from './port-warnings.ts';
+import {configWarningLines} from './config-warning-lines.ts';
 
 /** `dlms-logger check-config [FILE]`: validates a configuration and lists every problem at once. */
 export function checkConfigCommand(io: CommandIo, context: ProcessContext): Command {
@@ -36,21 +33,14 @@ export function checkConfigCommand(io: CommandIo, context: ProcessContext): Comm
 			const {config} = loaded;
 			const label = loaded.source === undefined ? loaded.file : ENVIRONMENT_LABEL;
 			// What is valid but most likely not meant: said, with exit 0 (a reader may be unplugged for now).
-			const warnings = [
-				...configWarnings(config),
-				...(await portWarnings(
-					config.meters.map((meter) => meter.port),
-					{cwd: context.cwd, platform: platform()},
-				)),
-			];
-			for (const warning of warnings) io.stderr.write(`${label}: warning: ${placed(warning, loaded)}\n`);
+			for (const line of await configWarningLines(loaded, context.cwd)) io.stderr.write(`${line}\n`);
 			const meters = config.meters.map((meter) => {
 				const when = meter.schedule ?? `every ${(meter.every ?? 60_000) / 1000} s`;
 				return `  ${meter.id}: ${meter.port}, mode ${meter.mode}, ${when}`;
 			});
 			const output = config.influxdb ? describeTarget(config.influxdb) : 'stdout';
 			io.stdout.write(
-				`${label}: ok, ${config.meters.length} ${config.meters.length === 1 ? 'meter' : 'meters'}, points to ${output}\n${meters.join('\n')}\n`,
+				`${label}: ok, ${plural(config.meters.length, 'meter')}, points to ${output}\n${meters.join('\n')}\n`,
 			);
 		});
 }
@@ -65,14 +55,4 @@ function describeTarget(influx: InfluxConfig): string {
 			? `bucket ${influx.bucket ?? '?'} of org ${influx.org ?? '?'}`
 			: `database ${influx.database ?? '?'}${influx.retention_policy === undefined ? '' : `, retention policy ${influx.retention_policy}`}`;
 	return `${url.href.replace(/\/$/, '')} (InfluxDB ${influx.version}, ${where})`;
-}
-
-/** `meters[0].port (line 4): …`, or `METER_PORT: …` for an environment configuration. */
-function placed(warning: ConfigWarning, loaded: LoadedConfig): string {
-	const line = loaded.locate?.(warning.path);
-	return formatProblem({
-		path: loaded.placeOf?.(warning.path) ?? formatPath(warning.path),
-		...(line === undefined ? {} : {line}),
-		message: warning.message,
-	}).trimStart();
 }

@@ -29,6 +29,8 @@ export type ConfigReply =
 			readonly places: Readonly<Record<string, ConfigPlace>>;
 			/** The host's IANA zone (see hostTimeZone), asked where Intl is loaded anyway. */
 			readonly hostTimeZone: string;
+			/** The configuration's warnings, one line each, as `check-config` prints them (configWarningLines). */
+			readonly warnings: readonly string[];
 	  }
 	| {
 			readonly kind: 'cli-error';
@@ -39,8 +41,14 @@ export type ConfigReply =
 	  }
 	| {readonly kind: 'error'; readonly message: string; readonly stack?: string};
 
-/** A configuration loaded apart, with the host's zone, which costs Intl to ask (see process-zone-rules.ts). */
-export type LoadedApart = LoadedConfig & {readonly hostTimeZone: string};
+/**
+ * A configuration loaded apart, with the host's zone, which costs Intl to ask (see process-zone-rules.ts),
+ * and its warnings as `check-config` prints them, one line each (configWarningLines).
+ */
+export type LoadedApart = LoadedConfig & {
+	readonly hostTimeZone: string;
+	readonly warnings: readonly string[];
+};
 
 /** The entry the loader process runs, beside this module once built (dist/src/cli/). */
 const ENTRY = new URL('./config-loader-process.js', import.meta.url);
@@ -63,11 +71,13 @@ export async function loadConfigurationApart(
 	signal?: AbortSignal,
 ): Promise<LoadedApart> {
 	if (!import.meta.url.endsWith('.js')) {
-		const [{loadConfiguration}, {hostTimeZone}] = await Promise.all([
+		const [{loadConfiguration}, {hostTimeZone}, {configWarningLines}] = await Promise.all([
 			import('./config-source.ts'),
 			import('../daemon/host-time-zone.ts'),
+			import('./config-warning-lines.ts'),
 		]);
-		return {...(await loadConfiguration(file, context, options)), hostTimeZone: hostTimeZone()};
+		const loaded = await loadConfiguration(file, context, options);
+		return {...loaded, hostTimeZone: hostTimeZone(), warnings: await configWarningLines(loaded, context.cwd)};
 	}
 	const request: ConfigRequest = {file, context, options};
 	return rebuiltConfig(await askLoaderProcess(request, signal));
@@ -134,12 +144,13 @@ export function rebuiltConfig(reply: ConfigReply): LoadedApart {
 			...(reply.hint === undefined ? {} : {hint: reply.hint}),
 		});
 	}
-	const {loaded, places, hostTimeZone} = reply;
+	const {loaded, places, hostTimeZone, warnings} = reply;
 	const placeOf = (path: readonly PropertyKey[]) => places[formatPath(path)];
 	const named = Object.values(places).some((place) => place.place !== undefined);
 	return {
 		...loaded,
 		hostTimeZone,
+		warnings,
 		locate: (path) => placeOf(path)?.line,
 		...(named ? {placeOf: (path) => placeOf(path)?.place ?? formatPath(path)} : {}),
 	};

@@ -5,6 +5,7 @@ import {startupCheckPaths} from '../daemon/startup-checks.ts';
 import {CliError} from './cli-error.ts';
 import type {ConfigPlace, ConfigReply, ConfigRequest} from './config-apart.ts';
 import {loadConfiguration} from './config-source.ts';
+import {configWarningLines} from './config-warning-lines.ts';
 
 /**
  * The configuration loader process (see loadConfigurationApart): reads one request, loads and
@@ -12,11 +13,10 @@ import {loadConfiguration} from './config-source.ts';
  */
 async function answer(request: ConfigRequest): Promise<ConfigReply> {
 	try {
-		const {locate, placeOf, ...loaded} = await loadConfiguration(
-			request.file,
-			request.context,
-			request.options,
-		);
+		const full = await loadConfiguration(request.file, request.context, request.options);
+		const {locate, placeOf, ...loaded} = full;
+		// Placed here, where the YAML document is: its lines are not sent back.
+		const warnings = await configWarningLines(full, request.context.cwd);
 		const places: Record<string, ConfigPlace> = {};
 		for (const path of startupCheckPaths(loaded.config)) {
 			const line = locate?.(path);
@@ -26,7 +26,7 @@ async function answer(request: ConfigRequest): Promise<ConfigReply> {
 				...(place === undefined ? {} : {place}),
 			};
 		}
-		return {kind: 'loaded', loaded, places, hostTimeZone: hostTimeZone()};
+		return {kind: 'loaded', loaded, places, hostTimeZone: hostTimeZone(), warnings};
 	} catch (error) {
 		if (error instanceof CliError) {
 			const cause = error.cause;

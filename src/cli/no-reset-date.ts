@@ -1,14 +1,7 @@
 import type {DataSet} from '../iec62056/data-set.ts';
+import {plural} from '../observability/plural.ts';
 import {periodOfAddress, placeholderPeriods} from '../readings/placeholder-periods.ts';
 import type {SkippedDataSet} from '../readings/point-mapper.ts';
-
-/**
- * True for a stamp of zeros only (`0000000000`, `0000`): what meters send for a billing period that
- * holds no data (before the meter was installed), never a time of its own.
- */
-export function isPlaceholderStamp(text: string): boolean {
-	return /^0+$/.test(text.trim());
-}
 
 /**
  * The mapper's `history-without-date` skips split: those of a period whose reset stamp is a placeholder
@@ -38,5 +31,5 @@ export function splitNoResetDate<T extends Pick<SkippedDataSet, 'reason'> & {rea
 /** `30 billing history values with no reset date not written (…)`; empty for none. */
 export function describeNoResetDate(count: number): string {
 	if (count === 0) return '';
-	return `${count} billing history ${count === 1 ? 'value' : 'values'} with no reset date not written (the reset stamp of ${count === 1 ? 'its' : 'their'} billing period is a placeholder such as 0000000000: no data for that period)`;
+	return `${plural(count, 'billing history value')} with no reset date not written (the reset stamp of ${count === 1 ? 'its' : 'their'} billing period is a placeholder such as 0000000000: no data for that period)`;
 }

@@ -2,6 +2,7 @@ import {Command} from 'commander';
 import {hostTimeZone} from '../daemon/host-time-zone.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
+import {plural} from '../observability/plural.ts';
 import {isRawArchive} from '../output/raw-archive.ts';
 import {type BlockCheckEvidence, blockShapeEvidence} from '../readout/block-check-evidence.ts';
 import {blockCheckHint} from './block-check-hint.ts';
@@ -122,7 +123,7 @@ async function failOnRejectedBlocks(reader: CaptureReader): Promise<void> {
 	const more = others.length > 0 ? ` (and ${others.length} more)` : '';
 	const printed = reader.telegramCount;
 	throw new CliError(
-		`${reader.place}: ${first.message}${more}; ${printed === 0 ? 'no values printed' : `nothing of it printed, ${printed} complete telegram${printed === 1 ? '' : 's'} printed`}`,
+		`${reader.place}: ${first.message}${more}; ${printed === 0 ? 'no values printed' : `nothing of it printed, ${plural(printed, 'complete telegram')} printed`}`,
 		{
 			cause: first,
 			...blockCheckHintOf(reader.errors, evidence),
@@ -151,7 +152,7 @@ function bccEvidence(failed: readonly DecodedTelegram[] | undefined): BlockCheck
 function noTelegram(reader: CaptureReader): CliError {
 	const garbled =
 		reader.garbledBlocks > 0
-			? `; ${reader.garbledBlocks} STX…ETX span${reader.garbledBlocks === 1 ? '' : 's'} without data sets (noise)`
+			? `; ${plural(reader.garbledBlocks, 'STX…ETX span')} without data sets (noise)`
 			: '';
 	return new CliError(
 		`${reader.place}: no telegram found (expected "/XXX5…" and data sets such as "1.8.0(…)")${garbled}`,

@@ -5,6 +5,7 @@ import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import type {Identification} from '../iec62056/identification.ts';
 import {NO_TIME} from '../iec62056/meter-time.ts';
 import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
+import {resetDatePlaceholders, shownValueTime} from '../readings/reset-stamp.ts';
 import {valueTime} from '../readings/value-times.ts';
 
 /** The JSON shape of `parse --format json` and `read --format json` (documented in README.md). */
@@ -54,7 +55,7 @@ export function readoutToJson(telegrams: readonly DecodedTelegram[], verbose: bo
 			identification: telegram.identification ?? null,
 			framing: telegram.framing,
 			check: {algorithm: telegram.check.algorithm, ok: telegram.check.ok},
-			dataSets: telegram.dataSets.filter((set) => verbose || !isHistory(set)).map(dataSetToJson),
+			dataSets: dataSetsToJson(telegram.dataSets, verbose),
 			malformed: telegram.malformed.map((error) => ({
 				line: error.line,
 				column: error.column,
@@ -69,7 +70,14 @@ export function isHistory(set: DataSet): boolean {
 	return set.obis !== undefined && !isCurrentValue(set.obis);
 }
 
-function dataSetToJson(set: DataSet): DataSetJson {
+function dataSetsToJson(dataSets: readonly DataSet[], verbose: boolean): DataSetJson[] {
+	const placeholderDates = resetDatePlaceholders(dataSets);
+	return dataSets
+		.filter((set) => verbose || !isHistory(set))
+		.map((set) => dataSetToJson(set, placeholderDates));
+}
+
+function dataSetToJson(set: DataSet, placeholderDates: ReadonlySet<string>): DataSetJson {
 	const buffer = dsmrBuffer(set);
 	const entries = buffer?.entries.map((entry) => {
 		const value = set.values[entry.valueIndex];
@@ -91,7 +99,9 @@ function dataSetToJson(set: DataSet): DataSetJson {
 		history: isHistory(set),
 		values: set.values.map((value, index) => {
 			const number = parseDecimal(value.text);
-			const time = valueTime(set, index);
+			// A reset stamp as billing reset times read it: `0.1.2(0000)` is midnight beside a real `0.1.3`
+			// date, null beside a placeholder one.
+			const time = shownValueTime(set, index, placeholderDates);
 			return {
 				text: value.text,
 				...(value.unit === undefined ? {} : {unit: value.unit}),

@@ -5,10 +5,9 @@ import {formatMeterTime, type MeterTime, NO_TIME} from '../iec62056/meter-time.t
 import {formatObisCode, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from '../readings/billing-reset-times.ts';
 import {placeholderPeriods} from '../readings/placeholder-periods.ts';
-import {isResetStampCode} from '../readings/reset-stamp.ts';
+import {resetDatePlaceholders, shownValueTime} from '../readings/reset-stamp.ts';
 import {valueTime} from '../readings/value-times.ts';
 import {isStandardIdentification, printableMeterText} from './meter-text.ts';
-import {isPlaceholderStamp} from './no-reset-date.ts';
 import {isHistory} from './readout-json.ts';
 
 /**
@@ -20,9 +19,10 @@ export function readoutToTable(telegrams: readonly DecodedTelegram[], verbose: b
 	const blocks = telegrams.map((telegram) => {
 		const header = describeTelegram(telegram);
 		const history = verbose ? historyContext(telegram.dataSets) : undefined;
+		const placeholderDates = resetDatePlaceholders(telegram.dataSets);
 		const rows = telegram.dataSets
 			.filter((set) => verbose || !isHistory(set))
-			.flatMap((set) => dataSetRows(set, history))
+			.flatMap((set) => dataSetRows(set, history, placeholderDates))
 			.map((row) => row.map(printableMeterText));
 		return [header, ...alignRows([['code', 'value', 'unit', 'time'], ...rows])].join('\n');
 	});
@@ -62,9 +62,14 @@ function describeTelegram(telegram: DecodedTelegram): string {
  * One row per data set; a DSMR buffer or profile as one row per entry, under the code the entry is a
  * value of and at the stamp that dates it, as the points are written (see dsmrBuffer).
  */
-function dataSetRows(set: DataSet, history: HistoryContext | undefined): string[][] {
+function dataSetRows(
+	set: DataSet,
+	history: HistoryContext | undefined,
+	placeholderDates: ReadonlySet<string>,
+): string[][] {
 	const buffer = dsmrBuffer(set);
-	if (buffer === undefined || buffer.entries.length === 0) return [dataSetRow(set, history)];
+	if (buffer === undefined || buffer.entries.length === 0)
+		return [dataSetRow(set, history, placeholderDates)];
 	return buffer.entries.map((entry) => {
 		const value = set.values[entry.valueIndex];
 		return [
@@ -76,17 +81,19 @@ function dataSetRows(set: DataSet, history: HistoryContext | undefined): string[
 	});
 }
 
-function dataSetRow(set: DataSet, history: HistoryContext | undefined): string[] {
+function dataSetRow(
+	set: DataSet,
+	history: HistoryContext | undefined,
+	placeholderDates: ReadonlySet<string>,
+): string[] {
 	const [first, ...rest] = set.values;
 	let time = '';
 	const more: string[] = [];
 	const code = set.obis;
-	// `0.1.2(0000)`, `0.1.3*95(000000)`: zeros where a reset stamp would be, not midnight.
-	const placeholderStamp =
-		code !== undefined && isResetStampCode(code) && first !== undefined && isPlaceholderStamp(first.text);
-	const firstTime = valueTime(set, 0);
-	if (placeholderStamp) time = '(no date)';
-	else if (firstTime !== undefined) time = showTime(firstTime);
+	// A reset stamp as billing reset times read it: `0.1.2(0000)` is midnight beside a real `0.1.3`
+	// date, no date beside a placeholder one (`0.1.3(000000)`).
+	const firstTime = shownValueTime(set, 0, placeholderDates);
+	if (firstTime !== undefined) time = showTime(firstTime);
 	rest.forEach((value, offset) => {
 		const stamp = valueTime(set, offset + 1);
 		if (stamp !== undefined && time === '') time = showTime(stamp);

@@ -6,6 +6,7 @@ import {type Collector, startCollector} from '../daemon/collector.ts';
 import type {MeterJobEvent} from '../daemon/meter-job.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
 import {createLogger, type Logger} from '../observability/logger.ts';
+import {plural} from '../observability/plural.ts';
 import {DeadLetterReport} from '../output/dead-letter-report.ts';
 import {useZoneRules} from '../readings/meter-clock.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
@@ -79,6 +80,8 @@ export async function runCollector(
 		pretty: logConfig.format === 'pretty' || (logConfig.format === 'auto' && stderrIsTty),
 		destination: io.stderr,
 	});
+	// What check-config warns about, once at start: valid, so the collector runs anyway.
+	for (const line of loaded.warnings) log.warn(line);
 	if (loaded.source === 'embedded') {
 		const zone = loaded.config.meters[0]?.timezone ?? loaded.config.timezone ?? 'the host zone';
 		log.info(
@@ -166,7 +169,7 @@ async function runOnce(
 	const unread = collector.jobs.map((job) => job.id).filter((id) => outcome.get(id) !== 'read');
 	if (unread.length > 0) {
 		throw new CliError(
-			`${unread.length} of ${collector.jobs.length} ${collector.jobs.length === 1 ? 'meter' : 'meters'} not read or not stored: ${unread.join(', ')}`,
+			`${unread.length} of ${plural(collector.jobs.length, 'meter')} not read or not stored: ${unread.join(', ')}`,
 			{exitCode: EXIT_CODES.failed},
 		);
 	}
@@ -174,7 +177,7 @@ async function runOnce(
 	if (!flushed && collector.spool !== undefined) throw unsentError(collector.spool, unavailable());
 	const refused = deadLetters.summary();
 	if (refused !== undefined) throw new CliError(refused, {exitCode: EXIT_CODES.failed});
-	log.info(`read ${collector.jobs.length} ${collector.jobs.length === 1 ? 'meter' : 'meters'} once`);
+	log.info(`read ${plural(collector.jobs.length, 'meter')} once`);
 }
 
 /**

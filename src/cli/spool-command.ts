@@ -4,12 +4,12 @@ import {Command, InvalidArgumentError} from 'commander';
 import {backfillSpoolDirectory} from '../backfill/backfill-target.ts';
 import {influxTargetFromConfig} from '../daemon/influx-target-from-config.ts';
 import {configBase} from '../daemon/startup-checks.ts';
+import {plural} from '../observability/plural.ts';
 import {describeTarget} from '../output/influx-target.ts';
 import {inspectSpool, type SpoolStatus} from '../output/spool-inspection.ts';
 import {systemProcessProbe} from '../output/spool-lock.ts';
 import type {CommandIo} from './command-io.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
-import {plural} from './plural.ts';
 
 export type SpoolFormat = 'table' | 'json';
 

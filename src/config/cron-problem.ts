@@ -1,4 +1,5 @@
 import {Cron} from 'croner';
+import {plural} from '../observability/plural.ts';
 
 const EXAMPLE =
 	'expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)';
@@ -39,7 +40,7 @@ export function cronProblem(pattern: string): string | undefined {
 			return `the ${field.words} field "${written}" is out of range ${field.range}`;
 		}
 		if (/exactly five, six, or seven/.test(message)) {
-			return `${FIELD_COUNT}; got ${parts.length} ${parts.length === 1 ? 'field' : 'fields'}`;
+			return `${FIELD_COUNT}; got ${plural(parts.length, 'field')}`;
 		}
 		return `${EXAMPLE}; ${message.replace(/^CronPattern: /, '').replace(/\.$/, '')}`;
 	}

@@ -3,6 +3,7 @@ import type {Writable} from 'node:stream';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import {CycleHealthPolicy} from '../observability/health-policy.ts';
 import type {HealthServer} from '../observability/health-server.ts';
+import {plural} from '../observability/plural.ts';
 import {SelfMetrics} from '../observability/self-metrics.ts';
 import type {DeadLetterReport} from '../output/dead-letter-report.ts';
 import {LineProtocolStreamSink} from '../output/line-protocol-stream-sink.ts';
@@ -184,7 +185,7 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 		const offsets = firstTickOffsets(jobs.map((job) => ({cycleMs: job.cycleMs, movable: job.movable})));
 		for (const [index, job] of jobs.entries()) job.start(offsets[index]);
 	}
-	deps.log.info(`collector started: ${jobs.length} meter${jobs.length === 1 ? '' : 's'}`, {
+	deps.log.info(`collector started: ${plural(jobs.length, 'meter')}`, {
 		meters: jobs.map((job) => job.id),
 		output: config.influxdb ? config.influxdb.url : 'stdout (line protocol)',
 	});
@@ -277,8 +278,7 @@ async function openSink(
 
 /** `12 points (1.2 kB)`. */
 function spoolDepth(spool: LineSpool): string {
-	const points = spool.pendingLines;
-	return `${points} ${points === 1 ? 'point' : 'points'} (${spool.pendingBytes} bytes)`;
+	return `${plural(spool.pendingLines, 'point')} (${spool.pendingBytes} bytes)`;
 }
 
 function recordJobEvent(metrics: SelfMetrics, event: MeterJobEvent): void {
@@ -302,7 +302,7 @@ function splitListen(listen: string): [string, number] {
 function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 	switch (event.kind) {
 		case 'read':
-			log.info(`${event.meter}: read ${event.points} ${event.points === 1 ? 'point' : 'points'}`, {
+			log.info(`${event.meter}: read ${plural(event.points, 'point')}`, {
 				meter: event.meter,
 				mode: event.result.mode,
 				baudRate: event.result.baudRate,
@@ -382,13 +382,13 @@ function logSpoolEvent(
 		}
 		case 'replaying':
 			log.info(
-				`sending ${event.lines} ${event.lines === 1 ? 'point' : 'points'} (${event.bytes} bytes) left in the spool${event.since === undefined ? '' : `, unsent since ${event.since.toISOString()}`}, to ${target}`,
+				`sending ${plural(event.lines, 'point')} (${event.bytes} bytes) left in the spool${event.since === undefined ? '' : `, unsent since ${event.since.toISOString()}`}, to ${target}`,
 				{spoolPoints: event.lines, spoolBytes: event.bytes},
 			);
 			return;
 		case 'replayed':
 			log.info(
-				`sent the ${event.lines} ${event.lines === 1 ? 'point' : 'points'} left in the spool from before the start, in ${(event.durationMs / 1000).toFixed(1)} s`,
+				`sent the ${plural(event.lines, 'point')} left in the spool from before the start, in ${(event.durationMs / 1000).toFixed(1)} s`,
 				{target},
 			);
 			return;

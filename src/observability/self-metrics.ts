@@ -195,7 +195,8 @@ export class SelfMetrics implements MeterActivity {
 	recordSpoolEvent(event: SpoolEvent): void {
 		switch (event.kind) {
 			case 'sent':
-				this.#pointsSent += event.lines;
+				// Lines refused as bad data leave the spool with their batch, but the database did not take them.
+				this.#pointsSent += event.lines - (event.refused ?? 0);
 				if (event.durationMs !== undefined) this.#writeDurations.observe(event.durationMs);
 				break;
 			case 'dead-letter':

@@ -1,3 +1,4 @@
+import {plural} from '../observability/plural.ts';
 import {deadLetterReasonKey} from './dead-letter-reason.ts';
 import type {SpoolEvent} from './spooled-sink.ts';
 
@@ -57,13 +58,13 @@ export class DeadLetterReport {
 				loggedAt: at,
 				unloggedSince: at,
 			});
-			return `${points(event.lines)} refused by the server and set aside in ${event.file}: ${event.error.message}`;
+			return `${plural(event.lines, 'point')} refused by the server and set aside in ${event.file}: ${event.error.message}`;
 		}
 		known.total += event.lines;
 		if (known.unlogged === 0) known.unloggedSince = at;
 		known.unlogged += event.lines;
 		if (at - known.loggedAt < this.#repeatEveryMs) return undefined;
-		const line = `${points(known.unlogged)} more set aside in ${known.file} since ${new Date(known.unloggedSince).toISOString()} (${known.total} in all), same reason: ${key}`;
+		const line = `${plural(known.unlogged, 'point')} more set aside in ${known.file} since ${new Date(known.unloggedSince).toISOString()} (${known.total} in all), same reason: ${key}`;
 		known.unlogged = 0;
 		known.loggedAt = at;
 		return line;
@@ -73,7 +74,7 @@ export class DeadLetterReport {
 	brief(): string | undefined {
 		if (this.#total === 0) return undefined;
 		const files = [...new Set([...this.#reasons.values()].map((reason) => reason.file))].join(', ');
-		return `${points(this.#total)} refused by the server as bad data, set aside in ${files}`;
+		return `${plural(this.#total, 'point')} refused by the server as bad data, set aside in ${files}`;
 	}
 
 	/**
@@ -88,10 +89,6 @@ export class DeadLetterReport {
 			reasons.length === 1
 				? (reasons[0] as ReasonCount).message
 				: reasons.map((reason) => `${reason.total} for ${reason.message}`).join('; ');
-		return `${points(this.#total)} refused by the server as bad data and set aside in ${files}: ${why}`;
+		return `${plural(this.#total, 'point')} refused by the server as bad data and set aside in ${files}: ${why}`;
 	}
-}
-
-function points(count: number): string {
-	return `${count} ${count === 1 ? 'point' : 'points'}`;
 }

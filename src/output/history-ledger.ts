@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto';
 import {readFile, rename, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
+import {lineTags} from './line-protocol-tags.ts';
 
 /** The ledger's file name inside the spool directory (the spool lock covers it too). */
 export const HISTORY_LEDGER_FILE = 'history-ledger.json';
@@ -134,24 +135,31 @@ export class HistoryLedger {
 	}
 
 	/**
-	 * The server answered 2xx for these lines, or they were set aside as dead letters: pending history
-	 * among them is recorded.
+	 * The server answered 2xx for these lines, or they were set aside as dead letters: the history among
+	 * them is recorded. Pending lines under the meter select() took them for; history this process did
+	 * not hand on (lines a previous run left in the spool, replayed at start) under the meter its
+	 * `meter` tag names, as HistoryOnceSink keys them: refused or stored on replay, it is not sent again
+	 * with the next readout.
 	 */
 	acknowledge(lines: readonly string[]): void {
-		if (this.#pending.size === 0) return;
 		let recorded = false;
 		for (const line of lines) {
-			// Only history lines carry a billing tag; others cannot be pending, and need no digest.
+			// Only history lines carry a billing tag; others need no digest.
 			if (!line.includes('billing=')) continue;
 			const digest = digestOf(line);
-			const meter = this.#pending.get(digest);
-			if (meter === undefined) continue;
-			this.#pending.delete(digest);
+			let meter = this.#pending.get(digest);
+			if (meter !== undefined) this.#pending.delete(digest);
+			else {
+				const tags = lineTags(line);
+				if (!tags.has('billing')) continue;
+				meter = tags.get('meter') ?? '';
+			}
 			let known = this.#acknowledged.get(meter);
 			if (known === undefined) {
 				known = new Set();
 				this.#acknowledged.set(meter, known);
 			}
+			if (known.has(digest)) continue;
 			known.add(digest);
 			recorded = true;
 		}
@@ -163,7 +171,6 @@ export class HistoryLedger {
 	 * billing tag become strings, found by a byte search.
 	 */
 	acknowledgeText(text: Uint8Array): void {
-		if (this.#pending.size === 0) return;
 		const buffer = Buffer.from(text.buffer, text.byteOffset, text.length);
 		const history: string[] = [];
 		for (let at = buffer.indexOf(BILLING_TAG); at >= 0; at = buffer.indexOf(BILLING_TAG, at)) {

@@ -28,8 +28,12 @@ export interface LineSender {
 
 /** What happened, for the logger and the self-metrics. Emitted on changes, not on every attempt. */
 export type SpoolEvent =
-	/** A batch was acknowledged; `durationMs`: from sending it until the (last) 2xx, absent when not measured. */
-	| {readonly kind: 'sent'; readonly lines: number; readonly durationMs?: number}
+	/**
+	 * A batch left the spool: `lines` in all, of which `refused` (absent for none) were refused as bad data
+	 * and set aside (each told by a `dead-letter` event before); the others the server acknowledged.
+	 * `durationMs`: from sending it until the (last) 2xx, absent when not measured.
+	 */
+	| {readonly kind: 'sent'; readonly lines: number; readonly refused?: number; readonly durationMs?: number}
 	| {readonly kind: 'unavailable'; readonly error: InfluxWriteError; readonly retryInMs: number}
 	| {readonly kind: 'recovered'; readonly afterAttempts: number}
 	/**
@@ -191,8 +195,9 @@ export class SpooledSink implements PointSink {
 						? undefined
 						: this.#spool.peekText(this.#batchLines, undefined, batch.end);
 				ahead?.catch(() => undefined);
+				let refused: number;
 				try {
-					await this.#sendBatch(batch);
+					refused = await this.#sendBatch(batch);
 				} catch (error) {
 					const failure =
 						error instanceof InfluxWriteError
@@ -223,7 +228,7 @@ export class SpooledSink implements PointSink {
 				// Whether the batch read ahead stays valid through this ack (no new epoch): then it goes out
 				// while the ack is written and fsync'd, instead of after it (a backfill sends hundreds of batches).
 				const keeps = this.#spool.ackKeepsEpoch(batch.end);
-				acking = this.#acknowledge(batch, sendingAt);
+				acking = this.#acknowledge(batch, sendingAt, refused);
 				const next = await ahead?.catch(() => undefined);
 				// An empty look ahead is looked at again: lines may have come in since.
 				if (keeps && next !== undefined && next.lines > 0 && next.epoch === this.#spool.epoch) {
@@ -241,12 +246,21 @@ export class SpooledSink implements PointSink {
 	}
 
 	/** A batch the server took leaves the spool; the `sent` event once it has. */
-	async #acknowledge(batch: {lines: number; end: number; epoch?: number}, sendingAt: number): Promise<void> {
+	async #acknowledge(
+		batch: {lines: number; end: number; epoch?: number},
+		sendingAt: number,
+		refused: number,
+	): Promise<void> {
 		// Lines dropped at the spool's bound while the batch was on its way moved the offsets: the batch's
 		// lines that are still there go out again (a harmless rewrite of the same points).
 		if (batch.epoch !== undefined && batch.epoch !== this.#spool.epoch) return;
 		await this.#spool.ack(batch.end);
-		this.#onEvent({kind: 'sent', lines: batch.lines, durationMs: performance.now() - sendingAt});
+		const durationMs = performance.now() - sendingAt;
+		this.#onEvent(
+			refused === 0
+				? {kind: 'sent', lines: batch.lines, durationMs}
+				: {kind: 'sent', lines: batch.lines, refused, durationMs},
+		);
 		if (this.#replay !== undefined && this.#replay.left > 0) this.#replayed(batch.lines);
 	}
 
@@ -265,24 +279,24 @@ export class SpooledSink implements PointSink {
 
 	/**
 	 * Sends a batch whole; when the server refuses it as bad data or as too large, goes line by line
-	 * (see #sendIsolating), which needs the lines as strings: only then is the text split.
+	 * (see #sendIsolating), which needs the lines as strings: only then is the text split. Resolves with
+	 * how many of its lines were set aside.
 	 */
-	async #sendBatch(batch: {text?: Buffer; list?: readonly string[]}): Promise<void> {
+	async #sendBatch(batch: {text?: Buffer; list?: readonly string[]}): Promise<number> {
 		const {text} = batch;
 		if (text === undefined || this.#sender.sendText === undefined) {
-			await this.#sendIsolating(batch.list ?? []);
-			return;
+			return await this.#sendIsolating(batch.list ?? []);
 		}
 		try {
 			await this.#sender.sendText(text);
+			return 0;
 		} catch (error) {
 			if (!isolatable(error)) throw error;
 			const lines = text.toString('utf8', 0, text.length - 1).split('\n');
 			if (lines.length === 1) {
-				await this.#setAside(new Map([[deadLetterReasonKey(error.message), {error, lines}]]));
-				return;
+				return await this.#setAside(new Map([[deadLetterReasonKey(error.message), {error, lines}]]));
 			}
-			await this.#splitIsolating(lines);
+			return await this.#splitIsolating(lines);
 		}
 	}
 
@@ -299,35 +313,41 @@ export class SpooledSink implements PointSink {
 	 * Sends lines; on a 400 splits them until the bad lines are found, then sets them aside grouped by
 	 * the server's reason: one dead-letter entry and one event per reason, however many lines it refused.
 	 */
-	async #sendIsolating(lines: readonly string[]): Promise<void> {
+	async #sendIsolating(lines: readonly string[]): Promise<number> {
 		try {
 			await this.#sender.send(lines);
-			return;
+			return 0;
 		} catch (error) {
 			if (!isolatable(error)) throw error;
 			if (lines.length === 1) {
-				await this.#setAside(new Map([[deadLetterReasonKey(error.message), {error, lines: [...lines]}]]));
-				return;
+				return await this.#setAside(
+					new Map([[deadLetterReasonKey(error.message), {error, lines: [...lines]}]]),
+				);
 			}
 		}
-		await this.#splitIsolating(lines);
+		return await this.#splitIsolating(lines);
 	}
 
 	/** Lines refused together: their halves, down to single lines; the refused ones set aside by reason. */
-	async #splitIsolating(lines: readonly string[]): Promise<void> {
+	async #splitIsolating(lines: readonly string[]): Promise<number> {
 		const refused = new Map<string, {error: InfluxWriteError; lines: string[]}>();
+		let count = 0;
 		try {
 			const middle = Math.ceil(lines.length / 2);
 			await this.#isolate(lines.slice(0, middle), refused);
 			await this.#isolate(lines.slice(middle), refused);
 		} finally {
 			// Lines isolated before a later half failed otherwise are set aside all the same.
-			await this.#setAside(refused);
+			count = await this.#setAside(refused);
 		}
+		return count;
 	}
 
-	async #setAside(refused: ReadonlyMap<string, {error: InfluxWriteError; lines: string[]}>): Promise<void> {
+	/** Sets the refused lines aside by reason; resolves with how many lines that was. */
+	async #setAside(refused: ReadonlyMap<string, {error: InfluxWriteError; lines: string[]}>): Promise<number> {
+		let count = 0;
 		for (const {error, lines} of refused.values()) {
+			count += lines.length;
 			await this.#spool.deadLetter(lines, error.message);
 			this.#sender.setAside?.(lines);
 			this.#onEvent({
@@ -337,6 +357,7 @@ export class SpooledSink implements PointSink {
 				file: join(this.#spool.directory, DEAD_LETTER_FILE),
 			});
 		}
+		return count;
 	}
 
 	async #isolate(

@@ -1,7 +1,7 @@
 import type {DataSet} from '../iec62056/data-set.ts';
 import {parseDecimal} from '../iec62056/decimal-text.ts';
 import {type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
-import {isResetStampCode, parseResetStamp} from './reset-stamp.ts';
+import {isResetStampCode, parseResetStamp, resetPeriodOf} from './reset-stamp.ts';
 
 /**
  * When each billing period of a readout ended, keyed by its suffix as written, separator included
@@ -19,9 +19,8 @@ export function billingResetTimes(dataSets: readonly DataSet[]): Map<string, Met
 		const code = set.obis;
 		if (code === undefined || code.c !== '0' || code.d !== '1') continue;
 		const text = set.values[0]?.text ?? '';
-		const current = code.f === undefined || (code.separator === '*' && Number(code.f) === 255);
-		const period = current ? '' : `${code.separator}${code.f}`;
-		if (code.e === '0' && current) {
+		const period = resetPeriodOf(code);
+		if (code.e === '0' && period === '') {
 			const value = parseDecimal(text);
 			if (value !== undefined && Number.isInteger(value)) counter = text;
 			continue;

@@ -1,28 +1,17 @@
 import type {DataSet} from '../iec62056/data-set.ts';
-import {NO_TIME} from '../iec62056/meter-time.ts';
-import {isCurrentValue} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from './billing-reset-times.ts';
-import {isResetStampCode, parseResetStamp} from './reset-stamp.ts';
+import {resetDatePlaceholders} from './reset-stamp.ts';
 
 /**
- * The periods (`*NN`, `&NN`) whose reset stamp is a placeholder (`0.1.2*99(0000000000)`: a period
- * before the meter was installed) and that have no real one: their history is "no data", not a value
- * that could not be dated (docs/backfill.md, Times).
+ * The periods (`*NN`, `&NN`) whose reset stamp is a placeholder (`0.1.2*99(0000000000)`,
+ * `0.1.3*99(000000)`: a period before the meter was installed) and that have no real one: their history
+ * is "no data", not a value that could not be dated (docs/backfill.md, Times). A time of day beside a
+ * placeholder date (`0.1.2*99(0000)`) is no real stamp.
  */
 export function placeholderPeriods(dataSets: readonly DataSet[]): Set<string> {
-	const placeholders = new Set<string>();
-	const real = new Set<string>();
-	for (const set of dataSets) {
-		const code = set.obis;
-		if (code === undefined || code.separator === undefined || !isResetStampCode(code) || isCurrentValue(code))
-			continue;
-		const time = parseResetStamp(code, set.values[0]?.text ?? '');
-		const period = `${code.separator}${code.f}`;
-		if (time === NO_TIME) placeholders.add(period);
-		else if (time !== undefined) real.add(period);
-	}
-	for (const period of billingResetTimes(dataSets).keys()) real.add(period);
-	for (const period of real) placeholders.delete(period);
+	const placeholders = resetDatePlaceholders(dataSets);
+	placeholders.delete('');
+	for (const period of billingResetTimes(dataSets).keys()) placeholders.delete(period);
 	return placeholders;
 }
 

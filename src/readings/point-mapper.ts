@@ -202,7 +202,7 @@ export function mapReading(reading: Reading, options: PointMapperOptions = {}): 
 			// that is a time, and a selected further value that is a time stamp (`1.6.2*01~1`, the smarthomeNG dlms plugin's peak date).
 			const asText =
 				request.valueIndex === 0
-					? isTextRegister(code) || picked.isTime
+					? isTextRegister(code, value.unit) || picked.isTime
 					: valueTime(set, request.valueIndex) !== undefined;
 			// `9.4(088*C&082*C)`: every part of one bracket is a value of its own, told apart by `part`.
 			const whole = value.parts === undefined || asText;

@@ -241,6 +241,20 @@ describe.skipIf(!hasSocat())('dlms-logger run (the collector daemon)', () => {
 		}
 	});
 
+	it('logs what check-config warns about at start, placed by the loader process, and runs anyway', async () => {
+		const config = join(directory, 'config.yaml');
+		await writeFile(
+			config,
+			'log:\n  format: json\nmeters:\n  - id: a\n    port: ./no-reader\n    every: 1s\n',
+		);
+		daemon = new Daemon(config, directory);
+		await daemon.waitFor(/collector started/, 1);
+		expect(daemon.stderr).toContain(
+			`"msg":"${config}: warning: meters[0].port (line 5): ./no-reader does not exist now: is the reader plugged in?`,
+		);
+		expect((await daemon.stop()).code).toBe(0);
+	});
+
 	it('exits 78 listing every problem of an invalid configuration', async () => {
 		const config = join(directory, 'config.yaml');
 		await writeFile(config, 'meters:\n  - id: a\n    every: fast\n');

@@ -5,6 +5,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {decodeCapture} from '../../src/iec62056/capture-decoder.ts';
+import {HistoryLedger} from '../../src/output/history-ledger.ts';
+import {acknowledgingSender, HistoryOnceSink} from '../../src/output/history-once-sink.ts';
 import {InfluxLineWriter} from '../../src/output/influx-line-writer.ts';
 import {InfluxWriteError} from '../../src/output/influx-write-error.ts';
 import {formatLineProtocol} from '../../src/output/line-protocol.ts';
@@ -12,6 +14,7 @@ import {LineSpool} from '../../src/output/line-spool.ts';
 import {type SpoolEvent, SpooledSink} from '../../src/output/spooled-sink.ts';
 import type {Point} from '../../src/readings/point.ts';
 import {mapReading} from '../../src/readings/point-mapper.ts';
+import {freePort} from '../helpers/free-port.ts';
 import {type InfluxdServer, startInfluxd} from '../helpers/influxd-server.ts';
 import {hasDockerEngine, type InfluxDb2Container, startInfluxDb2} from '../helpers/influxdb2-container.ts';
 import {startVictoriaMetrics, type VictoriaMetricsServer} from '../helpers/victoria-metrics-server.ts';
@@ -144,6 +147,51 @@ describe('writing to InfluxDB 1.6.7 through the legacy /write path', () => {
 		const deadLetter = await readFile(join(directory, 'dead-letter.lp'), 'utf8');
 		expect(deadLetter).toMatch(/HTTP 400: .*field type conflict/);
 		expect(deadLetter).toContain('value="two" 1700000002');
+	});
+
+	it('records history refused or stored on a replay at start in the ledger: the next readout does not send it again', async () => {
+		await server.createDatabase('replay');
+		// A string `value` in the week of 2023-11-14: a float there is a field type conflict (per shard).
+		const seed = new InfluxLineWriter({kind: 'v1', url: server.url, database: 'replay'});
+		await seed.send(['meter,meter=seed,obis=0.0.0 value="text" 1700000000']);
+		const history = (period: number, time: number): Point => ({
+			measurement: 'meter',
+			tags: {billing: '1', meter: 'r', obis: '1.8.0', unit: 'kWh'},
+			fields: {value: period},
+			time: new Date(time * 1000),
+		});
+		const readout = [history(1, 1700000100), history(2, 1600000000)];
+		const collector = async (url: string) => {
+			const ledger = await HistoryLedger.open({directory});
+			const writer = new InfluxLineWriter({kind: 'v1', url, database: 'replay'});
+			const spooled = new SpooledSink({
+				spool: await LineSpool.open({directory}),
+				sender: acknowledgingSender(writer, ledger),
+				backoff: {minDelayMs: 60_000},
+			});
+			return {spooled, sink: new HistoryOnceSink({sink: spooled, ledger})};
+		};
+		// The previous run: the server away, the readout left in the spool.
+		const first = await collector(`http://127.0.0.1:${await freePort()}`);
+		await first.sink.write(readout);
+		expect(await first.sink.flush()).toBe(false);
+		await first.sink.close();
+
+		const restarted = await collector(server.url);
+		restarted.spooled.start();
+		expect(await restarted.sink.flush()).toBe(true);
+		await restarted.sink.write(readout);
+		expect(await restarted.sink.flush()).toBe(true);
+		await restarted.sink.close();
+
+		const deadLetter = await readFile(join(directory, 'dead-letter.lp'), 'utf8');
+		expect(
+			deadLetter.split('\n').filter((line) => line === formatLineProtocol(readout[0] as Point)),
+		).toHaveLength(1);
+		const [rows] = await server.query(`SELECT "value" FROM "meter" WHERE "meter" = 'r'`, 'replay', 's');
+		expect(rows?.values).toEqual([[1600000000, 2]]);
+		const ledger = await HistoryLedger.open({directory});
+		expect(ledger.select('r', readout.map(formatLineProtocol))).toEqual([]);
 	});
 
 	it("sets many conflicting lines aside under one reason: influxd's messages differ only in dropped=N", async () => {

@@ -6,6 +6,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {checkConfigCommand} from '../../../src/cli/check-config-command.ts';
 import {CliError} from '../../../src/cli/cli-error.ts';
 import {runCollector} from '../../../src/cli/run-command.ts';
+import {freePort} from '../../helpers/free-port.ts';
 
 let cwd: string;
 beforeEach(async () => {
@@ -203,4 +204,31 @@ describe('check-config', () => {
 			expect((running as Error).message).toBe((error as Error).message);
 		});
 	}
+
+	it('run logs the same warnings at start, one line each on stderr, and runs anyway', async () => {
+		await writeFile(
+			join(cwd, 'config.yaml'),
+			`log:\n  format: json\nmeters:\n  - id: a\n    port: tcp://127.0.0.1:${await freePort()}\n    select: [1.8.1, 1.8.1]\n  - id: b\n    port: ttyUSB97\n`,
+		);
+		const {err, error} = await check([]);
+		expect(error).toBeUndefined();
+		const warnings = err.split('\n').filter(Boolean);
+		expect(warnings).toHaveLength(2);
+		const stderr = new PassThrough();
+		let logged = '';
+		stderr.on('data', (chunk: Buffer) => {
+			logged += chunk.toString();
+		});
+		const io = {stdin: Readable.from([]), stdout: new PassThrough(), stderr};
+		const running = await runCollector({once: true}, io, {env: {}, cwd}).catch((caught: unknown) => caught);
+		// Neither meter answers: --once fails on their readouts, not on the warnings.
+		expect((running as Error).message).toBe('2 of 2 meters not read or not stored: a, b');
+		const lines = logged
+			.trim()
+			.split('\n')
+			.map((line) => JSON.parse(line) as {level: string; msg: string});
+		expect(lines.filter((line) => line.msg.includes(': warning: '))).toEqual(
+			warnings.map((msg) => ({level: 'warn', time: expect.any(String), msg})),
+		);
+	});
 });

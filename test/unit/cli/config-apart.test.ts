@@ -13,6 +13,7 @@ describe('rebuiltConfig', () => {
 			loaded: structuredClone(plain),
 			places: {'meters[0].port': {line: 3}, 'spool.directory': {line: 9}},
 			hostTimeZone: 'Europe/Vienna',
+			warnings: ['/etc/config.yaml: warning: meters[0].port (line 3): /dev/ttyUSB9 does not exist now'],
 		});
 		expect(rebuilt.config).toEqual(loaded.config);
 		expect(rebuilt.locate?.(['meters', 0, 'port'])).toBe(3);
@@ -20,6 +21,9 @@ describe('rebuiltConfig', () => {
 		expect(rebuilt.locate?.(['influxdb', 'url'])).toBeUndefined();
 		expect(rebuilt.placeOf).toBeUndefined();
 		expect(rebuilt.hostTimeZone).toBe('Europe/Vienna');
+		expect(rebuilt.warnings).toEqual([
+			'/etc/config.yaml: warning: meters[0].port (line 3): /dev/ttyUSB9 does not exist now',
+		]);
 	});
 
 	it('names places by variable for a configuration from the environment', () => {
@@ -28,6 +32,7 @@ describe('rebuiltConfig', () => {
 			loaded: {file: '', source: 'environment', config: {} as never, secrets: {}},
 			places: {'meters[0].port': {place: 'METER_PORT'}},
 			hostTimeZone: 'UTC',
+			warnings: [],
 		});
 		expect(rebuilt.placeOf?.(['meters', 0, 'port'])).toBe('METER_PORT');
 		expect(rebuilt.placeOf?.(['archive', 'directory'])).toBe('archive.directory');

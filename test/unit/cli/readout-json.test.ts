@@ -24,6 +24,17 @@ describe('readoutToJson', () => {
 		expect(sets[2]?.values[1]).toEqual({text: '0000000000', time: null});
 	});
 
+	it('gives a reset time of day of zeros midnight beside a real date and null beside a placeholder date', () => {
+		const reset = (date: string) =>
+			readoutToJson(
+				decodeCapture(Buffer.from(`1-1:0.1.2(0000)\r\n1-1:0.1.3(${date})\r\n!\r\n`)).telegrams,
+				false,
+			).telegrams[0]?.dataSets.map((set) => set.values[0]?.time);
+		expect(reset('160501')).toEqual(['00:00:00', '2016-05-01']);
+		expect(reset('000000')).toEqual([null, null]);
+		expect(reset('700101')).toEqual([null, null]);
+	});
+
 	it('keeps & sub-values as parts and non-OBIS keys with null obis', () => {
 		const sets = readoutToJson(telegrams, false).telegrams[0]?.dataSets ?? [];
 		expect(sets[1]?.values[0]?.parts).toEqual([

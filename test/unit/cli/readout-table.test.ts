@@ -87,8 +87,41 @@ describe('readoutToTable verbose history, as line protocol writes it', () => {
 		expect(rows()['1-1:1.8.0*50']).toEqual(['00000001', 'kWh']);
 	});
 
-	it('does not show a reset stamp of zeros as midnight', () => {
-		expect(rows()['1-1:0.1.2']).toEqual(['0000', '(no date)']);
+	it('shows a reset time of day of zeros as midnight and a full reset stamp of zeros as no date', () => {
+		expect(rows()['1-1:0.1.2']).toEqual(['0000', '00:00:00']);
 		expect(rows()['1-1:0.1.2*95']).toEqual(['0000000000', '(no date)']);
+	});
+});
+
+describe('readoutToTable reset stamps split over time and date (ZMD120), as billing reset times read them', () => {
+	const table = (dateText: string) =>
+		readoutToTable(
+			decodeCapture(
+				encodeTelegram({
+					identification: {manufacturer: 'LGZ', baudChar: '5', enhanced: [], ident: 'ZMD120'},
+					lines: [
+						[{address: '1-1:0.1.0', values: [{text: '09'}]}],
+						[{address: '1-1:0.1.2', values: [{text: '0000'}]}],
+						[{address: '1-1:0.1.3', values: [{text: dateText}]}],
+						[{address: '1-1:1.8.0*09', values: [{text: '00019578', unit: 'kWh'}]}],
+					],
+				}),
+			).telegrams,
+			true,
+		);
+
+	it('shows 0.1.2(0000) beside a real date as midnight, the time the history is stamped at', () => {
+		const text = table('160501');
+		expect(text).toMatch(/1-1:0\.1\.2 +0000 +00:00:00\n/);
+		expect(text).toMatch(/1-1:0\.1\.3 +160501 +2016-05-01\n/);
+		expect(text).toMatch(/1-1:1\.8\.0\*09 +00019578 +kWh +2016-05-01 00:00:00 \(reset\)/);
+	});
+
+	it('shows both as no date when the date is a placeholder', () => {
+		for (const date of ['000000', '700101', '000101']) {
+			const text = table(date);
+			expect(text).toMatch(/1-1:0\.1\.2 +0000 +\(no date\)\n/);
+			expect(text).toMatch(new RegExp(`1-1:0\\.1\\.3 +${date} +\\(no date\\)\\n`));
+		}
 	});
 });

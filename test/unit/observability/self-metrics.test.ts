@@ -196,6 +196,19 @@ describe('SelfMetrics counters', () => {
 		expect(sample(self, 'writer_up', {})).toBe(1);
 	});
 
+	it('counts as sent only the lines of a batch the database took, not those it refused as bad data', () => {
+		const {self} = metrics();
+		self.recordSpoolEvent({
+			kind: 'dead-letter',
+			lines: 2,
+			error: new InfluxWriteError('400', {disposition: 'dead-letter'}),
+			file: '/spool/dead-letter.lp',
+		});
+		self.recordSpoolEvent({kind: 'sent', lines: 20, refused: 2});
+		expect(sample(self, 'points_sent_total', {})).toBe(18);
+		expect(sample(self, 'spool_dead_lettered_lines_total', {})).toBe(2);
+	});
+
 	it('keeps a histogram of how long the database took to acknowledge each batch', () => {
 		const {self} = metrics();
 		self.recordSpoolEvent({kind: 'sent', lines: 10, durationMs: 4});

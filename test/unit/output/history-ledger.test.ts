@@ -41,6 +41,17 @@ describe('HistoryLedger', () => {
 		await ledger.close();
 	});
 
+	it('records history it never chose (replayed from a previous run) under the meter its tag names', async () => {
+		const ledger = await HistoryLedger.open({directory});
+		const other = 'meter,billing=2,meter=house\\ 2,obis=1.8.0 value=5 1700000000';
+		const textField = 'meter,meter=m1,obis=0.0.9 text="billing=1" 1700000000';
+		ledger.acknowledgeText(Buffer.from(`${line(1, 10)}\n${other}\n${textField}\n`));
+		expect(ledger.size).toBe(2);
+		expect(ledger.select('m1', [line(1, 10), line(2, 20)])).toEqual([1]);
+		expect(ledger.select('house 2', [other])).toEqual([]);
+		await ledger.close();
+	});
+
 	it('chooses a changed value and a new period again', async () => {
 		const ledger = await HistoryLedger.open({directory});
 		ledger.select('m1', [line(1, 10), line(2, 20)]);

@@ -84,7 +84,7 @@ describe('HistoryOnceSink', () => {
 		await sink.write([history('m1', 1, 100)]);
 		expect(inner.points).toHaveLength(1);
 		await sink.close();
-		// A new process (the spool replays the line, the ledger never heard of it): written once more.
+		// A new process whose ledger never heard of it (its spool has not replayed the line yet): written once more.
 		const reopened = new HistoryOnceSink({sink: inner, ledger: await HistoryLedger.open({directory})});
 		await reopened.write([history('m1', 1, 100)]);
 		expect(inner.points).toHaveLength(2);
@@ -137,6 +137,62 @@ describe('HistoryOnceSink before a server that refuses history as bad data', () 
 				formatLineProtocol(live(2)),
 				formatLineProtocol(live(3)),
 			]);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('records history the spool replays at start as a readout would: refused set aside once, stored not sent again', async () => {
+		const refused = formatLineProtocol(history('m1', 1, 100));
+		const stored = formatLineProtocol(history('m1', 2, 200));
+		const sent: string[] = [];
+		let down = true;
+		// Away while the first process runs; back, refusing one history line as bad data, for the second.
+		const server = await startFakeInfluxWrite((lines) => {
+			if (down) return {status: 503, error: 'starting'};
+			sent.push(...lines);
+			return lines.includes(refused) ? fieldTypeConflict(1) : {status: 204};
+		});
+		const collector = async () => {
+			const ledger = await HistoryLedger.open({directory});
+			const writer = new InfluxLineWriter({kind: 'v1', url: server.url, database: 'meters'});
+			const spooled = new SpooledSink({
+				spool: await LineSpool.open({directory}),
+				sender: acknowledgingSender(writer, ledger),
+				backoff: {minDelayMs: 60_000, maxDelayMs: 60_000},
+			});
+			return {spooled, sink: new HistoryOnceSink({sink: spooled, ledger})};
+		};
+		const readout = (value: number) => [live(value), history('m1', 1, 100), history('m1', 2, 200)];
+		const timesSent = (line: string) => sent.filter((each) => each === line).length;
+		const timesStored = (line: string) => server.stored.filter((each) => each === line).length;
+		try {
+			const first = await collector();
+			await first.sink.write(readout(1));
+			expect(await first.sink.flush()).toBe(false);
+			await first.sink.close();
+
+			down = false;
+			const restarted = await collector();
+			// The replay of what the first process left, as the collector starts it.
+			restarted.spooled.start();
+			expect(await restarted.sink.flush()).toBe(true);
+			const whileReplaying = timesSent(refused);
+			expect(whileReplaying).toBeGreaterThan(0);
+			expect(timesStored(stored)).toBe(1);
+			const storedWhileReplaying = timesSent(stored);
+			await restarted.sink.write(readout(2));
+			expect(await restarted.sink.flush()).toBe(true);
+			await restarted.sink.close();
+
+			// The next readout neither repeats the refusal nor rewrites what the replay stored.
+			expect(timesSent(refused)).toBe(whileReplaying);
+			expect(timesSent(stored)).toBe(storedWhileReplaying);
+			const deadLetters = await readFile(join(directory, 'dead-letter.lp'), 'utf8');
+			expect(deadLetters.split('\n').filter((line) => line === refused)).toHaveLength(1);
+			// Recorded in the ledger file, for the process after this one too.
+			const ledger = await HistoryLedger.open({directory});
+			expect(ledger.select('m1', [refused, stored])).toEqual([]);
 		} finally {
 			await server.close();
 		}

@@ -190,6 +190,10 @@ describe.each([
 		expect(server.stored).toHaveLength(4);
 		expect(server.stored).not.toContain(badLine);
 		expect(events.filter((event) => event.kind === 'dead-letter')).toHaveLength(1);
+		// The batch left the spool whole; the server acknowledged 4 of its 5 lines.
+		expect(events.filter((event) => event.kind === 'sent')).toEqual([
+			expect.objectContaining({lines: 5, refused: 1}),
+		]);
 		await sink.close();
 	});
 

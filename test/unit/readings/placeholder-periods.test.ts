@@ -12,6 +12,11 @@ describe('placeholderPeriods', () => {
 		expect([...placeholderPeriods(dataSets)].sort()).toEqual(['&02', '*95']);
 	});
 
+	it('counts a zero date with a time of day of zeros as a placeholder: the time alone dates nothing', () => {
+		const {dataSets} = parseDataBlock('1-1:0.1.3*07(000000)\r\n1-1:0.1.2*07(0000)\r\n!\r\n');
+		expect([...placeholderPeriods(dataSets)]).toEqual(['*07']);
+	});
+
 	it('finds none where every reset stamp is a time', () => {
 		const {dataSets} = parseDataBlock('1-1:0.1.2*09(2611010000)\r\n1-1:1.8.0*09(00000001)\r\n!\r\n');
 		expect(placeholderPeriods(dataSets).size).toBe(0);

@@ -32,6 +32,23 @@ describe('isTextRegister', () => {
 		expect(isTextRegister(parseObisCode('C.13.21'))).toBe(false);
 	});
 
+	// L+G UH50 heat meter: `9.20(66153690)` device number, `9.21(00010213)` ownership number
+	// (vpathuis/ultraheat-api reads both as strings; smartmeter-obis's UH50 capture keeps the leading zeros).
+	it.each(['9.20', '9.21'])('classes the heat meter identifier %s as text', (address) => {
+		expect(kindOf(address)).toBe(true);
+	});
+
+	it('leaves a 9.21 value with a unit a quantity', () => {
+		expect(isTextRegister(parseObisCode('9.21'), 'GJ')).toBe(false);
+	});
+
+	it.each(['1-0:9.21.0', '9.21.0', '9.7', '9.31'])(
+		'leaves %s, no two-group heat meter identifier, a number',
+		(address) => {
+			expect(kindOf(address)).toBe(false);
+		},
+	);
+
 	it.each(['C.5.0', '96.5.5', '0-0:96.5.0'])('classes the status word %s as text', (address) => {
 		expect(kindOf(address)).toBe(true);
 	});

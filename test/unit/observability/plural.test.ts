@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {plural} from '../../../src/cli/plural.ts';
+import {plural} from '../../../src/observability/plural.ts';
 
 describe('plural', () => {
 	it('adds an s to the noun unless the count is one', () => {
