@@ -1,4 +1,5 @@
 import {readFile} from 'node:fs/promises';
+import {userInfo} from 'node:os';
 import {isAbsolute, resolve} from 'node:path';
 import {isScalar, LineCounter, parseDocument} from 'yaml';
 import type {z} from 'zod';
@@ -43,12 +44,28 @@ export async function loadConfigFile(file: string, sources: ConfigSources = {}):
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		const reason =
-			code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+		const reason = readFailure(error as NodeJS.ErrnoException, file);
 		throw new ConfigError(file, [{path: '', message: `cannot read: ${reason}`}], {cause: error});
 	}
 	return await parseConfig(text, file, sources);
+}
+
+/**
+ * Why the configuration file could not be read: `no such file`, or `permission denied for user
+ * dlms-logger (uid 999): …` naming who could not read it and how to let it (the Docker image runs as
+ * uid 10001, so a mode-600 file of the host's user is unreadable there), or the system's message.
+ */
+export function readFailure(error: NodeJS.ErrnoException, file: string): string {
+	if (error.code === 'ENOENT') return 'no such file';
+	if (error.code !== 'EACCES') return error.message;
+	let who = '';
+	try {
+		const {username, uid} = userInfo();
+		who = ` for user ${username} (uid ${uid})`;
+	} catch {
+		// A uid without a passwd entry (a container's --user): nothing to name.
+	}
+	return `permission denied${who}: let it read the file, e.g. chmod 644 ${file} (secrets belong in token_env or token_file), or chgrp its group and chmod 640; the Docker image runs as uid 10001`;
 }
 
 /** Validates configuration text (YAML); `file` names it in messages and anchors relative secret paths. */

@@ -1,7 +1,8 @@
 import {readFile} from 'node:fs/promises';
+import {userInfo} from 'node:os';
 import {describe, expect, it} from 'vitest';
 import {ConfigError} from '../../../src/config/config-error.ts';
-import {formatPath, loadConfigFile, parseConfig} from '../../../src/config/config-loader.ts';
+import {formatPath, loadConfigFile, parseConfig, readFailure} from '../../../src/config/config-loader.ts';
 
 const example = new URL('../../../config.yaml.example', import.meta.url).pathname;
 
@@ -390,6 +391,14 @@ describe('loadConfigFile', () => {
 	it('names a missing file', async () => {
 		await expect(loadConfigFile('/nonexistent/config.yaml')).rejects.toThrow(
 			'/nonexistent/config.yaml: 1 problem\n  (document): cannot read: no such file',
+		);
+	});
+
+	it('names the user who may not read the file, and the fix', () => {
+		const denied = Object.assign(new Error('EACCES: permission denied'), {code: 'EACCES'});
+		const {username, uid} = userInfo();
+		expect(readFailure(denied, '/srv/config.yaml')).toBe(
+			`permission denied for user ${username} (uid ${uid}): let it read the file, e.g. chmod 644 /srv/config.yaml (secrets belong in token_env or token_file), or chgrp its group and chmod 640; the Docker image runs as uid 10001`,
 		);
 	});
 });
