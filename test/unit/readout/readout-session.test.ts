@@ -343,8 +343,8 @@ describe('readMeter, a push meter read without mode D', () => {
 			expect(error).toBeInstanceOf(ReadoutError);
 			expect((error as ReadoutError).pushMeter).toBe(true);
 			expect((error as Error).message).toMatch(
-			/^memory:host: identification: no identification after the sign-on: \d+ bytes received but no message, more than any answer to the sign-on; the meter sends without answering the sign-on: this looks like a push meter \(mode D\); set mode: D$/,
-		);
+				/^memory:host: identification: no identification after the sign-on: \d+ bytes received but no message, more than any answer to the sign-on; the meter sends without answering the sign-on: this looks like a push meter \(mode D\); set mode: D$/,
+			);
 			// Never the fallback's wait for a quiet line, which a meter pushing every second never gives.
 			expect(Date.now() - startedAt).toBeLessThan(15_000);
 		},
