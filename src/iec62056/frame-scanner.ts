@@ -5,7 +5,7 @@ import {ACK, BANG, CR, EOT, ETX, LF, NAK, SLASH, SOH, STX} from './control-chara
 import {crc16} from './crc16.ts';
 import type {BlockCheck, Frame} from './frame.ts';
 import {GrowableBytes} from './growable-bytes.ts';
-import {type Identification, parseIdentification} from './identification.ts';
+import type {Identification} from './identification.ts';
 import {identificationOf, knownIdentificationOf} from './identification-table.ts';
 import {lineStop} from './line-stop.ts';
 import {MessageBytes} from './message-bytes.ts';
@@ -42,8 +42,6 @@ const RESTARTED_LINE = /\/[A-Za-z]{3}[^/]*$/;
 
 /** Runs shorter than this are read byte by byte: four bytes at a time gains little on them. */
 const MIN_WORD_RUN = 16;
-
-const EMPTY = new ArrayBuffer(0);
 
 /** An identification line is at most ~40 characters in practice; beyond this a `/` was data, not a message. */
 const MAX_LINE_BYTES = 256;
@@ -111,9 +109,7 @@ export class FrameScanner {
 	/** The identification line being read may not begin a push telegram (it follows a bad block). */
 	#lineAfterBadBlock = false;
 	#frames: Frame[] = [];
-	/** The memory of the chunk being scanned, and its words once a run has needed them. */
-	#chunkBuffer: ArrayBufferLike = EMPTY;
-	#chunkOffset = 0;
+	/** The aligned words of the chunk being scanned, once a run has needed them. */
 	#chunkWords: AlignedWords | undefined;
 
 	constructor(options: FrameScannerOptions = {}) {
@@ -195,14 +191,9 @@ export class FrameScanner {
 	}
 
 	#scan(input: Uint8Array): void {
-		// Runs are appended as views of the chunk: views of a plain Uint8Array are the cheap kind. Its
-		// memory is fetched once: V8 (Node 20) reads a typed array's `buffer` and `byteOffset` through a
-		// call into the engine each time, where `length` is read inline.
-		const buffer = input.buffer;
-		const byteOffset = input.byteOffset;
-		const chunk = new Uint8Array(buffer, byteOffset, input.length);
-		this.#chunkBuffer = buffer;
-		this.#chunkOffset = byteOffset;
+		// The input itself, not a plain view of it: the view cost more than it saved on the copies made
+		// from it. Its memory is fetched only when a run needs its words (#wordsFor).
+		const chunk = input;
 		this.#chunkWords = undefined;
 		this.#message.attach(chunk);
 		try {
@@ -227,14 +218,13 @@ export class FrameScanner {
 			this.#message.detach();
 			// Nor may the scanner keep the caller's memory alive.
 			this.#chunkWords = undefined;
-			this.#chunkBuffer = EMPTY;
 		}
 	}
 
 	/** The chunk's aligned words for runs long enough to read them (see aligned-words.ts), else undefined. */
 	#wordsFor(chunk: Uint8Array, start: number, end: number): AlignedWords | undefined {
 		if (end - start < MIN_WORD_RUN) return undefined;
-		this.#chunkWords ??= alignedWords(this.#chunkBuffer, this.#chunkOffset, chunk.length);
+		this.#chunkWords ??= alignedWords(chunk.buffer, chunk.byteOffset, chunk.length);
 		return this.#chunkWords;
 	}
 
@@ -738,9 +728,14 @@ export class FrameScanner {
 		this.#lastIdleByte = -1;
 		let end = line.length - 1;
 		while (end > 1 && line[end - 1] === CR) end--;
-		const text = line.toString('latin1', 0, end);
 		try {
-			const frame = {kind: 'identification', identification: parseIdentification(text), bytes: line} as const;
+			// Through the identification table, as in #line: the line that cut a telegram is usually the
+			// meter's own, already parsed, so neither its text nor its parse is made again.
+			const frame = {
+				kind: 'identification',
+				identification: identificationOf(line, end),
+				bytes: line,
+			} as const;
 			this.#frames.push(frame);
 			// A push telegram may follow a cut push telegram's successor (mode D). After a cut block it may
 			// not: a mode C meter answers with an STX block, and bytes taken as an unchecked push telegram
