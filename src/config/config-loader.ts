@@ -236,12 +236,18 @@ function toProblems(
 			const owner = emptySections.find((section) =>
 				knownKeysAt(configSchema, [...path, section]).includes(key),
 			);
+			// A list left empty (`meters:` with its entry's keys not indented): the key of one entry.
+			const list = emptySections.find((section) =>
+				knownKeysAt(configSchema, [...path, section, 0]).includes(key),
+			);
 			const hint =
 				owner !== undefined
 					? `: it belongs to ${owner}, which is empty; indent it under "${owner}:"`
-					: meant !== undefined
-						? ` (did you mean "${meant}"?)`
-						: '';
+					: list !== undefined
+						? `: it belongs to an entry of ${list}, which is empty; indent it under "${list}:" as a list entry ("  - ${key}: …")`
+						: meant !== undefined
+							? ` (did you mean "${meant}"?)`
+							: '';
 			return {
 				path: formatPath(path),
 				...(line === undefined ? {} : {line}),
@@ -293,6 +299,16 @@ function lineOf(
 			)?.items?.find((item) => item.key?.value === parts.at(-1));
 			if (pair?.key?.range) return lineCounter.linePos(pair.key.range[0]).line;
 			continue;
+		}
+		// A key that is missing under a mapping (influxdb.token): at its parent's key, not at the parent's
+		// first entry, which would name a line that has nothing to do with it.
+		const last = parts.at(-1);
+		if (length < path.length && typeof last === 'string') {
+			const parent = parts.length === 1 ? document.contents : document.getIn(parts.slice(0, -1), true);
+			const pair = (
+				parent as {items?: {key?: {value?: unknown; range?: [number, number, number]}}[]} | null
+			)?.items?.find((item) => item.key?.value === last);
+			if (pair?.key?.range) return lineCounter.linePos(pair.key.range[0]).line;
 		}
 		const node = length === 0 ? document.contents : document.getIn(parts, true);
 		const range = (node as {range?: [number, number, number]} | null | undefined)?.range;

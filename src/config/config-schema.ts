@@ -115,7 +115,13 @@ const meter = z
 			.default(['?']),
 		/** The highest data rate to ask for in mode C, Bd: one of IEC 62056-21's rates (300 to 19200). */
 		baud_max: z
-			.number()
+			.number({
+				// A rate in quotes keeps the general wording, which says to write it without them.
+				error: (issue) =>
+					typeof issue.input === 'string' && /^\d+$/.test(issue.input)
+						? undefined
+						: `expected one of the rates of IEC 62056-21: ${STANDARD_BAUD_RATES.join(', ')} (Bd), got ${describeValue(issue.input)}`,
+			})
 			.refine((rate) => (STANDARD_BAUD_RATES as readonly number[]).includes(rate), {
 				error: (issue) =>
 					`expected one of the rates of IEC 62056-21: ${STANDARD_BAUD_RATES.join(', ')} (Bd), got ${describeValue(issue.input)}`,
@@ -185,7 +191,14 @@ const VERSION_1_KEYS = [
 
 // The url may carry `user:password@`: messages about it never quote it.
 const serverUrl = z
-	.url({protocol: /^https?$/, error: 'expected an http:// or https:// URL'})
+	.url({
+		protocol: /^https?$/,
+		// `localhost:8086` (the address as InfluxDB prints it) is read as a URL of scheme "localhost:".
+		error: (issue) =>
+			typeof issue.input === 'string' && /^[\w.-]+:\d+(\/.*)?$/.test(issue.input)
+				? `expected an http:// or https:// URL: http://${issue.input}`
+				: 'expected an http:// or https:// URL',
+	})
 	.superRefine((url, context) => {
 		let parsed: URL;
 		try {

@@ -177,7 +177,7 @@ describe('check-config', () => {
 		[
 			'InfluxDB 2 without org and token',
 			'influxdb:\n  url: http://127.0.0.1:9\n  version: "2"\n  bucket: b\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
-			'2 problems\n  influxdb.org (line 2): required for version 2\n  influxdb.token (line 2): required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+			'2 problems\n  influxdb.org (line 1): required for version 2\n  influxdb.token (line 1): required for version 2 (VictoriaMetrics ignores it: any value will do there)',
 		],
 		[
 			'a spool directory under a file',

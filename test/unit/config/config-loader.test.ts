@@ -267,9 +267,9 @@ describe('invalid configurations: every problem, with its path and line, at once
 			'InfluxDB 2 without org, bucket or token, at the section',
 			`${meter}influxdb:\n  url: http://db:8086\n`,
 			[
-				'influxdb.org@5: required for version 2',
-				'influxdb.bucket@5: required for version 2',
-				'influxdb.token@5: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+				'influxdb.org@4: required for version 2',
+				'influxdb.bucket@4: required for version 2',
+				'influxdb.token@4: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
 			],
 		],
 		[
@@ -302,7 +302,7 @@ describe('invalid configurations: every problem, with its path and line, at once
 		[
 			'InfluxDB 1 without a database',
 			`${meter}influxdb:\n  url: http://db:8086\n  version: "1"\n`,
-			['influxdb.database@5: required for version 1'],
+			['influxdb.database@4: required for version 1'],
 		],
 		[
 			'two ways to give one secret',
@@ -384,6 +384,47 @@ describe('invalid configurations: every problem, with its path and line, at once
 		const list = await problems('meters:\n  - tcp://localhost\n  - id: b\n    port: 7\n');
 		expect(list.some((line) => line.includes('tcp://host:port address'))).toBe(false);
 		expect(list).toHaveLength(2);
+	});
+});
+
+describe('parseConfig, the place and the fix a newcomer needs', () => {
+	it('names the meter and key of an unquoted cron expression', async () => {
+		const text =
+			'meters:\n  - id: a\n    port: /dev/ttyUSB0\n  - id: b\n    port: /dev/ttyUSB1\n    schedule: */15 * * * *\n';
+		expect(await problems(text)).toEqual([
+			'meters[1].schedule@6: a cron expression must be quoted: schedule: "*/15 * * * *"',
+		]);
+	});
+
+	it('lists the rates for a baud_max that is not a number', async () => {
+		expect(await problems(`${meter}    baud_max: fast\n`)).toEqual([
+			'meters[0].baud_max@4: expected one of the rates of IEC 62056-21: 300, 600, 1200, 2400, 4800, 9600, 19200 (Bd), got the string "fast"',
+		]);
+	});
+
+	it('writes the URL of a server address given without its scheme', async () => {
+		const list = await problems(`${meter}influxdb:\n  url: localhost:8086\n  version: "1"\n  database: d\n`);
+		expect(list).toEqual(['influxdb.url@5: expected an http:// or https:// URL: http://localhost:8086']);
+	});
+
+	it("reports a missing token at the influxdb section's line, not at its first key's", async () => {
+		const list = await problems(`${meter}influxdb:\n  url: http://localhost:8086\n  org: o\n  bucket: b\n`);
+		expect(list).toEqual([
+			'influxdb.token@4: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+		]);
+	});
+
+	it('shows the first problem of a mis-indented line and counts the rest', async () => {
+		const list = await problems('meters:\n  - id: a\n    port: /dev/ttyUSB0\n   mode: C\n    every: 10s\n');
+		expect(list).toEqual([
+			'@4: not valid YAML: Sequence item without - indicator; check the indentation of line 4 (1 more YAML problem after it, most likely from the same line)',
+		]);
+	});
+
+	it('says to indent a meter key written under an empty meters: as a list entry', async () => {
+		expect(await problems('meters:\nport: /dev/ttyUSB0\n')).toContain(
+			'@2: unknown key "port": it belongs to an entry of meters, which is empty; indent it under "meters:" as a list entry ("  - port: …")',
+		);
 	});
 });
 
