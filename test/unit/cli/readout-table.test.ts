@@ -18,7 +18,12 @@ const {telegrams} = decodeCapture(bytes);
 describe('readoutToTable', () => {
 	it('starts with the identification, mode, rate and block check', () => {
 		const [first] = readoutToTable(telegrams, false).split('\n');
-		expect(first).toBe('/ISk5MT174-0001  manufacturer ISk, announces mode C at 9600 Bd, 4 data sets, BCC ok');
+		expect(first).toBe(
+			'/ISk5MT174-0001  manufacturer ISk, announces mode C at 9600 Bd, 4 data sets (1 of them billing history, listed with --verbose), BCC ok',
+		);
+		expect(readoutToTable(telegrams, true).split('\n')[0]).toBe(
+			'/ISk5MT174-0001  manufacturer ISk, announces mode C at 9600 Bd, 4 data sets, BCC ok',
+		);
 	});
 
 	it('says push (mode D) for a push telegram, not the rate its identification announces', () => {
