@@ -52,6 +52,16 @@ export interface MeterSimulatorOptions {
 	 */
 	readonly paced?: boolean;
 	/**
+	 * With `paced`: each message goes out in one write at once instead of at 10 bits a character, while
+	 * the host is still heard only once its message would have ended on the line (so the meter never
+	 * answers before a real one could, and hears an ACK when its last character would arrive). A ZMD120
+	 * readout then takes about 0.8 s instead of 2.4 s, for tests that assert what is said, not how long
+	 * the meter's own messages take. `hostLineRate` then judges a whole message by when it is written.
+	 * Default false. (Fully unpaced over a pty, a mode C meter hears the ACK the moment it is written and
+	 * answers 200 ms later, before a host that waits out the ACK's line time has switched.)
+	 */
+	readonly sendAtOnce?: boolean;
+	/**
 	 * With `paced`: the rate the host's end of the line was at, at an instant (ms since the epoch), Bd
 	 * (over a pty, read from its termios). A character that ends while the two ends disagree is garbled,
 	 * as a UART would make of it, so a pty pair loses an ACK cut by an early switch as a real line does.
@@ -68,6 +78,7 @@ export const DEFAULT_METER_SIMULATOR_OPTIONS = {
 	repeatWindowMs: 1500,
 	reopen: false,
 	paced: false,
+	sendAtOnce: false,
 } as const;
 
 /** The options with every default filled in and checked. */
@@ -82,6 +93,7 @@ export interface ResolvedMeterSimulatorOptions {
 	readonly repeatWindowMs: number;
 	readonly reopen: boolean;
 	readonly paced: boolean;
+	readonly sendAtOnce: boolean;
 	readonly hostLineRate: ((atMs: number) => number | undefined) | undefined;
 	readonly hangUp: (() => void | Promise<void>) | undefined;
 	readonly onLog: ((entry: SimulatorLogEntry) => void) | undefined;
@@ -107,6 +119,7 @@ export function resolveMeterSimulatorOptions(
 		repeatWindowMs: merged.repeatWindowMs,
 		reopen: merged.reopen,
 		paced: merged.paced,
+		sendAtOnce: merged.sendAtOnce,
 		hostLineRate: merged.hostLineRate,
 		hangUp: merged.hangUp,
 		onLog: merged.onLog,
@@ -124,6 +137,9 @@ export function resolveMeterSimulatorOptions(
 	}
 	if (typeof resolved.paced !== 'boolean') {
 		throw new TypeError(`paced must be true or false, received ${String(options.paced)}`);
+	}
+	if (typeof resolved.sendAtOnce !== 'boolean') {
+		throw new TypeError(`sendAtOnce must be true or false, received ${String(options.sendAtOnce)}`);
 	}
 	if (resolved.faultsAt !== undefined && typeof resolved.faultsAt !== 'function') {
 		throw new TypeError(`faultsAt must be a function, received ${String(options.faultsAt)}`);

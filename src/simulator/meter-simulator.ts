@@ -57,6 +57,7 @@ export class MeterSimulator {
 	readonly #repeatWindowMs: number;
 	readonly #reopen: boolean;
 	readonly #paced: boolean;
+	readonly #sendAtOnce: boolean;
 	readonly #hostLineRate: ((atMs: number) => number | undefined) | undefined;
 	readonly #hangUp: () => void | Promise<void>;
 	readonly #onLog: ((entry: SimulatorLogEntry) => void) | undefined;
@@ -117,6 +118,7 @@ export class MeterSimulator {
 		this.#repeatWindowMs = resolved.repeatWindowMs;
 		this.#reopen = resolved.reopen;
 		this.#paced = resolved.paced;
+		this.#sendAtOnce = resolved.sendAtOnce;
 		this.#hostLineRate = resolved.hostLineRate;
 		this.#hangUp = resolved.hangUp ?? (() => this.link.close());
 		this.#onLog = resolved.onLog;
@@ -644,9 +646,13 @@ export class MeterSimulator {
 
 	/**
 	 * `paced`: writes each slice when its last character would leave a real UART at the current rate, and
-	 * resolves when the whole message is out. Due times are absolute, so timer lateness does not add up.
+	 * resolves when the whole message is out (with `sendAtOnce`: writes it all at once). Due times are absolute, so timer lateness does not add up.
 	 */
 	async #sendPaced(session: number, bytes: Buffer): Promise<boolean> {
+		if (this.#sendAtOnce) {
+			await this.link.write(this.#asHeard(bytes, Date.now()));
+			return this.#isCurrent(session);
+		}
 		const characterMs = this.#characterMs();
 		const perSlice = Math.max(1, Math.floor(PACING_SLICE_MS / characterMs));
 		const startAt = Date.now();

@@ -28,7 +28,11 @@ describe.skipIf(!hasSocat())('smartmeter-obis cross-check over a socat pty pair'
 		simulator = new MeterSimulator(new SerialLink({path: pty.meterPath}), {
 			profile: createSimulatorProfile('zmd120'),
 			clock: () => AT,
+			// Hearing the host at the line rate, sending at once: what is compared (values, units, a free
+			// port afterwards) does not depend on how long the meter's messages take, and a readout takes
+			// about 0.8 s instead of 2.4 s. Both readers still switch to 9600 Bd after the ACK.
 			paced: true,
+			sendAtOnce: true,
 		});
 		await simulator.start();
 	});

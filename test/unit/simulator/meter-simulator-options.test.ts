@@ -20,6 +20,7 @@ describe('resolveMeterSimulatorOptions', () => {
 			repeatWindowMs: 1500,
 			reopen: false,
 			paced: false,
+			sendAtOnce: false,
 		});
 		expect(resolveMeterSimulatorOptions({profile}, {reactionTimeMs: 20}).reactionTimeMs).toBe(20);
 	});
@@ -40,5 +41,6 @@ describe('resolveMeterSimulatorOptions', () => {
 		expect(() => resolve({withoutOptionSelect: 'retry'})).toThrow(/withoutOptionSelect .*"retry"/);
 		expect(() => resolve({faults: [{kind: 'noise-prefix', bytes: 0}]})).toThrow(/noise-prefix\.bytes/);
 		expect(() => resolve({paced: 'yes'})).toThrow(/paced must be true or false, received yes/);
+		expect(() => resolve({sendAtOnce: 1})).toThrow(/sendAtOnce must be true or false, received 1/);
 	});
 });

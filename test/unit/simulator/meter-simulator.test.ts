@@ -623,4 +623,40 @@ describe('MeterSimulator, paced (for ptys, which deliver at once)', () => {
 		const last = identification.at(-1)?.timeMs ?? 0;
 		expect(last - first).toBeCloseTo((20 * 1000) / 30, 0);
 	});
+
+	it('with sendAtOnce, still hears the request after its line time but sends the identification in one write', async () => {
+		const {pair} = await setUp({paced: true, sendAtOnce: true});
+		await pair.host.write(encodeRequest());
+		// 167 ms for the request's five characters to arrive, then the 200 ms reaction time.
+		await vi.advanceTimersByTimeAsync(360);
+		expect(meterWriteTime(pair.events, '/')).toBeUndefined();
+		await vi.advanceTimersByTimeAsync(20);
+		const writes = pair.events.flatMap((event) =>
+			event.side === 'meter' && event.kind === 'write' ? [event] : [],
+		);
+		expect(writes.map((event) => event.bytes.toString('latin1'))).toEqual(['/LGZ52ZMD120APt.G03\r\n']);
+		const writtenMs = (writes[0]?.timeMs ?? 0) - START.getTime();
+		expect(writtenMs).toBeGreaterThanOrEqual(366);
+		expect(writtenMs).toBeLessThanOrEqual(368);
+	});
+
+	it('with sendAtOnce, hears the ACK only once its six characters would have arrived, then sends the data in one write', async () => {
+		const {pair} = await setUp({paced: true, sendAtOnce: true});
+		await pair.host.write(encodeRequest());
+		await vi.advanceTimersByTimeAsync(400);
+		const ackAt = Date.now();
+		await pair.host.write(ACK_9600);
+		// 6 characters at 300 Bd = 200 ms on the wire, then the 200 ms reaction time at 9600 Bd.
+		await vi.advanceTimersByTimeAsync(390);
+		expect(meterWriteTime(pair.events, '\x02')).toBeUndefined();
+		await vi.advanceTimersByTimeAsync(20);
+		const data = pair.events.flatMap((event) =>
+			event.side === 'meter' && event.kind === 'write' && event.timeMs > ackAt ? [event] : [],
+		);
+		expect(data).toHaveLength(1);
+		expect(data[0]?.bytes[0]).toBe(0x02);
+		expect(data[0]?.bytes.at(-2)).toBe(0x03);
+		expect((data[0]?.timeMs ?? 0) - ackAt).toBeGreaterThanOrEqual(399);
+		expect((data[0]?.timeMs ?? 0) - ackAt).toBeLessThanOrEqual(402);
+	});
 });
