@@ -24,6 +24,7 @@ export async function loadConfiguration(
 ): Promise<LoadedConfig> {
 	const {DLMS_LOGGER_CONFIG} = context.env;
 	const chosen = file ?? (DLMS_LOGGER_CONFIG?.trim() || undefined) ?? defaultFile(context);
+	if (chosen === undefined && !hasMeterEnvironment(context.env)) refuseMisnamedFile(context);
 	try {
 		if (chosen !== undefined) {
 			return await loadConfigFile(resolve(context.cwd, chosen), {
@@ -49,6 +50,24 @@ export async function loadConfiguration(
 		},
 	);
 }
+
+/**
+ * A `config.yml` (or `dlms-logger.yaml`) where `config.yaml` is looked for: said, exit 78, instead of
+ * running the simulated meter (run) or asking for a configuration (check-config) as if there were none.
+ * Not read: one file name, the documented one, keeps what runs obvious.
+ */
+function refuseMisnamedFile(context: ProcessContext): void {
+	for (const name of MISNAMED_FILES) {
+		if (!existsSync(resolve(context.cwd, name))) continue;
+		throw new CliError(
+			`found ${name} but no config.yaml: did you mean config.yaml? Rename it, or give it with --config ${name}`,
+			{exitCode: EXIT_CODES.config},
+		);
+	}
+}
+
+/** Names people give the file that are not `config.yaml`. */
+const MISNAMED_FILES = ['config.yml', 'config.YAML', 'Config.yaml', 'dlms-logger.yaml', 'dlms-logger.yml'];
 
 function defaultFile(context: ProcessContext): string | undefined {
 	const path = resolve(context.cwd, 'config.yaml');

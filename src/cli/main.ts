@@ -51,6 +51,9 @@ async function main(argv: readonly string[]): Promise<number> {
 	process.on('SIGTERM', onSignal);
 	// A reader that went away (`dlms-logger run | head`) ends the command quietly, with exit 0.
 	const output = new ClosedOutputWatch(process.stdout, () => controller.abort(new Error('stdout closed')));
+	// Warnings and the final error go to stderr; when its reader has gone too (`… 2>&1 | head`), they
+	// are dropped instead of crashing the process with an unhandled EPIPE (exit 1).
+	new ClosedOutputWatch(process.stderr, () => undefined);
 	const io = {
 		stdin: process.stdin,
 		stdout: process.stdout,

@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer';
 import type {Identification} from '../iec62056/identification.ts';
 
 // C0 controls, DEL and C1 controls: what a terminal acts on instead of showing (a tab moves the
@@ -8,14 +9,24 @@ const NON_PRINTABLE = /[\u0000-\u001f\u007f-\u009f]/g;
 /**
  * Meter text as printed: every control and non-printable character as JSON writes it inside a string
  * (`\t`, `\r`, `\u0018`, `\u007f`), the way messages about malformed data sets show them; everything
- * else as received. E.g. `uqO\t=yw` → `uqO\\t=yw`.
+ * else as received. E.g. `uqO\t=yw` → `uqO\\t=yw`. Text read byte by byte (Latin-1) whose bytes are
+ * valid UTF-8 with characters beyond ASCII (a capture pasted from an editor: `Zähler`) is shown as
+ * UTF-8, not as `ZÃ¤hler`; meters themselves send ASCII.
  */
 export function printableMeterText(text: string): string {
-	return text.replace(NON_PRINTABLE, (char) =>
+	return asUtf8(text).replace(NON_PRINTABLE, (char) =>
 		char < '\u007f'
 			? JSON.stringify(char).slice(1, -1)
 			: `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
 	);
+}
+
+/** `text` (one char per byte) read as UTF-8 when its bytes are valid UTF-8 beyond ASCII; else as it is. */
+function asUtf8(text: string): string {
+	// A UTF-8 lead byte followed by a continuation byte, and nothing that is not a byte already.
+	if (!/[\u00c2-\u00f4][\u0080-\u00bf]/.test(text) || /[\u0100-\uffff]/.test(text)) return text;
+	const bytes = Buffer.from(text, 'latin1');
+	return isUtf8(bytes) ? bytes.toString('utf8') : text;
 }
 
 /**

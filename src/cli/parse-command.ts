@@ -39,7 +39,7 @@ export function parseCommand(io: CommandIo): Command {
 		.option('--ignore-bcc', 'accept blocks whose BCC/CRC is wrong (they must still be complete)', false)
 		.option(
 			'--read-at <time>',
-			'readout time (ISO 8601) for values without their own date',
+			"readout time (ISO 8601) of every telegram, for values without their own date (default: the meter clock in the telegram, 0-0:1.0.0 or 0.9.1 with 0.9.2; else, for one telegram, the file's modification time, or now for stdin)",
 			parseIsoTimeArgument,
 		)
 		.action(async (file: string, options: ParseOptions) => {

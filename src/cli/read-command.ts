@@ -189,6 +189,10 @@ export function describeReadout(result: ReadoutResult): string {
 }
 
 function hintFor(error: ReadoutError): {hint?: string} {
+	if (error.pushMeter)
+		return {
+			hint: 'read it with --mode D (and --push-baud, --data-bits if it pushes at another rate than 9600 7E1)',
+		};
 	if (error.failure === 'block-check') {
 		// The readout names the algorithm first: "CRC16 mismatch: …" or "BCC mismatch: …".
 		const hint = blockCheckHint(
@@ -198,7 +202,9 @@ function hintFor(error: ReadoutError): {hint?: string} {
 		return hint === undefined ? {} : {hint};
 	}
 	if (error.failure === 'garbage')
-		return {hint: 'try --mode A, a lower --baud-max, or check 7E1 vs 8N1 (--data-bits for mode D)'};
+		return {
+			hint: 'try --mode A, a lower --baud-max, or check 7E1 vs 8N1; a meter that sends without being asked (push) needs --mode D',
+		};
 	if (error.failure === 'no-answer')
 		return {hint: 'a battery meter may need --wake-up; an addressed meter needs --address'};
 	return {};

@@ -17,7 +17,7 @@ import {isHistory} from './readout-json.ts';
  */
 export function readoutToTable(telegrams: readonly DecodedTelegram[], verbose: boolean): string {
 	const blocks = telegrams.map((telegram) => {
-		const header = describeTelegram(telegram);
+		const header = describeTelegram(telegram, verbose);
 		const history = verbose ? historyContext(telegram.dataSets) : undefined;
 		const placeholderDates = resetDatePlaceholders(telegram.dataSets);
 		const rows = telegram.dataSets
@@ -29,8 +29,11 @@ export function readoutToTable(telegrams: readonly DecodedTelegram[], verbose: b
 	return `${blocks.join('\n\n')}\n`;
 }
 
-function describeTelegram(telegram: DecodedTelegram): string {
+function describeTelegram(telegram: DecodedTelegram, verbose: boolean): string {
 	const id = telegram.identification;
+	// The count covers every data set; the rows leave the history out unless verbose: say so where the count is.
+	const hidden = verbose ? 0 : telegram.dataSets.filter(isHistory).length;
+	const sets = `${telegram.dataSets.length} data sets${hidden === 0 ? '' : ` (${hidden} of them billing history, listed with --verbose)`}`;
 	const check =
 		telegram.check.algorithm === 'none'
 			? 'no block check'
@@ -41,13 +44,19 @@ function describeTelegram(telegram: DecodedTelegram): string {
 		telegram.dataSets.length === 0 && (id === undefined || !isStandardIdentification(id))
 			? `, not a telegram (no data sets, ${id === undefined ? 'no identification' : 'no identification of the standard form'}${telegram.check.algorithm === 'none' ? '' : `; the ${telegram.check.algorithm.toUpperCase()} matched by chance`})`
 			: '';
-	if (id === undefined)
-		return `(no identification)  ${telegram.dataSets.length} data sets, ${check}${notTelegram}`;
+	if (id === undefined) return `(no identification)  ${sets}, ${check}${notTelegram}`;
 	const enhanced = id.enhanced.map((char) => `\\${char}`).join('');
 	const manufacturer = printableMeterText(id.manufacturer);
+	// A capture shows how the telegram was framed and what its identification announces, not the mode and
+	// rate it was read at: a push telegram (no STX) came without a sign-on; an STX block's identification
+	// only announces the highest rate (`read` prints the mode and rate it used on a line of its own).
+	const how =
+		telegram.framing === 'push'
+			? 'push (mode D, no sign-on)'
+			: `announces mode ${id.mode} at ${id.baudRate} Bd`;
 	return (
 		`/${manufacturer}${printableMeterText(id.baudChar + enhanced + id.ident)}  manufacturer ${manufacturer}, ` +
-		`mode ${id.mode}, ${id.baudRate} Bd, ${telegram.dataSets.length} data sets, ${check}${notTelegram}`
+		`${how}, ${sets}, ${check}${notTelegram}`
 	);
 }
 

@@ -37,9 +37,10 @@ export function runCommand(io: CommandIo, context: ProcessContext): Command {
 		)
 		.option(
 			'--once',
-			'read every meter once, write (or spool) the points, flush and exit: 0 when every meter was read ' +
-				'and its points were stored or spooled, 1 otherwise (also when the server refused points as bad ' +
-				'data: they are set aside in dead-letter.lp beside the spool)',
+			'read every meter once, write the points, flush and exit: 0 when every meter was read and the ' +
+				'server stored its points, 1 otherwise: a meter not read, points left in the spool (server away, ' +
+				'wrong version, no such database: the error names its answer; the next run sends them), or ' +
+				'points refused as bad data (set aside in dead-letter.lp beside the spool)',
 		)
 		.addOption(
 			new Option('--log-level <level>', 'log level, overriding log.level of the configuration').choices([
@@ -95,6 +96,8 @@ export async function runCollector(
 	const outcome = new Map<string, MeterJobEvent['kind']>();
 	// Points the server refused are neither stored nor spooled: --once fails on them.
 	const deadLetters = new DeadLetterReport();
+	// Why the server did not take points (its last answer), while points wait: --once fails naming it.
+	let unavailable: Error | undefined;
 	let collector: Collector;
 	try {
 		collector = await startCollector(loaded, {
@@ -111,6 +114,8 @@ export async function runCollector(
 			},
 			onSpoolEvent: (event) => {
 				if (event.kind === 'dead-letter') deadLetters.take(event);
+				else if (event.kind === 'unavailable') unavailable = event.error;
+				else if (event.kind === 'sent' || event.kind === 'recovered') unavailable = undefined;
 			},
 		});
 	} catch (error) {
@@ -128,7 +133,7 @@ export async function runCollector(
 		throw error;
 	}
 	if (once) {
-		await runOnce(collector, outcome, log, io.signal, deadLetters);
+		await runOnce(collector, outcome, log, io.signal, deadLetters, () => unavailable);
 		return;
 	}
 	await new Promise<void>((resolve) => {
@@ -152,6 +157,7 @@ async function runOnce(
 	log: Logger,
 	signal: AbortSignal | undefined,
 	deadLetters: DeadLetterReport,
+	unavailable: () => Error | undefined,
 ): Promise<void> {
 	const aborted = new Promise<void>((resolve) => {
 		if (signal === undefined) return;
@@ -159,7 +165,7 @@ async function runOnce(
 		signal.addEventListener('abort', () => resolve(), {once: true});
 	});
 	await Promise.race([Promise.all(collector.jobs.map((job) => job.tick())), aborted]);
-	await collector.stop({flushTimeoutMs: 5000});
+	const flushed = await collector.stop({flushTimeoutMs: 5000});
 	const unread = collector.jobs.map((job) => job.id).filter((id) => outcome.get(id) !== 'read');
 	if (unread.length > 0) {
 		throw new CliError(
@@ -167,7 +173,29 @@ async function runOnce(
 			{exitCode: EXIT_CODES.failed},
 		);
 	}
+	// Spooled is not stored: a --once run (cron, a first try) that left points unsent failed.
+	if (!flushed && collector.spool !== undefined) throw unsentError(collector.spool, unavailable());
 	const refused = deadLetters.summary();
 	if (refused !== undefined) throw new CliError(refused, {exitCode: EXIT_CODES.failed});
 	log.info(`read ${plural(collector.jobs.length, 'meter')} once`);
+}
+
+/**
+ * `run --once` ended with points in the spool: the server's last answer first (with its hint, e.g.
+ * `set influxdb.version to "1"`), then how many points wait where. Exit 1, as `backfill`.
+ */
+export function unsentError(
+	spool: {readonly directory: string; readonly pendingLines: number; readonly pendingBytes: number},
+	cause: Error | undefined,
+): CliError {
+	const points = `${spool.pendingLines} ${spool.pendingLines === 1 ? 'point' : 'points'}`;
+	const waiting = `${points} (${spool.pendingBytes} bytes) not stored, they wait in the spool ${spool.directory}`;
+	return new CliError(
+		cause === undefined ? `the server did not take every point: ${waiting}` : `${cause.message}; ${waiting}`,
+		{
+			exitCode: EXIT_CODES.failed,
+			...(cause === undefined ? {} : {cause}),
+			hint: 'once that is fixed, the next run sends them first',
+		},
+	);
 }

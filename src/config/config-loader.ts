@@ -1,4 +1,5 @@
 import {readFile} from 'node:fs/promises';
+import {userInfo} from 'node:os';
 import {isAbsolute, resolve} from 'node:path';
 import {isScalar, LineCounter, parseDocument} from 'yaml';
 import type {z} from 'zod';
@@ -43,12 +44,28 @@ export async function loadConfigFile(file: string, sources: ConfigSources = {}):
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		const reason =
-			code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+		const reason = readFailure(error as NodeJS.ErrnoException, file);
 		throw new ConfigError(file, [{path: '', message: `cannot read: ${reason}`}], {cause: error});
 	}
 	return await parseConfig(text, file, sources);
+}
+
+/**
+ * Why the configuration file could not be read: `no such file`, or `permission denied for user
+ * dlms-logger (uid 999): …` naming who could not read it and how to let it (the Docker image runs as
+ * uid 10001, so a mode-600 file of the host's user is unreadable there), or the system's message.
+ */
+export function readFailure(error: NodeJS.ErrnoException, file: string): string {
+	if (error.code === 'ENOENT') return 'no such file';
+	if (error.code !== 'EACCES') return error.message;
+	let who = '';
+	try {
+		const {username, uid} = userInfo();
+		who = ` for user ${username} (uid ${uid})`;
+	} catch {
+		// A uid without a passwd entry (a container's --user): nothing to name.
+	}
+	return `permission denied${who}: let it read the file, e.g. chmod 644 ${file} (secrets belong in token_env or token_file), or chgrp its group and chmod 640; the Docker image runs as uid 10001`;
 }
 
 /** Validates configuration text (YAML); `file` names it in messages and anchors relative secret paths. */
@@ -219,12 +236,18 @@ function toProblems(
 			const owner = emptySections.find((section) =>
 				knownKeysAt(configSchema, [...path, section]).includes(key),
 			);
+			// A list left empty (`meters:` with its entry's keys not indented): the key of one entry.
+			const list = emptySections.find((section) =>
+				knownKeysAt(configSchema, [...path, section, 0]).includes(key),
+			);
 			const hint =
 				owner !== undefined
 					? `: it belongs to ${owner}, which is empty; indent it under "${owner}:"`
-					: meant !== undefined
-						? ` (did you mean "${meant}"?)`
-						: '';
+					: list !== undefined
+						? `: it belongs to an entry of ${list}, which is empty; indent it under "${list}:" as a list entry ("  - ${key}: …")`
+						: meant !== undefined
+							? ` (did you mean "${meant}"?)`
+							: '';
 			return {
 				path: formatPath(path),
 				...(line === undefined ? {} : {line}),
@@ -276,6 +299,16 @@ function lineOf(
 			)?.items?.find((item) => item.key?.value === parts.at(-1));
 			if (pair?.key?.range) return lineCounter.linePos(pair.key.range[0]).line;
 			continue;
+		}
+		// A key that is missing under a mapping (influxdb.token): at its parent's key, not at the parent's
+		// first entry, which would name a line that has nothing to do with it.
+		const last = parts.at(-1);
+		if (length < path.length && typeof last === 'string') {
+			const parent = parts.length === 1 ? document.contents : document.getIn(parts.slice(0, -1), true);
+			const pair = (
+				parent as {items?: {key?: {value?: unknown; range?: [number, number, number]}}[]} | null
+			)?.items?.find((item) => item.key?.value === last);
+			if (pair?.key?.range) return lineCounter.linePos(pair.key.range[0]).line;
 		}
 		const node = length === 0 ? document.contents : document.getIn(parts, true);
 		const range = (node as {range?: [number, number, number]} | null | undefined)?.range;

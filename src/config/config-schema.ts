@@ -2,7 +2,7 @@ import {IANAZone} from 'luxon';
 import {z} from 'zod';
 import {deviceAddressProblem} from '../iec62056/request-message.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
-import {isPlaceholderPort} from '../transport/port-name-hint.ts';
+import {isPlaceholderPort, PLACEHOLDER_PORT_ADVICE} from '../transport/port-name-hint.ts';
 import {cronProblem} from './cron-problem.ts';
 import {parseDuration, parseSize} from './duration.ts';
 import {describeValue} from './issue-wording.ts';
@@ -86,10 +86,7 @@ const meter = z
 		port: z
 			.string()
 			.min(1)
-			.refine((port) => !isPlaceholderPort(port), {
-				message:
-					"still the README's placeholder: put your reader's name from `ls /dev/serial/by-id/` (or `dlms-logger ports`)",
-			}),
+			.refine((port) => !isPlaceholderPort(port), {message: PLACEHOLDER_PORT_ADVICE}),
 		// `mode: c` means C: the letters are upper case in the standard, not in everyone's config.
 		mode: z
 			.preprocess(
@@ -118,7 +115,13 @@ const meter = z
 			.default(['?']),
 		/** The highest data rate to ask for in mode C, Bd: one of IEC 62056-21's rates (300 to 19200). */
 		baud_max: z
-			.number()
+			.number({
+				// A rate in quotes keeps the general wording, which says to write it without them.
+				error: (issue) =>
+					typeof issue.input === 'string' && /^\d+$/.test(issue.input)
+						? undefined
+						: `expected one of the rates of IEC 62056-21: ${STANDARD_BAUD_RATES.join(', ')} (Bd), got ${describeValue(issue.input)}`,
+			})
 			.refine((rate) => (STANDARD_BAUD_RATES as readonly number[]).includes(rate), {
 				error: (issue) =>
 					`expected one of the rates of IEC 62056-21: ${STANDARD_BAUD_RATES.join(', ')} (Bd), got ${describeValue(issue.input)}`,
@@ -188,7 +191,14 @@ const VERSION_1_KEYS = [
 
 // The url may carry `user:password@`: messages about it never quote it.
 const serverUrl = z
-	.url({protocol: /^https?$/, error: 'expected an http:// or https:// URL'})
+	.url({
+		protocol: /^https?$/,
+		// `localhost:8086` (the address as InfluxDB prints it) is read as a URL of scheme "localhost:".
+		error: (issue) =>
+			typeof issue.input === 'string' && /^[\w.-]+:\d+(\/.*)?$/.test(issue.input)
+				? `expected an http:// or https:// URL: http://${issue.input}`
+				: 'expected an http:// or https:// URL',
+	})
 	.superRefine((url, context) => {
 		let parsed: URL;
 		try {

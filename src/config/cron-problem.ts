@@ -7,6 +7,9 @@ const EXAMPLE =
 const FIELD_COUNT =
 	'expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, such as "*/15 * * * *"';
 
+const NEVER =
+	'never fires: no date matches it (such as day 31 of a month with 30 days, or 30 February); the collector would wait for ever';
+
 /** croner's field names, in the order of a 7-field pattern, with what each holds. */
 const FIELDS: readonly {readonly name: string; readonly words: string; readonly range: string}[] = [
 	{name: 'second', words: 'second', range: '0-59'},
@@ -25,8 +28,11 @@ const FIELDS: readonly {readonly name: string; readonly words: string; readonly 
  */
 export function cronProblem(pattern: string): string | undefined {
 	try {
-		new Cron(pattern, {paused: true}).stop();
-		return undefined;
+		const job = new Cron(pattern, {paused: true});
+		const next = job.nextRun();
+		job.stop();
+		// croner looks years ahead: no next run is a date that never comes (31 February, 31 April).
+		return next === null ? NEVER : undefined;
 	} catch (error) {
 		const message = (error as Error).message;
 		const name = /Invalid value for (\w+)/.exec(message)?.[1];

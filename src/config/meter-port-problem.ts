@@ -49,7 +49,7 @@ export function portsToCheck(raw: unknown, refusedPaths: readonly (readonly Prop
 	for (const [index, entry] of meters.entries()) {
 		const port = record(entry)?.['port'];
 		if (typeof port !== 'string' || port === '') continue;
-		// The schema's own word on this port (the README's placeholder) is enough.
+		// The schema's own word on this port (an example's placeholder) is enough.
 		if (refusedPaths.some((path) => path[0] === 'meters' && path[1] === index && path[2] === 'port'))
 			continue;
 		ports.push({path: ['meters', index, 'port'], port});

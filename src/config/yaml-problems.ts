@@ -28,11 +28,18 @@ export function yamlProblems(
 	const problems: ConfigProblem[] = [];
 	const seen = new Set<string>();
 	for (const error of errors) {
-		const {line, message, once} = described(error, text, lines, lineCounter);
+		const {line, message, once, path = ''} = described(error, text, lines, lineCounter);
 		const key = `${line}\u0000${once ?? message}`;
 		if (seen.has(key)) continue;
 		seen.add(key);
-		problems.push({path: '', line, message});
+		problems.push({path, line, message});
+	}
+	// One line indented wrongly confuses the parser about every line after it: the first problem is the
+	// one to fix, the rest are counted (they usually go away with it).
+	const [first, ...rest] = problems;
+	if (first !== undefined && rest.length > 0 && / check the indentation of line \d+$/.test(first.message)) {
+		const more = rest.length === 1 ? '1 more YAML problem' : `${rest.length} more YAML problems`;
+		return [{...first, message: `${first.message} (${more} after it, most likely from the same line)`}];
 	}
 	return problems;
 }
@@ -42,11 +49,11 @@ function described(
 	text: string,
 	lines: readonly string[],
 	lineCounter: LineCounter,
-): {line: number; message: string; once?: string} {
+): {line: number; message: string; once?: string; path?: string} {
 	const line = lineCounter.linePos(error.pos[0]).line;
 	const words = error.message.split('\n')[0] ?? error.message;
 	const starred = unquotedStar(lines[line - 1] ?? '');
-	if (starred !== undefined) return {line, message: starred};
+	if (starred !== undefined) return {line, message: starred, path: pathAtLine(lines, line - 1)};
 	if (error.code === 'DUPLICATE_KEY') {
 		// The error points at the key's first character: the key runs to its colon.
 		const key = (text.slice(error.pos[0]).split(/:\s|\n/, 1)[0] ?? '').trim();
@@ -71,7 +78,7 @@ export function unreadableDocumentProblem(error: Error, text: string): ConfigPro
 	const lines = text.split(/\r?\n/);
 	for (const [index, line] of lines.entries()) {
 		const starred = unquotedStar(line);
-		if (starred !== undefined) return {path: '', line: index + 1, message: starred};
+		if (starred !== undefined) return {path: pathAtLine(lines, index), line: index + 1, message: starred};
 	}
 	return {path: '', message: `not valid YAML: ${error.message.split('\n')[0]}`};
 }
@@ -110,4 +117,56 @@ function unquotedStar(line: string): string | undefined {
 		return `a cron expression must be quoted: ${quoted}`;
 	}
 	return `a value starting with * must be quoted (YAML reads * as an alias): ${quoted}`;
+}
+
+/**
+ * The configuration path of the key on line `index` (0-based), from indentation alone, for lines the
+ * parser could not read: `meters[0].schedule` for an unquoted `schedule:` cron line under `  - id: house`
+ * under `meters:`. '' when the line holds no key.
+ */
+export function pathAtLine(lines: readonly string[], index: number): string {
+	const own = keyLine(lines[index] ?? '');
+	if (own === undefined) return '';
+	const parts: (string | number)[] = [own.key];
+	let column = own.column;
+	for (let above = index - 1; above >= 0 && column > 0; above--) {
+		const line = keyLine(lines[above] ?? '');
+		if (line === undefined) continue;
+		if (line.item !== undefined && line.column === column) {
+			// The first key of a list item holding this key: the item's index among its siblings.
+			parts.unshift(siblingsBefore(lines, above, line.item));
+			column = line.item;
+		} else if (line.column < column) {
+			parts.unshift(line.key);
+			column = line.column;
+		}
+	}
+	let path = '';
+	for (const part of parts)
+		path += typeof part === 'number' ? `[${part}]` : `${path === '' ? '' : '.'}${part}`;
+	return path;
+}
+
+/** `  - id: x` → key id at column 4, item dash at column 2; `  url: …` → key url at column 2. */
+function keyLine(line: string): {key: string; column: number; item?: number} | undefined {
+	const match = /^(\s*)(-\s+)?([^\s#:'"-][^#:]*?):(\s|$)/.exec(line);
+	if (match === null) return undefined;
+	const indent = (match[1] ?? '').length;
+	const dash = match[2];
+	return dash === undefined
+		? {key: match[3] as string, column: indent}
+		: {key: match[3] as string, column: indent + dash.length, item: indent};
+}
+
+/** How many list items at `column` come before line `index`, up to the key that holds the list. */
+function siblingsBefore(lines: readonly string[], index: number, column: number): number {
+	let count = 0;
+	for (let above = index - 1; above >= 0; above--) {
+		const line = lines[above] ?? '';
+		if (line.trim() === '' || line.trim().startsWith('#')) continue;
+		const indent = line.length - line.trimStart().length;
+		if (indent < column) break;
+		if (indent === column && line.trimStart().startsWith('-')) count++;
+	}
+	return count;
 }

@@ -56,6 +56,8 @@ export interface Collector {
 	readonly metrics: SelfMetrics;
 	/** The health endpoint, when configured. */
 	readonly health: HealthServer | undefined;
+	/** The spool in front of InfluxDB (unsent points, where), when configured. */
+	readonly spool: Pick<LineSpool, 'directory' | 'pendingLines' | 'pendingBytes'> | undefined;
 	/** Stops the jobs (aborting readouts, closing ports), flushes and closes the sink. Resolves true when nothing was left unsent. */
 	stop(options?: {flushTimeoutMs?: number}): Promise<boolean>;
 }
@@ -182,6 +184,14 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	if (deps.schedule !== false) {
 		const offsets = firstTickOffsets(jobs.map((job) => ({cycleMs: job.cycleMs, movable: job.movable})));
 		for (const [index, job] of jobs.entries()) job.start(offsets[index]);
+		// A cron meter (*/15) may not read for a while: say when each will, so a quiet start is not a mystery.
+		const now = Date.now();
+		for (const job of jobs) {
+			const at = job.firstReadoutAt;
+			if (at !== undefined && at.getTime() - now >= FIRST_READOUT_NOTE_MS) {
+				deps.log.info(`${job.id}: first readout at ${at.toISOString()} (${inTime(at.getTime() - now)})`);
+			}
+		}
 	}
 	deps.log.info(`collector started: ${plural(jobs.length, 'meter')}`, {
 		meters: jobs.map((job) => job.id),
@@ -194,6 +204,7 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 		sink,
 		metrics,
 		health,
+		spool,
 		stop(options = {}) {
 			stopping ??= (async () => {
 				clearInterval(selfMetricsTimer);
@@ -271,6 +282,19 @@ async function openSink(
 	// Replay what the previous run left before new points arrive.
 	spooled.start();
 	return {sink: new HistoryOnceSink({sink: spooled, ledger}), spool, target: writer.description, deadLetters};
+}
+
+/** From how far away a first readout is worth a log line, ms: an `every: 60s` meter reads at once. */
+const FIRST_READOUT_NOTE_MS = 60_000;
+
+/** `in 12 min`, `in 3 h 5 min`, `in 2 d 4 h`: a wait, rounded to what matters. */
+export function inTime(ms: number): string {
+	const minutes = Math.round(ms / 60_000);
+	if (minutes < 60) return `in ${minutes} min`;
+	const hours = Math.floor(minutes / 60);
+	if (hours < 24) return `in ${hours} h${minutes % 60 === 0 ? '' : ` ${minutes % 60} min`}`;
+	const days = Math.floor(hours / 24);
+	return `in ${days} d${hours % 24 === 0 ? '' : ` ${hours % 24} h`}`;
 }
 
 /** `12 points (1.2 kB)`. */

@@ -75,6 +75,7 @@ export class MeterJob {
 	/** What this meter's readouts taught about its plan (kept per meter: two meters on one bus may differ). */
 	readonly #plans: PlanLearner;
 	#cron: Cron | undefined;
+	#firstReadoutAt: Date | undefined;
 	/** The schedule of an `every:` meter. */
 	#cycle: CycleTimer | undefined;
 	/** Pending start of the schedule (a spread first tick). */
@@ -110,6 +111,11 @@ export class MeterJob {
 		return this.#cycleMs;
 	}
 
+	/** When start() put the first readout (undefined before start()): for the log line that says so. */
+	get firstReadoutAt(): Date | undefined {
+		return this.#firstReadoutAt;
+	}
+
 	/** Whether the ticks may be moved (`every`, or the default cycle), unlike a cron `schedule`. */
 	get movable(): boolean {
 		return this.#options.meter.schedule === undefined;
@@ -128,9 +134,14 @@ export class MeterJob {
 			// `every`: a fixed grid from the first whole second after the delay (croner's `interval` counts
 			// from the last run, so a late run moves every later one, and an early timer loses a tick).
 			this.#cycle = new CycleTimer({everyMs: this.#cycleMs, onTick: () => void this.tick()});
-			this.#cycle.start(Math.ceil((Date.now() + delayMs) / 1000) * 1000);
+			const firstAt = Math.ceil((Date.now() + delayMs) / 1000) * 1000;
+			this.#firstReadoutAt = new Date(firstAt);
+			this.#cycle.start(firstAt);
 			return;
 		}
+		const probe = new Cron(meter.schedule, {paused: true});
+		this.#firstReadoutAt = probe.nextRun(new Date(Date.now() + delayMs)) ?? undefined;
+		probe.stop();
 		if (delayMs > 0) {
 			this.#startTimer = setTimeout(() => {
 				this.#startTimer = undefined;

@@ -23,6 +23,11 @@ export interface InboxWait {
 	readonly interCharacterMs: number;
 	/** Absolute time (Date.now() scale) after which waiting stops whatever flows. */
 	readonly deadline: number;
+	/**
+	 * How many bytes may come without an accepted frame before waiting stops (as at the deadline).
+	 * Default: no limit. A frame of known size (an identification) cannot be longer.
+	 */
+	readonly maxBytes?: number;
 }
 
 /**
@@ -138,6 +143,9 @@ export class FrameInbox {
 			}
 			if (signal?.aborted) return {kind: 'aborted', reason: signal.reason};
 			if (this.#closed) return {kind: 'closed', error: this.#closed.error};
+			if (wait.maxBytes !== undefined && this.#receivedBytes - bytesAtStart > wait.maxBytes) {
+				return this.#timeout('deadline');
+			}
 			const now = Date.now();
 			const quietSince = Math.max(this.#lastByteAt, startedAt);
 			// Bytes flowing since the wait began (counted, not timed: one may arrive in the same millisecond).

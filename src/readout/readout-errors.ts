@@ -41,6 +41,9 @@ const ADVICE: Readonly<Partial<Record<ReadoutFailure, string>>> = {
 		'the meter answered the sign-on but not at the agreed rate: a USB head that holds bytes back may need a longer timeouts.switch_guard or settle',
 };
 
+const PUSH_ADVICE =
+	'the meter sends without answering the sign-on: this looks like a push meter (mode D); set mode: D';
+
 /** A readout failed: where (place), in which phase, why, and whether the next cycle may succeed. */
 export class ReadoutError extends Error {
 	readonly place: string;
@@ -51,15 +54,22 @@ export class ReadoutError extends Error {
 	readonly received: Buffer;
 	/** For a `block-check` failure: whether the meter sent that check itself or the line damaged the block. */
 	readonly blockCheck?: BlockCheckEvidence;
+	/** What went wrong, without the place, the phase and the advice (for a caller that adds its own). */
+	readonly detail: string;
+	/**
+	 * True when the bytes received look like a push telegram sent without a sign-on answer (see
+	 * push-evidence.ts): the meter is a mode D meter read as A/B/C.
+	 */
+	readonly pushMeter: boolean;
 
 	constructor(
 		place: string,
 		phase: ReadoutPhase,
 		failure: ReadoutFailure,
 		detail: string,
-		options: {cause?: unknown; received?: Buffer; blockCheck?: BlockCheckEvidence} = {},
+		options: {cause?: unknown; received?: Buffer; blockCheck?: BlockCheckEvidence; pushMeter?: boolean} = {},
 	) {
-		const advice = ADVICE[failure];
+		const advice = options.pushMeter ? PUSH_ADVICE : ADVICE[failure];
 		super(
 			`${place}: ${phase}: ${detail}${advice ? `; ${advice}` : ''}`,
 			options.cause === undefined ? undefined : {cause: options.cause},
@@ -70,6 +80,8 @@ export class ReadoutError extends Error {
 		this.failure = failure;
 		this.retryable = failure !== 'aborted';
 		this.received = options.received ?? Buffer.alloc(0);
+		this.detail = detail;
+		this.pushMeter = options.pushMeter ?? false;
 		if (options.blockCheck !== undefined) this.blockCheck = options.blockCheck;
 	}
 }

@@ -11,6 +11,7 @@ import {LinkError} from '../transport/link-errors.ts';
 import {type BlockCheckEvidence, blockShapeEvidence, repetitionEvidence} from './block-check-evidence.ts';
 import {FrameInbox, type InboxTimeout} from './frame-inbox.ts';
 import type {DataMessageWithoutStx} from './missing-stx.ts';
+import {looksLikePushTelegram} from './push-evidence.ts';
 import {defaultSwitchGuardMs, wireTimeMs} from './rate-switch-timing.ts';
 import {ReadoutError, type ReadoutPhase} from './readout-errors.ts';
 import {type MergedOptions, mergeReadoutOptions, type ReadoutOptions} from './readout-options.ts';
@@ -85,7 +86,9 @@ export async function readMeter(link: Link, options: ReadoutOptions = {}): Promi
 			return await attempt(link, inbox, merged, forced, startedAt, undefined);
 		} catch (error) {
 			if (!(error instanceof RateMismatch)) throw error;
-			if (!merged.fallback) throw rateMismatchError(link, error.message, inbox);
+			// A push meter is not read at a lower rate either: say what it is at once.
+			if (!merged.fallback || looksLikePushTelegram(inbox.raw))
+				throw rateMismatchError(link, error.message, inbox);
 			const failed = {plan: error.plan, reason: error.message};
 			// Let the meter give up on the failed exchange (it returns to idle after its own timeout),
 			// then sign on again with each plan that may work.
@@ -115,7 +118,9 @@ export async function readMeter(link: Link, options: ReadoutOptions = {}): Promi
 			throw rateMismatchError(link, `${reasons.join('; ')}; no plan worked`, inbox);
 		}
 	} catch (error) {
-		throw asReadoutError(link, 'data', error, inbox.raw);
+		const failed = asReadoutError(link, 'data', error, inbox.raw);
+		// Signed on in vain to a meter that sends on its own: the bytes say so (not when told the mode).
+		throw merged.mode === 'auto' && forced?.mode !== 'D' ? asPushMeter(failed, inbox.raw) : failed;
 	} finally {
 		inbox.dispose();
 		await link.close().catch(() => undefined);
@@ -154,17 +159,35 @@ async function attempt(
 			interCharacterMs: options.interCharacterTimeoutMs,
 			// A slow meter's identification may take longer than the first-byte timeout; bytes flowing keep it alive.
 			deadline: startedAt + options.totalTimeoutMs,
+			// But not bytes that cannot be one: a meter pushing at another rate (garbage here), or noise,
+			// would keep the wait alive until the total timeout (5 min).
+			maxBytes: IDENTIFICATION_MAX_BYTES,
 		},
 		signal,
 	);
 	if (!isFrame(identificationFrame)) {
-		throw timeoutError(
+		const failed = timeoutError(
 			link,
 			'identification',
 			identificationFrame,
 			inbox,
 			'no identification after the sign-on',
 		);
+		// More bytes than any answer to a sign-on: a meter that sends on its own, heard at the sign-on rate.
+		const flooded =
+			identificationFrame.kind === 'deadline' && identificationFrame.bytesInPhase > IDENTIFICATION_MAX_BYTES;
+		throw flooded
+			? new ReadoutError(
+					link.place,
+					'identification',
+					failed.failure,
+					`${failed.detail}, more than any answer to the sign-on`,
+					{
+						received: failed.received,
+						pushMeter: true,
+					},
+				)
+			: failed;
 	}
 	const identification = (identificationFrame as Extract<Frame, {kind: 'identification'}>).identification;
 	const identifiedAt = Date.now();
@@ -236,15 +259,25 @@ async function attempt(
 	};
 }
 
+/**
+ * Bytes after the sign-on within which the identification must have come: the message is at most 23
+ * bytes (`/`, 3 letters, the rate character, 16 characters, CR LF, IEC 62056-21 §6.3.2), after an
+ * echo of the sign-on on a half-duplex head (up to 38 bytes with a 32-character address) and some
+ * noise; several times that is not a slow answer but bytes that are none.
+ */
+const IDENTIFICATION_MAX_BYTES = 160;
+
 /** After a failed exchange: wait until the meter stopped sending (no byte for a while), so the next sign-on is heard. */
 async function waitForQuiet(inbox: FrameInbox, options: MergedOptions, startedAt: number): Promise<void> {
 	const quietMs = options.interCharacterTimeoutMs + 500;
-	await inbox.next(
-		() => false,
-		{firstByteMs: quietMs, interCharacterMs: quietMs, deadline: startedAt + options.totalTimeoutMs},
-		options.signal,
-	);
+	// A meter that sends on and on (a push meter, a noisy line) is never quiet: after QUIET_WAIT_MAX_MS
+	// the next sign-on goes out anyway, instead of waiting out the total timeout (5 min by default).
+	const deadline = Math.min(startedAt + options.totalTimeoutMs, Date.now() + quietMs + QUIET_WAIT_MAX_MS);
+	await inbox.next(() => false, {firstByteMs: quietMs, interCharacterMs: quietMs, deadline}, options.signal);
 }
+
+/** How much longer than one quiet gap a fallback waits for the meter to fall silent, ms. */
+const QUIET_WAIT_MAX_MS = 5000;
 
 async function listenForPush(
 	link: Link,
@@ -496,6 +529,18 @@ function withoutStxError(
 		`${what}: the start byte was lost or damaged${why}`,
 		{received: inbox.raw},
 	);
+}
+
+/** `failed` again, saying it looks like a push meter, when the bytes received look like push telegrams. */
+function asPushMeter(failed: ReadoutError, raw: Buffer): ReadoutError {
+	if (failed.failure === 'aborted' || failed.failure === 'link' || failed.pushMeter) return failed;
+	if (!looksLikePushTelegram(raw)) return failed;
+	return new ReadoutError(failed.place, failed.phase, failed.failure, failed.detail, {
+		cause: failed,
+		received: failed.received,
+		...(failed.blockCheck === undefined ? {} : {blockCheck: failed.blockCheck}),
+		pushMeter: true,
+	});
 }
 
 function rateMismatchError(link: Link, detail: string, inbox: FrameInbox): ReadoutError {

@@ -1,21 +1,30 @@
 import {platform} from 'node:os';
 
-/** `/dev/serial/by-id/usb-…-if00-port0`: the shape of the README's example, an ellipsis in place of the name. */
+/**
+ * A shipped example's placeholder, never a real device: an ellipsis in place of the name
+ * (`/dev/serial/by-id/usb-…-if00-port0`, config.yaml.example and the README), or the compose file's
+ * default `/dev/serial/by-id/set-METER_DEVICE-in-.env` (any `/dev/serial/by-id/set-…`: udev never
+ * names a device so).
+ */
 export function isPlaceholderPort(port: string): boolean {
-	return port.includes('…');
+	return port.includes('…') || port.startsWith('/dev/serial/by-id/set-');
 }
+
+/** What to say about a placeholder port (check-config, run, read): where the real name comes from. */
+export const PLACEHOLDER_PORT_ADVICE =
+	"still the example's placeholder: put your reader's name from `ls -l /dev/serial/by-id/` (or `dlms-logger ports`)";
 
 /**
  * What a port name that cannot be a device on this system was most likely meant to be, from its
  * shape alone (nothing is opened): a TCP bridge without `tcp://`, a Windows name on Linux, a device
- * name without `/dev/`, the README's placeholder. Undefined for a name of a usable shape.
+ * name without `/dev/`, an example's placeholder. Undefined for a name of a usable shape.
  *
  * @param system the platform (`process.platform` values); default this one.
  */
 export function portNameHint(port: string, system: string = platform()): string | undefined {
 	const name = port.trim();
 	if (isPlaceholderPort(name)) {
-		return "that is the README's placeholder: put your reader's name from `ls /dev/serial/by-id/` (or `dlms-logger ports`)";
+		return `that is ${PLACEHOLDER_PORT_ADVICE.replace(/^still /, '')}`;
 	}
 	// host:port or [v6]:port, the way a ser2net or ESP bridge is shown, but without the scheme.
 	if (/^(\[[\da-f:.]+\]|[a-z\d][a-z\d.-]*):\d{1,5}$/i.test(name)) {

@@ -51,6 +51,25 @@ describe('dlms-logger parse, as a process', () => {
 		expect(code).toBe(0);
 	});
 
+	it('ends quietly with exit 0 when stderr goes to the same closed pipe (`2>&1 | head`)', async () => {
+		// Many telegrams: stdout is still being written when the reader goes; at the end a warning (text
+		// registers not written) goes to stderr, which has gone as well.
+		const telegram = await readFile(`${fixtures}landisgyr-zmd120-c/input.bin`);
+		const child = spawn(
+			process.execPath,
+			[CLI_PATH, 'parse', '-f', 'line-protocol', '--read-at', '2024-01-01T00:00:00Z', '-'],
+			{stdio: ['pipe', 'pipe', 'pipe']},
+		);
+		child.stdin.on('error', () => undefined);
+		child.stdin.end(Buffer.concat(Array.from({length: 300}, () => telegram)));
+		child.stdout.once('data', () => {
+			child.stdout.destroy();
+			child.stderr.destroy();
+		});
+		const code = await new Promise((resolve) => child.on('close', resolve));
+		expect(code).toBe(0);
+	});
+
 	it('exits 2 on a usage error', async () => {
 		const run = await runCli(['parse', '--format', 'xml', 'x']);
 		expect(run.code).toBe(2);

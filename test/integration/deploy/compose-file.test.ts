@@ -74,6 +74,32 @@ describe('docker-compose.yml with dclint (compose specification schema and rules
 	});
 });
 
+describe('the config.yaml overlay', () => {
+	const text = readFileSync(join(REPO_ROOT, 'deploy/docker-compose.config-file.yml'), 'utf8');
+	const overlay = parse(text) as {services: Record<string, {volumes?: unknown[]}>};
+
+	it('binds config.yaml in long syntax that refuses a missing file instead of creating a directory', () => {
+		expect(overlay.services['collector']?.volumes).toEqual([
+			{
+				type: 'bind',
+				source: './config.yaml',
+				target: '/etc/dlms-logger/config.yaml',
+				read_only: true,
+			},
+		]);
+	});
+
+	it('says which profile it changes, the port inside the container and the user that must read the file', () => {
+		expect(text).toContain('COMPOSE_PROFILES=meter');
+		expect(text).toContain('/dev/ttyMETER');
+		expect(text).toContain('uid 10001');
+		// The `devices:` it names are in docker-compose.yml's collector.
+		expect(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')).toMatch(
+			/devices:\n.*\n.*\n.*:\/dev\/ttyMETER/,
+		);
+	});
+});
+
 describe('the variables', () => {
 	const used = new Set(
 		COMPOSE_FILES.flatMap((file) =>
@@ -216,7 +242,9 @@ describe.skipIf(dockerCompose.skipReason !== undefined)(
 
 		it('passes the meter as a device from METER_DEVICE to a fixed name, with the dialout GID', () => {
 			const collector = service(meter, 'collector');
-			expect(collector?.devices).toEqual([`${exampleValues.get('METER_DEVICE')}:/dev/ttyMETER`]);
+			// .env.example leaves METER_DEVICE empty: the placeholder the README's troubleshooting names.
+			expect(exampleValues.get('METER_DEVICE')).toBe('');
+			expect(collector?.devices).toEqual(['/dev/serial/by-id/set-METER_DEVICE-in-.env:/dev/ttyMETER']);
 			expect(envOf(collector, 'METER_PORT')).toBe('/dev/ttyMETER');
 			expect(collector?.group_add?.map(String)).toEqual([exampleValues.get('DIALOUT_GID')]);
 		});

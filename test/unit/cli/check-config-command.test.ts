@@ -107,14 +107,14 @@ describe('check-config', () => {
 		]);
 	});
 
-	it("refuses the README's placeholder as port", async () => {
+	it("refuses the examples' placeholder as port", async () => {
 		await writeFile(
 			join(cwd, 'config.yaml'),
 			'meters:\n  - id: a\n    port: /dev/serial/by-id/usb-…-if00-port0\n',
 		);
 		const {error} = await check([]);
 		expect((error as CliError).exitCode).toBe(78);
-		expect((error as Error).message).toContain("meters[0].port (line 3): still the README's placeholder");
+		expect((error as Error).message).toContain("meters[0].port (line 3): still the example's placeholder");
 	});
 
 	it('warns about an OBIS code selected twice, naming the variable of an environment configuration', async () => {
@@ -177,7 +177,7 @@ describe('check-config', () => {
 		[
 			'InfluxDB 2 without org and token',
 			'influxdb:\n  url: http://127.0.0.1:9\n  version: "2"\n  bucket: b\nmeters:\n  - id: a\n    port: simulator:zmd120\n',
-			'2 problems\n  influxdb.org (line 2): required for version 2\n  influxdb.token (line 2): required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+			'2 problems\n  influxdb.org (line 1): required for version 2\n  influxdb.token (line 1): required for version 2 (VictoriaMetrics ignores it: any value will do there)',
 		],
 		[
 			'a spool directory under a file',

@@ -70,6 +70,17 @@ describe('loadConfiguration', () => {
 		);
 	});
 
+	it('refuses a config.yml beside no config.yaml instead of running the simulated meter, exit 78', async () => {
+		await writeFile(join(cwd, 'config.yml'), 'meters: []\n');
+		const error = await loadConfiguration(undefined, {env: {}, cwd}, {embeddedFallback: true}).catch(
+			(caught: unknown) => caught,
+		);
+		expect((error as CliError).exitCode).toBe(78);
+		expect((error as CliError).message).toBe(
+			'found config.yml but no config.yaml: did you mean config.yaml? Rename it, or give it with --config config.yml',
+		);
+	});
+
 	it('says what to do when there is no configuration and no fallback', async () => {
 		const error = await loadConfiguration(undefined, {env: {}, cwd}, {embeddedFallback: false}).catch(
 			(caught: unknown) => caught,

@@ -11,6 +11,12 @@ describe('printableMeterText', () => {
 	it('escapes DEL and the C1 controls, and keeps Latin-1 letters and backslashes', () => {
 		expect(printableMeterText('\u007f\u0085°C Zähler \\2')).toBe('\\u007f\\u0085°C Zähler \\2');
 	});
+
+	it('shows UTF-8 text read byte by byte as UTF-8, and Latin-1 that is not UTF-8 as it is', () => {
+		const bytesOf = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+		expect(printableMeterText(bytesOf('Zähler 23 °C'))).toBe('Zähler 23 °C');
+		expect(printableMeterText('Z\u00e4hler')).toBe('Zähler');
+	});
 });
 
 describe('isStandardIdentification', () => {

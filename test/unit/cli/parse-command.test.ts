@@ -41,7 +41,7 @@ describe('parse', () => {
 	it('lists every code of the smarthomeNG dlms plugin example ZMD120 sample with value, unit and date', async () => {
 		const {stdout, error} = await run(zmd120);
 		expect(error).toBeUndefined();
-		expect(stdout).toMatch(/^\/LGZ52ZMD120APt\.G03 .*mode C, 9600 Bd/);
+		expect(stdout).toMatch(/^\/LGZ52ZMD120APt\.G03 .*announces mode C at 9600 Bd/);
 		expect(stdout).toMatch(/1-1:1\.6\.1 +24\.31 +kW +2016-05-04 13:45:00/);
 		expect(stdout).toMatch(/1-1:1\.8\.1 +00021271 +kWh/);
 		expect(stdout).toMatch(/1-1:C\.3\.4 +--__5_--/);
@@ -300,7 +300,7 @@ describe('parse', () => {
 		const {stdout} = await run(file);
 		const [header] = stdout.split('\n');
 		expect(header).toBe(
-			'/uqO\\t=yw\\u0018O?[  manufacturer uqO, mode A, 300 Bd, 0 data sets, BCC ok, not a telegram (no data sets, no identification of the standard form; the BCC matched by chance)',
+			'/uqO\\t=yw\\u0018O?[  manufacturer uqO, announces mode A at 300 Bd, 0 data sets, BCC ok, not a telegram (no data sets, no identification of the standard form; the BCC matched by chance)',
 		);
 		expect([...stdout].filter((char) => char < ' ' && char !== '\n')).toEqual([]);
 	});

@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {readoutToTable} from '../../../src/cli/readout-table.ts';
 import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
@@ -17,7 +18,22 @@ const {telegrams} = decodeCapture(bytes);
 describe('readoutToTable', () => {
 	it('starts with the identification, mode, rate and block check', () => {
 		const [first] = readoutToTable(telegrams, false).split('\n');
-		expect(first).toBe('/ISk5MT174-0001  manufacturer ISk, mode C, 9600 Bd, 4 data sets, BCC ok');
+		expect(first).toBe(
+			'/ISk5MT174-0001  manufacturer ISk, announces mode C at 9600 Bd, 4 data sets (1 of them billing history, listed with --verbose), BCC ok',
+		);
+		expect(readoutToTable(telegrams, true).split('\n')[0]).toBe(
+			'/ISk5MT174-0001  manufacturer ISk, announces mode C at 9600 Bd, 4 data sets, BCC ok',
+		);
+	});
+
+	it('says push (mode D) for a push telegram, not the rate its identification announces', () => {
+		const capture = readFileSync(
+			new URL('../../fixtures/telegrams/easymeter-q3d-d/input.bin', import.meta.url),
+		);
+		const [first] = readoutToTable(decodeCapture(capture).telegrams, false).split('\n');
+		expect(first).toBe(
+			'/ESY5Q3DA1004 V3.04  manufacturer ESY, push (mode D, no sign-on), 6 data sets, no block check',
+		);
 	});
 
 	it('aligns code, value, unit and time columns', () => {

@@ -138,6 +138,43 @@ describe('runCollector', () => {
 		}
 	}, 20_000);
 
+	it("--once fails with exit 1 when points stay in the spool, naming the server's answer first", async () => {
+		// Version 1.8 posts to /api/v2/write, which this 1.x stand-in answers with 404, as influxd 1.6.7 does.
+		const server = await startFakeInfluxWrite();
+		try {
+			const config = join(cwd, 'config.yaml');
+			await writeFile(
+				config,
+				[
+					'influxdb:',
+					`  url: ${server.url}`,
+					'  version: "1.8"',
+					'  database: conf',
+					'spool:',
+					`  directory: ${join(cwd, 'spool')}`,
+					'meters:',
+					'  - id: sim',
+					'    port: simulator:zmd120',
+				].join('\n'),
+			);
+			const {io} = captured();
+			const error = await runCollector({config, once: true}, io, {env: {}, cwd}).catch(
+				(caught: unknown) => caught,
+			);
+			expect(error).toBeInstanceOf(CliError);
+			expect((error as CliError).exitCode).toBe(1);
+			expect((error as Error).message).toMatch(
+				new RegExp(
+					`^${server.url} \\(database conf\\): HTTP 404.*; \\d+ points \\(\\d+ bytes\\) not stored, they wait in the spool ${join(cwd, 'spool')}$`,
+				),
+			);
+			expect((error as CliError).hint).toBe('once that is fixed, the next run sends them first');
+			expect(server.stored).toHaveLength(0);
+		} finally {
+			await server.close();
+		}
+	}, 20_000);
+
 	it('--log-level overrides the configured level', async () => {
 		const {io, out} = captured();
 		await runCollector({once: true, logLevel: 'warn'}, io, {env: {}, cwd});

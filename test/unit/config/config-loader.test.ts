@@ -1,7 +1,8 @@
 import {readFile} from 'node:fs/promises';
+import {userInfo} from 'node:os';
 import {describe, expect, it} from 'vitest';
 import {ConfigError} from '../../../src/config/config-error.ts';
-import {formatPath, loadConfigFile, parseConfig} from '../../../src/config/config-loader.ts';
+import {formatPath, loadConfigFile, parseConfig, readFailure} from '../../../src/config/config-loader.ts';
 
 const example = new URL('../../../config.yaml.example', import.meta.url).pathname;
 
@@ -25,11 +26,20 @@ async function problems(text: string, env: NodeJS.ProcessEnv = {}) {
 const meter = 'meters:\n  - id: house\n    port: /dev/ttyUSB0\n';
 
 describe('parseConfig', () => {
-	it('accepts config.yaml.example, every option documented there', async () => {
-		const loaded = await parseConfig(await readFile(example, 'utf8'), example, {
-			env: {INFLUX_TOKEN: 'secret'},
-		});
-		expect(loaded.config.meters.map((entry) => entry.id)).toEqual(['house', 'heat-pump']);
+	it('refuses config.yaml.example as shipped for its placeholder port alone', async () => {
+		const list = await problems(await readFile(example, 'utf8'), {INFLUX_TOKEN: 'secret'});
+		expect(list).toHaveLength(1);
+		expect(list[0]).toMatch(/^meters\[0\]\.port@\d+: still the example's placeholder: /);
+	});
+
+	it('accepts config.yaml.example with a real port, every option documented there', async () => {
+		const text = (await readFile(example, 'utf8')).replace(
+			'/dev/serial/by-id/usb-…-if00-port0',
+			'/dev/ttyUSB0',
+		);
+		const loaded = await parseConfig(text, example, {env: {INFLUX_TOKEN: 'secret'}});
+		// The second meter is a commented-out example.
+		expect(loaded.config.meters.map((entry) => entry.id)).toEqual(['house']);
 		expect(loaded.config.influxdb?.timeout).toBe(10_000);
 		expect(loaded.config.spool.max_size).toBe(100_000_000);
 		expect(loaded.secrets.token).toBe('secret');
@@ -257,9 +267,9 @@ describe('invalid configurations: every problem, with its path and line, at once
 			'InfluxDB 2 without org, bucket or token, at the section',
 			`${meter}influxdb:\n  url: http://db:8086\n`,
 			[
-				'influxdb.org@5: required for version 2',
-				'influxdb.bucket@5: required for version 2',
-				'influxdb.token@5: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+				'influxdb.org@4: required for version 2',
+				'influxdb.bucket@4: required for version 2',
+				'influxdb.token@4: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
 			],
 		],
 		[
@@ -292,7 +302,7 @@ describe('invalid configurations: every problem, with its path and line, at once
 		[
 			'InfluxDB 1 without a database',
 			`${meter}influxdb:\n  url: http://db:8086\n  version: "1"\n`,
-			['influxdb.database@5: required for version 1'],
+			['influxdb.database@4: required for version 1'],
 		],
 		[
 			'two ways to give one secret',
@@ -377,10 +387,59 @@ describe('invalid configurations: every problem, with its path and line, at once
 	});
 });
 
+describe('parseConfig, the place and the fix a newcomer needs', () => {
+	it('names the meter and key of an unquoted cron expression', async () => {
+		const text =
+			'meters:\n  - id: a\n    port: /dev/ttyUSB0\n  - id: b\n    port: /dev/ttyUSB1\n    schedule: */15 * * * *\n';
+		expect(await problems(text)).toEqual([
+			'meters[1].schedule@6: a cron expression must be quoted: schedule: "*/15 * * * *"',
+		]);
+	});
+
+	it('lists the rates for a baud_max that is not a number', async () => {
+		expect(await problems(`${meter}    baud_max: fast\n`)).toEqual([
+			'meters[0].baud_max@4: expected one of the rates of IEC 62056-21: 300, 600, 1200, 2400, 4800, 9600, 19200 (Bd), got the string "fast"',
+		]);
+	});
+
+	it('writes the URL of a server address given without its scheme', async () => {
+		const list = await problems(`${meter}influxdb:\n  url: localhost:8086\n  version: "1"\n  database: d\n`);
+		expect(list).toEqual(['influxdb.url@5: expected an http:// or https:// URL: http://localhost:8086']);
+	});
+
+	it("reports a missing token at the influxdb section's line, not at its first key's", async () => {
+		const list = await problems(`${meter}influxdb:\n  url: http://localhost:8086\n  org: o\n  bucket: b\n`);
+		expect(list).toEqual([
+			'influxdb.token@4: required for version 2 (VictoriaMetrics ignores it: any value will do there)',
+		]);
+	});
+
+	it('shows the first problem of a mis-indented line and counts the rest', async () => {
+		const list = await problems('meters:\n  - id: a\n    port: /dev/ttyUSB0\n   mode: C\n    every: 10s\n');
+		expect(list).toEqual([
+			'@4: not valid YAML: Sequence item without - indicator; check the indentation of line 4 (1 more YAML problem after it, most likely from the same line)',
+		]);
+	});
+
+	it('says to indent a meter key written under an empty meters: as a list entry', async () => {
+		expect(await problems('meters:\nport: /dev/ttyUSB0\n')).toContain(
+			'@2: unknown key "port": it belongs to an entry of meters, which is empty; indent it under "meters:" as a list entry ("  - port: …")',
+		);
+	});
+});
+
 describe('loadConfigFile', () => {
 	it('names a missing file', async () => {
 		await expect(loadConfigFile('/nonexistent/config.yaml')).rejects.toThrow(
 			'/nonexistent/config.yaml: 1 problem\n  (document): cannot read: no such file',
+		);
+	});
+
+	it('names the user who may not read the file, and the fix', () => {
+		const denied = Object.assign(new Error('EACCES: permission denied'), {code: 'EACCES'});
+		const {username, uid} = userInfo();
+		expect(readFailure(denied, '/srv/config.yaml')).toBe(
+			`permission denied for user ${username} (uid ${uid}): let it read the file, e.g. chmod 644 /srv/config.yaml (secrets belong in token_env or token_file), or chgrp its group and chmod 640; the Docker image runs as uid 10001`,
 		);
 	});
 });

@@ -185,11 +185,14 @@ describe('configSchema meters', () => {
 		expect(meterProblems({mode: 'E'})[0]).toMatch(/^meters\.0\.mode: /);
 	});
 
-	it("refuses the README's placeholder as port", () => {
-		expect(meterProblems({port: '/dev/serial/by-id/usb-…-if00-port0'})).toEqual([
-			"meters.0.port: still the README's placeholder: put your reader's name from `ls /dev/serial/by-id/` (or `dlms-logger ports`)",
-		]);
-	});
+	it.each(['/dev/serial/by-id/usb-…-if00-port0', '/dev/serial/by-id/set-METER_DEVICE-in-.env'])(
+		"refuses the examples' placeholder %s as port",
+		(port) => {
+			expect(meterProblems({port})).toEqual([
+				"meters.0.port: still the example's placeholder: put your reader's name from `ls -l /dev/serial/by-id/` (or `dlms-logger ports`)",
+			]);
+		},
+	);
 
 	it('takes the mode letter in either case, as the standard writes it', () => {
 		expect(parse({meters: [{...meter, mode: 'c'}]}).meters[0]?.mode).toBe('C');

@@ -17,6 +17,14 @@ describe('cronProblem', () => {
 		expect(cronProblem(pattern)).toBe(expected);
 	});
 
+	it.each(['0 0 31 2 *', '0 0 31 4,6,9,11 *', '0 0 30 2 *'])('refuses %s, which never fires', (pattern) => {
+		expect(cronProblem(pattern)).toMatch(/^never fires: no date matches it/);
+	});
+
+	it('takes 29 February, which comes every four years', () => {
+		expect(cronProblem('0 0 29 2 *')).toBeUndefined();
+	});
+
 	it('counts the fields of a pattern with too few', () => {
 		expect(cronProblem('*/15 * * *')).toBe(
 			'expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, such as "*/15 * * * *"; got 4 fields',

@@ -157,7 +157,7 @@ describe('environmentConfig', () => {
 			expect.stringMatching(/^METER_TIMEZONE: expected an IANA time zone such as Europe\/Berlin/),
 			'METER_BAUD_MAX: expected a whole number such as 9600, got "fast"',
 			'METER_IGNORE_BCC: expected true or false, got "maybe"',
-			'INFLUX_URL: expected an http:// or https:// URL',
+			'INFLUX_URL: expected an http:// or https:// URL: http://influxdb:8086',
 			expect.stringMatching(/^INFLUX_VERSION: /),
 			expect.stringMatching(/^LOG_LEVEL: /),
 		]);

@@ -27,7 +27,7 @@ describe('yamlProblems', () => {
 		expect(
 			unreadableDocumentProblem(new Error('Unresolved alias'), 'meters: []\nmeasurement: *energy # a note\n'),
 		).toEqual({
-			path: '',
+			path: 'measurement',
 			line: 2,
 			message: 'a value starting with * must be quoted (YAML reads * as an alias): measurement: "*energy"',
 		});

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {parseConfig} from '../../../src/config/config-loader.ts';
-import {type Collector, startCollector} from '../../../src/daemon/collector.ts';
+import {type Collector, inTime, startCollector} from '../../../src/daemon/collector.ts';
 import type {MeterJobEvent} from '../../../src/daemon/meter-job.ts';
 
 let directory: string;
@@ -222,6 +222,23 @@ describe('startCollector', () => {
 		expect(notes).toEqual([
 			'info meter a has no timezone and this host runs UTC: meter times are read as UTC. If the meter\'s clock shows local time, set its zone, e.g. "timezone: Europe/Berlin" at the top of the configuration or per meter',
 		]);
+	});
+
+	it('says when a meter on a cron schedule reads first, and nothing for one that reads at once', async () => {
+		await start(
+			'meters:\n  - id: yearly\n    port: simulator:zmd120\n    schedule: "0 0 1 1 *"\n  - id: often\n    port: simulator:zmd120\n',
+		);
+		const notes = messages.filter((message) => message.includes('first readout'));
+		expect(notes).toHaveLength(1);
+		expect(notes[0]).toMatch(
+			/^info yearly: first readout at \d{4}-01-01T\d\d:00:00\.000Z \(in \d+ (min|h|d)( \d+ (min|h))?\)$/,
+		);
+	});
+
+	it('says a wait in minutes, hours or days', () => {
+		expect(
+			[59_000, 12 * 60_000, 3 * 3_600_000 + 5 * 60_000, 2 * 86_400_000, 50 * 3_600_000].map(inTime),
+		).toEqual(['in 1 min', 'in 12 min', 'in 3 h 5 min', 'in 2 d', 'in 2 d 2 h']);
 	});
 
 	it('says nothing about zones when the host runs local time, or every meter has a zone', async () => {

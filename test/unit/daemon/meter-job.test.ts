@@ -95,6 +95,21 @@ describe('MeterJob', () => {
 		await simulator.close();
 	});
 
+	it('says when its first readout is: the next cron time after the delay, or the next whole second', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:03:10Z')});
+		const cron = makeJob(missingPort, {...(await meterConfig()), schedule: '*/15 * * * *'}).job;
+		expect(cron.firstReadoutAt).toBeUndefined();
+		cron.start(1000);
+		expect(cron.firstReadoutAt?.toISOString()).toBe('2026-03-10T12:15:00.000Z');
+		const every = makeJob(missingPort, await meterConfig()).job;
+		every.start(2500);
+		expect(every.firstReadoutAt?.toISOString()).toBe('2026-03-10T12:03:13.000Z');
+		cron.pause();
+		every.pause();
+		await cron.stop();
+		await every.stop();
+	});
+
 	it('never starts when paused during its delay', async () => {
 		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
 		const {job, events} = makeJob(missingPort, await meterConfig());

@@ -332,6 +332,25 @@ describe('readMeter, other modes', () => {
 	});
 });
 
+describe('readMeter, a push meter read without mode D', () => {
+	it.each([0, 100, 700])(
+		'says it looks like a push meter, joined %i ms into a push, within seconds',
+		async (lateMs) => {
+			({pair, simulator} = await startSimulatedLine(createPushProfile({pushIntervalMs: 1000}), {}));
+			await settleWithFakeTimers(new Promise((resolve) => setTimeout(resolve, lateMs)));
+			const startedAt = Date.now();
+			const error = await read();
+			expect(error).toBeInstanceOf(ReadoutError);
+			expect((error as ReadoutError).pushMeter).toBe(true);
+			expect((error as Error).message).toMatch(
+				/^memory:host: identification: no identification after the sign-on: \d+ bytes received but no message, more than any answer to the sign-on; the meter sends without answering the sign-on: this looks like a push meter \(mode D\); set mode: D$/,
+			);
+			// Never the fallback's wait for a quiet line, which a meter pushing every second never gives.
+			expect(Date.now() - startedAt).toBeLessThan(15_000);
+		},
+	);
+});
+
 describe('readMeter, mode D with a cut push telegram', () => {
 	// A push meter sends on by itself: a telegram cut off on the line is skipped and the next one read,
 	// whether the next one follows within the inter-character timeout (an eHZ every 1 s) or after it (2 s).

@@ -21,8 +21,9 @@ describe('portNameHint', () => {
 		expect(portNameHint('ttyUSB0', 'linux')).toBe('a device is given by its path: /dev/ttyUSB0');
 	});
 
-	it("recognises the README's placeholder", () => {
+	it("recognises the examples' placeholders", () => {
 		expect(isPlaceholderPort('/dev/serial/by-id/usb-…-if00-port0')).toBe(true);
+		expect(isPlaceholderPort('/dev/serial/by-id/set-METER_DEVICE-in-.env')).toBe(true);
 		expect(portNameHint('/dev/serial/by-id/usb-…-if00-port0', 'linux')).toMatch(/placeholder/);
 	});
 
