@@ -200,16 +200,8 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 		if (reused) progress(`bench: reusing the archive in ${archive}`);
 		else await rm(archive, {recursive: true, force: true});
 		if (!reused)
-			await writeSyntheticArchive({
-				directory: archive,
-				meterId: 'house',
-				profile: createZmd120Profile({timeZone: 'Europe/Berlin', installedAt: INSTALLED_AT}),
-				fromMs: FROM_MS,
-				everyMs: READOUT_EVERY_MS,
-				readouts,
-				onDay: (written) => {
-					if (written % (30 * 1440) < 1440) progress(`bench: archive ${written}/${readouts} readouts`);
-				},
+			await writeBenchArchive(archive, readouts, (written) => {
+				if (written % (30 * 1440) < 1440) progress(`bench: archive ${written}/${readouts} readouts`);
 			});
 		if (!reused) await writeFile(join(archive, ARCHIVE_DONE), '');
 		const generateSeconds = Number(process.hrtime.bigint() - generatedAt) / 1e9;
@@ -228,14 +220,7 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 		const raw = await withInfluxd((url) => rawPost(url, 'bench', lines));
 		const measureStartUp = async (url: string) => {
 			const one = join(directory, 'one-readout');
-			await writeSyntheticArchive({
-				directory: one,
-				meterId: 'house',
-				profile: createZmd120Profile({timeZone: 'Europe/Berlin', installedAt: INSTALLED_AT}),
-				fromMs: FROM_MS,
-				everyMs: READOUT_EVERY_MS,
-				readouts: 1,
-			});
+			await writeBenchArchive(one, 1);
 			const runs: ChildRun[] = [];
 			for (let index = 0; index < (options.startUpRuns ?? 3); index++) {
 				// A spool of its own each time: every run writes its readout's points, none finds them written.
@@ -315,6 +300,26 @@ export async function runBackfillReplay(options: BackfillReplayOptions = {}): Pr
 	} finally {
 		await rm(directory, {recursive: true, force: true});
 	}
+}
+
+/**
+ * The bench's archive: `readouts` readouts of the plain ZMD120 (installed at INSTALLED_AT, so its
+ * registers count), one every READOUT_EVERY_MS from FROM_MS, written to `directory`.
+ */
+function writeBenchArchive(
+	directory: string,
+	readouts: number,
+	onDay?: (written: number) => void,
+): Promise<void> {
+	return writeSyntheticArchive({
+		directory,
+		meterId: 'house',
+		profile: createZmd120Profile({timeZone: 'Europe/Berlin', installedAt: INSTALLED_AT}),
+		fromMs: FROM_MS,
+		everyMs: READOUT_EVERY_MS,
+		readouts,
+		...(onDay === undefined ? {} : {onDay}),
+	});
 }
 
 /** Marks a kept archive as complete (a run interrupted while generating leaves none). */

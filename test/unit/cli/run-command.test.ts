@@ -61,6 +61,18 @@ describe('runCollector', () => {
 		return {io: {stdin: Readable.from([]), stdout, stderr}, out};
 	}
 
+	/** A config.yaml in `cwd` sending the simulated ZMD120's points to `url` (database `conf`). */
+	async function writeServerConfig(url: string, version: string): Promise<string> {
+		const config = join(cwd, 'config.yaml');
+		const influxdb = ['influxdb:', `  url: ${url}`, `  version: "${version}"`, '  database: conf'];
+		const meters = ['meters:', '  - id: sim', '    port: simulator:zmd120'];
+		await writeFile(
+			config,
+			[...influxdb, 'spool:', `  directory: ${join(cwd, 'spool')}`, ...meters].join('\n'),
+		);
+		return config;
+	}
+
 	it('--once reads every meter once, prints its points and returns', async () => {
 		const {io, out} = captured();
 		await runCollector({once: true}, io, {env: {}, cwd});
@@ -97,21 +109,7 @@ describe('runCollector', () => {
 			lines.some((line) => line.includes(',unit=')) ? fieldTypeConflict(1) : {status: 204},
 		);
 		try {
-			const config = join(cwd, 'config.yaml');
-			await writeFile(
-				config,
-				[
-					'influxdb:',
-					`  url: ${server.url}`,
-					'  version: "1"',
-					'  database: conf',
-					'spool:',
-					`  directory: ${join(cwd, 'spool')}`,
-					'meters:',
-					'  - id: sim',
-					'    port: simulator:zmd120',
-				].join('\n'),
-			);
+			const config = await writeServerConfig(server.url, '1');
 			const {io, out} = captured();
 			const error = await runCollector({config, once: true}, io, {env: {}, cwd}).catch(
 				(caught: unknown) => caught,
@@ -142,21 +140,7 @@ describe('runCollector', () => {
 		// Version 1.8 posts to /api/v2/write, which this 1.x stand-in answers with 404, as influxd 1.6.7 does.
 		const server = await startFakeInfluxWrite();
 		try {
-			const config = join(cwd, 'config.yaml');
-			await writeFile(
-				config,
-				[
-					'influxdb:',
-					`  url: ${server.url}`,
-					'  version: "1.8"',
-					'  database: conf',
-					'spool:',
-					`  directory: ${join(cwd, 'spool')}`,
-					'meters:',
-					'  - id: sim',
-					'    port: simulator:zmd120',
-				].join('\n'),
-			);
+			const config = await writeServerConfig(server.url, '1.8');
 			const {io} = captured();
 			const error = await runCollector({config, once: true}, io, {env: {}, cwd}).catch(
 				(caught: unknown) => caught,

@@ -93,6 +93,18 @@ describe('HistoryOnceSink', () => {
 });
 
 describe('HistoryOnceSink before a server that refuses history as bad data', () => {
+	/** One collector process on the test's directory: spool, ledger and writer as the collector wires them. */
+	async function openCollector(url: string, backoff?: {minDelayMs: number; maxDelayMs: number}) {
+		const ledger = await HistoryLedger.open({directory});
+		const writer = new InfluxLineWriter({kind: 'v1', url, database: 'meters'});
+		const spooled = new SpooledSink({
+			spool: await LineSpool.open({directory}),
+			sender: acknowledgingSender(writer, ledger),
+			...(backoff === undefined ? {} : {backoff}),
+		});
+		return {spooled, sink: new HistoryOnceSink({sink: spooled, ledger})};
+	}
+
 	it('sets the refused history aside once: the next readout, after a restart too, does not send it again', async () => {
 		const refused = formatLineProtocol(history('m1', 1, 100));
 		const sent: string[] = [];
@@ -101,16 +113,7 @@ describe('HistoryOnceSink before a server that refuses history as bad data', () 
 			sent.push(...lines);
 			return lines.includes(refused) ? fieldTypeConflict(1) : {status: 204};
 		});
-		// One collector process: spool, ledger and writer as the collector wires them.
-		const collector = async () => {
-			const ledger = await HistoryLedger.open({directory});
-			const writer = new InfluxLineWriter({kind: 'v1', url: server.url, database: 'meters'});
-			const spooled = new SpooledSink({
-				spool: await LineSpool.open({directory}),
-				sender: acknowledgingSender(writer, ledger),
-			});
-			return new HistoryOnceSink({sink: spooled, ledger});
-		};
+		const collector = async () => (await openCollector(server.url)).sink;
 		const readout = (value: number) => [live(value), history('m1', 1, 100), history('m1', 2, 200)];
 		const timesSent = (line: string) => sent.filter((each) => each === line).length;
 		try {
@@ -153,16 +156,7 @@ describe('HistoryOnceSink before a server that refuses history as bad data', () 
 			sent.push(...lines);
 			return lines.includes(refused) ? fieldTypeConflict(1) : {status: 204};
 		});
-		const collector = async () => {
-			const ledger = await HistoryLedger.open({directory});
-			const writer = new InfluxLineWriter({kind: 'v1', url: server.url, database: 'meters'});
-			const spooled = new SpooledSink({
-				spool: await LineSpool.open({directory}),
-				sender: acknowledgingSender(writer, ledger),
-				backoff: {minDelayMs: 60_000, maxDelayMs: 60_000},
-			});
-			return {spooled, sink: new HistoryOnceSink({sink: spooled, ledger})};
-		};
+		const collector = () => openCollector(server.url, {minDelayMs: 60_000, maxDelayMs: 60_000});
 		const readout = (value: number) => [live(value), history('m1', 1, 100), history('m1', 2, 200)];
 		const timesSent = (line: string) => sent.filter((each) => each === line).length;
 		const timesStored = (line: string) => server.stored.filter((each) => each === line).length;
