@@ -7,6 +7,8 @@ import {createSimulatorProfile} from '../../src/simulator/simulator-profiles.ts'
 import {listenTcpLink} from '../../src/transport/tcp-server-link.ts';
 import {runCli} from '../helpers/run-cli.ts';
 
+/** 2026-11-16 12:00 UTC: a meter time well inside a billing month (its period has maxima). */
+const MID_MONTH_MS = Date.UTC(2026, 10, 16, 12, 0, 0);
 const fixtures = new URL('../fixtures/telegrams/', import.meta.url).pathname;
 
 // A module hook, registered through NODE_OPTIONS, that appends every module URL the CLI loads to
@@ -112,9 +114,13 @@ if (process.channel === undefined) {
 	});
 }`;
 		const listener = await listenTcpLink({host: '127.0.0.1', port: 0});
+		// The meter's clock runs from the middle of a billing month: in a month's first hours its
+		// running period has no maximum demand yet, and 1.6.1's stamp is a placeholder.
+		const startedAt = Date.now();
 		const simulator = new MeterSimulator(listener.link, {
 			profile: createSimulatorProfile('zmd120', {timeZone: 'Europe/Berlin'}),
 			reopen: true,
+			clock: () => MID_MONTH_MS + (Date.now() - startedAt),
 		});
 		void simulator.start();
 		try {
