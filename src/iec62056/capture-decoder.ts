@@ -40,7 +40,9 @@ export interface CaptureDecoderOptions extends FrameScannerOptions {
 
 /**
  * Decodes a whole capture: raw readout bytes (identification, STX … ETX BCC; or a push telegram),
- * or plain text lines as people paste them. Pure: bytes in, telegrams and typed errors out.
+ * or plain text lines as people paste them. Pure: bytes in, telegrams and typed errors out. A
+ * telegram's `bytes` are a view of `bytes` when that is a Buffer (no copy): the caller leaves the
+ * capture unchanged while it uses the telegrams.
  */
 export function decodeCapture(bytes: Uint8Array, options: CaptureDecoderOptions = {}): CaptureDecoding {
 	const frames = scanFrames(bytes, options);

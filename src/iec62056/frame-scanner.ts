@@ -163,6 +163,7 @@ export class FrameScanner {
 	 * Every frame of a whole capture, input end included, from a scanner kept for the purpose: a capture
 	 * decoder called once per telegram would otherwise spend more on building a scanner (and its
 	 * buffers) than on scanning. Synchronous, so one scanner per options suffices; it is reset first.
+	 * The frames' bytes are views of `bytes` when it is a Buffer (see scanFrames).
 	 */
 	static scanWhole(bytes: Uint8Array, options: FrameScannerOptions = {}): Frame[] {
 		let scanner = FrameScanner.#whole;
@@ -171,7 +172,7 @@ export class FrameScanner {
 			FrameScanner.#whole = scanner;
 		}
 		scanner.reset();
-		scanner.#scan(bytes);
+		scanner.#scan(bytes, true);
 		scanner.#finish();
 		return scanner.#take();
 	}
@@ -190,12 +191,13 @@ export class FrameScanner {
 		return this.#take();
 	}
 
-	#scan(input: Uint8Array): void {
+	/** `lent`: frames may be views of `input` (a whole capture, see scanFrames), not copies. */
+	#scan(input: Uint8Array, lent = false): void {
 		// The input itself, not a plain view of it: the view cost more than it saved on the copies made
 		// from it. Its memory is fetched only when a run needs its words (#wordsFor).
 		const chunk = input;
 		this.#chunkWords = undefined;
-		this.#message.attach(chunk);
+		this.#message.attach(chunk, lent);
 		try {
 			for (let index = 0; index < chunk.length; index++) {
 				if (!this.#stripParity) {
@@ -849,7 +851,10 @@ function hexCrc(bytes: Uint8Array, start: number, end: number): number {
 	return value;
 }
 
-/** Convenience for whole captures: every frame in `bytes`, input end included. */
+/**
+ * Convenience for whole captures: every frame in `bytes`, input end included. When `bytes` is a Buffer,
+ * the frames' bytes are views of it, not copies: the caller leaves it unchanged while it uses them.
+ */
 export function scanFrames(bytes: Uint8Array, options?: FrameScannerOptions): Frame[] {
 	return FrameScanner.scanWhole(bytes, options);
 }

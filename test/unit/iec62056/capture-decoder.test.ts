@@ -40,6 +40,18 @@ describe('decodeCapture', () => {
 		expect(telegrams[0]?.dataSets.map((set) => set.key)).toEqual(['0.9.2', '1.8.0']);
 	});
 
+	it("gives a telegram's bytes as a view of a Buffer capture, and as a copy of any other", () => {
+		for (const asBuffer of [true, false]) {
+			const capture = Buffer.from(READOUT, 'latin1');
+			const input = asBuffer ? capture : new Uint8Array(capture);
+			const [telegram] = decodeCapture(input).telegrams;
+			expect(telegram?.bytes.toString('latin1')).toBe(stxBlock(BLOCK));
+			input.fill(0x20);
+			const changed = telegram?.bytes.toString('latin1') !== stxBlock(BLOCK);
+			expect(changed).toBe(asBuffer);
+		}
+	});
+
 	it('rejects a block with a bad BCC: no telegram, one retryable BlockCheckError', () => {
 		const good = bcc(`${BLOCK}\x03`).charCodeAt(0);
 		const {telegrams, errors} = decode(`${IDENT}${stxBlock(BLOCK, String.fromCharCode(good ^ 0x20))}`);

@@ -20,6 +20,21 @@ describe('MessageBytes', () => {
 		expect(message.copy(1, 4)).toEqual(ascii('1.8'));
 	});
 
+	it('hands out views of a lent chunk and copies of any other', () => {
+		for (const lent of [true, false]) {
+			const chunk = ascii('xx\x021.8.1(5)\r\n!\r\n\x03Qyy');
+			const message = new MessageBytes();
+			message.attach(chunk, lent);
+			message.restart(0x02, 2);
+			message.append(chunk, 3, 18);
+			const bytes = message.copy(1, 4);
+			message.detach();
+			expect(bytes).toEqual(ascii('1.8'));
+			chunk.fill(0x20);
+			expect(bytes).toEqual(ascii(lent ? '   ' : '1.8'));
+		}
+	});
+
 	it('keeps an unfinished message when the chunk is detached and then overwritten', () => {
 		const chunk = ascii('\x021.8.1(');
 		const message = new MessageBytes();
