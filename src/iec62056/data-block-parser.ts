@@ -20,6 +20,9 @@ export interface ParsedDataBlock {
 	readonly complete: boolean;
 }
 
+// Local copies of bytes control-characters.ts also names: V8 reads an imported binding from its module
+// cell at every use instead of folding it, and these are compared once per byte of a block (importing
+// them here measured +2,600 instructions per telegram, +8 %, with cachegrind).
 const OPEN = 0x28;
 const CLOSE = 0x29;
 const STAR = 0x2a;
