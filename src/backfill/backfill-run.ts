@@ -1,4 +1,5 @@
 import {formatLineProtocol} from '../output/line-protocol.ts';
+import {MappingMemo} from '../readings/mapping-memo.ts';
 import type {ObisSelection} from '../readings/obis-selection.ts';
 import {periodOfAddress, placeholderPeriods} from '../readings/placeholder-periods.ts';
 import type {Point} from '../readings/point.ts';
@@ -72,7 +73,7 @@ export class Backfill {
 	#batch = new LineBatch();
 	#spare = new LineBatch();
 	#writing: Promise<void> | undefined;
-	readonly #mapperOptionsByMeter = new Map<BackfillMeter, PointMapperOptions>();
+	readonly #mappingByMeter = new Map<BackfillMeter, {options: PointMapperOptions; memo: MappingMemo}>();
 	/** When the event loop last had a turn (see take), performance.now() ms. */
 	#turnAt = performance.now();
 	/** Series keys of the lines written so far (shared by both batches). */
@@ -112,11 +113,13 @@ export class Backfill {
 				? only.dataSets
 				: item.telegrams.flatMap((telegram) => telegram.dataSets);
 		const identification = item.telegrams.at(-1)?.identification;
+		const mapping = this.#mapping(meter);
 		const mapped = mapReading(
 			identification === undefined
 				? {readAt: item.readAt, dataSets}
 				: {readAt: item.readAt, dataSets, identification},
-			this.#mapperOptions(meter),
+			mapping.options,
+			mapping.memo,
 		);
 		// Worked out only for a readout with history that could not be dated (rare).
 		let placeholders: Set<string> | undefined;
@@ -221,19 +224,23 @@ export class Backfill {
 		await this.#options.waitForRoom?.();
 	}
 
-	/** The mapper's options of a meter, made once (every readout of a replay asks for them). */
-	#mapperOptions(meter: BackfillMeter): PointMapperOptions {
-		let options = this.#mapperOptionsByMeter.get(meter);
-		if (options === undefined) {
-			options = {
+	/**
+	 * The mapper's options of a meter, made once (every readout of a replay asks for them), and its memo
+	 * of the last readout's sets (see MappingMemo: a replay of one meter's archive repeats most lines).
+	 */
+	#mapping(meter: BackfillMeter): {options: PointMapperOptions; memo: MappingMemo} {
+		let mapping = this.#mappingByMeter.get(meter);
+		if (mapping === undefined) {
+			const options = {
 				measurement: meter.measurement,
 				meterId: meter.id,
 				timeZone: meter.timeZone,
 				...(meter.selection === undefined ? {} : {selection: meter.selection}),
 			};
-			this.#mapperOptionsByMeter.set(meter, options);
+			mapping = {options, memo: new MappingMemo()};
+			this.#mappingByMeter.set(meter, mapping);
 		}
-		return options;
+		return mapping;
 	}
 
 	#meterOf(item: Extract<BackfillItem, {kind: 'readout'}>): BackfillMeter | undefined {

@@ -11,7 +11,16 @@ let zoneRules: ZoneRules = luxonZoneRules;
  */
 export function useZoneRules(rules: ZoneRules): void {
 	zoneRules = rules;
+	generation++;
 	recentInstants.clear();
+}
+
+/** Bumped by useZoneRules: instants remembered elsewhere (see MappingMemo) hold while it stays the same. */
+let generation = 0;
+
+/** How many times useZoneRules changed the rules (see generation). */
+export function zoneRulesGeneration(): number {
+	return generation;
 }
 
 /** Thrown at the boundary when a configured time zone is not an IANA zone the zone rules know. */

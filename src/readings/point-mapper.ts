@@ -4,7 +4,15 @@ import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import {type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
 import {channelOf, isCurrentValue, type ObisCode, reducedCode} from '../iec62056/obis-code.ts';
 import {billingResetTimes} from './billing-reset-times.ts';
-import {meterTimeToInstant} from './meter-clock.ts';
+import {
+	type MappingMemo,
+	type MemoEmit,
+	type MemoStep,
+	type SetOutcome,
+	sameDataSet,
+	type UnitLookup,
+} from './mapping-memo.ts';
+import {meterTimeToInstant, zoneRulesGeneration} from './meter-clock.ts';
 import {meterIdentity} from './meter-identity.ts';
 import type {ObisSelection, SelectionMatch} from './obis-selection.ts';
 import {type Point, sameTags} from './point.ts';
@@ -77,170 +85,248 @@ export interface MappedReading {
  * History lands in series of its own (the `billing` tag), at times derived from the telegram, so
  * re-reading the same history overwrites the same points: backfill is idempotent. Placeholder dates
  * are "no data" and never become points. Pure: the same reading and options give the same points.
+ *
+ * `memo`: what the last reading of the same meter gave, set by set (see MappingMemo); the sets of this
+ * reading that are the same as there give their points again without being mapped, the same points
+ * as without it (their tags and fields objects shared, never modified).
  */
-export function mapReading(reading: Reading, options: PointMapperOptions = {}): MappedReading {
+export function mapReading(
+	reading: Reading,
+	options: PointMapperOptions = {},
+	memo?: MappingMemo,
+): MappedReading {
 	const merged = resolvedOptions(options);
 	const meter = merged.meterId ?? meterIdentity(reading.dataSets, reading.identification) ?? 'meter';
-	// Needed only for history without a date of its own: worked out then (most readouts hold none).
-	let resets: Map<string, MeterTime> | undefined;
-	// `C.D.E` of each data set, worked out once (the unit table and the points both need it).
-	const reduced = reading.dataSets.map(reducedCodeOf);
-	// Needed only for a value sent without a unit (history lines of some meters): the first few are looked
-	// up one by one (a readout has a handful: counters, status words), a table is made for more.
-	let units: Map<string, string> | undefined;
-	let unitLookups = 0;
-	const readAt = wholeSeconds(reading.readAt);
+	const {dataSets} = reading;
 	const state: MappingState = {
 		merged,
+		meter,
+		readAt: wholeSeconds(reading.readAt),
+		dataSets,
 		points: [],
 		skipped: [],
 		unknownUnits: new Set<string>(),
 		byObis: undefined,
+		resets: undefined,
+		reduced: undefined,
+		units: undefined,
+		unitLookups: 0,
+		steps: undefined,
+		stepUnits: undefined,
+		lookup: undefined,
+		kept: false,
 	};
-	const {skipped} = state;
-	// A per-set loop on the hot path of every readout and of a backfill of millions: no closures,
-	// spread objects or iterators per set, they cost more than the mapping itself.
-	const {dataSets} = reading;
-	for (let index = 0; index < dataSets.length; index++) {
-		const set = dataSets[index] as DataSet;
-		if (set.key === '') {
-			skipped.push({address: set.address, reason: 'no-address'});
-			continue;
-		}
-		if (merged.select && !merged.select(set)) {
-			skipped.push({address: set.address, reason: 'not-selected'});
-			continue;
-		}
-		const requests: readonly SelectionMatch[] = merged.selection ? merged.selection.match(set) : ALL_OF_IT;
-		if (requests.length === 0) {
-			skipped.push({address: set.address, reason: 'not-selected'});
-			continue;
-		}
-		const code = set.obis;
-		const buffered = dsmrBuffer(set);
-		const history =
-			buffered === undefined ? code !== undefined && !isCurrentValue(code) : buffered.kind === 'buffer';
-		if (history && !merged.history) {
-			skipped.push({address: set.address, reason: 'history-disabled'});
-			continue;
-		}
-
-		if (buffered !== undefined) {
-			if (buffered.entries.length === 0) {
-				skipped.push({
-					address: set.address,
-					reason: buffered.kind === 'buffer' ? 'empty-buffer' : 'no-value',
-				});
-				continue;
-			}
-			for (const entry of buffered.entries) {
-				const value = set.values[entry.valueIndex];
-				if (value === undefined || value.text === '') {
-					skipped.push({address: set.address, reason: 'no-value'});
-					continue;
-				}
-				const stamp = valueTime(set, entry.stampIndex);
-				const at =
-					stamp === undefined || stamp === NO_TIME ? undefined : meterTimeToInstant(stamp, merged.timeZone);
-				if (at === undefined) {
-					skipped.push({address: set.address, reason: 'no-date'});
-					continue;
-				}
-				const shaped = fieldsOf(state, value.text, entry.unit ?? value.unit, false);
-				if (shaped === undefined) {
-					skipped.push({address: set.address, reason: 'text-disabled'});
-					continue;
-				}
-				const tags: Record<string, string> = {meter, obis: reducedCode(entry.code)};
-				const channel = channelOf(entry.code);
-				if (channel !== undefined) tags['channel'] = channel;
-				if (shaped.unit !== '') tags['unit'] = shaped.unit;
-				if (history) tags['billing'] = '1';
-				const name = requests[0]?.name;
-				if (name !== undefined) tags['name'] = name;
-				emit(state, set, tags, shaped.fields, new Date(at.getTime() + entry.offsetMinutes * 60_000));
-			}
-			continue;
-		}
-
-		const picked = datedValue(set);
-		if (picked === undefined || picked.value.text === '') {
-			skipped.push({address: set.address, reason: 'no-value'});
-			continue;
-		}
-		let time: Date | undefined = readAt;
-		if (picked.stamp === NO_TIME) {
-			skipped.push({address: set.address, reason: 'no-date'});
-			continue;
-		}
-		if (picked.stamp !== undefined) {
-			time = meterTimeToInstant(picked.stamp, merged.timeZone);
-		} else if (history) {
-			resets ??= billingResetTimes(dataSets);
-			const reset = code?.f === undefined ? undefined : resets.get(`${code.separator}${code.f}`);
-			time = reset === undefined ? undefined : meterTimeToInstant(reset, merged.timeZone);
-			if (time === undefined) {
-				skipped.push({address: set.address, reason: 'history-without-date'});
-				continue;
-			}
-		}
-		if (time === undefined) {
-			skipped.push({address: set.address, reason: 'no-date'});
-			continue;
-		}
-
-		const obis = reduced[index] ?? set.key;
-		const channel = code === undefined ? undefined : channelText(code);
-		for (let requestIndex = 0; requestIndex < requests.length; requestIndex++) {
-			const request = requests[requestIndex] as SelectionMatch;
-			const value = request.valueIndex === 0 ? picked.value : set.values[request.valueIndex];
-			if (value === undefined || value.text === '') {
-				skipped.push({address: set.address, reason: 'no-value'});
-				continue;
-			}
-			// Text even when it looks numeric: the first value of a text register (ids, status words) or one
-			// that is a time, and a selected further value that is a time stamp (`1.6.2*01~1`, the smarthomeNG dlms plugin's peak date).
-			const asText =
-				request.valueIndex === 0
-					? isTextRegister(code, value.unit) || picked.isTime
-					: valueTime(set, request.valueIndex) !== undefined;
-			// `9.4(088*C&082*C)`: every part of one bracket is a value of its own, told apart by `part`.
-			const whole = value.parts === undefined || asText;
-			const partCount = whole ? 1 : (value.parts?.length ?? 0);
-			for (let partIndex = 0; partIndex < partCount; partIndex++) {
-				const part = whole ? value : value.parts?.[partIndex];
-				if (part === undefined || part.text === '') {
-					skipped.push({address: set.address, reason: 'no-value'});
-					continue;
-				}
-				// A value taken as text has no unit (see fieldsOf): the unit table is not asked for it.
-				let unit = part.unit;
-				if (unit === undefined && request.valueIndex === 0 && !asText) {
-					if (units === undefined && unitLookups++ < UNIT_SCANS) unit = unitOfCode(dataSets, reduced, obis);
-					else {
-						units ??= unitsByCode(dataSets, reduced);
-						unit = units.get(obis);
-					}
-				}
-				const shaped = fieldsOf(state, part.text, unit, asText);
-				if (shaped === undefined) {
-					skipped.push({address: set.address, reason: 'text-disabled'});
-					continue;
-				}
-				// Insertion order as before: meter, obis, channel, unit, billing, part, index, name.
-				const tags: Record<string, string> = {meter, obis};
-				if (channel !== undefined) tags['channel'] = channel;
-				if (shaped.unit !== '') tags['unit'] = shaped.unit;
-				// The billing scheme keeps history apart from the live register: `*NN` is scheme 1, `&NN` scheme 2.
-				if (history) tags['billing'] = code?.separator === '&' ? '2' : '1';
-				if (!whole) tags['part'] = String(partIndex + 1);
-				if (request.valueIndex !== 0) tags['index'] = String(request.valueIndex);
-				if (request.name !== undefined) tags['name'] = request.name;
-				emit(state, set, tags, shaped.fields, time);
-			}
+	if (memo !== undefined) {
+		const generation = zoneRulesGeneration();
+		if (memo.options !== options || memo.meter !== meter || memo.zoneRules !== generation) {
+			memo.clear();
+			memo.options = options;
+			memo.meter = meter;
+			memo.zoneRules = generation;
 		}
 	}
-	return {points: state.points, skipped, unknownUnits: [...state.unknownUnits]};
+	// A per-set loop on the hot path of every readout and of a backfill of millions: no closures,
+	// spread objects or iterators per set, they cost more than the mapping itself.
+	for (let index = 0; index < dataSets.length; index++) {
+		const set = dataSets[index] as DataSet;
+		if (memo === undefined) {
+			mapSet(state, set);
+			continue;
+		}
+		const known = memo.sets[index];
+		const outcome = memo.outcomes[index];
+		if (
+			known !== undefined &&
+			outcome !== undefined &&
+			sameDataSet(known, set) &&
+			(outcome.lookup === undefined || unitInReading(state, outcome.lookup.code) === outcome.lookup.unit)
+		) {
+			replay(state, set, outcome);
+			continue;
+		}
+		const steps: MemoStep[] = [];
+		const units: string[] = [];
+		state.steps = steps;
+		state.stepUnits = units;
+		state.lookup = undefined;
+		state.kept = true;
+		mapSet(state, set);
+		memo.sets[index] = set;
+		memo.outcomes[index] = state.kept ? {steps, unknownUnits: units, lookup: state.lookup} : undefined;
+		state.steps = undefined;
+		state.stepUnits = undefined;
+	}
+	return {points: state.points, skipped: state.skipped, unknownUnits: [...state.unknownUnits]};
+}
+
+/** The points and skips a set gave before, again (see MappingMemo); the readout's own time where it had one. */
+function replay(state: MappingState, set: DataSet, outcome: SetOutcome): void {
+	const {steps} = outcome;
+	for (let index = 0; index < steps.length; index++) {
+		const step = steps[index] as MemoStep;
+		if (step.skip !== undefined) state.skipped.push(step.skip);
+		else {
+			const point = step.emit as MemoEmit;
+			emit(state, set, point.tags, point.fields, point.time ?? state.readAt);
+		}
+	}
+	for (let index = 0; index < outcome.unknownUnits.length; index++) {
+		state.unknownUnits.add(outcome.unknownUnits[index] as string);
+	}
+}
+
+/** Maps one data set of a reading into the state's points and skips (and its memo steps, when kept). */
+function mapSet(state: MappingState, set: DataSet): void {
+	const {merged, meter, dataSets} = state;
+	if (set.key === '') {
+		skip(state, set, 'no-address');
+		return;
+	}
+	if (merged.select && !merged.select(set)) {
+		skip(state, set, 'not-selected');
+		return;
+	}
+	const requests: readonly SelectionMatch[] = merged.selection ? merged.selection.match(set) : ALL_OF_IT;
+	if (requests.length === 0) {
+		skip(state, set, 'not-selected');
+		return;
+	}
+	const code = set.obis;
+	const buffered = dsmrBuffer(set);
+	const history =
+		buffered === undefined ? code !== undefined && !isCurrentValue(code) : buffered.kind === 'buffer';
+	if (history && !merged.history) {
+		skip(state, set, 'history-disabled');
+		return;
+	}
+
+	if (buffered !== undefined) {
+		if (buffered.entries.length === 0) {
+			skip(state, set, buffered.kind === 'buffer' ? 'empty-buffer' : 'no-value');
+			return;
+		}
+		for (const entry of buffered.entries) {
+			const value = set.values[entry.valueIndex];
+			if (value === undefined || value.text === '') {
+				skip(state, set, 'no-value');
+				continue;
+			}
+			const stamp = valueTime(set, entry.stampIndex);
+			const at =
+				stamp === undefined || stamp === NO_TIME ? undefined : meterTimeToInstant(stamp, merged.timeZone);
+			if (at === undefined) {
+				skip(state, set, 'no-date');
+				continue;
+			}
+			const shaped = fieldsOf(state, value.text, exactNumber(value.text), entry.unit ?? value.unit);
+			if (shaped === undefined) {
+				skip(state, set, 'text-disabled');
+				continue;
+			}
+			const tags: Record<string, string> = {meter, obis: reducedCode(entry.code)};
+			const channel = channelOf(entry.code);
+			if (channel !== undefined) tags['channel'] = channel;
+			if (shaped.unit !== '') tags['unit'] = shaped.unit;
+			if (history) tags['billing'] = '1';
+			const name = requests[0]?.name;
+			if (name !== undefined) tags['name'] = name;
+			put(state, set, tags, shaped.fields, new Date(at.getTime() + entry.offsetMinutes * 60_000));
+		}
+		return;
+	}
+
+	const picked = datedValue(set);
+	if (picked === undefined || picked.value.text === '') {
+		skip(state, set, 'no-value');
+		return;
+	}
+	let time: Date | undefined = state.readAt;
+	if (picked.stamp === NO_TIME) {
+		skip(state, set, 'no-date');
+		return;
+	}
+	if (picked.stamp !== undefined) {
+		time = meterTimeToInstant(picked.stamp, merged.timeZone);
+	} else if (history) {
+		// Dated by a reset stamp elsewhere in the readout: not the set's alone to remember.
+		state.kept = false;
+		state.resets ??= billingResetTimes(dataSets);
+		const reset = code?.f === undefined ? undefined : state.resets.get(`${code.separator}${code.f}`);
+		time = reset === undefined ? undefined : meterTimeToInstant(reset, merged.timeZone);
+		if (time === undefined) {
+			skip(state, set, 'history-without-date');
+			return;
+		}
+	}
+	if (time === undefined) {
+		skip(state, set, 'no-date');
+		return;
+	}
+
+	const obis = reducedCodeOf(set) ?? set.key;
+	const channel = code === undefined ? undefined : channelText(code);
+	for (let requestIndex = 0; requestIndex < requests.length; requestIndex++) {
+		const request = requests[requestIndex] as SelectionMatch;
+		const value = request.valueIndex === 0 ? picked.value : set.values[request.valueIndex];
+		if (value === undefined || value.text === '') {
+			skip(state, set, 'no-value');
+			continue;
+		}
+		// Text even when it looks numeric: the first value of a text register (ids, status words) or one
+		// that is a time, and a selected further value that is a time stamp (`1.6.2*01~1`, the smarthomeNG dlms plugin's peak date).
+		const asText =
+			request.valueIndex === 0
+				? isTextRegister(code, value.unit) || picked.isTime
+				: valueTime(set, request.valueIndex) !== undefined;
+		// `9.4(088*C&082*C)`: every part of one bracket is a value of its own, told apart by `part`.
+		const whole = value.parts === undefined || asText;
+		const partCount = whole ? 1 : (value.parts?.length ?? 0);
+		for (let partIndex = 0; partIndex < partCount; partIndex++) {
+			const part = whole ? value : value.parts?.[partIndex];
+			if (part === undefined || part.text === '') {
+				skip(state, set, 'no-value');
+				continue;
+			}
+			const number = asText ? undefined : exactNumber(part.text);
+			// Text has no unit (see fieldsOf): the unit table is asked only for a number sent without one.
+			let unit = part.unit;
+			if (unit === undefined && request.valueIndex === 0 && number !== undefined) unit = unitFor(state, obis);
+			const shaped = fieldsOf(state, part.text, number, unit);
+			if (shaped === undefined) {
+				skip(state, set, 'text-disabled');
+				continue;
+			}
+			// Insertion order as before: meter, obis, channel, unit, billing, part, index, name.
+			const tags: Record<string, string> = {meter, obis};
+			if (channel !== undefined) tags['channel'] = channel;
+			if (shaped.unit !== '') tags['unit'] = shaped.unit;
+			// The billing scheme keeps history apart from the live register: `*NN` is scheme 1, `&NN` scheme 2.
+			if (history) tags['billing'] = code?.separator === '&' ? '2' : '1';
+			if (!whole) tags['part'] = String(partIndex + 1);
+			if (request.valueIndex !== 0) tags['index'] = String(request.valueIndex);
+			if (request.name !== undefined) tags['name'] = request.name;
+			put(state, set, tags, shaped.fields, time);
+		}
+	}
+}
+
+/** A set that gives no point (or one of its values that gives none), and why. */
+function skip(state: MappingState, set: DataSet, reason: SkipReason): void {
+	const skipped: SkippedDataSet = {address: set.address, reason};
+	state.skipped.push(skipped);
+	state.steps?.push({skip: skipped, emit: undefined});
+}
+
+/** A point of a set: added (see emit), and remembered with the readout's time told apart from the set's own. */
+function put(
+	state: MappingState,
+	set: DataSet,
+	tags: Record<string, string>,
+	fields: Point['fields'],
+	time: Date,
+): void {
+	state.steps?.push({skip: undefined, emit: {tags, fields, time: time === state.readAt ? undefined : time}});
+	emit(state, set, tags, fields, time);
 }
 
 /**
@@ -304,6 +390,11 @@ function resolvedOptions(options: PointMapperOptions): ResolvedOptions {
 /** What one mapping builds up as it goes through the data sets. */
 interface MappingState {
 	readonly merged: ResolvedOptions;
+	/** The `meter` tag. */
+	readonly meter: string;
+	/** The readout's time in whole seconds: the time of every value without a date of its own. */
+	readonly readAt: Date;
+	readonly dataSets: readonly DataSet[];
 	readonly points: Point[];
 	readonly skipped: SkippedDataSet[];
 	readonly unknownUnits: Set<string>;
@@ -313,6 +404,25 @@ interface MappingState {
 	 * then a look through the few points so far is cheaper than building the map for every readout.
 	 */
 	byObis: Map<string, Point | Point[]> | undefined;
+	/** The reset time of each billing period: worked out only for history without a date of its own (rare). */
+	resets: Map<string, MeterTime> | undefined;
+	/** `C.D.E` of each data set (see reducedCodeOf), worked out only for a value sent without a unit. */
+	reduced: (string | undefined)[] | undefined;
+	/**
+	 * The unit of each reduced code, for a value sent without one (history lines of some meters): the
+	 * first few are looked up one by one (a readout has a handful: counters, status words), a table is
+	 * made for more.
+	 */
+	units: Map<string, string> | undefined;
+	unitLookups: number;
+	/** What the set being mapped gave, for the memo (undefined: no memo). */
+	steps: MemoStep[] | undefined;
+	/** The unknown units that set met, for the memo. */
+	stepUnits: string[] | undefined;
+	/** The unit that set took from another set of the readout (see unitFor), for the memo. */
+	lookup: UnitLookup | undefined;
+	/** Whether that set's outcome depends on it alone (and on `lookup`), so the memo may keep it. */
+	kept: boolean;
 }
 
 /** Points of a reading up to which duplicates are looked for one by one (see MappingState.byObis). */
@@ -369,20 +479,25 @@ function pointsByObis(points: readonly Point[]): Map<string, Point | Point[]> {
 	return byObis;
 }
 
-/** The fields of one value: text where a float would lie, else the number in its canonical unit. */
+/**
+ * The fields of one value: text where a float would lie (`number` undefined: see exactNumber), else
+ * the number in its canonical unit.
+ */
 function fieldsOf(
 	state: MappingState,
 	text: string,
+	number: number | undefined,
 	sentUnit: string | undefined,
-	asText: boolean,
 ): {fields: Point['fields']; unit: string} | undefined {
-	const number = asText ? undefined : exactNumber(text);
 	if (number === undefined) {
 		if (!state.merged.text && state.merged.selection === undefined) return undefined;
 		return {fields: {text}, unit: ''};
 	}
 	const normalised = normaliseUnit(number, sentUnit);
-	if (!normalised.known) state.unknownUnits.add(normalised.unit);
+	if (!normalised.known) {
+		state.unknownUnits.add(normalised.unit);
+		state.stepUnits?.push(normalised.unit);
+	}
 	return {fields: {value: normalised.value}, unit: normalised.unit};
 }
 
@@ -403,6 +518,30 @@ function exactNumber(text: string): number | undefined {
 		digits++;
 	}
 	return digits > 15 ? undefined : number;
+}
+
+/**
+ * The unit a number sent without one takes: that of the first set of the readout with the same reduced
+ * code and a unit (history lines of some meters). For the memo, the set's outcome holds while the
+ * readout gives `code` the same unit (see replay).
+ */
+function unitFor(state: MappingState, code: string): string | undefined {
+	const unit = unitInReading(state, code);
+	if (state.steps !== undefined) {
+		if (state.lookup === undefined) state.lookup = {code, unit};
+		// Two codes looked up for one set: not kept (a set asks for its own code only).
+		else if (state.lookup.code !== code) state.kept = false;
+	}
+	return unit;
+}
+
+/** The unit of `code` in the reading (see unitFor): the first few looked up one by one, then a table. */
+function unitInReading(state: MappingState, code: string): string | undefined {
+	state.reduced ??= state.dataSets.map(reducedCodeOf);
+	if (state.units === undefined && state.unitLookups++ < UNIT_SCANS)
+		return unitOfCode(state.dataSets, state.reduced, code);
+	state.units ??= unitsByCode(state.dataSets, state.reduced);
+	return state.units.get(code);
 }
 
 /** Units looked up one by one in a reading (unitOfCode) before the table of all is made (unitsByCode). */
