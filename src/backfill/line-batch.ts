@@ -64,11 +64,23 @@ export class LineBatch {
 			// A float prints in at most 24 characters (`-1.2345678901234567e-300`), seconds in at most 16.
 			const prefix = known.valuePrefix;
 			this.#room(prefix.length + 24 + 1 + 16 + 1);
-			this.#buffer.set(prefix, this.#used);
-			this.#used += prefix.length;
 			const value = fields.value;
-			if (Number.isSafeInteger(value)) this.#integer(value);
-			else this.#ascii(formatFloat(value));
+			if (value === known.lastValue) {
+				// The value the series had in the line before (most registers move less often than they are
+				// read): its line up to the time is copied whole, the digits are not worked out again.
+				const line = known.valueLine;
+				this.#buffer.set(line, this.#used);
+				this.#used += line.length;
+			} else {
+				const start = this.#used;
+				this.#buffer.set(prefix, this.#used);
+				this.#used += prefix.length;
+				if (Number.isSafeInteger(value)) this.#integer(value);
+				else this.#ascii(formatFloat(value));
+				// A copy: the batch's buffer is reused.
+				known.valueLine = new Uint8Array(this.#buffer.subarray(start, this.#used));
+				known.lastValue = value;
+			}
 		}
 		this.#buffer[this.#used++] = SPACE;
 		this.#seconds(Math.floor(point.time.getTime() / 1000));

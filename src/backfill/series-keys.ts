@@ -8,6 +8,14 @@ export interface KnownSeries {
 	readonly bytes: Buffer;
 	/** The key followed by ` value=`: the start of each line of a float value, copied in one go. */
 	readonly valuePrefix: Buffer;
+	/**
+	 * The tags object this series was last found by: a mapper that remembers a set's points (MappingMemo)
+	 * hands the same object again, readout after readout, found then without comparing tag by tag.
+	 */
+	lastTags: Readonly<Record<string, string>> | undefined;
+	/** The float value last written to this series (NaN: none) and its line up to the time (see LineBatch). */
+	lastValue: number;
+	valueLine: Uint8Array;
 }
 
 export interface SeriesKeysOptions {
@@ -53,7 +61,12 @@ export class SeriesKeys {
 		if (known !== undefined) {
 			for (let index = 0; index < known.length; index++) {
 				const series = known[index] as KnownSeries;
-				if (series.measurement === measurement && sameTags(series.tags, tags)) return series;
+				if (series.measurement !== measurement) continue;
+				if (series.lastTags === tags) return series;
+				if (sameTags(series.tags, tags)) {
+					series.lastTags = tags;
+					return series;
+				}
 			}
 		}
 		if (this.#size >= this.#maxSeries) {
@@ -62,7 +75,16 @@ export class SeriesKeys {
 			known = undefined;
 		}
 		const bytes = Buffer.from(formatSeriesKey(measurement, tags), 'utf8');
-		const series = {measurement, tags: {...tags}, bytes, valuePrefix: Buffer.concat([bytes, VALUE])};
+		const valuePrefix = Buffer.concat([bytes, VALUE]);
+		const series: KnownSeries = {
+			measurement,
+			tags: {...tags},
+			bytes,
+			valuePrefix,
+			lastTags: tags,
+			lastValue: Number.NaN,
+			valueLine: valuePrefix,
+		};
 		if (known === undefined) this.#byObis.set(obis, [series]);
 		else known.push(series);
 		this.#size++;

@@ -95,6 +95,31 @@ describe('LineBatch.addPoint', () => {
 		expect(batch.lines).toBe(points.length);
 	});
 
+	it('writes the repeated and changed values of a series as formatLineProtocol does, across batches', () => {
+		// One tags object handed again and again (as the mapper's memo does), and an equal one.
+		const tags = {meter: 'm', obis: '1.8.1', unit: 'kWh'};
+		const values = [5, 5, 7.25, 7.25, 5, 0, -0, 0, 1e21, 1e21, 0.1, 0.1];
+		const repeated: Point[] = values.map((value, index) => ({
+			measurement: 'meter',
+			tags: index % 3 === 2 ? {...tags} : tags,
+			fields: {value},
+			time: at(`2025-01-01T00:0${index % 10}:00Z`),
+		}));
+		const series = new SeriesKeys();
+		const batch = new LineBatch(16);
+		let written = '';
+		for (const [index, point] of repeated.entries()) {
+			batch.addPoint(point, series);
+			if (index % 5 === 4) {
+				written += batch.text().toString('utf8');
+				batch.clear();
+			}
+		}
+		written += batch.text().toString('utf8');
+		expect(written).toBe(repeated.map((point) => `${formatLineProtocol(point)}\n`).join(''));
+		expect(series.size).toBe(1);
+	});
+
 	it('throws a RangeError for a value line protocol cannot carry, as formatLineProtocol does', () => {
 		const batch = new LineBatch();
 		const point: Point = {
