@@ -2,7 +2,6 @@ import {formatLineProtocol} from '../output/line-protocol.ts';
 import {MappingMemo} from '../readings/mapping-memo.ts';
 import type {ObisSelection} from '../readings/obis-selection.ts';
 import {periodOfAddress, placeholderPeriods} from '../readings/placeholder-periods.ts';
-import type {Point} from '../readings/point.ts';
 import {mapReading, type PointMapperOptions} from '../readings/point-mapper.ts';
 import type {BackfillItem} from './backfill-sources.ts';
 import type {BackfillTally} from './backfill-tally.ts';
@@ -139,7 +138,7 @@ export class Backfill {
 			tally.skip(skipped.reason);
 			tally.undatedValue({place: item.place, address: skipped.address, reason: skipped.reason});
 		}
-		const withHistory = hasHistory(mapped.points);
+		const withHistory = mapped.historyPoints > 0;
 		if (withHistory) {
 			for (const key of billingPeriodKeys(dataSets, meter.id, meter.timeZone)) tally.period(key);
 		}
@@ -160,7 +159,8 @@ export class Backfill {
 		for (let at = 0; at < points.length; at++) {
 			const point = points[at] as (typeof points)[number];
 			const time = point.time.getTime();
-			const billing = point.tags['billing'] !== undefined;
+			// Read from the tags only in a readout with history (tags objects of many shapes: a slow read).
+			const billing = withHistory && point.tags['billing'] !== undefined;
 			if (time < sinceMs) beforeSince++;
 			else if (time >= untilMs) afterUntil++;
 			// Point times are whole seconds, as is readAtMs.
@@ -259,11 +259,4 @@ export class Backfill {
 		);
 		return undefined;
 	}
-}
-
-function hasHistory(points: readonly Point[]): boolean {
-	for (let index = 0; index < points.length; index++) {
-		if ((points[index] as Point).tags['billing'] !== undefined) return true;
-	}
-	return false;
 }

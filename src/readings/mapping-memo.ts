@@ -8,6 +8,8 @@ export interface MemoEmit {
 	readonly fields: Point['fields'];
 	/** A time of the set's own (a date field); undefined: the readout's time. */
 	readonly time: Date | undefined;
+	/** Billing history (a `billing` tag). */
+	readonly history: boolean;
 }
 
 /** One step of mapping a set: a skip (the very object handed out before) or a point. */

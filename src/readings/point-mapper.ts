@@ -71,6 +71,8 @@ export interface MappedReading {
 	readonly skipped: SkippedDataSet[];
 	/** Units written as sent (tag `unit`) because the normaliser does not know them. */
 	readonly unknownUnits: string[];
+	/** How many of the points are billing history (a `billing` tag). */
+	readonly historyPoints: number;
 }
 
 /**
@@ -104,11 +106,13 @@ export function mapReading(
 		readAt: wholeSeconds(reading.readAt),
 		dataSets,
 		points: [],
+		pointCodes: [],
+		pointTimes: [],
+		historyPoints: 0,
 		skipped: [],
 		unknownUnits: new Set<string>(),
 		byObis: undefined,
 		resets: undefined,
-		reduced: undefined,
 		units: undefined,
 		unitLookups: 0,
 		steps: undefined,
@@ -156,7 +160,12 @@ export function mapReading(
 		state.steps = undefined;
 		state.stepUnits = undefined;
 	}
-	return {points: state.points, skipped: state.skipped, unknownUnits: [...state.unknownUnits]};
+	return {
+		points: state.points,
+		skipped: state.skipped,
+		unknownUnits: [...state.unknownUnits],
+		historyPoints: state.historyPoints,
+	};
 }
 
 /** The points and skips a set gave before, again (see MappingMemo); the readout's own time where it had one. */
@@ -167,7 +176,7 @@ function replay(state: MappingState, set: DataSet, outcome: SetOutcome): void {
 		if (step.skip !== undefined) state.skipped.push(step.skip);
 		else {
 			const point = step.emit as MemoEmit;
-			emit(state, set, point.tags, point.fields, point.time ?? state.readAt);
+			emit(state, set, point.tags, point.fields, point.time ?? state.readAt, point.history);
 		}
 	}
 	for (let index = 0; index < outcome.unknownUnits.length; index++) {
@@ -325,8 +334,12 @@ function put(
 	fields: Point['fields'],
 	time: Date,
 ): void {
-	state.steps?.push({skip: undefined, emit: {tags, fields, time: time === state.readAt ? undefined : time}});
-	emit(state, set, tags, fields, time);
+	const history = tags['billing'] !== undefined;
+	state.steps?.push({
+		skip: undefined,
+		emit: {tags, fields, time: time === state.readAt ? undefined : time, history},
+	});
+	emit(state, set, tags, fields, time, history);
 }
 
 /**
@@ -396,6 +409,11 @@ interface MappingState {
 	readonly readAt: Date;
 	readonly dataSets: readonly DataSet[];
 	readonly points: Point[];
+	/** The `obis` tag and the time (ms) of each point, in the order of `points` (see emit). */
+	readonly pointCodes: string[];
+	readonly pointTimes: number[];
+	/** Points with a `billing` tag. */
+	historyPoints: number;
 	readonly skipped: SkippedDataSet[];
 	readonly unknownUnits: Set<string>;
 	/**
@@ -406,8 +424,6 @@ interface MappingState {
 	byObis: Map<string, Point | Point[]> | undefined;
 	/** The reset time of each billing period: worked out only for history without a date of its own (rare). */
 	resets: Map<string, MeterTime> | undefined;
-	/** `C.D.E` of each data set (see reducedCodeOf), worked out only for a value sent without a unit. */
-	reduced: (string | undefined)[] | undefined;
 	/**
 	 * The unit of each reduced code, for a value sent without one (history lines of some meters): the
 	 * first few are looked up one by one (a readout has a handful: counters, status words), a table is
@@ -435,20 +451,29 @@ function emit(
 	tags: Record<string, string>,
 	fields: Point['fields'],
 	time: Date,
+	history: boolean,
 ): void {
 	const point: Point = {measurement: state.merged.measurement, tags, fields, time: wholeSeconds(time)};
-	const obis = tags['obis'] ?? '';
+	// Every point has an `obis` tag (see mapSet); read from the tags objects of many shapes, it was one of
+	// the mapping's slowest reads: the codes and times of the points so far are kept beside them.
+	const obis = tags['obis'] as string;
 	const at = point.time.getTime();
-	const {points} = state;
+	const {points, pointCodes, pointTimes} = state;
 	if (state.byObis === undefined && points.length < SCAN_POINTS) {
 		for (let index = 0; index < points.length; index++) {
-			const other = points[index] as Point;
-			if ((other.tags['obis'] ?? '') === obis && other.time.getTime() === at && sameTags(other.tags, tags)) {
+			if (
+				pointCodes[index] === obis &&
+				pointTimes[index] === at &&
+				sameTags((points[index] as Point).tags, tags)
+			) {
 				state.skipped.push({address: set.address, reason: 'duplicate'});
 				return;
 			}
 		}
 		points.push(point);
+		pointCodes.push(obis);
+		pointTimes.push(at);
+		if (history) state.historyPoints++;
 		return;
 	}
 	state.byObis ??= pointsByObis(points);
@@ -464,6 +489,9 @@ function emit(
 		if (others !== sameCode) state.byObis.set(obis, others);
 	}
 	points.push(point);
+	pointCodes.push(obis);
+	pointTimes.push(at);
+	if (history) state.historyPoints++;
 }
 
 /** The points by their `obis` tag, in order (see MappingState.byObis). */
@@ -537,25 +565,26 @@ function unitFor(state: MappingState, code: string): string | undefined {
 
 /** The unit of `code` in the reading (see unitFor): the first few looked up one by one, then a table. */
 function unitInReading(state: MappingState, code: string): string | undefined {
-	state.reduced ??= state.dataSets.map(reducedCodeOf);
-	if (state.units === undefined && state.unitLookups++ < UNIT_SCANS)
-		return unitOfCode(state.dataSets, state.reduced, code);
-	state.units ??= unitsByCode(state.dataSets, state.reduced);
+	if (state.units === undefined && state.unitLookups++ < UNIT_SCANS) return unitOfCode(state.dataSets, code);
+	state.units ??= unitsByCode(state.dataSets, state.dataSets.map(reducedCodeOf));
 	return state.units.get(code);
 }
 
 /** Units looked up one by one in a reading (unitOfCode) before the table of all is made (unitsByCode). */
 const UNIT_SCANS = 8;
 
-/** The unit unitsByCode gives `code`, found without making the table: the first set of that code with a unit. */
-function unitOfCode(
-	dataSets: readonly DataSet[],
-	reduced: readonly (string | undefined)[],
-	code: string,
-): string | undefined {
+/**
+ * The unit unitsByCode gives `code`, found without making the table: the first set of that code with a
+ * unit. A set's key is its reduced code, plus `*F`/`&F` for history (see obisKey): only sets whose key
+ * starts with `code` are looked at, and only history keys need their reduced code worked out.
+ */
+function unitOfCode(dataSets: readonly DataSet[], code: string): string | undefined {
 	for (let index = 0; index < dataSets.length; index++) {
-		if (reduced[index] !== code) continue;
-		const unit = (dataSets[index] as DataSet).values[0]?.unit;
+		const set = dataSets[index] as DataSet;
+		const key = set.key;
+		if (set.obis === undefined || !key.startsWith(code)) continue;
+		if (key.length !== code.length && reducedCodeOf(set) !== code) continue;
+		const unit = set.values[0]?.unit;
 		if (unit !== undefined && unit !== '') return unit;
 	}
 	return undefined;

@@ -27,10 +27,15 @@ function fixture(name: string, readAt = READ_AT): Reading {
 
 /** The points (times as text), skips and unknown units, as plain data to compare. */
 function outcome(mapped: ReturnType<typeof mapReading>) {
+	// The count of history points the mapper gives is that of the points with a `billing` tag.
+	expect(mapped.historyPoints).toBe(
+		mapped.points.filter((point) => point.tags['billing'] !== undefined).length,
+	);
 	return {
 		points: mapped.points.map((point) => ({...point, time: point.time.toISOString()})),
 		skipped: mapped.skipped,
 		unknownUnits: mapped.unknownUnits,
+		historyPoints: mapped.historyPoints,
 	};
 }
 
