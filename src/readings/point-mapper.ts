@@ -106,8 +106,8 @@ export function mapReading(
 		readAt: wholeSeconds(reading.readAt),
 		dataSets,
 		points: [],
-		pointCodes: [],
-		pointTimes: [],
+		pointCodes: POINT_CODES,
+		pointTimes: POINT_TIMES,
 		historyPoints: 0,
 		skipped: [],
 		unknownUnits: new Set<string>(),
@@ -409,7 +409,10 @@ interface MappingState {
 	readonly readAt: Date;
 	readonly dataSets: readonly DataSet[];
 	readonly points: Point[];
-	/** The `obis` tag and the time (ms) of each point, in the order of `points` (see emit). */
+	/**
+	 * The `obis` tag and the time (ms) of each of the first SCAN_POINTS points, in the order of `points`
+	 * (see emit): entries from `points.length` on are left from readings before.
+	 */
 	readonly pointCodes: string[];
 	readonly pointTimes: number[];
 	/** Points with a `billing` tag. */
@@ -441,6 +444,14 @@ interface MappingState {
 	kept: boolean;
 }
 
+/**
+ * The arrays behind MappingState's pointCodes and pointTimes, shared by every mapping (one runs at a
+ * time, start to end): arrays of a reading's own grew entry by entry for each readout, about a kilobyte
+ * of garbage a readout. Sized once, never shrunk.
+ */
+const POINT_CODES: string[] = [];
+const POINT_TIMES: number[] = [];
+
 /** Points of a reading up to which duplicates are looked for one by one (see MappingState.byObis). */
 const SCAN_POINTS = 32;
 
@@ -459,8 +470,9 @@ function emit(
 	const obis = tags['obis'] as string;
 	const at = point.time.getTime();
 	const {points, pointCodes, pointTimes} = state;
-	if (state.byObis === undefined && points.length < SCAN_POINTS) {
-		for (let index = 0; index < points.length; index++) {
+	const count = points.length;
+	if (state.byObis === undefined && count < SCAN_POINTS) {
+		for (let index = 0; index < count; index++) {
 			if (
 				pointCodes[index] === obis &&
 				pointTimes[index] === at &&
@@ -471,8 +483,8 @@ function emit(
 			}
 		}
 		points.push(point);
-		pointCodes.push(obis);
-		pointTimes.push(at);
+		pointCodes[count] = obis;
+		pointTimes[count] = at;
 		if (history) state.historyPoints++;
 		return;
 	}
@@ -489,8 +501,6 @@ function emit(
 		if (others !== sameCode) state.byObis.set(obis, others);
 	}
 	points.push(point);
-	pointCodes.push(obis);
-	pointTimes.push(at);
 	if (history) state.historyPoints++;
 }
 
