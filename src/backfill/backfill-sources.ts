@@ -8,7 +8,7 @@ import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts'
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
-import {signOnReadouts} from './sign-on-readouts.ts';
+import {type ArchivedReadout, SignOnGrouping} from './sign-on-readouts.ts';
 
 /** Why a telegram (or a record holding one) was not used. */
 export type RefusalReason =
@@ -130,7 +130,7 @@ export function archiveFileItems(file: string, options: SourceReadOptions): Asyn
 		directory: '.',
 		...(options.onWarning ? {onWarning: options.onWarning} : {}),
 	});
-	return archiveItems(archive.read(file, options.onBytes), basename(file), options);
+	return archiveChunkItems(archive.readChunks(file, options.onBytes), basename(file), options);
 }
 
 /**
@@ -242,26 +242,80 @@ export async function* archiveItems(
 	name: string,
 	options: SourceReadOptions,
 ): AsyncGenerator<BackfillItem> {
-	let record = 0;
-	for await (const readout of signOnReadouts(records)) {
-		const first = record + 1;
-		record += readout.telegrams.length;
-		const place = `${name} record ${first === record ? first : `${first}-${record}`}`;
+	const items = new ArchiveItems(name, options);
+	for await (const record of records) {
+		for (let item = items.add(record); item !== undefined; item = items.next()) yield item;
+	}
+	for (let item = items.end(); item !== undefined; item = items.end()) yield item;
+}
+
+/**
+ * archiveItems for records read a chunk at a time (RawArchive.readChunks): one turn through an async
+ * generator per readout, where reading, grouping and decoding each took one of their own (a promise and
+ * an iterator result each, per record: about 2 KB of garbage a readout).
+ */
+async function* archiveChunkItems(
+	chunks: AsyncIterable<Iterable<RawTelegram>>,
+	name: string,
+	options: SourceReadOptions,
+): AsyncGenerator<BackfillItem> {
+	const items = new ArchiveItems(name, options);
+	for await (const chunk of chunks) {
+		for (const record of chunk) {
+			for (let item = items.add(record); item !== undefined; item = items.next()) yield item;
+		}
+	}
+	for (let item = items.end(); item !== undefined; item = items.end()) yield item;
+}
+
+/** Records to readouts (see SignOnGrouping), each telegram decoded, as items; numbered for messages. */
+class ArchiveItems {
+	readonly #name: string;
+	readonly #options: SourceReadOptions;
+	readonly #grouping = new SignOnGrouping();
+	#record = 0;
+
+	constructor(name: string, options: SourceReadOptions) {
+		this.#name = name;
+		this.#options = options;
+	}
+
+	/** Takes a record; the item of the first readout it completes (then next() until undefined). */
+	add(record: RawTelegram): BackfillItem | undefined {
+		const readout = this.#grouping.add(record);
+		return readout === undefined ? undefined : this.#itemOf(readout);
+	}
+
+	next(): BackfillItem | undefined {
+		const readout = this.#grouping.next();
+		return readout === undefined ? undefined : this.#itemOf(readout);
+	}
+
+	/** An item of a readout left open at the end, until there are none. */
+	end(): BackfillItem | undefined {
+		const readout = this.#grouping.end();
+		return readout === undefined ? undefined : this.#itemOf(readout);
+	}
+
+	#itemOf(readout: ArchivedReadout): BackfillItem {
+		const first = this.#record + 1;
+		this.#record += readout.telegrams.length;
+		const record = this.#record;
+		const place = `${this.#name} record ${first === record ? first : `${first}-${record}`}`;
 		const telegrams: DecodedTelegram[] = [];
 		let refusal: BackfillItem | undefined;
+		const ignoreBlockCheck = this.#options.ignoreBlockCheck(readout.meterId);
 		for (const part of readout.telegrams) {
-			const decoding = decodeCapture(part.bytes, {
-				ignoreBlockCheck: options.ignoreBlockCheck(readout.meterId),
-			});
+			const decoding = decodeCapture(part.bytes, {ignoreBlockCheck});
 			refusal ??= refusalOf(decoding, place, readout.telegrams.length);
 			telegrams.push(...decoding.telegrams);
 		}
 		// A readout is used whole or not at all: with one sign-on's block refused, its points would differ
 		// from what the collector wrote.
-		const last = readout.telegrams.at(-1);
-		if (refusal !== undefined) yield refusal;
-		else if (last !== undefined)
-			yield {kind: 'readout', place, meterId: readout.meterId, readAt: last.readAt, telegrams};
+		if (refusal !== undefined) return refusal;
+		// A readout holds at least one record (see SignOnGrouping).
+		const last = readout.telegrams[readout.telegrams.length - 1] as RawTelegram;
+		return {kind: 'readout', place, meterId: readout.meterId, readAt: last.readAt, telegrams};
 	}
 }
 

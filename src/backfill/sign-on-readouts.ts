@@ -18,27 +18,61 @@ export interface ArchivedReadout {
 export async function* signOnReadouts(
 	records: AsyncIterable<RawTelegram> | Iterable<RawTelegram>,
 ): AsyncGenerator<ArchivedReadout> {
-	const open = new Map<string, RawTelegram[]>();
+	const grouping = new SignOnGrouping();
 	for await (const record of records) {
+		for (let readout = grouping.add(record); readout !== undefined; readout = grouping.next()) yield readout;
+	}
+	for (let readout = grouping.end(); readout !== undefined; readout = grouping.end()) yield readout;
+}
+
+/**
+ * signOnReadouts record by record, without a promise per record: add() a record and take the readouts
+ * it completes (add(), then next() until undefined); end() until undefined gives those left open.
+ */
+export class SignOnGrouping {
+	readonly #open = new Map<string, RawTelegram[]>();
+	/** A second readout one record completed (an open one it ended, then itself). */
+	#ready: ArchivedReadout | undefined;
+
+	/** Takes one record; the first readout it completes, if any (see next()). */
+	add(record: RawTelegram): ArchivedReadout | undefined {
 		const {meterId, signOn} = record;
+		const open = this.#open;
 		const started = open.get(meterId);
 		if (signOn === undefined || signOn.part === 1 || started === undefined) {
+			let ended: ArchivedReadout | undefined;
 			if (started !== undefined) {
 				open.delete(meterId);
-				yield {meterId, telegrams: started};
+				ended = {meterId, telegrams: started};
 			}
 			if (signOn === undefined || signOn.part === signOn.parts) {
-				yield {meterId, telegrams: [record]};
-				continue;
+				const single = {meterId, telegrams: [record]};
+				if (ended === undefined) return single;
+				this.#ready = single;
+				return ended;
 			}
 			open.set(meterId, [record]);
-			continue;
+			return ended;
 		}
 		started.push(record);
-		if (signOn.part === signOn.parts) {
-			open.delete(meterId);
-			yield {meterId, telegrams: started};
-		}
+		if (signOn.part !== signOn.parts) return undefined;
+		open.delete(meterId);
+		return {meterId, telegrams: started};
 	}
-	for (const [meterId, telegrams] of open) yield {meterId, telegrams};
+
+	/** The second readout the last record completed, once. */
+	next(): ArchivedReadout | undefined {
+		const ready = this.#ready;
+		this.#ready = undefined;
+		return ready;
+	}
+
+	/** One readout still open (the records ran out before its last part), until there are none. */
+	end(): ArchivedReadout | undefined {
+		for (const [meterId, telegrams] of this.#open) {
+			this.#open.delete(meterId);
+			return {meterId, telegrams};
+		}
+		return undefined;
+	}
 }

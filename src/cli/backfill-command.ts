@@ -346,7 +346,8 @@ async function importSources(
 			stdin: () => readStdin(io),
 		});
 		for await (const item of items) {
-			await backfill.take(item);
+			const taking = backfill.take(item);
+			if (taking !== undefined) await taking;
 			progress.update(tally, done + bytes);
 			if (io.signal?.aborted) return;
 		}

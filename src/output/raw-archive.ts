@@ -151,6 +151,19 @@ export class RawArchive {
 	 * file offset reached after each record (progress of a long replay).
 	 */
 	async *read(file: string, onOffset?: (offset: number) => void): AsyncGenerator<RawTelegram> {
+		for await (const chunk of this.readChunks(file, onOffset)) yield* chunk;
+	}
+
+	/**
+	 * As read(), the telegrams of each chunk read from the file (64 KiB, some fifty records) handed out
+	 * together, each parsed as it is iterated: a replay of millions of records then takes a turn through
+	 * the promises of an async generator per chunk, not per record. Iterate each chunk fully before asking
+	 * for the next one (the next one starts where the iteration stopped).
+	 */
+	async *readChunks(
+		file: string,
+		onOffset?: (offset: number) => void,
+	): AsyncGenerator<Iterable<RawTelegram>> {
 		const path = isAbsolute(file) || file.includes('/') ? file : join(this.#directory, file);
 		const handle = await open(path, 'r');
 		try {
@@ -181,25 +194,10 @@ export class RawArchive {
 				const run = completeMembers(buffer);
 				const text = run.count > 1 ? gunzipMembers(buffer.subarray(0, run.bytes)) : undefined;
 				if (text !== undefined) {
-					// Each record is parsed as it is handed on, not the whole chunk's first: parsed together,
-					// a chunk's records would all outlive the young generation while the first ones are used.
-					let offset = 0;
-					let at = 0;
-					let taken = 0;
-					for (; taken < run.count; taken++) {
-						const size = buffer.readUInt32LE(offset + SIZE_OFFSET);
-						// ISIZE, the member's last 4 bytes: the length of its record, verified by the gunzip.
-						const length = buffer.readUInt32LE(offset + size - 4);
-						const telegram = recordIn(text, at, length);
-						if (telegram === undefined) break;
-						offset += size;
-						at += length;
-						// Each record's offset as the member-by-member read gives it.
-						onOffset?.(position + offset);
-						yield telegram;
-					}
-					skip(offset);
-					if (taken === run.count) continue;
+					const progress = {offset: 0, taken: 0};
+					yield recordsOf(buffer, text, run.count, progress, position, onOffset);
+					skip(progress.offset);
+					if (progress.taken === run.count) continue;
 					// A member that holds no record: the member-by-member read below finds and reports it.
 				}
 				const size = buffer.readUInt32LE(SIZE_OFFSET);
@@ -212,7 +210,7 @@ export class RawArchive {
 				if (telegram !== undefined) {
 					skip(size);
 					onOffset?.(position);
-					yield telegram;
+					yield [telegram];
 					continue;
 				}
 				// Damaged here: find the next member header (appends after a crash land behind the torn one).
@@ -341,6 +339,35 @@ function gunzipMembers(members: Buffer): Buffer | undefined {
 		return gunzipSync(members);
 	} catch {
 		return undefined;
+	}
+}
+
+/**
+ * The records of `count` whole members at the start of `members`, gunzipped together into `text`, each
+ * parsed as it is handed on, not the whole chunk's first: parsed together, a chunk's records would all
+ * outlive the young generation while the first ones are used. Stops at a member that holds no record;
+ * `progress` says how far it got (bytes of `members`, records).
+ */
+function* recordsOf(
+	members: Buffer,
+	text: Buffer,
+	count: number,
+	progress: {offset: number; taken: number},
+	position: number,
+	onOffset: ((offset: number) => void) | undefined,
+): Generator<RawTelegram> {
+	let at = 0;
+	for (; progress.taken < count; progress.taken++) {
+		const size = members.readUInt32LE(progress.offset + SIZE_OFFSET);
+		// ISIZE, the member's last 4 bytes: the length of its record, verified by the gunzip.
+		const length = members.readUInt32LE(progress.offset + size - 4);
+		const telegram = recordIn(text, at, length);
+		if (telegram === undefined) return;
+		progress.offset += size;
+		at += length;
+		// Each record's offset as the member-by-member read gives it.
+		onOffset?.(position + progress.offset);
+		yield telegram;
 	}
 }
 

@@ -198,7 +198,10 @@ describe('Backfill', () => {
 		await backfill.take(readout(at, 'house'));
 		expect(started).toBe(1);
 		let secondTaken = false;
-		const second = backfill.take(readout(at + 60_000, 'house')).then(() => {
+		const taking = backfill.take(readout(at + 60_000, 'house'));
+		// A full batch: a promise to wait for.
+		expect(taking).toBeInstanceOf(Promise);
+		const second = Promise.resolve(taking).then(() => {
 			secondTaken = true;
 		});
 		await new Promise((resolve) => setTimeout(resolve, 20));

@@ -157,6 +157,12 @@ describe('RawArchive', () => {
 		expect(offsets.every((offset, index) => index === 0 || offset > (offsets[index - 1] ?? 0))).toBe(true);
 		expect(offsets.at(-1)).toBe(bytes.length);
 		expect(offsets[149]).toBe(at);
+		// Chunk by chunk (readChunks): the same records, several to a chunk, the damaged one skipped again.
+		const chunks: RawTelegram[][] = [];
+		for await (const chunk of raw.readChunks(file)) chunks.push([...chunk]);
+		expect(chunks.flat().map((telegram) => telegram.meterId)).toEqual(expected);
+		expect(chunks.length).toBeGreaterThan(2);
+		expect(chunks.length).toBeLessThan(count / 4);
 	});
 
 	it('skips a sound member that holds no record among many, reading every other record once', async () => {
