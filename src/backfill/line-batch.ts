@@ -123,7 +123,9 @@ export class LineBatch {
 			this.#lastSeconds = Number.NaN;
 			return;
 		}
-		this.#buffer.copy(digits, 0, start, this.#used);
+		// By hand: Buffer#copy costs more for these few bytes than the loop (and made garbage per call).
+		const buffer = this.#buffer;
+		for (let index = 0; index < length; index++) digits[index] = buffer[start + index] as number;
 		this.#secondsLength = length;
 		this.#lastSeconds = seconds;
 	}

@@ -110,7 +110,7 @@ export function mapReading(
 		pointTimes: POINT_TIMES,
 		historyPoints: 0,
 		skipped: [],
-		unknownUnits: new Set<string>(),
+		unknownUnits: undefined,
 		byObis: undefined,
 		resets: undefined,
 		units: undefined,
@@ -163,7 +163,7 @@ export function mapReading(
 	return {
 		points: state.points,
 		skipped: state.skipped,
-		unknownUnits: [...state.unknownUnits],
+		unknownUnits: state.unknownUnits === undefined ? [] : [...state.unknownUnits],
 		historyPoints: state.historyPoints,
 	};
 }
@@ -180,6 +180,7 @@ function replay(state: MappingState, set: DataSet, outcome: SetOutcome): void {
 		}
 	}
 	for (let index = 0; index < outcome.unknownUnits.length; index++) {
+		state.unknownUnits ??= new Set();
 		state.unknownUnits.add(outcome.unknownUnits[index] as string);
 	}
 }
@@ -418,7 +419,8 @@ interface MappingState {
 	/** Points with a `billing` tag. */
 	historyPoints: number;
 	readonly skipped: SkippedDataSet[];
-	readonly unknownUnits: Set<string>;
+	/** Made for the first unit the normaliser does not know (most readings have none). */
+	unknownUnits: Set<string> | undefined;
 	/**
 	 * The points so far by their `obis` tag: an equal point can only be among those (see emit). Most
 	 * codes have one point: an array only for the others. Made once a reading has many points; until
@@ -533,6 +535,7 @@ function fieldsOf(
 	}
 	const normalised = normaliseUnit(number, sentUnit);
 	if (!normalised.known) {
+		state.unknownUnits ??= new Set();
 		state.unknownUnits.add(normalised.unit);
 		state.stepUnits?.push(normalised.unit);
 	}
