@@ -1,5 +1,6 @@
 import type {Writable} from 'node:stream';
 import type {BackfillTally} from '../backfill/backfill-tally.ts';
+import {plural} from '../observability/plural.ts';
 
 /** Tells the user how far a backfill got: a bar on a terminal, a plain line now and then otherwise. */
 export interface BackfillProgress {
@@ -39,22 +40,22 @@ export async function createBackfillProgress(options: BackfillProgressOptions): 
 			{
 				stream: options.stream,
 				format:
-					'backfill |{bar}| {percentage}% | {telegrams} telegrams | {points} points | {rate} telegrams/s | ETA {eta_formatted}',
+					'backfill |{bar}| {percentage}% | {telegrams} | {points} | {rate} telegrams/s | ETA {eta_formatted}',
 				hideCursor: true,
 				etaBuffer: 200,
 				fps: 5,
 			},
 			cliProgress.Presets.shades_classic,
 		);
-		bar.start(options.totalBytes, 0, {telegrams: 0, points: 0, rate: 0});
+		bar.start(options.totalBytes, 0, {telegrams: plural(0, 'telegram'), points: plural(0, 'point'), rate: 0});
 		let stopped = false;
 		let lastNote = '';
 		let noteAt = Number.NEGATIVE_INFINITY;
 		return {
 			update(tally, bytesDone) {
 				bar.update(Math.min(bytesDone, options.totalBytes), {
-					telegrams: tally.telegrams,
-					points: tally.pointsWritten,
+					telegrams: plural(tally.telegrams, 'telegram'),
+					points: plural(tally.pointsWritten, 'point'),
 					rate: rate(tally),
 				});
 			},
@@ -86,7 +87,7 @@ export async function createBackfillProgress(options: BackfillProgressOptions): 
 					? `${Math.floor((100 * Math.min(bytesDone, options.totalBytes)) / options.totalBytes)} % (${megabytes(bytesDone)} of ${megabytes(options.totalBytes)} MB), `
 					: '';
 			options.stream.write(
-				`backfill: ${share}${tally.telegrams} telegrams, ${tally.pointsWritten} points, ${rate(tally)} telegrams/s\n`,
+				`backfill: ${share}${plural(tally.telegrams, 'telegram')}, ${plural(tally.pointsWritten, 'point')}, ${rate(tally)} telegrams/s\n`,
 			);
 		},
 		note(message) {

@@ -2,6 +2,7 @@ import {open, readFile, stat} from 'node:fs/promises';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
+import {plural} from '../observability/plural.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {reusedChunks} from './reused-chunks.ts';
@@ -132,7 +133,7 @@ export class CaptureReader {
 		for await (const chunk of this.#chunks(false)) yield* decodePieces(stripped, chunk);
 		yield* stripped.end();
 		if (stripped.telegramCount === 0) return;
-		this.#parityNote = `${first.highBitBytes} bytes had bit 7 set (7E1 data captured as 8N1); parity bits stripped`;
+		this.#parityNote = `${plural(first.highBitBytes, 'byte')} had bit 7 set (7E1 data captured as 8N1); parity bits stripped`;
 		this.#decoder = stripped;
 	}
 

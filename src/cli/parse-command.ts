@@ -157,7 +157,7 @@ function noTelegram(reader: CaptureReader): CliError {
 	return new CliError(
 		`${reader.place}: no telegram found (expected "/XXX5…" and data sets such as "1.8.0(…)")${garbled}`,
 		reader.highBitBytes > 0
-			? {hint: `${reader.highBitBytes} bytes have bit 7 set: was 7E1 data read as 8N1?`}
+			? {hint: `${plural(reader.highBitBytes, 'byte')} with bit 7 set: was 7E1 data read as 8N1?`}
 			: {},
 	);
 }

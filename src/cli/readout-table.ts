@@ -3,6 +3,7 @@ import type {DataSet} from '../iec62056/data-set.ts';
 import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import {formatMeterTime, type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
 import {formatObisCode, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
+import {plural} from '../observability/plural.ts';
 import {billingResetTimes} from '../readings/billing-reset-times.ts';
 import {placeholderPeriods} from '../readings/placeholder-periods.ts';
 import {resetDatePlaceholders, shownValueTime} from '../readings/reset-stamp.ts';
@@ -33,7 +34,7 @@ function describeTelegram(telegram: DecodedTelegram, verbose: boolean): string {
 	const id = telegram.identification;
 	// The count covers every data set; the rows leave the history out unless verbose: say so where the count is.
 	const hidden = verbose ? 0 : telegram.dataSets.filter(isHistory).length;
-	const sets = `${telegram.dataSets.length} data sets${hidden === 0 ? '' : ` (${hidden} of them billing history, listed with --verbose)`}`;
+	const sets = `${plural(telegram.dataSets.length, 'data set')}${hidden === 0 ? '' : ` (${hidden} of them billing history, listed with --verbose)`}`;
 	const check =
 		telegram.check.algorithm === 'none'
 			? 'no block check'

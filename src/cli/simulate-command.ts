@@ -3,6 +3,7 @@ import {readFile} from 'node:fs/promises';
 import type {Writable} from 'node:stream';
 import {Command, InvalidArgumentError} from 'commander';
 import {hostTimeZone} from '../daemon/host-time-zone.ts';
+import {plural} from '../observability/plural.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
 import {createCapturedTelegramProfile} from '../simulator/captured-telegram-profile.ts';
 import {MeterSimulator} from '../simulator/meter-simulator.ts';
@@ -192,13 +193,13 @@ export function describeEntry(entry: SimulatorLogEntry): string {
 		case 'received':
 			return `${time} <- ${entry.frame} ${printable(entry.bytes)} (${entry.baudRate} Bd)`;
 		case 'sent':
-			return `${time} -> ${entry.message} ${entry.bytes.length} bytes${
+			return `${time} -> ${entry.message} ${plural(entry.bytes.length, 'byte')}${
 				entry.message === 'identification' || entry.message === 'echo' ? ` ${printable(entry.bytes)}` : ''
 			} (${entry.baudRate} Bd)`;
 		case 'telegram':
 			return `${time}    ${entry.message === 'repeat' ? 'repeated telegram' : 'telegram'} ${entry.intact ? 'intact' : 'faulty'}${
 				entry.faults.length > 0 ? ` (${entry.faults.join(', ')})` : ''
-			}, ${entry.bytes.length} bytes at ${entry.baudRate} Bd`;
+			}, ${plural(entry.bytes.length, 'byte')} at ${entry.baudRate} Bd`;
 		case 'baud':
 			return `${time}    now at ${entry.baudRate} Bd`;
 		case 'ignored':

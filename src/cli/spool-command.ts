@@ -124,7 +124,7 @@ function spoolTable(
 
 /** 1234567 → `1.2 MB` (powers of 1000, as `spool.max_size` reads `MB`). */
 export function formatBytes(bytes: number): string {
-	if (bytes < 1000) return `${bytes} bytes`;
+	if (bytes < 1000) return plural(bytes, 'byte');
 	const units = ['kB', 'MB', 'GB'];
 	let value = bytes / 1000;
 	let unit = 0;

@@ -8,6 +8,7 @@ import {formatPath} from './config-path.ts';
 import {type Config, configSchema} from './config-schema.ts';
 import {configIssueMessage} from './issue-wording.ts';
 import {closestKey, knownKeysAt} from './key-suggestion.ts';
+import {isPlaceholderSecret, placeholderSecretAdvice} from './placeholder-secret.ts';
 import {unreadableDocumentProblem, yamlProblems} from './yaml-problems.ts';
 
 export {formatPath} from './config-path.ts';
@@ -211,6 +212,21 @@ async function readSecrets(
 				});
 			}
 		}
+	}
+	for (const name of ['token', 'password'] as const) {
+		const secret = secrets[name];
+		if (secret === undefined || !isPlaceholderSecret(secret)) continue;
+		const fields = influx as unknown as Record<string, string | undefined>;
+		const key =
+			[name, `${name}_env`, `${name}_file`].find((candidate) => fields[candidate] !== undefined) ?? name;
+		const place = placeOf(['influxdb', key]);
+		const variable = fields[`${name}_env`];
+		// Named by the variable where that is not already the place (config.yaml's token_env: INFLUX_TOKEN).
+		const what = key.endsWith('_env') && place.path !== variable ? `${variable} is still` : 'still';
+		problems.push({
+			...place,
+			message: `${what} a change-me placeholder of an older .env.example: ${placeholderSecretAdvice(name)}`,
+		});
 	}
 	if (problems.length > 0) throw new ConfigError(label, problems);
 	return secrets;

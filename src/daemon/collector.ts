@@ -11,10 +11,9 @@ import type {LineSpool} from '../output/line-spool.ts';
 import type {PointSink} from '../output/point-sink.ts';
 import type {SignOnPart} from '../output/raw-archive.ts';
 import type {SpoolEvent} from '../output/spooled-sink.ts';
-import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
-import {describePlan, type ReadoutPlan} from '../readout/readout-plan.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
+import {type CollectorLog, logJobEvent, logSpoolEvent} from './collector-log-lines.ts';
 import {firstTickOffsets} from './first-tick-offsets.ts';
 import {hostTimeZone, isUtcZone, utcAssumptionNote} from './host-time-zone.ts';
 import {influxTargetFromConfig} from './influx-target-from-config.ts';
@@ -23,12 +22,7 @@ import {PortLock} from './port-lock.ts';
 import {isSimulatorPort} from './simulator-port-name.ts';
 import {assertStartable, configBase} from './startup-checks.ts';
 
-/** What the collector says about itself; the CLI passes a real logger. */
-export interface CollectorLog {
-	info(message: string, fields?: Record<string, unknown>): void;
-	warn(message: string, fields?: Record<string, unknown>): void;
-	error(message: string, fields?: Record<string, unknown>): void;
-}
+export type {CollectorLog} from './collector-log-lines.ts';
 
 export interface CollectorDependencies {
 	/** The process's working directory (the embedded default's relative paths start there). */
@@ -318,104 +312,6 @@ function recordJobEvent(metrics: SelfMetrics, event: MeterJobEvent): void {
 function splitListen(listen: string): [string, number] {
 	const colon = listen.lastIndexOf(':');
 	return [listen.slice(0, colon), Number(listen.slice(colon + 1))];
-}
-
-function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
-	switch (event.kind) {
-		case 'read':
-			log.info(`${event.meter}: read ${plural(event.points, 'point')}`, {
-				meter: event.meter,
-				mode: event.result.mode,
-				baudRate: event.result.baudRate,
-				durationMs: event.result.timings.totalMs,
-				// When the data block was complete (host clock): a log line names its telegram exactly.
-				readAt: event.result.readAt.toISOString(),
-			});
-			return;
-		case 'failed':
-			// The first failure of a kind is a warning; repeats are counted, not repeated every tick.
-			if (event.repeated === 1)
-				log.warn(event.error.message, {meter: event.meter, failure: event.error.failure});
-			return;
-		case 'recovered':
-			log.info(`${event.meter}: reading again after ${event.afterFailures} failed readouts`, {
-				meter: event.meter,
-			});
-			return;
-		case 'overlap':
-			log.warn(
-				`${event.meter}: previous readout still running; tick skipped (${event.skippedTicks} so far)`,
-				{
-					meter: event.meter,
-				},
-			);
-			return;
-		case 'fell-back':
-			log.info(
-				`${event.meter}: ${describePlan(event.failed)} failed (${event.reason}); read with ${describePlan(event.plan)} this time` +
-					(event.failuresInRow > 0
-						? ` (${event.failuresInRow} of ${event.learnAfter} in a row before it is kept)`
-						: ''),
-				{meter: event.meter, mode: event.plan.mode, baudRate: event.plan.baudRate},
-			);
-			return;
-		case 'plan-changed': {
-			const {from, to, reason} = event.change;
-			const name = (plan: ReadoutPlan | undefined) =>
-				plan === undefined ? 'the announced plan' : describePlan(plan);
-			log.warn(`${event.meter}: reading with ${name(to)} instead of ${name(from)} from now on: ${reason}`, {
-				meter: event.meter,
-				...(to === undefined ? {} : {mode: to.mode, baudRate: to.baudRate}),
-			});
-			return;
-		}
-		case 'write-failed':
-			log.error(`${event.meter}: points could not be stored: ${event.error.message}`, {meter: event.meter});
-			return;
-		case 'unmatched-selection':
-			log.warn(`${event.meter}: ${describeUnmatchedSelection(event.codes)}`, {meter: event.meter});
-	}
-}
-
-function logSpoolEvent(
-	log: CollectorLog,
-	event: SpoolEvent,
-	target: string,
-	deadLetters: DeadLetterReport,
-): void {
-	switch (event.kind) {
-		case 'unavailable':
-			log.warn(
-				`${event.error.message}; points wait in the spool, retrying in ${Math.round(event.retryInMs / 1000)} s`,
-				{
-					target,
-				},
-			);
-			return;
-		case 'recovered':
-			log.info(`${target}: writing again after ${event.afterAttempts} failed attempts`);
-			return;
-		case 'dead-letter': {
-			// One line per reason, then at most one every 10 min: not one per refused point.
-			const line = deadLetters.take(event);
-			if (line !== undefined) log.error(line, {target, deadLettered: deadLetters.total});
-			return;
-		}
-		case 'replaying':
-			log.info(
-				`sending ${plural(event.lines, 'point')} (${event.bytes} bytes) left in the spool${event.since === undefined ? '' : `, unsent since ${event.since.toISOString()}`}, to ${target}`,
-				{spoolPoints: event.lines, spoolBytes: event.bytes},
-			);
-			return;
-		case 'replayed':
-			log.info(
-				`sent the ${plural(event.lines, 'point')} left in the spool from before the start, in ${(event.durationMs / 1000).toFixed(1)} s`,
-				{target},
-			);
-			return;
-		case 'sent':
-			return;
-	}
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {

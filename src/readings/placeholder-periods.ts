@@ -1,18 +1,40 @@
 import type {DataSet} from '../iec62056/data-set.ts';
+import {parseDecimal} from '../iec62056/decimal-text.ts';
 import {billingResetTimes} from './billing-reset-times.ts';
-import {resetDatePlaceholders} from './reset-stamp.ts';
+import {resetDatePlaceholders, resetPeriodOf} from './reset-stamp.ts';
 
 /**
  * The periods (`*NN`, `&NN`) whose reset stamp is a placeholder (`0.1.2*99(0000000000)`,
  * `0.1.3*99(000000)`: a period before the meter was installed) and that have no real one: their history
  * is "no data", not a value that could not be dated (docs/backfill.md, Times). A time of day beside a
- * placeholder date (`0.1.2*99(0000)`) is no real stamp.
+ * placeholder date (`0.1.2*99(0000)`) is no real stamp. The period the current counter names
+ * (`0.1.0(05)` → `*05`) has the unstarred stamp as its own (billingResetTimes): a placeholder there
+ * (`0.1.3(000000)`, a meter never reset) makes that period one too.
  */
 export function placeholderPeriods(dataSets: readonly DataSet[]): Set<string> {
 	const placeholders = resetDatePlaceholders(dataSets);
-	placeholders.delete('');
-	for (const period of billingResetTimes(dataSets).keys()) placeholders.delete(period);
+	const dated = billingResetTimes(dataSets);
+	if (placeholders.delete('')) {
+		const named = counterPeriods(dataSets);
+		if (!named.some((period) => dated.has(period))) for (const period of named) placeholders.add(period);
+	}
+	for (const period of dated.keys()) placeholders.delete(period);
 	return placeholders;
+}
+
+/** The period the current counter `0.1.0(NN)` names, in the widths a meter may write it (`*5`, `*05`, `*005`). */
+function counterPeriods(dataSets: readonly DataSet[]): string[] {
+	for (const set of dataSets) {
+		const code = set.obis;
+		if (code === undefined || code.c !== '0' || code.d !== '1' || code.e !== '0') continue;
+		if (resetPeriodOf(code) !== '') continue;
+		const text = set.values[0]?.text ?? '';
+		const value = parseDecimal(text);
+		if (value === undefined || !Number.isInteger(value)) return [];
+		const number = String(value);
+		return [...new Set([text.length, 1, 2, 3].map((width) => `*${number.padStart(width, '0')}`))];
+	}
+	return [];
 }
 
 /** The period of a data set's address as written (`1-1:1.8.0*99` → `*99`), undefined for a current value. */

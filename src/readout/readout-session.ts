@@ -6,6 +6,7 @@ import {encodeOptionSelect} from '../iec62056/option-select.ts';
 import {TruncatedBlockError} from '../iec62056/protocol-errors.ts';
 import {modeCBaudCharacter, type ProtocolMode} from '../iec62056/protocol-mode.ts';
 import {encodeRequest} from '../iec62056/request-message.ts';
+import {plural} from '../observability/plural.ts';
 import type {Link} from '../transport/link.ts';
 import {LinkError} from '../transport/link-errors.ts';
 import {type BlockCheckEvidence, blockShapeEvidence, repetitionEvidence} from './block-check-evidence.ts';
@@ -421,7 +422,7 @@ async function awaitBlock(
 				throw unrepeated(
 					frame.bytesInPhase === 0
 						? ' (no repetition after the NAK)'
-						: ` (after the NAK ${frame.bytesInPhase} bytes but no block)`,
+						: ` (after the NAK ${plural(frame.bytesInPhase, 'byte')} but no block)`,
 				);
 			}
 			if (cutPush && (frame.kind === 'silence' || frame.kind === 'deadline')) throw cutPush;
@@ -429,7 +430,7 @@ async function awaitBlock(
 				throw receive.onMismatch(
 					frame.bytesInPhase === 0
 						? 'no data after the rate switch'
-						: `${frame.bytesInPhase} bytes after the rate switch but no data block`,
+						: `${plural(frame.bytesInPhase, 'byte')} after the rate switch but no data block`,
 				);
 			}
 			throw timeoutError(link, 'data', frame, inbox, 'no data block', noiseHighBits);
@@ -521,7 +522,7 @@ function withoutStxError(
 ): ReadoutError {
 	const what = message.complete
 		? `data message without STX at ${baudRate} Bd`
-		: `data message without STX at ${baudRate} Bd, cut off after ${message.bytes} bytes`;
+		: `data message without STX at ${baudRate} Bd, cut off after ${plural(message.bytes, 'byte')}`;
 	return new ReadoutError(
 		link.place,
 		'data',
@@ -598,12 +599,12 @@ function timeoutError(
 				const failure = phase === 'identification' ? 'no-answer' : 'timeout';
 				return new ReadoutError(link.place, phase, failure, `${what}: no answer`, {received});
 			}
-			const hint = highBits > 0 ? ` (${highBits} bytes with bit 7 set)` : '';
+			const hint = highBits > 0 ? ` (${plural(highBits, 'byte')} with bit 7 set)` : '';
 			return new ReadoutError(
 				link.place,
 				phase,
 				'garbage',
-				`${what}: ${timeout.bytesInPhase} bytes received but no message${hint}`,
+				`${what}: ${plural(timeout.bytesInPhase, 'byte')} received but no message${hint}`,
 				{received},
 			);
 		}

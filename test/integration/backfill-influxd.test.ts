@@ -288,11 +288,15 @@ describe('backfill into a real influxd', () => {
 		);
 		const archive = join(folder, 'garage-archive');
 		const readouts = 1500;
+		const fromMs = Date.UTC(2026, 0, 1);
+		// Installed three months before the archive starts (the model's default, February 2026, is after
+		// it): its counters have counted, and three billing resets have happened.
+		const installedAt = new Date('2025-10-01T00:00:00Z');
 		await writeSyntheticArchive({
 			directory: archive,
 			meterId: 'garage',
-			profile: createZmd120Profile({timeZone: ZONE}),
-			fromMs: Date.UTC(2026, 0, 1),
+			profile: createZmd120Profile({timeZone: ZONE, installedAt}),
+			fromMs,
 			everyMs: 60_000,
 			readouts,
 		});
@@ -339,6 +343,28 @@ describe('backfill into a real influxd', () => {
 		const garageLines = new Set(expected.stdout.split('\n').filter(Boolean));
 		const [garage] = await server.query(`SELECT count("value") FROM "meter" WHERE "meter" = 'garage'`, db);
 		expect(Number(garage?.values[0]?.[1])).toBe(garageLines.size);
+		// …each with its value at its time (`tags value time`, as dump() gives them)…
+		const asRows = [...garageLines].map((line) => {
+			const [series = '', field = '', time = ''] = line.split(' ');
+			return `${series.slice(series.indexOf(',') + 1)} ${field.replace(/^value=/, '')} ${time}`;
+		});
+		expect((await dump(db)).filter((row) => row.includes('meter=garage'))).toEqual(asRows.sort());
+		// …and those values are the meter's counters at the last readout, not the zeros of a meter not yet
+		// installed: whole kWh, and the billing resets since the installation.
+		const lastMs = fromMs + (readouts - 1) * 60_000;
+		const registers = meterRegisters({...ZMD120_MODEL, timeZone: ZONE, installedAt}, lastMs);
+		const valueAt = async (obis: string) => {
+			const [series] = await server.query(
+				`SELECT "value" FROM "meter" WHERE "meter" = 'garage' AND "obis" = '${obis}' AND time = ${lastMs}ms`,
+				db,
+			);
+			return series?.values[0]?.[1];
+		};
+		expect(registers.current.importKwh.t1).toBeGreaterThan(1000);
+		expect(await valueAt('1.8.1')).toBe(Math.trunc(registers.current.importKwh.t1));
+		expect(await valueAt('1.8.2')).toBe(Math.trunc(registers.current.importKwh.t2));
+		expect(registers.resetCount).toBe(3);
+		expect(await valueAt('0.1.0')).toBe(registers.resetCount);
 		// …and every point the collector read (its own raw archive says which) is there too.
 		const house = await backfill([join(folder, 'raw')], {config, dryRun: true}, folder);
 		expect(house.error).toBeUndefined();

@@ -37,12 +37,30 @@ describe('createBackfillProgress', async () => {
 		progress.stop();
 	});
 
+	it('counts one telegram and one point in the singular', async () => {
+		const {out, text} = stream(false);
+		let now = 0;
+		const progress = await createBackfillProgress({
+			stream: out,
+			totalBytes: 0,
+			everyMs: 1000,
+			now: () => now,
+		});
+		const tally = new BackfillTally();
+		tally.telegrams = 1;
+		tally.pointsWritten = 1;
+		now = 1000;
+		progress.update(tally, 100);
+		expect(text()).toBe('backfill: 1 telegram, 1 point, 1 telegrams/s\n');
+		progress.stop();
+	});
+
 	it('draws a bar on a terminal', async () => {
 		const {out, text} = stream(true);
 		const progress = await createBackfillProgress({stream: out, totalBytes: 1000});
 		progress.update(new BackfillTally(), 500);
 		progress.stop();
-		expect(text()).toMatch(/backfill \|.*\| 50% \| 0 telegrams/);
+		expect(text()).toMatch(/backfill \|.*\| 50% \| 0 telegrams \| 0 points \|/);
 	});
 
 	it('on a terminal, says what it waits for once the bar stopped (the end of a backfill)', async () => {

@@ -21,6 +21,20 @@ describe('splitNoResetDate', () => {
 	});
 });
 
+describe('splitNoResetDate, a meter never reset', () => {
+	it('counts the history of the period its counter names as having no reset date, when its unstarred reset date is a placeholder', () => {
+		const never = parseDataBlock(
+			'1-1:0.1.0(00)\r\n1-1:0.1.2(0000)\r\n1-1:0.1.3(000000)\r\n1-1:1.8.0*00(0000000.0*kWh)\r\n!\r\n',
+		);
+		const {rest, noResetDate} = splitNoResetDate(
+			[{address: '1-1:1.8.0*00', reason: 'history-without-date'}],
+			never.dataSets,
+		);
+		expect(noResetDate).toBe(1);
+		expect(rest).toEqual([]);
+	});
+});
+
 describe('describeNoResetDate', () => {
 	it('names the values for what they are: no reset date, their period a placeholder', () => {
 		expect(describeNoResetDate(0)).toBe('');

@@ -26,6 +26,15 @@ describe('readoutToTable', () => {
 		);
 	});
 
+	it('counts a single data set in the singular', () => {
+		const single = encodeTelegram({
+			identification: {manufacturer: 'ISk', baudChar: '5', enhanced: [], ident: 'MT174-0001'},
+			lines: [[{address: '1-0:1.8.0*255', values: [{text: '0017683.130', unit: 'kWh'}]}]],
+		});
+		const [first] = readoutToTable(decodeCapture(single).telegrams, false).split('\n');
+		expect(first).toBe('/ISk5MT174-0001  manufacturer ISk, announces mode C at 9600 Bd, 1 data set, BCC ok');
+	});
+
 	it('says push (mode D) for a push telegram, not the rate its identification announces', () => {
 		const capture = readFileSync(
 			new URL('../../fixtures/telegrams/easymeter-q3d-d/input.bin', import.meta.url),

@@ -107,6 +107,7 @@ describe('dlms-logger spool', () => {
 describe('formatBytes', () => {
 	it('uses powers of 1000', () => {
 		expect(formatBytes(999)).toBe('999 bytes');
+		expect(formatBytes(1)).toBe('1 byte');
 		expect(formatBytes(1234)).toBe('1.2 kB');
 		expect(formatBytes(5_600_000)).toBe('5.6 MB');
 	});

@@ -91,6 +91,17 @@ describe('parseConfig', () => {
 		);
 	});
 
+	it("names the variable of a token still holding an older .env.example's placeholder", async () => {
+		const list = await problems(
+			`${meter}influxdb:\n  url: http://db:8086\n  org: o\n  bucket: b\n  token_env: INFLUX_TOKEN\n`,
+			{INFLUX_TOKEN: 'change-me-to-a-long-random-token'},
+		);
+		expect(list).toHaveLength(1);
+		expect(list[0]).toMatch(
+			/^influxdb\.token_env@8: INFLUX_TOKEN is still a change-me placeholder of an older \.env\.example: put a random token in \.env/,
+		);
+	});
+
 	it('never puts a secret into an error message', async () => {
 		const list = await problems(`${meter}influxdb:\n  url: nope\n  bucket: b\n  token: hunter2\n`);
 		expect(list.join('\n')).not.toContain('hunter2');

@@ -24,3 +24,34 @@ describe('configWarnings', () => {
 		expect(configWarnings(config)).toEqual([]);
 	});
 });
+
+describe('configWarnings, a cron schedule whose first readout is far away', () => {
+	// The host's zone is the cron's, as in the collector: times here are built in it (new Date(y, m, d)).
+	const now = new Date(2026, 11, 1, 12, 0);
+
+	it('warns when the first readout is more than 31 days away, saying when it is', () => {
+		const config = configSchema.parse({meters: [{...meter, schedule: '0 0 29 2 *'}]});
+		const [warning, ...rest] = configWarnings(config, now);
+		expect(rest).toEqual([]);
+		expect(warning?.path).toEqual(['meters', 0, 'schedule']);
+		const first = new Date(2028, 1, 29).toISOString();
+		expect(warning?.message).toBe(
+			`"0 0 29 2 *" first fires at ${first}, 454 days from now: the meter is not read before then (a daily readout is "0 0 * * *")`,
+		);
+	});
+
+	it('warns of a date a few months away, not of a monthly schedule at its longest wait', () => {
+		const inMarch = configSchema.parse({meters: [{...meter, schedule: '0 0 1 3 *'}]});
+		expect(configWarnings(inMarch, now).map((warning) => warning.path)).toEqual([['meters', 0, 'schedule']]);
+		// A monthly schedule waits longest just after its run: 31 days less a second, from 1 December.
+		const monthly = configSchema.parse({meters: [{...meter, schedule: '0 0 1 * *'}]});
+		expect(configWarnings(monthly, new Date(2026, 11, 1, 0, 0, 1))).toEqual([]);
+		const often = configSchema.parse({
+			meters: [
+				{...meter, schedule: '*/15 * * * *'},
+				{id: 'b', port: '/dev/ttyUSB1', every: '60s'},
+			],
+		});
+		expect(configWarnings(often, now)).toEqual([]);
+	});
+});

@@ -208,6 +208,33 @@ describe('environmentConfig', () => {
 		expect(problems).toEqual(['INFLUX_PASSWORD_FILE: cannot read /run/secrets/none: ENOENT']);
 	});
 
+	it("refuses an INFLUX_TOKEN still holding an older .env.example's placeholder, naming the variable and the fix", async () => {
+		const problems = await problemsOf({
+			...oneMeter,
+			INFLUX_URL: 'http://influxdb:8086',
+			INFLUX_ORG: 'home',
+			INFLUX_TOKEN: 'change-me-to-a-long-random-token',
+		});
+		expect(problems).toHaveLength(1);
+		expect(problems[0]).toMatch(
+			/^INFLUX_TOKEN: still a change-me placeholder of an older \.env\.example: put a random token in \.env /,
+		);
+	});
+
+	it('refuses the placeholder as an InfluxDB 1 password too', async () => {
+		expect(
+			await problemsOf({
+				...oneMeter,
+				INFLUX_URL: 'http://db:8086',
+				INFLUX_VERSION: '1',
+				INFLUX_USERNAME: 'logger',
+				INFLUX_PASSWORD: 'change-me-please',
+			}),
+		).toEqual([
+			"INFLUX_PASSWORD: still a change-me placeholder of an older .env.example: replace it with the database user's password",
+		]);
+	});
+
 	it('names INFLUX_ORG and INFLUX_TOKEN when InfluxDB 2 lacks them', async () => {
 		expect(await problemsOf({...oneMeter, INFLUX_URL: 'http://db:8086'})).toEqual([
 			'INFLUX_ORG: required for version 2',

@@ -147,6 +147,33 @@ describe.each([
 		await sink.close();
 	});
 
+	it('tells of every outage: unavailable again after the server came back and went away again', async () => {
+		vi.useFakeTimers();
+		const sink = await makeSink();
+		for (const value of [1, 2]) {
+			server.failWith = 'retry';
+			await sink.write([point(value)]);
+			await vi.waitFor(() =>
+				expect(events.filter((event) => event.kind === 'unavailable')).toHaveLength(value),
+			);
+			server.failWith = undefined;
+			await vi.advanceTimersByTimeAsync(1000);
+			await vi.waitFor(() =>
+				expect(events.filter((event) => event.kind === 'recovered')).toHaveLength(value),
+			);
+		}
+		expect(events.map((event) => event.kind)).toEqual([
+			'unavailable',
+			'recovered',
+			'sent',
+			'unavailable',
+			'recovered',
+			'sent',
+		]);
+		expect(await sink.flush()).toBe(true);
+		await sink.close();
+	});
+
 	it('backs off exponentially between attempts while the server stays away', async () => {
 		vi.useFakeTimers();
 		const sink = await makeSink();

@@ -17,6 +17,20 @@ describe('placeholderPeriods', () => {
 		expect([...placeholderPeriods(dataSets)]).toEqual(['*07']);
 	});
 
+	it("takes the current counter's period for one when the unstarred reset date is a placeholder (a meter never reset)", () => {
+		const {dataSets} = parseDataBlock(
+			'1-1:0.1.0(05)\r\n1-1:0.1.2(0000)\r\n1-1:0.1.3(000000)\r\n1-1:1.8.0*05(0000000.0*kWh)\r\n!\r\n',
+		);
+		expect([...placeholderPeriods(dataSets)].sort()).toEqual(['*005', '*05', '*5']);
+	});
+
+	it("leaves the counter's period alone when the unstarred reset date is real, or the period has a stamp of its own", () => {
+		const dated = parseDataBlock('1-1:0.1.0(05)\r\n1-1:0.1.3(261101)\r\n!\r\n');
+		expect(placeholderPeriods(dated.dataSets).size).toBe(0);
+		const own = parseDataBlock('1-1:0.1.0(05)\r\n1-1:0.1.3(000000)\r\n1-1:0.1.2*05(2611010000)\r\n!\r\n');
+		expect(placeholderPeriods(own.dataSets).size).toBe(0);
+	});
+
 	it('finds none where every reset stamp is a time', () => {
 		const {dataSets} = parseDataBlock('1-1:0.1.2*09(2611010000)\r\n1-1:1.8.0*09(00000001)\r\n!\r\n');
 		expect(placeholderPeriods(dataSets).size).toBe(0);

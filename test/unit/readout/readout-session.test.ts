@@ -418,6 +418,20 @@ describe('readMeter, sign-on messages', () => {
 	});
 });
 
+describe('readMeter, a line that answers with a stray byte', () => {
+	it('counts it as one byte, not "1 bytes"', async () => {
+		pair = createMemoryLinkPair();
+		await pair.meter.open({baudRate: 300, dataBits: 7, parity: 'even', stopBits: 1});
+		// A noisy head: one byte for each sign-on, never an identification.
+		pair.meter.onData(() => void pair.meter.write(Uint8Array.of(0x7f)));
+		const error = await read({fallback: false});
+		expect(error).toBeInstanceOf(ReadoutError);
+		expect((error as Error).message).toMatch(
+			/: no identification after the sign-on: 1 byte received but no message;/,
+		);
+	});
+});
+
 describe('readMeter options', () => {
 	it('refuses a non-positive timeout, naming it', async () => {
 		pair = createMemoryLinkPair();

@@ -1,0 +1,38 @@
+import {describe, expect, it} from 'vitest';
+import {type CollectorLog, logJobEvent, logSpoolEvent} from '../../../src/daemon/collector-log-lines.ts';
+import {DeadLetterReport} from '../../../src/output/dead-letter-report.ts';
+
+function capturingLog(): CollectorLog & {lines: string[]} {
+	const lines: string[] = [];
+	return {
+		lines,
+		info: (message) => lines.push(`info ${message}`),
+		warn: (message) => lines.push(`warn ${message}`),
+		error: (message) => lines.push(`error ${message}`),
+	};
+}
+
+describe('logSpoolEvent', () => {
+	it('counts the failed attempts before a recovery in words that fit the count', () => {
+		const log = capturingLog();
+		const report = new DeadLetterReport();
+		logSpoolEvent(log, {kind: 'recovered', afterAttempts: 1}, 'http://db:8086', report);
+		logSpoolEvent(log, {kind: 'recovered', afterAttempts: 3}, 'http://db:8086', report);
+		expect(log.lines).toEqual([
+			'info http://db:8086: writing again after 1 failed attempt',
+			'info http://db:8086: writing again after 3 failed attempts',
+		]);
+	});
+});
+
+describe('logJobEvent', () => {
+	it('counts the failed readouts before a recovery in words that fit the count', () => {
+		const log = capturingLog();
+		logJobEvent(log, {kind: 'recovered', meter: 'house', afterFailures: 1});
+		logJobEvent(log, {kind: 'recovered', meter: 'house', afterFailures: 2});
+		expect(log.lines).toEqual([
+			'info house: reading again after 1 failed readout',
+			'info house: reading again after 2 failed readouts',
+		]);
+	});
+});
