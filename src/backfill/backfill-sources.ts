@@ -8,6 +8,7 @@ import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts'
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
+import {pastedReadouts} from './pasted-readouts.ts';
 import {signOnReadouts} from './sign-on-readouts.ts';
 
 /** Why a telegram (or a record holding one) was not used. */
@@ -296,8 +297,16 @@ export function* captureItems(
 		};
 		return;
 	}
-	const single = telegrams.length === 1;
-	for (const entry of new CaptureEntries(decoder).of(telegrams)) {
+	// Pasted text of several readouts (no framing, so no block errors among them): each a telegram.
+	const [only] = telegrams;
+	const pasted = telegrams.length === 1 && only !== undefined ? pastedReadouts(only) : [];
+	const entries: Iterable<CaptureEntry> =
+		pasted.length > 1
+			? pasted.map((telegram, offset) => ({kind: 'telegram', telegram, index: offset + 1}))
+			: new CaptureEntries(decoder).of(telegrams);
+	const count = Math.max(telegrams.length, pasted.length);
+	const single = count === 1;
+	for (const entry of entries) {
 		if (entry.kind === 'error') {
 			yield refusedBlock(name, entry);
 			continue;
@@ -310,7 +319,7 @@ export function* captureItems(
 				kind: 'refused',
 				place,
 				reason: 'no-time',
-				message: `${place}: no time of its own (no meter clock such as 0-0:1.0.0 or 0.9.1 with 0.9.2) in a capture of ${telegrams.length} telegrams`,
+				message: `${place}: no time of its own (no meter clock such as 0-0:1.0.0 or 0.9.1 with 0.9.2) in a capture of ${count} telegrams`,
 				telegrams: 1,
 			};
 			continue;

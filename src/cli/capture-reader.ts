@@ -1,4 +1,5 @@
 import {open, readFile, stat} from 'node:fs/promises';
+import {pastedReadouts} from '../backfill/pasted-readouts.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
@@ -27,6 +28,8 @@ export class CaptureReader {
 	#retained: Buffer[] | undefined = [];
 	#retainedBytes = 0;
 	#parityNote: string | undefined;
+	/** Readouts beyond the first of pasted text holding several (see pastedReadouts). */
+	#extraReadouts = 0;
 	/** The first bytes of the input (for telling a raw archive apart), given back to the first pass. */
 	#head: Buffer = Buffer.alloc(0);
 	#stdinChunks: AsyncGenerator<Buffer, void, undefined> | undefined;
@@ -112,7 +115,7 @@ export class CaptureReader {
 	}
 
 	get telegramCount(): number {
-		return this.#decoder?.telegramCount ?? 0;
+		return (this.#decoder?.telegramCount ?? 0) + this.#extraReadouts;
 	}
 
 	/** Set when the second pass with parity bits stripped found the telegrams. */
@@ -124,17 +127,26 @@ export class CaptureReader {
 		const first = new StreamingCaptureDecoder({ignoreBlockCheck: this.#ignoreBcc});
 		this.#decoder = first;
 		for await (const chunk of this.#chunks(true)) yield* decodePieces(first, chunk);
-		yield* first.end();
+		yield* this.#split(first.end());
 		if (first.telegramCount > 0 || first.highBitBytes === 0) return;
 		const retry = this.#file !== undefined || this.#retained !== undefined;
 		if (!retry) return;
 		// Nothing of the first pass was printed (it found no telegram): the second pass prints what it finds.
 		const stripped = new StreamingCaptureDecoder({ignoreBlockCheck: this.#ignoreBcc, parity: 'strip-even'});
 		for await (const chunk of this.#chunks(false)) yield* decodePieces(stripped, chunk);
-		yield* stripped.end();
+		yield* this.#split(stripped.end());
 		if (stripped.telegramCount === 0) return;
 		this.#parityNote = `${plural(first.highBitBytes, 'byte')} had bit 7 set (7E1 data captured as 8N1); parity bits stripped`;
 		this.#decoder = stripped;
+	}
+
+	/** The decoder's last telegrams, pasted text of several readouts split into them (see pastedReadouts). */
+	*#split(telegrams: readonly DecodedTelegram[]): Generator<DecodedTelegram> {
+		for (const telegram of telegrams) {
+			const readouts = pastedReadouts(telegram);
+			this.#extraReadouts += readouts.length - 1;
+			yield* readouts;
+		}
 	}
 
 	/**

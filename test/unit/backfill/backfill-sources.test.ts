@@ -85,6 +85,23 @@ describe('captureItems', () => {
 		]);
 	});
 
+	it('reads pasted text of several readouts as one readout each, at its own clock', () => {
+		const text = [10, 11, 12]
+			.map((hour, i) => `1.8.1(00100${i}.0*kWh)\n0.9.1(${hour}0000)\n0.9.2(261130)\n!\n`)
+			.join('');
+		const items = [...captureItems(Buffer.from(text), 'paste', new Date(0), options)];
+		expect(items.map((item) => (item.kind === 'readout' ? item.readAt.toISOString() : item.kind))).toEqual([
+			'2026-11-30T09:00:00.000Z',
+			'2026-11-30T10:00:00.000Z',
+			'2026-11-30T11:00:00.000Z',
+		]);
+		expect(items.map((item) => item.place)).toEqual([
+			'paste telegram 1',
+			'paste telegram 2',
+			'paste telegram 3',
+		]);
+	});
+
 	it('lists a refused block of a log in its place, named by the telegram before it', () => {
 		const times = [Date.UTC(2026, 2, 1, 10, 0, 0), Date.UTC(2026, 2, 1, 10, 15, 0)];
 		const bad = telegramAt(Date.UTC(2026, 2, 1, 10, 5, 0));

@@ -49,6 +49,23 @@ describe('parse', () => {
 		expect(stdout.trimEnd().split('\n')).toHaveLength(38 + 2);
 	});
 
+	it('prints each readout of pasted text holding several, none dropped', async () => {
+		const file = join(directory, 'several.txt');
+		await writeFile(
+			file,
+			'1.8.1(1*kWh)\n0.9.1(100000)\n0.9.2(261130)\n!\n1.8.1(2*kWh)\n0.9.1(110000)\n0.9.2(261130)\n!\n',
+		);
+		const {stdout, error} = await run(file, {
+			format: 'line-protocol',
+			meter: 'house',
+			timezone: 'Europe/Berlin',
+		});
+		expect(error).toBeUndefined();
+		expect(stdout).toMatch(
+			/obis=1\.8\.1,unit=kWh value=1 1796029200\n.*obis=1\.8\.1,unit=kWh value=2 1796032800\n/,
+		);
+	});
+
 	it('leaves the *NN history out unless verbose, as the smarthomeNG dlms plugin does', async () => {
 		const short = await run(verbose);
 		const long = await run(verbose, {verbose: true});
@@ -390,7 +407,11 @@ describe('parse', () => {
 
 		it('stamps each of several telegrams with its own meter clock', async () => {
 			const file = await copies(2);
-			const {stdout, error} = await run(file, {format: 'line-protocol'});
+			const {stdout, error} = await run(file, {
+				format: 'line-protocol',
+				meter: 'house',
+				timezone: 'Europe/Berlin',
+			});
 			expect(error).toBeUndefined();
 			expect(stdout.match(/obis=1\.8\.1,/g)).toHaveLength(2);
 		});
