@@ -15,6 +15,7 @@ import {
 	collectorSpoolDirectory,
 	InfluxBackfillTarget,
 } from '../backfill/backfill-target.ts';
+import {PrintedHistory} from '../backfill/printed-history.ts';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import type {MeterConfig} from '../config/config-schema.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
@@ -190,6 +191,9 @@ export async function runBackfill(
 					onWarning: warn,
 				})
 			: undefined;
+	// To stdout (or a dry run without a server to ask), history already printed in this run is not printed again.
+	const printedHistory =
+		target === undefined && dryRunLedger === undefined ? new PrintedHistory() : undefined;
 	const sink: LineSink = target?.sink ?? {writeText: (text) => writeBytes(io.stdout, Buffer.from(text))};
 	const tally = new BackfillTally();
 	const [onlyMeter] = chosen;
@@ -204,6 +208,9 @@ export async function runBackfill(
 		...(dryRunLedger === undefined
 			? {}
 			: {selectHistory: (meter: string, lines: readonly string[]) => dryRunLedger.select(meter, lines)}),
+		...(printedHistory === undefined
+			? {}
+			: {selectHistory: (meter: string, lines: readonly string[]) => printedHistory.select(meter, lines)}),
 		...(target === undefined
 			? {}
 			: {
@@ -265,6 +272,7 @@ export async function runBackfill(
 		elapsedMs: Date.now() - startedAt,
 		dryRun,
 		target: target?.description ?? 'stdout',
+		historyOncePerRun: printedHistory !== undefined,
 		...(target === undefined
 			? {}
 			: {

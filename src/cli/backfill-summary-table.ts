@@ -52,6 +52,8 @@ export function backfillSummaryTable(
 		readonly dryRun: boolean;
 		readonly target: string;
 		readonly delivery?: BackfillDelivery;
+		/** History is sent once per run only (stdout: no ledger), not once per server. Default false. */
+		readonly historyOncePerRun?: boolean;
 	},
 ): string {
 	const rows: [string, string][] = [];
@@ -95,7 +97,11 @@ export function backfillSummaryTable(
 	}
 	rows.push(['points skipped', `${tally.skippedTotal}`]);
 	for (const [reason, count] of [...tally.skipped].sort((a, b) => b[1] - a[1])) {
-		rows.push([`  ${REASON_WORDS[reason] ?? reason}`, `${count}`]);
+		const words =
+			reason === 'already-written' && context.historyOncePerRun === true
+				? 'history already printed in this run'
+				: (REASON_WORDS[reason] ?? reason);
+		rows.push([`  ${words}`, `${count}`]);
 	}
 	const seconds = context.elapsedMs / 1000;
 	rows.push([

@@ -55,6 +55,20 @@ describe('backfill', () => {
 		expect(result.stderr).toMatch(/^points written +\d+ to stdout$/m);
 	});
 
+	it('prints each history point once per run, not once per telegram, and counts the repeats as skipped', async () => {
+		const file = join(directory, 'log.txt');
+		const readout = (hour: number) =>
+			`1.8.1(${hour}.0*kWh)\n1.8.1*01(100.0*kWh)\n1.8.1*02(90.0*kWh)\n0.1.2*01(2611010000)\n0.1.2*02(2610010000)\n0.9.1(${hour}0000)\n0.9.2(261130)\n!\n`;
+		await writeFile(file, [10, 11, 12].map(readout).join(''));
+		const result = await run([file], {config: await config('meters:\n  - id: house\n    port: /dev/null\n')});
+		expect(result.error).toBeUndefined();
+		const history = result.stdout.split('\n').filter((line) => line.includes('billing=1'));
+		expect(history).toHaveLength(2);
+		expect(new Set(history).size).toBe(history.length);
+		const repeated = /^ +history already printed in this run +(\d+)$/m.exec(result.stderr);
+		expect(Number(repeated?.[1])).toBe(history.length * 2);
+	});
+
 	it('reads a capture from stdin', async () => {
 		const at = Date.UTC(2026, 2, 1, 10, 0, 0);
 		const result = await run(
