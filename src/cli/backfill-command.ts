@@ -379,6 +379,7 @@ async function readMeters(
 	]);
 	const failed: string[] = [];
 	for (const meter of meters) {
+		if (io.signal?.aborted) return;
 		tally.sources.push(`meter ${meter.id}`);
 		const zone = meter.timezone ?? loaded.config.timezone;
 		let link: Link;
@@ -402,6 +403,8 @@ async function readMeters(
 			await backfill.take(item);
 		} catch (error) {
 			if (!(error instanceof ReadoutError)) throw error;
+			// Ctrl-C cut the readout short: no fault of the meter; the caller says the backfill was interrupted.
+			if (io.signal?.aborted) return;
 			const busy = /lock|busy|resource temporarily unavailable/i.test(describeChain(error));
 			failed.push(
 				busy

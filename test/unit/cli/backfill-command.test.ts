@@ -6,6 +6,7 @@ import {type BackfillFlags, runBackfill} from '../../../src/cli/backfill-command
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {RawArchive} from '../../../src/output/raw-archive.ts';
 import {createZmd120Profile} from '../../../src/simulator/zmd120-profile.ts';
+import {createMemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
 import {fieldTypeConflict, startFakeInfluxWrite} from '../../helpers/fake-influx-write.ts';
 import {freePort} from '../../helpers/free-port.ts';
@@ -200,6 +201,33 @@ describe('backfill, interrupted', () => {
 		expect(io.out()).toMatch(new RegExp(`obis=1\\.8\\.1,unit=kWh value=\\d+ ${at / 1000}$`, 'm'));
 		expect(io.out()).not.toMatch(new RegExp(` ${at / 1000 + 60}$`, 'm'));
 		expect(io.err()).toMatch(/^telegrams +1 good, 0 refused$/m);
+	});
+});
+
+describe('backfill from the meter, interrupted', () => {
+	it('says it was interrupted, as a file backfill does, not that the meter gave no telegram', async () => {
+		// A meter that never answers: the readout waits until Ctrl-C.
+		const pair = createMemoryLinkPair();
+		const controller = new AbortController();
+		const io = capturedIo(undefined, controller.signal);
+		let error: unknown;
+		try {
+			const house = await config('meters:\n  - id: house\n    port: /dev/null\n');
+			const openLink = () => {
+				setTimeout(() => controller.abort(new Error('received SIGINT')), 20);
+				return pair.host;
+			};
+			await runBackfill([], {config: house}, io, {env: {}, cwd: directory}, {openLink});
+		} catch (caught) {
+			error = caught;
+		} finally {
+			await pair.host.close();
+		}
+		expect(error).toBeInstanceOf(CliError);
+		expect((error as CliError).message).toMatch(/^backfill interrupted; run it again to finish/);
+		expect((error as CliError).exitCode).toBe(1);
+		expect(io.err()).toMatch(/^sources +1 \(meter house\)$/m);
+		expect(io.err()).not.toMatch(/refused:|aborted/);
 	});
 });
 
