@@ -8,6 +8,7 @@ import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts'
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
+import {GzipCaptureError, gunzippedChunks, isGzipCapture} from './gzip-capture.ts';
 import {pastedReadouts} from './pasted-readouts.ts';
 import {signOnReadouts} from './sign-on-readouts.ts';
 
@@ -154,6 +155,7 @@ async function* streamedCaptureItems(
 	path: string,
 	modifiedAt: Date,
 	options: SourceReadOptions,
+	gzip = false,
 ): AsyncGenerator<BackfillItem> {
 	const name = basename(path);
 	// No allowance for bare text: a file this large is not pasted text (see STREAM_FROM_BYTES).
@@ -191,10 +193,13 @@ async function* streamedCaptureItems(
 	};
 	let read = 0;
 	try {
-		for await (const chunk of createReadStream(path, {highWaterMark: CAPTURE_CHUNK_BYTES})) {
-			read += (chunk as Buffer).length;
-			yield* take(decoder.push(chunk as Buffer));
-			options.onBytes?.(read);
+		const file = createReadStream(path, {highWaterMark: CAPTURE_CHUNK_BYTES});
+		const chunks: AsyncIterable<Buffer> = gzip ? gunzippedChunks(file) : file;
+		for await (const chunk of chunks) {
+			read += chunk.length;
+			yield* take(decoder.push(chunk));
+			// Progress in bytes of the file (compressed for gzip), as its size counts them.
+			options.onBytes?.(file.bytesRead);
 		}
 	} catch (error) {
 		throw new BackfillSourceError(`${path}: cannot read: ${describeFsError(error)}`, {cause: error});
@@ -360,7 +365,7 @@ export async function* sourceItems(
 				});
 			}
 			if (size > STREAM_FROM_BYTES) {
-				yield* streamedCaptureItems(source.path, modifiedAt, options);
+				yield* streamedCaptureItems(source.path, modifiedAt, options, await startsGzip(source.path));
 				return;
 			}
 			let bytes: Buffer;
@@ -375,6 +380,13 @@ export async function* sourceItems(
 				yield* archiveFileItems(source.path, options);
 				return;
 			}
+			if (isGzipCapture(bytes)) {
+				// A compressed capture: whole when it fits, as an uncompressed one would be, else streamed.
+				const whole = await gunzipUpTo(bytes, STREAM_FROM_BYTES, source.path);
+				if (whole === undefined) yield* streamedCaptureItems(source.path, modifiedAt, options, true);
+				else yield* captureItems(whole, basename(source.path), modifiedAt, options);
+				return;
+			}
 			yield* captureItems(bytes, basename(source.path), modifiedAt, options);
 			return;
 		}
@@ -387,6 +399,37 @@ export async function* sourceItems(
 			yield* captureItems(bytes, 'stdin', (options.now ?? (() => new Date()))(), options);
 		}
 	}
+}
+
+/** Whether a file is a gzip capture (see isGzipCapture); classifySource already told raw archives apart. */
+async function startsGzip(path: string): Promise<boolean> {
+	const head = Buffer.alloc(64);
+	const handle = await open(path, 'r');
+	try {
+		const {bytesRead} = await handle.read(head, 0, head.length, 0);
+		return isGzipCapture(head.subarray(0, bytesRead));
+	} finally {
+		await handle.close();
+	}
+}
+
+/** The decompressed bytes of a gzip file, or undefined when they exceed `limit`. */
+async function gunzipUpTo(bytes: Buffer, limit: number, path: string): Promise<Buffer | undefined> {
+	const chunks: Buffer[] = [];
+	let total = 0;
+	try {
+		for await (const chunk of gunzippedChunks([bytes])) {
+			total += chunk.length;
+			if (total > limit) return undefined;
+			chunks.push(chunk);
+		}
+	} catch (error) {
+		if (error instanceof GzipCaptureError) {
+			throw new BackfillSourceError(`${path}: ${error.message}`, {cause: error});
+		}
+		throw error;
+	}
+	return Buffer.concat(chunks);
 }
 
 function refusalOf(decoding: CaptureDecoding, place: string, telegrams: number): BackfillItem | undefined {
@@ -419,6 +462,7 @@ function reasonOf(error: ProtocolError): RefusalReason {
 }
 
 function describeFsError(error: unknown): string {
+	if (error instanceof GzipCaptureError) return error.message;
 	const code = (error as NodeJS.ErrnoException).code;
 	if (code === 'ENOENT') return 'no such file or directory';
 	if (code === 'EACCES') return 'permission denied';

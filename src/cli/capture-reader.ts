@@ -1,4 +1,5 @@
 import {open, readFile, stat} from 'node:fs/promises';
+import {GzipCaptureError, gunzippedChunks, isGzipCapture} from '../backfill/gzip-capture.ts';
 import {pastedReadouts} from '../backfill/pasted-readouts.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
@@ -30,6 +31,8 @@ export class CaptureReader {
 	#parityNote: string | undefined;
 	/** Readouts beyond the first of pasted text holding several (see pastedReadouts). */
 	#extraReadouts = 0;
+	/** The input is gzip (not a raw archive): decompressed as it is read. */
+	#gzip = false;
 	/** The first bytes of the input (for telling a raw archive apart), given back to the first pass. */
 	#head: Buffer = Buffer.alloc(0);
 	#stdinChunks: AsyncGenerator<Buffer, void, undefined> | undefined;
@@ -64,6 +67,7 @@ export class CaptureReader {
 			const first = await reader.#stdinChunks.next();
 			// A copy: the chunk is a view of memory the next one reuses.
 			if (!first.done) reader.#head = Buffer.from(first.value);
+			reader.#gzip = isGzipCapture(reader.#head);
 			return reader;
 		}
 		try {
@@ -75,6 +79,7 @@ export class CaptureReader {
 				const head = Buffer.alloc(Math.min(info.size, 64 * 1024));
 				const {bytesRead} = await handle.read(head, 0, head.length, 0);
 				reader.#head = head.subarray(0, bytesRead);
+				reader.#gzip = isGzipCapture(reader.#head);
 			} finally {
 				await handle.close();
 			}
@@ -172,11 +177,26 @@ export class CaptureReader {
 		return failed.slice(0, limit);
 	}
 
+	/** The input in chunks (see #rawChunks), decompressed when it is gzip. */
+	async *#chunks(firstPass: boolean): AsyncGenerator<Buffer> {
+		if (!this.#gzip) {
+			yield* this.#rawChunks(firstPass);
+			return;
+		}
+		try {
+			yield* gunzippedChunks(this.#rawChunks(firstPass));
+		} catch (error) {
+			if (error instanceof GzipCaptureError)
+				throw new CliError(`${this.place}: ${error.message}`, {cause: error});
+			throw error;
+		}
+	}
+
 	/**
 	 * The input in chunks, each valid until the next is asked for. First pass: from the file or stdin
 	 * (stdin kept while it shows no telegram). Second pass: from the file again or the kept stdin.
 	 */
-	async *#chunks(firstPass: boolean): AsyncGenerator<Buffer> {
+	async *#rawChunks(firstPass: boolean): AsyncGenerator<Buffer> {
 		if (firstPass) {
 			const source = this.#file === undefined ? this.#restOfStdin() : fileChunks(this.#file);
 			try {

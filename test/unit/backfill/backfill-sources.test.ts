@@ -1,6 +1,7 @@
 import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {gzipSync} from 'node:zlib';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {
 	type BackfillItem,
@@ -61,6 +62,21 @@ describe('classifySource', () => {
 		await mkdir(join(directory, 'empty'));
 		await expect(classifySource(join(directory, 'empty'))).rejects.toThrow(
 			/a directory without raw archive files/,
+		);
+	});
+});
+
+describe('sourceItems, gzip', () => {
+	it('reads a gzipped capture as the capture it holds, and names a cut one as gzip', async () => {
+		const times = [Date.UTC(2026, 2, 1, 10, 0, 0), Date.UTC(2026, 2, 1, 10, 15, 0)];
+		const file = join(directory, 'log.bin.gz');
+		const packed = gzipSync(Buffer.concat(times.map(telegramAt)));
+		await writeFile(file, packed);
+		const items = await collect(sourceItems(await classifySource(file), options));
+		expect(items.map((item) => (item.kind === 'readout' ? item.readAt.getTime() : item.kind))).toEqual(times);
+		await writeFile(file, packed.subarray(0, packed.length - 20));
+		await expect(collect(sourceItems(await classifySource(file), options))).rejects.toThrow(
+			`${file}: gzip: unexpected end of file`,
 		);
 	});
 });

@@ -1,6 +1,7 @@
 import {mkdtemp, readFile as readCapture, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {gzipSync} from 'node:zlib';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {type ParseOptions, runParse} from '../../../src/cli/parse-command.ts';
@@ -64,6 +65,17 @@ describe('parse', () => {
 		expect(stdout).toMatch(
 			/obis=1\.8\.1,unit=kWh value=1 1796029200\n.*obis=1\.8\.1,unit=kWh value=2 1796032800\n/,
 		);
+	});
+
+	it('reads a gzipped capture as the capture it holds', async () => {
+		const file = join(directory, 'zmd120.bin.gz');
+		await writeFile(file, gzipSync(await readCapture(zmd120)));
+		const {stdout, error} = await run(file);
+		expect(error).toBeUndefined();
+		expect(stdout).toEqual((await run(zmd120)).stdout.replace(zmd120, file));
+		const piped = await run('-', {}, gzipSync(await readCapture(zmd120)));
+		expect(piped.error).toBeUndefined();
+		expect(piped.stdout).toMatch(/1-1:1\.8\.1 +00021271 +kWh/);
 	});
 
 	it('leaves the *NN history out unless verbose, as the smarthomeNG dlms plugin does', async () => {
