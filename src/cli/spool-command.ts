@@ -35,7 +35,12 @@ export function spoolCommand(io: CommandIo, context: ProcessContext): Command {
 
 export async function showSpool(flags: SpoolFlags, io: CommandIo, context: ProcessContext): Promise<void> {
 	// The token is not needed to look at files: a shell without INFLUX_TOKEN can still look.
-	const loaded = await loadConfiguration(flags.config, context, {embeddedFallback: true, withSecrets: false});
+	// No embedded fallback: the simulated meter writes nowhere, so its empty spool would read as an all-clear
+	// for a spool the user never named. Without a configuration: exit 78, as check-config and backfill.
+	const loaded = await loadConfiguration(flags.config, context, {
+		embeddedFallback: false,
+		withSecrets: false,
+	});
 	const {config} = loaded;
 	const base = configBase(loaded, context.cwd);
 	const directory = isAbsolute(config.spool.directory)

@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough, Readable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {formatBytes, showSpool, spoolCommand} from '../../../src/cli/spool-command.ts';
 import {LineSpool} from '../../../src/output/line-spool.ts';
 
@@ -92,6 +93,13 @@ describe('dlms-logger spool', () => {
 		expect(table).toContain('(does not exist yet)');
 		expect(table).toContain('target        none: no influxdb section');
 		expect(table).toContain('unsent        0 points, 0 bytes\n');
+	});
+
+	it('refuses to run without a configuration (exit 78) instead of showing some spool as empty', async () => {
+		await expect(show('table')).rejects.toMatchObject({
+			exitCode: EXIT_CODES.config,
+			message: expect.stringMatching(/^no configuration: /),
+		});
 	});
 
 	it('takes -f json and refuses other formats', async () => {
