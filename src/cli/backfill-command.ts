@@ -32,6 +32,7 @@ import {type BackfillProgress, createBackfillProgress} from './backfill-progress
 import {backfillSummaryTable} from './backfill-summary-table.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {CONFIG_OPTION_HELP} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 import {parseIsoTimeArgument} from './iso-time-argument.ts';
 
@@ -69,7 +70,7 @@ export function backfillCommand(
 				'(its directory or daily files), at the points the collector would have written',
 		)
 		.argument('[source...]', 'capture files, "-" for stdin, raw archive directories or raw-*.jsonl.gz files')
-		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.option('-c, --config <file>', CONFIG_OPTION_HELP)
 		.option('--meter <id>', 'only this configured meter (captures are taken as its telegrams)')
 		.option('--since <date>', 'only points at or after this time (ISO 8601, e.g. 2025-01-01)', parseDate)
 		.option('--until <date>', 'only points before this time (ISO 8601)', parseDate)

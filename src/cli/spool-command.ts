@@ -9,6 +9,7 @@ import {describeTarget} from '../output/influx-target.ts';
 import {inspectSpool, type SpoolStatus} from '../output/spool-inspection.ts';
 import {systemProcessProbe} from '../output/spool-lock.ts';
 import type {CommandIo} from './command-io.ts';
+import {CONFIG_OPTION_HELP, configFileOf} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 
 export type SpoolFormat = 'table' | 'json';
@@ -26,10 +27,12 @@ export function spoolCommand(io: CommandIo, context: ProcessContext): Command {
 				"reasons, and the target; then the backfill's spool (<spool.directory>-backfill) when there is " +
 				'one; only reads, so it works while a collector or a backfill runs',
 		)
-		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.argument('[file]', `${CONFIG_OPTION_HELP}; the same as -c FILE`)
+		.option('-c, --config <file>', CONFIG_OPTION_HELP)
 		.option('-f, --format <format>', 'table or json', parseSpoolFormat, 'table' as SpoolFormat)
-		.action(async (flags: SpoolFlags) => {
-			await showSpool(flags, io, context);
+		.action(async (argument: string | undefined, flags: SpoolFlags) => {
+			const config = configFileOf(flags.config, argument);
+			await showSpool({...flags, ...(config === undefined ? {} : {config})}, io, context);
 		});
 }
 

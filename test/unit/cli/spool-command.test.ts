@@ -102,6 +102,20 @@ describe('dlms-logger spool', () => {
 		});
 	});
 
+	it('takes the configuration as -c FILE or as FILE', async () => {
+		await writeFile(join(cwd, 'other.yaml'), config);
+		for (const args of [['-c', 'other.yaml'], ['other.yaml']]) {
+			const stdout = new PassThrough();
+			let out = '';
+			stdout.on('data', (chunk: Buffer) => {
+				out += chunk.toString();
+			});
+			const io = {stdin: Readable.from([]), stdout, stderr: new PassThrough()};
+			await spoolCommand(io, {env: {}, cwd}).exitOverride().parseAsync(args, {from: 'user'});
+			expect(out, args.join(' ')).toContain(`spool         ${join(cwd, 'spool')}`);
+		}
+	});
+
 	it('takes -f json and refuses other formats', async () => {
 		const io = {stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough()};
 		const command = spoolCommand(io, {env: {}, cwd}).exitOverride();
