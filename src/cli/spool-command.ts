@@ -116,6 +116,13 @@ function spoolTable(
 		rows.push(['oldest point', status.oldestPointTime.toISOString()]);
 		rows.push(['newest point', status.newestPointTime.toISOString()]);
 	}
+	if (status.dropped !== undefined) {
+		const {dropped} = status;
+		rows.push([
+			'dropped',
+			`${plural(dropped.lines, 'point')} at spool.max_size since ${dropped.since}, never sent (last ${dropped.lastLines} at ${dropped.lastAt})`,
+		]);
+	}
 	rows.push([
 		'dead letters',
 		status.deadLetters.lines === 0 ? 'none' : plural(status.deadLetters.lines, 'line'),

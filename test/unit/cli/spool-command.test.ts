@@ -87,6 +87,21 @@ describe('dlms-logger spool', () => {
 		});
 	});
 
+	it('shows the points dropped unsent at spool.max_size, after the collector stopped', async () => {
+		await writeFile(join(cwd, 'config.yaml'), config);
+		const spool = await LineSpool.open({directory: join(cwd, 'spool'), maxBytes: 1024});
+		const line = (value: number) => `meter,obis=1.8.1 value=${value} ${1_700_000_000 + value}`;
+		await spool.append(Array.from({length: 40}, (_, value) => line(value)));
+		await spool.append([line(100), line(101)]);
+		await spool.close();
+		const table = await show('table');
+		expect(table).toMatch(
+			/^dropped +\d+ points at spool\.max_size since \S+, never sent \(last \d+ at \S+\)$/m,
+		);
+		const json = JSON.parse(await show('json'));
+		expect(json.dropped.lines).toBeGreaterThan(0);
+	});
+
 	it('says when there is no spool yet and points go to stdout', async () => {
 		await writeFile(join(cwd, 'config.yaml'), 'meters:\n  - id: house\n    port: /dev/ttyUSB0\n');
 		const table = await show('table');
