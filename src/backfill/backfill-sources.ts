@@ -5,6 +5,7 @@ import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec6
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
+import {plural} from '../observability/plural.ts';
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
@@ -60,6 +61,8 @@ export interface SourceReadOptions {
 	readonly onBytes?: (bytes: number) => void;
 	/** Told of damaged records skipped in an archive file. */
 	readonly onWarning?: (message: string) => void;
+	/** Told of what is odd about a capture whose telegrams were taken anyway (parity bits stripped). */
+	readonly onNote?: (message: string) => void;
 }
 
 const ARCHIVE_NAME = /^raw-\d{4}-\d{2}-\d{2}\.jsonl\.gz$/;
@@ -290,7 +293,13 @@ export function* captureItems(
 		// 7E1 data captured on an 8N1 port: strip the parity bits, as `parse` does.
 		const stripped = new StreamingCaptureDecoder({ignoreBlockCheck, parity: 'strip-even'});
 		const again = [...stripped.push(bytes), ...stripped.end()];
-		if (again.length > 0) [decoder, telegrams] = [stripped, again];
+		if (again.length > 0) {
+			// The words `parse` uses for the same repair.
+			options.onNote?.(
+				`${name}: ${plural(decoder.highBitBytes, 'byte')} had bit 7 set (7E1 data captured as 8N1); parity bits stripped`,
+			);
+			[decoder, telegrams] = [stripped, again];
+		}
 	}
 	if (telegrams.length === 0 && decoder.errors.length === 0) {
 		yield {

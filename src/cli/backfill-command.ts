@@ -352,6 +352,7 @@ async function importSources(
 				bytes = read;
 			},
 			onWarning: (message) => tally.refuse('damaged-record', 1, message),
+			onNote: (message) => tally.notes.push(message),
 			stdin: () => readStdin(io),
 		});
 		for await (const item of items) {

@@ -118,6 +118,7 @@ export function backfillSummaryTable(
 		const more = tally.undatedCount - tally.undated.length;
 		if (more > 0) text += `  … and ${more} more\n`;
 	}
+	if (tally.notes.length > 0) text += `\n${tally.notes.map((note) => `note: ${note}`).join('\n')}\n`;
 	const examples = [...tally.refusedExamples].filter(([reason]) => reason !== 'other-meter');
 	if (examples.length > 0)
 		text += `\n${examples.map(([, example]) => `refused, e.g.: ${example}`).join('\n')}\n`;

@@ -70,6 +70,23 @@ describe('backfill', () => {
 		expect(Number(repeated?.[1])).toBe(history.length * 2);
 	});
 
+	it('says in the summary that parity bits were stripped from 7E1 data captured as 8N1, as parse does', async () => {
+		const file = join(directory, 'parity.bin');
+		// Bit 7 set wherever even parity needs it, as a 7E1 meter sends the byte.
+		const withParity = telegramAt(Date.UTC(2026, 2, 1, 10, 0, 0)).map((byte) => {
+			let ones = 0;
+			for (let bit = byte; bit; bit >>= 1) ones += bit & 1;
+			return ones % 2 === 0 ? byte : byte | 0x80;
+		});
+		await writeFile(file, withParity);
+		const result = await run([file], {config: await config('meters:\n  - id: house\n    port: /dev/null\n')});
+		expect(result.error).toBeUndefined();
+		expect(result.stderr).toMatch(/^telegrams +1 good, 0 refused$/m);
+		expect(result.stderr).toMatch(
+			/^note: parity\.bin: \d+ bytes had bit 7 set \(7E1 data captured as 8N1\); parity bits stripped$/m,
+		);
+	});
+
 	it('reads a capture from stdin', async () => {
 		const at = Date.UTC(2026, 2, 1, 10, 0, 0);
 		const result = await run(
