@@ -1,4 +1,5 @@
 import {hostname} from 'node:os';
+import {isAbsolute, resolve} from 'node:path';
 import type {Writable} from 'node:stream';
 import {Command} from 'commander';
 import {Backfill, type BackfillMeter, type LineSink} from '../backfill/backfill-run.ts';
@@ -140,7 +141,7 @@ export async function runBackfill(
 			{exitCode: EXIT_CODES.usage},
 		);
 	}
-	if (sources.length === 0 && !resend) await refuseWhileCollectorRuns(loaded, base, chosen);
+	if (sources.length === 0 && !resend) await refuseWhileCollectorRuns(loaded, base, chosen, flags);
 
 	const dryRun = flags.dryRun === true;
 	const toStdout = dryRun || config.influxdb === undefined;
@@ -429,7 +430,12 @@ async function readMeters(
  * A collector of this configuration that runs holds its spool (spool.lock, a live pid on this host);
  * it has the meters' ports open and writes their history itself: say so instead of fighting for the port.
  */
-async function refuseWhileCollectorRuns(loaded: LoadedConfig, base: string, meters: readonly MeterConfig[]) {
+async function refuseWhileCollectorRuns(
+	loaded: LoadedConfig,
+	base: string,
+	meters: readonly MeterConfig[],
+	flags: BackfillFlags,
+) {
 	if (loaded.config.influxdb === undefined) return;
 	const owner = await readSpoolLock(collectorSpoolDirectory(loaded.config, base));
 	if (owner === undefined || owner.host !== hostname() || owner.pid === process.pid) return;
@@ -437,10 +443,24 @@ async function refuseWhileCollectorRuns(loaded: LoadedConfig, base: string, mete
 	const ports = [...new Set(meters.map((meter) => meter.port))].join(', ');
 	throw new CliError(
 		`a collector runs with this configuration (pid ${owner.pid}, since ${owner.since}) and holds ${ports}: it writes the billing history itself`,
-		{
-			hint: 'stop it to read the meter here, or import its raw archive: dlms-logger backfill ARCHIVE_DIRECTORY',
-		},
+		{hint: `stop it to read the meter here, or ${archiveImportHint(loaded, base, flags)}`},
 	);
+}
+
+/** The command that imports the configured raw archive (the same -c and --meter), or how to keep one. */
+function archiveImportHint(loaded: LoadedConfig, base: string, flags: BackfillFlags): string {
+	const {archive} = loaded.config;
+	if (archive === undefined) {
+		return 'keep a raw archive (archive.directory in the configuration) to import readouts from it later';
+	}
+	const directory = isAbsolute(archive.directory) ? archive.directory : resolve(base, archive.directory);
+	const words = [
+		'dlms-logger backfill',
+		...(flags.config === undefined ? [] : ['-c', shellWord(flags.config)]),
+		...(flags.meter === undefined ? [] : ['--meter', shellWord(flags.meter)]),
+		shellWord(directory),
+	];
+	return `import its raw archive: ${words.join(' ')}`;
 }
 
 function chooseMeters(meters: readonly MeterConfig[], id: string | undefined): MeterConfig[] {

@@ -185,15 +185,18 @@ describe('backfill', () => {
 			`${JSON.stringify({pid: process.ppid, host: hostname(), since: '2026-01-01T00:00:00.000Z'})}\n`,
 		);
 		const file = await config(
-			'influxdb:\n  url: http://127.0.0.1:9\n  version: "1"\n  database: meters\nspool:\n  directory: ./spool\nmeters:\n  - id: house\n    port: /dev/ttyUSB7\n',
+			'influxdb:\n  url: http://127.0.0.1:9\n  version: "1"\n  database: meters\nspool:\n  directory: ./spool\narchive:\n  directory: ./raw\nmeters:\n  - id: house\n    port: /dev/ttyUSB7\n',
 		);
-		const result = await run([], {config: file});
+		const result = await run([], {config: file, meter: 'house'});
 		expect(result.error?.message).toMatch(
 			new RegExp(
 				`a collector runs with this configuration \\(pid ${process.ppid}, .*\\) and holds /dev/ttyUSB7: it writes the billing history itself`,
 			),
 		);
-		expect(result.error?.hint).toMatch(/backfill ARCHIVE_DIRECTORY/);
+		// The command to run, with this configuration and the configured archive.
+		expect(result.error?.hint).toBe(
+			`stop it to read the meter here, or import its raw archive: dlms-logger backfill -c ${file} --meter house ${join(directory, 'raw')}`,
+		);
 	});
 });
 
