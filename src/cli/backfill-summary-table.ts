@@ -106,7 +106,7 @@ export function backfillSummaryTable(
 	const seconds = context.elapsedMs / 1000;
 	rows.push([
 		'time taken',
-		`${seconds.toFixed(1)} s${seconds > 0 && tally.telegrams > 0 ? ` (${Math.round(tally.telegrams / seconds)} telegrams/s, ${Math.round(tally.pointsWritten / seconds)} points/s)` : ''}`,
+		`${seconds.toFixed(1)} s${seconds > 0 && tally.telegrams > 0 ? ` (${perSecond(tally.telegrams / seconds)} telegrams/s, ${perSecond(tally.pointsWritten / seconds)} points/s)` : ''}`,
 	]);
 	const width = Math.max(...rows.map(([label]) => label.length));
 	let text = `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`;
@@ -123,6 +123,12 @@ export function backfillSummaryTable(
 	if (examples.length > 0)
 		text += `\n${examples.map(([, example]) => `refused, e.g.: ${example}`).join('\n')}\n`;
 	return text;
+}
+
+/** A rate for people: whole numbers from 10 on, two significant digits below (a readout in 3.2 s: 0.31, not 0). */
+export function perSecond(rate: number): string {
+	if (rate >= 10 || rate === 0) return `${Math.round(rate)}`;
+	return `${Number(rate.toPrecision(2))}`;
 }
 
 function abbreviate(names: readonly string[]): string {

@@ -25,7 +25,7 @@ describe('README.md', () => {
 		expect(readme).toMatch(/^npm ci && npm test$/m);
 	});
 
-	it("shows quick-start lines whose series the embedded demo meter writes", async () => {
+	it('shows quick-start lines whose series the embedded demo meter writes', async () => {
 		const {config} = await embeddedConfig({});
 		const meter = config.meters[0];
 		const profile = createSimulatorProfile((meter?.port ?? '').replace(/^simulator:/, ''));
