@@ -405,7 +405,11 @@ export async function* sourceItems(
 				yield* archiveItems(rawTelegramsOf(bytes, options.onWarning), 'stdin', options);
 				return;
 			}
-			yield* captureItems(bytes, 'stdin', (options.now ?? (() => new Date()))(), options);
+			// Stdin is read whole (see readStdin), so is a gzipped capture on it.
+			const capture = isGzipCapture(bytes)
+				? ((await gunzipUpTo(bytes, Number.POSITIVE_INFINITY, 'stdin')) as Buffer)
+				: bytes;
+			yield* captureItems(capture, 'stdin', (options.now ?? (() => new Date()))(), options);
 		}
 	}
 }

@@ -74,6 +74,8 @@ describe('sourceItems, gzip', () => {
 		await writeFile(file, packed);
 		const items = await collect(sourceItems(await classifySource(file), options));
 		expect(items.map((item) => (item.kind === 'readout' ? item.readAt.getTime() : item.kind))).toEqual(times);
+		const piped = await collect(sourceItems({kind: 'stdin'}, {...options, stdin: async () => packed}));
+		expect(piped.map((item) => (item.kind === 'readout' ? item.readAt.getTime() : item.kind))).toEqual(times);
 		await writeFile(file, packed.subarray(0, packed.length - 20));
 		await expect(collect(sourceItems(await classifySource(file), options))).rejects.toThrow(
 			`${file}: gzip: unexpected end of file`,
