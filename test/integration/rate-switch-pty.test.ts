@@ -16,7 +16,10 @@ const MARGIN_MS = 5;
 /**
  * The real serialport binding on a socat pty, the paced simulator on the other end, and the host's
  * line speed read from the pty's termios: when the host really switched, against when the ACK's last
- * bit left a 300 Bd line (its first byte's arrival + its wire time; a pty delivers at once).
+ * bit left a 300 Bd line (its start + its wire time; a pty delivers at once). The ACK started by the
+ * time the host's write() resolved, and by the time the meter's end saw its first byte, whichever is
+ * first: the meter's end alone sees it late when this process is busy (a loaded machine), which
+ * would shrink the margin measured without moving the switch.
  */
 describe.skipIf(!hasSocat())('rate switch over a pty, timed by the line speed the host set', () => {
 	let pty: PtyPair;
@@ -34,27 +37,55 @@ describe.skipIf(!hasSocat())('rate switch over a pty, timed by the line speed th
 		await pty.close();
 	});
 
-	/** Starts `profile` paced, hearing the host as its termios says; returns when the ACK reached the meter. */
-	async function meter(profile: SimulatorProfile): Promise<{ackArrivedAt: () => number | undefined}> {
+	/** When the host's ACK went out: by its write() (see above), and as the meter's end saw it. */
+	interface AckTimes {
+		handedOverAt?: number;
+		arrivedAt?: number;
+	}
+
+	/**
+	 * Starts `profile` paced, hearing the host as its termios says. The meter times what it hears from
+	 * when it sees it; the host's rate is looked up that much earlier, by how late the meter's end saw
+	 * the ACK: the line time of what the host sent, not this process's lateness. What the meter sends is
+	 * judged earlier by as much, which never lets a late switch pass.
+	 */
+	async function meter(profile: SimulatorProfile, ack: AckTimes): Promise<void> {
 		const link = new SerialLink({path: pty.meterPath});
-		simulator = new MeterSimulator(link, {profile, paced: true, hostLineRate: (atMs) => watch.rateAt(atMs)});
-		await simulator.start();
-		let ackArrivedAt: number | undefined;
-		link.onData((chunk) => {
-			if (ackArrivedAt === undefined && chunk[0] === ACK)
-				ackArrivedAt = performance.timeOrigin + performance.now();
+		const seenLateMs = () =>
+			ack.arrivedAt === undefined || ack.handedOverAt === undefined
+				? 0
+				: Math.max(0, ack.arrivedAt - ack.handedOverAt);
+		simulator = new MeterSimulator(link, {
+			profile,
+			paced: true,
+			hostLineRate: (atMs) => watch.rateAt(atMs - seenLateMs()),
 		});
-		return {ackArrivedAt: () => ackArrivedAt};
+		await simulator.start();
+		link.onData((chunk) => {
+			if (ack.arrivedAt === undefined && chunk[0] === ACK)
+				ack.arrivedAt = performance.timeOrigin + performance.now();
+		});
 	}
 
 	async function switchMargin(profile: SimulatorProfile): Promise<number> {
-		const {ackArrivedAt} = await meter(profile);
-		const result = await readMeter(new SerialLink({path: pty.hostPath}));
+		const ack: AckTimes = {};
+		await meter(profile, ack);
+		const host = new SerialLink({path: pty.hostPath});
+		const write = host.write.bind(host);
+		host.write = async (bytes) => {
+			await write(bytes);
+			if (ack.handedOverAt === undefined && bytes[0] === ACK)
+				ack.handedOverAt = performance.timeOrigin + performance.now();
+		};
+		const result = await readMeter(host);
 		expect(result.mode).toBe('C');
 		expect(result.baudRate).toBe(9600);
+		expect(result.check.ok).toBe(true);
+		// No character of the ACK cut by the switch: the meter would hear it garbled.
 		expect(simulator?.hostErrors).toEqual([]);
-		const ackAt = ackArrivedAt();
-		if (ackAt === undefined) throw new Error('the ACK never reached the meter');
+		if (ack.arrivedAt === undefined || ack.handedOverAt === undefined)
+			throw new Error('the ACK never reached the meter');
+		const ackAt = Math.min(ack.arrivedAt, ack.handedOverAt);
 		const switched = watch.changes.find((change) => change.baudRate === 9600 && change.atMs > ackAt);
 		if (switched === undefined) throw new Error('the host never switched to 9600 Bd after the ACK');
 		return switched.atMs - (ackAt + ACK_WIRE_MS);
