@@ -10,7 +10,7 @@ import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../out
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
 import {GzipCaptureError, gunzippedChunks, isGzipCapture} from './gzip-capture.ts';
-import {pastedReadouts} from './pasted-readouts.ts';
+import {dataSetsBefore, dataSetsBeforeNote, pastedReadouts} from './pasted-readouts.ts';
 import {signOnReadouts} from './sign-on-readouts.ts';
 
 /** Why a telegram (or a record holding one) was not used. */
@@ -318,6 +318,10 @@ export function* captureItems(
 		pasted.length > 1
 			? pasted.map((telegram, offset) => ({kind: 'telegram', telegram, index: offset + 1}))
 			: new CaptureEntries(decoder).of(telegrams);
+	if (only !== undefined && only.framing !== 'text') {
+		const before = dataSetsBefore(bytes, only);
+		if (before > 0) options.onNote?.(`${name}: ${dataSetsBeforeNote(before)}`);
+	}
 	const count = Math.max(telegrams.length, pasted.length);
 	const single = count === 1;
 	for (const entry of entries) {

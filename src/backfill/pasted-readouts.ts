@@ -5,6 +5,9 @@ const OPEN = 0x28;
 const CLOSE = 0x29;
 const BANG = 0x21;
 const LF = 0x0a;
+/** Block control characters (SOH, STX, ETX, EOT): what is left of a framed block. */
+const SOH = 0x01;
+const EOT = 0x04;
 
 /**
  * The readouts of a capture of bare text lines (a telegram with `framing: 'text'`): each end mark `!`
@@ -45,4 +48,31 @@ function endMarkPieces(bytes: Buffer): Buffer[] {
 	}
 	if (start < bytes.length) pieces.push(bytes.subarray(start));
 	return pieces.map((piece) => Buffer.from(piece));
+}
+
+/**
+ * Data sets in bare text lines before the first telegram of a capture (`input` from its start; a first
+ * chunk will do): the decoder reads text without framing only when nothing in the capture is framed,
+ * so a readout pasted without its identification line ahead of framed ones, or the tail of a push
+ * telegram the capture began in, is not read. Counted here so the caller can say so instead of
+ * dropping it silently. 0 when there is none, or when the text holds block control characters (what
+ * is left of a framed block: the decoder reports those itself).
+ */
+export function dataSetsBefore(input: Uint8Array, first: DecodedTelegram): number {
+	const start = Buffer.from(input.buffer, input.byteOffset, input.length).indexOf(
+		first.bytes.subarray(0, Math.min(first.bytes.length, 64)),
+	);
+	if (start <= 0) return 0;
+	const prefix = input.subarray(0, start);
+	for (const byte of prefix) if (byte >= SOH && byte <= EOT) return 0;
+	let sets = 0;
+	for (const telegram of decodeCapture(prefix).telegrams) {
+		if (telegram.framing === 'text') sets += telegram.dataSets.length;
+	}
+	return sets;
+}
+
+/** The words for dataSetsBefore's count, as parse and backfill say it. */
+export function dataSetsBeforeNote(sets: number): string {
+	return `${sets === 1 ? '1 data set' : `${sets} data sets`} in bare lines before the first telegram not read (a readout pasted without its identification line, or the end of a telegram the capture began in)`;
 }

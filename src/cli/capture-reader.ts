@@ -1,6 +1,6 @@
 import {open, readFile, stat} from 'node:fs/promises';
 import {GzipCaptureError, gunzippedChunks, isGzipCapture} from '../backfill/gzip-capture.ts';
-import {pastedReadouts} from '../backfill/pasted-readouts.ts';
+import {dataSetsBefore, pastedReadouts} from '../backfill/pasted-readouts.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
@@ -31,6 +31,8 @@ export class CaptureReader {
 	#parityNote: string | undefined;
 	/** Readouts beyond the first of pasted text holding several (see pastedReadouts). */
 	#extraReadouts = 0;
+	/** Data sets in bare lines before the first telegram, not read (see dataSetsBefore); set at the first telegram. */
+	#leadingDataSets: number | undefined;
 	/** The input is gzip (not a raw archive): decompressed as it is read. */
 	#gzip = false;
 	/** The first bytes of the input (for telling a raw archive apart), given back to the first pass. */
@@ -123,6 +125,11 @@ export class CaptureReader {
 		return (this.#decoder?.telegramCount ?? 0) + this.#extraReadouts;
 	}
 
+	/** Data sets in bare lines before the first framed telegram, which were not read (after telegrams()). */
+	get leadingDataSets(): number {
+		return this.#leadingDataSets ?? 0;
+	}
+
 	/** Set when the second pass with parity bits stripped found the telegrams. */
 	get parityNote(): string | undefined {
 		return this.#parityNote;
@@ -131,7 +138,13 @@ export class CaptureReader {
 	async *telegrams(): AsyncGenerator<DecodedTelegram> {
 		const first = new StreamingCaptureDecoder({ignoreBlockCheck: this.#ignoreBcc});
 		this.#decoder = first;
-		for await (const chunk of this.#chunks(true)) yield* decodePieces(first, chunk);
+		for await (const chunk of this.#chunks(true)) {
+			for (const telegram of decodePieces(first, chunk)) {
+				// The head is the input's start only before decompression.
+				this.#leadingDataSets ??= this.#gzip ? 0 : dataSetsBefore(this.#head, telegram);
+				yield telegram;
+			}
+		}
 		yield* this.#split(first.end());
 		if (first.telegramCount > 0 || first.highBitBytes === 0) return;
 		const retry = this.#file !== undefined || this.#retained !== undefined;
@@ -148,6 +161,7 @@ export class CaptureReader {
 	/** The decoder's last telegrams, pasted text of several readouts split into them (see pastedReadouts). */
 	*#split(telegrams: readonly DecodedTelegram[]): Generator<DecodedTelegram> {
 		for (const telegram of telegrams) {
+			this.#leadingDataSets ??= this.#gzip ? 0 : dataSetsBefore(this.#head, telegram);
 			const readouts = pastedReadouts(telegram);
 			this.#extraReadouts += readouts.length - 1;
 			yield* readouts;

@@ -120,6 +120,21 @@ describe('captureItems', () => {
 		]);
 	});
 
+	it('notes bare lines before the first telegram that were not read', () => {
+		const notes: string[] = [];
+		const bytes = Buffer.concat([
+			Buffer.from('1.8.1(1*kWh)\r\n!\r\n'),
+			telegramAt(Date.UTC(2026, 2, 1, 10, 0, 0)),
+		]);
+		const items = [
+			...captureItems(bytes, 'mixed', new Date(0), {...options, onNote: (note) => notes.push(note)}),
+		];
+		expect(items.map((item) => item.kind)).toEqual(['readout']);
+		expect(notes).toEqual([
+			expect.stringMatching(/^mixed: 1 data set in bare lines before the first telegram not read/),
+		]);
+	});
+
 	it('lists a refused block of a log in its place, named by the telegram before it', () => {
 		const times = [Date.UTC(2026, 2, 1, 10, 0, 0), Date.UTC(2026, 2, 1, 10, 15, 0)];
 		const bad = telegramAt(Date.UTC(2026, 2, 1, 10, 5, 0));

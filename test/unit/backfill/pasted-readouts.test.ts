@@ -1,6 +1,6 @@
 import {Buffer} from 'node:buffer';
 import {describe, expect, it} from 'vitest';
-import {pastedReadouts} from '../../../src/backfill/pasted-readouts.ts';
+import {dataSetsBefore, pastedReadouts} from '../../../src/backfill/pasted-readouts.ts';
 import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 
 const readout = (kwh: string, hour: string) =>
@@ -35,5 +35,20 @@ describe('pastedReadouts', () => {
 		const framed = only('/ABC5one\r\n1.8.1(1*kWh)\r\n!\r\n1.8.1(2*kWh)\r\n!\r\n');
 		expect(framed.framing).toBe('push');
 		expect(pastedReadouts(framed)).toEqual([framed]);
+	});
+});
+
+describe('dataSetsBefore', () => {
+	it('counts the data sets of bare lines before the first framed telegram, and none before a clean one', () => {
+		const framed = `/ABC5one\r\n${readout('2', '11')}`;
+		const input = Buffer.from(`${readout('1', '10')}${framed}`, 'latin1');
+		const [first] = decodeCapture(input).telegrams;
+		if (first === undefined) throw new Error('no telegram');
+		expect(first.dataSets[0]?.values[0]?.text).toBe('2');
+		expect(dataSetsBefore(input, first)).toBe(3);
+		const clean = Buffer.from(framed, 'latin1');
+		expect(dataSetsBefore(clean, only(framed))).toBe(0);
+		// A pasted readout is its own first telegram: nothing before it.
+		expect(dataSetsBefore(Buffer.from(readout('1', '10')), only(readout('1', '10')))).toBe(0);
 	});
 });

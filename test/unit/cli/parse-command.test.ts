@@ -67,6 +67,17 @@ describe('parse', () => {
 		);
 	});
 
+	it('says when bare lines before the first telegram were not read, instead of dropping them silently', async () => {
+		const file = join(directory, 'mixed.txt');
+		await writeFile(file, '1.8.1(1*kWh)\n0.9.1(100000)\n0.9.2(261130)\n!\n/LGZ52ZMD120\n1.8.1(2*kWh)\n!\n');
+		const {stdout, stderr, error} = await run(file);
+		expect(error).toBeUndefined();
+		expect(stdout).toMatch(/1\.8\.1 +2 +kWh/);
+		expect(stderr).toContain(
+			`${file}: warning: 3 data sets in bare lines before the first telegram not read`,
+		);
+	});
+
 	it('reads a gzipped capture as the capture it holds', async () => {
 		const file = join(directory, 'zmd120.bin.gz');
 		await writeFile(file, gzipSync(await readCapture(zmd120)));
