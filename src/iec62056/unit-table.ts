@@ -44,7 +44,7 @@ export function unitTextOf(
 	if (length <= 4) {
 		// Most units (`kWh`, `kW`, `V`, `m3`, `kVAh`) fit in one number: read in a row (one map check and base
 		// load for the reads) and compared once, instead of a hash loop and a compare loop over the bytes
-		// (-1,030 instructions per telegram of the fixture mix, cachegrind; 3.3 %).
+		// (-470 instructions per telegram of the fixture mix, cachegrind, typical runs; 1.5 %).
 		let packed = codes[from] as number;
 		for (let index = from + 1; index < to; index++) packed = (packed << 8) | (codes[index] as number);
 		const slot = slotOf(Math.imul(packed ^ length, 0x01000193));
