@@ -5,9 +5,12 @@ import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec6
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
+import {plural} from '../observability/plural.ts';
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
+import {GzipCaptureError, gunzippedChunks, isGzipCapture} from './gzip-capture.ts';
+import {dataSetsBefore, dataSetsBeforeNote, pastedReadouts} from './pasted-readouts.ts';
 import {type ArchivedReadout, SignOnGrouping} from './sign-on-readouts.ts';
 
 /** Why a telegram (or a record holding one) was not used. */
@@ -58,6 +61,8 @@ export interface SourceReadOptions {
 	readonly onBytes?: (bytes: number) => void;
 	/** Told of damaged records skipped in an archive file. */
 	readonly onWarning?: (message: string) => void;
+	/** Told of what is odd about a capture whose telegrams were taken anyway (parity bits stripped). */
+	readonly onNote?: (message: string) => void;
 }
 
 const ARCHIVE_NAME = /^raw-\d{4}-\d{2}-\d{2}\.jsonl\.gz$/;
@@ -153,6 +158,7 @@ async function* streamedCaptureItems(
 	path: string,
 	modifiedAt: Date,
 	options: SourceReadOptions,
+	gzip = false,
 ): AsyncGenerator<BackfillItem> {
 	const name = basename(path);
 	// No allowance for bare text: a file this large is not pasted text (see STREAM_FROM_BYTES).
@@ -190,10 +196,13 @@ async function* streamedCaptureItems(
 	};
 	let read = 0;
 	try {
-		for await (const chunk of createReadStream(path, {highWaterMark: CAPTURE_CHUNK_BYTES})) {
-			read += (chunk as Buffer).length;
-			yield* take(decoder.push(chunk as Buffer));
-			options.onBytes?.(read);
+		const file = createReadStream(path, {highWaterMark: CAPTURE_CHUNK_BYTES});
+		const chunks: AsyncIterable<Buffer> = gzip ? gunzippedChunks(file) : file;
+		for await (const chunk of chunks) {
+			read += chunk.length;
+			yield* take(decoder.push(chunk));
+			// Progress in bytes of the file (compressed for gzip), as its size counts them.
+			options.onBytes?.(file.bytesRead);
 		}
 	} catch (error) {
 		throw new BackfillSourceError(`${path}: cannot read: ${describeFsError(error)}`, {cause: error});
@@ -338,7 +347,13 @@ export function* captureItems(
 		// 7E1 data captured on an 8N1 port: strip the parity bits, as `parse` does.
 		const stripped = new StreamingCaptureDecoder({ignoreBlockCheck, parity: 'strip-even'});
 		const again = [...stripped.push(bytes), ...stripped.end()];
-		if (again.length > 0) [decoder, telegrams] = [stripped, again];
+		if (again.length > 0) {
+			// The words `parse` uses for the same repair.
+			options.onNote?.(
+				`${name}: ${plural(decoder.highBitBytes, 'byte')} had bit 7 set (7E1 data captured as 8N1); parity bits stripped`,
+			);
+			[decoder, telegrams] = [stripped, again];
+		}
 	}
 	if (telegrams.length === 0 && decoder.errors.length === 0) {
 		yield {
@@ -350,8 +365,20 @@ export function* captureItems(
 		};
 		return;
 	}
-	const single = telegrams.length === 1;
-	for (const entry of new CaptureEntries(decoder).of(telegrams)) {
+	// Pasted text of several readouts (no framing, so no block errors among them): each a telegram.
+	const [only] = telegrams;
+	const pasted = telegrams.length === 1 && only !== undefined ? pastedReadouts(only) : [];
+	const entries: Iterable<CaptureEntry> =
+		pasted.length > 1
+			? pasted.map((telegram, offset) => ({kind: 'telegram', telegram, index: offset + 1}))
+			: new CaptureEntries(decoder).of(telegrams);
+	if (only !== undefined && only.framing !== 'text') {
+		const before = dataSetsBefore(bytes, only);
+		if (before > 0) options.onNote?.(`${name}: ${dataSetsBeforeNote(before)}`);
+	}
+	const count = Math.max(telegrams.length, pasted.length);
+	const single = count === 1;
+	for (const entry of entries) {
 		if (entry.kind === 'error') {
 			yield refusedBlock(name, entry);
 			continue;
@@ -364,7 +391,7 @@ export function* captureItems(
 				kind: 'refused',
 				place,
 				reason: 'no-time',
-				message: `${place}: no time of its own (no meter clock such as 0-0:1.0.0 or 0.9.1 with 0.9.2) in a capture of ${telegrams.length} telegrams`,
+				message: `${place}: no time of its own (no meter clock such as 0-0:1.0.0 or 0.9.1 with 0.9.2) in a capture of ${count} telegrams`,
 				telegrams: 1,
 			};
 			continue;
@@ -405,7 +432,7 @@ export async function* sourceItems(
 				});
 			}
 			if (size > STREAM_FROM_BYTES) {
-				yield* streamedCaptureItems(source.path, modifiedAt, options);
+				yield* streamedCaptureItems(source.path, modifiedAt, options, await startsGzip(source.path));
 				return;
 			}
 			let bytes: Buffer;
@@ -420,6 +447,13 @@ export async function* sourceItems(
 				yield* archiveFileItems(source.path, options);
 				return;
 			}
+			if (isGzipCapture(bytes)) {
+				// A compressed capture: whole when it fits, as an uncompressed one would be, else streamed.
+				const whole = await gunzipUpTo(bytes, STREAM_FROM_BYTES, source.path);
+				if (whole === undefined) yield* streamedCaptureItems(source.path, modifiedAt, options, true);
+				else yield* captureItems(whole, basename(source.path), modifiedAt, options);
+				return;
+			}
 			yield* captureItems(bytes, basename(source.path), modifiedAt, options);
 			return;
 		}
@@ -429,9 +463,44 @@ export async function* sourceItems(
 				yield* archiveItems(rawTelegramsOf(bytes, options.onWarning), 'stdin', options);
 				return;
 			}
-			yield* captureItems(bytes, 'stdin', (options.now ?? (() => new Date()))(), options);
+			// Stdin is read whole (see readStdin), so is a gzipped capture on it.
+			const capture = isGzipCapture(bytes)
+				? ((await gunzipUpTo(bytes, Number.POSITIVE_INFINITY, 'stdin')) as Buffer)
+				: bytes;
+			yield* captureItems(capture, 'stdin', (options.now ?? (() => new Date()))(), options);
 		}
 	}
+}
+
+/** Whether a file is a gzip capture (see isGzipCapture); classifySource already told raw archives apart. */
+async function startsGzip(path: string): Promise<boolean> {
+	const head = Buffer.alloc(64);
+	const handle = await open(path, 'r');
+	try {
+		const {bytesRead} = await handle.read(head, 0, head.length, 0);
+		return isGzipCapture(head.subarray(0, bytesRead));
+	} finally {
+		await handle.close();
+	}
+}
+
+/** The decompressed bytes of a gzip file, or undefined when they exceed `limit`. */
+async function gunzipUpTo(bytes: Buffer, limit: number, path: string): Promise<Buffer | undefined> {
+	const chunks: Buffer[] = [];
+	let total = 0;
+	try {
+		for await (const chunk of gunzippedChunks([bytes])) {
+			total += chunk.length;
+			if (total > limit) return undefined;
+			chunks.push(chunk);
+		}
+	} catch (error) {
+		if (error instanceof GzipCaptureError) {
+			throw new BackfillSourceError(`${path}: ${error.message}`, {cause: error});
+		}
+		throw error;
+	}
+	return Buffer.concat(chunks);
 }
 
 function refusalOf(decoding: CaptureDecoding, place: string, telegrams: number): BackfillItem | undefined {
@@ -464,6 +533,7 @@ function reasonOf(error: ProtocolError): RefusalReason {
 }
 
 function describeFsError(error: unknown): string {
+	if (error instanceof GzipCaptureError) return error.message;
 	const code = (error as NodeJS.ErrnoException).code;
 	if (code === 'ENOENT') return 'no such file or directory';
 	if (code === 'EACCES') return 'permission denied';

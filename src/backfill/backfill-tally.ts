@@ -38,6 +38,8 @@ export class BackfillTally {
 	readonly skipped = new Map<BackfillSkipReason, number>();
 	readonly undated: UndatedValue[] = [];
 	undatedCount = 0;
+	/** What is odd about a source whose telegrams were taken anyway (7E1 data captured as 8N1), for the summary. */
+	readonly notes: string[] = [];
 	/** Distinct (meter, billing scheme, reset instant): the billing periods the sources hold. */
 	readonly #periods = new Set<string>();
 

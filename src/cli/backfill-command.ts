@@ -1,4 +1,5 @@
 import {hostname} from 'node:os';
+import {isAbsolute, resolve} from 'node:path';
 import type {Writable} from 'node:stream';
 import {Command} from 'commander';
 import {Backfill, type BackfillMeter, type LineSink} from '../backfill/backfill-run.ts';
@@ -15,6 +16,7 @@ import {
 	collectorSpoolDirectory,
 	InfluxBackfillTarget,
 } from '../backfill/backfill-target.ts';
+import {PrintedHistory} from '../backfill/printed-history.ts';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import type {MeterConfig} from '../config/config-schema.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
@@ -31,6 +33,7 @@ import {type BackfillProgress, createBackfillProgress} from './backfill-progress
 import {backfillSummaryTable} from './backfill-summary-table.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {CONFIG_OPTION_HELP} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 import {parseIsoTimeArgument} from './iso-time-argument.ts';
 
@@ -68,7 +71,7 @@ export function backfillCommand(
 				'(its directory or daily files), at the points the collector would have written',
 		)
 		.argument('[source...]', 'capture files, "-" for stdin, raw archive directories or raw-*.jsonl.gz files')
-		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.option('-c, --config <file>', CONFIG_OPTION_HELP)
 		.option('--meter <id>', 'only this configured meter (captures are taken as its telegrams)')
 		.option('--since <date>', 'only points at or after this time (ISO 8601, e.g. 2025-01-01)', parseDate)
 		.option('--until <date>', 'only points before this time (ISO 8601)', parseDate)
@@ -138,7 +141,7 @@ export async function runBackfill(
 			{exitCode: EXIT_CODES.usage},
 		);
 	}
-	if (sources.length === 0 && !resend) await refuseWhileCollectorRuns(loaded, base, chosen);
+	if (sources.length === 0 && !resend) await refuseWhileCollectorRuns(loaded, base, chosen, flags);
 
 	const dryRun = flags.dryRun === true;
 	const toStdout = dryRun || config.influxdb === undefined;
@@ -190,6 +193,9 @@ export async function runBackfill(
 					onWarning: warn,
 				})
 			: undefined;
+	// To stdout (or a dry run without a server to ask), history already printed in this run is not printed again.
+	const printedHistory =
+		target === undefined && dryRunLedger === undefined ? new PrintedHistory() : undefined;
 	const sink: LineSink = target?.sink ?? {writeText: (text) => writeBytes(io.stdout, Buffer.from(text))};
 	const tally = new BackfillTally();
 	const [onlyMeter] = chosen;
@@ -204,6 +210,9 @@ export async function runBackfill(
 		...(dryRunLedger === undefined
 			? {}
 			: {selectHistory: (meter: string, lines: readonly string[]) => dryRunLedger.select(meter, lines)}),
+		...(printedHistory === undefined
+			? {}
+			: {selectHistory: (meter: string, lines: readonly string[]) => printedHistory.select(meter, lines)}),
 		...(target === undefined
 			? {}
 			: {
@@ -265,6 +274,7 @@ export async function runBackfill(
 		elapsedMs: Date.now() - startedAt,
 		dryRun,
 		target: target?.description ?? 'stdout',
+		historyOncePerRun: printedHistory !== undefined,
 		...(target === undefined
 			? {}
 			: {
@@ -343,6 +353,7 @@ async function importSources(
 				bytes = read;
 			},
 			onWarning: (message) => tally.refuse('damaged-record', 1, message),
+			onNote: (message) => tally.notes.push(message),
 			stdin: () => readStdin(io),
 		});
 		for await (const item of items) {
@@ -372,6 +383,7 @@ async function readMeters(
 	]);
 	const failed: string[] = [];
 	for (const meter of meters) {
+		if (io.signal?.aborted) return;
 		tally.sources.push(`meter ${meter.id}`);
 		const zone = meter.timezone ?? loaded.config.timezone;
 		let link: Link;
@@ -395,6 +407,8 @@ async function readMeters(
 			await backfill.take(item);
 		} catch (error) {
 			if (!(error instanceof ReadoutError)) throw error;
+			// Ctrl-C cut the readout short: no fault of the meter; the caller says the backfill was interrupted.
+			if (io.signal?.aborted) return;
 			const busy = /lock|busy|resource temporarily unavailable/i.test(describeChain(error));
 			failed.push(
 				busy
@@ -417,7 +431,12 @@ async function readMeters(
  * A collector of this configuration that runs holds its spool (spool.lock, a live pid on this host);
  * it has the meters' ports open and writes their history itself: say so instead of fighting for the port.
  */
-async function refuseWhileCollectorRuns(loaded: LoadedConfig, base: string, meters: readonly MeterConfig[]) {
+async function refuseWhileCollectorRuns(
+	loaded: LoadedConfig,
+	base: string,
+	meters: readonly MeterConfig[],
+	flags: BackfillFlags,
+) {
 	if (loaded.config.influxdb === undefined) return;
 	const owner = await readSpoolLock(collectorSpoolDirectory(loaded.config, base));
 	if (owner === undefined || owner.host !== hostname() || owner.pid === process.pid) return;
@@ -425,10 +444,24 @@ async function refuseWhileCollectorRuns(loaded: LoadedConfig, base: string, mete
 	const ports = [...new Set(meters.map((meter) => meter.port))].join(', ');
 	throw new CliError(
 		`a collector runs with this configuration (pid ${owner.pid}, since ${owner.since}) and holds ${ports}: it writes the billing history itself`,
-		{
-			hint: 'stop it to read the meter here, or import its raw archive: dlms-logger backfill ARCHIVE_DIRECTORY',
-		},
+		{hint: `stop it to read the meter here, or ${archiveImportHint(loaded, base, flags)}`},
 	);
+}
+
+/** The command that imports the configured raw archive (the same -c and --meter), or how to keep one. */
+function archiveImportHint(loaded: LoadedConfig, base: string, flags: BackfillFlags): string {
+	const {archive} = loaded.config;
+	if (archive === undefined) {
+		return 'keep a raw archive (archive.directory in the configuration) to import readouts from it later';
+	}
+	const directory = isAbsolute(archive.directory) ? archive.directory : resolve(base, archive.directory);
+	const words = [
+		'dlms-logger backfill',
+		...(flags.config === undefined ? [] : ['-c', shellWord(flags.config)]),
+		...(flags.meter === undefined ? [] : ['--meter', shellWord(flags.meter)]),
+		shellWord(directory),
+	];
+	return `import its raw archive: ${words.join(' ')}`;
 }
 
 function chooseMeters(meters: readonly MeterConfig[], id: string | undefined): MeterConfig[] {

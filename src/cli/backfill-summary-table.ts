@@ -52,6 +52,8 @@ export function backfillSummaryTable(
 		readonly dryRun: boolean;
 		readonly target: string;
 		readonly delivery?: BackfillDelivery;
+		/** History is sent once per run only (stdout: no ledger), not once per server. Default false. */
+		readonly historyOncePerRun?: boolean;
 	},
 ): string {
 	const rows: [string, string][] = [];
@@ -95,12 +97,16 @@ export function backfillSummaryTable(
 	}
 	rows.push(['points skipped', `${tally.skippedTotal}`]);
 	for (const [reason, count] of [...tally.skipped].sort((a, b) => b[1] - a[1])) {
-		rows.push([`  ${REASON_WORDS[reason] ?? reason}`, `${count}`]);
+		const words =
+			reason === 'already-written' && context.historyOncePerRun === true
+				? 'history already printed in this run'
+				: (REASON_WORDS[reason] ?? reason);
+		rows.push([`  ${words}`, `${count}`]);
 	}
 	const seconds = context.elapsedMs / 1000;
 	rows.push([
 		'time taken',
-		`${seconds.toFixed(1)} s${seconds > 0 && tally.telegrams > 0 ? ` (${Math.round(tally.telegrams / seconds)} telegrams/s, ${Math.round(tally.pointsWritten / seconds)} points/s)` : ''}`,
+		`${seconds.toFixed(1)} s${seconds > 0 && tally.telegrams > 0 ? ` (${perSecond(tally.telegrams / seconds)} telegrams/s, ${perSecond(tally.pointsWritten / seconds)} points/s)` : ''}`,
 	]);
 	const width = Math.max(...rows.map(([label]) => label.length));
 	let text = `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`;
@@ -112,10 +118,17 @@ export function backfillSummaryTable(
 		const more = tally.undatedCount - tally.undated.length;
 		if (more > 0) text += `  … and ${more} more\n`;
 	}
+	if (tally.notes.length > 0) text += `\n${tally.notes.map((note) => `note: ${note}`).join('\n')}\n`;
 	const examples = [...tally.refusedExamples].filter(([reason]) => reason !== 'other-meter');
 	if (examples.length > 0)
 		text += `\n${examples.map(([, example]) => `refused, e.g.: ${example}`).join('\n')}\n`;
 	return text;
+}
+
+/** A rate for people: whole numbers from 10 on, two significant digits below (a readout in 3.2 s: 0.31, not 0). */
+export function perSecond(rate: number): string {
+	if (rate >= 10 || rate === 0) return `${Math.round(rate)}`;
+	return `${Number(rate.toPrecision(2))}`;
 }
 
 function abbreviate(names: readonly string[]): string {

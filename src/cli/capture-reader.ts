@@ -1,4 +1,6 @@
 import {open, readFile, stat} from 'node:fs/promises';
+import {GzipCaptureError, gunzippedChunks, isGzipCapture} from '../backfill/gzip-capture.ts';
+import {dataSetsBefore, pastedReadouts} from '../backfill/pasted-readouts.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
@@ -27,6 +29,12 @@ export class CaptureReader {
 	#retained: Buffer[] | undefined = [];
 	#retainedBytes = 0;
 	#parityNote: string | undefined;
+	/** Readouts beyond the first of pasted text holding several (see pastedReadouts). */
+	#extraReadouts = 0;
+	/** Data sets in bare lines before the first telegram, not read (see dataSetsBefore); set at the first telegram. */
+	#leadingDataSets: number | undefined;
+	/** The input is gzip (not a raw archive): decompressed as it is read. */
+	#gzip = false;
 	/** The first bytes of the input (for telling a raw archive apart), given back to the first pass. */
 	#head: Buffer = Buffer.alloc(0);
 	#stdinChunks: AsyncGenerator<Buffer, void, undefined> | undefined;
@@ -61,6 +69,7 @@ export class CaptureReader {
 			const first = await reader.#stdinChunks.next();
 			// A copy: the chunk is a view of memory the next one reuses.
 			if (!first.done) reader.#head = Buffer.from(first.value);
+			reader.#gzip = isGzipCapture(reader.#head);
 			return reader;
 		}
 		try {
@@ -72,6 +81,7 @@ export class CaptureReader {
 				const head = Buffer.alloc(Math.min(info.size, 64 * 1024));
 				const {bytesRead} = await handle.read(head, 0, head.length, 0);
 				reader.#head = head.subarray(0, bytesRead);
+				reader.#gzip = isGzipCapture(reader.#head);
 			} finally {
 				await handle.close();
 			}
@@ -112,7 +122,12 @@ export class CaptureReader {
 	}
 
 	get telegramCount(): number {
-		return this.#decoder?.telegramCount ?? 0;
+		return (this.#decoder?.telegramCount ?? 0) + this.#extraReadouts;
+	}
+
+	/** Data sets in bare lines before the first framed telegram, which were not read (after telegrams()). */
+	get leadingDataSets(): number {
+		return this.#leadingDataSets ?? 0;
 	}
 
 	/** Set when the second pass with parity bits stripped found the telegrams. */
@@ -123,18 +138,34 @@ export class CaptureReader {
 	async *telegrams(): AsyncGenerator<DecodedTelegram> {
 		const first = new StreamingCaptureDecoder({ignoreBlockCheck: this.#ignoreBcc});
 		this.#decoder = first;
-		for await (const chunk of this.#chunks(true)) yield* decodePieces(first, chunk);
-		yield* first.end();
+		for await (const chunk of this.#chunks(true)) {
+			for (const telegram of decodePieces(first, chunk)) {
+				// The head is the input's start only before decompression.
+				this.#leadingDataSets ??= this.#gzip ? 0 : dataSetsBefore(this.#head, telegram);
+				yield telegram;
+			}
+		}
+		yield* this.#split(first.end());
 		if (first.telegramCount > 0 || first.highBitBytes === 0) return;
 		const retry = this.#file !== undefined || this.#retained !== undefined;
 		if (!retry) return;
 		// Nothing of the first pass was printed (it found no telegram): the second pass prints what it finds.
 		const stripped = new StreamingCaptureDecoder({ignoreBlockCheck: this.#ignoreBcc, parity: 'strip-even'});
 		for await (const chunk of this.#chunks(false)) yield* decodePieces(stripped, chunk);
-		yield* stripped.end();
+		yield* this.#split(stripped.end());
 		if (stripped.telegramCount === 0) return;
 		this.#parityNote = `${plural(first.highBitBytes, 'byte')} had bit 7 set (7E1 data captured as 8N1); parity bits stripped`;
 		this.#decoder = stripped;
+	}
+
+	/** The decoder's last telegrams, pasted text of several readouts split into them (see pastedReadouts). */
+	*#split(telegrams: readonly DecodedTelegram[]): Generator<DecodedTelegram> {
+		for (const telegram of telegrams) {
+			this.#leadingDataSets ??= this.#gzip ? 0 : dataSetsBefore(this.#head, telegram);
+			const readouts = pastedReadouts(telegram);
+			this.#extraReadouts += readouts.length - 1;
+			yield* readouts;
+		}
 	}
 
 	/**
@@ -160,11 +191,26 @@ export class CaptureReader {
 		return failed.slice(0, limit);
 	}
 
+	/** The input in chunks (see #rawChunks), decompressed when it is gzip. */
+	async *#chunks(firstPass: boolean): AsyncGenerator<Buffer> {
+		if (!this.#gzip) {
+			yield* this.#rawChunks(firstPass);
+			return;
+		}
+		try {
+			yield* gunzippedChunks(this.#rawChunks(firstPass));
+		} catch (error) {
+			if (error instanceof GzipCaptureError)
+				throw new CliError(`${this.place}: ${error.message}`, {cause: error});
+			throw error;
+		}
+	}
+
 	/**
 	 * The input in chunks, each valid until the next is asked for. First pass: from the file or stdin
 	 * (stdin kept while it shows no telegram). Second pass: from the file again or the kept stdin.
 	 */
-	async *#chunks(firstPass: boolean): AsyncGenerator<Buffer> {
+	async *#rawChunks(firstPass: boolean): AsyncGenerator<Buffer> {
 		if (firstPass) {
 			const source = this.#file === undefined ? this.#restOfStdin() : fileChunks(this.#file);
 			try {

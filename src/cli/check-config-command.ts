@@ -6,20 +6,20 @@ import {assertStartable, configBase} from '../daemon/startup-checks.ts';
 import {plural} from '../observability/plural.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {CONFIG_OPTION_HELP, configFileOf} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 import {configWarningLines} from './config-warning-lines.ts';
 
-/** `dlms-logger check-config [FILE]`: validates a configuration and lists every problem at once. */
+/** `dlms-logger check-config [-c FILE | FILE]`: validates a configuration and lists every problem at once. */
 export function checkConfigCommand(io: CommandIo, context: ProcessContext): Command {
 	return new Command('check-config')
 		.description(
 			'validate the configuration, a file or the METER_* and INFLUX_* environment variables, and list every problem with its YAML path and line or its variable',
 		)
-		.argument(
-			'[file]',
-			'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml, else one meter from METER_PORT and the other METER_* variables)',
-		)
-		.action(async (file: string | undefined) => {
+		.argument('[file]', `${CONFIG_OPTION_HELP}; the same as -c FILE`)
+		.option('-c, --config <file>', CONFIG_OPTION_HELP)
+		.action(async (argument: string | undefined, flags: {config?: string}) => {
+			const file = configFileOf(flags.config, argument);
 			const loaded = await loadConfiguration(file, context, {embeddedFallback: false});
 			// The same checks `run` makes before it starts.
 			try {

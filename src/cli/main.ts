@@ -8,6 +8,7 @@ import {CliError, EXIT_CODES} from './cli-error.ts';
 import {ClosedOutputWatch} from './closed-output.ts';
 import type {CommandIo} from './command-io.ts';
 import {v8FlagsFor} from './command-v8-flags.ts';
+import {withHelpExamples} from './help-examples.ts';
 
 interface CommandContext {
 	readonly io: CommandIo;
@@ -75,7 +76,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const names = named === undefined ? Object.keys(COMMANDS) : [named];
 	for (const name of names) {
 		const command = await (COMMANDS[name] as (context: CommandContext) => Promise<Command>)(context);
-		program.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
+		program.addCommand(withHelpExamples(command).exitOverride().showHelpAfterError('(add --help for usage)'));
 	}
 
 	try {

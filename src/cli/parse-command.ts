@@ -1,4 +1,5 @@
 import {Command} from 'commander';
+import {dataSetsBeforeNote} from '../backfill/pasted-readouts.ts';
 import {hostTimeZone} from '../daemon/host-time-zone.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import {BlockCheckError} from '../iec62056/protocol-errors.ts';
@@ -101,6 +102,8 @@ export async function runParse(file: string, options: ParseOptions, io: CommandI
 	} finally {
 		if (summary.telegrams > 0) await writer.end();
 		if (reader.parityNote !== undefined) io.stderr.write(`${place}: ${reader.parityNote}\n`);
+		if (reader.leadingDataSets > 0)
+			io.stderr.write(`${place}: warning: ${dataSetsBeforeNote(reader.leadingDataSets)}\n`);
 		// One summary per capture, not a line per telegram; also before an error that ends the command.
 		for (const line of summary.lines()) io.stderr.write(`${place}: ${line}\n`);
 	}

@@ -51,14 +51,32 @@ function describeTelegram(telegram: DecodedTelegram, verbose: boolean): string {
 	// A capture shows how the telegram was framed and what its identification announces, not the mode and
 	// rate it was read at: a push telegram (no STX) came without a sign-on; an STX block's identification
 	// only announces the highest rate (`read` prints the mode and rate it used on a line of its own).
+	const announces = `announces mode ${id.mode} at ${id.baudRate} Bd`;
 	const how =
-		telegram.framing === 'push'
-			? 'push (mode D, no sign-on)'
-			: `announces mode ${id.mode} at ${id.baudRate} Bd`;
+		telegram.framing !== 'push'
+			? announces
+			: isPushShape(telegram)
+				? 'push (mode D, no sign-on)'
+				: `${announces}, data without STX`;
 	return (
 		`/${manufacturer}${printableMeterText(id.baudChar + enhanced + id.ident)}  manufacturer ${manufacturer}, ` +
 		`${how}, ${sets}, ${check}${notTelegram}`
 	);
+}
+
+/**
+ * Whether a telegram framed without STX has the shape of a push (IEC 62056-21 mode D: identification,
+ * CR LF, an empty line, the data block; or a DSMR telegram with its CRC). A readout copied from a
+ * terminal (`/LGZ5…` and the data lines right after it, its STX and ETX lost on the way) is framed the
+ * same but was no push: its identification is what it says about the meter.
+ */
+function isPushShape(telegram: DecodedTelegram): boolean {
+	if (telegram.check.algorithm !== 'none') return true;
+	const {bytes} = telegram;
+	const lineEnd = bytes.indexOf(0x0a);
+	if (lineEnd < 0) return false;
+	const next = bytes[lineEnd + 1];
+	return next === 0x0a || (next === 0x0d && bytes[lineEnd + 2] === 0x0a);
 }
 
 /**

@@ -13,6 +13,7 @@ import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {v8FlagsForMeters} from './command-v8-flags.ts';
 import {interruptedLoad, type LoadedApart, loadConfigurationApart} from './config-apart.ts';
+import {CONFIG_OPTION_HELP} from './config-file-argument.ts';
 import type {ProcessContext} from './config-source.ts';
 import {processZoneRules} from './process-zone-rules.ts';
 
@@ -31,10 +32,7 @@ export function runCommand(io: CommandIo, context: ProcessContext): Command {
 			'run the collector: read every configured meter on its schedule and write the points ' +
 				'(without a configuration: the built-in simulated meter, printed as line protocol)',
 		)
-		.option(
-			'-c, --config <file>',
-			'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml, else one meter from METER_PORT and the other METER_* variables)',
-		)
+		.option('-c, --config <file>', CONFIG_OPTION_HELP)
 		.option(
 			'--once',
 			'read every meter once, write the points, flush and exit: 0 when every meter was read and the ' +

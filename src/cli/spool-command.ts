@@ -9,6 +9,7 @@ import {describeTarget} from '../output/influx-target.ts';
 import {inspectSpool, type SpoolStatus} from '../output/spool-inspection.ts';
 import {systemProcessProbe} from '../output/spool-lock.ts';
 import type {CommandIo} from './command-io.ts';
+import {CONFIG_OPTION_HELP, configFileOf} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 
 export type SpoolFormat = 'table' | 'json';
@@ -26,16 +27,23 @@ export function spoolCommand(io: CommandIo, context: ProcessContext): Command {
 				"reasons, and the target; then the backfill's spool (<spool.directory>-backfill) when there is " +
 				'one; only reads, so it works while a collector or a backfill runs',
 		)
-		.option('-c, --config <file>', 'configuration file (default: $DLMS_LOGGER_CONFIG, else ./config.yaml)')
+		.argument('[file]', `${CONFIG_OPTION_HELP}; the same as -c FILE`)
+		.option('-c, --config <file>', CONFIG_OPTION_HELP)
 		.option('-f, --format <format>', 'table or json', parseSpoolFormat, 'table' as SpoolFormat)
-		.action(async (flags: SpoolFlags) => {
-			await showSpool(flags, io, context);
+		.action(async (argument: string | undefined, flags: SpoolFlags) => {
+			const config = configFileOf(flags.config, argument);
+			await showSpool({...flags, ...(config === undefined ? {} : {config})}, io, context);
 		});
 }
 
 export async function showSpool(flags: SpoolFlags, io: CommandIo, context: ProcessContext): Promise<void> {
 	// The token is not needed to look at files: a shell without INFLUX_TOKEN can still look.
-	const loaded = await loadConfiguration(flags.config, context, {embeddedFallback: true, withSecrets: false});
+	// No embedded fallback: the simulated meter writes nowhere, so its empty spool would read as an all-clear
+	// for a spool the user never named. Without a configuration: exit 78, as check-config and backfill.
+	const loaded = await loadConfiguration(flags.config, context, {
+		embeddedFallback: false,
+		withSecrets: false,
+	});
 	const {config} = loaded;
 	const base = configBase(loaded, context.cwd);
 	const directory = isAbsolute(config.spool.directory)
@@ -107,6 +115,13 @@ function spoolTable(
 	if (status.oldestPointTime && status.newestPointTime) {
 		rows.push(['oldest point', status.oldestPointTime.toISOString()]);
 		rows.push(['newest point', status.newestPointTime.toISOString()]);
+	}
+	if (status.dropped !== undefined) {
+		const {dropped} = status;
+		rows.push([
+			'dropped',
+			`${plural(dropped.lines, 'point')} at spool.max_size since ${dropped.since}, never sent (last ${dropped.lastLines} at ${dropped.lastAt})`,
+		]);
 	}
 	rows.push([
 		'dead letters',

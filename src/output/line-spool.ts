@@ -1,11 +1,14 @@
-import {type FileHandle, mkdir, open, readdir, readFile, rm, stat} from 'node:fs/promises';
+import {type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {SpoolLock, type SpoolLockOptions} from './spool-lock.ts';
 import {
 	DEAD_LETTER_FILE,
 	formatStateRecord,
+	nextDroppedRecord,
+	parseDroppedRecord,
 	parseStateRecord,
 	SPOOL_DATA_FILE,
+	SPOOL_DROPPED_FILE,
 	SPOOL_STATE_FILE,
 	STATE_RECORD_BYTES,
 } from './spool-state-record.ts';
@@ -576,6 +579,8 @@ export class LineSpool {
 		} finally {
 			await handle.close();
 		}
+		// Nothing could go (the unsent lines are fewer bytes than the bound asks for): no drop to report.
+		if (dropped === 0) return;
 		this.#dropped += dropped;
 		this.#pendingLines = Math.max(0, this.#pendingLines - dropped);
 		this.#lastPeek = undefined;
@@ -587,6 +592,20 @@ export class LineSpool {
 			`spool ${this.#directory}: full (${this.#maxBytes} bytes unsent); dropped the ${dropped} oldest lines (${this.#dropped} since start)`,
 		);
 		await this.#saveState();
+		await this.#recordDropped(dropped);
+	}
+
+	/**
+	 * Adds a drop to `dropped.json` (temp file and rename), so `dlms-logger spool` shows the loss after the
+	 * collector stopped. Only at a drop: the append path does not touch it. A lost update costs a count,
+	 * never a point, so no fsync.
+	 */
+	async #recordDropped(lines: number): Promise<void> {
+		const path = join(this.#directory, SPOOL_DROPPED_FILE);
+		const previous = await readFile(path, 'utf8').then(parseDroppedRecord, () => undefined);
+		const temporary = `${path}.tmp`;
+		await writeFile(temporary, `${JSON.stringify(nextDroppedRecord(previous, lines, new Date()))}\n`);
+		await rename(temporary, path);
 	}
 
 	/**

@@ -2,7 +2,15 @@ import {createReadStream} from 'node:fs';
 import {readdir, readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {readSpoolLock, type SpoolLockOwner} from './spool-lock.ts';
-import {DEAD_LETTER_FILE, parseStateRecord, SPOOL_DATA_FILE, SPOOL_STATE_FILE} from './spool-state-record.ts';
+import {
+	DEAD_LETTER_FILE,
+	type DroppedRecord,
+	parseDroppedRecord,
+	parseStateRecord,
+	SPOOL_DATA_FILE,
+	SPOOL_DROPPED_FILE,
+	SPOOL_STATE_FILE,
+} from './spool-state-record.ts';
 
 /** Lines the server refused for one reason (the `# <time> <reason>` header of dead-letter.lp). */
 export interface DeadLetterReason {
@@ -28,6 +36,8 @@ export interface SpoolStatus {
 	readonly deadLetters: {readonly lines: number; readonly reasons: readonly DeadLetterReason[]};
 	/** The collector holding the directory, when one has its lock. */
 	readonly owner?: SpoolLockOwner;
+	/** Lines dropped unsent at the size bound (spool.max_size), when any ever were. */
+	readonly dropped?: DroppedRecord;
 }
 
 /**
@@ -58,6 +68,10 @@ export async function inspectSpool(directory: string): Promise<SpoolStatus> {
 			? {points: 0, bytes: 0}
 			: await scanUnsent(join(directory, `spool-${generation}.lp`), record?.offset ?? 0);
 	const owner = await readSpoolLock(directory);
+	const dropped = await readFile(join(directory, SPOOL_DROPPED_FILE), 'utf8').then(
+		parseDroppedRecord,
+		() => undefined,
+	);
 	return {
 		directory,
 		exists: true,
@@ -67,6 +81,7 @@ export async function inspectSpool(directory: string): Promise<SpoolStatus> {
 		...(unsent.newest === undefined ? {} : {newestPointTime: new Date(unsent.newest * 1000)}),
 		deadLetters: await readDeadLetters(join(directory, DEAD_LETTER_FILE)),
 		...(owner === undefined ? {} : {owner}),
+		...(dropped === undefined ? {} : {dropped}),
 	};
 }
 

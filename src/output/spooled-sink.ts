@@ -35,7 +35,16 @@ export type SpoolEvent =
 	 */
 	| {readonly kind: 'sent'; readonly lines: number; readonly refused?: number; readonly durationMs?: number}
 	| {readonly kind: 'unavailable'; readonly error: InfluxWriteError; readonly retryInMs: number}
-	| {readonly kind: 'recovered'; readonly afterAttempts: number}
+	/**
+	 * The server took a batch again after `afterAttempts` failed ones: `sentLines` of that batch stored
+	 * (its refused ones left out), `waitingLines` still in the spool behind it, sent next.
+	 */
+	| {
+			readonly kind: 'recovered';
+			readonly afterAttempts: number;
+			readonly sentLines: number;
+			readonly waitingLines: number;
+	  }
 	/**
 	 * Lines of one batch the server refused for one reason, set aside in `file` (one event per reason
 	 * and batch, not per line: 18 refused points make one event of 18 lines).
@@ -220,7 +229,15 @@ export class SpooledSink implements PointSink {
 					}
 					return;
 				}
-				if (this.#failedAttempts > 0) this.#onEvent({kind: 'recovered', afterAttempts: this.#failedAttempts});
+				if (this.#failedAttempts > 0) {
+					this.#onEvent({
+						kind: 'recovered',
+						afterAttempts: this.#failedAttempts,
+						sentLines: batch.lines - refused,
+						// The batch leaves the spool's count only with its acknowledgement, below.
+						waitingLines: Math.max(0, this.#spool.pendingLines - batch.lines),
+					});
+				}
 				this.#failedAttempts = 0;
 				this.#lastFailure = undefined;
 				// Acknowledged in order: the batch before this one first.

@@ -222,7 +222,8 @@ export function buildDashboardFixture(days = FIXTURE_DAYS): DashboardFixture {
 			const error = new InfluxWriteError('connect ECONNREFUSED 127.0.0.1:8086', {disposition: 'retry'});
 			metrics.recordSpoolEvent({kind: 'unavailable', error, retryInMs: 5000});
 		}
-		if (!outage && writerDown) metrics.recordSpoolEvent({kind: 'recovered', afterAttempts: 12});
+		if (!outage && writerDown)
+			metrics.recordSpoolEvent({kind: 'recovered', afterAttempts: 12, sentLines: 1, waitingLines: 0});
 		writerDown = outage;
 		if (!outage) {
 			metrics.recordSpoolEvent({kind: 'sent', lines: pendingLines});

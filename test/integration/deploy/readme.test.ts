@@ -4,6 +4,11 @@ import {PassThrough, Readable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {parseCommand} from '../../../src/cli/parse-command.ts';
 import {ENVIRONMENT_SETTINGS} from '../../../src/config/environment-config.ts';
+import {embeddedConfig} from '../../../src/daemon/embedded-config.ts';
+import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
+import {formatLineProtocol} from '../../../src/output/line-protocol.ts';
+import {mapReading} from '../../../src/readings/point-mapper.ts';
+import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
 import {REPO_ROOT} from '../../helpers/compose-config.ts';
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
@@ -18,6 +23,29 @@ describe('README.md', () => {
 	it('keeps the two commands: the demo and the test suite', () => {
 		expect(readme).toMatch(/^ *npm ci && npm start$/m);
 		expect(readme).toMatch(/^npm ci && npm test$/m);
+	});
+
+	it('shows quick-start lines whose series the embedded demo meter writes', async () => {
+		const {config} = await embeddedConfig({});
+		const meter = config.meters[0];
+		const profile = createSimulatorProfile((meter?.port ?? '').replace(/^simulator:/, ''));
+		const bytes = profile.dataMessage(Date.now());
+		const [telegram] = decodeCapture(
+			Buffer.concat([Buffer.from(`${profile.identification}\r\n`), bytes]),
+		).telegrams;
+		const lines = mapReading(
+			{readAt: new Date(), dataSets: telegram?.dataSets ?? []},
+			{meterId: meter?.id ?? '', measurement: config.measurement, timeZone: 'Europe/Berlin'},
+		).points.map(formatLineProtocol);
+		const samples = section('## Quick start').match(/^ *meter,\S+ value=\S+ \d+$/gm) ?? [];
+		expect(samples.length).toBeGreaterThan(0);
+		for (const sample of samples) {
+			const series = sample.trim().split(' ')[0] as string;
+			expect(
+				lines.map((line) => line.split(' ')[0]),
+				sample,
+			).toContain(series);
+		}
 	});
 
 	it('has a row for every environment variable the configuration reads', () => {

@@ -1,6 +1,7 @@
 import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {gzipSync} from 'node:zlib';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {
 	type BackfillItem,
@@ -65,6 +66,23 @@ describe('classifySource', () => {
 	});
 });
 
+describe('sourceItems, gzip', () => {
+	it('reads a gzipped capture as the capture it holds, and names a cut one as gzip', async () => {
+		const times = [Date.UTC(2026, 2, 1, 10, 0, 0), Date.UTC(2026, 2, 1, 10, 15, 0)];
+		const file = join(directory, 'log.bin.gz');
+		const packed = gzipSync(Buffer.concat(times.map(telegramAt)));
+		await writeFile(file, packed);
+		const items = await collect(sourceItems(await classifySource(file), options));
+		expect(items.map((item) => (item.kind === 'readout' ? item.readAt.getTime() : item.kind))).toEqual(times);
+		const piped = await collect(sourceItems({kind: 'stdin'}, {...options, stdin: async () => packed}));
+		expect(piped.map((item) => (item.kind === 'readout' ? item.readAt.getTime() : item.kind))).toEqual(times);
+		await writeFile(file, packed.subarray(0, packed.length - 20));
+		await expect(collect(sourceItems(await classifySource(file), options))).rejects.toThrow(
+			`${file}: gzip: unexpected end of file`,
+		);
+	});
+});
+
 describe('captureItems', () => {
 	it('stamps each telegram of a log with the meter clock in it', () => {
 		const times = [Date.UTC(2026, 2, 1, 10, 0, 0), Date.UTC(2026, 2, 1, 10, 15, 0)];
@@ -82,6 +100,38 @@ describe('captureItems', () => {
 		expect(two).toEqual([
 			expect.objectContaining({kind: 'refused', reason: 'no-time', place: 'two telegram 1'}),
 			expect.objectContaining({kind: 'refused', reason: 'no-time', place: 'two telegram 2'}),
+		]);
+	});
+
+	it('reads pasted text of several readouts as one readout each, at its own clock', () => {
+		const text = [10, 11, 12]
+			.map((hour, i) => `1.8.1(00100${i}.0*kWh)\n0.9.1(${hour}0000)\n0.9.2(261130)\n!\n`)
+			.join('');
+		const items = [...captureItems(Buffer.from(text), 'paste', new Date(0), options)];
+		expect(items.map((item) => (item.kind === 'readout' ? item.readAt.toISOString() : item.kind))).toEqual([
+			'2026-11-30T09:00:00.000Z',
+			'2026-11-30T10:00:00.000Z',
+			'2026-11-30T11:00:00.000Z',
+		]);
+		expect(items.map((item) => item.place)).toEqual([
+			'paste telegram 1',
+			'paste telegram 2',
+			'paste telegram 3',
+		]);
+	});
+
+	it('notes bare lines before the first telegram that were not read', () => {
+		const notes: string[] = [];
+		const bytes = Buffer.concat([
+			Buffer.from('1.8.1(1*kWh)\r\n!\r\n'),
+			telegramAt(Date.UTC(2026, 2, 1, 10, 0, 0)),
+		]);
+		const items = [
+			...captureItems(bytes, 'mixed', new Date(0), {...options, onNote: (note) => notes.push(note)}),
+		];
+		expect(items.map((item) => item.kind)).toEqual(['readout']);
+		expect(notes).toEqual([
+			expect.stringMatching(/^mixed: 1 data set in bare lines before the first telegram not read/),
 		]);
 	});
 

@@ -6,6 +6,7 @@ import {type BackfillFlags, runBackfill} from '../../../src/cli/backfill-command
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {RawArchive} from '../../../src/output/raw-archive.ts';
 import {createZmd120Profile} from '../../../src/simulator/zmd120-profile.ts';
+import {createMemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
 import {fieldTypeConflict, startFakeInfluxWrite} from '../../helpers/fake-influx-write.ts';
 import {freePort} from '../../helpers/free-port.ts';
@@ -53,6 +54,37 @@ describe('backfill', () => {
 		);
 		expect(result.stderr).toMatch(/^telegrams +2 good, 0 refused$/m);
 		expect(result.stderr).toMatch(/^points written +\d+ to stdout$/m);
+	});
+
+	it('prints each history point once per run, not once per telegram, and counts the repeats as skipped', async () => {
+		const file = join(directory, 'log.txt');
+		const readout = (hour: number) =>
+			`1.8.1(${hour}.0*kWh)\n1.8.1*01(100.0*kWh)\n1.8.1*02(90.0*kWh)\n0.1.2*01(2611010000)\n0.1.2*02(2610010000)\n0.9.1(${hour}0000)\n0.9.2(261130)\n!\n`;
+		await writeFile(file, [10, 11, 12].map(readout).join(''));
+		const result = await run([file], {config: await config('meters:\n  - id: house\n    port: /dev/null\n')});
+		expect(result.error).toBeUndefined();
+		const history = result.stdout.split('\n').filter((line) => line.includes('billing=1'));
+		expect(history).toHaveLength(2);
+		expect(new Set(history).size).toBe(history.length);
+		const repeated = /^ +history already printed in this run +(\d+)$/m.exec(result.stderr);
+		expect(Number(repeated?.[1])).toBe(history.length * 2);
+	});
+
+	it('says in the summary that parity bits were stripped from 7E1 data captured as 8N1, as parse does', async () => {
+		const file = join(directory, 'parity.bin');
+		// Bit 7 set wherever even parity needs it, as a 7E1 meter sends the byte.
+		const withParity = telegramAt(Date.UTC(2026, 2, 1, 10, 0, 0)).map((byte) => {
+			let ones = 0;
+			for (let bit = byte; bit; bit >>= 1) ones += bit & 1;
+			return ones % 2 === 0 ? byte : byte | 0x80;
+		});
+		await writeFile(file, withParity);
+		const result = await run([file], {config: await config('meters:\n  - id: house\n    port: /dev/null\n')});
+		expect(result.error).toBeUndefined();
+		expect(result.stderr).toMatch(/^telegrams +1 good, 0 refused$/m);
+		expect(result.stderr).toMatch(
+			/^note: parity\.bin: \d+ bytes had bit 7 set \(7E1 data captured as 8N1\); parity bits stripped$/m,
+		);
 	});
 
 	it('reads a capture from stdin', async () => {
@@ -153,15 +185,18 @@ describe('backfill', () => {
 			`${JSON.stringify({pid: process.ppid, host: hostname(), since: '2026-01-01T00:00:00.000Z'})}\n`,
 		);
 		const file = await config(
-			'influxdb:\n  url: http://127.0.0.1:9\n  version: "1"\n  database: meters\nspool:\n  directory: ./spool\nmeters:\n  - id: house\n    port: /dev/ttyUSB7\n',
+			'influxdb:\n  url: http://127.0.0.1:9\n  version: "1"\n  database: meters\nspool:\n  directory: ./spool\narchive:\n  directory: ./raw\nmeters:\n  - id: house\n    port: /dev/ttyUSB7\n',
 		);
-		const result = await run([], {config: file});
+		const result = await run([], {config: file, meter: 'house'});
 		expect(result.error?.message).toMatch(
 			new RegExp(
 				`a collector runs with this configuration \\(pid ${process.ppid}, .*\\) and holds /dev/ttyUSB7: it writes the billing history itself`,
 			),
 		);
-		expect(result.error?.hint).toMatch(/backfill ARCHIVE_DIRECTORY/);
+		// The command to run, with this configuration and the configured archive.
+		expect(result.error?.hint).toBe(
+			`stop it to read the meter here, or import its raw archive: dlms-logger backfill -c ${file} --meter house ${join(directory, 'raw')}`,
+		);
 	});
 });
 
@@ -186,6 +221,33 @@ describe('backfill, interrupted', () => {
 		expect(io.out()).toMatch(new RegExp(`obis=1\\.8\\.1,unit=kWh value=\\d+ ${at / 1000}$`, 'm'));
 		expect(io.out()).not.toMatch(new RegExp(` ${at / 1000 + 60}$`, 'm'));
 		expect(io.err()).toMatch(/^telegrams +1 good, 0 refused$/m);
+	});
+});
+
+describe('backfill from the meter, interrupted', () => {
+	it('says it was interrupted, as a file backfill does, not that the meter gave no telegram', async () => {
+		// A meter that never answers: the readout waits until Ctrl-C.
+		const pair = createMemoryLinkPair();
+		const controller = new AbortController();
+		const io = capturedIo(undefined, controller.signal);
+		let error: unknown;
+		try {
+			const house = await config('meters:\n  - id: house\n    port: /dev/null\n');
+			const openLink = () => {
+				setTimeout(() => controller.abort(new Error('received SIGINT')), 20);
+				return pair.host;
+			};
+			await runBackfill([], {config: house}, io, {env: {}, cwd: directory}, {openLink});
+		} catch (caught) {
+			error = caught;
+		} finally {
+			await pair.host.close();
+		}
+		expect(error).toBeInstanceOf(CliError);
+		expect((error as CliError).message).toMatch(/^backfill interrupted; run it again to finish/);
+		expect((error as CliError).exitCode).toBe(1);
+		expect(io.err()).toMatch(/^sources +1 \(meter house\)$/m);
+		expect(io.err()).not.toMatch(/refused:|aborted/);
 	});
 });
 

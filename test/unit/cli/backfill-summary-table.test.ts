@@ -34,6 +34,14 @@ describe('backfillSummaryTable', () => {
 		expect(text).toMatch(/refused, e\.g\.: a\.log telegram 3: BCC mismatch/);
 	});
 
+	it('gives the rate of a short run with two significant digits, not rounded down to 0', () => {
+		const tally = new BackfillTally();
+		tally.telegrams = 1;
+		tally.pointsWritten = 80;
+		const text = backfillSummaryTable(tally, {elapsedMs: 3200, dryRun: false, target: 'stdout'});
+		expect(text).toMatch(/^time taken +3\.2 s \(0\.31 telegrams\/s, 25 points\/s\)$/m);
+	});
+
 	it('says a dry run wrote nothing', () => {
 		const text = backfillSummaryTable(new BackfillTally(), {elapsedMs: 0, dryRun: true, target: 'stdout'});
 		expect(text).toMatch(/^points to write +0 \(dry run: nothing written\)$/m);

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {PassThrough, Readable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {checkConfigCommand} from '../../../src/cli/check-config-command.ts';
-import {CliError} from '../../../src/cli/cli-error.ts';
+import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {runCollector} from '../../../src/cli/run-command.ts';
 import {freePort} from '../../helpers/free-port.ts';
 
@@ -45,6 +45,21 @@ describe('check-config', () => {
 		expect(help).toMatch(
 			/validate the configuration, a file or the METER_\* and INFLUX_\* environment\s+variables/,
 		);
+	});
+
+	it('takes the file as -c FILE, --config FILE or FILE, and refuses two different ones', async () => {
+		const file = join(cwd, 'sim.yaml');
+		await writeFile(file, 'meters:\n  - id: house\n    port: simulator:zmd120\n');
+		for (const args of [['-c', file], ['--config', file], [file], ['-c', file, file]]) {
+			const {out, error} = await check(args);
+			expect(error, args.join(' ')).toBeUndefined();
+			expect(out).toContain(`${file}: ok, 1 meter`);
+		}
+		const {error} = await check(['-c', file, join(cwd, 'other.yaml')]);
+		expect(error).toMatchObject({
+			exitCode: EXIT_CODES.usage,
+			message: expect.stringMatching(/two configuration files/),
+		});
 	});
 
 	it('checks the one-meter configuration from environment variables when there is no file', async () => {

@@ -1,6 +1,7 @@
 import {mkdtemp, readFile as readCapture, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {gzipSync} from 'node:zlib';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {type ParseOptions, runParse} from '../../../src/cli/parse-command.ts';
@@ -47,6 +48,45 @@ describe('parse', () => {
 		expect(stdout).toMatch(/1-1:C\.3\.4 +--__5_--/);
 		// 38 codes in the smarthomeNG dlms plugin's list, one row each, plus the identification and the header.
 		expect(stdout.trimEnd().split('\n')).toHaveLength(38 + 2);
+	});
+
+	it('prints each readout of pasted text holding several, none dropped', async () => {
+		const file = join(directory, 'several.txt');
+		await writeFile(
+			file,
+			'1.8.1(1*kWh)\n0.9.1(100000)\n0.9.2(261130)\n!\n1.8.1(2*kWh)\n0.9.1(110000)\n0.9.2(261130)\n!\n',
+		);
+		const {stdout, error} = await run(file, {
+			format: 'line-protocol',
+			meter: 'house',
+			timezone: 'Europe/Berlin',
+		});
+		expect(error).toBeUndefined();
+		expect(stdout).toMatch(
+			/obis=1\.8\.1,unit=kWh value=1 1796029200\n.*obis=1\.8\.1,unit=kWh value=2 1796032800\n/,
+		);
+	});
+
+	it('says when bare lines before the first telegram were not read, instead of dropping them silently', async () => {
+		const file = join(directory, 'mixed.txt');
+		await writeFile(file, '1.8.1(1*kWh)\n0.9.1(100000)\n0.9.2(261130)\n!\n/LGZ52ZMD120\n1.8.1(2*kWh)\n!\n');
+		const {stdout, stderr, error} = await run(file);
+		expect(error).toBeUndefined();
+		expect(stdout).toMatch(/1\.8\.1 +2 +kWh/);
+		expect(stderr).toContain(
+			`${file}: warning: 3 data sets in bare lines before the first telegram not read`,
+		);
+	});
+
+	it('reads a gzipped capture as the capture it holds', async () => {
+		const file = join(directory, 'zmd120.bin.gz');
+		await writeFile(file, gzipSync(await readCapture(zmd120)));
+		const {stdout, error} = await run(file);
+		expect(error).toBeUndefined();
+		expect(stdout).toEqual((await run(zmd120)).stdout.replace(zmd120, file));
+		const piped = await run('-', {}, gzipSync(await readCapture(zmd120)));
+		expect(piped.error).toBeUndefined();
+		expect(piped.stdout).toMatch(/1-1:1\.8\.1 +00021271 +kWh/);
 	});
 
 	it('leaves the *NN history out unless verbose, as the smarthomeNG dlms plugin does', async () => {
@@ -390,7 +430,11 @@ describe('parse', () => {
 
 		it('stamps each of several telegrams with its own meter clock', async () => {
 			const file = await copies(2);
-			const {stdout, error} = await run(file, {format: 'line-protocol'});
+			const {stdout, error} = await run(file, {
+				format: 'line-protocol',
+				meter: 'house',
+				timezone: 'Europe/Berlin',
+			});
 			expect(error).toBeUndefined();
 			expect(stdout.match(/obis=1\.8\.1,/g)).toHaveLength(2);
 		});

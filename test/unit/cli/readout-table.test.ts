@@ -45,6 +45,14 @@ describe('readoutToTable', () => {
 		);
 	});
 
+	it('says what the identification announces for a readout copied as text without STX, not push', () => {
+		const pasted = Buffer.from('/LGZ52ZMD120APt.G03\n1-1:1.8.1(019966.1*kWh)\n1-1:1.8.2(003052*kWh)\n!\n');
+		const [first] = readoutToTable(decodeCapture(pasted).telegrams, false).split('\n');
+		expect(first).toBe(
+			'/LGZ52ZMD120APt.G03  manufacturer LGZ, announces mode C at 9600 Bd, data without STX, 2 data sets, no block check',
+		);
+	});
+
 	it('aligns code, value, unit and time columns', () => {
 		const lines = readoutToTable(telegrams, false).split('\n');
 		// Widest code `1-0:1.6.0*255` (13), widest value `0 (1-0:1.6.0)` (13), two spaces between columns.

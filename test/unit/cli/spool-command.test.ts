@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough, Readable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {formatBytes, showSpool, spoolCommand} from '../../../src/cli/spool-command.ts';
 import {LineSpool} from '../../../src/output/line-spool.ts';
 
@@ -86,12 +87,48 @@ describe('dlms-logger spool', () => {
 		});
 	});
 
+	it('shows the points dropped unsent at spool.max_size, after the collector stopped', async () => {
+		await writeFile(join(cwd, 'config.yaml'), config);
+		const spool = await LineSpool.open({directory: join(cwd, 'spool'), maxBytes: 1024});
+		const line = (value: number) => `meter,obis=1.8.1 value=${value} ${1_700_000_000 + value}`;
+		await spool.append(Array.from({length: 40}, (_, value) => line(value)));
+		await spool.append([line(100), line(101)]);
+		await spool.close();
+		const table = await show('table');
+		expect(table).toMatch(
+			/^dropped +\d+ points at spool\.max_size since \S+, never sent \(last \d+ at \S+\)$/m,
+		);
+		const json = JSON.parse(await show('json'));
+		expect(json.dropped.lines).toBeGreaterThan(0);
+	});
+
 	it('says when there is no spool yet and points go to stdout', async () => {
 		await writeFile(join(cwd, 'config.yaml'), 'meters:\n  - id: house\n    port: /dev/ttyUSB0\n');
 		const table = await show('table');
 		expect(table).toContain('(does not exist yet)');
 		expect(table).toContain('target        none: no influxdb section');
 		expect(table).toContain('unsent        0 points, 0 bytes\n');
+	});
+
+	it('refuses to run without a configuration (exit 78) instead of showing some spool as empty', async () => {
+		await expect(show('table')).rejects.toMatchObject({
+			exitCode: EXIT_CODES.config,
+			message: expect.stringMatching(/^no configuration: /),
+		});
+	});
+
+	it('takes the configuration as -c FILE or as FILE', async () => {
+		await writeFile(join(cwd, 'other.yaml'), config);
+		for (const args of [['-c', 'other.yaml'], ['other.yaml']]) {
+			const stdout = new PassThrough();
+			let out = '';
+			stdout.on('data', (chunk: Buffer) => {
+				out += chunk.toString();
+			});
+			const io = {stdin: Readable.from([]), stdout, stderr: new PassThrough()};
+			await spoolCommand(io, {env: {}, cwd}).exitOverride().parseAsync(args, {from: 'user'});
+			expect(out, args.join(' ')).toContain(`spool         ${join(cwd, 'spool')}`);
+		}
 	});
 
 	it('takes -f json and refuses other formats', async () => {

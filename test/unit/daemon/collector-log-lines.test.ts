@@ -16,11 +16,21 @@ describe('logSpoolEvent', () => {
 	it('counts the failed attempts before a recovery in words that fit the count', () => {
 		const log = capturingLog();
 		const report = new DeadLetterReport();
-		logSpoolEvent(log, {kind: 'recovered', afterAttempts: 1}, 'http://db:8086', report);
-		logSpoolEvent(log, {kind: 'recovered', afterAttempts: 3}, 'http://db:8086', report);
+		logSpoolEvent(
+			log,
+			{kind: 'recovered', afterAttempts: 1, sentLines: 1, waitingLines: 0},
+			'http://db:8086',
+			report,
+		);
+		logSpoolEvent(
+			log,
+			{kind: 'recovered', afterAttempts: 3, sentLines: 5000, waitingLines: 1200},
+			'http://db:8086',
+			report,
+		);
 		expect(log.lines).toEqual([
-			'info http://db:8086: writing again after 1 failed attempt',
-			'info http://db:8086: writing again after 3 failed attempts',
+			'info http://db:8086: writing again after 1 failed attempt: 1 point sent',
+			'info http://db:8086: writing again after 3 failed attempts: 5000 points sent, 1200 more wait in the spool',
 		]);
 	});
 });

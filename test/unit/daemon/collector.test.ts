@@ -150,13 +150,14 @@ describe('startCollector', () => {
 		expect(telegrams[0]?.bytes.toString('latin1')).toContain('/LGZ52ZMD120APt.G03');
 	});
 
-	it('says every so often, not per readout, how many points wait while the server is away, and again on stop', async () => {
+	it('says every so often, not per readout, how many points wait while the server is away, and again on stop with the points dropped at max_size', async () => {
 		const {freePort} = await import('../../helpers/free-port.ts');
+		// A spool smaller than a readout: the second readout drops points of the first (kept whole, alone).
 		const {events} = await start(
-			`influxdb:\n  url: http://127.0.0.1:${await freePort()}\n  version: "1"\n  database: m\nmeters:\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n`,
+			`influxdb:\n  url: http://127.0.0.1:${await freePort()}\n  version: "1"\n  database: m\nspool:\n  max_size: 2KiB\nmeters:\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n`,
 			{spoolReportEveryMs: 300},
 		);
-		await until(() => events.filter((event) => event.kind === 'read').length >= 1);
+		await until(() => events.filter((event) => event.kind === 'read').length >= 2);
 		await until(() => messages.some((message) => /wait in the spool for/.test(message)));
 		const depth = messages.find((message) => /wait in the spool for/.test(message)) as string;
 		expect(depth).toMatch(
@@ -166,7 +167,7 @@ describe('startCollector', () => {
 		collector = undefined;
 		expect(messages.at(-1)).toMatch(
 			new RegExp(
-				`^info collector stopped; \\d+ points \\(\\d+ bytes\\) wait in the spool ${join(directory, 'data', 'spool')}, sent at the next start$`,
+				`^info collector stopped; \\d+ points \\(\\d+ bytes\\) wait in the spool ${join(directory, 'data', 'spool')}, sent at the next start; \\d+ points dropped unsent at spool\\.max_size since start$`,
 			),
 		);
 	});

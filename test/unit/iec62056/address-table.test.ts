@@ -72,6 +72,22 @@ describe('successorAt', () => {
 		const codes = Buffer.from(' 7.7.6(5)', 'latin1');
 		expect(successorAt(first, codes, 0, codes.length)).toBeUndefined();
 	});
+	it('matches addresses of every length in place, and declines one that differs in any byte', () => {
+		// Address plus "(" from 4 to 11 bytes: every split into four-byte groups and a tail of 0 to 3.
+		for (const address of ['F.F', 'C.1.0', '1.8.0*1', '1-0:1.8.0', '0-0:96.1.1', '1-0:1.8.0*255']) {
+			const first = entryOf(`9.${address}`);
+			const second = entryOf(address);
+			first.next = second.slot;
+			const codes = Buffer.from(`x${address}(1)`, 'latin1');
+			expect(successorAt(first, codes, 1, codes.length)).toBe(second);
+			for (let index = 1; index <= address.length + 1; index++) {
+				const changed = Buffer.from(codes);
+				changed[index] = 0x5a;
+				expect(successorAt(first, changed, 1, changed.length), `${address}, byte ${index}`).toBeUndefined();
+			}
+			expect(successorAt(first, codes, 1, address.length + 1)).toBeUndefined();
+		}
+	});
 });
 
 describe('noteSuccessor', () => {

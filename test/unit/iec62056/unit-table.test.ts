@@ -38,6 +38,27 @@ describe('unitTextOf', () => {
 		}
 	});
 
+	it('tells apart short units that share slots, whichever lookup filled the slot last', () => {
+		// 1 to 4 characters, Latin-1 ones above 0x7F among them (`°C`, a four-byte one starting with 0xB0).
+		const units = Array.from({length: 3000}, (_, index) =>
+			`${String.fromCharCode(0x41 + (index % 50), 0xb0 + (index % 7))}${index % 4 === 0 ? '' : 'h'}${index % 3 === 0 ? String(index % 10) : ''}`.slice(
+				0,
+				1 + (index % 4),
+			),
+		);
+		for (const [index, unit] of units.entries()) {
+			const source = `(1*${unit})`;
+			const bytes = Buffer.from(source, 'latin1');
+			const end = 3 + unit.length;
+			if (index % 2 === 0) expect(unitText(source, 3, end)).toBe(unit);
+			expect(unitTextOf(source, bytes, 0, 3, end)).toBe(unit);
+		}
+		for (const unit of units) {
+			const source = `(1*${unit})`;
+			expect(unitTextOf(source, Buffer.from(source, 'latin1'), 0, 3, 3 + unit.length)).toBe(unit);
+		}
+	});
+
 	it('never hands out a remembered unit beyond Latin-1 for bytes', () => {
 		expect(unitText('(1*\u20acW)', 3, 5)).toBe('\u20acW');
 		expect(unitTextOf('(1*\xffW)', Buffer.from('(1*\xffW)', 'latin1'), 0, 3, 5)).toBe('\xffW');

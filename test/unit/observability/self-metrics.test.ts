@@ -182,7 +182,7 @@ describe('SelfMetrics counters', () => {
 		self.recordSpoolEvent({kind: 'sent', lines: 100});
 		self.recordSpoolEvent({kind: 'unavailable', error, retryInMs: 1000});
 		expect(sample(self, 'writer_up', {})).toBe(0);
-		self.recordSpoolEvent({kind: 'recovered', afterAttempts: 3});
+		self.recordSpoolEvent({kind: 'recovered', afterAttempts: 3, sentLines: 1, waitingLines: 0});
 		self.recordSpoolEvent({kind: 'sent', lines: 20});
 		self.recordSpoolEvent({
 			kind: 'dead-letter',

@@ -145,6 +145,26 @@ describe('LineSpool', () => {
 		await spool.close();
 	});
 
+	it('keeps the count of dropped lines in dropped.json across drops and reopens, and says nothing when nothing could go', async () => {
+		const line = lines(0, 1)[0] as string;
+		const fit = Math.floor(1024 / (Buffer.byteLength(line) + 1));
+		const spool = await openSpool({maxBytes: 1024});
+		// Nothing unsent and one batch larger than the bound: nothing to drop, no warning of a drop.
+		await spool.append(lines(0, fit + 5));
+		await spool.ack((await spool.peek(1000)).end);
+		expect(warnings).toEqual([]);
+		await spool.append(lines(100, fit));
+		await spool.append(lines(200, 3));
+		await spool.close();
+		const reopened = await openSpool({maxBytes: 1024});
+		await reopened.append(lines(300, 2));
+		await reopened.close();
+		const record = JSON.parse(await readFile(join(directory, 'dropped.json'), 'utf8'));
+		expect(record).toMatchObject({lines: 5, lastLines: 2});
+		expect(Date.parse(record.since)).toBeLessThanOrEqual(Date.parse(record.lastAt));
+		expect(warnings.filter((message) => message.includes('dropped the'))).toHaveLength(2);
+	});
+
 	it('compacts into a new generation once enough was sent, keeping the unsent tail', async () => {
 		const spool = await openSpool({compactAfterBytes: 1024});
 		await spool.append(lines(0, 40));

@@ -142,6 +142,12 @@ describe.each([
 		await vi.waitFor(() => expect(server.stored).toHaveLength(2));
 		// The sink reports recovery once it has taken the acknowledgement, a moment after the server stored.
 		await vi.waitFor(() => expect(events.some((event) => event.kind === 'recovered')).toBe(true));
+		expect(events.find((event) => event.kind === 'recovered')).toEqual({
+			kind: 'recovered',
+			afterAttempts: expect.any(Number),
+			sentLines: 2,
+			waitingLines: 0,
+		});
 		expect(events.filter((event) => event.kind === 'unavailable')).toHaveLength(1);
 		expect(await sink.flush()).toBe(true);
 		await sink.close();
