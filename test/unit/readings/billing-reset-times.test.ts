@@ -1,17 +1,15 @@
-import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
 import type {DataSet} from '../../../src/iec62056/data-set.ts';
 import {billingResetTimes} from '../../../src/readings/billing-reset-times.ts';
+import {fixtureTelegram} from '../../helpers/fixture-telegram.ts';
 
 function sets(...lines: string[]): DataSet[] {
 	return parseDataBlock(`${lines.join('\r\n')}\r\n!\r\n`).dataSets;
 }
 
 function fixture(name: string): DataSet[] {
-	const bytes = readFileSync(new URL(`../../fixtures/telegrams/${name}/input.bin`, import.meta.url));
-	return decodeCapture(bytes).telegrams[0]?.dataSets ?? [];
+	return fixtureTelegram(name).dataSets;
 }
 
 const MIDNIGHT = {hour: 0, minute: 0, second: 0};

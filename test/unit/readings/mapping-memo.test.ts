@@ -1,11 +1,10 @@
-import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
 import {MappingMemo, sameDataSet} from '../../../src/readings/mapping-memo.ts';
 import {ObisSelection} from '../../../src/readings/obis-selection.ts';
 import {mapReading, type PointMapperOptions} from '../../../src/readings/point-mapper.ts';
 import type {Reading} from '../../../src/readings/reading.ts';
+import {fixtureReading} from '../../helpers/fixture-telegram.ts';
 
 const BERLIN = 'Europe/Berlin';
 const READ_AT = new Date('2024-03-10T12:34:56.789Z');
@@ -15,14 +14,7 @@ function reading(readAt: Date, ...lines: string[]): Reading {
 }
 
 function fixture(name: string, readAt = READ_AT): Reading {
-	const bytes = readFileSync(new URL(`../../fixtures/telegrams/${name}/input.bin`, import.meta.url));
-	const [telegram] = decodeCapture(bytes).telegrams;
-	if (telegram === undefined) throw new Error(`fixture ${name} holds no telegram`);
-	return {
-		readAt,
-		dataSets: telegram.dataSets,
-		...(telegram.identification === undefined ? {} : {identification: telegram.identification}),
-	};
+	return fixtureReading(name, readAt);
 }
 
 /** The points (times as text), skips and unknown units, as plain data to compare. */

@@ -1,21 +1,15 @@
-import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
 import type {DataSet} from '../../../src/iec62056/data-set.ts';
 import {parseIdentification} from '../../../src/iec62056/identification.ts';
 import {meterIdentity} from '../../../src/readings/meter-identity.ts';
+import {fixtureTelegram} from '../../helpers/fixture-telegram.ts';
 
 function sets(...lines: string[]): DataSet[] {
 	return parseDataBlock(`${lines.join('\r\n')}\r\n!\r\n`).dataSets;
 }
 
-function fixture(name: string) {
-	const bytes = readFileSync(new URL(`../../fixtures/telegrams/${name}/input.bin`, import.meta.url));
-	const telegram = decodeCapture(bytes).telegrams[0];
-	if (telegram === undefined) throw new Error(`fixture ${name} holds no telegram`);
-	return telegram;
-}
+const fixture = fixtureTelegram;
 
 describe('meterIdentity', () => {
 	it('names the smarthomeNG dlms plugin example meter by the serial number it reports in 0.0.0', () => {

@@ -1,11 +1,10 @@
-import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
 import {ObisSelection} from '../../../src/readings/obis-selection.ts';
 import {type Point, pointKey} from '../../../src/readings/point.ts';
 import {mapReading, type PointMapperOptions} from '../../../src/readings/point-mapper.ts';
 import type {Reading} from '../../../src/readings/reading.ts';
+import {fixtureReading} from '../../helpers/fixture-telegram.ts';
 
 const BERLIN = 'Europe/Berlin';
 // Deliberately not on a whole second: current values are stamped at readAt truncated to seconds.
@@ -29,14 +28,7 @@ function map(lines: string[], options: PointMapperOptions = {}) {
 }
 
 function fixture(name: string): Reading {
-	const bytes = readFileSync(new URL(`../../fixtures/telegrams/${name}/input.bin`, import.meta.url));
-	const [telegram] = decodeCapture(bytes).telegrams;
-	if (telegram === undefined) throw new Error(`fixture ${name} holds no telegram`);
-	return {
-		readAt: READ_AT,
-		dataSets: telegram.dataSets,
-		...(telegram.identification === undefined ? {} : {identification: telegram.identification}),
-	};
+	return fixtureReading(name, READ_AT);
 }
 
 function only(points: readonly Point[], obis: string): Point {
