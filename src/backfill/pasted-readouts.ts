@@ -1,5 +1,6 @@
 import {Buffer} from 'node:buffer';
 import {type DecodedTelegram, decodeCapture} from '../iec62056/capture-decoder.ts';
+import {plural} from '../observability/plural.ts';
 
 const OPEN = 0x28;
 const CLOSE = 0x29;
@@ -74,5 +75,5 @@ export function dataSetsBefore(input: Uint8Array, first: DecodedTelegram): numbe
 
 /** The words for dataSetsBefore's count, as parse and backfill say it. */
 export function dataSetsBeforeNote(sets: number): string {
-	return `${sets === 1 ? '1 data set' : `${sets} data sets`} in bare lines before the first telegram not read (a readout pasted without its identification line, or the end of a telegram the capture began in)`;
+	return `${plural(sets, 'data set')} in bare lines before the first telegram not read (a readout pasted without its identification line, or the end of a telegram the capture began in)`;
 }
