@@ -36,6 +36,7 @@ import type {CommandIo} from './command-io.ts';
 import {CONFIG_OPTION_HELP} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 import {parseIsoTimeArgument} from './iso-time-argument.ts';
+import {shellWord} from './shell-word.ts';
 
 export interface BackfillFlags {
 	readonly config?: string;
@@ -508,11 +509,6 @@ async function readStdin(io: CommandIo): Promise<Buffer> {
 /** The writer's message without the server it starts with (`http://x (database m): HTTP 404: …`). */
 function withoutPlace(message: string, place: string): string {
 	return message.startsWith(`${place}: `) ? message.slice(place.length + 2) : message;
-}
-
-/** A path as a shell reads it back: quoted when it holds anything but plain characters. */
-function shellWord(word: string): string {
-	return /^[\w./@%+=:,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 function describeChain(error: unknown): string {
