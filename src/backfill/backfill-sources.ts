@@ -135,7 +135,7 @@ export function archiveFileItems(file: string, options: SourceReadOptions): Asyn
 		directory: '.',
 		...(options.onWarning ? {onWarning: options.onWarning} : {}),
 	});
-	return archiveChunkItems(archive.readChunks(file, options.onBytes), basename(file), options);
+	return archiveItems(archive.readChunks(file, options.onBytes), basename(file), options);
 }
 
 /**
@@ -245,26 +245,14 @@ function megabytes(bytes: number): string {
 	return (bytes / (1024 * 1024)).toFixed(1);
 }
 
-/** Archive records (a file being read, or stdin's bytes) as readouts. */
-export async function* archiveItems(
-	records: AsyncIterable<RawTelegram> | Iterable<RawTelegram>,
-	name: string,
-	options: SourceReadOptions,
-): AsyncGenerator<BackfillItem> {
-	const items = new ArchiveItems(name, options);
-	for await (const record of records) {
-		for (let item = items.add(record); item !== undefined; item = items.next()) yield item;
-	}
-	for (let item = items.end(); item !== undefined; item = items.end()) yield item;
-}
-
 /**
- * archiveItems for records read a chunk at a time (RawArchive.readChunks): one turn through an async
- * generator per readout, where reading, grouping and decoding each took one of their own (a promise and
- * an iterator result each, per record: about 2 KB of garbage a readout).
+ * Archive records as readouts, a chunk of records at a time: a file's from RawArchive.readChunks, or
+ * stdin's read whole as one chunk. One turn through an async generator per readout, where reading,
+ * grouping and decoding each took one of their own (a promise and an iterator result each, per record:
+ * about 2 KB of garbage a readout).
  */
-async function* archiveChunkItems(
-	chunks: AsyncIterable<Iterable<RawTelegram>>,
+async function* archiveItems(
+	chunks: AsyncIterable<Iterable<RawTelegram>> | Iterable<Iterable<RawTelegram>>,
 	name: string,
 	options: SourceReadOptions,
 ): AsyncGenerator<BackfillItem> {
@@ -460,7 +448,7 @@ export async function* sourceItems(
 		case 'stdin': {
 			const bytes = (await options.stdin?.()) ?? Buffer.alloc(0);
 			if (isRawArchive(bytes)) {
-				yield* archiveItems(rawTelegramsOf(bytes, options.onWarning), 'stdin', options);
+				yield* archiveItems([rawTelegramsOf(bytes, options.onWarning)], 'stdin', options);
 				return;
 			}
 			// Stdin is read whole (see readStdin), so is a gzipped capture on it.
