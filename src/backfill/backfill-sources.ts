@@ -9,7 +9,7 @@ import {plural} from '../observability/plural.ts';
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
-import {GzipCaptureError, gunzippedChunks, isGzipCapture} from './gzip-capture.ts';
+import {GzipCaptureError, gunzippedChunks, gunzipUpTo, isGzipCapture} from './gzip-capture.ts';
 import {dataSetsBefore, dataSetsBeforeNote, pastedReadouts} from './pasted-readouts.ts';
 import {type ArchivedReadout, SignOnGrouping} from './sign-on-readouts.ts';
 
@@ -99,16 +99,7 @@ export async function classifySource(path: string): Promise<BackfillSource> {
 		}
 		return {kind: 'archive-directory', path, files};
 	}
-	const head = Buffer.alloc(64);
-	const handle = await open(path, 'r');
-	try {
-		const {bytesRead} = await handle.read(head, 0, head.length, 0);
-		return isRawArchive(head.subarray(0, bytesRead))
-			? {kind: 'archive-file', path}
-			: {kind: 'capture-file', path};
-	} finally {
-		await handle.close();
-	}
+	return isRawArchive(await fileHead(path)) ? {kind: 'archive-file', path} : {kind: 'capture-file', path};
 }
 
 /** The size of a source in bytes, for a progress bar (0 for stdin: unknown). */
@@ -420,7 +411,9 @@ export async function* sourceItems(
 				});
 			}
 			if (size > STREAM_FROM_BYTES) {
-				yield* streamedCaptureItems(source.path, modifiedAt, options, await startsGzip(source.path));
+				// classifySource already told raw archives apart.
+				const gzip = isGzipCapture(await fileHead(source.path));
+				yield* streamedCaptureItems(source.path, modifiedAt, options, gzip);
 				return;
 			}
 			let bytes: Buffer;
@@ -437,7 +430,7 @@ export async function* sourceItems(
 			}
 			if (isGzipCapture(bytes)) {
 				// A compressed capture: whole when it fits, as an uncompressed one would be, else streamed.
-				const whole = await gunzipUpTo(bytes, STREAM_FROM_BYTES, source.path);
+				const whole = await gunzipSource(bytes, source.path, STREAM_FROM_BYTES);
 				if (whole === undefined) yield* streamedCaptureItems(source.path, modifiedAt, options, true);
 				else yield* captureItems(whole, basename(source.path), modifiedAt, options);
 				return;
@@ -452,43 +445,34 @@ export async function* sourceItems(
 				return;
 			}
 			// Stdin is read whole (see readStdin), so is a gzipped capture on it.
-			const capture = isGzipCapture(bytes)
-				? ((await gunzipUpTo(bytes, Number.POSITIVE_INFINITY, 'stdin')) as Buffer)
-				: bytes;
+			const capture = isGzipCapture(bytes) ? ((await gunzipSource(bytes, 'stdin')) as Buffer) : bytes;
 			yield* captureItems(capture, 'stdin', (options.now ?? (() => new Date()))(), options);
 		}
 	}
 }
 
-/** Whether a file is a gzip capture (see isGzipCapture); classifySource already told raw archives apart. */
-async function startsGzip(path: string): Promise<boolean> {
+/** The first 64 bytes of a file (fewer when it is shorter): enough to tell a raw archive and gzip apart. */
+async function fileHead(path: string): Promise<Buffer> {
 	const head = Buffer.alloc(64);
 	const handle = await open(path, 'r');
 	try {
 		const {bytesRead} = await handle.read(head, 0, head.length, 0);
-		return isGzipCapture(head.subarray(0, bytesRead));
+		return head.subarray(0, bytesRead);
 	} finally {
 		await handle.close();
 	}
 }
 
-/** The decompressed bytes of a gzip file, or undefined when they exceed `limit`. */
-async function gunzipUpTo(bytes: Buffer, limit: number, path: string): Promise<Buffer | undefined> {
-	const chunks: Buffer[] = [];
-	let total = 0;
+/** A gzip capture's bytes decompressed (see gunzipUpTo); a damaged one as a BackfillSourceError naming `path`. */
+async function gunzipSource(bytes: Buffer, path: string, limitBytes?: number): Promise<Buffer | undefined> {
 	try {
-		for await (const chunk of gunzippedChunks([bytes])) {
-			total += chunk.length;
-			if (total > limit) return undefined;
-			chunks.push(chunk);
-		}
+		return await gunzipUpTo(bytes, limitBytes);
 	} catch (error) {
 		if (error instanceof GzipCaptureError) {
 			throw new BackfillSourceError(`${path}: ${error.message}`, {cause: error});
 		}
 		throw error;
 	}
-	return Buffer.concat(chunks);
 }
 
 function refusalOf(decoding: CaptureDecoding, place: string, telegrams: number): BackfillItem | undefined {
