@@ -5,11 +5,11 @@ import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec6
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
-import {plural} from '../observability/plural.ts';
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
 import {GzipCaptureError, gunzippedChunks, gunzipUpTo, isGzipCapture} from './gzip-capture.ts';
+import {parityStrippedNote} from './parity-stripped-note.ts';
 import {dataSetsBefore, dataSetsBeforeNote, pastedReadouts} from './pasted-readouts.ts';
 import {type ArchivedReadout, SignOnGrouping} from './sign-on-readouts.ts';
 
@@ -327,10 +327,7 @@ export function* captureItems(
 		const stripped = new StreamingCaptureDecoder({ignoreBlockCheck, parity: 'strip-even'});
 		const again = [...stripped.push(bytes), ...stripped.end()];
 		if (again.length > 0) {
-			// The words `parse` uses for the same repair.
-			options.onNote?.(
-				`${name}: ${plural(decoder.highBitBytes, 'byte')} had bit 7 set (7E1 data captured as 8N1); parity bits stripped`,
-			);
+			options.onNote?.(`${name}: ${parityStrippedNote(decoder.highBitBytes)}`);
 			[decoder, telegrams] = [stripped, again];
 		}
 	}
