@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
 import type {DataSet} from '../../../src/iec62056/data-set.ts';
-import {billingResetTimes} from '../../../src/readings/billing-reset-times.ts';
+import {billingResetTimes, counterPeriods} from '../../../src/readings/billing-reset-times.ts';
 import {fixtureTelegram} from '../../helpers/fixture-telegram.ts';
 
 function sets(...lines: string[]): DataSet[] {
@@ -116,5 +116,14 @@ describe('billingResetTimes', () => {
 			const resets = billingResetTimes(sets('0.1.2*07(1601010000)', '0.1.2&07(1602010000)'));
 			expect(resets.get('&07')).toMatchObject({year: 2016, month: 2, day: 1});
 		});
+	});
+});
+
+describe('counterPeriods', () => {
+	it('names the period in the width written and in 1, 2 and 3 digits', () => {
+		expect(new Set(counterPeriods('05', 5))).toEqual(new Set(['*5', '*05', '*005']));
+		expect(new Set(counterPeriods('1', 1))).toEqual(new Set(['*1', '*01', '*001']));
+		expect(counterPeriods('0012', 12)).toContain('*0012');
+		expect(new Set(counterPeriods('117', 117))).toEqual(new Set(['*117']));
 	});
 });
