@@ -325,7 +325,7 @@ export async function runBackfill(
 	if (refused > 0 || refusedSources > 0) {
 		const what = [
 			...(refusedSources > 0 ? [`${plural(refusedSources, 'source')} without a telegram`] : []),
-			...(refused > 0 ? [`${refused} telegram${refused === 1 ? '' : 's'}`] : []),
+			...(refused > 0 ? [plural(refused, 'telegram')] : []),
 		].join(' and ');
 		throw new CliError(
 			`${what} refused (see the summary)${tally.telegrams > 0 ? '; the others were imported' : ''}`,
