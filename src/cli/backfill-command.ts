@@ -291,7 +291,7 @@ export async function runBackfill(
 	});
 	// With points on stdout (dry run, no InfluxDB), the summary goes to stderr to keep the pipe clean.
 	(toStdout ? io.stderr : io.stdout).write(summary);
-	const resendCommand = `dlms-logger backfill${flags.config === undefined ? '' : ` -c ${shellWord(flags.config)}`} --resend`;
+	const resendCommand = backfillLine(flags, '--resend');
 	const held = (refusal: InfluxWriteError, spool: InfluxBackfillTarget) =>
 		new CliError(
 			`${refusal.message}; retrying cannot fix that, so the backfill stopped: ${plural(spool.pendingPoints, 'point')} (${spool.pendingBytes} bytes) wait in ${spool.directory}`,
@@ -456,13 +456,14 @@ function archiveImportHint(loaded: LoadedConfig, base: string, flags: BackfillFl
 		return 'keep a raw archive (archive.directory in the configuration) to import readouts from it later';
 	}
 	const directory = isAbsolute(archive.directory) ? archive.directory : resolve(base, archive.directory);
-	const words = [
-		'dlms-logger backfill',
-		...(flags.config === undefined ? [] : ['-c', shellWord(flags.config)]),
-		...(flags.meter === undefined ? [] : ['--meter', shellWord(flags.meter)]),
-		shellWord(directory),
-	];
-	return `import its raw archive: ${words.join(' ')}`;
+	const meter = flags.meter === undefined ? [] : ['--meter', flags.meter];
+	return `import its raw archive: ${backfillLine(flags, ...meter, directory)}`;
+}
+
+/** `dlms-logger backfill` with this run's -c FILE (when given), then `rest`, as a shell reads it: for hints. */
+function backfillLine(flags: BackfillFlags, ...rest: string[]): string {
+	const config = flags.config === undefined ? [] : ['-c', flags.config];
+	return ['dlms-logger', 'backfill', ...config, ...rest].map(shellWord).join(' ');
 }
 
 function chooseMeters(meters: readonly MeterConfig[], id: string | undefined): MeterConfig[] {
