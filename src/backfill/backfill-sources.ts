@@ -5,6 +5,7 @@ import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec6
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
@@ -85,10 +86,13 @@ export async function classifySource(path: string): Promise<BackfillSource> {
 	try {
 		info = await stat(path);
 	} catch (error) {
-		throw new BackfillSourceError(`${path}: cannot read: ${describeFsError(error)}`, {cause: error});
+		throw new BackfillSourceError(`${path}: cannot read: ${fsErrorCause(error)}`, {cause: error});
 	}
 	if (info.isDirectory()) {
-		const files = (await readdir(path))
+		const names = await readdir(path).catch((error: unknown) => {
+			throw new BackfillSourceError(`${path}: cannot read: ${fsErrorCause(error)}`, {cause: error});
+		});
+		const files = names
 			.filter((name) => ARCHIVE_NAME.test(name))
 			.sort()
 			.map((name) => join(path, name));
@@ -196,7 +200,7 @@ async function* streamedCaptureItems(
 			options.onBytes?.(file.bytesRead);
 		}
 	} catch (error) {
-		throw new BackfillSourceError(`${path}: cannot read: ${describeFsError(error)}`, {cause: error});
+		throw new BackfillSourceError(`${path}: cannot read: ${fsErrorCause(error)}`, {cause: error});
 	}
 	yield* take(decoder.end());
 	if (decoder.telegramCount === 0 && decoder.errors.length === 0) {
@@ -403,7 +407,7 @@ export async function* sourceItems(
 				const info = await stat(source.path);
 				[modifiedAt, size] = [info.mtime, info.size];
 			} catch (error) {
-				throw new BackfillSourceError(`${source.path}: cannot read: ${describeFsError(error)}`, {
+				throw new BackfillSourceError(`${source.path}: cannot read: ${fsErrorCause(error)}`, {
 					cause: error,
 				});
 			}
@@ -417,7 +421,7 @@ export async function* sourceItems(
 			try {
 				bytes = await readFile(source.path);
 			} catch (error) {
-				throw new BackfillSourceError(`${source.path}: cannot read: ${describeFsError(error)}`, {
+				throw new BackfillSourceError(`${source.path}: cannot read: ${fsErrorCause(error)}`, {
 					cause: error,
 				});
 			}
@@ -499,12 +503,4 @@ function reasonOf(error: ProtocolError): RefusalReason {
 	if (error instanceof BlockCheckError) return 'bad-bcc';
 	if (error instanceof TruncatedBlockError) return 'truncated';
 	return 'malformed';
-}
-
-function describeFsError(error: unknown): string {
-	if (error instanceof GzipCaptureError) return error.message;
-	const code = (error as NodeJS.ErrnoException).code;
-	if (code === 'ENOENT') return 'no such file or directory';
-	if (code === 'EACCES') return 'permission denied';
-	return (error as Error).message;
 }

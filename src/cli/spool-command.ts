@@ -4,10 +4,12 @@ import {Command, InvalidArgumentError} from 'commander';
 import {backfillSpoolDirectory} from '../backfill/backfill-target.ts';
 import {influxTargetFromConfig} from '../daemon/influx-target-from-config.ts';
 import {configBase} from '../daemon/startup-checks.ts';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {plural} from '../observability/plural.ts';
 import {describeTarget} from '../output/influx-target.ts';
 import {inspectSpool, type SpoolStatus} from '../output/spool-inspection.ts';
 import {systemProcessProbe} from '../output/spool-lock.ts';
+import {CliError} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {configFileOf, withConfigFileArgument} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
@@ -47,9 +49,9 @@ export async function showSpool(flags: SpoolFlags, io: CommandIo, context: Proce
 	const directory = isAbsolute(config.spool.directory)
 		? config.spool.directory
 		: resolve(base, config.spool.directory);
-	const status = await inspectSpool(directory);
+	const status = await inspectedSpool(directory);
 	// A backfill keeps a spool of its own beside the collector's: what it left unsent waits there.
-	const backfill = await inspectSpool(backfillSpoolDirectory(config, base));
+	const backfill = await inspectedSpool(backfillSpoolDirectory(config, base));
 	const target =
 		config.influxdb === undefined ? undefined : describeTarget(influxTargetFromConfig(config.influxdb, {}));
 	if (flags.format === 'json') {
@@ -74,6 +76,17 @@ export async function showSpool(flags: SpoolFlags, io: CommandIo, context: Proce
 		}
 	}
 	io.stdout.write(text);
+}
+
+/** inspectSpool, with a directory it may not read said in one line as other commands say it (exit 1). */
+async function inspectedSpool(directory: string): Promise<SpoolStatus> {
+	try {
+		return await inspectSpool(directory);
+	} catch (error) {
+		// A file inside (a data file, the dead letters) names itself; Node's errors carry its path.
+		const place = (error as NodeJS.ErrnoException).path ?? directory;
+		throw new CliError(`${place}: cannot read: ${fsErrorCause(error)}`, {cause: error});
+	}
 }
 
 /** Whether a lock's process runs: known only on this host. */

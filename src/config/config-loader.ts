@@ -3,6 +3,7 @@ import {userInfo} from 'node:os';
 import {isAbsolute, resolve} from 'node:path';
 import {isScalar, LineCounter, parseDocument} from 'yaml';
 import type {z} from 'zod';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {ConfigError, type ConfigProblem} from './config-error.ts';
 import {formatPath} from './config-path.ts';
 import {type Config, configSchema} from './config-schema.ts';
@@ -52,13 +53,13 @@ export async function loadConfigFile(file: string, sources: ConfigSources = {}):
 }
 
 /**
- * Why the configuration file could not be read: `no such file`, or `permission denied for user
- * dlms-logger (uid 999): …` naming who could not read it and how to let it (the Docker image runs as
- * uid 10001, so a mode-600 file of the host's user is unreadable there), or the system's message.
+ * Why the configuration file could not be read, in fsErrorCause's words (`no such file`, …); a
+ * permission problem as `permission denied for user dlms-logger (uid 999): …`, naming who could not
+ * read it and how to let it (the Docker image runs as uid 10001, so a mode-600 file of the host's user
+ * is unreadable there).
  */
 export function readFailure(error: NodeJS.ErrnoException, file: string): string {
-	if (error.code === 'ENOENT') return 'no such file';
-	if (error.code !== 'EACCES') return error.message;
+	if (error.code !== 'EACCES') return fsErrorCause(error);
 	let who = '';
 	try {
 		const {username, uid} = userInfo();
@@ -208,7 +209,7 @@ async function readSecrets(
 			} catch (error) {
 				problems.push({
 					...place(`${name}_file`),
-					message: `cannot read ${absolute}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+					message: `cannot read ${absolute}: ${fsErrorCause(error)}`,
 				});
 			}
 		}

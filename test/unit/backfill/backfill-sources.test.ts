@@ -57,7 +57,7 @@ describe('classifySource', () => {
 
 	it('names a missing source and a directory without archive files', async () => {
 		await expect(classifySource(join(directory, 'nope'))).rejects.toThrow(
-			new BackfillSourceError(`${join(directory, 'nope')}: cannot read: no such file or directory`),
+			new BackfillSourceError(`${join(directory, 'nope')}: cannot read: no such file`),
 		);
 		await mkdir(join(directory, 'empty'));
 		await expect(classifySource(join(directory, 'empty'))).rejects.toThrow(

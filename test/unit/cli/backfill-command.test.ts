@@ -115,7 +115,7 @@ describe('backfill', () => {
 		});
 		expect(window.error?.exitCode).toBe(EXIT_CODES.usage);
 		expect((await run([join(directory, 'nope.bin')], {config: file, meter: 'house'})).error?.message).toMatch(
-			/nope\.bin: cannot read: no such file or directory/,
+			/nope\.bin: cannot read: no such file/,
 		);
 	});
 

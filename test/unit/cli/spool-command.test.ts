@@ -106,6 +106,15 @@ describe('dlms-logger spool', () => {
 		expect(table).toContain('unsent        0 points, 0 bytes\n');
 	});
 
+	it('says in one line when the spool directory is a file, as other commands word it (exit 1)', async () => {
+		await writeFile(join(cwd, 'config.yaml'), config);
+		await writeFile(join(cwd, 'spool'), 'not a directory');
+		await expect(show('table')).rejects.toMatchObject({
+			exitCode: EXIT_CODES.failed,
+			message: `${join(cwd, 'spool')}: cannot read: a file where the path needs a directory`,
+		});
+	});
+
 	it('refuses to run without a configuration (exit 78) instead of showing some spool as empty', async () => {
 		await expect(show('table')).rejects.toMatchObject({
 			exitCode: EXIT_CODES.config,

@@ -328,7 +328,7 @@ describe('invalid configurations: every problem, with its path and line, at once
 		[
 			'a secret file that cannot be read',
 			`${meter}influxdb:\n  url: http://db:8086\n  version: "1"\n  database: d\n  username: u\n  password_file: missing.txt\n`,
-			['influxdb.password_file@9: cannot read /etc/dlms/missing.txt: ENOENT'],
+			['influxdb.password_file@9: cannot read /etc/dlms/missing.txt: no such file'],
 		],
 		[
 			'YAML that does not parse',
