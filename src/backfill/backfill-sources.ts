@@ -5,6 +5,7 @@ import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec6
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
+import {byteSize} from '../observability/byte-size.ts';
 import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
@@ -137,9 +138,11 @@ export function archiveFileItems(file: string, options: SourceReadOptions): Asyn
  * Captures larger than this are read in chunks (memory flat however long the log); smaller ones are
  * decoded whole, as `parse` does (with its 7E1-as-8N1 parity repair, and bare text lines as one pasted
  * readout). A larger file without any framed telegram is refused, never read as one readout: bare data
- * lines of that size are a log of many readouts, which would merge into one at one time.
+ * lines of that size are a log of many readouts, which would merge into one at one time. 1 MB in
+ * decimal units, as messages show sizes (byteSize), so the limit they name is the one applied; a
+ * gzipped capture is unpacked whole up to the same 1 MB of output, and streamed beyond.
  */
-export const STREAM_FROM_BYTES = 1024 * 1024;
+export const STREAM_FROM_BYTES = 1_000_000;
 
 /** Bytes per read of a streamed capture. */
 const CAPTURE_CHUNK_BYTES = 64 * 1024;
@@ -208,7 +211,7 @@ async function* streamedCaptureItems(
 			kind: 'refused',
 			place: name,
 			reason: 'no-telegram',
-			message: `${name}: no framed telegram in ${megabytes(read)} MB (expected "/XXX5…" with STX…ETX, or a DSMR "/…!" telegram); bare data lines are read as one pasted readout only up to ${megabytes(STREAM_FROM_BYTES)} MB, a longer text would merge many readouts into one`,
+			message: `${name}: no framed telegram in ${byteSize(read)} (expected "/XXX5…" with STX…ETX, or a DSMR "/…!" telegram); bare data lines are read as one pasted readout only up to ${byteSize(STREAM_FROM_BYTES)}, a longer text would merge many readouts into one`,
 			telegrams: 0,
 		};
 		return;
@@ -234,10 +237,6 @@ function refusedBlock(name: string, entry: Extract<CaptureEntry, {kind: 'error'}
 		message: `${place}: ${entry.error.message}`,
 		telegrams: 1,
 	};
-}
-
-function megabytes(bytes: number): string {
-	return (bytes / (1024 * 1024)).toFixed(1);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type {Writable} from 'node:stream';
 import type {BackfillTally} from '../backfill/backfill-tally.ts';
+import {byteSize} from '../observability/byte-size.ts';
 import {plural} from '../observability/plural.ts';
 
 /** Tells the user how far a backfill got: a bar on a terminal, a plain line now and then otherwise. */
@@ -84,7 +85,7 @@ export async function createBackfillProgress(options: BackfillProgressOptions): 
 			nextAt = at + everyMs;
 			const share =
 				options.totalBytes > 0
-					? `${Math.floor((100 * Math.min(bytesDone, options.totalBytes)) / options.totalBytes)} % (${megabytes(bytesDone)} of ${megabytes(options.totalBytes)} MB), `
+					? `${Math.floor((100 * Math.min(bytesDone, options.totalBytes)) / options.totalBytes)} % (${byteSize(bytesDone)} of ${byteSize(options.totalBytes)}), `
 					: '';
 			options.stream.write(
 				`backfill: ${share}${plural(tally.telegrams, 'telegram')}, ${plural(tally.pointsWritten, 'point')}, ${rate(tally)} telegrams/s\n`,
@@ -99,8 +100,4 @@ export async function createBackfillProgress(options: BackfillProgressOptions): 
 		},
 		stop() {},
 	};
-}
-
-function megabytes(bytes: number): string {
-	return (bytes / 1_000_000).toFixed(1);
 }

@@ -1,4 +1,5 @@
 import type {BackfillTally} from '../backfill/backfill-tally.ts';
+import {byteSize} from '../observability/byte-size.ts';
 
 /** Words for the reasons, as the summary prints them. */
 const REASON_WORDS: Record<string, string> = {
@@ -85,7 +86,7 @@ export function backfillSummaryTable(
 		if (delivery.unsentPoints > 0) {
 			rows.push([
 				'points unsent',
-				`${delivery.unsentPoints} (${delivery.unsentBytes} bytes wait in ${delivery.directory})`,
+				`${delivery.unsentPoints} (${byteSize(delivery.unsentBytes)} wait in ${delivery.directory})`,
 			]);
 		}
 		if (delivery.refused > 0) {

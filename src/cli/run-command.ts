@@ -5,6 +5,7 @@ import {hasMeterEnvironment} from '../config/meter-environment.ts';
 import {type Collector, startCollector} from '../daemon/collector.ts';
 import type {MeterJobEvent} from '../daemon/meter-job.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
+import {byteSize} from '../observability/byte-size.ts';
 import {createLogger, type Logger} from '../observability/logger.ts';
 import {plural} from '../observability/plural.ts';
 import {DeadLetterReport} from '../output/dead-letter-report.ts';
@@ -186,8 +187,7 @@ export function unsentError(
 	spool: {readonly directory: string; readonly pendingLines: number; readonly pendingBytes: number},
 	cause: Error | undefined,
 ): CliError {
-	const points = `${spool.pendingLines} ${spool.pendingLines === 1 ? 'point' : 'points'}`;
-	const waiting = `${points} (${spool.pendingBytes} bytes) not stored, they wait in the spool ${spool.directory}`;
+	const waiting = `${plural(spool.pendingLines, 'point')} (${byteSize(spool.pendingBytes)}) not stored, they wait in the spool ${spool.directory}`;
 	return new CliError(
 		cause === undefined ? `the server did not take every point: ${waiting}` : `${cause.message}; ${waiting}`,
 		{

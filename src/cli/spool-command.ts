@@ -4,6 +4,7 @@ import {Command, InvalidArgumentError} from 'commander';
 import {backfillSpoolDirectory} from '../backfill/backfill-target.ts';
 import {influxTargetFromConfig} from '../daemon/influx-target-from-config.ts';
 import {configBase} from '../daemon/startup-checks.ts';
+import {byteSize} from '../observability/byte-size.ts';
 import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {plural} from '../observability/plural.ts';
 import {describeTarget} from '../output/influx-target.ts';
@@ -122,7 +123,7 @@ function spoolTable(
 					running === undefined ? '' : running ? ' (running)' : ' (not running: the next start takes over)'
 				}`,
 	]);
-	rows.push(['unsent', `${plural(status.unsentPoints, 'point')}, ${formatBytes(status.unsentBytes)}`]);
+	rows.push(['unsent', `${plural(status.unsentPoints, 'point')}, ${byteSize(status.unsentBytes)}`]);
 	if (status.oldestPointTime && status.newestPointTime) {
 		rows.push(['oldest point', status.oldestPointTime.toISOString()]);
 		rows.push(['newest point', status.newestPointTime.toISOString()]);
@@ -146,19 +147,6 @@ function spoolTable(
 	}
 	if (status.deadLetters.lines > 0) text += `  (in ${status.directory}/dead-letter.lp)\n`;
 	return text;
-}
-
-/** 1234567 → `1.2 MB` (powers of 1000, as `spool.max_size` reads `MB`). */
-export function formatBytes(bytes: number): string {
-	if (bytes < 1000) return plural(bytes, 'byte');
-	const units = ['kB', 'MB', 'GB'];
-	let value = bytes / 1000;
-	let unit = 0;
-	while (value >= 1000 && unit < units.length - 1) {
-		value /= 1000;
-		unit++;
-	}
-	return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 export function parseSpoolFormat(value: string): SpoolFormat {

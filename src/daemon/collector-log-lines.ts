@@ -1,3 +1,4 @@
+import {byteSize} from '../observability/byte-size.ts';
 import {plural} from '../observability/plural.ts';
 import type {DeadLetterReport} from '../output/dead-letter-report.ts';
 import type {SpoolEvent} from '../output/spooled-sink.ts';
@@ -99,7 +100,7 @@ export function logSpoolEvent(
 		}
 		case 'replaying':
 			log.info(
-				`sending ${plural(event.lines, 'point')} (${event.bytes} bytes) left in the spool${event.since === undefined ? '' : `, unsent since ${event.since.toISOString()}`}, to ${target}`,
+				`sending ${plural(event.lines, 'point')} (${byteSize(event.bytes)}) left in the spool${event.since === undefined ? '' : `, unsent since ${event.since.toISOString()}`}, to ${target}`,
 				{spoolPoints: event.lines, spoolBytes: event.bytes},
 			);
 			return;

@@ -1,6 +1,7 @@
 import {isAbsolute, resolve} from 'node:path';
 import type {Writable} from 'node:stream';
 import type {LoadedConfig} from '../config/config-loader.ts';
+import {byteSize} from '../observability/byte-size.ts';
 import {CycleHealthPolicy} from '../observability/health-policy.ts';
 import type {HealthServer} from '../observability/health-server.ts';
 import {plural} from '../observability/plural.ts';
@@ -294,7 +295,7 @@ export function inTime(ms: number): string {
 
 /** `12 points (1.2 kB)`. */
 function spoolDepth(spool: LineSpool): string {
-	return `${plural(spool.pendingLines, 'point')} (${spool.pendingBytes} bytes)`;
+	return `${plural(spool.pendingLines, 'point')} (${byteSize(spool.pendingBytes)})`;
 }
 
 function recordJobEvent(metrics: SelfMetrics, event: MeterJobEvent): void {

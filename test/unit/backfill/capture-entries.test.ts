@@ -137,7 +137,7 @@ describe('a capture read in chunks (over STREAM_FROM_BYTES)', () => {
 				reason: 'no-telegram',
 				place: 'pasted.txt',
 				message: expect.stringMatching(
-					/^pasted\.txt: no framed telegram in 1\.\d MB .*bare data lines are read as one pasted readout only up to 1\.0 MB/,
+					/^pasted\.txt: no framed telegram in 1\.\d MB .*bare data lines are read as one pasted readout only up to 1\.0 MB,/,
 				),
 			}),
 		]);

@@ -290,14 +290,14 @@ describe('backfill into InfluxDB', () => {
 			expect(result.error).toBeInstanceOf(CliError);
 			expect(result.error?.exitCode).toBe(1);
 			expect(result.error?.message).toBe(
-				`${server.url} (database nodb): HTTP 404: {"error":"database not found: \\"nodb\\""} (does database "nodb" exist? CREATE DATABASE "nodb" makes it); retrying cannot fix that, so the backfill stopped: 16 points (1166 bytes) wait in ${join(directory, 'spool-backfill')}`,
+				`${server.url} (database nodb): HTTP 404: {"error":"database not found: \\"nodb\\""} (does database "nodb" exist? CREATE DATABASE "nodb" makes it); retrying cannot fix that, so the backfill stopped: 16 points (1.2 kB) wait in ${join(directory, 'spool-backfill')}`,
 			);
 			expect(result.error?.hint).toBe(
 				`once that is fixed, send them with: dlms-logger backfill -c ${file} --resend`,
 			);
 			expect(result.stdout).toMatch(/^points spooled +16 for http:\/\/127\.0\.0\.1:\d+ \(database nodb\)$/m);
 			expect(result.stdout).toMatch(/^points written +0 \(stored by the server\)$/m);
-			expect(result.stdout).toMatch(/^points unsent +16 \(1166 bytes wait in .*spool-backfill\)$/m);
+			expect(result.stdout).toMatch(/^points unsent +16 \(1.2 kB wait in .*spool-backfill\)$/m);
 		} finally {
 			await server.close();
 		}
@@ -309,7 +309,7 @@ describe('backfill into InfluxDB', () => {
 			expect(result.error).toBeUndefined();
 			expect(fixed.stored).toHaveLength(16);
 			expect(result.stderr).toContain(
-				'backfill: sending first the 16 points (1166 bytes) an earlier backfill left unsent',
+				'backfill: sending first the 16 points (1.2 kB) an earlier backfill left unsent',
 			);
 			expect(result.stdout).toMatch(
 				/^points left earlier +16 \(unsent by an earlier backfill, sent first\)\npoints written +16 \(stored by the server\)$/m,
@@ -327,7 +327,7 @@ describe('backfill into InfluxDB', () => {
 			const result = await runWithDeps([verbose, verbose], {config: file}, {highWaterBytes: 100});
 			expect(result.error?.exitCode).toBe(1);
 			expect(result.error?.message).toMatch(
-				/^http:\/\/127\.0\.0\.1:\d+ \(database nodb\): HTTP 401: .*authorization failed.* \(check the token or username\/password\); retrying cannot fix that, so the backfill stopped: 19 points \(1363 bytes\) wait in /,
+				/^http:\/\/127\.0\.0\.1:\d+ \(database nodb\): HTTP 401: .*authorization failed.* \(check the token or username\/password\); retrying cannot fix that, so the backfill stopped: 19 points \(1\.4 kB\) wait in /,
 			);
 			expect(result.error?.hint).toBe(
 				`once that is fixed, send them with: dlms-logger backfill -c ${file} --resend`,
@@ -350,7 +350,7 @@ describe('backfill into InfluxDB', () => {
 			);
 		}
 		expect(result.error?.message).toMatch(
-			/^http:\/\/127\.0\.0\.1:\d+ \(database nodb\) did not take every point \(connection refused \(is the server running, on this port\?\)\): 16 points \(1166 bytes\) wait in /,
+			/^http:\/\/127\.0\.0\.1:\d+ \(database nodb\) did not take every point \(connection refused \(is the server running, on this port\?\)\): 16 points \(1\.2 kB\) wait in /,
 		);
 		expect(result.error?.hint).toMatch(/--resend/);
 		expect(result.stdout).toMatch(/^points written +0 \(stored by the server\)$/m);

@@ -30,7 +30,7 @@ describe('createBackfillProgress', async () => {
 		progress.update(tally, 1_000_000);
 		now = 1500;
 		progress.update(tally, 1_500_000);
-		expect(text()).toBe('backfill: 50 % (1.0 of 2.0 MB), 50 telegrams, 900 points, 50 telegrams/s\n');
+		expect(text()).toBe('backfill: 50 % (1.0 MB of 2.0 MB), 50 telegrams, 900 points, 50 telegrams/s\n');
 		progress.note('waiting for the server');
 		progress.note('waiting for the server');
 		expect(text().split('\n').filter(Boolean)).toHaveLength(2);

@@ -149,7 +149,7 @@ describe('runCollector', () => {
 			expect((error as CliError).exitCode).toBe(1);
 			expect((error as Error).message).toMatch(
 				new RegExp(
-					`^${server.url} \\(database conf\\): HTTP 404.*; \\d+ points \\(\\d+ bytes\\) not stored, they wait in the spool ${join(cwd, 'spool')}$`,
+					`^${server.url} \\(database conf\\): HTTP 404.*; \\d+ points \\((\\d+ bytes|\\d+\\.\\d kB)\\) not stored, they wait in the spool ${join(cwd, 'spool')}$`,
 				),
 			);
 			expect((error as CliError).hint).toBe('once that is fixed, the next run sends them first');

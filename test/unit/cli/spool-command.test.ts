@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {EXIT_CODES} from '../../../src/cli/cli-error.ts';
-import {formatBytes, showSpool, spoolCommand} from '../../../src/cli/spool-command.ts';
+import {showSpool, spoolCommand} from '../../../src/cli/spool-command.ts';
 import {LineSpool} from '../../../src/output/line-spool.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
 
@@ -138,14 +138,5 @@ describe('dlms-logger spool', () => {
 		await expect(command.parseAsync(['-f', 'xml'], {from: 'user'})).rejects.toThrow(
 			/choose one of table, json/,
 		);
-	});
-});
-
-describe('formatBytes', () => {
-	it('uses powers of 1000', () => {
-		expect(formatBytes(999)).toBe('999 bytes');
-		expect(formatBytes(1)).toBe('1 byte');
-		expect(formatBytes(1234)).toBe('1.2 kB');
-		expect(formatBytes(5_600_000)).toBe('5.6 MB');
 	});
 });

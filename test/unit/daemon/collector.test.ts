@@ -161,13 +161,13 @@ describe('startCollector', () => {
 		await until(() => messages.some((message) => /wait in the spool for/.test(message)));
 		const depth = messages.find((message) => /wait in the spool for/.test(message)) as string;
 		expect(depth).toMatch(
-			/^warn \d+ points \(\d+ bytes\) wait in the spool for http:\/\/127\.0\.0\.1:\d+ \(database m\), unavailable since \d{4}-/,
+			/^warn \d+ points \((\d+ bytes|\d+\.\d kB)\) wait in the spool for http:\/\/127\.0\.0\.1:\d+ \(database m\), unavailable since \d{4}-/,
 		);
 		await collector?.stop({flushTimeoutMs: 500});
 		collector = undefined;
 		expect(messages.at(-1)).toMatch(
 			new RegExp(
-				`^info collector stopped; \\d+ points \\(\\d+ bytes\\) wait in the spool ${join(directory, 'data', 'spool')}, sent at the next start; \\d+ points dropped unsent at spool\\.max_size since start$`,
+				`^info collector stopped; \\d+ points \\((\\d+ bytes|\\d+\\.\\d kB)\\) wait in the spool ${join(directory, 'data', 'spool')}, sent at the next start; \\d+ points dropped unsent at spool\\.max_size since start$`,
 			),
 		);
 	});
