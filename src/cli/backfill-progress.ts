@@ -2,6 +2,7 @@ import type {Writable} from 'node:stream';
 import type {BackfillTally} from '../backfill/backfill-tally.ts';
 import {byteSize} from '../observability/byte-size.ts';
 import {plural} from '../observability/plural.ts';
+import {perSecond} from './per-second.ts';
 
 /** Tells the user how far a backfill got: a bar on a terminal, a plain line now and then otherwise. */
 export interface BackfillProgress {
@@ -33,7 +34,7 @@ export async function createBackfillProgress(options: BackfillProgressOptions): 
 	const startedAt = now();
 	const rate = (tally: BackfillTally) => {
 		const seconds = Math.max((now() - startedAt) / 1000, 0.001);
-		return Math.round(tally.telegrams / seconds);
+		return perSecond(tally.telegrams / seconds);
 	};
 	if (options.stream.isTTY === true && options.totalBytes > 0) {
 		const {default: cliProgress} = await import('cli-progress');
@@ -48,7 +49,11 @@ export async function createBackfillProgress(options: BackfillProgressOptions): 
 			},
 			cliProgress.Presets.shades_classic,
 		);
-		bar.start(options.totalBytes, 0, {telegrams: plural(0, 'telegram'), points: plural(0, 'point'), rate: 0});
+		bar.start(options.totalBytes, 0, {
+			telegrams: plural(0, 'telegram'),
+			points: plural(0, 'point'),
+			rate: '0',
+		});
 		let stopped = false;
 		let lastNote = '';
 		let noteAt = Number.NEGATIVE_INFINITY;

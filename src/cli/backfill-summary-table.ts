@@ -1,5 +1,6 @@
 import type {BackfillTally} from '../backfill/backfill-tally.ts';
 import {byteSize} from '../observability/byte-size.ts';
+import {perSecond} from './per-second.ts';
 
 /** Words for the reasons, as the summary prints them. */
 const REASON_WORDS: Record<string, string> = {
@@ -124,12 +125,6 @@ export function backfillSummaryTable(
 	if (examples.length > 0)
 		text += `\n${examples.map(([, example]) => `refused, e.g.: ${example}`).join('\n')}\n`;
 	return text;
-}
-
-/** A rate for people: whole numbers from 10 on, two significant digits below (a readout in 3.2 s: 0.31, not 0). */
-export function perSecond(rate: number): string {
-	if (rate >= 10 || rate === 0) return `${Math.round(rate)}`;
-	return `${Number(rate.toPrecision(2))}`;
 }
 
 function abbreviate(names: readonly string[]): string {

@@ -55,6 +55,24 @@ describe('createBackfillProgress', async () => {
 		progress.stop();
 	});
 
+	it('shows a slow rate with two significant digits, as the summary does, not rounded to 0', async () => {
+		const {out, text} = stream(false);
+		let now = 0;
+		const progress = await createBackfillProgress({
+			stream: out,
+			totalBytes: 0,
+			everyMs: 1000,
+			now: () => now,
+		});
+		const tally = new BackfillTally();
+		tally.telegrams = 5;
+		tally.pointsWritten = 90;
+		now = 16_000;
+		progress.update(tally, 100);
+		expect(text()).toBe('backfill: 5 telegrams, 90 points, 0.31 telegrams/s\n');
+		progress.stop();
+	});
+
 	it('draws a bar on a terminal', async () => {
 		const {out, text} = stream(true);
 		const progress = await createBackfillProgress({stream: out, totalBytes: 1000});
