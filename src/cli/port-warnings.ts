@@ -3,6 +3,7 @@ import {stat} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import type {ConfigWarning} from '../config/config-warnings.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {portNameHint} from '../transport/port-name-hint.ts';
 
 export interface PortWarningOptions {
@@ -42,7 +43,7 @@ export async function portWarnings(
 				path,
 				message: missing
 					? `${port} does not exist now: is the reader plugged in? (\`dlms-logger ports\` lists the ports; run starts anyway and opens it again every cycle until it is there)`
-					: `${port} cannot be checked: ${info.code ?? info.message}`,
+					: `${port} cannot be checked: ${fsErrorCause(info)}`,
 			});
 		} else if (!info.isCharacterDevice()) {
 			warnings.push({

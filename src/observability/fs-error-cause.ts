@@ -1,10 +1,12 @@
 /**
  * Why a file or directory could not be read or written, in the words every command uses after
- * `<path>: cannot read: ` (parse, backfill, check-config, spool, the configuration and its secret
- * files): `no such file`, `is a directory`, `permission denied`, `a file where the path needs a
- * directory`, `too many open files`. Node's own message (`ENOENT: no such file or directory, open
- * '/x'`) repeats the path the caller already names and differs from command to command in how it
- * is cut down, so the common codes get one wording here; any other error keeps its message.
+ * `<path>: cannot read: ` (parse, backfill, check-config, spool, simulate, the configuration and its
+ * secret files) and after `cannot save`, `append failed`: `no such file`, `is a directory`,
+ * `permission denied`, `a file where the path needs a directory`, `too many open files`, `no space
+ * left on the device`, `read-only file system`. Node's own message (`ENOENT: no such file or
+ * directory, open '/x'`) repeats the path the caller already names and differs from command to
+ * command in how it is cut down, so the common codes get one wording here; any other error keeps
+ * its message.
  */
 export function fsErrorCause(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -24,4 +26,7 @@ const CAUSES: ReadonlyMap<string, string> = new Map([
 	// EMFILE is this process' limit (ulimit -n), ENFILE the system's: both end the same way for a user.
 	['EMFILE', 'too many open files'],
 	['ENFILE', 'too many open files'],
+	// Writes (the spool, the raw archive, --save-raw).
+	['ENOSPC', 'no space left on the device'],
+	['EROFS', 'read-only file system'],
 ]);

@@ -1,6 +1,7 @@
 import {mkdir, open, readdir} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
 import {gunzipSync, gzipSync} from 'node:zlib';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {plural} from '../observability/plural.ts';
 
 export interface RawArchiveOptions {
@@ -252,7 +253,7 @@ export class RawArchive {
 				await handle.close();
 			}
 		} catch (error) {
-			throw new RawArchiveError(`raw archive ${file}: append failed: ${(error as Error).message}`, {
+			throw new RawArchiveError(`raw archive ${file}: append failed: ${fsErrorCause(error)}`, {
 				cause: error,
 			});
 		}

@@ -25,11 +25,13 @@ describe('fsErrorCause', () => {
 		expect(await causeOf(join(directory, 'file', 'inside'))).toBe('a file where the path needs a directory');
 	});
 
-	it('words permission and open-file limits by their codes', () => {
+	it('words permission, open-file limits and full or read-only disks by their codes', () => {
 		expect(fsErrorCause(systemError('EACCES'))).toBe('permission denied');
 		expect(fsErrorCause(systemError('EPERM'))).toBe('permission denied');
 		expect(fsErrorCause(systemError('EMFILE'))).toBe('too many open files');
 		expect(fsErrorCause(systemError('ENFILE'))).toBe('too many open files');
+		expect(fsErrorCause(systemError('ENOSPC'))).toBe('no space left on the device');
+		expect(fsErrorCause(systemError('EROFS'))).toBe('read-only file system');
 	});
 
 	it('keeps the message of any other error', () => {

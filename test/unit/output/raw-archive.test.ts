@@ -233,7 +233,7 @@ describe('RawArchive', () => {
 		await expect(failed).rejects.toBeInstanceOf(RawArchiveError);
 		await expect(failed).rejects.toHaveProperty('cause.code', 'ENOTDIR');
 		await expect(broken.append('house', new Date('2024-05-04T11:45:00Z'), TELEGRAM)).rejects.toThrow(
-			/append failed/,
+			/append failed: a file where the path needs a directory$/,
 		);
 	});
 
