@@ -30,6 +30,11 @@ export function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 			if (event.repeated === 1)
 				log.warn(event.error.message, {meter: event.meter, failure: event.error.failure});
 			return;
+		case 'abandoned':
+			log.warn(`${event.meter}: readout abandoned on stopping; nothing of it was stored`, {
+				meter: event.meter,
+			});
+			return;
 		case 'recovered':
 			log.info(`${event.meter}: reading again after ${plural(event.afterFailures, 'failed readout')}`, {
 				meter: event.meter,

@@ -23,6 +23,8 @@ export type MeterJobEvent =
 			readonly skipped: number;
 	  }
 	| {readonly kind: 'failed'; readonly meter: string; readonly error: ReadoutError; readonly repeated: number}
+	/** stop() cut a readout short: nothing of it was stored (not a failure of the meter). */
+	| {readonly kind: 'abandoned'; readonly meter: string}
 	| {readonly kind: 'recovered'; readonly meter: string; readonly afterFailures: number}
 	| {readonly kind: 'overlap'; readonly meter: string; readonly skippedTicks: number}
 	/** The announced plan failed in this readout and another one worked; nothing is learned from it alone. */
@@ -244,7 +246,11 @@ export class MeterJob {
 			if (change) onEvent({kind: 'plan-changed', meter: meter.id, change});
 		}
 		if (error !== undefined) {
-			if (error.failure === 'aborted') return;
+			if (error.failure === 'aborted') {
+				// Said, so a shutdown mid-readout does not pass for a clean one that stored everything.
+				onEvent({kind: 'abandoned', meter: meter.id});
+				return;
+			}
 			this.#failures++;
 			const repeated = error.failure === this.#lastFailure ? this.#failures : 1;
 			this.#lastFailure = error.failure;
