@@ -32,6 +32,13 @@ describe('parseConfig', () => {
 		expect(list[0]).toMatch(/^meters\[0\]\.port@\d+: still the example's placeholder: /);
 	});
 
+	it('lists the unset token variable of config.yaml.example beside its placeholder port, in file order', async () => {
+		const list = await problems(await readFile(example, 'utf8'), {});
+		expect(list).toHaveLength(2);
+		expect(list[0]).toMatch(/^influxdb\.token_env@\d+: environment variable INFLUX_TOKEN is not set$/);
+		expect(list[1]).toMatch(/^meters\[0\]\.port@\d+: still the example's placeholder: /);
+	});
+
 	it('accepts config.yaml.example with a real port, every option documented there', async () => {
 		const text = (await readFile(example, 'utf8')).replace(
 			'/dev/serial/by-id/usb-…-if00-port0',
