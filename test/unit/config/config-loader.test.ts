@@ -147,6 +147,13 @@ describe('invalid configurations: every problem, with its path and line, at once
 			],
 		],
 		[
+			'a cron expression of 7 fields',
+			`${meter}    schedule: "*/15 * * * * * *"\n`,
+			[
+				'meters[0].schedule@4: expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, such as "*/15 * * * *"; got 7 fields',
+			],
+		],
+		[
 			'both schedule and every',
 			`${meter}    schedule: "* * * * *"\n    every: 10s\n`,
 			['meters[0].every@5: give either schedule or every, not both'],
