@@ -11,6 +11,7 @@ import {type ReadoutResult, readMeter} from '../readout/readout-session.ts';
 import {readoutOptionsFrom} from '../readout/readout-settings.ts';
 import type {Link} from '../transport/link.ts';
 import {CycleTimer} from './cycle-timer.ts';
+import {DEFAULT_MAX_LINK_BACKOFF_MS, nextLinkBackoffMs} from './link-retry.ts';
 import type {PortLock} from './port-lock.ts';
 
 /** What the job reports, for logs and self-metrics; the daemon decides what to do with it. */
@@ -67,8 +68,8 @@ export const DEFAULT_CYCLE_MS = 60_000;
  * a readout still running when the next tick comes makes that tick skipped and counted (never two
  * conversations on one meter). Each tick reads the meter
  * (waiting for its port if another meter on the same bus is being read), maps the telegram to points
- * and hands them to the sink. A port that is gone (unplugged reader) is retried with a growing pause,
- * reported once, and picked up again by itself when it returns.
+ * and hands them to the sink. A port that is gone (unplugged reader) is reported once and retried
+ * (link-retry.ts: one cycle, doubling up to 5 min), and picked up again by itself when it returns.
  */
 export class MeterJob {
 	readonly #options: MeterJobOptions;
@@ -256,10 +257,10 @@ export class MeterJob {
 			this.#lastFailure = error.failure;
 			if (error.failure === 'link') {
 				// The port is gone: wait longer each time (up to the cap) instead of failing every tick.
-				const cap = this.#options.maxLinkBackoffMs ?? 300_000;
-				this.#linkBackoffMs = Math.min(
-					cap,
-					this.#linkBackoffMs === 0 ? this.#cycleMs : this.#linkBackoffMs * 2,
+				this.#linkBackoffMs = nextLinkBackoffMs(
+					this.#linkBackoffMs,
+					this.#cycleMs,
+					this.#options.maxLinkBackoffMs ?? DEFAULT_MAX_LINK_BACKOFF_MS,
 				);
 				this.#retryAt = Date.now() + this.#linkBackoffMs;
 			}

@@ -114,7 +114,7 @@ describe('check-config', () => {
 		expect(out).toMatch(/: ok, 8 meters, points to stdout\n/);
 		const file = join(cwd, 'config.yaml');
 		expect(err.split('\n').filter(Boolean)).toEqual([
-			`${file}: warning: meters[0].port (line 3): /dev/ttyUSB97 does not exist now: is the reader plugged in? (\`dlms-logger ports\` lists the ports; run starts anyway and opens it again every cycle until it is there)`,
+			`${file}: warning: meters[0].port (line 3): /dev/ttyUSB97 does not exist now: is the reader plugged in? (\`dlms-logger ports\` lists the ports; run starts anyway and tries it again at the first readout time after a pause of one cycle, doubled after each failure up to 5 min, until it is there)`,
 			`${file}: warning: meters[1].port (line 5): a device is given by its path: /dev/ttyUSB0`,
 			expect.stringMatching(/^.*: warning: meters\[2\]\.port \(line 7\): COM3 is a Windows name: on Linux/),
 			`${file}: warning: meters[3].port (line 9): a TCP bridge is written with its scheme: tcp://127.0.0.1:8888`,
