@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {userInfo} from 'node:os';
-import {isAbsolute, resolve} from 'node:path';
+import {isAbsolute, join, resolve} from 'node:path';
 import {isScalar, LineCounter, parseDocument} from 'yaml';
 import type {z} from 'zod';
 import {ConfigError, type ConfigProblem} from './config-error.ts';
@@ -58,6 +58,8 @@ export async function loadConfigFile(file: string, sources: ConfigSources = {}):
  */
 export function readFailure(error: NodeJS.ErrnoException, file: string): string {
 	if (error.code === 'ENOENT') return 'no such file';
+	// As `parse DIR` says it; the file is most likely inside.
+	if (error.code === 'EISDIR') return `is a directory: give the file, e.g. ${join(file, 'config.yaml')}`;
 	if (error.code !== 'EACCES') return error.message;
 	let who = '';
 	try {

@@ -1,5 +1,6 @@
-import {readFile} from 'node:fs/promises';
-import {userInfo} from 'node:os';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import {tmpdir, userInfo} from 'node:os';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {ConfigError} from '../../../src/config/config-error.ts';
 import {formatPath, loadConfigFile, parseConfig, readFailure} from '../../../src/config/config-loader.ts';
@@ -458,6 +459,17 @@ describe('loadConfigFile', () => {
 		await expect(loadConfigFile('/nonexistent/config.yaml')).rejects.toThrow(
 			'/nonexistent/config.yaml: 1 problem\n  (document): cannot read: no such file',
 		);
+	});
+
+	it('says a directory given as the file is a directory, as parse does', async () => {
+		const directory = await mkdtemp(join(tmpdir(), 'dlms-config-dir-'));
+		try {
+			await expect(loadConfigFile(directory)).rejects.toThrow(
+				`${directory}: 1 problem\n  (document): cannot read: is a directory: give the file, e.g. ${join(directory, 'config.yaml')}`,
+			);
+		} finally {
+			await rm(directory, {recursive: true});
+		}
 	});
 
 	it('names the user who may not read the file, and the fix', () => {
