@@ -1,7 +1,7 @@
 import {plural} from '../observability/plural.ts';
 import type {DeadLetterReport} from '../output/dead-letter-report.ts';
 import type {SpoolEvent} from '../output/spooled-sink.ts';
-import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
+import {describeShortSelection, describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {describePlan, type ReadoutPlan} from '../readout/readout-plan.ts';
 import type {MeterJobEvent} from './meter-job.ts';
 
@@ -72,6 +72,9 @@ export function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 			return;
 		case 'unmatched-selection':
 			log.warn(`${event.meter}: ${describeUnmatchedSelection(event.codes)}`, {meter: event.meter});
+			return;
+		case 'selection-short-of-values':
+			log.warn(`${event.meter}: ${describeShortSelection(event.entries)}`, {meter: event.meter});
 	}
 }
 

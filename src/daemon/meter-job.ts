@@ -2,7 +2,7 @@ import {Cron} from 'croner';
 import type {MeterConfig} from '../config/config-schema.ts';
 import type {PointSink} from '../output/point-sink.ts';
 import type {SignOnPart} from '../output/raw-archive.ts';
-import {ObisSelection} from '../readings/obis-selection.ts';
+import {ObisSelection, type SelectionShortOfValues} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {type PlanChange, PlanLearner} from '../readout/plan-learner.ts';
 import {ReadoutError, type ReadoutFailure} from '../readout/readout-errors.ts';
@@ -43,7 +43,13 @@ export type MeterJobEvent =
 	| {readonly kind: 'plan-changed'; readonly meter: string; readonly change: PlanChange}
 	| {readonly kind: 'write-failed'; readonly meter: string; readonly error: Error}
 	/** Selected codes the first good readout (all its sign-ons) did not contain; said once per meter. */
-	| {readonly kind: 'unmatched-selection'; readonly meter: string; readonly codes: readonly string[]};
+	| {readonly kind: 'unmatched-selection'; readonly meter: string; readonly codes: readonly string[]}
+	/** Selected value indexes (`~2`) beyond their data sets in the first good readout; said once per meter. */
+	| {
+			readonly kind: 'selection-short-of-values';
+			readonly meter: string;
+			readonly entries: readonly SelectionShortOfValues[];
+	  };
 
 export interface MeterJobOptions {
 	readonly meter: MeterConfig;
@@ -297,8 +303,11 @@ export class MeterJob {
 		// Only a complete readout (every sign-on) tells which codes the meter sends.
 		if (complete && this.#selection !== undefined && !this.#selectionChecked) {
 			this.#selectionChecked = true;
-			const codes = this.#selection.unmatched(results.flatMap((result) => result.parsed.dataSets));
+			const sets = results.flatMap((result) => result.parsed.dataSets);
+			const codes = this.#selection.unmatched(sets);
 			if (codes.length > 0) onEvent({kind: 'unmatched-selection', meter: meter.id, codes});
+			const entries = this.#selection.shortOfValues(sets);
+			if (entries.length > 0) onEvent({kind: 'selection-short-of-values', meter: meter.id, entries});
 		}
 		try {
 			for (const [index, result] of results.entries()) {

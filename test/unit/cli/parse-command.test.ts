@@ -265,6 +265,21 @@ describe('parse', () => {
 		expect(stderr.match(/selected code 9\.9\.9 is not in the meter's telegram/g)).toHaveLength(1);
 	});
 
+	it('rejects an empty selection as a usage error naming the option', async () => {
+		const {error} = await run(zmd120, {format: 'line-protocol', select: ' , '});
+		expect((error as CliError).exitCode).toBe(EXIT_CODES.usage);
+		expect((error as CliError).message).toBe('--select: no code given; give codes such as "1.8.1,1.6.2*01"');
+	});
+
+	it('warns about a selected value index its data set does not have', async () => {
+		const {stdout, stderr, error} = await run(zmd120, {format: 'line-protocol', select: '1.8.1~2'});
+		expect(error).toBeUndefined();
+		expect(stdout).toBe('');
+		expect(stderr).toMatch(
+			/selected 1\.8\.1~2 but its data set has only 1 value \(~0\), so nothing is written for it/,
+		);
+	});
+
 	it('rejects a malformed selection as a usage error naming it', async () => {
 		const {error} = await run(zmd120, {format: 'line-protocol', select: '1.8.1,nonsense'});
 		expect((error as CliError).exitCode).toBe(EXIT_CODES.usage);
