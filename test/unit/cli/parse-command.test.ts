@@ -392,6 +392,27 @@ describe('parse', () => {
 		expect(error).toBeInstanceOf(CliError);
 		expect((error as CliError).message).toMatch(/^stdin: no telegram found/);
 		expect((error as CliError).hint ?? '').not.toContain('--ignore-bcc');
+		// Noise has bit 7 set as often as not: no 7E1 guess for it.
+		expect((error as CliError).hint ?? '').not.toContain('7E1');
+	});
+
+	it('says an empty file is empty, not that it lacks a telegram of some shape', async () => {
+		const empty = join(directory, 'empty.bin');
+		await writeFile(empty, '');
+		const {error} = await run(empty);
+		expect((error as CliError).message).toBe(`${empty}: is empty: no bytes, so no telegram`);
+	});
+
+	it('asks whether 7E1 data was read as 8N1 when the bytes read as readout text with bit 7 cleared', async () => {
+		// Identification lines with bit 7 set as 7E1 parity, cut before any data set: text once bit 7 is cleared.
+		const lines = Buffer.from('/LGZ52ZMD120APt.G03\r\n'.repeat(4));
+		const odd = lines.map((byte) => {
+			let ones = 0;
+			for (let bit = byte; bit; bit >>= 1) ones += bit & 1;
+			return ones % 2 === 0 ? byte : byte | 0x80;
+		});
+		const {error} = await run('-', {}, Buffer.from(odd));
+		expect((error as CliError).hint ?? '').toMatch(/with bit 7 set: was 7E1 data read as 8N1\?$/);
 	});
 
 	it('shows a DSMR buffer entry by entry at the times its points get, in the table and in JSON', async () => {
