@@ -1,6 +1,6 @@
 import {createReadStream} from 'node:fs';
 import {open, readdir, readFile, stat} from 'node:fs/promises';
-import {basename, join} from 'node:path';
+import {join} from 'node:path';
 import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec62056/capture-decoder.ts';
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
@@ -131,7 +131,7 @@ export function archiveFileItems(file: string, options: SourceReadOptions): Asyn
 		directory: '.',
 		...(options.onWarning ? {onWarning: options.onWarning} : {}),
 	});
-	return archiveItems(archive.readChunks(file, options.onBytes), basename(file), options);
+	return archiveItems(archive.readChunks(file, options.onBytes), file, options);
 }
 
 /**
@@ -158,7 +158,7 @@ async function* streamedCaptureItems(
 	options: SourceReadOptions,
 	gzip = false,
 ): AsyncGenerator<BackfillItem> {
-	const name = basename(path);
+	const name = path;
 	// No allowance for bare text: a file this large is not pasted text (see STREAM_FROM_BYTES).
 	const decoder = new StreamingCaptureDecoder({
 		ignoreBlockCheck: options.ignoreBlockCheck(undefined),
@@ -432,10 +432,10 @@ export async function* sourceItems(
 				// A compressed capture: whole when it fits, as an uncompressed one would be, else streamed.
 				const whole = await gunzipSource(bytes, source.path, STREAM_FROM_BYTES);
 				if (whole === undefined) yield* streamedCaptureItems(source.path, modifiedAt, options, true);
-				else yield* captureItems(whole, basename(source.path), modifiedAt, options);
+				else yield* captureItems(whole, source.path, modifiedAt, options);
 				return;
 			}
-			yield* captureItems(bytes, basename(source.path), modifiedAt, options);
+			yield* captureItems(bytes, source.path, modifiedAt, options);
 			return;
 		}
 		case 'stdin': {

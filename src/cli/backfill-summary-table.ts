@@ -1,5 +1,6 @@
 import type {BackfillTally} from '../backfill/backfill-tally.ts';
 import {byteSize} from '../observability/byte-size.ts';
+import {blockCheckHint, CONFIGURATION_WAY} from './block-check-hint.ts';
 import {perSecond} from './per-second.ts';
 
 /** Words for the reasons, as the summary prints them. */
@@ -124,6 +125,16 @@ export function backfillSummaryTable(
 	const examples = [...tally.refusedExamples].filter(([reason]) => reason !== 'other-meter');
 	if (examples.length > 0)
 		text += `\n${examples.map(([, example]) => `refused, e.g.: ${example}`).join('\n')}\n`;
+	// As parse hints at --ignore-bcc: a backfill takes such blocks with the meter's ignore_bcc.
+	const badCheck = tally.refusedExamples.get('bad-bcc');
+	if (badCheck !== undefined) {
+		const hint = blockCheckHint(
+			new Set([/CRC/.test(badCheck) ? 'crc16' : 'bcc']),
+			undefined,
+			CONFIGURATION_WAY,
+		);
+		if (hint !== undefined) text += `hint: ${hint}\n`;
+	}
 	return text;
 }
 

@@ -78,7 +78,7 @@ describe('backfill', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.stderr).toMatch(/^telegrams +1 good, 0 refused$/m);
 		expect(result.stderr).toMatch(
-			/^note: parity\.bin: \d+ bytes had bit 7 set \(7E1 data captured as 8N1\); parity bits stripped$/m,
+			/^note: \S+\/parity\.bin: \d+ bytes had bit 7 set \(7E1 data captured as 8N1\); parity bits stripped$/m,
 		);
 	});
 
@@ -140,6 +140,9 @@ describe('backfill', () => {
 		expect(result.error?.message).toBe('1 telegram refused (see the summary); the others were imported');
 		expect(result.stdout).toMatch(/meter=house,obis=1\.8\.1/);
 		expect(result.stderr).toMatch(/refused: BCC\/CRC wrong +1/);
+		// The path as given (several sources may share a base name), and the way to take such blocks.
+		expect(result.stderr).toContain(`\nrefused, e.g.: ${file} block after telegram 1: BCC mismatch`);
+		expect(result.stderr).toMatch(/\nhint: .* with `ignore_bcc: true` on its meter in the configuration/);
 	});
 
 	it('refuses a source without any telegram once, as a source, and exits non-zero', async () => {
