@@ -6,13 +6,17 @@
  * left on the device`, `read-only file system`. Node's own message (`ENOENT: no such file or
  * directory, open '/x'`) repeats the path the caller already names and differs from command to
  * command in how it is cut down, so the common codes get one wording here; any other error keeps
- * its message.
+ * its message, without the system call and path Node adds at its end.
  */
 export function fsErrorCause(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	const cause = code === undefined ? undefined : CAUSES.get(code);
 	if (cause !== undefined) return cause;
-	return error instanceof Error ? error.message : String(error);
+	if (!(error instanceof Error)) return String(error);
+	// `ELOOP: too many symbolic links encountered, stat '/x'`: the caller names the path already.
+	const syscall = (error as NodeJS.ErrnoException).syscall;
+	const tail = syscall === undefined ? -1 : error.message.lastIndexOf(`, ${syscall}`);
+	return tail > 0 ? error.message.slice(0, tail) : error.message;
 }
 
 const CAUSES: ReadonlyMap<string, string> = new Map([

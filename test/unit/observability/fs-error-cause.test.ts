@@ -1,4 +1,4 @@
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readFile, rm, symlink, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -32,6 +32,12 @@ describe('fsErrorCause', () => {
 		expect(fsErrorCause(systemError('ENFILE'))).toBe('too many open files');
 		expect(fsErrorCause(systemError('ENOSPC'))).toBe('no space left on the device');
 		expect(fsErrorCause(systemError('EROFS'))).toBe('read-only file system');
+	});
+
+	it('keeps the message of any other error without the path Node appends to it', async () => {
+		const loop = join(directory, 'loop');
+		await symlink(loop, loop);
+		expect(await causeOf(loop)).toBe('ELOOP: too many symbolic links encountered');
 	});
 
 	it('keeps the message of any other error', () => {
