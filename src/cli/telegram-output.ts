@@ -9,6 +9,11 @@ import {ObisSelection} from '../readings/obis-selection.ts';
 import type {SkippedDataSet, SkipReason} from '../readings/point-mapper.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {countSkipped, describeSkipCounts} from '../readings/skip-summary.ts';
+import {
+	describeUndatedSelectedHistory,
+	undatedSelectedHistory,
+	withoutNamed,
+} from '../readings/undated-selected-history.ts';
 import {describeShortSelection, describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
@@ -162,8 +167,10 @@ export function writeTelegrams(
 					},
 				);
 				io.stdout.write(formatLineProtocolBatch(mapped.points));
-				if (mapped.skipped.length > 0)
-					warn(`${context.place}: ${describeSkipped(mapped.skipped, telegram.dataSets)}`);
+				const named = undatedSelectedHistory(context.selection, mapped.skipped, telegram.dataSets);
+				if (named.length > 0) warn(`${context.place}: ${describeUndatedSelectedHistory(named)}`);
+				const skipped = withoutNamed(mapped.skipped, named);
+				if (skipped.length > 0) warn(`${context.place}: ${describeSkipped(skipped, telegram.dataSets)}`);
 				if (mapped.unknownUnits.length > 0) {
 					warn(`${context.place}: units passed through unconverted: ${mapped.unknownUnits.join(', ')}`);
 				}

@@ -6,6 +6,12 @@ import {meterIdentity} from '../readings/meter-identity.ts';
 import type {ObisSelection} from '../readings/obis-selection.ts';
 import {mapReading, type SkippedDataSet, type SkipReason} from '../readings/point-mapper.ts';
 import {countSkipped, describeSkipCounts} from '../readings/skip-summary.ts';
+import {
+	describeUndatedSelectedHistory,
+	type UndatedSelectedHistory,
+	undatedSelectedHistory,
+	withoutNamed,
+} from '../readings/undated-selected-history.ts';
 import {describeShortSelection, describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import {describeNoResetDate, splitNoResetDate} from './no-reset-date.ts';
@@ -68,6 +74,8 @@ export class TelegramSummary {
 	#unmatched: Set<string> | undefined;
 	/** Selected codes with a value index (`~2`) beyond their data set: code → most values seen. */
 	readonly #shortOfValues = new Map<string, number>();
+	/** Exactly selected history not written for want of a time, by selected code: said by name once. */
+	readonly #undatedSelected = new Map<string, UndatedSelectedHistory>();
 	#telegrams = 0;
 
 	get telegrams(): number {
@@ -86,8 +94,12 @@ export class TelegramSummary {
 		skipped: readonly (Pick<SkippedDataSet, 'reason'> & {readonly address?: string})[],
 		unknownUnits: readonly string[],
 		dataSets: readonly DataSet[] = [],
+		selection?: ObisSelection,
 	): void {
-		const {rest, noResetDate} = splitNoResetDate(skipped, dataSets);
+		const named = undatedSelectedHistory(selection, skipped, dataSets);
+		for (const entry of named)
+			if (!this.#undatedSelected.has(entry.code)) this.#undatedSelected.set(entry.code, entry);
+		const {rest, noResetDate} = splitNoResetDate(withoutNamed(skipped, named), dataSets);
 		this.#noResetDate += noResetDate;
 		countSkipped(this.#skipped, rest);
 		for (const unit of unknownUnits) this.#unknownUnits.add(unit);
@@ -116,6 +128,9 @@ export class TelegramSummary {
 			.filter((part) => part !== '')
 			.join('; ');
 		if (skipped !== '') lines.push(several ? `over ${this.#telegrams} telegrams: ${skipped}` : skipped);
+		if (this.#undatedSelected.size > 0) {
+			lines.push(describeUndatedSelectedHistory([...this.#undatedSelected.values()]));
+		}
 		if (this.#unknownUnits.size > 0) {
 			lines.push(`units passed through unconverted: ${[...this.#unknownUnits].join(', ')}`);
 		}
@@ -233,7 +248,7 @@ class LineProtocolWriter implements TelegramWriter {
 			},
 		);
 		await this.#out.write(formatLineProtocolBatch(mapped.points));
-		this.#summary.noteMapping(mapped.skipped, mapped.unknownUnits, telegram.dataSets);
+		this.#summary.noteMapping(mapped.skipped, mapped.unknownUnits, telegram.dataSets, selection);
 		if (selection !== undefined) this.#summary.noteSelection(selection, telegram);
 	}
 

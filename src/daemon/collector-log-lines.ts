@@ -2,6 +2,7 @@ import {byteSize} from '../observability/byte-size.ts';
 import {plural} from '../observability/plural.ts';
 import type {DeadLetterReport} from '../output/dead-letter-report.ts';
 import type {SpoolEvent} from '../output/spooled-sink.ts';
+import {describeUndatedSelectedHistory} from '../readings/undated-selected-history.ts';
 import {describeShortSelection, describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {describePlan, type ReadoutPlan} from '../readout/readout-plan.ts';
 import type {MeterJobEvent} from './meter-job.ts';
@@ -76,6 +77,9 @@ export function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 			return;
 		case 'selection-short-of-values':
 			log.warn(`${event.meter}: ${describeShortSelection(event.entries)}`, {meter: event.meter});
+			return;
+		case 'undated-selected-history':
+			log.warn(`${event.meter}: ${describeUndatedSelectedHistory(event.entries)}`, {meter: event.meter});
 	}
 }
 

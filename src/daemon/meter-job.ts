@@ -5,6 +5,7 @@ import type {PointSink} from '../output/point-sink.ts';
 import type {SignOnPart} from '../output/raw-archive.ts';
 import {ObisSelection, type SelectionShortOfValues} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
+import {type UndatedSelectedHistory, undatedSelectedHistory} from '../readings/undated-selected-history.ts';
 import {type PlanChange, PlanLearner} from '../readout/plan-learner.ts';
 import {ReadoutError, type ReadoutFailure} from '../readout/readout-errors.ts';
 import type {ReadoutPlan} from '../readout/readout-plan.ts';
@@ -45,6 +46,12 @@ export type MeterJobEvent =
 	| {readonly kind: 'write-failed'; readonly meter: string; readonly error: Error}
 	/** Selected codes the first good readout (all its sign-ons) did not contain; said once per meter. */
 	| {readonly kind: 'unmatched-selection'; readonly meter: string; readonly codes: readonly string[]}
+	/** Exactly selected billing history the first good readout could not date; said once per meter. */
+	| {
+			readonly kind: 'undated-selected-history';
+			readonly meter: string;
+			readonly entries: readonly UndatedSelectedHistory[];
+	  }
 	/** Selected value indexes (`~2`) beyond their data sets in the first good readout; said once per meter. */
 	| {
 			readonly kind: 'selection-short-of-values';
@@ -307,6 +314,8 @@ export class MeterJob {
 			if (codes.length > 0) onEvent({kind: 'unmatched-selection', meter: meter.id, codes});
 			const entries = this.#selection.shortOfValues(sets);
 			if (entries.length > 0) onEvent({kind: 'selection-short-of-values', meter: meter.id, entries});
+			const undated = undatedSelectedHistory(this.#selection, mapped.skipped, sets);
+			if (undated.length > 0) onEvent({kind: 'undated-selected-history', meter: meter.id, entries: undated});
 		}
 		try {
 			for (const [index, result] of results.entries()) {

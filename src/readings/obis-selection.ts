@@ -79,6 +79,17 @@ export class ObisSelection {
 	}
 
 	/**
+	 * The entry that names this data set's code exactly (no `*` glob in any group or period), as
+	 * written; undefined when only a glob or nothing selects it. An exact entry is the user asking for
+	 * that one value, so what keeps it from being written is said by name, not only counted.
+	 */
+	namedExactly(set: DataSet): string | undefined {
+		const code = set.obis;
+		if (code === undefined) return undefined;
+		return this.#patterns.find((pattern) => !isGlob(pattern) && patternMatches(pattern, code))?.source;
+	}
+
+	/**
 	 * The entries (as written) that match none of these data sets: a code the meter never sends, most
 	 * often a typo, which would otherwise mean missing data without a word.
 	 */
@@ -154,6 +165,10 @@ function parsePattern(entry: SelectionEntry): Pattern {
 		valueIndex: index === undefined ? 0 : Number(index),
 		...(entry.name === undefined ? {} : {name: entry.name}),
 	};
+}
+
+function isGlob(pattern: Pattern): boolean {
+	return [pattern.a, pattern.b, pattern.f, ...pattern.groups].includes('*');
 }
 
 function patternMatches(pattern: Pattern, code: ObisCode): boolean {

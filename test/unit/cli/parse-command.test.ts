@@ -51,6 +51,25 @@ describe('parse', () => {
 		expect(stdout.trimEnd().split('\n')).toHaveLength(38 + 2);
 	});
 
+	it('names an exactly selected billing history code it cannot date, and why, instead of only counting it', async () => {
+		const file = join(directory, 'undated-history.txt');
+		await writeFile(
+			file,
+			'/ISk5MT174-0001\n0.0.0(12345678)\n1-1:1.8.0(00001000*kWh)\n1-1:3.8.2*08(00000372)\n!\n',
+		);
+		const {stdout, stderr, error} = await run(file, {
+			format: 'line-protocol',
+			readAt: new Date('2016-05-11T14:03:53Z'),
+			select: '3.8.2*08',
+			timezone: 'UTC',
+		});
+		expect(error).toBeUndefined();
+		expect(stdout).toBe('');
+		expect(stderr).toMatch(/selected 3\.8\.2\*08 is billing history without a date, not written/);
+		expect(stderr).toContain('0.1.2*08');
+		expect(stderr).not.toMatch(/1 billing history value without a date/);
+	});
+
 	it('prints each readout of pasted text holding several, none dropped', async () => {
 		const file = join(directory, 'several.txt');
 		await writeFile(

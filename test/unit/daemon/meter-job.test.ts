@@ -2,8 +2,10 @@ import {afterEach, describe, expect, it, vi} from 'vitest';
 import {parseConfig} from '../../../src/config/config-loader.ts';
 import {MeterJob, type MeterJobEvent} from '../../../src/daemon/meter-job.ts';
 import {PortLock} from '../../../src/daemon/port-lock.ts';
+import {encodeTelegram} from '../../../src/iec62056/telegram-encoder.ts';
 import type {PointSink} from '../../../src/output/point-sink.ts';
 import type {Point} from '../../../src/readings/point.ts';
+import {createCapturedTelegramProfile} from '../../../src/simulator/captured-telegram-profile.ts';
 import {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
 import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
 import type {Link} from '../../../src/transport/link.ts';
@@ -223,6 +225,36 @@ describe('MeterJob', () => {
 		expect(events.filter((event) => event.kind === 'read')).toHaveLength(2);
 		expect(events.filter((event) => event.kind === 'unmatched-selection')).toEqual([
 			{kind: 'unmatched-selection', meter: 'm', codes: ['9.9.9', '7.7.7']},
+		]);
+		await simulator.close();
+	});
+
+	it('says once, by name, which exactly selected billing history it cannot date', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const telegram = encodeTelegram({
+			identification: {manufacturer: 'ISk', baudChar: '5', enhanced: [], ident: 'MT174'},
+			lines: [
+				[{address: '0.0.0', values: [{text: '12345678'}]}],
+				[{address: '1-1:1.8.0', values: [{text: '00001000', unit: 'kWh'}]}],
+				[{address: '1-1:3.8.2*08', values: [{text: '00000372'}]}],
+			],
+		});
+		const simulator = new MeterSimulator(pair.meter, {profile: createCapturedTelegramProfile(telegram)});
+		await simulator.start();
+		const {job, events} = makeJob(pair.host, await meterConfig('    select: ["3.8.2*08", 1.8.*]\n'));
+		for (let round = 0; round < 2; round++) {
+			const tick = job.tick();
+			await vi.advanceTimersByTimeAsync(5000);
+			await tick;
+		}
+		expect(events.filter((event) => event.kind === 'read')).toHaveLength(2);
+		expect(events.filter((event) => event.kind === 'undated-selected-history')).toEqual([
+			{
+				kind: 'undated-selected-history',
+				meter: 'm',
+				entries: [{code: '3.8.2*08', address: '1-1:3.8.2*08', period: '*08'}],
+			},
 		]);
 		await simulator.close();
 	});
