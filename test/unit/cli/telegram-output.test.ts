@@ -204,6 +204,20 @@ describe('writeTelegrams, line protocol', () => {
 		expect(stderr).toBe('house.bin: 1 text register not written (select it to write it)\n');
 	});
 
+	it('names exactly selected billing history without a date instead of counting it', () => {
+		const selection = new ObisSelection([{code: '1.8.1*03'}]);
+		const {stdout, stderr} = write(
+			[energy],
+			{format: 'line-protocol', meter: 'house', timezone: 'UTC'},
+			{selection},
+		);
+		expect(stdout).toBe('');
+		expect(stderr).toMatch(
+			/^house\.bin: selected 1\.8\.1\*03 is billing history without a date, not written: .*0\.1\.2\*03/m,
+		);
+		expect(stderr).not.toContain('billing history value without a date');
+	});
+
 	it('keeps stdout to points only when data sets are skipped', () => {
 		const withStatus = telegram('1-1:1.8.1(00021271*kWh)', '1-1:C.3.4(--__5_--)');
 		const {stdout} = write([withStatus], {format: 'line-protocol', meter: 'house', timezone: 'UTC'});
