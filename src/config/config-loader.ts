@@ -348,7 +348,8 @@ function asWritten(
 	issue: z.core.$ZodIssue,
 	document: ReturnType<typeof parseDocument>,
 ): string {
-	if (issue.code !== 'invalid_type') return message;
+	// A selection entry is a union (text or code: and name:), so its wrong type is an invalid_union.
+	if (issue.code !== 'invalid_type' && issue.code !== 'invalid_union') return message;
 	// zod leaves the input out of its issues: the node holds it, and the text it was read from.
 	const node = document.getIn(issue.path as (string | number)[], true);
 	if (!isScalar(node) || typeof node.value !== 'number' || typeof node.source !== 'string') return message;

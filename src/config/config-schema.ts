@@ -54,26 +54,31 @@ const cronPattern = z.string().superRefine((pattern, context) => {
 	if (problem !== undefined) context.addIssue({code: 'custom', message: problem});
 });
 
-const selectionEntry = z.union(
-	[
-		z.string().transform((code) => ({code})),
-		z.strictObject({code: z.string(), name: z.string().min(1).optional()}),
-	],
-	{
-		error: (issue) =>
-			`expected an OBIS code such as 1.8.1, or code: and name:, got ${describeValue(issue.input)}`,
-	},
-);
-
-const selection = z.array(selectionEntry).superRefine((entries, context) => {
-	for (const [index, entry] of entries.entries()) {
+const selectionEntry = z
+	.union(
+		[
+			z.string().transform((code) => ({code})),
+			z.strictObject({code: z.string(), name: z.string().min(1).optional()}),
+		],
+		{
+			error: (issue) =>
+				`expected an OBIS code such as 1.8.1, or code: and name:, got ${describeValue(issue.input)}` +
+				// The plugin's short codes (`1.8`) are numbers to YAML when unquoted; the loader puts the
+				// value back as written (`1.10`, not 1.1).
+				(typeof issue.input === 'number' ? ` (write it in quotes: "${issue.input}")` : ''),
+		},
+	)
+	// Checked per entry, not over the array: zod stops an array's own checks at the first bad entry,
+	// and check-config reports every problem at once.
+	.superRefine((entry, context) => {
 		try {
 			new ObisSelection([entry]);
 		} catch (error) {
-			context.addIssue({code: 'custom', path: [index], message: (error as Error).message});
+			context.addIssue({code: 'custom', message: (error as Error).message});
 		}
-	}
-});
+	});
+
+const selection = z.array(selectionEntry);
 
 const meter = z
 	.strictObject({

@@ -241,7 +241,26 @@ describe('invalid configurations: every problem, with its path and line, at once
 		[
 			'a selection entry of the wrong type',
 			`${meter}    select: [5]\n`,
-			['meters[0].select[0]@4: expected an OBIS code such as 1.8.1, or code: and name:, got the number 5'],
+			[
+				'meters[0].select[0]@4: expected an OBIS code such as 1.8.1, or code: and name:, got the number 5 (write it in quotes: "5")',
+			],
+		],
+		[
+			'a short code YAML reads as a number, quoted as written',
+			`${meter}    select: [1.10]\n`,
+			[
+				'meters[0].select[0]@4: expected an OBIS code such as 1.8.1, or code: and name:, got the number 1.1 (write it in quotes: "1.10")',
+			],
+		],
+		[
+			'every bad selection entry at once, a number among them',
+			`${meter}    select: ["1.6.2*01~", "1.8.1*q", foo, 1.8]\n`,
+			[
+				'meters[0].select[0]@4: selection "1.6.2*01~": expected an OBIS code such as 1.8.1, 1-1:1.6.2*01, 1.6.2*01~1 or 1.8.*',
+				'meters[0].select[1]@4: selection "1.8.1*q": expected an OBIS code such as 1.8.1, 1-1:1.6.2*01, 1.6.2*01~1 or 1.8.*',
+				'meters[0].select[2]@4: selection "foo": expected an OBIS code such as 1.8.1, 1-1:1.6.2*01, 1.6.2*01~1 or 1.8.*',
+				'meters[0].select[3]@4: expected an OBIS code such as 1.8.1, or code: and name:, got the number 1.8 (write it in quotes: "1.8")',
+			],
 		],
 		[
 			'push data bits other than 7 or 8',
