@@ -1,6 +1,7 @@
 import {Command, InvalidArgumentError} from 'commander';
 import {listSerialPorts, type SerialPortEntry} from '../transport/serial-port-list.ts';
 import type {CommandIo} from './command-io.ts';
+import {udevRule} from './udev-rule.ts';
 
 /** `ports` prints a table for people or JSON for programs; line protocol has nothing to say here. */
 export type PortsFormat = 'table' | 'json';
@@ -85,10 +86,14 @@ function udevHint(ports: readonly SerialPortEntry[]): string {
 	if (heads.length === 0) {
 		return 'hint: none of these ports is a USB device, so no udev rule applies: use the port path as it is';
 	}
-	const rules = heads.map((head, index) => {
-		const serial = head.serialNumber === undefined ? '' : `, ATTRS{serial}=="${head.serialNumber}"`;
-		return `SUBSYSTEM=="tty", ATTRS{idVendor}=="${head.vendorId}", ATTRS{idProduct}=="${head.productId}"${serial}, MODE="0660", GROUP="dialout", SYMLINK+="dlms${index}"`;
-	});
+	const rules = heads.map((head, index) =>
+		udevRule({
+			vendorId: head.vendorId as string,
+			productId: head.productId as string,
+			...(head.serialNumber === undefined ? {} : {serialNumber: head.serialNumber}),
+			name: `dlms${index}`,
+		}),
+	);
 	const names = heads.map((_, index) => `/dev/dlms${index}`).join(', ');
 	return `hint: for a fixed name, put ${heads.length === 1 ? 'this line' : 'these lines'} in /etc/udev/rules.d/11-dlms.rules and use port ${names}:\n${rules.map((rule) => `  ${rule}`).join('\n')}`;
 }

@@ -69,7 +69,7 @@ describe('ports', () => {
 		expect(stdout).not.toContain('SYMLINK');
 		expect(stderr.trimEnd().split('\n')).toEqual([
 			'hint: for a fixed name, put this line in /etc/udev/rules.d/11-dlms.rules and use port /dev/dlms0:',
-			'  SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", ATTRS{serial}=="A50285BI", MODE="0660", GROUP="dialout", SYMLINK+="dlms0"',
+			'  SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", ATTRS{serial}=="A50285BI", MODE="0660", GROUP="dialout", SYMLINK+="dlms0", ENV{ID_MM_DEVICE_IGNORE}="1"',
 		]);
 	});
 
