@@ -42,51 +42,79 @@ export interface ReadCommandOptions {
 
 /** `dlms-logger read <port>`: the smarthomeNG dlms plugin's standalone mode, one readout printed. */
 export function readCommand(io: CommandIo, options: ReadCommandOptions = {}): Command {
-	return addTelegramOutputOptions(
-		new Command('read')
-			.description(
-				"read a meter once and print what it sends (the smarthomeNG dlms plugin's standalone mode)",
+	return (
+		addTelegramOutputOptions(
+			new Command('read')
+				.description(
+					"read a meter once and print what it sends (the smarthomeNG dlms plugin's standalone mode)",
+				)
+				.argument(
+					'<port>',
+					'serial port (/dev/ttyUSB0, /dev/serial/by-id/…) or tcp://host:port of an IR bridge',
+				)
+				.addOption(
+					new Option('--mode <mode>', 'protocol mode; auto takes it from the identification')
+						.choices(['auto', 'A', 'B', 'C', 'D'])
+						// After choices(), which sets its own parser: `--mode c` is mode C, as in config.yaml.
+						.argParser(protocolMode)
+						.default('auto'),
+				)
+				.option('--address <address>', 'device address sent in the sign-on /?address!')
+				.option(
+					'--query-char <char>',
+					"the sign-on's query character: ? (default), or # for a Siemens 2WR5's further data",
+					queryCharacter,
+				)
+				.option(
+					'--baud-max <rate>',
+					`highest rate to ask for in mode C, Bd (${STANDARD_BAUD_RATES.join(', ')})`,
+					standardRate,
+				),
+		)
+			.option('--save-raw <file>', 'write every byte received to this file (also when the readout fails)')
+			.option('--ignore-bcc', 'accept blocks whose BCC is wrong (they must still be complete)', false)
+			.option('--wake-up', 'send the wake-up sequence (NULs, then a pause) before the sign-on', false)
+			.option(
+				'--switch-guard <ms>',
+				'wait after the ACK left the line before the rate switch, ms (default 33, 10 for 20 ms meters)',
+				wholeMilliseconds,
 			)
-			.argument(
-				'<port>',
-				'serial port (/dev/ttyUSB0, /dev/serial/by-id/…) or tcp://host:port of an IR bridge',
+			.option(
+				'--push-baud <rate>',
+				'mode D: the rate the meter pushes at, Bd (default 9600)',
+				positiveInteger,
 			)
 			.addOption(
-				new Option('--mode <mode>', 'protocol mode; auto takes it from the identification')
-					.choices(['auto', 'A', 'B', 'C', 'D'])
-					// After choices(), which sets its own parser: `--mode c` is mode C, as in config.yaml.
-					.argParser(protocolMode)
-					.default('auto'),
+				new Option('--data-bits <bits>', 'mode D: 7 (7E1, default) or 8 (8N1)')
+					.choices(['7', '8'])
+					.argParser(Number),
 			)
-			.option('--address <address>', 'device address sent in the sign-on /?address!')
-			.option(
-				'--query-char <char>',
-				"the sign-on's query character: ? (default), or # for a Siemens 2WR5's further data",
-				queryCharacter,
-			)
-			.option(
-				'--baud-max <rate>',
-				`highest rate to ask for in mode C, Bd (${STANDARD_BAUD_RATES.join(', ')})`,
-				standardRate,
-			),
-	)
-		.option('--save-raw <file>', 'write every byte received to this file (also when the readout fails)')
-		.option('--ignore-bcc', 'accept blocks whose BCC is wrong (they must still be complete)', false)
-		.option('--wake-up', 'send the wake-up sequence (NULs, then a pause) before the sign-on', false)
-		.option(
-			'--switch-guard <ms>',
-			'wait after the ACK left the line before the rate switch, ms (default 33, 10 for 20 ms meters)',
-			wholeMilliseconds,
-		)
-		.option('--push-baud <rate>', 'mode D: the rate the meter pushes at, Bd (default 9600)', positiveInteger)
-		.addOption(
-			new Option('--data-bits <bits>', 'mode D: 7 (7E1, default) or 8 (8N1)')
-				.choices(['7', '8'])
-				.argParser(Number),
-		)
-		.action(async (port: string, flags: ReadFlags) => {
-			await runRead(port, flags, io, options);
-		});
+			// Extra words are refused by us, not by commander: the plugin's verbose call (`PORT x`) gets a hint.
+			.allowExcessArguments(true)
+			.action(async (port: string, flags: ReadFlags, command: Command) => {
+				const extra = command.args.slice(1);
+				if (extra.length > 0) throw excessArgumentsError(extra);
+				await runRead(port, flags, io, options);
+			})
+	);
+}
+
+/**
+ * `read` takes one port; the smarthomeNG dlms plugin's standalone call took a second word for its
+ * verbose mode (`python3 __init__.py /dev/dlms0 x`), which is `--verbose` here. A usage error (exit 2).
+ */
+export function excessArgumentsError(extra: readonly string[]): CliError {
+	const words = extra.map((word) => JSON.stringify(word)).join(' ');
+	const looksLikePort = extra.some((word) => word.startsWith('/') || word.startsWith('tcp://'));
+	return new CliError(
+		`read: unexpected ${extra.length === 1 ? 'argument' : 'arguments'} ${words} after the port`,
+		{
+			exitCode: EXIT_CODES.usage,
+			hint: looksLikePort
+				? 'read takes one port; read each meter with its own call, or configure them all for run'
+				: "did you mean --verbose? (the smarthomeNG dlms plugin's verbose call `PORT x` is `dlms-logger read PORT --verbose`)",
+		},
+	);
 }
 
 export async function runRead(

@@ -361,6 +361,30 @@ describe('read, --query-char', () => {
 	});
 });
 
+describe('read, a word after the port', () => {
+	it('refuses the plugin verbose call as a usage error and suggests --verbose, before opening any port', async () => {
+		const {readCommand} = await import('../../../src/cli/read-command.ts');
+		const opened: string[] = [];
+		const command = readCommand(capturedIo(), {
+			openLink: (port) => {
+				opened.push(port);
+				throw new Error('not to be opened');
+			},
+		}).exitOverride();
+		const error = await command.parseAsync(['/dev/ttyUSB0', 'x'], {from: 'user'}).catch((caught) => caught);
+		expect(error).toBeInstanceOf(CliError);
+		expect((error as CliError).exitCode).toBe(EXIT_CODES.usage);
+		expect((error as CliError).message).toBe('read: unexpected argument "x" after the port');
+		expect((error as CliError).hint).toMatch(/^did you mean --verbose\?/);
+		expect(opened).toEqual([]);
+	});
+
+	it('says read takes one port when the extra word is a second port', async () => {
+		const {excessArgumentsError} = await import('../../../src/cli/read-command.ts');
+		expect(excessArgumentsError(['/dev/ttyUSB1']).hint).toMatch(/^read takes one port/);
+	});
+});
+
 describe('read options', () => {
 	it('takes --mode in either case, as config.yaml does', () => {
 		expect(protocolMode('c')).toBe('C');
