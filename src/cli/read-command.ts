@@ -10,9 +10,9 @@ import {type ReadoutResult, readMeter} from '../readout/readout-session.ts';
 import {readoutOptionsFrom} from '../readout/readout-settings.ts';
 import type {Link} from '../transport/link.ts';
 import {createLink} from '../transport/link-from-port.ts';
-import {blockCheckHint} from './block-check-hint.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
+import {readoutFailureHint} from './readout-failure-hint.ts';
 import {
 	addTelegramOutputOptions,
 	checkTelegramOutputOptions,
@@ -156,7 +156,7 @@ export async function runRead(
 			throw new CliError(error.message, {
 				exitCode: EXIT_CODES.failed,
 				cause: error,
-				...hintFor(error),
+				hint: readoutFailureHint(error, flags),
 			});
 		}
 		if (error instanceof TypeError)
@@ -216,28 +216,6 @@ export function describeReadout(result: ReadoutResult): string {
 			? `waited ${seconds(timings.dataMs)}`
 			: `sign-on ${seconds(timings.signOnMs)}, identification ${seconds(timings.identificationMs)}, switch ${seconds(timings.switchMs)}, data ${seconds(timings.dataMs)}`;
 	return `${result.place}: mode ${result.mode}, ${result.baudRate} Bd, ${seconds(timings.totalMs)} (${phases})`;
-}
-
-function hintFor(error: ReadoutError): {hint?: string} {
-	if (error.pushMeter)
-		return {
-			hint: 'read it with --mode D (and --push-baud, --data-bits if it pushes at another rate than 9600 7E1)',
-		};
-	if (error.failure === 'block-check') {
-		// The readout names the algorithm first: "CRC16 mismatch: …" or "BCC mismatch: …".
-		const hint = blockCheckHint(
-			new Set([/\bCRC16 mismatch/.test(error.message) ? 'crc16' : 'bcc']),
-			error.blockCheck,
-		);
-		return hint === undefined ? {} : {hint};
-	}
-	if (error.failure === 'garbage')
-		return {
-			hint: 'try --mode A, a lower --baud-max, or check 7E1 vs 8N1; a meter that sends without being asked (push) needs --mode D',
-		};
-	if (error.failure === 'no-answer')
-		return {hint: 'a battery meter may need --wake-up; an addressed meter needs --address'};
-	return {};
 }
 
 async function saveRaw(file: string, bytes: Buffer, io: CommandIo): Promise<void> {

@@ -255,6 +255,14 @@ describe('read, failures', () => {
 		expect(error.hint).toBe('a battery meter may need --wake-up; an addressed meter needs --address');
 	});
 
+	it('never suggests the mode it was given: --mode A against a mode C meter', async () => {
+		await startMeter('zmd120');
+		const error = (await read({mode: 'A'})).error as CliError;
+		expect(error).toBeInstanceOf(CliError);
+		expect(error.hint).toMatch(/^try without --mode A/);
+		expect(error.hint?.replace('without --mode A', '')).not.toContain('--mode A');
+	});
+
 	it('keeps the readout error as the cause', async () => {
 		await startMeter('zmd120', [{kind: 'silence'}]);
 		const error = (await read()).error as CliError;
