@@ -3,6 +3,7 @@ import {readFile} from 'node:fs/promises';
 import type {Writable} from 'node:stream';
 import {Command, InvalidArgumentError} from 'commander';
 import {hostTimeZone} from '../daemon/host-time-zone.ts';
+import {deviceAddressProblem} from '../iec62056/request-message.ts';
 import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {plural} from '../observability/plural.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
@@ -38,6 +39,8 @@ export interface SimulateFlags {
 	readonly profile?: string;
 	readonly telegram?: string;
 	readonly fault: SimulatorFault[];
+	/** The meter's device address; `''` answers every address. Default: the profile's (zmd120: 50871031). */
+	readonly address?: string;
 	readonly timezone?: string;
 	readonly listProfiles: boolean;
 }
@@ -66,6 +69,10 @@ export function simulateCommand(io: SimulateCommandIo, options: SimulateCommandO
 			'--timezone <zone>',
 			`IANA time zone of the meter's clock; default the host's zone (${hostTimeZone()}), as read, parse and run assume`,
 		)
+		.option(
+			'--address <address>',
+			'device address the meter answers to, besides a request without one; "" answers every address (default: the profile\'s, zmd120: its serial number 50871031)',
+		)
 		.option('--list-profiles', 'list the built-in profiles and faults, then exit', false)
 		.action(async (flags: SimulateFlags) => {
 			await runSimulate(flags, io, options);
@@ -90,6 +97,10 @@ async function runSimulate(flags: SimulateFlags, io: SimulateCommandIo, options:
 			throw usage(`--timezone: ${(error as Error).message}`, error);
 		}
 	}
+	if (flags.address !== undefined) {
+		const problem = deviceAddressProblem(flags.address);
+		if (problem !== undefined) throw usage(`--address: ${problem}`);
+	}
 	const profile = await chooseProfile(flags);
 
 	let listener: TcpLinkListener | undefined;
@@ -111,6 +122,7 @@ async function runSimulate(flags: SimulateFlags, io: SimulateCommandIo, options:
 	const simulator = new MeterSimulator(link, {
 		profile,
 		faults: flags.fault,
+		...(flags.address === undefined ? {} : {address: flags.address}),
 		reopen: listener !== undefined,
 		// A pty passes bytes at once: keep the line time here, so a host is heard (and must switch) as on a real line.
 		paced: flags.serial !== undefined && isPseudoTerminal(flags.serial),

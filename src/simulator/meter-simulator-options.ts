@@ -16,8 +16,16 @@ export interface MeterSimulatorOptions {
 	readonly faultsAt?: (readout: number) => readonly SimulatorFault[];
 	/** The meter's clock for the values it reports, ms since the epoch. Default Date.now (fake timers move it). */
 	readonly clock?: () => number;
-	/** The device address the meter answers to; `''` answers every request. Default: the profile's, else `''`. */
+	/**
+	 * The meter's device address: it answers a request with this address or with none, and stays silent
+	 * for another (IEC 62056-21, request message). `''` answers every request. Default: the profile's, else `''`.
+	 */
 	readonly address?: string;
+	/**
+	 * Stay silent for a request without an address too, as meters set to insist on it do (the EMH ITZ
+	 * with an owner number). Default false, as the standard has it.
+	 */
+	readonly addressRequired?: boolean;
 	/** tr, from a request (or option select) to the answer, ms. Default: 20 for a lower-case third letter, else 200. */
 	readonly reactionTimeMs?: number;
 	/** tt, how long a mode C meter waits for the option select after its identification, ms. Default 2000 (1500 < tt ≤ 2200). */
@@ -79,6 +87,7 @@ export const DEFAULT_METER_SIMULATOR_OPTIONS = {
 	reopen: false,
 	paced: false,
 	sendAtOnce: false,
+	addressRequired: false,
 } as const;
 
 /** The options with every default filled in and checked. */
@@ -87,6 +96,7 @@ export interface ResolvedMeterSimulatorOptions {
 	readonly faultsAt: ((readout: number) => readonly SimulatorFault[]) | undefined;
 	readonly clock: () => number;
 	readonly address: string;
+	readonly addressRequired: boolean;
 	readonly reactionTimeMs: number;
 	readonly optionSelectTimeoutMs: number;
 	readonly withoutOptionSelect: 'give-up' | 'data-at-initial-rate';
@@ -113,6 +123,7 @@ export function resolveMeterSimulatorOptions(
 		faultsAt: merged.faultsAt,
 		clock: merged.clock,
 		address: merged.address ?? options.profile.address ?? '',
+		addressRequired: merged.addressRequired,
 		reactionTimeMs: merged.reactionTimeMs ?? identification.reactionTimeMs,
 		optionSelectTimeoutMs: merged.optionSelectTimeoutMs,
 		withoutOptionSelect: merged.withoutOptionSelect,
@@ -146,6 +157,9 @@ export function resolveMeterSimulatorOptions(
 	}
 	if (resolved.hostLineRate !== undefined && typeof resolved.hostLineRate !== 'function') {
 		throw new TypeError(`hostLineRate must be a function, received ${String(options.hostLineRate)}`);
+	}
+	if (typeof resolved.addressRequired !== 'boolean') {
+		throw new TypeError(`addressRequired must be true or false, received ${String(options.addressRequired)}`);
 	}
 	if (typeof resolved.address !== 'string') {
 		throw new TypeError(`address must be a string, received ${String(options.address)}`);

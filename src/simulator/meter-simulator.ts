@@ -52,6 +52,7 @@ export class MeterSimulator {
 	readonly #faultsAt: ((readout: number) => readonly SimulatorFault[]) | undefined;
 	readonly #clock: () => number;
 	readonly #address: string;
+	readonly #addressRequired: boolean;
 	readonly #reactionTimeMs: number;
 	readonly #optionSelectTimeoutMs: number;
 	readonly #withoutOptionSelect: 'give-up' | 'data-at-initial-rate';
@@ -113,6 +114,7 @@ export class MeterSimulator {
 		this.#faultsAt = resolved.faultsAt;
 		this.#clock = resolved.clock;
 		this.#address = resolved.address;
+		this.#addressRequired = resolved.addressRequired;
 		this.#reactionTimeMs = resolved.reactionTimeMs;
 		this.#optionSelectTimeoutMs = resolved.optionSelectTimeoutMs;
 		this.#withoutOptionSelect = resolved.withoutOptionSelect;
@@ -324,7 +326,10 @@ export class MeterSimulator {
 			this.#ignore(`a request while ${this.#describeState()} (half duplex: the meter is not listening)`);
 			return;
 		}
-		if (this.#address !== '' && address !== this.#address) {
+		// A request without an address is for whichever meter is at the optical port (IEC 62056-21);
+		// an address names one meter, and every other stays silent.
+		const forUs = address === this.#address || (address === '' && !this.#addressRequired);
+		if (this.#address !== '' && !forUs) {
 			this.#ignore(
 				`request for address ${JSON.stringify(address)}, not ours (${JSON.stringify(this.#address)})`,
 			);

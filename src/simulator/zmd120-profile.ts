@@ -58,6 +58,9 @@ export function createZmd120Profile(options: Zmd120Options = {}): SimulatorProfi
 		name: verbose ? 'zmd120-verbose' : 'zmd120',
 		description: verbose ? ZMD120_VERBOSE_DESCRIPTION : ZMD120_DESCRIPTION,
 		identification: ZMD120_IDENTIFICATION,
+		// Its serial number, as meters are usually addressed: `read --address 50871031` reads it, another
+		// address gets no answer, and a request without an address is answered as always.
+		address: SERIAL,
 		dataMessage: (atMs) =>
 			encodeDataMessage({identification, lines: zmd120Lines(model, atMs, verbose)}, {framing: 'stx'}),
 	};

@@ -263,6 +263,21 @@ describe('read, failures', () => {
 		expect(error.hint?.replace('without --mode A', '')).not.toContain('--mode A');
 	});
 
+	it('fails with one line when the simulated meter has another device address, and reads with its own', async () => {
+		await startMeter('zmd120');
+		const wrong = (await read({address: '99999999'})).error as CliError;
+		expect(wrong).toBeInstanceOf(CliError);
+		expect(wrong.exitCode).toBe(EXIT_CODES.failed);
+		expect(wrong.message).not.toContain('\n');
+		expect(wrong.message).toMatch(/^memory:host: identification: no identification after the sign-on/);
+		expect(wrong.hint).toContain('check --address 99999999');
+		await simulator?.close();
+		await startMeter('zmd120');
+		const {error, stdout} = await read({address: '50871031'});
+		expect(error).toBeUndefined();
+		expect(stdout).toMatch(/1-1:0\.0\.0 +50871031/);
+	});
+
 	it('keeps the readout error as the cause', async () => {
 		await startMeter('zmd120', [{kind: 'silence'}]);
 		const error = (await read()).error as CliError;

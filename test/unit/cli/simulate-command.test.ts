@@ -117,6 +117,34 @@ describe('dlms-logger simulate', () => {
 		await run;
 	});
 
+	it('answers only the device address given with --address (or a request without one)', async () => {
+		const {command, pair, stdout, controller} = setUp();
+		const run = command().parseAsync(['--serial', '/dev/pts/9', '--address', '1234'], {from: 'user'});
+		await vi.waitFor(() => expect(pair.meter.isOpen).toBe(true));
+		await pair.host.open(SIGN_ON_SETTINGS);
+		const host = listenAsHost(pair.host);
+		await pair.host.write(encodeRequest({address: '50871031'}));
+		await vi.advanceTimersByTimeAsync(500);
+		expect(host.ofKind('identification')).toEqual([]);
+		expect(stdout.text()).toContain('not ours ("1234")');
+		await pair.host.write(encodeRequest({address: '1234'}));
+		await vi.advanceTimersByTimeAsync(210);
+		expect(host.ofKind('identification')).toHaveLength(1);
+		controller.abort();
+		await run;
+	});
+
+	it('refuses an --address a request cannot carry as a usage error', async () => {
+		const {command} = setUp();
+		const error = await command()
+			.parseAsync(['--serial', '/dev/pts/9', '--address', 'a!b'], {from: 'user'})
+			.catch((caught: unknown) => caught);
+		expect(error).toMatchObject({
+			exitCode: EXIT_CODES.usage,
+			message: expect.stringMatching(/^--address: "!" cannot be sent/),
+		});
+	});
+
 	it('refuses a command line without exactly one of --serial and --tcp', async () => {
 		const {command} = setUp();
 		const error = await command()

@@ -13,7 +13,9 @@ describe('resolveMeterSimulatorOptions', () => {
 		const resolved = resolveMeterSimulatorOptions({profile}, {reactionTimeMs: 200});
 		expect(resolved).toMatchObject({
 			faults: [],
-			address: '',
+			// The ZMD120 profile answers to its serial number (and to a request without an address).
+			address: '50871031',
+			addressRequired: false,
 			reactionTimeMs: 200,
 			optionSelectTimeoutMs: DEFAULT_METER_SIMULATOR_OPTIONS.optionSelectTimeoutMs,
 			withoutOptionSelect: 'give-up',

@@ -197,8 +197,30 @@ describe('MeterSimulator, mode C', () => {
 		expect(simulator.baudRate).toBe(300);
 	});
 
-	it('answers only its own device address when one is configured', async () => {
+	it('answers a request without an address or with its own, and stays silent for another', async () => {
 		const {pair, simulator, host} = await setUp({address: '12345678'});
+		await pair.host.write(encodeRequest({address: '99999999'}));
+		await vi.advanceTimersByTimeAsync(500);
+		expect(host.ofKind('identification')).toEqual([]);
+		expect(
+			simulator.log.some(
+				(entry) => entry.kind === 'ignored' && entry.reason.includes('"99999999", not ours'),
+			),
+		).toBe(true);
+		await pair.host.write(encodeRequest({address: '12345678'}));
+		await vi.advanceTimersByTimeAsync(210);
+		expect(host.ofKind('identification')).toHaveLength(1);
+	});
+
+	it('answers a request without an address, as the standard has it', async () => {
+		const {pair, host} = await setUp({address: '12345678'});
+		await pair.host.write(encodeRequest());
+		await vi.advanceTimersByTimeAsync(210);
+		expect(host.ofKind('identification')).toHaveLength(1);
+	});
+
+	it('answers only its own device address when set to insist on it', async () => {
+		const {pair, simulator, host} = await setUp({address: '12345678', addressRequired: true});
 		await pair.host.write(encodeRequest());
 		await vi.advanceTimersByTimeAsync(500);
 		expect(host.ofKind('identification')).toEqual([]);
