@@ -4,7 +4,7 @@ import {parseDecimal} from '../iec62056/decimal-text.ts';
 import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import type {Identification} from '../iec62056/identification.ts';
 import {NO_TIME} from '../iec62056/meter-time.ts';
-import {channelOf, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
+import {channelOf, isCurrentValue, isManufacturerSpecific, reducedCode} from '../iec62056/obis-code.ts';
 import {resetDatePlaceholders, shownValueTime} from '../readings/reset-stamp.ts';
 import {valueTime} from '../readings/value-times.ts';
 
@@ -27,6 +27,8 @@ export interface DataSetJson {
 	readonly obis: string | null;
 	readonly channel: string | null;
 	readonly history: boolean;
+	/** A group C to F in 128–254 (IEC 62056-61): the meter maker defines what the code means. */
+	readonly manufacturerSpecific: boolean;
 	readonly values: ValueJson[];
 	/** A DSMR buffer or profile: each entry under the code it is a value of, at the stamp that dates it. */
 	readonly entries?: {
@@ -97,6 +99,7 @@ function dataSetToJson(set: DataSet, placeholderDates: ReadonlySet<string>): Dat
 		obis: set.obis === undefined ? null : reducedCode(set.obis),
 		channel: set.obis === undefined ? null : (channelOf(set.obis) ?? null),
 		history: isHistory(set),
+		manufacturerSpecific: set.obis !== undefined && isManufacturerSpecific(set.obis),
 		values: set.values.map((value, index) => {
 			const number = parseDecimal(value.text);
 			// A reset stamp as billing reset times read it: `0.1.2(0000)` is midnight beside a real `0.1.3`

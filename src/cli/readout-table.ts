@@ -3,7 +3,7 @@ import {CR, LF} from '../iec62056/control-characters.ts';
 import type {DataSet} from '../iec62056/data-set.ts';
 import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import {formatMeterTime, type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
-import {formatObisCode, isCurrentValue, reducedCode} from '../iec62056/obis-code.ts';
+import {formatObisCode, isCurrentValue, isManufacturerSpecific, reducedCode} from '../iec62056/obis-code.ts';
 import {plural} from '../observability/plural.ts';
 import {billingResetTimes} from '../readings/billing-reset-times.ts';
 import {placeholderPeriods} from '../readings/placeholder-periods.ts';
@@ -22,13 +22,29 @@ export function readoutToTable(telegrams: readonly DecodedTelegram[], verbose: b
 		const header = describeTelegram(telegram, verbose);
 		const history = verbose ? historyContext(telegram.dataSets) : undefined;
 		const placeholderDates = resetDatePlaceholders(telegram.dataSets);
-		const rows = telegram.dataSets
-			.filter((set) => verbose || !isHistory(set))
-			.flatMap((set) => dataSetRows(set, history, placeholderDates))
+		const shown = telegram.dataSets.filter((set) => verbose || !isHistory(set));
+		// A note column only when a code needs it: most telegrams hold none, and their table stays as it was.
+		const noted = shown.some(isMakersCode);
+		const rows = shown
+			.flatMap((set) =>
+				dataSetRows(set, history, placeholderDates).map((row) =>
+					noted ? [...row, isMakersCode(set) ? MAKERS_NOTE : ''] : row,
+				),
+			)
 			.map((row) => row.map(printableMeterText));
-		return [header, ...alignRows([['code', 'value', 'unit', 'time'], ...rows])].join('\n');
+		const heading = noted ? [...HEADING, 'note'] : HEADING;
+		return [header, ...alignRows([heading, ...rows])].join('\n');
 	});
 	return `${blocks.join('\n\n')}\n`;
+}
+
+const HEADING = ['code', 'value', 'unit', 'time'];
+
+/** In the note column of a code with a group C to F in 128–254 (IEC 62056-61; the smarthomeNG dlms plugin's rule). */
+const MAKERS_NOTE = "manufacturer specific (the meter maker's own code)";
+
+function isMakersCode(set: DataSet): boolean {
+	return set.obis !== undefined && isManufacturerSpecific(set.obis);
 }
 
 function describeTelegram(telegram: DecodedTelegram, verbose: boolean): string {

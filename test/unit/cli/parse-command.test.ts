@@ -128,6 +128,7 @@ describe('parse', () => {
 			obis: '1.6.1',
 			channel: '1-1',
 			history: false,
+			manufacturerSpecific: false,
 			values: [
 				{text: '24.31', unit: 'kW', number: 24.31},
 				{text: '1605041345', time: '2016-05-04T13:45:00'},

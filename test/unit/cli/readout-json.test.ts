@@ -57,4 +57,16 @@ describe('isHistory', () => {
 		const sets = parseDataBlock('1.8.1*01(1)\r\n1.8.1&01(1)\r\n1-0:1.8.1*255(1)\r\n1.8.1(1)\r\n!').dataSets;
 		expect(sets.map(isHistory)).toEqual([true, true, false, false]);
 	});
+
+	it('marks a code with a group C to F in 128 to 254 as manufacturer specific', () => {
+		const marked = readoutToJson(
+			decodeCapture(Buffer.from('1-1:1.8.0(1*kWh)\r\n1-1:1.128.0(7)\r\n1-0:96.1.0(1)\r\n!\r\n')).telegrams,
+			false,
+		).telegrams[0]?.dataSets.map((set) => [set.key, set.manufacturerSpecific]);
+		expect(marked).toEqual([
+			['1.8.0', false],
+			['1.128.0', true],
+			['96.1.0', false],
+		]);
+	});
 });

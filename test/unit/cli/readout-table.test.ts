@@ -147,3 +147,19 @@ describe('readoutToTable reset stamps split over time and date (ZMD120), as bill
 		}
 	});
 });
+
+describe('readoutToTable, manufacturer specific codes', () => {
+	const table = (text: string) =>
+		readoutToTable(decodeCapture(Buffer.from(text)).telegrams, false).split('\n');
+
+	it('notes a code with a group C to F in 128 to 254 in a note column', () => {
+		const lines = table('1-1:1.8.0(1*kWh)\r\n1-1:1.128.0(7)\r\n!\r\n');
+		expect(lines[1]).toMatch(/^code +value +unit +time +note$/);
+		expect(lines[2]).toMatch(/^1-1:1\.8\.0 +1 +kWh$/);
+		expect(lines[3]).toMatch(/^1-1:1\.128\.0 +7 +manufacturer specific/);
+	});
+
+	it('keeps the four columns when no code is manufacturer specific', () => {
+		expect(table('1-1:1.8.0(1*kWh)\r\n1-1:C.1.0(7)\r\n!\r\n')[1]).toMatch(/^code +value +unit +time$/);
+	});
+});
