@@ -25,8 +25,9 @@ export function plainRun(
 			index++;
 		}
 		const view = aligned.words;
-		const from = (index - first) >>> 2;
-		const words = Math.min((end - index) >>> 2, view.length - from);
+		const skipped = (index - first) >>> 2;
+		const from = aligned.base + skipped;
+		const words = Math.min((end - index) >>> 2, aligned.count - skipped);
 		let wordXor = 0;
 		let word = 0;
 		for (; word < words; word++) {

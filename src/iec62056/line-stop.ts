@@ -23,8 +23,9 @@ export function lineStop(
 			index++;
 		}
 		const view = aligned.words;
-		const from = (index - first) >>> 2;
-		const words = Math.min((end - index) >>> 2, view.length - from);
+		const skipped = (index - first) >>> 2;
+		const from = aligned.base + skipped;
+		const words = Math.min((end - index) >>> 2, aligned.count - skipped);
 		let word = 0;
 		for (; word < words; word++) {
 			const value = view[from + word] as number;
