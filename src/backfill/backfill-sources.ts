@@ -5,11 +5,11 @@ import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec6
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
-import {plural} from '../observability/plural.ts';
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
-import {GzipCaptureError, gunzippedChunks, isGzipCapture} from './gzip-capture.ts';
+import {GzipCaptureError, gunzippedChunks, gunzipUpTo, isGzipCapture} from './gzip-capture.ts';
+import {parityStrippedNote} from './parity-stripped-note.ts';
 import {dataSetsBefore, dataSetsBeforeNote, pastedReadouts} from './pasted-readouts.ts';
 import {type ArchivedReadout, SignOnGrouping} from './sign-on-readouts.ts';
 
@@ -99,16 +99,7 @@ export async function classifySource(path: string): Promise<BackfillSource> {
 		}
 		return {kind: 'archive-directory', path, files};
 	}
-	const head = Buffer.alloc(64);
-	const handle = await open(path, 'r');
-	try {
-		const {bytesRead} = await handle.read(head, 0, head.length, 0);
-		return isRawArchive(head.subarray(0, bytesRead))
-			? {kind: 'archive-file', path}
-			: {kind: 'capture-file', path};
-	} finally {
-		await handle.close();
-	}
+	return isRawArchive(await fileHead(path)) ? {kind: 'archive-file', path} : {kind: 'capture-file', path};
 }
 
 /** The size of a source in bytes, for a progress bar (0 for stdin: unknown). */
@@ -135,7 +126,7 @@ export function archiveFileItems(file: string, options: SourceReadOptions): Asyn
 		directory: '.',
 		...(options.onWarning ? {onWarning: options.onWarning} : {}),
 	});
-	return archiveChunkItems(archive.readChunks(file, options.onBytes), basename(file), options);
+	return archiveItems(archive.readChunks(file, options.onBytes), basename(file), options);
 }
 
 /**
@@ -245,26 +236,14 @@ function megabytes(bytes: number): string {
 	return (bytes / (1024 * 1024)).toFixed(1);
 }
 
-/** Archive records (a file being read, or stdin's bytes) as readouts. */
-export async function* archiveItems(
-	records: AsyncIterable<RawTelegram> | Iterable<RawTelegram>,
-	name: string,
-	options: SourceReadOptions,
-): AsyncGenerator<BackfillItem> {
-	const items = new ArchiveItems(name, options);
-	for await (const record of records) {
-		for (let item = items.add(record); item !== undefined; item = items.next()) yield item;
-	}
-	for (let item = items.end(); item !== undefined; item = items.end()) yield item;
-}
-
 /**
- * archiveItems for records read a chunk at a time (RawArchive.readChunks): one turn through an async
- * generator per readout, where reading, grouping and decoding each took one of their own (a promise and
- * an iterator result each, per record: about 2 KB of garbage a readout).
+ * Archive records as readouts, a chunk of records at a time: a file's from RawArchive.readChunks, or
+ * stdin's read whole as one chunk. One turn through an async generator per readout, where reading,
+ * grouping and decoding each took one of their own (a promise and an iterator result each, per record:
+ * about 2 KB of garbage a readout).
  */
-async function* archiveChunkItems(
-	chunks: AsyncIterable<Iterable<RawTelegram>>,
+async function* archiveItems(
+	chunks: AsyncIterable<Iterable<RawTelegram>> | Iterable<Iterable<RawTelegram>>,
 	name: string,
 	options: SourceReadOptions,
 ): AsyncGenerator<BackfillItem> {
@@ -348,10 +327,7 @@ export function* captureItems(
 		const stripped = new StreamingCaptureDecoder({ignoreBlockCheck, parity: 'strip-even'});
 		const again = [...stripped.push(bytes), ...stripped.end()];
 		if (again.length > 0) {
-			// The words `parse` uses for the same repair.
-			options.onNote?.(
-				`${name}: ${plural(decoder.highBitBytes, 'byte')} had bit 7 set (7E1 data captured as 8N1); parity bits stripped`,
-			);
+			options.onNote?.(`${name}: ${parityStrippedNote(decoder.highBitBytes)}`);
 			[decoder, telegrams] = [stripped, again];
 		}
 	}
@@ -432,7 +408,9 @@ export async function* sourceItems(
 				});
 			}
 			if (size > STREAM_FROM_BYTES) {
-				yield* streamedCaptureItems(source.path, modifiedAt, options, await startsGzip(source.path));
+				// classifySource already told raw archives apart.
+				const gzip = isGzipCapture(await fileHead(source.path));
+				yield* streamedCaptureItems(source.path, modifiedAt, options, gzip);
 				return;
 			}
 			let bytes: Buffer;
@@ -449,7 +427,7 @@ export async function* sourceItems(
 			}
 			if (isGzipCapture(bytes)) {
 				// A compressed capture: whole when it fits, as an uncompressed one would be, else streamed.
-				const whole = await gunzipUpTo(bytes, STREAM_FROM_BYTES, source.path);
+				const whole = await gunzipSource(bytes, source.path, STREAM_FROM_BYTES);
 				if (whole === undefined) yield* streamedCaptureItems(source.path, modifiedAt, options, true);
 				else yield* captureItems(whole, basename(source.path), modifiedAt, options);
 				return;
@@ -460,47 +438,38 @@ export async function* sourceItems(
 		case 'stdin': {
 			const bytes = (await options.stdin?.()) ?? Buffer.alloc(0);
 			if (isRawArchive(bytes)) {
-				yield* archiveItems(rawTelegramsOf(bytes, options.onWarning), 'stdin', options);
+				yield* archiveItems([rawTelegramsOf(bytes, options.onWarning)], 'stdin', options);
 				return;
 			}
 			// Stdin is read whole (see readStdin), so is a gzipped capture on it.
-			const capture = isGzipCapture(bytes)
-				? ((await gunzipUpTo(bytes, Number.POSITIVE_INFINITY, 'stdin')) as Buffer)
-				: bytes;
+			const capture = isGzipCapture(bytes) ? ((await gunzipSource(bytes, 'stdin')) as Buffer) : bytes;
 			yield* captureItems(capture, 'stdin', (options.now ?? (() => new Date()))(), options);
 		}
 	}
 }
 
-/** Whether a file is a gzip capture (see isGzipCapture); classifySource already told raw archives apart. */
-async function startsGzip(path: string): Promise<boolean> {
+/** The first 64 bytes of a file (fewer when it is shorter): enough to tell a raw archive and gzip apart. */
+async function fileHead(path: string): Promise<Buffer> {
 	const head = Buffer.alloc(64);
 	const handle = await open(path, 'r');
 	try {
 		const {bytesRead} = await handle.read(head, 0, head.length, 0);
-		return isGzipCapture(head.subarray(0, bytesRead));
+		return head.subarray(0, bytesRead);
 	} finally {
 		await handle.close();
 	}
 }
 
-/** The decompressed bytes of a gzip file, or undefined when they exceed `limit`. */
-async function gunzipUpTo(bytes: Buffer, limit: number, path: string): Promise<Buffer | undefined> {
-	const chunks: Buffer[] = [];
-	let total = 0;
+/** A gzip capture's bytes decompressed (see gunzipUpTo); a damaged one as a BackfillSourceError naming `path`. */
+async function gunzipSource(bytes: Buffer, path: string, limitBytes?: number): Promise<Buffer | undefined> {
 	try {
-		for await (const chunk of gunzippedChunks([bytes])) {
-			total += chunk.length;
-			if (total > limit) return undefined;
-			chunks.push(chunk);
-		}
+		return await gunzipUpTo(bytes, limitBytes);
 	} catch (error) {
 		if (error instanceof GzipCaptureError) {
 			throw new BackfillSourceError(`${path}: ${error.message}`, {cause: error});
 		}
 		throw error;
 	}
-	return Buffer.concat(chunks);
 }
 
 function refusalOf(decoding: CaptureDecoding, place: string, telegrams: number): BackfillItem | undefined {

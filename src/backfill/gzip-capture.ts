@@ -1,6 +1,7 @@
 import {Buffer} from 'node:buffer';
 import {pipeline, Readable} from 'node:stream';
-import {createGunzip} from 'node:zlib';
+import {promisify} from 'node:util';
+import {createGunzip, gunzip} from 'node:zlib';
 import {isRawArchive} from '../output/raw-archive.ts';
 
 /**
@@ -42,5 +43,23 @@ export async function* gunzippedChunks(
 	} finally {
 		source.destroy();
 		gunzip.destroy();
+	}
+}
+
+const gunzipWhole = promisify(gunzip);
+
+/**
+ * The decompressed bytes of a gzip capture held whole, or undefined when they would exceed `limitBytes`
+ * (zlib stops there: a small file that unpacks to gigabytes is not unpacked; the caller streams it with
+ * gunzippedChunks instead). Default: no limit. Throws GzipCaptureError.
+ */
+export async function gunzipUpTo(bytes: Uint8Array, limitBytes?: number): Promise<Buffer | undefined> {
+	try {
+		return await gunzipWhole(bytes, limitBytes === undefined ? {} : {maxOutputLength: limitBytes});
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ERR_BUFFER_TOO_LARGE') return undefined;
+		if (code?.startsWith('Z_') === true) throw new GzipCaptureError(error);
+		throw error;
 	}
 }

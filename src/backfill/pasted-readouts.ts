@@ -1,13 +1,11 @@
 import {Buffer} from 'node:buffer';
 import {type DecodedTelegram, decodeCapture} from '../iec62056/capture-decoder.ts';
+import {BANG, EOT, LF, SOH} from '../iec62056/control-characters.ts';
+import {plural} from '../observability/plural.ts';
 
+// `(` and `)` around a value: no control characters, so not among those imported above.
 const OPEN = 0x28;
 const CLOSE = 0x29;
-const BANG = 0x21;
-const LF = 0x0a;
-/** Block control characters (SOH, STX, ETX, EOT): what is left of a framed block. */
-const SOH = 0x01;
-const EOT = 0x04;
 
 /**
  * The readouts of a capture of bare text lines (a telegram with `framing: 'text'`): each end mark `!`
@@ -64,6 +62,7 @@ export function dataSetsBefore(input: Uint8Array, first: DecodedTelegram): numbe
 	);
 	if (start <= 0) return 0;
 	const prefix = input.subarray(0, start);
+	// Block control characters (SOH, STX, ETX, EOT): what is left of a framed block.
 	for (const byte of prefix) if (byte >= SOH && byte <= EOT) return 0;
 	let sets = 0;
 	for (const telegram of decodeCapture(prefix).telegrams) {
@@ -74,5 +73,5 @@ export function dataSetsBefore(input: Uint8Array, first: DecodedTelegram): numbe
 
 /** The words for dataSetsBefore's count, as parse and backfill say it. */
 export function dataSetsBeforeNote(sets: number): string {
-	return `${sets === 1 ? '1 data set' : `${sets} data sets`} in bare lines before the first telegram not read (a readout pasted without its identification line, or the end of a telegram the capture began in)`;
+	return `${plural(sets, 'data set')} in bare lines before the first telegram not read (a readout pasted without its identification line, or the end of a telegram the capture began in)`;
 }

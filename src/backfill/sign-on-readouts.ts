@@ -14,20 +14,10 @@ export interface ArchivedReadout {
  * meter's next readout starts (a sign-on that failed: the collector kept what the earlier ones
  * brought, and so does this). Records without a part (one sign-on, or written before parts were kept)
  * are readouts of their own.
- */
-export async function* signOnReadouts(
-	records: AsyncIterable<RawTelegram> | Iterable<RawTelegram>,
-): AsyncGenerator<ArchivedReadout> {
-	const grouping = new SignOnGrouping();
-	for await (const record of records) {
-		for (let readout = grouping.add(record); readout !== undefined; readout = grouping.next()) yield readout;
-	}
-	for (let readout = grouping.end(); readout !== undefined; readout = grouping.end()) yield readout;
-}
-
-/**
- * signOnReadouts record by record, without a promise per record: add() a record and take the readouts
- * it completes (add(), then next() until undefined); end() until undefined gives those left open.
+ *
+ * Record by record, without a promise per record (a replay goes through millions): add() a record and
+ * take the readouts it completes (add(), then next() until undefined); end() until undefined gives
+ * those left open.
  */
 export class SignOnGrouping {
 	readonly #open = new Map<string, RawTelegram[]>();

@@ -36,6 +36,7 @@ import type {CommandIo} from './command-io.ts';
 import {CONFIG_OPTION_HELP} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 import {parseIsoTimeArgument} from './iso-time-argument.ts';
+import {shellWord} from './shell-word.ts';
 
 export interface BackfillFlags {
 	readonly config?: string;
@@ -290,7 +291,7 @@ export async function runBackfill(
 	});
 	// With points on stdout (dry run, no InfluxDB), the summary goes to stderr to keep the pipe clean.
 	(toStdout ? io.stderr : io.stdout).write(summary);
-	const resendCommand = `dlms-logger backfill${flags.config === undefined ? '' : ` -c ${shellWord(flags.config)}`} --resend`;
+	const resendCommand = backfillLine(flags, '--resend');
 	const held = (refusal: InfluxWriteError, spool: InfluxBackfillTarget) =>
 		new CliError(
 			`${refusal.message}; retrying cannot fix that, so the backfill stopped: ${plural(spool.pendingPoints, 'point')} (${spool.pendingBytes} bytes) wait in ${spool.directory}`,
@@ -324,7 +325,7 @@ export async function runBackfill(
 	if (refused > 0 || refusedSources > 0) {
 		const what = [
 			...(refusedSources > 0 ? [`${plural(refusedSources, 'source')} without a telegram`] : []),
-			...(refused > 0 ? [`${refused} telegram${refused === 1 ? '' : 's'}`] : []),
+			...(refused > 0 ? [plural(refused, 'telegram')] : []),
 		].join(' and ');
 		throw new CliError(
 			`${what} refused (see the summary)${tally.telegrams > 0 ? '; the others were imported' : ''}`,
@@ -455,13 +456,14 @@ function archiveImportHint(loaded: LoadedConfig, base: string, flags: BackfillFl
 		return 'keep a raw archive (archive.directory in the configuration) to import readouts from it later';
 	}
 	const directory = isAbsolute(archive.directory) ? archive.directory : resolve(base, archive.directory);
-	const words = [
-		'dlms-logger backfill',
-		...(flags.config === undefined ? [] : ['-c', shellWord(flags.config)]),
-		...(flags.meter === undefined ? [] : ['--meter', shellWord(flags.meter)]),
-		shellWord(directory),
-	];
-	return `import its raw archive: ${words.join(' ')}`;
+	const meter = flags.meter === undefined ? [] : ['--meter', flags.meter];
+	return `import its raw archive: ${backfillLine(flags, ...meter, directory)}`;
+}
+
+/** `dlms-logger backfill` with this run's -c FILE (when given), then `rest`, as a shell reads it: for hints. */
+function backfillLine(flags: BackfillFlags, ...rest: string[]): string {
+	const config = flags.config === undefined ? [] : ['-c', flags.config];
+	return ['dlms-logger', 'backfill', ...config, ...rest].map(shellWord).join(' ');
 }
 
 function chooseMeters(meters: readonly MeterConfig[], id: string | undefined): MeterConfig[] {
@@ -508,11 +510,6 @@ async function readStdin(io: CommandIo): Promise<Buffer> {
 /** The writer's message without the server it starts with (`http://x (database m): HTTP 404: …`). */
 function withoutPlace(message: string, place: string): string {
 	return message.startsWith(`${place}: `) ? message.slice(place.length + 2) : message;
-}
-
-/** A path as a shell reads it back: quoted when it holds anything but plain characters. */
-function shellWord(word: string): string {
-	return /^[\w./@%+=:,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 function describeChain(error: unknown): string {

@@ -1,10 +1,10 @@
 import {open, readFile, stat} from 'node:fs/promises';
 import {GzipCaptureError, gunzippedChunks, isGzipCapture} from '../backfill/gzip-capture.ts';
+import {parityStrippedNote} from '../backfill/parity-stripped-note.ts';
 import {dataSetsBefore, pastedReadouts} from '../backfill/pasted-readouts.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
-import {plural} from '../observability/plural.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {reusedChunks} from './reused-chunks.ts';
@@ -154,7 +154,7 @@ export class CaptureReader {
 		for await (const chunk of this.#chunks(false)) yield* decodePieces(stripped, chunk);
 		yield* this.#split(stripped.end());
 		if (stripped.telegramCount === 0) return;
-		this.#parityNote = `${plural(first.highBitBytes, 'byte')} had bit 7 set (7E1 data captured as 8N1); parity bits stripped`;
+		this.#parityNote = parityStrippedNote(first.highBitBytes);
 		this.#decoder = stripped;
 	}
 

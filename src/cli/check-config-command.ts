@@ -6,19 +6,17 @@ import {assertStartable, configBase} from '../daemon/startup-checks.ts';
 import {plural} from '../observability/plural.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
-import {CONFIG_OPTION_HELP, configFileOf} from './config-file-argument.ts';
+import {configFileOf, withConfigFileArgument} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 import {configWarningLines} from './config-warning-lines.ts';
 
 /** `dlms-logger check-config [-c FILE | FILE]`: validates a configuration and lists every problem at once. */
 export function checkConfigCommand(io: CommandIo, context: ProcessContext): Command {
-	return new Command('check-config')
-		.description(
-			'validate the configuration, a file or the METER_* and INFLUX_* environment variables, and list every problem with its YAML path and line or its variable',
-		)
-		.argument('[file]', `${CONFIG_OPTION_HELP}; the same as -c FILE`)
-		.option('-c, --config <file>', CONFIG_OPTION_HELP)
-		.action(async (argument: string | undefined, flags: {config?: string}) => {
+	const command = new Command('check-config').description(
+		'validate the configuration, a file or the METER_* and INFLUX_* environment variables, and list every problem with its YAML path and line or its variable',
+	);
+	return withConfigFileArgument(command).action(
+		async (argument: string | undefined, flags: {config?: string}) => {
 			const file = configFileOf(flags.config, argument);
 			const loaded = await loadConfiguration(file, context, {embeddedFallback: false});
 			// The same checks `run` makes before it starts.
@@ -42,7 +40,8 @@ export function checkConfigCommand(io: CommandIo, context: ProcessContext): Comm
 			io.stdout.write(
 				`${label}: ok, ${plural(config.meters.length, 'meter')}, points to ${output}\n${meters.join('\n')}\n`,
 			);
-		});
+		},
+	);
 }
 
 /** `http://db:8086 (InfluxDB 2, bucket meters of org home)`; the url without any `user:password@`. */

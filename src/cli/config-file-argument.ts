@@ -1,3 +1,4 @@
+import type {Command} from 'commander';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 
 /** Help text of `-c, --config <file>`, the same for every command that reads the configuration. */
@@ -16,4 +17,11 @@ export function configFileOf(option: string | undefined, argument: string | unde
 		});
 	}
 	return option ?? argument;
+}
+
+/** Declares both ways on `command`: a `[file]` argument and `-c, --config <file>` (read them with configFileOf). */
+export function withConfigFileArgument(command: Command): Command {
+	return command
+		.argument('[file]', `${CONFIG_OPTION_HELP}; the same as -c FILE`)
+		.option('-c, --config <file>', CONFIG_OPTION_HELP);
 }

@@ -1,4 +1,5 @@
 import type {Command} from 'commander';
+import {shellWord} from './shell-word.ts';
 
 /** One example of a command: its arguments (after `dlms-logger`), a file piped in, and what it does. */
 export interface HelpExample {
@@ -95,8 +96,4 @@ export function withHelpExamples(command: Command): Command {
 	// What it does above the line, as a shell comment: lines stay short enough for a terminal and copy whole.
 	const text = examples.map((example) => `  # ${example.what}\n  ${exampleLine(example)}`);
 	return command.addHelpText('after', `\nExamples:\n${text.join('\n')}\n`);
-}
-
-function shellWord(word: string): string {
-	return /^[\w./@%+=:,*-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }

@@ -1,4 +1,5 @@
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
+import {CR, LF} from '../iec62056/control-characters.ts';
 import type {DataSet} from '../iec62056/data-set.ts';
 import {dsmrBuffer} from '../iec62056/dsmr-buffer.ts';
 import {formatMeterTime, type MeterTime, NO_TIME} from '../iec62056/meter-time.ts';
@@ -73,10 +74,10 @@ function describeTelegram(telegram: DecodedTelegram, verbose: boolean): string {
 function isPushShape(telegram: DecodedTelegram): boolean {
 	if (telegram.check.algorithm !== 'none') return true;
 	const {bytes} = telegram;
-	const lineEnd = bytes.indexOf(0x0a);
+	const lineEnd = bytes.indexOf(LF);
 	if (lineEnd < 0) return false;
 	const next = bytes[lineEnd + 1];
-	return next === 0x0a || (next === 0x0d && bytes[lineEnd + 2] === 0x0a);
+	return next === LF || (next === CR && bytes[lineEnd + 2] === LF);
 }
 
 /**

@@ -9,7 +9,7 @@ import {describeTarget} from '../output/influx-target.ts';
 import {inspectSpool, type SpoolStatus} from '../output/spool-inspection.ts';
 import {systemProcessProbe} from '../output/spool-lock.ts';
 import type {CommandIo} from './command-io.ts';
-import {CONFIG_OPTION_HELP, configFileOf} from './config-file-argument.ts';
+import {configFileOf, withConfigFileArgument} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
 
 export type SpoolFormat = 'table' | 'json';
@@ -21,14 +21,12 @@ export interface SpoolFlags {
 
 /** `dlms-logger spool`: what waits in the spool, and what the server refused. Read-only. */
 export function spoolCommand(io: CommandIo, context: ProcessContext): Command {
-	return new Command('spool')
-		.description(
-			'show the spool: unsent points, bytes, oldest and newest point time, dead letters with their ' +
-				"reasons, and the target; then the backfill's spool (<spool.directory>-backfill) when there is " +
-				'one; only reads, so it works while a collector or a backfill runs',
-		)
-		.argument('[file]', `${CONFIG_OPTION_HELP}; the same as -c FILE`)
-		.option('-c, --config <file>', CONFIG_OPTION_HELP)
+	const command = new Command('spool').description(
+		'show the spool: unsent points, bytes, oldest and newest point time, dead letters with their ' +
+			"reasons, and the target; then the backfill's spool (<spool.directory>-backfill) when there is " +
+			'one; only reads, so it works while a collector or a backfill runs',
+	);
+	return withConfigFileArgument(command)
 		.option('-f, --format <format>', 'table or json', parseSpoolFormat, 'table' as SpoolFormat)
 		.action(async (argument: string | undefined, flags: SpoolFlags) => {
 			const config = configFileOf(flags.config, argument);

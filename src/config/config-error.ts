@@ -1,3 +1,5 @@
+import {plural} from '../observability/plural.ts';
+
 /** One thing wrong in a configuration: where (YAML path and line) and what. */
 export interface ConfigProblem {
 	/** `meters[0].schedule`; empty for the document itself. */
@@ -14,7 +16,7 @@ export class ConfigError extends Error {
 
 	constructor(file: string, problems: readonly ConfigProblem[], options?: {cause?: unknown}) {
 		super(
-			`${file}: ${problems.length === 1 ? '1 problem' : `${problems.length} problems`}\n${problems.map(formatProblem).join('\n')}`,
+			`${file}: ${plural(problems.length, 'problem')}\n${problems.map(formatProblem).join('\n')}`,
 			options,
 		);
 		this.name = 'ConfigError';

@@ -1,6 +1,6 @@
-import {Cron} from 'croner';
 import {plural} from '../observability/plural.ts';
 import type {Config} from './config-schema.ts';
+import {nextCronRun} from './cron-next-run.ts';
 
 /** From how far away a cron meter's first readout is worth a warning, ms: 31 days, the longest wait of a monthly schedule. */
 const FAR_FIRST_READOUT_MS = 31 * 86_400_000;
@@ -46,9 +46,7 @@ export function configWarnings(config: Config, now: Date = new Date()): ConfigWa
 
 /** The warning for a cron pattern whose next run is more than 31 days after `now`, or undefined. */
 function farFirstReadout(pattern: string, now: Date): string | undefined {
-	const job = new Cron(pattern, {paused: true});
-	const next = job.nextRun(now);
-	job.stop();
+	const next = nextCronRun(pattern, now);
 	// null: it never fires, which the schema refuses (cronProblem).
 	if (next === null || next.getTime() - now.getTime() <= FAR_FIRST_READOUT_MS) return undefined;
 	const days = Math.floor((next.getTime() - now.getTime()) / 86_400_000);

@@ -1,5 +1,5 @@
-import {Cron} from 'croner';
 import {plural} from '../observability/plural.ts';
+import {nextCronRun} from './cron-next-run.ts';
 
 const EXAMPLE =
 	'expected a cron expression such as "*/1 * * * *" (5 fields) or "*/10 * * * * *" (with seconds)';
@@ -28,11 +28,8 @@ const FIELDS: readonly {readonly name: string; readonly words: string; readonly 
  */
 export function cronProblem(pattern: string): string | undefined {
 	try {
-		const job = new Cron(pattern, {paused: true});
-		const next = job.nextRun();
-		job.stop();
 		// croner looks years ahead: no next run is a date that never comes (31 February, 31 April).
-		return next === null ? NEVER : undefined;
+		return nextCronRun(pattern) === null ? NEVER : undefined;
 	} catch (error) {
 		const message = (error as Error).message;
 		const name = /Invalid value for (\w+)/.exec(message)?.[1];

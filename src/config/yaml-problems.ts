@@ -1,4 +1,5 @@
 import type {LineCounter, YAMLError} from 'yaml';
+import {plural} from '../observability/plural.ts';
 import type {ConfigProblem} from './config-error.ts';
 
 /** The yaml library's errors about how far a line is indented (tabs included). */
@@ -38,7 +39,7 @@ export function yamlProblems(
 	// one to fix, the rest are counted (they usually go away with it).
 	const [first, ...rest] = problems;
 	if (first !== undefined && rest.length > 0 && / check the indentation of line \d+$/.test(first.message)) {
-		const more = rest.length === 1 ? '1 more YAML problem' : `${rest.length} more YAML problems`;
+		const more = plural(rest.length, 'more YAML problem');
 		return [{...first, message: `${first.message} (${more} after it, most likely from the same line)`}];
 	}
 	return problems;

@@ -22,8 +22,6 @@ import {PortLock} from './port-lock.ts';
 import {isSimulatorPort} from './simulator-port-name.ts';
 import {assertStartable, configBase} from './startup-checks.ts';
 
-export type {CollectorLog} from './collector-log-lines.ts';
-
 export interface CollectorDependencies {
 	/** The process's working directory (the embedded default's relative paths start there). */
 	readonly workingDirectory: string;

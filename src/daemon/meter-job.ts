@@ -1,5 +1,6 @@
 import {Cron} from 'croner';
 import type {MeterConfig} from '../config/config-schema.ts';
+import {nextCronRun} from '../config/cron-next-run.ts';
 import type {PointSink} from '../output/point-sink.ts';
 import type {SignOnPart} from '../output/raw-archive.ts';
 import {ObisSelection} from '../readings/obis-selection.ts';
@@ -139,9 +140,7 @@ export class MeterJob {
 			this.#cycle.start(firstAt);
 			return;
 		}
-		const probe = new Cron(meter.schedule, {paused: true});
-		this.#firstReadoutAt = probe.nextRun(new Date(Date.now() + delayMs)) ?? undefined;
-		probe.stop();
+		this.#firstReadoutAt = nextCronRun(meter.schedule, new Date(Date.now() + delayMs)) ?? undefined;
 		if (delayMs > 0) {
 			this.#startTimer = setTimeout(() => {
 				this.#startTimer = undefined;

@@ -15,6 +15,7 @@ import {isResetStampCode, parseResetStamp, resetPeriodOf} from './reset-stamp.ts
 export function billingResetTimes(dataSets: readonly DataSet[]): Map<string, MeterTime> {
 	const stamps = new Map<string, {full?: MeterTime; date?: MeterTime; time?: MeterTime}>();
 	let counter: string | undefined;
+	let counterValue = 0;
 	for (const set of dataSets) {
 		const code = set.obis;
 		if (code === undefined || code.c !== '0' || code.d !== '1') continue;
@@ -22,7 +23,10 @@ export function billingResetTimes(dataSets: readonly DataSet[]): Map<string, Met
 		const period = resetPeriodOf(code);
 		if (code.e === '0' && period === '') {
 			const value = parseDecimal(text);
-			if (value !== undefined && Number.isInteger(value)) counter = text;
+			if (value !== undefined && Number.isInteger(value)) {
+				counter = text;
+				counterValue = value;
+			}
 			continue;
 		}
 		if (!isResetStampCode(code)) continue;
@@ -44,15 +48,21 @@ export function billingResetTimes(dataSets: readonly DataSet[]): Map<string, Met
 		else result.set(period, time);
 	}
 	// The last reset belongs to the period the counter names, unless that period has its own stamp.
-	// `*NN` is written with the width the meter uses (`*01`); match `0.1.0(1)` to `*01` as well.
 	if (counter !== undefined && last !== undefined) {
-		const number = String(Number(counter));
-		for (let width = 0; width <= 3; width++) {
-			const period = `*${number.padStart(width === 0 ? counter.length : width, '0')}`;
+		for (const period of counterPeriods(counter, counterValue))
 			if (!result.has(period)) result.set(period, last);
-		}
 	}
 	return result;
+}
+
+/**
+ * The period the current counter `0.1.0(NN)` names, in each width a meter may write its `*NN` (`*01`
+ * where the counter says `1`): as wide as the counter's text, and 1, 2 and 3 digits (`0.1.0(05)` →
+ * `*05`, `*5`, `*05`, `*005`; a width may repeat). `text` as written, `value` its integer.
+ */
+export function counterPeriods(text: string, value: number): string[] {
+	const number = String(value);
+	return [text.length, 1, 2, 3].map((width) => `*${number.padStart(width, '0')}`);
 }
 
 /**

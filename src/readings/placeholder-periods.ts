@@ -1,6 +1,6 @@
 import type {DataSet} from '../iec62056/data-set.ts';
 import {parseDecimal} from '../iec62056/decimal-text.ts';
-import {billingResetTimes} from './billing-reset-times.ts';
+import {billingResetTimes, counterPeriods} from './billing-reset-times.ts';
 import {resetDatePlaceholders, resetPeriodOf} from './reset-stamp.ts';
 
 /**
@@ -15,15 +15,15 @@ export function placeholderPeriods(dataSets: readonly DataSet[]): Set<string> {
 	const placeholders = resetDatePlaceholders(dataSets);
 	const dated = billingResetTimes(dataSets);
 	if (placeholders.delete('')) {
-		const named = counterPeriods(dataSets);
+		const named = namedPeriods(dataSets);
 		if (!named.some((period) => dated.has(period))) for (const period of named) placeholders.add(period);
 	}
 	for (const period of dated.keys()) placeholders.delete(period);
 	return placeholders;
 }
 
-/** The period the current counter `0.1.0(NN)` names, in the widths a meter may write it (`*5`, `*05`, `*005`). */
-function counterPeriods(dataSets: readonly DataSet[]): string[] {
+/** The period the current counter `0.1.0(NN)` names (see counterPeriods); none without a counter. */
+function namedPeriods(dataSets: readonly DataSet[]): string[] {
 	for (const set of dataSets) {
 		const code = set.obis;
 		if (code === undefined || code.c !== '0' || code.d !== '1' || code.e !== '0') continue;
@@ -31,8 +31,7 @@ function counterPeriods(dataSets: readonly DataSet[]): string[] {
 		const text = set.values[0]?.text ?? '';
 		const value = parseDecimal(text);
 		if (value === undefined || !Number.isInteger(value)) return [];
-		const number = String(value);
-		return [...new Set([text.length, 1, 2, 3].map((width) => `*${number.padStart(width, '0')}`))];
+		return counterPeriods(text, value);
 	}
 	return [];
 }

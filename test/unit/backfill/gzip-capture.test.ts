@@ -4,7 +4,12 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {gzipSync} from 'node:zlib';
 import {describe, expect, it} from 'vitest';
-import {GzipCaptureError, gunzippedChunks, isGzipCapture} from '../../../src/backfill/gzip-capture.ts';
+import {
+	GzipCaptureError,
+	gunzippedChunks,
+	gunzipUpTo,
+	isGzipCapture,
+} from '../../../src/backfill/gzip-capture.ts';
 import {RawArchive} from '../../../src/output/raw-archive.ts';
 
 async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -50,6 +55,26 @@ describe('gunzippedChunks', () => {
 		);
 		await expect(collect(gunzippedChunks([packed.subarray(0, packed.length - 10)]))).rejects.toThrow(
 			'gzip: unexpected end of file',
+		);
+	});
+});
+
+describe('gunzipUpTo', () => {
+	const text = Buffer.from('1.8.1(001000.0*kWh)\r\n!\r\n'.repeat(1000));
+	const packed = gzipSync(text);
+
+	it('decompresses a whole capture up to the limit, and gives undefined beyond it', async () => {
+		expect((await gunzipUpTo(packed))?.equals(text)).toBe(true);
+		expect((await gunzipUpTo(packed, text.length))?.equals(text)).toBe(true);
+		expect(await gunzipUpTo(packed, text.length - 1)).toBeUndefined();
+	});
+
+	it('names a cut or damaged capture as gzip', async () => {
+		const cut = gunzipUpTo(packed.subarray(0, packed.length - 10));
+		await expect(cut).rejects.toThrow(GzipCaptureError);
+		await expect(cut).rejects.toThrow('gzip: unexpected end of file');
+		await expect(gunzipUpTo(Buffer.concat([packed, Buffer.from('junk')]))).rejects.toThrow(
+			'gzip: incorrect header check',
 		);
 	});
 });

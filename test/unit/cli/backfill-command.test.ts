@@ -8,6 +8,7 @@ import {RawArchive} from '../../../src/output/raw-archive.ts';
 import {createZmd120Profile} from '../../../src/simulator/zmd120-profile.ts';
 import {createMemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
+import {withEvenParity} from '../../helpers/even-parity.ts';
 import {fieldTypeConflict, startFakeInfluxWrite} from '../../helpers/fake-influx-write.ts';
 import {freePort} from '../../helpers/free-port.ts';
 
@@ -72,13 +73,7 @@ describe('backfill', () => {
 
 	it('says in the summary that parity bits were stripped from 7E1 data captured as 8N1, as parse does', async () => {
 		const file = join(directory, 'parity.bin');
-		// Bit 7 set wherever even parity needs it, as a 7E1 meter sends the byte.
-		const withParity = telegramAt(Date.UTC(2026, 2, 1, 10, 0, 0)).map((byte) => {
-			let ones = 0;
-			for (let bit = byte; bit; bit >>= 1) ones += bit & 1;
-			return ones % 2 === 0 ? byte : byte | 0x80;
-		});
-		await writeFile(file, withParity);
+		await writeFile(file, withEvenParity(telegramAt(Date.UTC(2026, 2, 1, 10, 0, 0))));
 		const result = await run([file], {config: await config('meters:\n  - id: house\n    port: /dev/null\n')});
 		expect(result.error).toBeUndefined();
 		expect(result.stderr).toMatch(/^telegrams +1 good, 0 refused$/m);

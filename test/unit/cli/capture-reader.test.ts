@@ -7,19 +7,9 @@ import {CaptureReader} from '../../../src/cli/capture-reader.ts';
 import {CliError} from '../../../src/cli/cli-error.ts';
 import {type DecodedTelegram, decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
+import {withEvenParity} from '../../helpers/even-parity.ts';
 
 const zmd120 = new URL('../../fixtures/telegrams/landisgyr-zmd120-c/input.bin', import.meta.url).pathname;
-
-/** 7E1 bytes as an 8N1 port delivers them: the even-parity bit in bit 7. */
-function withParity(bytes: Uint8Array): Buffer {
-	return Buffer.from(
-		Array.from(bytes, (byte) => {
-			let ones = 0;
-			for (let bit = 0; bit < 7; bit++) ones += (byte >> bit) & 1;
-			return ones % 2 === 1 ? byte | 0x80 : byte;
-		}),
-	);
-}
 
 async function all(reader: CaptureReader): Promise<DecodedTelegram[]> {
 	const telegrams: DecodedTelegram[] = [];
@@ -71,7 +61,7 @@ describe('CaptureReader', () => {
 	});
 
 	it('strips parity bits in a second pass when the first found nothing, from a file and from stdin', async () => {
-		const garbled = withParity(await readFile(zmd120));
+		const garbled = withEvenParity(await readFile(zmd120));
 		const file = join(directory, 'parity.bin');
 		await writeFile(file, garbled);
 		const fromFile = await CaptureReader.open(file, capturedIo(), {ignoreBcc: false});

@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest';
 import {CaptureTimeError, captureTimes} from '../../../src/cli/capture-times.ts';
-import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
+import {dataSetsOf} from '../../helpers/data-block-lines.ts';
 
 const telegram = (...lines: string[]) => ({
-	dataSets: parseDataBlock(`${lines.join('\r\n')}\r\n!\r\n`).dataSets,
+	dataSets: dataSetsOf(...lines),
 });
 const ZONE = 'Europe/Berlin';
 const FILE_TIME = new Date('2024-11-13T15:00:00Z');

@@ -1,11 +1,11 @@
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {PassThrough, Readable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {checkConfigCommand} from '../../../src/cli/check-config-command.ts';
 import {CliError, EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {runCollector} from '../../../src/cli/run-command.ts';
+import {capturedIo} from '../../helpers/captured-io.ts';
 import {freePort} from '../../helpers/free-port.ts';
 
 let cwd: string;
@@ -17,31 +17,18 @@ afterEach(async () => {
 });
 
 async function check(args: string[], env: NodeJS.ProcessEnv = {}) {
-	const stdout = new PassThrough();
-	let out = '';
-	stdout.on('data', (chunk: Buffer) => {
-		out += chunk.toString();
-	});
-	const stderr = new PassThrough();
-	let err = '';
-	stderr.on('data', (chunk: Buffer) => {
-		err += chunk.toString();
-	});
-	const io = {stdin: Readable.from([]), stdout, stderr};
+	const io = capturedIo();
 	const command = checkConfigCommand(io, {env, cwd}).exitOverride();
 	let error: unknown;
 	await command.parseAsync(args, {from: 'user'}).catch((caught: unknown) => {
 		error = caught;
 	});
-	return {out, err, error};
+	return {out: io.out(), err: io.err(), error};
 }
 
 describe('check-config', () => {
 	it('says in its help that it validates the environment variables too, not only a file', () => {
-		const help = checkConfigCommand(
-			{stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough()},
-			{env: {}, cwd},
-		).helpInformation();
+		const help = checkConfigCommand(capturedIo(), {env: {}, cwd}).helpInformation();
 		expect(help).toMatch(
 			/validate the configuration, a file or the METER_\* and INFLUX_\* environment\s+variables/,
 		);
@@ -212,7 +199,7 @@ describe('check-config', () => {
 			expect(error).toBeInstanceOf(CliError);
 			expect((error as CliError).exitCode).toBe(78);
 			expect((error as Error).message).toContain(expected);
-			const io = {stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough()};
+			const io = capturedIo();
 			const running = await runCollector({once: true}, io, {env: {}, cwd}).catch((caught: unknown) => caught);
 			expect(running).toBeInstanceOf(CliError);
 			expect((running as CliError).exitCode).toBe(78);
@@ -229,16 +216,12 @@ describe('check-config', () => {
 		expect(error).toBeUndefined();
 		const warnings = err.split('\n').filter(Boolean);
 		expect(warnings).toHaveLength(2);
-		const stderr = new PassThrough();
-		let logged = '';
-		stderr.on('data', (chunk: Buffer) => {
-			logged += chunk.toString();
-		});
-		const io = {stdin: Readable.from([]), stdout: new PassThrough(), stderr};
+		const io = capturedIo();
 		const running = await runCollector({once: true}, io, {env: {}, cwd}).catch((caught: unknown) => caught);
 		// Neither meter answers: --once fails on their readouts, not on the warnings.
 		expect((running as Error).message).toBe('2 of 2 meters not read or not stored: a, b');
-		const lines = logged
+		const lines = io
+			.err()
 			.trim()
 			.split('\n')
 			.map((line) => JSON.parse(line) as {level: string; msg: string});

@@ -9,6 +9,7 @@ import {type ReadoutJson, readoutToJson} from '../../../src/cli/readout-json.ts'
 import {decodeCapture} from '../../../src/iec62056/capture-decoder.ts';
 import {encodeTelegram} from '../../../src/iec62056/telegram-encoder.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
+import {withEvenParity} from '../../helpers/even-parity.ts';
 import {withHostTimeZone} from '../../helpers/host-time-zone.ts';
 import {referenceCrc16Arc as crc16Arc} from '../../helpers/reference-checks.ts';
 
@@ -225,13 +226,7 @@ describe('parse', () => {
 			identification: {manufacturer: 'LGZ', baudChar: '5', enhanced: [], ident: 'ZMD120'},
 			lines: [[{address: '1.8.1', values: [{text: '00021271', unit: 'kWh'}]}]],
 		});
-		// Set bit 7 wherever even parity needs it, as a 7E1 meter sends the byte.
-		const withParity = telegram.map((byte) => {
-			let ones = 0;
-			for (let bit = byte; bit; bit >>= 1) ones += bit & 1;
-			return ones % 2 === 0 ? byte : byte | 0x80;
-		});
-		const {stdout, stderr, error} = await run('-', {}, withParity);
+		const {stdout, stderr, error} = await run('-', {}, withEvenParity(telegram));
 		expect(error).toBeUndefined();
 		expect(stdout).toMatch(/1\.8\.1 +00021271 +kWh/);
 		expect(stderr).toContain('7E1 data captured as 8N1');

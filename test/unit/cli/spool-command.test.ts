@@ -1,11 +1,11 @@
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {PassThrough, Readable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {EXIT_CODES} from '../../../src/cli/cli-error.ts';
 import {formatBytes, showSpool, spoolCommand} from '../../../src/cli/spool-command.ts';
 import {LineSpool} from '../../../src/output/line-spool.ts';
+import {capturedIo} from '../../helpers/captured-io.ts';
 
 let cwd: string;
 beforeEach(async () => {
@@ -16,13 +16,9 @@ afterEach(async () => {
 });
 
 async function show(format: 'table' | 'json') {
-	const stdout = new PassThrough();
-	let out = '';
-	stdout.on('data', (chunk: Buffer) => {
-		out += chunk.toString();
-	});
-	await showSpool({format}, {stdin: Readable.from([]), stdout, stderr: new PassThrough()}, {env: {}, cwd});
-	return out;
+	const io = capturedIo();
+	await showSpool({format}, io, {env: {}, cwd});
+	return io.out();
 }
 
 const config = [
@@ -120,19 +116,14 @@ describe('dlms-logger spool', () => {
 	it('takes the configuration as -c FILE or as FILE', async () => {
 		await writeFile(join(cwd, 'other.yaml'), config);
 		for (const args of [['-c', 'other.yaml'], ['other.yaml']]) {
-			const stdout = new PassThrough();
-			let out = '';
-			stdout.on('data', (chunk: Buffer) => {
-				out += chunk.toString();
-			});
-			const io = {stdin: Readable.from([]), stdout, stderr: new PassThrough()};
+			const io = capturedIo();
 			await spoolCommand(io, {env: {}, cwd}).exitOverride().parseAsync(args, {from: 'user'});
-			expect(out, args.join(' ')).toContain(`spool         ${join(cwd, 'spool')}`);
+			expect(io.out(), args.join(' ')).toContain(`spool         ${join(cwd, 'spool')}`);
 		}
 	});
 
 	it('takes -f json and refuses other formats', async () => {
-		const io = {stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough()};
+		const io = capturedIo();
 		const command = spoolCommand(io, {env: {}, cwd}).exitOverride();
 		command.configureOutput({writeErr: () => undefined});
 		await expect(command.parseAsync(['-f', 'xml'], {from: 'user'})).rejects.toThrow(

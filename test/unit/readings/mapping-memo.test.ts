@@ -4,13 +4,14 @@ import {MappingMemo, sameDataSet} from '../../../src/readings/mapping-memo.ts';
 import {ObisSelection} from '../../../src/readings/obis-selection.ts';
 import {mapReading, type PointMapperOptions} from '../../../src/readings/point-mapper.ts';
 import type {Reading} from '../../../src/readings/reading.ts';
+import {dataSetsOf} from '../../helpers/data-block-lines.ts';
 import {fixtureReading} from '../../helpers/fixture-telegram.ts';
 
 const BERLIN = 'Europe/Berlin';
 const READ_AT = new Date('2024-03-10T12:34:56.789Z');
 
 function reading(readAt: Date, ...lines: string[]): Reading {
-	return {readAt, dataSets: parseDataBlock(`${lines.join('\r\n')}\r\n!\r\n`).dataSets};
+	return {readAt, dataSets: dataSetsOf(...lines)};
 }
 
 function fixture(name: string, readAt = READ_AT): Reading {

@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest';
-import {parseDataBlock} from '../../../src/iec62056/data-block-parser.ts';
 import {ObisSelection} from '../../../src/readings/obis-selection.ts';
 import {type Point, pointKey} from '../../../src/readings/point.ts';
 import {mapReading, type PointMapperOptions} from '../../../src/readings/point-mapper.ts';
 import type {Reading} from '../../../src/readings/reading.ts';
+import {dataSetsOf} from '../../helpers/data-block-lines.ts';
 import {fixtureReading} from '../../helpers/fixture-telegram.ts';
 
 const BERLIN = 'Europe/Berlin';
@@ -14,12 +14,8 @@ const READ_AT_SECONDS = '2024-03-10T12:34:56.000Z';
 // Europe/Berlin in 2016: CET (+01:00) until 27 March 02:00, when clocks jump to 03:00 CEST (+02:00);
 // CEST until 30 October 03:00, when clocks fall back to 02:00 CET, so 02:00–02:59 happens twice.
 
-function block(...lines: string[]): string {
-	return `${lines.join('\r\n')}\r\n!\r\n`;
-}
-
 function reading(...lines: string[]): Reading {
-	return {readAt: READ_AT, dataSets: parseDataBlock(block(...lines)).dataSets};
+	return {readAt: READ_AT, dataSets: dataSetsOf(...lines)};
 }
 
 /** Maps everything, text registers included (the default leaves them out; see 'defaults'). */

@@ -9,6 +9,7 @@ import {
 	resetStampTime,
 	shownValueTime,
 } from '../../../src/readings/reset-stamp.ts';
+import {dataSetsOf} from '../../helpers/data-block-lines.ts';
 
 const code = (address: string) => {
 	const parsed = parseObisCode(address);
@@ -47,9 +48,8 @@ describe('parseResetStamp', () => {
 });
 
 describe('resetStampTime', () => {
-	const sets = (...lines: string[]) => parseDataBlock(`${lines.join('\r\n')}\r\n!\r\n`).dataSets;
 	const times = (...lines: string[]) => {
-		const dataSets = sets(...lines);
+		const dataSets = dataSetsOf(...lines);
 		const placeholders = resetDatePlaceholders(dataSets);
 		return dataSets.map((set) =>
 			set.obis ? resetStampTime(set.obis, set.values[0]?.text ?? '', placeholders) : undefined,

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {MissingStxWatch} from '../../../src/readout/missing-stx.ts';
+import {withEvenParity} from '../../helpers/even-parity.ts';
 
 const LINES = [
 	'F.F(00000000)',
@@ -27,17 +28,6 @@ function feed(watch: MissingStxWatch, bytes: Uint8Array, chunkSize = bytes.lengt
 /** What a 7E1 receiver at the wrong rate reads: bit 7 set, no structure (as the in-memory line garbles). */
 function wrongRate(bytes: Uint8Array): Buffer {
 	return Buffer.from(bytes.map((byte, index) => ((byte * 31 + index * 17) & 0x7f) | 0x80));
-}
-
-/** With the even-parity bit in bit 7, as a bridge passing 7E1 characters as 8 bits delivers them. */
-function withParity(bytes: Uint8Array): Buffer {
-	return Buffer.from(
-		bytes.map((byte) => {
-			let ones = 0;
-			for (let bits = byte; bits; bits &= bits - 1) ones++;
-			return ones % 2 === 0 ? byte : byte | 0x80;
-		}),
-	);
 }
 
 describe('MissingStxWatch', () => {
@@ -83,7 +73,7 @@ describe('MissingStxWatch', () => {
 	});
 
 	it('reads 8-bit characters with the parity bit in them under strip-even', () => {
-		const message = withParity(dataMessage().subarray(1));
+		const message = withEvenParity(dataMessage().subarray(1));
 		expect(feed(new MissingStxWatch({parity: 'strip-even'}), message, 7)?.message.complete).toBe(true);
 		// Without stripping, the same bytes are no text.
 		expect(feed(new MissingStxWatch(), message)).toBeUndefined();
