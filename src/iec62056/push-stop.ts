@@ -23,9 +23,8 @@ export function pushStop(
 			index++;
 		}
 		const view = aligned.words;
-		const skipped = (index - first) >>> 2;
-		const from = aligned.base + skipped;
-		const words = Math.min((end - index) >>> 2, aligned.count - skipped);
+		const from = (index - first) >>> 2;
+		const words = Math.min((end - index) >>> 2, view.length - from);
 		let word = 0;
 		for (; word < words; word++) {
 			const value = view[from + word] as number;
