@@ -1,10 +1,12 @@
 import {createReadStream} from 'node:fs';
 import {open, readdir, readFile, stat} from 'node:fs/promises';
-import {basename, join} from 'node:path';
+import {join} from 'node:path';
 import {type CaptureDecoding, type DecodedTelegram, decodeCapture} from '../iec62056/capture-decoder.ts';
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {BlockCheckError, TruncatedBlockError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
+import {byteSize} from '../observability/byte-size.ts';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {isRawArchive, RawArchive, type RawTelegram, rawTelegramsOf} from '../output/raw-archive.ts';
 import {telegramClock} from '../readings/telegram-clock.ts';
 import {CaptureEntries, type CaptureEntry} from './capture-entries.ts';
@@ -85,10 +87,13 @@ export async function classifySource(path: string): Promise<BackfillSource> {
 	try {
 		info = await stat(path);
 	} catch (error) {
-		throw new BackfillSourceError(`${path}: cannot read: ${describeFsError(error)}`, {cause: error});
+		throw new BackfillSourceError(`${path}: cannot read: ${fsErrorCause(error)}`, {cause: error});
 	}
 	if (info.isDirectory()) {
-		const files = (await readdir(path))
+		const names = await readdir(path).catch((error: unknown) => {
+			throw new BackfillSourceError(`${path}: cannot read: ${fsErrorCause(error)}`, {cause: error});
+		});
+		const files = names
 			.filter((name) => ARCHIVE_NAME.test(name))
 			.sort()
 			.map((name) => join(path, name));
@@ -126,16 +131,18 @@ export function archiveFileItems(file: string, options: SourceReadOptions): Asyn
 		directory: '.',
 		...(options.onWarning ? {onWarning: options.onWarning} : {}),
 	});
-	return archiveItems(archive.readChunks(file, options.onBytes), basename(file), options);
+	return archiveItems(archive.readChunks(file, options.onBytes), file, options);
 }
 
 /**
  * Captures larger than this are read in chunks (memory flat however long the log); smaller ones are
  * decoded whole, as `parse` does (with its 7E1-as-8N1 parity repair, and bare text lines as one pasted
  * readout). A larger file without any framed telegram is refused, never read as one readout: bare data
- * lines of that size are a log of many readouts, which would merge into one at one time.
+ * lines of that size are a log of many readouts, which would merge into one at one time. 1 MB in
+ * decimal units, as messages show sizes (byteSize), so the limit they name is the one applied; a
+ * gzipped capture is unpacked whole up to the same 1 MB of output, and streamed beyond.
  */
-export const STREAM_FROM_BYTES = 1024 * 1024;
+export const STREAM_FROM_BYTES = 1_000_000;
 
 /** Bytes per read of a streamed capture. */
 const CAPTURE_CHUNK_BYTES = 64 * 1024;
@@ -151,7 +158,7 @@ async function* streamedCaptureItems(
 	options: SourceReadOptions,
 	gzip = false,
 ): AsyncGenerator<BackfillItem> {
-	const name = basename(path);
+	const name = path;
 	// No allowance for bare text: a file this large is not pasted text (see STREAM_FROM_BYTES).
 	const decoder = new StreamingCaptureDecoder({
 		ignoreBlockCheck: options.ignoreBlockCheck(undefined),
@@ -196,7 +203,7 @@ async function* streamedCaptureItems(
 			options.onBytes?.(file.bytesRead);
 		}
 	} catch (error) {
-		throw new BackfillSourceError(`${path}: cannot read: ${describeFsError(error)}`, {cause: error});
+		throw new BackfillSourceError(`${path}: cannot read: ${fsErrorCause(error)}`, {cause: error});
 	}
 	yield* take(decoder.end());
 	if (decoder.telegramCount === 0 && decoder.errors.length === 0) {
@@ -204,7 +211,7 @@ async function* streamedCaptureItems(
 			kind: 'refused',
 			place: name,
 			reason: 'no-telegram',
-			message: `${name}: no framed telegram in ${megabytes(read)} MB (expected "/XXX5…" with STX…ETX, or a DSMR "/…!" telegram); bare data lines are read as one pasted readout only up to ${megabytes(STREAM_FROM_BYTES)} MB, a longer text would merge many readouts into one`,
+			message: `${name}: no framed telegram in ${byteSize(read)} (expected "/XXX5…" with STX…ETX, or a DSMR "/…!" telegram); bare data lines are read as one pasted readout only up to ${byteSize(STREAM_FROM_BYTES)}, a longer text would merge many readouts into one`,
 			telegrams: 0,
 		};
 		return;
@@ -230,10 +237,6 @@ function refusedBlock(name: string, entry: Extract<CaptureEntry, {kind: 'error'}
 		message: `${place}: ${entry.error.message}`,
 		telegrams: 1,
 	};
-}
-
-function megabytes(bytes: number): string {
-	return (bytes / (1024 * 1024)).toFixed(1);
 }
 
 /**
@@ -403,7 +406,7 @@ export async function* sourceItems(
 				const info = await stat(source.path);
 				[modifiedAt, size] = [info.mtime, info.size];
 			} catch (error) {
-				throw new BackfillSourceError(`${source.path}: cannot read: ${describeFsError(error)}`, {
+				throw new BackfillSourceError(`${source.path}: cannot read: ${fsErrorCause(error)}`, {
 					cause: error,
 				});
 			}
@@ -417,7 +420,7 @@ export async function* sourceItems(
 			try {
 				bytes = await readFile(source.path);
 			} catch (error) {
-				throw new BackfillSourceError(`${source.path}: cannot read: ${describeFsError(error)}`, {
+				throw new BackfillSourceError(`${source.path}: cannot read: ${fsErrorCause(error)}`, {
 					cause: error,
 				});
 			}
@@ -429,10 +432,10 @@ export async function* sourceItems(
 				// A compressed capture: whole when it fits, as an uncompressed one would be, else streamed.
 				const whole = await gunzipSource(bytes, source.path, STREAM_FROM_BYTES);
 				if (whole === undefined) yield* streamedCaptureItems(source.path, modifiedAt, options, true);
-				else yield* captureItems(whole, basename(source.path), modifiedAt, options);
+				else yield* captureItems(whole, source.path, modifiedAt, options);
 				return;
 			}
-			yield* captureItems(bytes, basename(source.path), modifiedAt, options);
+			yield* captureItems(bytes, source.path, modifiedAt, options);
 			return;
 		}
 		case 'stdin': {
@@ -499,12 +502,4 @@ function reasonOf(error: ProtocolError): RefusalReason {
 	if (error instanceof BlockCheckError) return 'bad-bcc';
 	if (error instanceof TruncatedBlockError) return 'truncated';
 	return 'malformed';
-}
-
-function describeFsError(error: unknown): string {
-	if (error instanceof GzipCaptureError) return error.message;
-	const code = (error as NodeJS.ErrnoException).code;
-	if (code === 'ENOENT') return 'no such file or directory';
-	if (code === 'EACCES') return 'permission denied';
-	return (error as Error).message;
 }

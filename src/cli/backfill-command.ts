@@ -21,6 +21,7 @@ import type {LoadedConfig} from '../config/config-loader.ts';
 import type {MeterConfig} from '../config/config-schema.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
 import {assertStartable, configBase} from '../daemon/startup-checks.ts';
+import {byteSize} from '../observability/byte-size.ts';
 import {plural} from '../observability/plural.ts';
 import {DeadLetterReport} from '../output/dead-letter-report.ts';
 import {HistoryLedger} from '../output/history-ledger.ts';
@@ -165,7 +166,7 @@ export async function runBackfill(
 					else if (event.kind === 'replaying') {
 						delivery.carriedOver = event.lines;
 						io.stderr.write(
-							`backfill: sending first the ${plural(event.lines, 'point')} (${event.bytes} bytes) an earlier backfill left unsent\n`,
+							`backfill: sending first the ${plural(event.lines, 'point')} (${byteSize(event.bytes)}) an earlier backfill left unsent\n`,
 						);
 					} else if (event.kind === 'dead-letter') {
 						delivery.stored -= event.lines;
@@ -294,7 +295,7 @@ export async function runBackfill(
 	const resendCommand = backfillLine(flags, '--resend');
 	const held = (refusal: InfluxWriteError, spool: InfluxBackfillTarget) =>
 		new CliError(
-			`${refusal.message}; retrying cannot fix that, so the backfill stopped: ${plural(spool.pendingPoints, 'point')} (${spool.pendingBytes} bytes) wait in ${spool.directory}`,
+			`${refusal.message}; retrying cannot fix that, so the backfill stopped: ${plural(spool.pendingPoints, 'point')} (${byteSize(spool.pendingBytes)}) wait in ${spool.directory}`,
 			{cause: refusal, hint: `once that is fixed, send them with: ${resendCommand}`},
 		);
 	// The server refused mid-import for a reason retrying cannot fix (waitForRoom): reading on would only fill the spool.
@@ -309,7 +310,7 @@ export async function runBackfill(
 	}
 	if (target !== undefined && unsent > 0) {
 		if (lastFailure?.disposition === 'hold') throw held(lastFailure, target);
-		const waiting = `${plural(target.pendingPoints, 'point')} (${unsent} bytes) wait in ${target.directory}`;
+		const waiting = `${plural(target.pendingPoints, 'point')} (${byteSize(unsent)}) wait in ${target.directory}`;
 		throw new CliError(
 			`${target.description} did not take every point${lastFailure === undefined ? '' : ` (${withoutPlace(lastFailure.message, target.description)})`}: ${waiting}`,
 			{

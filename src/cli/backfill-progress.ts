@@ -1,6 +1,8 @@
 import type {Writable} from 'node:stream';
 import type {BackfillTally} from '../backfill/backfill-tally.ts';
+import {byteSize} from '../observability/byte-size.ts';
 import {plural} from '../observability/plural.ts';
+import {perSecond} from './per-second.ts';
 
 /** Tells the user how far a backfill got: a bar on a terminal, a plain line now and then otherwise. */
 export interface BackfillProgress {
@@ -32,7 +34,7 @@ export async function createBackfillProgress(options: BackfillProgressOptions): 
 	const startedAt = now();
 	const rate = (tally: BackfillTally) => {
 		const seconds = Math.max((now() - startedAt) / 1000, 0.001);
-		return Math.round(tally.telegrams / seconds);
+		return perSecond(tally.telegrams / seconds);
 	};
 	if (options.stream.isTTY === true && options.totalBytes > 0) {
 		const {default: cliProgress} = await import('cli-progress');
@@ -47,7 +49,11 @@ export async function createBackfillProgress(options: BackfillProgressOptions): 
 			},
 			cliProgress.Presets.shades_classic,
 		);
-		bar.start(options.totalBytes, 0, {telegrams: plural(0, 'telegram'), points: plural(0, 'point'), rate: 0});
+		bar.start(options.totalBytes, 0, {
+			telegrams: plural(0, 'telegram'),
+			points: plural(0, 'point'),
+			rate: '0',
+		});
 		let stopped = false;
 		let lastNote = '';
 		let noteAt = Number.NEGATIVE_INFINITY;
@@ -84,7 +90,7 @@ export async function createBackfillProgress(options: BackfillProgressOptions): 
 			nextAt = at + everyMs;
 			const share =
 				options.totalBytes > 0
-					? `${Math.floor((100 * Math.min(bytesDone, options.totalBytes)) / options.totalBytes)} % (${megabytes(bytesDone)} of ${megabytes(options.totalBytes)} MB), `
+					? `${Math.floor((100 * Math.min(bytesDone, options.totalBytes)) / options.totalBytes)} % (${byteSize(bytesDone)} of ${byteSize(options.totalBytes)}), `
 					: '';
 			options.stream.write(
 				`backfill: ${share}${plural(tally.telegrams, 'telegram')}, ${plural(tally.pointsWritten, 'point')}, ${rate(tally)} telegrams/s\n`,
@@ -99,8 +105,4 @@ export async function createBackfillProgress(options: BackfillProgressOptions): 
 		},
 		stop() {},
 	};
-}
-
-function megabytes(bytes: number): string {
-	return (bytes / 1_000_000).toFixed(1);
 }

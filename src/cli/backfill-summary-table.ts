@@ -1,4 +1,7 @@
 import type {BackfillTally} from '../backfill/backfill-tally.ts';
+import {byteSize} from '../observability/byte-size.ts';
+import {blockCheckHint, CONFIGURATION_WAY} from './block-check-hint.ts';
+import {perSecond} from './per-second.ts';
 
 /** Words for the reasons, as the summary prints them. */
 const REASON_WORDS: Record<string, string> = {
@@ -85,7 +88,7 @@ export function backfillSummaryTable(
 		if (delivery.unsentPoints > 0) {
 			rows.push([
 				'points unsent',
-				`${delivery.unsentPoints} (${delivery.unsentBytes} bytes wait in ${delivery.directory})`,
+				`${delivery.unsentPoints} (${byteSize(delivery.unsentBytes)} wait in ${delivery.directory})`,
 			]);
 		}
 		if (delivery.refused > 0) {
@@ -122,13 +125,17 @@ export function backfillSummaryTable(
 	const examples = [...tally.refusedExamples].filter(([reason]) => reason !== 'other-meter');
 	if (examples.length > 0)
 		text += `\n${examples.map(([, example]) => `refused, e.g.: ${example}`).join('\n')}\n`;
+	// As parse hints at --ignore-bcc: a backfill takes such blocks with the meter's ignore_bcc.
+	const badCheck = tally.refusedExamples.get('bad-bcc');
+	if (badCheck !== undefined) {
+		const hint = blockCheckHint(
+			new Set([/CRC/.test(badCheck) ? 'crc16' : 'bcc']),
+			undefined,
+			CONFIGURATION_WAY,
+		);
+		if (hint !== undefined) text += `hint: ${hint}\n`;
+	}
 	return text;
-}
-
-/** A rate for people: whole numbers from 10 on, two significant digits below (a readout in 3.2 s: 0.31, not 0). */
-export function perSecond(rate: number): string {
-	if (rate >= 10 || rate === 0) return `${Math.round(rate)}`;
-	return `${Number(rate.toPrecision(2))}`;
 }
 
 function abbreviate(names: readonly string[]): string {

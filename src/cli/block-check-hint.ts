@@ -11,6 +11,7 @@ import type {BlockCheckEvidence} from '../readout/block-check-evidence.ts';
 export function blockCheckHint(
 	algorithms: ReadonlySet<'bcc' | 'crc16'>,
 	evidence?: BlockCheckEvidence,
+	way: BlockCheckWay = COMMAND_LINE_WAY,
 ): string | undefined {
 	const hints: string[] = [];
 	if (algorithms.has('bcc')) {
@@ -20,18 +21,38 @@ export function blockCheckHint(
 			);
 		} else if (evidence?.kind === 'meter') {
 			hints.push(
-				`${evidence.why}: this meter computes its BCC differently (a known fault, e.g. Itron ACE3000); read it with --ignore-bcc`,
+				`${evidence.why}: this meter computes its BCC differently (a known fault, e.g. Itron ACE3000); read it ${way.readWith}`,
 			);
 		} else {
 			hints.push(
-				'a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read with --ignore-bcc; a block that fails differently each time is line noise instead (check the IR head and its cable)',
+				`a meter known to send a wrong BCC (e.g. Itron ACE3000) can be read ${way.readWith}; a block that fails differently each time is line noise instead (check the IR head and its cable)`,
 			);
 		}
 	}
 	if (algorithms.has('crc16')) {
 		hints.push(
-			'a CRC16 mismatch in a DSMR P1 telegram means bytes were lost or changed on the way: check the line settings (115200 8N1 for DSMR 4/5, 9600 7E1 before), the cable and that the capture is whole; --ignore-bcc prints it anyway',
+			`a CRC16 mismatch in a DSMR P1 telegram means bytes were lost or changed on the way: check the line settings (115200 8N1 for DSMR 4/5, 9600 7E1 before), the cable and that the capture is whole; ${way.anyway}`,
 		);
 	}
 	return hints.length === 0 ? undefined : hints.join('; ');
 }
+
+/** How the command at hand accepts a block that failed its check, in the hint's words. */
+export interface BlockCheckWay {
+	/** `with --ignore-bcc`. */
+	readonly readWith: string;
+	/** `--ignore-bcc prints it anyway`. */
+	readonly anyway: string;
+}
+
+/** `parse` and `read`: the flag. */
+const COMMAND_LINE_WAY: BlockCheckWay = {
+	readWith: 'with --ignore-bcc',
+	anyway: '--ignore-bcc prints it anyway',
+};
+
+/** `backfill` (and `run`): the meter's setting in the configuration. */
+export const CONFIGURATION_WAY: BlockCheckWay = {
+	readWith: 'with `ignore_bcc: true` on its meter in the configuration',
+	anyway: '`ignore_bcc: true` on the meter takes it anyway',
+};

@@ -5,6 +5,7 @@ import {dataSetsBefore, pastedReadouts} from '../backfill/pasted-readouts.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
 import type {ProtocolError} from '../iec62056/protocol-errors.ts';
 import {StreamingCaptureDecoder} from '../iec62056/streaming-capture-decoder.ts';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {reusedChunks} from './reused-chunks.ts';
@@ -297,14 +298,5 @@ function* decodePieces(decoder: StreamingCaptureDecoder, chunk: Buffer): Generat
 const DECODE_PIECE_BYTES = 1024;
 
 function readError(place: string, error: unknown): CliError {
-	const code = (error as NodeJS.ErrnoException).code;
-	const cause =
-		code === 'ENOENT'
-			? 'no such file'
-			: code === 'EACCES'
-				? 'permission denied'
-				: code === 'EISDIR'
-					? 'is a directory'
-					: (error as Error).message;
-	return new CliError(`${place}: cannot read: ${cause}`, {cause: error});
+	return new CliError(`${place}: cannot read: ${fsErrorCause(error)}`, {cause: error});
 }

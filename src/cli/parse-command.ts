@@ -13,6 +13,7 @@ import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {parseIsoTimeArgument} from './iso-time-argument.ts';
 import {parseRawArchive} from './raw-archive-output.ts';
+import {looksLike7E1Text} from './seven-bit-text.ts';
 import {StreamingCaptureTimes} from './streaming-capture-times.ts';
 import {
 	addTelegramOutputOptions,
@@ -153,13 +154,16 @@ function bccEvidence(failed: readonly DecodedTelegram[] | undefined): BlockCheck
 }
 
 function noTelegram(reader: CaptureReader): CliError {
+	// Said as it is: the decoder's "expected …" would send one looking for a wrong format.
+	if (reader.head.length === 0) return new CliError(`${reader.place}: is empty: no bytes, so no telegram`);
 	const garbled =
 		reader.garbledBlocks > 0
 			? `; ${plural(reader.garbledBlocks, 'STX…ETX span')} without data sets (noise)`
 			: '';
 	return new CliError(
 		`${reader.place}: no telegram found (expected "/XXX5…" and data sets such as "1.8.0(…)")${garbled}`,
-		reader.highBitBytes > 0
+		// Only for bytes that read as text with bit 7 cleared: noise has bit 7 set as often, and no such hint.
+		reader.highBitBytes > 0 && looksLike7E1Text(reader.head)
 			? {hint: `${plural(reader.highBitBytes, 'byte')} with bit 7 set: was 7E1 data read as 8N1?`}
 			: {},
 	);

@@ -2,7 +2,9 @@ import type {Stats} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import type {ConfigWarning} from '../config/config-warnings.ts';
+import {LINK_RETRY_WORDS} from '../daemon/link-retry.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {portNameHint} from '../transport/port-name-hint.ts';
 
 export interface PortWarningOptions {
@@ -17,8 +19,8 @@ export interface PortWarningOptions {
 /**
  * Serial ports of a configuration that cannot be opened as given now: a name of the wrong shape
  * (`127.0.0.1:8888`, `COM3`, `ttyUSB0`), a path that does not exist now, a path that is not a device.
- * Warnings, not errors: a reader may be unplugged while its configuration is written, and `run` opens
- * the port again every cycle until it is there. Bridges (`tcp://…`) and simulated meters are skipped.
+ * Warnings, not errors: a reader may be unplugged while its configuration is written, and `run` keeps
+ * trying the port (LINK_RETRY_WORDS). Bridges (`tcp://…`) and simulated meters are skipped.
  */
 export async function portWarnings(
 	ports: readonly string[],
@@ -41,8 +43,8 @@ export async function portWarnings(
 			warnings.push({
 				path,
 				message: missing
-					? `${port} does not exist now: is the reader plugged in? (\`dlms-logger ports\` lists the ports; run starts anyway and opens it again every cycle until it is there)`
-					: `${port} cannot be checked: ${info.code ?? info.message}`,
+					? `${port} does not exist now: is the reader plugged in? (\`dlms-logger ports\` lists the ports; run starts anyway and ${LINK_RETRY_WORDS})`
+					: `${port} cannot be checked: ${fsErrorCause(info)}`,
 			});
 		} else if (!info.isCharacterDevice()) {
 			warnings.push({

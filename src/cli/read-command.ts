@@ -2,6 +2,7 @@ import {writeFile} from 'node:fs/promises';
 import {Command, InvalidArgumentError, Option} from 'commander';
 import {STANDARD_BAUD_RATES} from '../config/standard-baud-rates.ts';
 import type {DecodedTelegram} from '../iec62056/capture-decoder.ts';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {plural} from '../observability/plural.ts';
 import {ReadoutError} from '../readout/readout-errors.ts';
 import {describePlan} from '../readout/readout-plan.ts';
@@ -216,7 +217,7 @@ async function saveRaw(file: string, bytes: Buffer, io: CommandIo): Promise<void
 		await writeFile(file, bytes);
 		io.stderr.write(`${file}: ${plural(bytes.length, 'byte')} saved\n`);
 	} catch (error) {
-		io.stderr.write(`${file}: cannot save the raw bytes: ${(error as Error).message}\n`);
+		io.stderr.write(`${file}: cannot save the raw bytes: ${fsErrorCause(error)}\n`);
 	}
 }
 

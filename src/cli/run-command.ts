@@ -5,6 +5,7 @@ import {hasMeterEnvironment} from '../config/meter-environment.ts';
 import {type Collector, startCollector} from '../daemon/collector.ts';
 import type {MeterJobEvent} from '../daemon/meter-job.ts';
 import {isSimulatorPort} from '../daemon/simulator-port-name.ts';
+import {byteSize} from '../observability/byte-size.ts';
 import {createLogger, type Logger} from '../observability/logger.ts';
 import {plural} from '../observability/plural.ts';
 import {DeadLetterReport} from '../output/dead-letter-report.ts';
@@ -91,7 +92,8 @@ export async function runCollector(
 		// A mounted config.yaml wins over METER_*; say so, or a changed METER_PORT would seem to do nothing.
 		log.warn(`METER_* variables ignored: the configuration comes from ${loaded.file}`);
 	}
-	const outcome = new Map<string, MeterJobEvent['kind']>();
+	// The last word per meter (read, failed, write-failed, abandoned): --once names each failure's cause.
+	const outcome = new Map<string, MeterOutcome>();
 	// Points the server refused are neither stored nor spooled: --once fails on them.
 	const deadLetters = new DeadLetterReport();
 	// Why the server did not take points (its last answer), while points wait: --once fails naming it.
@@ -105,9 +107,13 @@ export async function runCollector(
 			log,
 			schedule: !once,
 			onJobEvent: (event) => {
-				// The last word per meter: read, failed or write-failed.
-				if (event.kind === 'read' || event.kind === 'failed' || event.kind === 'write-failed') {
-					outcome.set(event.meter, event.kind);
+				if (
+					event.kind === 'read' ||
+					event.kind === 'failed' ||
+					event.kind === 'write-failed' ||
+					event.kind === 'abandoned'
+				) {
+					outcome.set(event.meter, event);
 				}
 			},
 			onSpoolEvent: (event) => {
@@ -142,6 +148,9 @@ export async function runCollector(
 	await collector.stop({flushTimeoutMs: 5000});
 }
 
+/** What --once remembers of a meter's readout. */
+type MeterOutcome = Extract<MeterJobEvent, {kind: 'read' | 'failed' | 'write-failed' | 'abandoned'}>;
+
 /** Every zone the collector converts meter times in: the meters', the configuration's, the host's. */
 function configuredZones({config, hostTimeZone}: LoadedApart): string[] {
 	const zones = [hostTimeZone, config.timezone, ...config.meters.map((meter) => meter.timezone)];
@@ -151,7 +160,7 @@ function configuredZones({config, hostTimeZone}: LoadedApart): string[] {
 /** One readout of every meter (meters on one port one after the other), then flush and stop. */
 async function runOnce(
 	collector: Collector,
-	outcome: ReadonlyMap<string, MeterJobEvent['kind']>,
+	outcome: ReadonlyMap<string, MeterOutcome>,
 	log: Logger,
 	signal: AbortSignal | undefined,
 	deadLetters: DeadLetterReport,
@@ -163,11 +172,21 @@ async function runOnce(
 		signal.addEventListener('abort', () => resolve(), {once: true});
 	});
 	await Promise.race([Promise.all(collector.jobs.map((job) => job.tick())), aborted]);
+	if (signal?.aborted)
+		log.info(`stopping (${String((signal.reason as Error | undefined)?.message ?? 'signal')})`);
 	const flushed = await collector.stop({flushTimeoutMs: 5000});
-	const unread = collector.jobs.map((job) => job.id).filter((id) => outcome.get(id) !== 'read');
-	if (unread.length > 0) {
+	const unread = collector.jobs.map((job) => job.id).filter((id) => outcome.get(id)?.kind !== 'read');
+	// Ctrl-C is not a meter failing: say so, with the shell's exit code for SIGINT, as backfill does.
+	if (signal?.aborted) {
 		throw new CliError(
-			`${unread.length} of ${plural(collector.jobs.length, 'meter')} not read or not stored: ${unread.join(', ')}`,
+			`run --once interrupted${unread.length > 0 ? `: ${unread.join(', ')} not read (nothing of ${unread.length === 1 ? 'its' : 'their'} readout stored)` : ''}`,
+			{exitCode: EXIT_CODES.interrupted},
+		);
+	}
+	if (unread.length > 0) {
+		const causes = unread.map((id) => `${id} (${whyUnread(outcome.get(id))})`);
+		throw new CliError(
+			`${unread.length} of ${plural(collector.jobs.length, 'meter')} not read or not stored: ${causes.join('; ')}`,
 			{exitCode: EXIT_CODES.failed},
 		);
 	}
@@ -178,6 +197,20 @@ async function runOnce(
 	log.info(`read ${plural(collector.jobs.length, 'meter')} once`);
 }
 
+/** Why a meter has no stored readout, in the words its log line used. */
+function whyUnread(event: MeterOutcome | undefined): string {
+	switch (event?.kind) {
+		case 'failed':
+			return event.error.message;
+		case 'write-failed':
+			return `points could not be stored: ${event.error.message}`;
+		case 'abandoned':
+			return 'readout abandoned on stopping';
+		default:
+			return 'no readout';
+	}
+}
+
 /**
  * `run --once` ended with points in the spool: the server's last answer first (with its hint, e.g.
  * `set influxdb.version to "1"`), then how many points wait where. Exit 1, as `backfill`.
@@ -186,8 +219,7 @@ export function unsentError(
 	spool: {readonly directory: string; readonly pendingLines: number; readonly pendingBytes: number},
 	cause: Error | undefined,
 ): CliError {
-	const points = `${spool.pendingLines} ${spool.pendingLines === 1 ? 'point' : 'points'}`;
-	const waiting = `${points} (${spool.pendingBytes} bytes) not stored, they wait in the spool ${spool.directory}`;
+	const waiting = `${plural(spool.pendingLines, 'point')} (${byteSize(spool.pendingBytes)}) not stored, they wait in the spool ${spool.directory}`;
 	return new CliError(
 		cause === undefined ? `the server did not take every point: ${waiting}` : `${cause.message}; ${waiting}`,
 		{

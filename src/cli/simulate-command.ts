@@ -3,6 +3,7 @@ import {readFile} from 'node:fs/promises';
 import type {Writable} from 'node:stream';
 import {Command, InvalidArgumentError} from 'commander';
 import {hostTimeZone} from '../daemon/host-time-zone.ts';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {plural} from '../observability/plural.ts';
 import {assertTimeZone} from '../readings/meter-clock.ts';
 import {createCapturedTelegramProfile} from '../simulator/captured-telegram-profile.ts';
@@ -159,7 +160,7 @@ export async function chooseProfile(flags: SimulateFlags): Promise<SimulatorProf
 		try {
 			bytes = await readFile(flags.telegram);
 		} catch (error) {
-			throw new CliError(`${flags.telegram}: cannot read: ${(error as Error).message}`, {cause: error});
+			throw new CliError(`${flags.telegram}: cannot read: ${fsErrorCause(error)}`, {cause: error});
 		}
 		try {
 			return createCapturedTelegramProfile(bytes, {...profileOptions, place: flags.telegram});

@@ -4,10 +4,13 @@ import {Command, InvalidArgumentError} from 'commander';
 import {backfillSpoolDirectory} from '../backfill/backfill-target.ts';
 import {influxTargetFromConfig} from '../daemon/influx-target-from-config.ts';
 import {configBase} from '../daemon/startup-checks.ts';
+import {byteSize} from '../observability/byte-size.ts';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {plural} from '../observability/plural.ts';
 import {describeTarget} from '../output/influx-target.ts';
 import {inspectSpool, type SpoolStatus} from '../output/spool-inspection.ts';
 import {systemProcessProbe} from '../output/spool-lock.ts';
+import {CliError} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {configFileOf, withConfigFileArgument} from './config-file-argument.ts';
 import {loadConfiguration, type ProcessContext} from './config-source.ts';
@@ -47,9 +50,9 @@ export async function showSpool(flags: SpoolFlags, io: CommandIo, context: Proce
 	const directory = isAbsolute(config.spool.directory)
 		? config.spool.directory
 		: resolve(base, config.spool.directory);
-	const status = await inspectSpool(directory);
+	const status = await inspectedSpool(directory);
 	// A backfill keeps a spool of its own beside the collector's: what it left unsent waits there.
-	const backfill = await inspectSpool(backfillSpoolDirectory(config, base));
+	const backfill = await inspectedSpool(backfillSpoolDirectory(config, base));
 	const target =
 		config.influxdb === undefined ? undefined : describeTarget(influxTargetFromConfig(config.influxdb, {}));
 	if (flags.format === 'json') {
@@ -74,6 +77,17 @@ export async function showSpool(flags: SpoolFlags, io: CommandIo, context: Proce
 		}
 	}
 	io.stdout.write(text);
+}
+
+/** inspectSpool, with a directory it may not read said in one line as other commands say it (exit 1). */
+async function inspectedSpool(directory: string): Promise<SpoolStatus> {
+	try {
+		return await inspectSpool(directory);
+	} catch (error) {
+		// A file inside (a data file, the dead letters) names itself; Node's errors carry its path.
+		const place = (error as NodeJS.ErrnoException).path ?? directory;
+		throw new CliError(`${place}: cannot read: ${fsErrorCause(error)}`, {cause: error});
+	}
 }
 
 /** Whether a lock's process runs: known only on this host. */
@@ -109,7 +123,7 @@ function spoolTable(
 					running === undefined ? '' : running ? ' (running)' : ' (not running: the next start takes over)'
 				}`,
 	]);
-	rows.push(['unsent', `${plural(status.unsentPoints, 'point')}, ${formatBytes(status.unsentBytes)}`]);
+	rows.push(['unsent', `${plural(status.unsentPoints, 'point')}, ${byteSize(status.unsentBytes)}`]);
 	if (status.oldestPointTime && status.newestPointTime) {
 		rows.push(['oldest point', status.oldestPointTime.toISOString()]);
 		rows.push(['newest point', status.newestPointTime.toISOString()]);
@@ -133,19 +147,6 @@ function spoolTable(
 	}
 	if (status.deadLetters.lines > 0) text += `  (in ${status.directory}/dead-letter.lp)\n`;
 	return text;
-}
-
-/** 1234567 → `1.2 MB` (powers of 1000, as `spool.max_size` reads `MB`). */
-export function formatBytes(bytes: number): string {
-	if (bytes < 1000) return plural(bytes, 'byte');
-	const units = ['kB', 'MB', 'GB'];
-	let value = bytes / 1000;
-	let unit = 0;
-	while (value >= 1000 && unit < units.length - 1) {
-		value /= 1000;
-		unit++;
-	}
-	return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 export function parseSpoolFormat(value: string): SpoolFormat {

@@ -9,7 +9,7 @@ import {ObisSelection} from '../readings/obis-selection.ts';
 import type {SkippedDataSet, SkipReason} from '../readings/point-mapper.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {countSkipped, describeSkipCounts} from '../readings/skip-summary.ts';
-import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
+import {describeShortSelection, describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import type {CommandIo} from './command-io.ts';
 import {describeNoResetDate, splitNoResetDate} from './no-reset-date.ts';
@@ -84,14 +84,18 @@ export function checkTelegramOutputOptions(options: TelegramOutputOptions): Obis
 		}
 	}
 	if (options.select === undefined) return undefined;
+	const codes = options.select
+		.split(',')
+		.map((code) => code.trim())
+		.filter(Boolean);
+	// An empty selection would select nothing and print nothing, with exit 0.
+	if (codes.length === 0) {
+		throw new CliError('--select: no code given; give codes such as "1.8.1,1.6.2*01"', {
+			exitCode: EXIT_CODES.usage,
+		});
+	}
 	try {
-		return new ObisSelection(
-			options.select
-				.split(',')
-				.map((code) => code.trim())
-				.filter(Boolean)
-				.map((code) => ({code})),
-		);
+		return new ObisSelection(codes.map((code) => ({code})));
 	} catch (error) {
 		throw new CliError(`--select: ${(error as Error).message}`, {exitCode: EXIT_CODES.usage, cause: error});
 	}
@@ -164,8 +168,11 @@ export function writeTelegrams(
 					warn(`${context.place}: units passed through unconverted: ${mapped.unknownUnits.join(', ')}`);
 				}
 			}
-			const missing = context.selection?.unmatched(telegrams.flatMap((telegram) => telegram.dataSets)) ?? [];
+			const sets = telegrams.flatMap((telegram) => telegram.dataSets);
+			const missing = context.selection?.unmatched(sets) ?? [];
 			if (missing.length > 0) warn(`${context.place}: ${describeUnmatchedSelection(missing)}`);
+			const short = context.selection?.shortOfValues(sets) ?? [];
+			if (short.length > 0) warn(`${context.place}: ${describeShortSelection(short)}`);
 		}
 	}
 }

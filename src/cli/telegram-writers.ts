@@ -6,7 +6,7 @@ import {meterIdentity} from '../readings/meter-identity.ts';
 import type {ObisSelection} from '../readings/obis-selection.ts';
 import {mapReading, type SkippedDataSet, type SkipReason} from '../readings/point-mapper.ts';
 import {countSkipped, describeSkipCounts} from '../readings/skip-summary.ts';
-import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
+import {describeShortSelection, describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {CliError, EXIT_CODES} from './cli-error.ts';
 import {describeNoResetDate, splitNoResetDate} from './no-reset-date.ts';
 import type {OutputFormat} from './output-format.ts';
@@ -66,6 +66,8 @@ export class TelegramSummary {
 	#otherMessages = 0;
 	/** Selected codes none of the telegrams so far contained; undefined before the first telegram. */
 	#unmatched: Set<string> | undefined;
+	/** Selected codes with a value index (`~2`) beyond their data set: code → most values seen. */
+	readonly #shortOfValues = new Map<string, number>();
 	#telegrams = 0;
 
 	get telegrams(): number {
@@ -92,6 +94,10 @@ export class TelegramSummary {
 	}
 
 	noteSelection(selection: ObisSelection, telegram: DecodedTelegram): void {
+		// Said once at the end, with the most values a telegram's data set had.
+		for (const {code, values} of selection.shortOfValues(telegram.dataSets)) {
+			this.#shortOfValues.set(code, Math.max(values, this.#shortOfValues.get(code) ?? 0));
+		}
 		const missing = selection.unmatched(telegram.dataSets);
 		this.#unmatched =
 			this.#unmatched === undefined
@@ -115,6 +121,9 @@ export class TelegramSummary {
 		}
 		if (this.#unmatched !== undefined && this.#unmatched.size > 0) {
 			lines.push(describeUnmatchedSelection([...this.#unmatched]));
+		}
+		if (this.#shortOfValues.size > 0) {
+			lines.push(describeShortSelection([...this.#shortOfValues].map(([code, values]) => ({code, values}))));
 		}
 		return lines;
 	}

@@ -1,8 +1,9 @@
 import {readFile} from 'node:fs/promises';
 import {userInfo} from 'node:os';
-import {isAbsolute, resolve} from 'node:path';
+import {isAbsolute, join, resolve} from 'node:path';
 import {isScalar, LineCounter, parseDocument} from 'yaml';
 import type {z} from 'zod';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {ConfigError, type ConfigProblem} from './config-error.ts';
 import {formatPath} from './config-path.ts';
 import {type Config, configSchema} from './config-schema.ts';
@@ -52,13 +53,16 @@ export async function loadConfigFile(file: string, sources: ConfigSources = {}):
 }
 
 /**
- * Why the configuration file could not be read: `no such file`, or `permission denied for user
- * dlms-logger (uid 999): …` naming who could not read it and how to let it (the Docker image runs as
- * uid 10001, so a mode-600 file of the host's user is unreadable there), or the system's message.
+ * Why the configuration file could not be read, in fsErrorCause's words (`no such file`, …); a
+ * permission problem as `permission denied for user dlms-logger (uid 999): …`, naming who could not
+ * read it and how to let it (the Docker image runs as uid 10001, so a mode-600 file of the host's user
+ * is unreadable there).
  */
 export function readFailure(error: NodeJS.ErrnoException, file: string): string {
-	if (error.code === 'ENOENT') return 'no such file';
-	if (error.code !== 'EACCES') return error.message;
+	// As `parse DIR` says it; the file is most likely inside.
+	if (error.code === 'EISDIR')
+		return `${fsErrorCause(error)}: give the file, e.g. ${join(file, 'config.yaml')}`;
+	if (error.code !== 'EACCES') return fsErrorCause(error);
 	let who = '';
 	try {
 		const {username, uid} = userInfo();
@@ -88,16 +92,20 @@ export async function parseConfig(
 	}
 	const parsed = configSchema.safeParse(raw, {error: configIssueMessage});
 	if (!parsed.success) {
-		const ports = await portProblems(raw, parsed.error.issues, (path) => {
+		const placeOf = (path: readonly PropertyKey[]) => {
 			const line = lineOf(document, lineCounter, path);
 			return {path: formatPath(path), ...(line === undefined ? {} : {line})};
-		});
+		};
+		const ports = await portProblems(raw, parsed.error.issues, placeOf);
+		const secrets = await rawSecretProblems(raw, parsed.error.issues, file, sources, placeOf);
 		throw new ConfigError(
 			file,
 			// In the order of the file, which is how a person fixes them.
-			[...parsed.error.issues.flatMap((issue) => toProblems(issue, document, lineCounter)), ...ports].sort(
-				(a, b) => (a.line ?? 0) - (b.line ?? 0),
-			),
+			[
+				...parsed.error.issues.flatMap((issue) => toProblems(issue, document, lineCounter)),
+				...ports,
+				...secrets,
+			].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
 		);
 	}
 	const config = parsed.data;
@@ -136,6 +144,15 @@ export async function parseConfigObject(
 				message: issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message,
 			})),
 			...(await portProblems(raw, parsed.error.issues, (path) => ({path: nameOf(path)}))),
+			...(await rawSecretProblems(
+				raw,
+				parsed.error.issues,
+				resolve(sources.baseDirectory ?? '.', 'environment'),
+				sources,
+				(path) => ({
+					path: nameOf(path),
+				}),
+			)),
 		]);
 	}
 	const config = parsed.data;
@@ -173,14 +190,57 @@ async function readSecrets(
 	placeOf: (path: readonly PropertyKey[]) => Pick<ConfigProblem, 'path' | 'line'>,
 	label = file,
 ): Promise<LoadedConfig['secrets']> {
-	const influx = config.influxdb;
-	if (influx === undefined) return {};
+	if (config.influxdb === undefined) return {};
+	const {secrets, problems} = await secretsOf(
+		config.influxdb as unknown as Readonly<Record<string, unknown>>,
+		file,
+		sources,
+		placeOf,
+	);
+	if (problems.length > 0) throw new ConfigError(label, problems);
+	return secrets;
+}
+
+/**
+ * The secret problems (unset variable, unreadable file, placeholder) of a configuration the schema
+ * refused, so that one pass lists them beside the schema's problems instead of after those are fixed.
+ * Only `influxdb` fields that are strings are looked at: the schema names the others.
+ */
+async function rawSecretProblems(
+	raw: unknown,
+	issues: readonly z.core.$ZodIssue[],
+	file: string,
+	sources: ConfigSources,
+	placeOf: (path: readonly PropertyKey[]) => Pick<ConfigProblem, 'path' | 'line'>,
+): Promise<ConfigProblem[]> {
+	if (sources.withSecrets === false) return [];
+	const influx = (raw as {influxdb?: unknown} | null)?.influxdb;
+	if (typeof influx !== 'object' || influx === null) return [];
+	// A field the schema refused is named once, by the schema.
+	const refused = new Set(
+		issues.filter((issue) => issue.path[0] === 'influxdb').map((issue) => String(issue.path[1])),
+	);
+	const strings = Object.fromEntries(
+		Object.entries(influx).filter(
+			(entry): entry is [string, string] => typeof entry[1] === 'string' && !refused.has(entry[0]),
+		),
+	);
+	return (await secretsOf(strings, file, sources, placeOf)).problems;
+}
+
+/** The token and password from wherever `influx` says (inline, `*_env`, `*_file`), and what is wrong. */
+async function secretsOf(
+	influx: Readonly<Record<string, unknown>>,
+	file: string,
+	sources: ConfigSources,
+	placeOf: (path: readonly PropertyKey[]) => Pick<ConfigProblem, 'path' | 'line'>,
+): Promise<{secrets: LoadedConfig['secrets']; problems: ConfigProblem[]}> {
 	const env = sources.env ?? {};
 	const readSecret = sources.readSecret ?? ((path: string) => readFile(path, 'utf8'));
 	const problems: ConfigProblem[] = [];
 	const secrets: {token?: string; password?: string} = {};
+	const fields = influx as Readonly<Record<string, string | undefined>>;
 	for (const name of ['token', 'password'] as const) {
-		const fields = influx as unknown as Record<string, string | undefined>;
 		const inline = fields[name];
 		const variable = fields[`${name}_env`];
 		const path = fields[`${name}_file`];
@@ -208,7 +268,7 @@ async function readSecrets(
 			} catch (error) {
 				problems.push({
 					...place(`${name}_file`),
-					message: `cannot read ${absolute}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+					message: `cannot read ${absolute}: ${fsErrorCause(error)}`,
 				});
 			}
 		}
@@ -216,7 +276,6 @@ async function readSecrets(
 	for (const name of ['token', 'password'] as const) {
 		const secret = secrets[name];
 		if (secret === undefined || !isPlaceholderSecret(secret)) continue;
-		const fields = influx as unknown as Record<string, string | undefined>;
 		const key =
 			[name, `${name}_env`, `${name}_file`].find((candidate) => fields[candidate] !== undefined) ?? name;
 		const place = placeOf(['influxdb', key]);
@@ -228,8 +287,7 @@ async function readSecrets(
 			message: `${what} a change-me placeholder of an older .env.example: ${placeholderSecretAdvice(name)}`,
 		});
 	}
-	if (problems.length > 0) throw new ConfigError(label, problems);
-	return secrets;
+	return {secrets, problems};
 }
 
 function toProblems(

@@ -1,7 +1,8 @@
+import {byteSize} from '../observability/byte-size.ts';
 import {plural} from '../observability/plural.ts';
 import type {DeadLetterReport} from '../output/dead-letter-report.ts';
 import type {SpoolEvent} from '../output/spooled-sink.ts';
-import {describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
+import {describeShortSelection, describeUnmatchedSelection} from '../readings/unmatched-selection.ts';
 import {describePlan, type ReadoutPlan} from '../readout/readout-plan.ts';
 import type {MeterJobEvent} from './meter-job.ts';
 
@@ -29,6 +30,11 @@ export function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 			// The first failure of a kind is a warning; repeats are counted, not repeated every tick.
 			if (event.repeated === 1)
 				log.warn(event.error.message, {meter: event.meter, failure: event.error.failure});
+			return;
+		case 'abandoned':
+			log.warn(`${event.meter}: readout abandoned on stopping; nothing of it was stored`, {
+				meter: event.meter,
+			});
 			return;
 		case 'recovered':
 			log.info(`${event.meter}: reading again after ${plural(event.afterFailures, 'failed readout')}`, {
@@ -67,6 +73,9 @@ export function logJobEvent(log: CollectorLog, event: MeterJobEvent): void {
 			return;
 		case 'unmatched-selection':
 			log.warn(`${event.meter}: ${describeUnmatchedSelection(event.codes)}`, {meter: event.meter});
+			return;
+		case 'selection-short-of-values':
+			log.warn(`${event.meter}: ${describeShortSelection(event.entries)}`, {meter: event.meter});
 	}
 }
 
@@ -99,7 +108,7 @@ export function logSpoolEvent(
 		}
 		case 'replaying':
 			log.info(
-				`sending ${plural(event.lines, 'point')} (${event.bytes} bytes) left in the spool${event.since === undefined ? '' : `, unsent since ${event.since.toISOString()}`}, to ${target}`,
+				`sending ${plural(event.lines, 'point')} (${byteSize(event.bytes)}) left in the spool${event.since === undefined ? '' : `, unsent since ${event.since.toISOString()}`}, to ${target}`,
 				{spoolPoints: event.lines, spoolBytes: event.bytes},
 			);
 			return;

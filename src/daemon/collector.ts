@@ -1,6 +1,8 @@
 import {isAbsolute, resolve} from 'node:path';
 import type {Writable} from 'node:stream';
 import type {LoadedConfig} from '../config/config-loader.ts';
+import {byteSize} from '../observability/byte-size.ts';
+import {ClockOffsetWarning} from '../observability/clock-offset-warning.ts';
 import {CycleHealthPolicy} from '../observability/health-policy.ts';
 import type {HealthServer} from '../observability/health-server.ts';
 import {plural} from '../observability/plural.ts';
@@ -101,14 +103,16 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	// One rule everywhere (run, read, parse, simulate): the configured zone, else the host's.
 	const hostZone = deps.hostTimeZone ?? hostTimeZone();
 	const jobs: MeterJob[] = [];
+	const clockWarning = new ClockOffsetWarning();
 	try {
-		for (const meter of config.meters) {
+		for (const [index, meter] of config.meters.entries()) {
 			let link = links.get(meter.port);
 			if (link === undefined) {
 				if (isSimulatorPort(meter.port)) {
 					// Loaded on demand: a collector of real meters does not carry the simulator.
 					const {openSimulatedPort} = await import('./simulated-port.ts');
-					const port = await openSimulatedPort(meter.port, meter.timezone ?? config.timezone);
+					// Its clock in the zone it is read in (the host's without a setting), as `simulate` does.
+					const port = await openSimulatedPort(meter.port, meter.timezone ?? config.timezone ?? hostZone);
 					simulated.push(port);
 					link = port.link;
 				} else {
@@ -117,6 +121,12 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 				links.set(meter.port, link);
 			}
 			const timeZone = meter.timezone ?? config.timezone ?? hostZone;
+			const zoneSetting =
+				meter.timezone !== undefined
+					? `\`meters[${index}].timezone\``
+					: config.timezone !== undefined
+						? '`timezone`'
+						: 'the host zone (no `timezone` set)';
 			metrics.addMeter(meter.id, {timeZone});
 			jobs.push(
 				new MeterJob({
@@ -129,6 +139,11 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 					onEvent: (event) => {
 						logJobEvent(deps.log, event);
 						recordJobEvent(metrics, event);
+						// The offset self-metrics just derived from this readout's 0.9.1/0.9.2, if it had them.
+						const offset = event.kind === 'read' ? metrics.clockOffsetSecondsOf(meter.id) : undefined;
+						const warning =
+							offset === undefined ? undefined : clockWarning.check(meter.id, offset, timeZone, zoneSetting);
+						if (warning !== undefined) deps.log.warn(warning, {meter: meter.id, clockOffsetSeconds: offset});
 						deps.onJobEvent?.(event);
 					},
 					...(archive === undefined
@@ -294,7 +309,7 @@ export function inTime(ms: number): string {
 
 /** `12 points (1.2 kB)`. */
 function spoolDepth(spool: LineSpool): string {
-	return `${plural(spool.pendingLines, 'point')} (${spool.pendingBytes} bytes)`;
+	return `${plural(spool.pendingLines, 'point')} (${byteSize(spool.pendingBytes)})`;
 }
 
 function recordJobEvent(metrics: SelfMetrics, event: MeterJobEvent): void {

@@ -3,7 +3,7 @@ import type {MeterConfig} from '../config/config-schema.ts';
 import {nextCronRun} from '../config/cron-next-run.ts';
 import type {PointSink} from '../output/point-sink.ts';
 import type {SignOnPart} from '../output/raw-archive.ts';
-import {ObisSelection} from '../readings/obis-selection.ts';
+import {ObisSelection, type SelectionShortOfValues} from '../readings/obis-selection.ts';
 import {mapReading} from '../readings/point-mapper.ts';
 import {type PlanChange, PlanLearner} from '../readout/plan-learner.ts';
 import {ReadoutError, type ReadoutFailure} from '../readout/readout-errors.ts';
@@ -12,6 +12,7 @@ import {type ReadoutResult, readMeter} from '../readout/readout-session.ts';
 import {readoutOptionsFrom} from '../readout/readout-settings.ts';
 import type {Link} from '../transport/link.ts';
 import {CycleTimer} from './cycle-timer.ts';
+import {DEFAULT_MAX_LINK_BACKOFF_MS, nextLinkBackoffMs} from './link-retry.ts';
 import type {PortLock} from './port-lock.ts';
 
 /** What the job reports, for logs and self-metrics; the daemon decides what to do with it. */
@@ -24,6 +25,8 @@ export type MeterJobEvent =
 			readonly skipped: number;
 	  }
 	| {readonly kind: 'failed'; readonly meter: string; readonly error: ReadoutError; readonly repeated: number}
+	/** stop() cut a readout short: nothing of it was stored (not a failure of the meter). */
+	| {readonly kind: 'abandoned'; readonly meter: string}
 	| {readonly kind: 'recovered'; readonly meter: string; readonly afterFailures: number}
 	| {readonly kind: 'overlap'; readonly meter: string; readonly skippedTicks: number}
 	/** The announced plan failed in this readout and another one worked; nothing is learned from it alone. */
@@ -41,7 +44,13 @@ export type MeterJobEvent =
 	| {readonly kind: 'plan-changed'; readonly meter: string; readonly change: PlanChange}
 	| {readonly kind: 'write-failed'; readonly meter: string; readonly error: Error}
 	/** Selected codes the first good readout (all its sign-ons) did not contain; said once per meter. */
-	| {readonly kind: 'unmatched-selection'; readonly meter: string; readonly codes: readonly string[]};
+	| {readonly kind: 'unmatched-selection'; readonly meter: string; readonly codes: readonly string[]}
+	/** Selected value indexes (`~2`) beyond their data sets in the first good readout; said once per meter. */
+	| {
+			readonly kind: 'selection-short-of-values';
+			readonly meter: string;
+			readonly entries: readonly SelectionShortOfValues[];
+	  };
 
 export interface MeterJobOptions {
 	readonly meter: MeterConfig;
@@ -66,8 +75,8 @@ export const DEFAULT_CYCLE_MS = 60_000;
  * a readout still running when the next tick comes makes that tick skipped and counted (never two
  * conversations on one meter). Each tick reads the meter
  * (waiting for its port if another meter on the same bus is being read), maps the telegram to points
- * and hands them to the sink. A port that is gone (unplugged reader) is retried with a growing pause,
- * reported once, and picked up again by itself when it returns.
+ * and hands them to the sink. A port that is gone (unplugged reader) is reported once and retried
+ * (link-retry.ts: one cycle, doubling up to 5 min), and picked up again by itself when it returns.
  */
 export class MeterJob {
 	readonly #options: MeterJobOptions;
@@ -243,16 +252,20 @@ export class MeterJob {
 			if (change) onEvent({kind: 'plan-changed', meter: meter.id, change});
 		}
 		if (error !== undefined) {
-			if (error.failure === 'aborted') return;
+			if (error.failure === 'aborted') {
+				// Said, so a shutdown mid-readout does not pass for a clean one that stored everything.
+				onEvent({kind: 'abandoned', meter: meter.id});
+				return;
+			}
 			this.#failures++;
 			const repeated = error.failure === this.#lastFailure ? this.#failures : 1;
 			this.#lastFailure = error.failure;
 			if (error.failure === 'link') {
 				// The port is gone: wait longer each time (up to the cap) instead of failing every tick.
-				const cap = this.#options.maxLinkBackoffMs ?? 300_000;
-				this.#linkBackoffMs = Math.min(
-					cap,
-					this.#linkBackoffMs === 0 ? this.#cycleMs : this.#linkBackoffMs * 2,
+				this.#linkBackoffMs = nextLinkBackoffMs(
+					this.#linkBackoffMs,
+					this.#cycleMs,
+					this.#options.maxLinkBackoffMs ?? DEFAULT_MAX_LINK_BACKOFF_MS,
 				);
 				this.#retryAt = Date.now() + this.#linkBackoffMs;
 			}
@@ -289,8 +302,11 @@ export class MeterJob {
 		// Only a complete readout (every sign-on) tells which codes the meter sends.
 		if (complete && this.#selection !== undefined && !this.#selectionChecked) {
 			this.#selectionChecked = true;
-			const codes = this.#selection.unmatched(results.flatMap((result) => result.parsed.dataSets));
+			const sets = results.flatMap((result) => result.parsed.dataSets);
+			const codes = this.#selection.unmatched(sets);
 			if (codes.length > 0) onEvent({kind: 'unmatched-selection', meter: meter.id, codes});
+			const entries = this.#selection.shortOfValues(sets);
+			if (entries.length > 0) onEvent({kind: 'selection-short-of-values', meter: meter.id, entries});
 		}
 		try {
 			for (const [index, result] of results.entries()) {

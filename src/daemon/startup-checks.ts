@@ -5,6 +5,7 @@ import {ConfigError, type ConfigProblem} from '../config/config-error.ts';
 import type {LoadedConfig} from '../config/config-loader.ts';
 import {formatPath} from '../config/config-path.ts';
 import {meterPortProblem} from '../config/meter-port-problem.ts';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
 import {influxTargetFromConfig} from './influx-target-from-config.ts';
 
 /** How messages name the configuration that has no file. */
@@ -130,7 +131,7 @@ async function directoryProblem(directory: string): Promise<string | undefined> 
 			}
 		}
 		if (info.code !== 'ENOENT' && info.code !== 'ENOTDIR')
-			return `cannot use ${directory}: ${info.code ?? info.message}`;
+			return `cannot use ${directory}: ${fsErrorCause(info)}`;
 		const parent = dirname(current);
 		if (parent === current) return `cannot use ${directory}`;
 		current = parent;

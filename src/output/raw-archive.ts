@@ -1,6 +1,8 @@
 import {mkdir, open, readdir} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
 import {gunzipSync, gzipSync} from 'node:zlib';
+import {fsErrorCause} from '../observability/fs-error-cause.ts';
+import {plural} from '../observability/plural.ts';
 
 export interface RawArchiveOptions {
 	/** Directory of the daily files; created on the first append. */
@@ -188,7 +190,9 @@ export class RawArchive {
 				await fill(READ_CHUNK_BYTES);
 				if (buffer.length < MIN_MEMBER_BYTES) {
 					if (buffer.length > 0)
-						this.#warn(`${path}: torn last record (${buffer.length} bytes at offset ${position}) skipped`);
+						this.#warn(
+							`${path}: torn last record (${plural(buffer.length, 'byte')} at offset ${position}) skipped`,
+						);
 					return;
 				}
 				const run = completeMembers(buffer);
@@ -222,10 +226,12 @@ export class RawArchive {
 					await fill(buffer.length + READ_CHUNK_BYTES);
 				}
 				if (next < 0) {
-					this.#warn(`${path}: torn last record (${buffer.length} bytes at offset ${damagedAt}) skipped`);
+					this.#warn(
+						`${path}: torn last record (${plural(buffer.length, 'byte')} at offset ${damagedAt}) skipped`,
+					);
 					return;
 				}
-				this.#warn(`${path}: damaged record (${next} bytes at offset ${damagedAt}) skipped`);
+				this.#warn(`${path}: damaged record (${plural(next, 'byte')} at offset ${damagedAt}) skipped`);
 				skip(next);
 			}
 		} finally {
@@ -247,7 +253,7 @@ export class RawArchive {
 				await handle.close();
 			}
 		} catch (error) {
-			throw new RawArchiveError(`raw archive ${file}: append failed: ${(error as Error).message}`, {
+			throw new RawArchiveError(`raw archive ${file}: append failed: ${fsErrorCause(error)}`, {
 				cause: error,
 			});
 		}
@@ -276,7 +282,9 @@ export function* rawTelegramsOf(
 		}
 		const next = findMemberHeader(file, at + 1);
 		const end = next < 0 ? file.length : next;
-		onWarning(`${next < 0 ? 'torn last' : 'damaged'} record (${end - at} bytes at offset ${at}) skipped`);
+		onWarning(
+			`${next < 0 ? 'torn last' : 'damaged'} record (${plural(end - at, 'byte')} at offset ${at}) skipped`,
+		);
 		at = end;
 	}
 }

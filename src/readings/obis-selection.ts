@@ -65,6 +65,11 @@ export class ObisSelection {
 		const matches: SelectionMatch[] = [];
 		for (const pattern of this.#patterns) {
 			if (!patternMatches(pattern, code)) continue;
+			// Overlapping entries (`1.6.2*01` and `1.6.2**`) ask for the same value once: the same point
+			// twice would count as a code the meter sent twice.
+			if (matches.some((other) => other.valueIndex === pattern.valueIndex && other.name === pattern.name)) {
+				continue;
+			}
 			matches.push({
 				valueIndex: pattern.valueIndex,
 				...(pattern.name === undefined ? {} : {name: pattern.name}),
@@ -87,6 +92,36 @@ export class ObisSelection {
 		}
 		return this.#patterns.filter((pattern) => !matched.has(pattern)).map((pattern) => pattern.source);
 	}
+
+	/**
+	 * The entries with a value index (`1.6.2*03~2`) whose data sets are there but none has that many
+	 * values: nothing is written for them, which would otherwise pass without a word.
+	 */
+	shortOfValues(sets: Iterable<DataSet>): SelectionShortOfValues[] {
+		const indexed = this.#patterns.filter((pattern) => pattern.valueIndex > 0);
+		if (indexed.length === 0) return [];
+		const most = new Map<Pattern, number>();
+		for (const set of sets) {
+			const code = set.obis;
+			if (code === undefined) continue;
+			for (const pattern of indexed) {
+				if (patternMatches(pattern, code))
+					most.set(pattern, Math.max(most.get(pattern) ?? 0, set.values.length));
+			}
+		}
+		const short: SelectionShortOfValues[] = [];
+		for (const pattern of indexed) {
+			const values = most.get(pattern);
+			if (values !== undefined && values <= pattern.valueIndex) short.push({code: pattern.source, values});
+		}
+		return short;
+	}
+}
+
+/** An entry asking for a value (`~2`) its data sets do not have, with the most values one of them had. */
+export interface SelectionShortOfValues {
+	readonly code: string;
+	readonly values: number;
 }
 
 function parsePattern(entry: SelectionEntry): Pattern {

@@ -582,7 +582,8 @@ function timeoutError(
 		case 'aborted':
 			return new ReadoutError(link.place, phase, 'aborted', 'aborted', {cause: timeout.reason, received});
 		case 'closed':
-			return new ReadoutError(link.place, phase, 'link', timeout.error?.message ?? 'the link closed', {
+			// The ReadoutError names the place; the LinkError's detail says what happened without it.
+			return new ReadoutError(link.place, phase, 'link', timeout.error?.detail ?? 'the link closed', {
 				cause: timeout.error,
 				received,
 			});
@@ -614,13 +615,17 @@ function timeoutError(
 function asReadoutError(link: Link, phase: ReadoutPhase, error: unknown, received?: Buffer): ReadoutError {
 	if (error instanceof ReadoutError) return error;
 	if (error instanceof LinkError) {
-		// The LinkError's message starts with the place already; the ReadoutError adds it again.
-		const prefix = `${link.place}: `;
-		const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-		return new ReadoutError(link.place, phase, error.failure === 'aborted' ? 'aborted' : 'link', detail, {
-			cause: error,
-			...(received ? {received} : {}),
-		});
+		// The ReadoutError names the place; the LinkError's detail says what happened without it.
+		return new ReadoutError(
+			link.place,
+			phase,
+			error.failure === 'aborted' ? 'aborted' : 'link',
+			error.detail,
+			{
+				cause: error,
+				...(received ? {received} : {}),
+			},
+		);
 	}
 	return new ReadoutError(link.place, phase, 'link', (error as Error).message ?? String(error), {
 		cause: error,

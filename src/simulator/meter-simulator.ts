@@ -4,6 +4,7 @@ import {FrameScanner} from '../iec62056/frame-scanner.ts';
 import {type Identification, parseIdentification} from '../iec62056/identification.ts';
 import type {OptionSelect} from '../iec62056/option-select.ts';
 import {baudCharacter, INITIAL_BAUD_RATE} from '../iec62056/protocol-mode.ts';
+import {plural} from '../observability/plural.ts';
 import {bitsPerCharacter, type Link, SIGN_ON_SETTINGS} from '../transport/link.ts';
 import {LinkError, type LinkFailure} from '../transport/link-errors.ts';
 import {CancellableTimers} from './cancellable-timers.ts';
@@ -276,14 +277,14 @@ export class MeterSimulator {
 			// Most likely the host signing on again at 300 Bd while we still listen at the data rate.
 			this.#record({
 				kind: 'ignored',
-				reason: `${chunk.length} bytes at another rate after the data message: back to ${INITIAL_BAUD_RATE} Bd`,
+				reason: `${plural(chunk.length, 'byte')} at another rate after the data message: back to ${INITIAL_BAUD_RATE} Bd`,
 			});
 			this.#toIdle();
 			return;
 		}
 		this.#hostError(
 			'garbled',
-			`${highBitBytes} of ${chunk.length} bytes arrived with bit 7 set while the meter was at ${this.#baudRate} Bd ` +
+			`${highBitBytes} of ${plural(chunk.length, 'byte')} arrived with bit 7 set while the meter was at ${this.#baudRate} Bd ` +
 				`(${this.#describeState()}): the host sent at another rate (switched too early or too late)`,
 		);
 	}
@@ -525,7 +526,7 @@ export class MeterSimulator {
 			data = withNoiseBurst(data, this.#lastNoiseBytes, this.#readouts);
 			this.#faultNote(
 				'noise-burst',
-				`${data.length - content.length} bytes of noise inside the data message after byte ${Math.floor(content.length / 3)}`,
+				`${plural(data.length - content.length, 'byte')} of noise inside the data message after byte ${Math.floor(content.length / 3)}`,
 			);
 		} else if (burst) this.#faultNote('noise-burst', 'no effect: a push telegram has no BCC to see it');
 		const badBcc = this.#fault('bad-bcc');

@@ -34,12 +34,15 @@ export class LinkError extends Error {
 	readonly place: string;
 	readonly failure: LinkFailure;
 	readonly retryable: boolean;
+	/** What happened, without the place: for a message that names the place itself (`<port>: <phase>: <what>`). */
+	readonly detail: string;
 
 	constructor(place: string, failure: LinkFailure, options: {cause?: unknown; detail?: string} = {}) {
 		const detail = options.detail ?? ADVICE[failure];
 		super(`${place}: ${detail}`, options.cause === undefined ? undefined : {cause: options.cause});
 		this.name = 'LinkError';
 		this.place = place;
+		this.detail = detail;
 		this.failure = failure;
 		// A file does not turn into a serial device by waiting.
 		this.retryable = failure !== 'permission' && failure !== 'aborted' && failure !== 'not-serial';

@@ -199,7 +199,9 @@ describe.skipIf(!hasSocat())('dlms-logger run (the collector daemon)', () => {
 		const stopped = await daemon.stop();
 		expect(stopped.code).toBe(0);
 		expect(stopped.ms).toBeLessThan(10_000);
-		expect(daemon.stderr).toMatch(/collector stopped; \d+ points \(\d+ bytes\) wait in the spool /);
+		expect(daemon.stderr).toMatch(
+			/collector stopped; \d+ points \((\d+ bytes|\d+\.\d kB)\) wait in the spool /,
+		);
 		const files = (await readdir(join(directory, 'data', 'spool'))).filter((name) => name.endsWith('.lp'));
 		const sizes = await Promise.all(
 			files.map(async (name) => (await stat(join(directory, 'data', 'spool', name))).size),

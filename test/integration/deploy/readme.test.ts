@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {PassThrough, Readable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
@@ -23,6 +23,10 @@ describe('README.md', () => {
 	it('keeps the two commands: the demo and the test suite', () => {
 		expect(readme).toMatch(/^ *npm ci && npm start$/m);
 		expect(readme).toMatch(/^npm ci && npm test$/m);
+	});
+
+	it('says in the quick start how to run dlms-logger from a checkout, where it is not on the PATH', () => {
+		expect(section('## Quick start')).toMatch(/run them as `npx dlms-logger …` from the checkout/);
 	});
 
 	it('shows quick-start lines whose series the embedded demo meter writes', async () => {
@@ -106,5 +110,18 @@ describe('README.md', () => {
 		]) {
 			expect(readme, heading).toContain(`\n${heading}\n`);
 		}
+	});
+
+	it('counts no tested meters in words that go stale, and docs/meters.md names every fixture folder', () => {
+		// A number in the text was wrong as soon as a fixture was added: the table is the list.
+		expect(readme).not.toMatch(
+			/\b(?:\d+|[A-Z]?[a-z]+teen|[A-Z]?[a-z]+ty(?:-[a-z]+)?) meters have golden telegrams/,
+		);
+		expect(readme).not.toMatch(/real telegrams of \d+ meters/);
+		const meters = readFileSync(join(REPO_ROOT, 'docs', 'meters.md'), 'utf8');
+		const folders = readdirSync(join(REPO_ROOT, 'test', 'fixtures', 'telegrams'), {withFileTypes: true})
+			.filter((entry) => entry.isDirectory())
+			.map((entry) => entry.name);
+		expect(folders.filter((folder) => !meters.includes(`\`${folder}\``))).toEqual([]);
 	});
 });

@@ -57,7 +57,7 @@ describe('classifySource', () => {
 
 	it('names a missing source and a directory without archive files', async () => {
 		await expect(classifySource(join(directory, 'nope'))).rejects.toThrow(
-			new BackfillSourceError(`${join(directory, 'nope')}: cannot read: no such file or directory`),
+			new BackfillSourceError(`${join(directory, 'nope')}: cannot read: no such file`),
 		);
 		await mkdir(join(directory, 'empty'));
 		await expect(classifySource(join(directory, 'empty'))).rejects.toThrow(
@@ -183,13 +183,13 @@ describe('sourceItems of a raw archive', () => {
 				kind: 'readout',
 				meterId: 'siemens',
 				readAt: second,
-				place: 'raw-2026-01-01.jsonl.gz record 1-2',
+				place: `${archive.fileFor(first)} record 1-2`,
 			}),
 			expect.objectContaining({
 				kind: 'refused',
 				reason: 'bad-bcc',
 				telegrams: 2,
-				place: 'raw-2026-01-01.jsonl.gz record 3-4',
+				place: `${archive.fileFor(first)} record 3-4`,
 			}),
 		]);
 		expect(items[0]?.kind === 'readout' && items[0].telegrams).toHaveLength(2);

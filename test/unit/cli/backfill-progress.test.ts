@@ -30,7 +30,7 @@ describe('createBackfillProgress', async () => {
 		progress.update(tally, 1_000_000);
 		now = 1500;
 		progress.update(tally, 1_500_000);
-		expect(text()).toBe('backfill: 50 % (1.0 of 2.0 MB), 50 telegrams, 900 points, 50 telegrams/s\n');
+		expect(text()).toBe('backfill: 50 % (1.0 MB of 2.0 MB), 50 telegrams, 900 points, 50 telegrams/s\n');
 		progress.note('waiting for the server');
 		progress.note('waiting for the server');
 		expect(text().split('\n').filter(Boolean)).toHaveLength(2);
@@ -52,6 +52,24 @@ describe('createBackfillProgress', async () => {
 		now = 1000;
 		progress.update(tally, 100);
 		expect(text()).toBe('backfill: 1 telegram, 1 point, 1 telegrams/s\n');
+		progress.stop();
+	});
+
+	it('shows a slow rate with two significant digits, as the summary does, not rounded to 0', async () => {
+		const {out, text} = stream(false);
+		let now = 0;
+		const progress = await createBackfillProgress({
+			stream: out,
+			totalBytes: 0,
+			everyMs: 1000,
+			now: () => now,
+		});
+		const tally = new BackfillTally();
+		tally.telegrams = 5;
+		tally.pointsWritten = 90;
+		now = 16_000;
+		progress.update(tally, 100);
+		expect(text()).toBe('backfill: 5 telegrams, 90 points, 0.31 telegrams/s\n');
 		progress.stop();
 	});
 

@@ -34,6 +34,20 @@ describe('backfillSummaryTable', () => {
 		expect(text).toMatch(/refused, e\.g\.: a\.log telegram 3: BCC mismatch/);
 	});
 
+	it('hints at the meter setting ignore_bcc after a BCC refusal, as parse hints at --ignore-bcc', () => {
+		const tally = new BackfillTally();
+		tally.refuse('bad-bcc', 1, 'old/input.bin: BCC mismatch');
+		const text = backfillSummaryTable(tally, {elapsedMs: 1000, dryRun: false, target: 'stdout'});
+		expect(text).toMatch(
+			/\nrefused, e\.g\.: old\/input\.bin: BCC mismatch\nhint: a meter known to send a wrong BCC \(e\.g\. Itron ACE3000\) can be read with `ignore_bcc: true` on its meter in the configuration; /,
+		);
+		const truncated = new BackfillTally();
+		truncated.refuse('truncated', 1, 'a.log: truncated');
+		expect(backfillSummaryTable(truncated, {elapsedMs: 1000, dryRun: false, target: 'stdout'})).not.toContain(
+			'hint:',
+		);
+	});
+
 	it('gives the rate of a short run with two significant digits, not rounded down to 0', () => {
 		const tally = new BackfillTally();
 		tally.telegrams = 1;

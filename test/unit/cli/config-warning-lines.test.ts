@@ -23,7 +23,7 @@ describe('configWarningLines', () => {
 		const loaded = await loadConfiguration(file, {env: {}, cwd}, {embeddedFallback: false});
 		expect(await configWarningLines(loaded, cwd)).toEqual([
 			`${file}: warning: meters[0].select[2] (line 4): 1.8.1 is selected twice (also select[0]): keep one`,
-			`${file}: warning: meters[0].port (line 3): ./ir-head does not exist now: is the reader plugged in? (\`dlms-logger ports\` lists the ports; run starts anyway and opens it again every cycle until it is there)`,
+			`${file}: warning: meters[0].port (line 3): ./ir-head does not exist now: is the reader plugged in? (\`dlms-logger ports\` lists the ports; run starts anyway and tries it again at the first readout time after a pause of one cycle, doubled after each failure up to 5 min, until it is there)`,
 		]);
 	});
 

@@ -260,6 +260,21 @@ describe('parse', () => {
 		expect(stderr.match(/selected code 9\.9\.9 is not in the meter's telegram/g)).toHaveLength(1);
 	});
 
+	it('rejects an empty selection as a usage error naming the option', async () => {
+		const {error} = await run(zmd120, {format: 'line-protocol', select: ' , '});
+		expect((error as CliError).exitCode).toBe(EXIT_CODES.usage);
+		expect((error as CliError).message).toBe('--select: no code given; give codes such as "1.8.1,1.6.2*01"');
+	});
+
+	it('warns about a selected value index its data set does not have', async () => {
+		const {stdout, stderr, error} = await run(zmd120, {format: 'line-protocol', select: '1.8.1~2'});
+		expect(error).toBeUndefined();
+		expect(stdout).toBe('');
+		expect(stderr).toMatch(
+			/selected 1\.8\.1~2 but its data set has only 1 value \(~0\), so nothing is written for it/,
+		);
+	});
+
 	it('rejects a malformed selection as a usage error naming it', async () => {
 		const {error} = await run(zmd120, {format: 'line-protocol', select: '1.8.1,nonsense'});
 		expect((error as CliError).exitCode).toBe(EXIT_CODES.usage);
@@ -372,6 +387,27 @@ describe('parse', () => {
 		expect(error).toBeInstanceOf(CliError);
 		expect((error as CliError).message).toMatch(/^stdin: no telegram found/);
 		expect((error as CliError).hint ?? '').not.toContain('--ignore-bcc');
+		// Noise has bit 7 set as often as not: no 7E1 guess for it.
+		expect((error as CliError).hint ?? '').not.toContain('7E1');
+	});
+
+	it('says an empty file is empty, not that it lacks a telegram of some shape', async () => {
+		const empty = join(directory, 'empty.bin');
+		await writeFile(empty, '');
+		const {error} = await run(empty);
+		expect((error as CliError).message).toBe(`${empty}: is empty: no bytes, so no telegram`);
+	});
+
+	it('asks whether 7E1 data was read as 8N1 when the bytes read as readout text with bit 7 cleared', async () => {
+		// Identification lines with bit 7 set as 7E1 parity, cut before any data set: text once bit 7 is cleared.
+		const lines = Buffer.from('/LGZ52ZMD120APt.G03\r\n'.repeat(4));
+		const odd = lines.map((byte) => {
+			let ones = 0;
+			for (let bit = byte; bit; bit >>= 1) ones += bit & 1;
+			return ones % 2 === 0 ? byte : byte | 0x80;
+		});
+		const {error} = await run('-', {}, Buffer.from(odd));
+		expect((error as CliError).hint ?? '').toMatch(/with bit 7 set: was 7E1 data read as 8N1\?$/);
 	});
 
 	it('shows a DSMR buffer entry by entry at the times its points get, in the table and in JSON', async () => {

@@ -21,7 +21,9 @@ describe('portWarnings', () => {
 		const [warning] = await portWarnings(['/dev/ttyUSB0', '/dev/ttyUSB9'], linux);
 		expect(warning?.path).toEqual(['meters', 1, 'port']);
 		expect(warning?.message).toMatch(/^\/dev\/ttyUSB9 does not exist now: is the reader plugged in\?/);
-		expect(warning?.message).toMatch(/run starts anyway and opens it again every cycle/);
+		expect(warning?.message).toMatch(
+			/run starts anyway and tries it again at the first readout time after a pause of one cycle, doubled after each failure up to 5 min, until it is there\)$/,
+		);
 	});
 
 	it('warns about a file given as the port, relative to the working directory', async () => {

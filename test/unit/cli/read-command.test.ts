@@ -232,7 +232,7 @@ describe('read --save-raw', () => {
 		const file = join(directory, 'missing', 'x.bin');
 		const {stdout, stderr, error} = await read({saveRaw: file});
 		expect(error).toBeUndefined();
-		expect(stderr).toMatch(new RegExp(`^${file.replaceAll('/', '\\/')}: cannot save the raw bytes: `));
+		expect(stderr).toContain(`${file}: cannot save the raw bytes: no such file\n`);
 		expect(stdout).toMatch(/^memory:host: mode C/);
 	});
 });

@@ -81,7 +81,7 @@ describe('runCollector', () => {
 		expect(out.stderr).toContain('read 1 meter once');
 	}, 20_000);
 
-	it('--once fails with exit 1 naming the meter that could not be read', async () => {
+	it('--once fails with exit 1 naming the meter that could not be read and why', async () => {
 		const config = join(cwd, 'config.yaml');
 		await writeFile(
 			config,
@@ -99,8 +99,36 @@ describe('runCollector', () => {
 		);
 		expect(error).toBeInstanceOf(CliError);
 		expect((error as CliError).exitCode).toBe(1);
-		expect((error as Error).message).toBe('1 of 2 meters not read or not stored: gone');
+		expect((error as Error).message).toMatch(
+			/^1 of 2 meters not read or not stored: gone \(tcp:\/\/127\.0\.0\.1:\d+: open: connection refused[^;]*\)$/,
+		);
 		expect(out.stdout).toMatch(/meter=good,obis=1\.8\.1/);
+	}, 20_000);
+
+	it('--once stopped by a signal mid-readout says it was interrupted, names the meter, exits 130', async () => {
+		const {io, out} = captured();
+		const controller = new AbortController();
+		const running = runCollector({once: true}, {...io, signal: controller.signal}, {env: {}, cwd}).catch(
+			(caught: unknown) => caught,
+		);
+		// The first log line comes before the collector starts: the readout cannot be over by then.
+		const deadline = Date.now() + 10_000;
+		while (!out.stderr.includes('built-in simulated ZMD120') && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		controller.abort(new Error('received SIGINT'));
+		const error = await running;
+		expect(error).toBeInstanceOf(CliError);
+		expect((error as CliError).exitCode).toBe(130);
+		expect((error as Error).message).toBe(
+			'run --once interrupted: demo-zmd120 not read (nothing of its readout stored)',
+		);
+		const messages = out.stderr
+			.trim()
+			.split('\n')
+			.map((line) => (JSON.parse(line) as {msg: string}).msg);
+		expect(messages).toContain('stopping (received SIGINT)');
+		expect(messages).toContain('demo-zmd120: readout abandoned on stopping; nothing of it was stored');
+		expect(out.stdout).toBe('');
 	}, 20_000);
 
 	it('--once fails with exit 1 when the server refused points, saying once how many, why and where', async () => {
@@ -149,7 +177,7 @@ describe('runCollector', () => {
 			expect((error as CliError).exitCode).toBe(1);
 			expect((error as Error).message).toMatch(
 				new RegExp(
-					`^${server.url} \\(database conf\\): HTTP 404.*; \\d+ points \\(\\d+ bytes\\) not stored, they wait in the spool ${join(cwd, 'spool')}$`,
+					`^${server.url} \\(database conf\\): HTTP 404.*; \\d+ points \\((\\d+ bytes|\\d+\\.\\d kB)\\) not stored, they wait in the spool ${join(cwd, 'spool')}$`,
 				),
 			);
 			expect((error as CliError).hint).toBe('once that is fixed, the next run sends them first');

@@ -153,6 +153,19 @@ describe('dlms-logger simulate', () => {
 	});
 });
 
+describe('simulate --telegram', () => {
+	it('says a missing capture as parse and backfill say it', async () => {
+		await expect(
+			chooseProfile({
+				profile: 'zmd120',
+				fault: [],
+				listProfiles: false,
+				telegram: '/nonexistent/capture.bin',
+			}),
+		).rejects.toThrow(new CliError('/nonexistent/capture.bin: cannot read: no such file'));
+	});
+});
+
 describe('the simulated meter clock', () => {
 	const at = Date.UTC(2026, 6, 1, 12, 0, 0);
 	it("runs in the host's zone by default, the zone read and parse assume", async () => {

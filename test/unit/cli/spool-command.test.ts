@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {EXIT_CODES} from '../../../src/cli/cli-error.ts';
-import {formatBytes, showSpool, spoolCommand} from '../../../src/cli/spool-command.ts';
+import {showSpool, spoolCommand} from '../../../src/cli/spool-command.ts';
 import {LineSpool} from '../../../src/output/line-spool.ts';
 import {capturedIo} from '../../helpers/captured-io.ts';
 
@@ -106,6 +106,15 @@ describe('dlms-logger spool', () => {
 		expect(table).toContain('unsent        0 points, 0 bytes\n');
 	});
 
+	it('says in one line when the spool directory is a file, as other commands word it (exit 1)', async () => {
+		await writeFile(join(cwd, 'config.yaml'), config);
+		await writeFile(join(cwd, 'spool'), 'not a directory');
+		await expect(show('table')).rejects.toMatchObject({
+			exitCode: EXIT_CODES.failed,
+			message: `${join(cwd, 'spool')}: cannot read: a file where the path needs a directory`,
+		});
+	});
+
 	it('refuses to run without a configuration (exit 78) instead of showing some spool as empty', async () => {
 		await expect(show('table')).rejects.toMatchObject({
 			exitCode: EXIT_CODES.config,
@@ -129,14 +138,5 @@ describe('dlms-logger spool', () => {
 		await expect(command.parseAsync(['-f', 'xml'], {from: 'user'})).rejects.toThrow(
 			/choose one of table, json/,
 		);
-	});
-});
-
-describe('formatBytes', () => {
-	it('uses powers of 1000', () => {
-		expect(formatBytes(999)).toBe('999 bytes');
-		expect(formatBytes(1)).toBe('1 byte');
-		expect(formatBytes(1234)).toBe('1.2 kB');
-		expect(formatBytes(5_600_000)).toBe('5.6 MB');
 	});
 });

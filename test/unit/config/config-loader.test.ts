@@ -1,5 +1,6 @@
-import {readFile} from 'node:fs/promises';
-import {userInfo} from 'node:os';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import {tmpdir, userInfo} from 'node:os';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {ConfigError} from '../../../src/config/config-error.ts';
 import {formatPath, loadConfigFile, parseConfig, readFailure} from '../../../src/config/config-loader.ts';
@@ -30,6 +31,13 @@ describe('parseConfig', () => {
 		const list = await problems(await readFile(example, 'utf8'), {INFLUX_TOKEN: 'secret'});
 		expect(list).toHaveLength(1);
 		expect(list[0]).toMatch(/^meters\[0\]\.port@\d+: still the example's placeholder: /);
+	});
+
+	it('lists the unset token variable of config.yaml.example beside its placeholder port, in file order', async () => {
+		const list = await problems(await readFile(example, 'utf8'), {});
+		expect(list).toHaveLength(2);
+		expect(list[0]).toMatch(/^influxdb\.token_env@\d+: environment variable INFLUX_TOKEN is not set$/);
+		expect(list[1]).toMatch(/^meters\[0\]\.port@\d+: still the example's placeholder: /);
 	});
 
 	it('accepts config.yaml.example with a real port, every option documented there', async () => {
@@ -137,6 +145,13 @@ describe('invalid configurations: every problem, with its path and line, at once
 			`${meter}    schedule: "every minute"\n`,
 			[
 				'meters[0].schedule@4: expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, such as "*/15 * * * *"; got 2 fields',
+			],
+		],
+		[
+			'a cron expression of 7 fields',
+			`${meter}    schedule: "*/15 * * * * * *"\n`,
+			[
+				'meters[0].schedule@4: expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, such as "*/15 * * * *"; got 7 fields',
 			],
 		],
 		[
@@ -328,7 +343,7 @@ describe('invalid configurations: every problem, with its path and line, at once
 		[
 			'a secret file that cannot be read',
 			`${meter}influxdb:\n  url: http://db:8086\n  version: "1"\n  database: d\n  username: u\n  password_file: missing.txt\n`,
-			['influxdb.password_file@9: cannot read /etc/dlms/missing.txt: ENOENT'],
+			['influxdb.password_file@9: cannot read /etc/dlms/missing.txt: no such file'],
 		],
 		[
 			'YAML that does not parse',
@@ -444,6 +459,17 @@ describe('loadConfigFile', () => {
 		await expect(loadConfigFile('/nonexistent/config.yaml')).rejects.toThrow(
 			'/nonexistent/config.yaml: 1 problem\n  (document): cannot read: no such file',
 		);
+	});
+
+	it('says a directory given as the file is a directory, as parse does', async () => {
+		const directory = await mkdtemp(join(tmpdir(), 'dlms-config-dir-'));
+		try {
+			await expect(loadConfigFile(directory)).rejects.toThrow(
+				`${directory}: 1 problem\n  (document): cannot read: is a directory: give the file, e.g. ${join(directory, 'config.yaml')}`,
+			);
+		} finally {
+			await rm(directory, {recursive: true});
+		}
 	});
 
 	it('names the user who may not read the file, and the fix', () => {

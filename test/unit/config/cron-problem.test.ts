@@ -31,6 +31,12 @@ describe('cronProblem', () => {
 		);
 	});
 
+	it('refuses a seventh field (a year), which croner would take', () => {
+		expect(cronProblem('*/15 * * * * * *')).toBe(
+			'expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, such as "*/15 * * * *"; got 7 fields',
+		);
+	});
+
 	it("keeps croner's reason for other mistakes", () => {
 		expect(cronProblem('*/0 * * * *')).toMatch(
 			/^expected a cron expression such as .*; Syntax error, illegal stepping: 0$/,

@@ -205,7 +205,7 @@ describe('environmentConfig', () => {
 				},
 			},
 		);
-		expect(problems).toEqual(['INFLUX_PASSWORD_FILE: cannot read /run/secrets/none: ENOENT']);
+		expect(problems).toEqual(['INFLUX_PASSWORD_FILE: cannot read /run/secrets/none: no such file']);
 	});
 
 	it("refuses an INFLUX_TOKEN still holding an older .env.example's placeholder, naming the variable and the fix", async () => {

@@ -45,4 +45,10 @@ describe('logJobEvent', () => {
 			'info house: reading again after 2 failed readouts',
 		]);
 	});
+
+	it('names the meter whose readout a shutdown abandoned, and that nothing of it was stored', () => {
+		const log = capturingLog();
+		logJobEvent(log, {kind: 'abandoned', meter: 'house'});
+		expect(log.lines).toEqual(['warn house: readout abandoned on stopping; nothing of it was stored']);
+	});
 });

@@ -6,6 +6,10 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {parseConfig} from '../../../src/config/config-loader.ts';
 import {type Collector, inTime, startCollector} from '../../../src/daemon/collector.ts';
 import type {MeterJobEvent} from '../../../src/daemon/meter-job.ts';
+import {MeterSimulator} from '../../../src/simulator/meter-simulator.ts';
+import {createSimulatorProfile} from '../../../src/simulator/simulator-profiles.ts';
+import type {Link} from '../../../src/transport/link.ts';
+import {createMemoryLinkPair} from '../../../src/transport/memory-link-pair.ts';
 
 let directory: string;
 let collector: Collector | undefined;
@@ -31,7 +35,10 @@ afterEach(async () => {
 	await rm(directory, {recursive: true, force: true});
 });
 
-async function start(yaml: string, extra: {spoolReportEveryMs?: number; hostTimeZone?: string} = {}) {
+async function start(
+	yaml: string,
+	extra: {spoolReportEveryMs?: number; hostTimeZone?: string; openLink?: (port: string) => Link} = {},
+) {
 	const stdout = new PassThrough();
 	let printed = '';
 	stdout.on('data', (chunk: Buffer) => {
@@ -161,13 +168,13 @@ describe('startCollector', () => {
 		await until(() => messages.some((message) => /wait in the spool for/.test(message)));
 		const depth = messages.find((message) => /wait in the spool for/.test(message)) as string;
 		expect(depth).toMatch(
-			/^warn \d+ points \(\d+ bytes\) wait in the spool for http:\/\/127\.0\.0\.1:\d+ \(database m\), unavailable since \d{4}-/,
+			/^warn \d+ points \((\d+ bytes|\d+\.\d kB)\) wait in the spool for http:\/\/127\.0\.0\.1:\d+ \(database m\), unavailable since \d{4}-/,
 		);
 		await collector?.stop({flushTimeoutMs: 500});
 		collector = undefined;
 		expect(messages.at(-1)).toMatch(
 			new RegExp(
-				`^info collector stopped; \\d+ points \\(\\d+ bytes\\) wait in the spool ${join(directory, 'data', 'spool')}, sent at the next start; \\d+ points dropped unsent at spool\\.max_size since start$`,
+				`^info collector stopped; \\d+ points \\((\\d+ bytes|\\d+\\.\\d kB)\\) wait in the spool ${join(directory, 'data', 'spool')}, sent at the next start; \\d+ points dropped unsent at spool\\.max_size since start$`,
 			),
 		);
 	});
@@ -223,6 +230,32 @@ describe('startCollector', () => {
 		expect(notes).toEqual([
 			'info meter a has no timezone and this host runs UTC: meter times are read as UTC. If the meter\'s clock shows local time, set its zone, e.g. "timezone: Europe/Berlin" at the top of the configuration or per meter',
 		]);
+	});
+
+	it('warns when the meter clock read in its zone is a whole hour off, and not for a simulated meter without a zone', async () => {
+		// A meter whose clock runs on UTC, read as Europe/Berlin: its dated values would be an hour early.
+		// The simulated meter beside it, with no zone on a UTC host, keeps its clock in the zone it is read in.
+		const pair = createMemoryLinkPair({paced: true, hostPlace: '/dev/ttyUSB0'});
+		const simulator = new MeterSimulator(pair.meter, {
+			profile: createSimulatorProfile('zmd120', {timeZone: 'UTC'}),
+		});
+		await simulator.start();
+		try {
+			const {events} = await start(
+				'meters:\n  - id: house\n    port: /dev/ttyUSB0\n    timezone: Europe/Berlin\n    every: 1s\n  - id: sim\n    port: simulator:zmd120\n    every: 1s\n',
+				{openLink: () => pair.host, hostTimeZone: 'UTC'},
+			);
+			await until(
+				() => new Set(events.filter((event) => event.kind === 'read').map((event) => event.meter)).size === 2,
+			);
+			expect(messages.filter((message) => message.includes('meter clock'))).toEqual([
+				'warn house: the meter clock (0.9.1/0.9.2, read in Europe/Berlin from `meters[0].timezone`) is 1 h behind the host clock, so values stamped with its own time are 1 h off: is `timezone` right, or is the meter clock on standard time?',
+			]);
+		} finally {
+			await collector?.stop();
+			collector = undefined;
+			await simulator.close();
+		}
 	});
 
 	it('says when a meter on a cron schedule reads first, and nothing for one that reads at once', async () => {

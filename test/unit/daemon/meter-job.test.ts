@@ -136,6 +136,21 @@ describe('MeterJob', () => {
 		await simulator.close();
 	});
 
+	it('says which readout stop() abandoned, and stores none of it', async () => {
+		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
+		const pair = createMemoryLinkPair({paced: true});
+		const simulator = new MeterSimulator(pair.meter, {profile: createSimulatorProfile('zmd120')});
+		await simulator.start();
+		const {job, events, sink} = makeJob(pair.host, await meterConfig());
+		const tick = job.tick();
+		await vi.advanceTimersByTimeAsync(300);
+		await job.stop();
+		await tick;
+		expect(events).toEqual([{kind: 'abandoned', meter: 'm'}]);
+		expect(sink.points).toEqual([]);
+		await simulator.close();
+	});
+
 	it('waits longer and longer while the port is gone, reporting the repeat count', async () => {
 		vi.useFakeTimers({now: new Date('2026-03-10T12:00:00Z')});
 		const {job, events} = makeJob(missingPort, await meterConfig());

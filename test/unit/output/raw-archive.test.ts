@@ -95,7 +95,10 @@ describe('RawArchive', () => {
 			warnings.length = 0;
 			expect(await readAll(raw, copy)).toEqual([{meterId: 'house', readAt, bytes: TELEGRAM}]);
 			expect(warnings).toEqual([
-				expect.stringMatching(/torn last record \(\d+ bytes at offset \d+\) skipped/),
+				// A cut one byte in leaves a record of `1 byte`, never `1 bytes`.
+				expect.stringContaining(
+					`torn last record (${cut - intact === 1 ? '1 byte' : `${cut - intact} bytes`} at offset ${intact}) skipped`,
+				),
 			]);
 		}
 	});
@@ -230,7 +233,7 @@ describe('RawArchive', () => {
 		await expect(failed).rejects.toBeInstanceOf(RawArchiveError);
 		await expect(failed).rejects.toHaveProperty('cause.code', 'ENOTDIR');
 		await expect(broken.append('house', new Date('2024-05-04T11:45:00Z'), TELEGRAM)).rejects.toThrow(
-			/append failed/,
+			/append failed: a file where the path needs a directory$/,
 		);
 	});
 

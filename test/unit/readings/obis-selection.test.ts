@@ -100,3 +100,18 @@ describe('ObisSelection.unmatched', () => {
 		expect(selection.unmatched([])).toEqual(['1.8.1', '9.9.9', '1.6.2*01', '2.8.*']);
 	});
 });
+
+describe('ObisSelection, overlapping entries', () => {
+	it('asks once for a value two entries select', () => {
+		const selection = new ObisSelection([{code: '1.6.2*01'}, {code: '1.6.2**'}, {code: '1.6.2*01~1'}]);
+		expect(selection.match(set('1-1:1.6.2*01'))).toEqual([{valueIndex: 0}, {valueIndex: 1}]);
+	});
+});
+
+describe('ObisSelection.shortOfValues', () => {
+	it('lists entries asking for a value their data sets do not have, with the values there are', () => {
+		const selection = new ObisSelection([{code: '1.6.2*03~2'}, {code: '1.6.2*03~1'}, {code: '9.9.9~3'}]);
+		// set() gives every data set two values: ~0 and ~1.
+		expect(selection.shortOfValues([set('1-1:1.6.2*03')])).toEqual([{code: '1.6.2*03~2', values: 2}]);
+	});
+});

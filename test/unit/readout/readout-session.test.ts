@@ -212,6 +212,14 @@ describe('readMeter, faults', () => {
 		await startMeter('zmd120', [{kind: 'hang-up'}]);
 		const error = await read();
 		expect((error as ReadoutError).failure).toBe('link');
+		// `<port>: <phase>: <what>`, the port named once.
+		const place = pair.host.place;
+		expect((error as ReadoutError).message).toMatch(
+			new RegExp(
+				`^${place.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: data: the link went away: reader unplugged or bridge hung up`,
+			),
+		);
+		expect((error as ReadoutError).message.split(place)).toHaveLength(2);
 	});
 
 	it('stops when aborted', async () => {
