@@ -1,5 +1,5 @@
 import {isDecimal} from './decimal-text.ts';
-import {unitText, unitTextOf} from './unit-table.ts';
+import {knownUnit, unitText, unitTextOf} from './unit-table.ts';
 
 /** One `&`-separated piece of a bracket, e.g. `082*C` in `9.4(088*C&082*C)`. */
 export interface ValuePart {
@@ -34,7 +34,8 @@ export function parseDataValue(raw: string): DataValue {
  * The value in `source[start, end)` for a caller that has already scanned it: `star` is the first `*`
  * (or -1) and `special` says whether an `&` or padding (space, tab, NUL, CR) occurs. Most values
  * (`000783.16*kWh`, `1605041345`) have neither, and need no trimming nor a second look. `codes`, when
- * given, are the Latin-1 bytes of `source` from `codesOffset` on (see unitTextOf).
+ * given, are the Latin-1 bytes of `source` from `codesOffset` on (see unitTextOf); `unitPacked` is then
+ * the unit's last four bytes packed as knownUnit takes them (the caller read them while scanning).
  */
 export function parseScannedValue(
 	source: string,
@@ -44,6 +45,7 @@ export function parseScannedValue(
 	special: boolean,
 	codes?: Uint8Array,
 	codesOffset = 0,
+	unitPacked = 0,
 ): DataValue {
 	const raw = source.slice(start, end);
 	if (special) return parseDataValueAt(source, start, end, raw);
@@ -51,7 +53,7 @@ export function parseScannedValue(
 	const unit =
 		codes === undefined
 			? unitText(source, star + 1, end)
-			: unitTextOf(source, codes, codesOffset, star + 1, end);
+			: (knownUnit(unitPacked, end - star - 1) ?? unitTextOf(source, codes, codesOffset, star + 1, end));
 	return {raw, text: source.slice(start, star), unit};
 }
 

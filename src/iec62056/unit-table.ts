@@ -63,6 +63,17 @@ export function unitTextOf(
 	return remember(slot, source.slice(start, end));
 }
 
+/**
+ * The unit of `length` (1 to 4) Latin-1 characters whose bytes, packed big-endian into one number as
+ * unitTextOf packs them, are `packed`, when the table holds it; undefined otherwise (also for any other
+ * length). Small enough to be inlined where a scanner has packed the bytes on its way.
+ */
+export function knownUnit(packed: number, length: number): string | undefined {
+	if (length <= 0 || length > 4) return undefined;
+	const slot = slotOf(Math.imul(packed ^ length, 0x01000193));
+	return unitPacked[slot] === packed && unitLengths[slot] === length ? units[slot] : undefined;
+}
+
 function slotOf(hash: number): number {
 	return (hash ^ (hash >>> 13)) & (SLOTS - 1);
 }

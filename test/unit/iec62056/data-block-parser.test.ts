@@ -303,4 +303,29 @@ describe('parseDataBlockBytes', () => {
 			expect(parseDataBlockBytes(text, frame, 6)).toEqual(parseDataBlock(text));
 		}
 	});
+
+	it('reads units of every length, with a second `*` or padding in them, as the text parse does', () => {
+		const units = [
+			'',
+			'V',
+			'kW',
+			'kWh',
+			'kVAh',
+			'kvarh',
+			'Imp/kWh',
+			'1*2',
+			'k*Wh',
+			'\xb0C',
+			'kW h',
+			'averyveryverylongunit',
+		];
+		const text = `${units.map((unit, index) => `1.8.${index}(12.5*${unit})(7*${unit})`).join('\r\n')}\r\n!`;
+		for (let pass = 0; pass < 3; pass++) {
+			const parsed = parseDataBlockBytes(text, Buffer.from(text, 'latin1'));
+			expect(parsed).toEqual(parseDataBlock(text));
+			expect(parsed.dataSets.map((set) => set.values[1]?.unit)).toEqual(
+				units.map((unit) => (unit === 'kW h' ? 'kW' : unit)),
+			);
+		}
+	});
 });

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {unitText, unitTextOf} from '../../../src/iec62056/unit-table.ts';
+import {knownUnit, unitText, unitTextOf} from '../../../src/iec62056/unit-table.ts';
 
 describe('unitText', () => {
 	it('gives the unit text between start and end', () => {
@@ -62,5 +62,28 @@ describe('unitTextOf', () => {
 	it('never hands out a remembered unit beyond Latin-1 for bytes', () => {
 		expect(unitText('(1*\u20acW)', 3, 5)).toBe('\u20acW');
 		expect(unitTextOf('(1*\xffW)', Buffer.from('(1*\xffW)', 'latin1'), 0, 3, 5)).toBe('\xffW');
+	});
+});
+
+describe('knownUnit', () => {
+	const packedOf = (unit: string) =>
+		[...Buffer.from(unit, 'latin1')].reduce((packed, byte) => (packed << 8) | byte, 0);
+
+	it('finds a unit of one to four bytes that a lookup remembered, by its packed bytes, as the same string', () => {
+		for (const unit of ['V', 'kW', 'kWh', 'kVAh', '\xb0C', '\xb0\xb1\xb2\xb3']) {
+			const source = `(1*${unit})`;
+			const remembered = unitTextOf(source, Buffer.from(source, 'latin1'), 0, 3, 3 + unit.length);
+			expect(knownUnit(packedOf(unit), unit.length)).toBe(remembered);
+		}
+	});
+
+	it('gives undefined for a unit not (or no longer) in the table, and for any other length', () => {
+		expect(knownUnit(packedOf('Zq7'), 3)).toBeUndefined();
+		const source = '(1*kWh)';
+		unitTextOf(source, Buffer.from(source, 'latin1'), 0, 3, 6);
+		// The same bytes with another length are another unit (`\0kWh`).
+		expect(knownUnit(packedOf('kWh'), 4)).toBeUndefined();
+		expect(knownUnit(0, 0)).toBeUndefined();
+		expect(knownUnit(packedOf('kvar'), 5)).toBeUndefined();
 	});
 });
