@@ -51,4 +51,17 @@ describe('logJobEvent', () => {
 		logJobEvent(log, {kind: 'abandoned', meter: 'house'});
 		expect(log.lines).toEqual(['warn house: readout abandoned on stopping; nothing of it was stored']);
 	});
+
+	it('warns by name about exactly selected billing history it cannot date', () => {
+		const log = capturingLog();
+		logJobEvent(log, {
+			kind: 'undated-selected-history',
+			meter: 'house',
+			entries: [{code: '3.8.2*08', address: '1-1:3.8.2*08', period: '*08'}],
+		});
+		expect(log.lines).toHaveLength(1);
+		expect(log.lines[0]).toMatch(
+			/^warn house: selected 3\.8\.2\*08 is billing history without a date, not written: .*0\.1\.2\*08/,
+		);
+	});
 });
