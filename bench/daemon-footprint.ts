@@ -142,9 +142,14 @@ export async function measureDaemonFootprint(
 			const pty = await openPtyPair();
 			ptys.push(pty);
 			children.push(
-				spawn(process.execPath, [CLI, 'simulate', '--serial', pty.meterPath, '--profile', 'zmd120'], {
-					stdio: 'ignore',
-				}),
+				// The meter's clock in the zone the collector reads it in (below), as on a real site.
+				spawn(
+					process.execPath,
+					[CLI, 'simulate', '--serial', pty.meterPath, '--profile', 'zmd120', '--timezone', 'Europe/Berlin'],
+					{
+						stdio: 'ignore',
+					},
+				),
 			);
 			const config = join(directory, `config-${index}.yaml`);
 			await writeFile(
