@@ -297,8 +297,9 @@ describe('readMeter timing, device address (§8c 13)', () => {
 		expect(result.check.ok).toBe(true);
 	});
 
-	it('gets no answer from a meter with an address when the request has none', async () => {
-		await startMeter(createSimulatorProfile('zmd120'), {address: '12345678'});
+	it('gets no answer from a meter that requires its address when the request has none', async () => {
+		// Most meters answer a request without an address too (IEC 62056-21); some (EMH ITZ) only their own.
+		await startMeter(createSimulatorProfile('zmd120'), {address: '12345678', addressRequired: true});
 		const error = await read();
 		expect(error).toBeInstanceOf(ReadoutError);
 		expect((error as ReadoutError).failure).toBe('no-answer');
