@@ -27,17 +27,16 @@ const FIELDS: readonly {readonly name: string; readonly words: string; readonly 
  * the field but not always the value written (`day: 31` for a 32).
  */
 export function cronProblem(pattern: string): string | undefined {
-	const fields = pattern.trim().split(/\s+/).length;
+	const parts = pattern.trim().split(/\s+/);
 	// croner also takes a seventh field (the year); the documented forms are 5 fields or 6 with seconds,
 	// and a 7-field pattern written for another cron dialect would run at times nobody meant.
-	if (fields > 6) return `${FIELD_COUNT}; got ${plural(fields, 'field')}`;
+	if (parts.length > 6) return `${FIELD_COUNT}; got ${plural(parts.length, 'field')}`;
 	try {
 		// croner looks years ahead: no next run is a date that never comes (31 February, 31 April).
 		return nextCronRun(pattern) === null ? NEVER : undefined;
 	} catch (error) {
 		const message = (error as Error).message;
 		const name = /Invalid value for (\w+)/.exec(message)?.[1];
-		const parts = pattern.trim().split(/\s+/);
 		// A 5-field pattern has no seconds: its first field is the minute.
 		const offset = parts.length === 5 ? 1 : 0;
 		const index = FIELDS.findIndex((field) => field.name === name);
