@@ -106,13 +106,14 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 	const clockWarning = new ClockOffsetWarning();
 	try {
 		for (const [index, meter] of config.meters.entries()) {
+			const timeZone = meter.timezone ?? config.timezone ?? hostZone;
 			let link = links.get(meter.port);
 			if (link === undefined) {
 				if (isSimulatorPort(meter.port)) {
 					// Loaded on demand: a collector of real meters does not carry the simulator.
 					const {openSimulatedPort} = await import('./simulated-port.ts');
 					// Its clock in the zone it is read in (the host's without a setting), as `simulate` does.
-					const port = await openSimulatedPort(meter.port, meter.timezone ?? config.timezone ?? hostZone);
+					const port = await openSimulatedPort(meter.port, timeZone);
 					simulated.push(port);
 					link = port.link;
 				} else {
@@ -120,7 +121,6 @@ export async function startCollector(loaded: LoadedConfig, deps: CollectorDepend
 				}
 				links.set(meter.port, link);
 			}
-			const timeZone = meter.timezone ?? config.timezone ?? hostZone;
 			const zoneSetting =
 				meter.timezone !== undefined
 					? `\`meters[${index}].timezone\``
