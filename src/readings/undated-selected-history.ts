@@ -25,10 +25,10 @@ export function undatedSelectedHistory(
 	skipped: readonly (Pick<SkippedDataSet, 'reason'> & {readonly address?: string})[],
 	dataSets: readonly DataSet[],
 ): UndatedSelectedHistory[] {
-	if (selection === undefined || !skipped.some((entry) => entry.reason === 'history-without-date')) return [];
-	const undated = new Set(
-		skipped.filter((entry) => entry.reason === 'history-without-date').map((entry) => entry.address ?? ''),
-	);
+	if (selection === undefined) return [];
+	const undated = new Set<string>();
+	for (const entry of skipped) if (entry.reason === 'history-without-date') undated.add(entry.address ?? '');
+	if (undated.size === 0) return [];
 	let placeholders: Set<string> | undefined;
 	const found: UndatedSelectedHistory[] = [];
 	for (const set of dataSets) {
