@@ -1,6 +1,6 @@
 import type {BackfillTally} from '../backfill/backfill-tally.ts';
 import {byteSize} from '../observability/byte-size.ts';
-import {blockCheckHint, CONFIGURATION_WAY} from './block-check-hint.ts';
+import {blockCheckAlgorithmIn, blockCheckHint, CONFIGURATION_WAY} from './block-check-hint.ts';
 import {perSecond} from './per-second.ts';
 
 /** Words for the reasons, as the summary prints them. */
@@ -128,11 +128,7 @@ export function backfillSummaryTable(
 	// As parse hints at --ignore-bcc: a backfill takes such blocks with the meter's ignore_bcc.
 	const badCheck = tally.refusedExamples.get('bad-bcc');
 	if (badCheck !== undefined) {
-		const hint = blockCheckHint(
-			new Set([/CRC/.test(badCheck) ? 'crc16' : 'bcc']),
-			undefined,
-			CONFIGURATION_WAY,
-		);
+		const hint = blockCheckHint(new Set([blockCheckAlgorithmIn(badCheck)]), undefined, CONFIGURATION_WAY);
 		if (hint !== undefined) text += `hint: ${hint}\n`;
 	}
 	return text;

@@ -56,3 +56,12 @@ export const CONFIGURATION_WAY: BlockCheckWay = {
 	readWith: 'with `ignore_bcc: true` on its meter in the configuration',
 	anyway: '`ignore_bcc: true` on the meter takes it anyway',
 };
+
+/**
+ * The algorithm a block-check failure message names: BlockCheckError's text starts `CRC16 mismatch: …`
+ * or `BCC mismatch: …`, after the place (`<port>: data: ` or a capture's path, which may itself hold
+ * the letters CRC). For callers that kept only the message (a ReadoutError, the backfill's examples).
+ */
+export function blockCheckAlgorithmIn(message: string): 'bcc' | 'crc16' {
+	return /\bCRC16 mismatch/.test(message) ? 'crc16' : 'bcc';
+}

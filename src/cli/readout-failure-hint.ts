@@ -1,5 +1,5 @@
 import type {ReadoutError} from '../readout/readout-errors.ts';
-import {blockCheckHint} from './block-check-hint.ts';
+import {blockCheckAlgorithmIn, blockCheckHint} from './block-check-hint.ts';
 
 /** The `read` options a hint depends on: what the user already chose is never suggested again. */
 export interface HintFlags {
@@ -20,11 +20,7 @@ export function readoutFailureHint(error: ReadoutError, flags: HintFlags): strin
 			: 'read it with --mode D (and --push-baud, --data-bits if it pushes at another rate than 9600 7E1)';
 	}
 	if (error.failure === 'block-check') {
-		// The readout names the algorithm first: "CRC16 mismatch: …" or "BCC mismatch: …".
-		return blockCheckHint(
-			new Set([/\bCRC16 mismatch/.test(error.message) ? 'crc16' : 'bcc']),
-			error.blockCheck,
-		);
+		return blockCheckHint(new Set([blockCheckAlgorithmIn(error.message)]), error.blockCheck);
 	}
 	if (error.failure === 'garbage') return garbageHint(flags);
 	if (error.failure === 'no-answer') {

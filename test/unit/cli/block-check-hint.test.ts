@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {blockCheckHint} from '../../../src/cli/block-check-hint.ts';
+import {blockCheckAlgorithmIn, blockCheckHint} from '../../../src/cli/block-check-hint.ts';
 
 describe('blockCheckHint', () => {
 	it('offers --ignore-bcc for a wrong BCC, a known meter fault, and names line noise beside it', () => {
@@ -35,5 +35,16 @@ describe('blockCheckHint', () => {
 	it('says both where both failed, and nothing where none did', () => {
 		expect(blockCheckHint(new Set(['bcc', 'crc16']))).toMatch(/ACE3000.*; a CRC16 mismatch/);
 		expect(blockCheckHint(new Set())).toBeUndefined();
+	});
+});
+
+describe('blockCheckAlgorithmIn', () => {
+	it('reads the algorithm from the mismatch, not from the place before it', () => {
+		expect(
+			blockCheckAlgorithmIn('/dev/ttyUSB0: data: CRC16 mismatch: computed 0x1234, received 0x4321'),
+		).toBe('crc16');
+		expect(
+			blockCheckAlgorithmIn('captures/CRC-check/input.bin: BCC mismatch: computed 0x12, received 0x21'),
+		).toBe('bcc');
 	});
 });
