@@ -45,6 +45,15 @@ function makeJob(link: Link, meter: Awaited<ReturnType<typeof meterConfig>>, sin
 	return {job, events, sink};
 }
 
+/** Runs `count` ticks one after the other under fake timers, each given `msEach` of simulated time. */
+async function tickTimes(job: MeterJob, count: number, msEach: number): Promise<void> {
+	for (let round = 0; round < count; round++) {
+		const tick = job.tick();
+		await vi.advanceTimersByTimeAsync(msEach);
+		await tick;
+	}
+}
+
 /** A port that is not there: every open fails as an unplugged reader does. */
 const missingPort: Link = {
 	place: '/dev/ttyUSB0',
@@ -217,11 +226,7 @@ describe('MeterJob', () => {
 		const simulator = new MeterSimulator(pair.meter, {profile: createSimulatorProfile('zmd120')});
 		await simulator.start();
 		const {job, events} = makeJob(pair.host, await meterConfig('    select: [1.8.1, 9.9.9, 1.8.*, 7.7.7]\n'));
-		for (let round = 0; round < 2; round++) {
-			const tick = job.tick();
-			await vi.advanceTimersByTimeAsync(5000);
-			await tick;
-		}
+		await tickTimes(job, 2, 5000);
 		expect(events.filter((event) => event.kind === 'read')).toHaveLength(2);
 		expect(events.filter((event) => event.kind === 'unmatched-selection')).toEqual([
 			{kind: 'unmatched-selection', meter: 'm', codes: ['9.9.9', '7.7.7']},
@@ -243,11 +248,7 @@ describe('MeterJob', () => {
 		const simulator = new MeterSimulator(pair.meter, {profile: createCapturedTelegramProfile(telegram)});
 		await simulator.start();
 		const {job, events} = makeJob(pair.host, await meterConfig('    select: ["3.8.2*08", 1.8.*]\n'));
-		for (let round = 0; round < 2; round++) {
-			const tick = job.tick();
-			await vi.advanceTimersByTimeAsync(5000);
-			await tick;
-		}
+		await tickTimes(job, 2, 5000);
 		expect(events.filter((event) => event.kind === 'read')).toHaveLength(2);
 		expect(events.filter((event) => event.kind === 'undated-selected-history')).toEqual([
 			{
@@ -294,11 +295,7 @@ describe('MeterJob', () => {
 		await simulator.start();
 		const {job, events} = makeJob(pair.host, await meterConfig());
 		// A fallback readout at 300 Bd takes about 40 s (the ZMD120's 888 bytes alone are 30 s at 300 Bd).
-		for (let round = 0; round < 2; round++) {
-			const tick = job.tick();
-			await vi.advanceTimersByTimeAsync(45_000);
-			await tick;
-		}
+		await tickTimes(job, 2, 45_000);
 		expect(events.map((event) => event.kind)).toEqual(['fell-back', 'read', 'read']);
 		expect(events[0]).toMatchObject({
 			failed: {mode: 'C', baudRate: 9600},
@@ -320,11 +317,7 @@ describe('MeterJob', () => {
 		});
 		await simulator.start();
 		const {job, events} = makeJob(pair.host, await meterConfig());
-		for (let round = 0; round < 4; round++) {
-			const tick = job.tick();
-			await vi.advanceTimersByTimeAsync(45_000);
-			await tick;
-		}
+		await tickTimes(job, 4, 45_000);
 		expect(events.map((event) => event.kind)).toEqual([
 			'fell-back',
 			'read',
