@@ -10,6 +10,21 @@ function stream(isTTY: boolean) {
 	return {out, text: () => chunks.join('')};
 }
 
+/** The plain progress line (no terminal, no size known) for a tally `afterMs` after the start. */
+async function plainLine(tallied: {telegrams: number; points: number; afterMs: number}): Promise<string> {
+	const {out, text} = stream(false);
+	let now = 0;
+	const progress = await createBackfillProgress({stream: out, totalBytes: 0, everyMs: 1000, now: () => now});
+	const tally = new BackfillTally();
+	tally.telegrams = tallied.telegrams;
+	tally.pointsWritten = tallied.points;
+	now = tallied.afterMs;
+	progress.update(tally, 100);
+	const line = text();
+	progress.stop();
+	return line;
+}
+
 describe('createBackfillProgress', async () => {
 	it('writes a plain line at most every everyMs when not on a terminal', async () => {
 		const {out, text} = stream(false);
@@ -38,39 +53,15 @@ describe('createBackfillProgress', async () => {
 	});
 
 	it('counts one telegram and one point in the singular', async () => {
-		const {out, text} = stream(false);
-		let now = 0;
-		const progress = await createBackfillProgress({
-			stream: out,
-			totalBytes: 0,
-			everyMs: 1000,
-			now: () => now,
-		});
-		const tally = new BackfillTally();
-		tally.telegrams = 1;
-		tally.pointsWritten = 1;
-		now = 1000;
-		progress.update(tally, 100);
-		expect(text()).toBe('backfill: 1 telegram, 1 point, 1 telegrams/s\n');
-		progress.stop();
+		expect(await plainLine({telegrams: 1, points: 1, afterMs: 1000})).toBe(
+			'backfill: 1 telegram, 1 point, 1 telegrams/s\n',
+		);
 	});
 
 	it('shows a slow rate with two significant digits, as the summary does, not rounded to 0', async () => {
-		const {out, text} = stream(false);
-		let now = 0;
-		const progress = await createBackfillProgress({
-			stream: out,
-			totalBytes: 0,
-			everyMs: 1000,
-			now: () => now,
-		});
-		const tally = new BackfillTally();
-		tally.telegrams = 5;
-		tally.pointsWritten = 90;
-		now = 16_000;
-		progress.update(tally, 100);
-		expect(text()).toBe('backfill: 5 telegrams, 90 points, 0.31 telegrams/s\n');
-		progress.stop();
+		expect(await plainLine({telegrams: 5, points: 90, afterMs: 16_000})).toBe(
+			'backfill: 5 telegrams, 90 points, 0.31 telegrams/s\n',
+		);
 	});
 
 	it('draws a bar on a terminal', async () => {
