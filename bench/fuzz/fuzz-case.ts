@@ -177,7 +177,7 @@ function sameSets(telegram: DecodedTelegram, seed: SeedTelegram): boolean {
 	return sets.length === seed.sets.length && sets.every((set, index) => set === seed.sets[index]);
 }
 
-/** The check a seed's telegram carries. */
+/** The check a seed input's telegram carries. */
 function algorithmOf(seed: SeedTelegram): 'bcc' | 'crc16' | 'none' {
 	return seed.framing === 'stx' ? 'bcc' : seed.framing === 'dsmr' ? 'crc16' : 'none';
 }

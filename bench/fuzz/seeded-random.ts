@@ -14,7 +14,7 @@ export class SeededRandom {
 		this.#b = b >>> 0;
 		this.#c = c >>> 0;
 		this.#d = d >>> 0;
-		// The first outputs of sfc32 still show the seed: discard them.
+		// The first outputs of sfc32 still show the random seed: discard them.
 		for (let round = 0; round < 12; round++) this.next();
 	}
 
