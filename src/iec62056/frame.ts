@@ -13,7 +13,11 @@ export type BlockCheck =
 	  }
 	| {readonly algorithm: 'none'; readonly ok: true};
 
-/** What the framer recognised in the byte stream. `bytes` are the frame's raw bytes as received. */
+/**
+ * What the framer recognised in the byte stream. `bytes` are the frame's raw bytes as received, to be
+ * read, never changed: they may be a view of the caller's input or shared with other frames (the one
+ * copy of an identification line that identification-table.ts keeps).
+ */
 export type Frame =
 	| {readonly kind: 'identification'; readonly identification: Identification; readonly bytes: Buffer}
 	| {readonly kind: 'request'; readonly request: RequestMessage; readonly bytes: Buffer}

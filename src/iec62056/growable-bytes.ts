@@ -26,6 +26,11 @@ export class GrowableBytes {
 		return this.#length;
 	}
 
+	/** The memory the bytes lie in, from index 0 (valid up to the next change; see MessageBytes.memory). */
+	get memory(): Uint8Array {
+		return this.#view;
+	}
+
 	push(byte: number): void {
 		if (this.#length === this.#view.length) this.#grow(this.#length + 1);
 		this.#view[this.#length++] = byte;

@@ -41,6 +41,18 @@ export class MessageBytes {
 		return this.#start >= 0 ? this.#end - this.#start : this.#owned.length;
 	}
 
+	/**
+	 * The memory the message lies in now, the chunk or the owned buffer: its byte `i` is
+	 * `memory[memoryOffset + i]`. For reading in place, without a copy; valid up to the next change.
+	 */
+	get memory(): Uint8Array {
+		return this.#start >= 0 ? (this.#chunk as Uint8Array) : this.#owned.memory;
+	}
+
+	get memoryOffset(): number {
+		return Math.max(this.#start, 0);
+	}
+
 	clear(): void {
 		this.#start = -1;
 		this.#owned.clear();
@@ -122,7 +134,11 @@ export class MessageBytes {
 		const stop = Math.min(end, this.#end - this.#start);
 		const length = Math.max(0, stop - start);
 		const from = this.#start + start;
-		if (this.#lent !== undefined) return this.#lent.subarray(from, from + length);
+		const lent = this.#lent;
+		if (lent !== undefined) {
+			// A push telegram is often the whole capture: then the capture itself, as no view would differ.
+			return from === 0 && length === lent.length ? lent : lent.subarray(from, from + length);
+		}
 		const copy = Buffer.allocUnsafe(length);
 		const chunk = this.#chunk as Uint8Array;
 		if (length <= SHORT_COPY) {

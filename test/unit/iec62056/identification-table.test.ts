@@ -1,6 +1,12 @@
 import {describe, expect, it} from 'vitest';
 import {parseIdentification} from '../../../src/iec62056/identification.ts';
-import {identificationOf, knownIdentificationOf} from '../../../src/iec62056/identification-table.ts';
+import {
+	identificationIn,
+	identificationOf,
+	knownIdentificationOf,
+	knownLineSlot,
+	receivedLineIn,
+} from '../../../src/iec62056/identification-table.ts';
 
 function line(text: string): {bytes: Buffer; end: number} {
 	// As the scanner hands it over: the line's bytes with CR LF after `end`.
@@ -58,5 +64,32 @@ describe('knownIdentificationOf', () => {
 		const parsed = identificationOf(bytes, end);
 		expect(knownIdentificationOf(bytes, end)).toBe(parsed);
 		expect(knownIdentificationOf(bytes, end - 1)).toBeUndefined();
+	});
+});
+
+describe('knownLineSlot and receivedLineIn', () => {
+	it('find a known line anywhere in a chunk and hand out one copy of it as first received', () => {
+		const {bytes, end} = line('/RCV5\\2RECEIVED-0001');
+		const parsed = identificationOf(bytes, end);
+		const chunk = Buffer.concat([Buffer.from('xyz'), bytes]);
+		const slot = knownLineSlot(chunk, 3, 3 + end);
+		expect(identificationIn(slot)).toBe(parsed);
+		const received = receivedLineIn(slot, chunk, 3, bytes.length);
+		expect(received).toEqual(bytes);
+		// The table's own copy: the caller's memory may be reused.
+		bytes.fill(0x20);
+		expect(receivedLineIn(slot, chunk, 3, bytes.length)).toBe(received);
+		expect(received?.toString('latin1')).toBe('/RCV5\\2RECEIVED-0001\r\n');
+	});
+
+	it('give nothing for an unknown line, and no copy for a known line with another line end', () => {
+		expect(knownLineSlot(Buffer.from('/UNK5NEVER-SEEN\r\n'), 0, 15)).toBe(-1);
+		const {bytes, end} = line('/LFE5LINE-ENDS');
+		identificationOf(bytes, end);
+		const bare = Buffer.from('/LFE5LINE-ENDS\n\n', 'latin1');
+		const slot = knownLineSlot(bare, 0, end);
+		expect(slot).toBeGreaterThanOrEqual(0);
+		expect(receivedLineIn(slot, bare, 0, bare.length)).toBeUndefined();
+		expect(receivedLineIn(slot, bare, 0, end + 1)).toBeUndefined();
 	});
 });

@@ -35,6 +35,33 @@ describe('MessageBytes', () => {
 		}
 	});
 
+	it('hands out a lent chunk itself when the message is all of it', () => {
+		const chunk = ascii('/EBZ5DD32\r\n\r\n1.8.0(5*kWh)\r\n!\r\n');
+		const message = new MessageBytes();
+		message.attach(chunk, true);
+		message.restart(0x2f, 0);
+		message.append(chunk, 1);
+		expect(message.copy()).toBe(chunk);
+		expect(message.copy(0, chunk.length - 1)).not.toBe(chunk);
+		expect(message.copy(0, chunk.length - 1)).toEqual(chunk.subarray(0, -1));
+	});
+
+	it('shows where its bytes lie now, in the chunk or in its own memory', () => {
+		const chunk = ascii('xx/ABC5\r\n');
+		const message = new MessageBytes();
+		message.attach(chunk);
+		message.restart(0x2f, 2);
+		message.append(chunk, 3, chunk.length);
+		expect(message.memory).toBe(chunk);
+		expect(message.memoryOffset).toBe(2);
+		message.detach();
+		const {memory, memoryOffset} = message;
+		expect(memory).not.toBe(chunk);
+		expect(Buffer.from(memory.subarray(memoryOffset, memoryOffset + message.length))).toEqual(
+			ascii('/ABC5\r\n'),
+		);
+	});
+
 	it('keeps an unfinished message when the chunk is detached and then overwritten', () => {
 		const chunk = ascii('\x021.8.1(');
 		const message = new MessageBytes();

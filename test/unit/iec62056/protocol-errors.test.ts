@@ -1,3 +1,4 @@
+import {inspect} from 'node:util';
 import {describe, expect, it} from 'vitest';
 import {
 	BlockCheckError,
@@ -72,6 +73,14 @@ describe('TruncatedBlockError', () => {
 		expect(error.message).toContain('ETX');
 		expect(error.message).toContain('120');
 	});
+
+	it('shows its message wherever an Error shows one, though the message is built only when read', () => {
+		const error = new TruncatedBlockError(120, 'ETX');
+		expect(error.message).toBe('truncated data block: ETX missing after 120 bytes');
+		expect(String(error)).toBe(`TruncatedBlockError: ${error.message}`);
+		expect(error.stack?.split('\n')[0]).toBe(`TruncatedBlockError: ${error.message}`);
+		expect(inspect(error)).toContain(error.message);
+	});
 });
 
 describe('FrameOverflowError', () => {
@@ -106,6 +115,14 @@ describe('MalformedDataSetError', () => {
 		expect(message).toContain('column 7');
 		expect(message).toContain('missing ")"');
 		expect(message).toContain('1.8.0(0001');
+	});
+
+	it('shows its message wherever an Error shows one, though the message is built only when read', () => {
+		const error = new MalformedDataSetError(3, 7, 'missing ")"', '1.8.0(0001');
+		expect(error.message).toBe('data set at line 3, column 7: missing ")" in "1.8.0(0001"');
+		expect(String(error)).toBe(`MalformedDataSetError: ${error.message}`);
+		expect(error.stack?.split('\n')[0]).toBe(`MalformedDataSetError: ${error.message}`);
+		expect(inspect(error)).toContain(error.message);
 	});
 });
 
