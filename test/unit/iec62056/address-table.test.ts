@@ -91,33 +91,34 @@ describe('successorAt', () => {
 });
 
 describe('noteSuccessor', () => {
-	it('keeps the successors of two kinds of meter that share an address, and finds either', () => {
+	it('keeps the successors of four kinds of meter that share an address, and finds each', () => {
 		const shared = entryOf('7.8.0');
-		const ofOne = entryOf('7.8.1');
-		const ofOther = entryOf('7.9.9');
-		noteSuccessor(shared, ofOne);
-		noteSuccessor(shared, ofOther);
-		for (let readout = 0; readout < 3; readout++) {
-			noteSuccessor(shared, readout % 2 === 0 ? ofOne : ofOther);
-			for (const [text, entry] of [
-				['7.8.1(5)', ofOne],
-				['7.9.9(5)', ofOther],
-			] as const) {
-				const codes = Buffer.from(text, 'latin1');
+		const successors = ['7.8.1', '7.9.9', '7.7.7', 'F.F'].map(entryOf);
+		for (const entry of successors) noteSuccessor(shared, entry);
+		for (let readout = 0; readout < 8; readout++) {
+			noteSuccessor(shared, successors[readout % successors.length] as AddressEntry);
+			for (const entry of successors) {
+				const codes = Buffer.from(`${entry.address}(5)`, 'latin1');
 				expect(successorAt(shared, codes, 0, codes.length)).toBe(entry);
 			}
 		}
 	});
 
-	it('forgets the older of two successors when a third one comes', () => {
+	it('forgets the oldest of four successors when a fifth one comes', () => {
 		const shared = entryOf('7.8.2');
-		const [a, b, c] = ['7.8.3', '7.8.4', '7.8.5'].map(entryOf) as [AddressEntry, AddressEntry, AddressEntry];
-		noteSuccessor(shared, a);
-		noteSuccessor(shared, b);
-		noteSuccessor(shared, c);
-		expect([shared.next, shared.nextAlt]).toEqual([c.slot, b.slot]);
+		const entries = ['7.8.3', '7.8.4', '7.8.5', '7.8.6', '7.8.7'].map(entryOf);
+		for (const entry of entries) noteSuccessor(shared, entry);
+		expect([shared.next, ...shared.earlier]).toEqual([
+			...entries
+				.slice(1)
+				.reverse()
+				.map((entry) => entry.slot),
+			-1,
+		]);
 		const codes = Buffer.from('7.8.3(5)', 'latin1');
 		expect(successorAt(shared, codes, 0, codes.length)).toBeUndefined();
+		const latest = Buffer.from('7.8.7(5)', 'latin1');
+		expect(successorAt(shared, latest, 0, latest.length)).toBe(entries[4]);
 	});
 });
 
