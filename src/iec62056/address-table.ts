@@ -44,9 +44,9 @@ export interface AddressEntry {
 
 /**
  * Successors remembered per address besides `next`. Three, not one: the fixture mix, 29 meters of many
- * kinds, looks up 30 of its 342 sets a pass instead of 52 (29 of the 30 are a telegram's first set, which has no
- * address before it), -510 instructions per telegram (cachegrind with --predictable, 1.7 %); a miss
- * costs four short compares at most.
+ * kinds, then looks up 30 of its 342 sets a pass instead of 52 (29 of the 30 are the first set of a
+ * telegram, with no address before it): -510 instructions per telegram (cachegrind with --predictable,
+ * 1.7 %). A miss costs four short compares at most.
  */
 const EARLIER = 3;
 
