@@ -55,3 +55,22 @@ export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number 
 	}
 	return crc;
 }
+
+/** What hexCrc gives when there are no digits: no CRC was sent. */
+export const NO_CRC = -1;
+
+/**
+ * The value of bytes [start, end), 1 to 4 hex digits (a DSMR CRC after `!`; some meters drop its
+ * leading zeros, `!247` for 0x0247; the caller has let nothing else stand there), or NO_CRC when there
+ * are none. Read from the bytes, as a regular expression over a string cut out for it costs more than
+ * the check.
+ */
+export function hexCrc(bytes: Uint8Array, start: number, end: number): number {
+	if (end === start) return NO_CRC;
+	let value = 0;
+	for (let index = start; index < end; index++) {
+		const byte = bytes[index] as number;
+		value = value * 16 + (byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x61 + 10);
+	}
+	return value;
+}

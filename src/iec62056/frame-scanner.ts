@@ -1,7 +1,8 @@
 import {Buffer} from 'node:buffer';
 import {type AlignedWords, alignedWords} from './aligned-words.ts';
 import {plainRun} from './byte-fold.ts';
-import {crc16} from './crc16.ts';
+import {commonCaptureFrames, MAX_GAP_BYTES, MAX_LINE_BYTES} from './common-capture-frames.ts';
+import {crc16, hexCrc} from './crc16.ts';
 import type {BlockCheck, Frame} from './frame.ts';
 import {GrowableBytes} from './growable-bytes.ts';
 import type {Identification} from './identification.ts';
@@ -57,9 +58,6 @@ const RESTARTED_LINE = /\/[A-Za-z]{3}[^/]*$/;
 /** Runs shorter than this are read byte by byte: four bytes at a time gains little on them. */
 const MIN_WORD_RUN = 16;
 
-/** An identification line is at most ~40 characters in practice; beyond this a `/` was data, not a message. */
-const MAX_LINE_BYTES = 256;
-
 type State =
 	| 'idle'
 	| 'line'
@@ -105,7 +103,7 @@ export class FrameScanner {
 	 * Line ends after that identification (blank lines before push data): the first #gapLength bytes,
 	 * at most 8. Reused; a count rather than an array's length, which costs a runtime call to empty.
 	 */
-	readonly #gap = new Uint8Array(8);
+	readonly #gap = new Uint8Array(MAX_GAP_BYTES);
 	#gapLength = 0;
 	/** Offset in #message where a push telegram's data starts (after its identification line). */
 	#pushTextStart = 0;
@@ -177,13 +175,19 @@ export class FrameScanner {
 	 * Every frame of a whole capture, input end included, from a scanner kept for the purpose: a capture
 	 * decoder called once per telegram would otherwise spend more on building a scanner (and its
 	 * buffers) than on scanning. Synchronous, so one scanner per options suffices; it is reset first.
-	 * The frames' bytes are views of `bytes` when it is a Buffer (see scanFrames).
+	 * The frames' bytes are views of `bytes` when it is a Buffer (see scanFrames). A capture of a common
+	 * shape is framed without the states (see commonCaptureFrames), to the same frames.
 	 */
 	static scanWhole(bytes: Uint8Array, options: FrameScannerOptions = {}): Frame[] {
 		let scanner = FrameScanner.#whole;
 		if (scanner === undefined || !scanner.#serves(options)) {
 			scanner = new FrameScanner(options);
 			FrameScanner.#whole = scanner;
+		}
+		if (!scanner.#stripParity && Buffer.isBuffer(bytes)) {
+			// The same frames, found without the states when the capture has a common shape.
+			const frames = commonCaptureFrames(bytes, scanner.#maxMessageBytes);
+			if (frames !== undefined) return frames;
 		}
 		scanner.reset();
 		scanner.#scan(bytes, true);
@@ -850,23 +854,6 @@ function slashAfterStart(bytes: Uint8Array, end: number): boolean {
 		if (bytes[index] === SLASH) return true;
 	}
 	return false;
-}
-
-const NO_CRC = -1;
-
-/**
- * The value of bytes [start, end), 1 to 4 hex digits (a DSMR CRC; some meters drop its leading zeros,
- * `!247` for 0x0247; #pushTrailer lets nothing else stand there), or NO_CRC when there are none. Read
- * from the bytes, as a regular expression over a string cut out for it costs more than the check.
- */
-function hexCrc(bytes: Uint8Array, start: number, end: number): number {
-	if (end === start) return NO_CRC;
-	let value = 0;
-	for (let index = start; index < end; index++) {
-		const byte = bytes[index] as number;
-		value = value * 16 + (byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x61 + 10);
-	}
-	return value;
 }
 
 /**
