@@ -74,7 +74,7 @@ describe('TruncatedBlockError', () => {
 		expect(error.message).toContain('120');
 	});
 
-	it('shows its message wherever an Error shows one, though the message is built only when read', () => {
+	it('shows its message wherever an Error shows one', () => {
 		const error = new TruncatedBlockError(120, 'ETX');
 		expect(error.message).toBe('truncated data block: ETX missing after 120 bytes');
 		expect(String(error)).toBe(`TruncatedBlockError: ${error.message}`);
@@ -117,7 +117,7 @@ describe('MalformedDataSetError', () => {
 		expect(message).toContain('1.8.0(0001');
 	});
 
-	it('shows its message wherever an Error shows one, though the message is built only when read', () => {
+	it('shows its message wherever an Error shows one', () => {
 		const error = new MalformedDataSetError(3, 7, 'missing ")"', '1.8.0(0001');
 		expect(error.message).toBe('data set at line 3, column 7: missing ")" in "1.8.0(0001"');
 		expect(String(error)).toBe(`MalformedDataSetError: ${error.message}`);
