@@ -11,6 +11,7 @@ import {type Identification, parseIdentification} from './identification.ts';
 const SLOTS = 256;
 const MASK = SLOTS - 1;
 const PROBES = 4;
+const LF = 0x0a;
 const lines: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SLOTS).fill(undefined);
 const parsed: (Identification | undefined)[] = new Array<Identification | undefined>(SLOTS).fill(undefined);
 // Each line as it was received when it was parsed, its line end included: a scanner hands this one
@@ -36,7 +37,10 @@ export function identificationOf(bytes: Uint8Array, end: number): Identification
 	const identification = parseIdentification(latin1(bytes, end));
 	lines[slot] = Uint8Array.prototype.slice.call(bytes, 0, end);
 	parsed[slot] = identification;
-	received[slot] = Buffer.from(bytes);
+	// The line and its line end only, whatever the caller's bytes hold after it.
+	let lineEnd = end;
+	while (lineEnd < bytes.length && bytes[lineEnd] !== LF) lineEnd++;
+	received[slot] = Buffer.from(bytes.subarray(0, Math.min(bytes.length, lineEnd + 1)));
 	return identification;
 }
 

@@ -82,6 +82,13 @@ describe('knownLineSlot and receivedLineIn', () => {
 		expect(received?.toString('latin1')).toBe('/RCV5\\2RECEIVED-0001\r\n');
 	});
 
+	it('keep only the line and its line end of what came with it', () => {
+		const bytes = Buffer.from('/KPT5LINE-ONLY\r\n\x021.8.0(5)\r\n!\r\n\x03\x00', 'latin1');
+		identificationOf(bytes, 14);
+		const slot = knownLineSlot(bytes, 0, 14);
+		expect(receivedLineIn(slot, bytes, 0, 16)?.toString('latin1')).toBe('/KPT5LINE-ONLY\r\n');
+	});
+
 	it('give nothing for an unknown line, and no copy for a known line with another line end', () => {
 		expect(knownLineSlot(Buffer.from('/UNK5NEVER-SEEN\r\n'), 0, 15)).toBe(-1);
 		const {bytes, end} = line('/LFE5LINE-ENDS');
