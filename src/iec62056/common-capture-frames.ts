@@ -54,7 +54,8 @@ export function commonCaptureFrames(bytes: Buffer, maxMessageBytes: number): Fra
 	}
 	if (bytes[0] !== SLASH) return undefined;
 	const lineFeed = lineStop(bytes, 1, Math.min(length, MAX_LINE_BYTES + 1), words);
-	if (lineFeed >= length - 1 || bytes[lineFeed] !== LF) return undefined;
+	// The scanner takes an LF at index MAX_LINE_BYTES at the latest; lineStop did not look beyond.
+	if (lineFeed > MAX_LINE_BYTES || lineFeed >= length - 1 || bytes[lineFeed] !== LF) return undefined;
 	let end = lineFeed;
 	while (end > 1 && bytes[end - 1] === CR) end--;
 	const slot = knownLineSlot(bytes, 0, end);

@@ -56,6 +56,18 @@ describe('commonCaptureFrames', () => {
 		expect(scanFrames(bytes, {parity: 'strip-even'})).toEqual(scanned(bytes, {parity: 'strip-even'}));
 	});
 
+	it('takes a known line only as long as the scanner does (its LF at index 256 at the latest)', () => {
+		scanned(Buffer.from('/ABC5X\r\n\x02a\r\n\x03e', 'latin1'));
+		for (const crs of [249, 250, 251]) {
+			for (const rest of ['\x02a\r\n\x03e', 'data\r\n!\r\n']) {
+				const bytes = Buffer.from(`/ABC5X${'\r'.repeat(crs)}\n${rest}`, 'latin1');
+				const {frames, expected} = shortcut(bytes);
+				expect(frames === undefined ? expected : frames).toEqual(expected);
+				expect(frames === undefined).toBe(crs === 251);
+			}
+		}
+	});
+
 	it('leaves a capture longer than the message limit to the scanner', () => {
 		const bytes = captures[names.indexOf('iskra-mt174-c')] as Buffer;
 		scanned(bytes);
