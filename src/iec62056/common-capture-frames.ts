@@ -1,9 +1,9 @@
 import type {Buffer} from 'node:buffer';
 import {type AlignedWords, alignedWordsOf} from './aligned-words.ts';
 import {plainRun} from './byte-fold.ts';
-import {crc16, hexCrc, NO_CRC} from './crc16.ts';
+import {isHexDigit, pushTelegramCheck} from './crc16.ts';
 import type {BlockCheck, DataBlockFrame, Frame} from './frame.ts';
-import type {Identification} from './identification.ts';
+import {type Identification, isLetter} from './identification.ts';
 import {identificationIn, knownLineSlot, receivedLineIn} from './identification-table.ts';
 import {lineStop} from './line-stop.ts';
 import {pushStop} from './push-stop.ts';
@@ -125,11 +125,18 @@ function slashDataEnd(bytes: Buffer, slash: number): number {
 	for (let position = 1; position <= 4 && slash + position < bytes.length; position++) {
 		const byte = bytes[slash + position] as number;
 		if (byte === SLASH) return -1;
-		const letter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a;
-		const baud = byte >= 0x20 && byte < 0x7f && byte !== 0x28 && byte !== 0x29;
-		if (position <= 3 ? !letter : !baud) return slash + position;
+		if (position <= 3 ? !isLetter(byte) : !mayBeBaudCharacter(byte)) return slash + position;
 	}
 	return -1;
+}
+
+/**
+ * A byte that may be the baud character of an identification line found inside data (see
+ * FrameScanner's check of such a line): printable, not a bracket; a space is mode A
+ * (`/KAM 685-382-QR-10`).
+ */
+export function mayBeBaudCharacter(byte: number): boolean {
+	return byte >= 0x20 && byte < 0x7f && byte !== 0x28 && byte !== 0x29;
 }
 
 /**
@@ -157,13 +164,7 @@ function pushTelegram(
 	const digitsEnd = index;
 	while (index < length && bytes[index] === CR) index++;
 	if (index !== length - 1 || bytes[index] !== LF) return undefined;
-	const received = hexCrc(bytes, bang + 1, digitsEnd);
-	let check: BlockCheck = {algorithm: 'none', ok: true};
-	if (received !== NO_CRC) {
-		// DSMR: the CRC covers the telegram from `/` up to and including `!`.
-		const expected = crc16(bytes, 0, bang + 1);
-		check = {algorithm: 'crc16', ok: expected === received, expected, received};
-	}
+	const check = pushTelegramCheck(bytes, bang + 1, digitsEnd);
 	return {
 		kind: 'data-block',
 		framing: 'push',
@@ -176,9 +177,4 @@ function pushTelegram(
 		parityErrors: 0,
 		bytes,
 	};
-}
-
-function isHexDigit(byte: number): boolean {
-	const lower = byte | 0x20;
-	return (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x66);
 }

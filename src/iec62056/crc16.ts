@@ -1,3 +1,5 @@
+import type {BlockCheck} from './frame.ts';
+
 /**
  * CRC-16/ARC (polynomial 0x8005 reflected as 0xA001, initial value 0, no final XOR), the check DSMR P1
  * telegrams carry as four hex digits after `!`. It covers every byte from `/` up to and including `!`.
@@ -56,8 +58,26 @@ export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number 
 	return crc;
 }
 
+/** A hex digit, either case: what may stand after a push telegram's `!` as its CRC. */
+export function isHexDigit(byte: number): boolean {
+	const lower = byte | 0x20;
+	return (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x66);
+}
+
+/**
+ * The check of a push telegram in `bytes` whose `!` ends at `bangEnd` (the index after it) and whose CRC
+ * digits, 0 to 4 of them, are bytes [bangEnd, digitsEnd): none without digits (mode D); with them
+ * (DSMR) the CRC16 over the telegram from its start up to and including `!`, against the value sent.
+ */
+export function pushTelegramCheck(bytes: Uint8Array, bangEnd: number, digitsEnd: number): BlockCheck {
+	const received = hexCrc(bytes, bangEnd, digitsEnd);
+	if (received === NO_CRC) return {algorithm: 'none', ok: true};
+	const expected = crc16(bytes, 0, bangEnd);
+	return {algorithm: 'crc16', ok: expected === received, expected, received};
+}
+
 /** What hexCrc gives when there are no digits: no CRC was sent. */
-export const NO_CRC = -1;
+const NO_CRC = -1;
 
 /**
  * The value of bytes [start, end), 1 to 4 hex digits (a DSMR CRC after `!`; some meters drop its
@@ -65,7 +85,7 @@ export const NO_CRC = -1;
  * are none. Read from the bytes, as a regular expression over a string cut out for it costs more than
  * the check.
  */
-export function hexCrc(bytes: Uint8Array, start: number, end: number): number {
+function hexCrc(bytes: Uint8Array, start: number, end: number): number {
 	if (end === start) return NO_CRC;
 	let value = 0;
 	for (let index = start; index < end; index++) {

@@ -1,11 +1,16 @@
 import {Buffer} from 'node:buffer';
 import {type AlignedWords, alignedWords} from './aligned-words.ts';
 import {plainRun} from './byte-fold.ts';
-import {commonCaptureFrames, MAX_GAP_BYTES, MAX_LINE_BYTES} from './common-capture-frames.ts';
-import {crc16, hexCrc} from './crc16.ts';
+import {
+	commonCaptureFrames,
+	MAX_GAP_BYTES,
+	MAX_LINE_BYTES,
+	mayBeBaudCharacter,
+} from './common-capture-frames.ts';
+import {isHexDigit, pushTelegramCheck} from './crc16.ts';
 import type {BlockCheck, Frame} from './frame.ts';
 import {GrowableBytes} from './growable-bytes.ts';
-import type {Identification} from './identification.ts';
+import {type Identification, isLetter} from './identification.ts';
 import {identificationIn, identificationOf, knownLineSlot, receivedLineIn} from './identification-table.ts';
 import {lineStop} from './line-stop.ts';
 import {MessageBytes} from './message-bytes.ts';
@@ -101,7 +106,7 @@ export class FrameScanner {
 	#identification: Extract<Frame, {kind: 'identification'}> | undefined;
 	/**
 	 * Line ends after that identification (blank lines before push data): the first #gapLength bytes,
-	 * at most 8. Reused; a count rather than an array's length, which costs a runtime call to empty.
+	 * at most MAX_GAP_BYTES. Reused; a count rather than an array's length, which costs a runtime call to empty.
 	 */
 	readonly #gap = new Uint8Array(MAX_GAP_BYTES);
 	#gapLength = 0;
@@ -679,9 +684,7 @@ export class FrameScanner {
 		const length = this.#message.length;
 		const previous = this.#message.at(length - 1);
 		const digits = length - this.#pushBang;
-		const lower = byte | 0x20;
-		const isHex = (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x66);
-		if (byte === LF || byte === CR || (isHex && digits < 4 && previous !== CR)) {
+		if (byte === LF || byte === CR || (isHexDigit(byte) && digits < 4 && previous !== CR)) {
 			this.#message.push(byte);
 			if (byte === LF) this.#finishPush();
 			else this.#guardLength();
@@ -714,9 +717,8 @@ export class FrameScanner {
 		if (previous === CR) fits = byte === LF && position >= 6;
 		// LF alone ends the line too (L+G E350: `/LGZ4ZMF100AC.M27` LF LF).
 		else if (byte === LF) fits = position >= 5;
-		else if (position <= 3) fits = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a;
-		// The baud character: a space is mode A (`/KAM 685-382-QR-10`).
-		else if (position === 4) fits = byte >= 0x20 && byte < 0x7f && byte !== 0x28 && byte !== 0x29;
+		else if (position <= 3) fits = isLetter(byte);
+		else if (position === 4) fits = mayBeBaudCharacter(byte);
 		else if (byte === CR) fits = true;
 		else
 			fits =
@@ -779,12 +781,7 @@ export class FrameScanner {
 		while (end > this.#pushBang && (this.#message.at(end - 1) === LF || this.#message.at(end - 1) === CR))
 			end--;
 		const bytes = this.#message.copy();
-		let check: BlockCheck = {algorithm: 'none', ok: true};
-		const received = hexCrc(bytes, this.#pushBang, end);
-		if (received >= 0) {
-			const expected = crc16(bytes, 0, this.#pushBang);
-			check = {algorithm: 'crc16', ok: expected === received, expected, received};
-		}
+		const check = pushTelegramCheck(bytes, this.#pushBang, end);
 		this.#state = 'idle';
 		this.#frames.push({
 			kind: 'data-block',

@@ -63,7 +63,8 @@ export function parseIdentification(line: string): Identification {
 
 const BACKSLASH = 0x5c;
 
-function isLetter(code: number): boolean {
+/** An ASCII letter, either case: the manufacturer's three characters of an identification line. */
+export function isLetter(code: number): boolean {
 	return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
