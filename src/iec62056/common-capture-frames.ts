@@ -14,8 +14,9 @@ export const MAX_LINE_BYTES = 256;
 /** Line ends kept between an identification line and the push data after it (EMH, Easymeter send blank lines). */
 export const MAX_GAP_BYTES = 8;
 
-// Local copies, as in frame-scanner.ts: compared once per byte, and V8 reads an imported binding from
-// its module cell at every use.
+// Local copies of bytes control-characters.ts also names, as in frame-scanner.ts: V8 reads an imported
+// binding from its module cell at every use (importing these measured +80 instructions per telegram of
+// the fixture mix, cachegrind with --predictable).
 const BANG = 0x21;
 const CR = 0x0d;
 const ETX = 0x03;
