@@ -2,7 +2,7 @@ import type {Buffer} from 'node:buffer';
 import {type AlignedWords, alignedWordsOf} from './aligned-words.ts';
 import {plainRun} from './byte-fold.ts';
 import {isHexDigit, pushTelegramCheck} from './crc16.ts';
-import type {BlockCheck, DataBlockFrame, Frame} from './frame.ts';
+import {type BlockCheck, type DataBlockFrame, type Frame, pushBlockFrame, stxBlockFrame} from './frame.ts';
 import {type Identification, isLetter} from './identification.ts';
 import {identificationIn, knownLineSlot, receivedLineIn} from './identification-table.ts';
 import {lineStop} from './line-stop.ts';
@@ -102,17 +102,7 @@ function readoutBlock(
 	const expected = bcc ^ ETX;
 	const check: BlockCheck = {algorithm: 'bcc', ok: received === expected, expected, received};
 	const block = start === 0 ? bytes : bytes.subarray(start);
-	return {
-		kind: 'data-block',
-		framing: 'stx',
-		text: block.toString('latin1', 1, block.length - 2),
-		textOffset: 1,
-		terminator: 'etx',
-		check,
-		highBitBytes: 0,
-		parityErrors: 0,
-		bytes: block,
-	};
+	return stxBlockFrame(block, 'etx', check, 0, 0);
 }
 
 /**
@@ -166,16 +156,5 @@ function pushTelegram(
 	while (index < length && bytes[index] === CR) index++;
 	if (index !== length - 1 || bytes[index] !== LF) return undefined;
 	const check = pushTelegramCheck(bytes, bang + 1, digitsEnd);
-	return {
-		kind: 'data-block',
-		framing: 'push',
-		text: bytes.toString('latin1', textStart, bang + 1),
-		textOffset: textStart,
-		terminator: 'bang',
-		check,
-		identification,
-		highBitBytes: 0,
-		parityErrors: 0,
-		bytes,
-	};
+	return pushBlockFrame(bytes, textStart, bang + 1, check, identification, 0, 0);
 }

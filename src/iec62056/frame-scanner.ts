@@ -8,7 +8,7 @@ import {
 	mayBeBaudCharacter,
 } from './common-capture-frames.ts';
 import {isHexDigit, pushTelegramCheck} from './crc16.ts';
-import type {BlockCheck, Frame} from './frame.ts';
+import {type BlockCheck, type Frame, pushBlockFrame, stxBlockFrame} from './frame.ts';
 import {GrowableBytes} from './growable-bytes.ts';
 import {type Identification, isLetter} from './identification.ts';
 import {identificationIn, identificationOf, knownLineSlot, receivedLineIn} from './identification-table.ts';
@@ -570,17 +570,7 @@ export class FrameScanner {
 			return;
 		}
 		this.#afterBadBlock = !check.ok || !hasBang(bytes);
-		this.#frames.push({
-			kind: 'data-block',
-			framing: 'stx',
-			text: bytes.toString('latin1', 1, bytes.length - 2),
-			textOffset: 1,
-			terminator: this.#terminator,
-			check,
-			highBitBytes: this.#highBitBytes,
-			parityErrors: this.#parityErrors,
-			bytes,
-		});
+		this.#frames.push(stxBlockFrame(bytes, this.#terminator, check, this.#highBitBytes, this.#parityErrors));
 	}
 
 	#ack(byte: number): void {
@@ -783,19 +773,18 @@ export class FrameScanner {
 		const bytes = this.#message.copy();
 		const check = pushTelegramCheck(bytes, this.#pushBang, end);
 		this.#state = 'idle';
-		this.#frames.push({
-			kind: 'data-block',
-			framing: 'push',
-			text: bytes.toString('latin1', this.#pushTextStart, this.#pushBang),
-			textOffset: this.#pushTextStart,
-			terminator: 'bang',
-			check,
-			// The line the telegram began with, parsed when it arrived (same text up to its line end).
-			identification: this.#pushIdentification as Identification,
-			highBitBytes: this.#highBitBytes,
-			parityErrors: this.#parityErrors,
-			bytes,
-		});
+		this.#frames.push(
+			pushBlockFrame(
+				bytes,
+				this.#pushTextStart,
+				this.#pushBang,
+				check,
+				// The line the telegram began with, parsed when it arrived (same text up to its line end).
+				this.#pushIdentification as Identification,
+				this.#highBitBytes,
+				this.#parityErrors,
+			),
+		);
 	}
 
 	#guardLength(): void {

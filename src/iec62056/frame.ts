@@ -1,3 +1,4 @@
+import type {Buffer} from 'node:buffer';
 import type {Identification} from './identification.ts';
 import type {OptionSelect} from './option-select.ts';
 import type {FrameOverflowError, TruncatedBlockError} from './protocol-errors.ts';
@@ -75,4 +76,56 @@ export interface NoiseFrame {
 	readonly highBitBytes: number;
 	/** Why the bytes were not a message, when something started like one. */
 	readonly reason?: string;
+}
+
+/**
+ * The frame of an STX block: `bytes` from STX to the BCC, so its text lies between STX and ETX/EOT
+ * (and the BCC). One builder for every place that frames such a block, so that they agree in fields
+ * and in their order (V8 then keeps one shape for all of them).
+ */
+export function stxBlockFrame(
+	bytes: Buffer,
+	terminator: 'etx' | 'eot',
+	check: BlockCheck,
+	highBitBytes: number,
+	parityErrors: number,
+): DataBlockFrame {
+	return {
+		kind: 'data-block',
+		framing: 'stx',
+		text: bytes.toString('latin1', 1, bytes.length - 2),
+		textOffset: 1,
+		terminator,
+		check,
+		highBitBytes,
+		parityErrors,
+		bytes,
+	};
+}
+
+/**
+ * The frame of a push telegram: `bytes` from its identification line to its last line end, its text
+ * from `textStart` up to `bangEnd` (just after `!`). See stxBlockFrame for why one builder.
+ */
+export function pushBlockFrame(
+	bytes: Buffer,
+	textStart: number,
+	bangEnd: number,
+	check: BlockCheck,
+	identification: Identification,
+	highBitBytes: number,
+	parityErrors: number,
+): DataBlockFrame {
+	return {
+		kind: 'data-block',
+		framing: 'push',
+		text: bytes.toString('latin1', textStart, bangEnd),
+		textOffset: textStart,
+		terminator: 'bang',
+		check,
+		identification,
+		highBitBytes,
+		parityErrors,
+		bytes,
+	};
 }
